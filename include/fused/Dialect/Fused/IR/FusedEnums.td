@@ -1,0 +1,21 @@
+//===- FusedEnums.td - attributes of the fused dialect -----*- tablegen -*-===//
+//
+// Enumerations used by `fused` ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_DIALECT_FUSED_IR_FUSEDENUMS_TD
+#define FUSED_DIALECT_FUSED_IR_FUSEDENUMS_TD
+
+include "fused/Dialect/Fused/IR/FusedDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+def Fused_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "how fused.gelu evaluates the Gaussian CDF", [
+      I32EnumAttrCase<"erf", 0>,
+      I32EnumAttrCase<"tanh", 1>
+    ]> {
+  let cppNamespace = "::fused::fused";
+}
+
+#endif // FUSED_DIALECT_FUSED_IR_FUSEDENUMS_TD

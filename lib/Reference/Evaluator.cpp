@@ -1,0 +1,291 @@
+//===- Evaluator.cpp - float64 interpreter of fused functions -------------===//
+//
+// Walks the body of a function once, in order, and evaluates each op with
+// the float64 kernels of Kernels.h. Shapes come from the input tensors, so
+// functions with dynamic dimensions evaluate as long as the inputs agree
+// with every static size.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Reference/Evaluator.h"
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+namespace fo = fused::fused;
+
+namespace fused::ref {
+
+std::optional<FloatKind> floatKindOf(Type type) {
+  if (type.isF64())
+    return FloatKind::F64;
+  if (type.isF32())
+    return FloatKind::F32;
+  if (type.isF16())
+    return FloatKind::F16;
+  if (type.isBF16())
+    return FloatKind::BF16;
+  if (isa<Float8E4M3FNType>(type))
+    return FloatKind::F8E4M3FN;
+  if (isa<Float8E5M2Type>(type))
+    return FloatKind::F8E5M2;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Checks that `t` fits the ranked tensor type `type` (every static size
+/// equal).
+bool fitsType(const Tensor &t, Type type) {
+  auto rt = dyn_cast<RankedTensorType>(type);
+  if (!rt || rt.getRank() != t.rank())
+    return false;
+  for (int64_t i = 0; i < rt.getRank(); ++i)
+    if (!rt.isDynamicDim(i) && rt.getDimSize(i) != t.shape[i])
+      return false;
+  return true;
+}
+
+std::string describeType(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+class Interpreter {
+public:
+  explicit Interpreter(const EvalOptions &options) : options(options) {}
+
+  LogicalResult run(func::FuncOp func, const std::vector<Tensor> &inputs,
+                    std::vector<Tensor> &results);
+
+private:
+  LogicalResult evalOp(Operation *op);
+  const Tensor *lookup(Value v) {
+    auto it = values.find(v);
+    return it == values.end() ? nullptr : &it->second;
+  }
+  /// Records the result of `op` number `index`, rounding it if asked.
+  LogicalResult define(Operation *op, unsigned index, Tensor t);
+
+  const EvalOptions &options;
+  llvm::DenseMap<Value, Tensor> values;
+};
+
+LogicalResult Interpreter::define(Operation *op, unsigned index, Tensor t) {
+  Value v = op->getResult(index);
+  if (!t.isValid())
+    return op->emitOpError() << "reference evaluation failed on result #"
+                             << index << " (invalid operand shapes at run "
+                                         "time)";
+  if (!fitsType(t, v.getType()))
+    return op->emitOpError() << "reference result #" << index << " has shape "
+                             << formatShape(t.shape)
+                             << " which does not fit its type "
+                             << v.getType();
+  if (options.roundResults) {
+    auto kind =
+        floatKindOf(cast<RankedTensorType>(v.getType()).getElementType());
+    if (kind)
+      t = roundTensor(t, *kind);
+  }
+  values[v] = std::move(t);
+  return success();
+}
+
+LogicalResult Interpreter::run(func::FuncOp func,
+                               const std::vector<Tensor> &inputs,
+                               std::vector<Tensor> &results) {
+  if (func.isExternal())
+    return func.emitError() << "cannot evaluate external function @"
+                            << func.getSymName();
+  Block &body = func.getBody().front();
+  if (inputs.size() != body.getNumArguments())
+    return func.emitError() << "function @" << func.getSymName() << " takes "
+                            << body.getNumArguments() << " arguments but "
+                            << inputs.size() << " inputs were given";
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    if (!inputs[i].isValid() || !fitsType(inputs[i], arg.getType()))
+      return func.emitError() << "input #" << i << " has shape "
+                              << formatShape(inputs[i].shape)
+                              << " which does not fit argument type "
+                              << arg.getType();
+    values[arg] = inputs[i];
+  }
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      results.clear();
+      for (Value v : ret.getOperands())
+        results.push_back(*lookup(v));
+      return success();
+    }
+    if (failed(evalOp(&op)))
+      return failure();
+  }
+  return func.emitError() << "function body has no func.return";
+}
+
+UnaryKind geluKind(fo::GeluApproximation a) {
+  return a == fo::GeluApproximation::tanh ? UnaryKind::GeluTanh
+                                          : UnaryKind::GeluErf;
+}
+
+LogicalResult Interpreter::evalOp(Operation *op) {
+  for (Value operand : op->getOperands())
+    if (!lookup(operand))
+      return op->emitOpError() << "operand defined outside the evaluated "
+                                  "function body";
+  auto in = [&](unsigned i) -> const Tensor & {
+    return *lookup(op->getOperand(i));
+  };
+  auto unaryOp = [&](UnaryKind kind) {
+    return define(op, 0, unary(in(0), kind));
+  };
+  auto binaryOp = [&](BinaryKind kind) {
+    return define(op, 0, binary(in(0), in(1), kind));
+  };
+  auto optional = [&](Value v) { return v ? lookup(v) : nullptr; };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](fo::MatmulOp m) {
+        return define(op, 0,
+                      matmul(in(0), in(1), m.getTransposeA(),
+                             m.getTransposeB()));
+      })
+      .Case([&](fo::AttentionOp a) {
+        const Tensor &q = in(0);
+        double scale = a.getScale() ? a.getScale()->convertToDouble()
+                                    : 1.0 / std::sqrt(double(q.shape[3]));
+        AttentionResult r = attention(q, in(1), in(2), optional(a.getBias()),
+                                      scale, a.getCausal());
+        if (failed(define(op, 0, std::move(r.out))))
+          return failure();
+        if (a.getLse())
+          return define(op, 1, std::move(r.lse));
+        return success();
+      })
+      .Case([&](fo::ExpOp) { return unaryOp(UnaryKind::Exp); })
+      .Case([&](fo::TanhOp) { return unaryOp(UnaryKind::Tanh); })
+      .Case([&](fo::SiluOp) { return unaryOp(UnaryKind::Silu); })
+      .Case([&](fo::ReluOp) { return unaryOp(UnaryKind::Relu); })
+      .Case([&](fo::NegOp) { return unaryOp(UnaryKind::Neg); })
+      .Case([&](fo::RsqrtOp) { return unaryOp(UnaryKind::Rsqrt); })
+      .Case([&](fo::GeluOp g) {
+        return unaryOp(geluKind(g.getApproximate()));
+      })
+      .Case([&](fo::CastOp c) {
+        // A cast rounds by definition, whatever roundResults says.
+        auto kind = floatKindOf(c.getType().getElementType());
+        return define(op, 0, roundTensor(in(0), *kind));
+      })
+      .Case([&](fo::AddOp) { return binaryOp(BinaryKind::Add); })
+      .Case([&](fo::SubOp) { return binaryOp(BinaryKind::Sub); })
+      .Case([&](fo::MulOp) { return binaryOp(BinaryKind::Mul); })
+      .Case([&](fo::DivOp) { return binaryOp(BinaryKind::Div); })
+      .Case([&](fo::MaxOp) { return binaryOp(BinaryKind::Max); })
+      .Case([&](fo::MinOp) { return binaryOp(BinaryKind::Min); })
+      .Case([&](fo::SoftmaxOp s) {
+        return define(op, 0, softmax(in(0), s.getNormalizedAxis()));
+      })
+      .Case([&](fo::ReduceSumOp r) {
+        return define(op, 0,
+                      reduceSum(in(0), r.getNormalizedAxis(), r.getKeepdim()));
+      })
+      .Case([&](fo::ReduceMaxOp r) {
+        return define(op, 0,
+                      reduceMax(in(0), r.getNormalizedAxis(), r.getKeepdim()));
+      })
+      .Case([&](fo::LayerNormOp l) {
+        return define(op, 0,
+                      layerNorm(in(0), optional(l.getWeight()),
+                                optional(l.getBias()),
+                                l.getEpsilon().convertToDouble()));
+      })
+      .Case([&](fo::RMSNormOp r) {
+        return define(op, 0,
+                      rmsNorm(in(0), optional(r.getWeight()),
+                              r.getEpsilon().convertToDouble()));
+      })
+      .Case([&](fo::TransposeOp t) {
+        std::vector<int64_t> perm(t.getPermutation().begin(),
+                                  t.getPermutation().end());
+        return define(op, 0, transpose(in(0), perm));
+      })
+      .Case([&](arith::ConstantOp c) -> LogicalResult {
+        auto dense = dyn_cast<DenseFPElementsAttr>(c.getValue());
+        auto type = dyn_cast<RankedTensorType>(c.getType());
+        if (!dense || !type || !type.hasStaticShape())
+          return op->emitOpError()
+                 << "reference evaluator supports only statically shaped "
+                    "dense float tensor constants";
+        std::vector<double> data;
+        data.reserve(type.getNumElements());
+        for (const APFloat &v : dense.getValues<APFloat>())
+          data.push_back(v.convertToDouble() /* exact for <= f64 */);
+        return define(op, 0,
+                      Tensor(std::vector<int64_t>(type.getShape().begin(),
+                                                  type.getShape().end()),
+                             std::move(data)));
+      })
+      .Default([&](Operation *other) {
+        return other->emitOpError()
+               << "is not supported by the reference evaluator";
+      });
+}
+
+} // namespace
+
+LogicalResult evaluate(Operation *funcOp, const std::vector<Tensor> &inputs,
+                       std::vector<Tensor> &results,
+                       const EvalOptions &options) {
+  auto func = dyn_cast<func::FuncOp>(funcOp);
+  if (!func)
+    return funcOp->emitError() << "reference evaluation needs a func.func";
+  Interpreter interp(options);
+  return interp.run(func, inputs, results);
+}
+
+LogicalResult makeRandomInputs(Operation *funcOp, uint64_t seed,
+                               std::vector<Tensor> &inputs) {
+  auto func = dyn_cast<func::FuncOp>(funcOp);
+  if (!func)
+    return funcOp->emitError() << "reference evaluation needs a func.func";
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  inputs.clear();
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto rt = dyn_cast<RankedTensorType>(type);
+    std::optional<FloatKind> kind =
+        rt ? floatKindOf(rt.getElementType()) : std::nullopt;
+    if (!rt || !rt.hasStaticShape() || !kind)
+      return func.emitError()
+             << "cannot make a random input for argument #" << i << " of type "
+             << describeType(type)
+             << ": random inputs need statically shaped float tensors";
+    Tensor t(std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end()));
+    for (double &x : t.data)
+      x = roundTo(dist(rng), *kind);
+    inputs.push_back(std::move(t));
+  }
+  return success();
+}
+
+} // namespace fused::ref

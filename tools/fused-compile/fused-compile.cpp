@@ -1,0 +1,173 @@
+//===- fused-compile.cpp - the fused compiler driver ----------------------===//
+//
+// Reads a module of `fused` ops and acts on one of its functions. Today's
+// action is `--reference`: evaluate the function in float64 with the
+// reference evaluator on random (or constant) inputs and print the results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/InitAll.h"
+#include "fused/Reference/Evaluator.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("fused-compile options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<input .mlir file>"),
+                                          cl::init("-"), cl::cat(category));
+
+static cl::opt<bool> reference(
+    "reference",
+    cl::desc("Evaluate the entry function with the float64 reference "
+             "evaluator and print its results"),
+    cl::cat(category));
+
+static cl::opt<std::string>
+    entry("entry", cl::desc("Function to act on (default: the only function)"),
+          cl::value_desc("name"), cl::cat(category));
+
+static cl::opt<uint64_t>
+    seed("seed", cl::desc("Seed of the random inputs (default 1)"),
+         cl::init(1), cl::cat(category));
+
+static cl::opt<unsigned> printValues(
+    "print-values",
+    cl::desc("How many leading values of each result to print (default 8)"),
+    cl::init(8), cl::cat(category));
+
+static cl::opt<bool> roundResults(
+    "round-results",
+    cl::desc("Round every intermediate result to its element type"),
+    cl::cat(category));
+
+static std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+static void printTensorSummary(llvm::raw_ostream &os,
+                               const fused::ref::Tensor &t) {
+  double sumSq = 0, mn = INFINITY, mx = -INFINITY, sum = 0;
+  size_t nans = 0;
+  for (double x : t.data) {
+    if (std::isnan(x)) {
+      ++nans;
+      continue;
+    }
+    sumSq += x * x;
+    sum += x;
+    mn = std::min(mn, x);
+    mx = std::max(mx, x);
+  }
+  os << "  shape " << shapeString(t.shape) << "  norm "
+     << llvm::format("%.6g", std::sqrt(sumSq)) << "  min "
+     << llvm::format("%.6g", mn) << "  max " << llvm::format("%.6g", mx)
+     << "  mean "
+     << llvm::format("%.6g", t.data.empty() ? 0.0 : sum / t.data.size());
+  if (nans)
+    os << "  nan " << nans;
+  os << "\n  values";
+  size_t n = std::min<size_t>(printValues, t.data.size());
+  for (size_t i = 0; i < n; ++i)
+    os << " " << llvm::format("%.6g", t.data[i]);
+  if (n < t.data.size())
+    os << " ... (" << t.data.size() << " values)";
+  os << "\n";
+}
+
+/// Picks the function named by --entry, or the only function of the module.
+static func::FuncOp findEntry(ModuleOp module) {
+  SmallVector<func::FuncOp> funcs;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (!f.isExternal())
+      funcs.push_back(f);
+  if (!entry.empty()) {
+    for (auto f : funcs)
+      if (f.getSymName() == entry)
+        return f;
+    module.emitError() << "no function named @" << entry << " in the input";
+    return {};
+  }
+  if (funcs.size() == 1)
+    return funcs.front();
+  if (funcs.empty())
+    module.emitError() << "the input defines no function";
+  else
+    module.emitError() << "the input defines " << funcs.size()
+                       << " functions; choose one with --entry=<name>";
+  return {};
+}
+
+static int runReference(ModuleOp module) {
+  func::FuncOp func = findEntry(module);
+  if (!func)
+    return 1;
+  std::vector<fused::ref::Tensor> inputs, results;
+  if (failed(fused::ref::makeRandomInputs(func, seed, inputs)))
+    return 1;
+  fused::ref::EvalOptions options;
+  options.roundResults = roundResults;
+  if (failed(fused::ref::evaluate(func, inputs, results, options)))
+    return 1;
+  llvm::raw_ostream &os = llvm::outs();
+  os << "reference evaluation of @" << func.getSymName()
+     << " in float64 (seed " << seed << ")\n";
+  for (auto [i, t] : llvm::enumerate(func.getArgumentTypes()))
+    os << "input " << i << ": " << t << " uniform in [-1, 1)\n";
+  for (auto [i, t] : llvm::enumerate(results)) {
+    os << "result " << i << ": " << func.getResultTypes()[i] << "\n";
+    printTensorSummary(os, t);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "fused compiler driver\n");
+
+  if (!reference) {
+    llvm::errs() << "fused-compile: no action given; use --reference "
+                    "(see --help)\n";
+    return 2;
+  }
+
+  DialectRegistry registry;
+  fused::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  auto file = openInputFile(inputFilename, &errorMessage);
+  if (!file) {
+    llvm::errs() << "fused-compile: " << errorMessage << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  return runReference(*module);
+}
