@@ -41,7 +41,7 @@ static cl::opt<bool> reference(
     cl::cat(category));
 
 static cl::opt<std::string>
-    entry("entry", cl::desc("Function to act on (default: the only function)"),
+    entry("entry", cl::desc("Function to act on (default: every function)"),
           cl::value_desc("name"), cl::cat(category));
 
 static cl::opt<uint64_t>
@@ -95,40 +95,29 @@ static void printTensorSummary(llvm::raw_ostream &os,
   os << "\n";
 }
 
-/// Picks the function named by --entry, or the only function of the module.
-static func::FuncOp findEntry(ModuleOp module) {
-  SmallVector<func::FuncOp> funcs;
+/// The functions to act on: the one named by --entry, or every function
+/// with a body, in order.
+static LogicalResult findEntries(ModuleOp module,
+                                 SmallVectorImpl<func::FuncOp> &funcs) {
   for (auto f : module.getOps<func::FuncOp>())
-    if (!f.isExternal())
+    if (!f.isExternal() && (entry.empty() || f.getSymName() == entry))
       funcs.push_back(f);
-  if (!entry.empty()) {
-    for (auto f : funcs)
-      if (f.getSymName() == entry)
-        return f;
-    module.emitError() << "no function named @" << entry << " in the input";
-    return {};
-  }
-  if (funcs.size() == 1)
-    return funcs.front();
-  if (funcs.empty())
-    module.emitError() << "the input defines no function";
-  else
-    module.emitError() << "the input defines " << funcs.size()
-                       << " functions; choose one with --entry=<name>";
-  return {};
+  if (!funcs.empty())
+    return success();
+  if (!entry.empty())
+    return module.emitError() << "no function named @" << entry
+                              << " in the input";
+  return module.emitError() << "the input defines no function";
 }
 
-static int runReference(ModuleOp module) {
-  func::FuncOp func = findEntry(module);
-  if (!func)
-    return 1;
+static LogicalResult runReference(func::FuncOp func) {
   std::vector<fused::ref::Tensor> inputs, results;
   if (failed(fused::ref::makeRandomInputs(func, seed, inputs)))
-    return 1;
+    return failure();
   fused::ref::EvalOptions options;
   options.roundResults = roundResults;
   if (failed(fused::ref::evaluate(func, inputs, results, options)))
-    return 1;
+    return failure();
   llvm::raw_ostream &os = llvm::outs();
   os << "reference evaluation of @" << func.getSymName()
      << " in float64 (seed " << seed << ")\n";
@@ -138,7 +127,7 @@ static int runReference(ModuleOp module) {
     os << "result " << i << ": " << func.getResultTypes()[i] << "\n";
     printTensorSummary(os, t);
   }
-  return 0;
+  return success();
 }
 
 int main(int argc, char **argv) {
@@ -169,5 +158,11 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
-  return runReference(*module);
+  SmallVector<func::FuncOp> funcs;
+  if (failed(findEntries(*module, funcs)))
+    return 1;
+  for (func::FuncOp func : funcs)
+    if (failed(runReference(func)))
+      return 1;
+  return 0;
 }

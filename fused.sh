@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# fused.sh — build, test and run fused on a Debian bookworm machine.
+#
+#   ./fused.sh example   install what is missing, build, run the built-in example
+#   ./fused.sh test      install what is missing, build, run the lit suite and ctest
+#   ./fused.sh build     install what is missing, build
+#
+# Packages come from Debian (apt-get; run as root or with sudo available).
+# The build goes to ./build (override with FUSED_BUILD_DIR).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="${FUSED_BUILD_DIR:-$ROOT/build}"
+LLVM_BIN=/usr/lib/llvm-22/bin
+PACKAGES=(cmake ninja-build ccache g++ llvm-22-dev llvm-22-tools
+          libmlir-22-dev mlir-22-tools libgtest-dev)
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_deps() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "fused.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  log "configuring and building in $BUILD"
+  local start=$SECONDS
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+    -DLLVM_EXTERNAL_LIT="$LLVM_BIN/lit" >/dev/null
+  ninja -C "$BUILD"
+  echo "build finished in $((SECONDS - start)) s"
+}
+
+run_example() {
+  log "reference evaluation of examples/model.mlir (no kernel code generation yet)"
+  "$BUILD/bin/fused-compile" --reference "$ROOT/examples/model.mlir"
+}
+
+run_tests() {
+  local status=0 lit_out ctest_out lit_pass lit_fail ct_pass ct_fail
+  log "lit suite"
+  lit_out="$(mktemp)"
+  "$LLVM_BIN/lit" -sv "$BUILD/test" 2>&1 | tee "$lit_out" || status=1
+  lit_pass=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$lit_out" | tail -1)
+  lit_fail=$(sed -n 's/^ *\(Failed\|Unresolved\|Timed Out\) *: *\([0-9]*\).*/\2/p' "$lit_out" \
+             | awk '{s+=$1} END {print s+0}')
+  log "unit tests (ctest)"
+  ctest_out="$(mktemp)"
+  (cd "$BUILD" && ctest --output-on-failure) 2>&1 | tee "$ctest_out" || status=1
+  ct_pass=$(sed -n 's/^[0-9]*% tests passed, \([0-9]*\) tests failed out of \([0-9]*\)$/\2 \1/p' \
+            "$ctest_out" | awk '{print $1 - $2}')
+  ct_fail=$(sed -n 's/^[0-9]*% tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$ctest_out")
+  rm -f "$lit_out" "$ctest_out"
+  local pass=$(( ${lit_pass:-0} + ${ct_pass:-0} )) fail=$(( ${lit_fail:-0} + ${ct_fail:-0} ))
+  log "summary: lit ${lit_pass:-0} passed, ${lit_fail:-0} failed; ctest ${ct_pass:-0} passed, ${ct_fail:-0} failed"
+  if [ -z "${lit_pass:-}" ] || [ -z "${ct_pass:-}" ]; then status=1; fi
+  echo "fused: $pass passed, $fail failed"
+  return $status
+}
+
+case "${1:-}" in
+  example) install_deps; build; run_example ;;
+  test)    install_deps; build; run_tests ;;
+  build)   install_deps; build ;;
+  *) echo "usage: $0 example|test|build" >&2; exit 2 ;;
+esac
