@@ -358,15 +358,16 @@ Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,
     const double *aMat = aFull.data.data() + bi * aRows * aCols;
     const double *bMat = bFull.data.data() + bi * bRows * bCols;
     double *outMat = result.data.data() + bi * m * n;
+    // Row i of the result accumulates A[i, p] * B[p, :] over p (the i-p-j
+    // order streams through B and the result row).
     for (int64_t i = 0; i < m; ++i) {
-      for (int64_t j = 0; j < n; ++j) {
-        double sum = 0.0;
-        for (int64_t p = 0; p < k; ++p) {
-          double av = transposeA ? aMat[p * aCols + i] : aMat[i * aCols + p];
+      double *outRow = outMat + i * n;
+      for (int64_t p = 0; p < k; ++p) {
+        double av = transposeA ? aMat[p * aCols + i] : aMat[i * aCols + p];
+        for (int64_t j = 0; j < n; ++j) {
           double bv = transposeB ? bMat[j * bCols + p] : bMat[p * bCols + j];
-          sum += av * bv;
+          outRow[j] += av * bv;
         }
-        outMat[i * n + j] = sum;
       }
     }
   }
@@ -613,17 +614,20 @@ AttentionResult attention(const Tensor &q, const Tensor &k, const Tensor &v,
           continue;
         }
 
+        // Unnormalised weights, then out = sum_j w_j v_j / sum_j w_j.
         double sum = 0.0;
+        for (int64_t j = 0; j < skv; ++j) {
+          scores[j] = allowed[j] ? std::exp(scores[j] - maxScore) : 0.0;
+          sum += scores[j];
+        }
+        for (int64_t c = 0; c < dv; ++c)
+          outRow[c] = 0.0;
         for (int64_t j = 0; j < skv; ++j)
           if (allowed[j])
-            sum += std::exp(scores[j] - maxScore);
-        for (int64_t c = 0; c < dv; ++c) {
-          double acc = 0.0;
-          for (int64_t j = 0; j < skv; ++j)
-            if (allowed[j])
-              acc += std::exp(scores[j] - maxScore) * vHead[j * dv + c];
-          outRow[c] = acc / sum;
-        }
+            for (int64_t c = 0; c < dv; ++c)
+              outRow[c] += scores[j] * vHead[j * dv + c];
+        for (int64_t c = 0; c < dv; ++c)
+          outRow[c] /= sum;
         lse = maxScore + std::log(sum);
       }
     }
