@@ -93,14 +93,14 @@ private:
 LogicalResult Interpreter::define(Operation *op, unsigned index, Tensor t) {
   Value v = op->getResult(index);
   if (!t.isValid())
-    return op->emitOpError() << "reference evaluation failed on result #"
-                             << index << " (invalid operand shapes at run "
-                                         "time)";
+    return op->emitOpError()
+           << "reference evaluation failed on result #" << index
+           << " (invalid operand shapes at run "
+              "time)";
   if (!fitsType(t, v.getType()))
     return op->emitOpError() << "reference result #" << index << " has shape "
                              << formatShape(t.shape)
-                             << " which does not fit its type "
-                             << v.getType();
+                             << " which does not fit its type " << v.getType();
   if (options.roundResults) {
     auto kind =
         floatKindOf(cast<RankedTensorType>(v.getType()).getElementType());
@@ -115,8 +115,8 @@ LogicalResult Interpreter::run(func::FuncOp func,
                                const std::vector<Tensor> &inputs,
                                std::vector<Tensor> &results) {
   if (func.isExternal())
-    return func.emitError() << "cannot evaluate external function @"
-                            << func.getSymName();
+    return func.emitError()
+           << "cannot evaluate external function @" << func.getSymName();
   Block &body = func.getBody().front();
   if (inputs.size() != body.getNumArguments())
     return func.emitError() << "function @" << func.getSymName() << " takes "
@@ -124,10 +124,9 @@ LogicalResult Interpreter::run(func::FuncOp func,
                             << inputs.size() << " inputs were given";
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     if (!inputs[i].isValid() || !fitsType(inputs[i], arg.getType()))
-      return func.emitError() << "input #" << i << " has shape "
-                              << formatShape(inputs[i].shape)
-                              << " which does not fit argument type "
-                              << arg.getType();
+      return func.emitError()
+             << "input #" << i << " has shape " << formatShape(inputs[i].shape)
+             << " which does not fit argument type " << arg.getType();
     values[arg] = inputs[i];
   }
   for (Operation &op : body) {
@@ -166,9 +165,8 @@ LogicalResult Interpreter::evalOp(Operation *op) {
 
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](fo::MatmulOp m) {
-        return define(op, 0,
-                      matmul(in(0), in(1), m.getTransposeA(),
-                             m.getTransposeB()));
+        return define(
+            op, 0, matmul(in(0), in(1), m.getTransposeA(), m.getTransposeB()));
       })
       .Case([&](fo::AttentionOp a) {
         const Tensor &q = in(0);
@@ -188,9 +186,7 @@ LogicalResult Interpreter::evalOp(Operation *op) {
       .Case([&](fo::ReluOp) { return unaryOp(UnaryKind::Relu); })
       .Case([&](fo::NegOp) { return unaryOp(UnaryKind::Neg); })
       .Case([&](fo::RsqrtOp) { return unaryOp(UnaryKind::Rsqrt); })
-      .Case([&](fo::GeluOp g) {
-        return unaryOp(geluKind(g.getApproximate()));
-      })
+      .Case([&](fo::GeluOp g) { return unaryOp(geluKind(g.getApproximate())); })
       .Case([&](fo::CastOp c) {
         // A cast rounds by definition, whatever roundResults says.
         auto kind = floatKindOf(c.getType().getElementType());

@@ -34,19 +34,19 @@ static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<input .mlir file>"),
                                           cl::init("-"), cl::cat(category));
 
-static cl::opt<bool> reference(
-    "reference",
-    cl::desc("Evaluate the entry function with the float64 reference "
-             "evaluator and print its results"),
-    cl::cat(category));
+static cl::opt<bool>
+    reference("reference",
+              cl::desc("Evaluate the entry function with the float64 reference "
+                       "evaluator and print its results"),
+              cl::cat(category));
 
 static cl::opt<std::string>
     entry("entry", cl::desc("Function to act on (default: every function)"),
           cl::value_desc("name"), cl::cat(category));
 
-static cl::opt<uint64_t>
-    seed("seed", cl::desc("Seed of the random inputs (default 1)"),
-         cl::init(1), cl::cat(category));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Seed of the random inputs (default 1)"),
+                              cl::init(1), cl::cat(category));
 
 static cl::opt<unsigned> printValues(
     "print-values",
@@ -105,8 +105,8 @@ static LogicalResult findEntries(ModuleOp module,
   if (!funcs.empty())
     return success();
   if (!entry.empty())
-    return module.emitError() << "no function named @" << entry
-                              << " in the input";
+    return module.emitError()
+           << "no function named @" << entry << " in the input";
   return module.emitError() << "the input defines no function";
 }
 
@@ -119,8 +119,8 @@ static LogicalResult runReference(func::FuncOp func) {
   if (failed(fused::ref::evaluate(func, inputs, results, options)))
     return failure();
   llvm::raw_ostream &os = llvm::outs();
-  os << "reference evaluation of @" << func.getSymName()
-     << " in float64 (seed " << seed << ")\n";
+  os << "reference evaluation of @" << func.getSymName() << " in float64 (seed "
+     << seed << ")\n";
   for (auto [i, t] : llvm::enumerate(func.getArgumentTypes()))
     os << "input " << i << ": " << t << " uniform in [-1, 1)\n";
   for (auto [i, t] : llvm::enumerate(results)) {

@@ -55,9 +55,8 @@ bool isStorageFloat(Type t) { return isComputeFloat(t) || isFp8(t); }
 enum class FloatSet { Compute, Storage };
 
 const char *describe(FloatSet set) {
-  return set == FloatSet::Compute
-             ? "f16, bf16 or f32"
-             : "f16, bf16, f32, f8E4M3FN or f8E5M2";
+  return set == FloatSet::Compute ? "f16, bf16 or f32"
+                                  : "f16, bf16, f32, f8E4M3FN or f8E5M2";
 }
 
 /// Checks that `value` (named `name` in diagnostics) has an element type in
@@ -121,8 +120,8 @@ LogicalResult checkAxis(Operation *op, int64_t axis, int64_t rank) {
                                 "tensor";
   if (axis < -rank || axis >= rank)
     return op->emitOpError()
-           << "axis " << axis << " is out of range for 'input' of rank "
-           << rank << " (expected " << -rank << " <= axis < " << rank << ")";
+           << "axis " << axis << " is out of range for 'input' of rank " << rank
+           << " (expected " << -rank << " <= axis < " << rank << ")";
   return success();
 }
 
@@ -198,15 +197,15 @@ LogicalResult MatmulOp::verify() {
   int64_t bNDim = getTransposeB() ? br - 2 : br - 1;
   if (!dimsCompatible(aShape[aKDim], bShape[bKDim]))
     return emitOpError() << "contraction dimension mismatch: 'a' "
-                         << formatShape(aShape) << " has K = "
-                         << formatDim(aShape[aKDim]) << " (dim " << aKDim
-                         << ") but 'b' " << formatShape(bShape) << " has K = "
-                         << formatDim(bShape[bKDim]) << " (dim " << bKDim
-                         << ")";
+                         << formatShape(aShape)
+                         << " has K = " << formatDim(aShape[aKDim]) << " (dim "
+                         << aKDim << ") but 'b' " << formatShape(bShape)
+                         << " has K = " << formatDim(bShape[bKDim]) << " (dim "
+                         << bKDim << ")";
 
   int64_t badDim = -1;
-  auto batch = broadcastShapes(aShape.drop_back(2), bShape.drop_back(2),
-                               &badDim);
+  auto batch =
+      broadcastShapes(aShape.drop_back(2), bShape.drop_back(2), &badDim);
   if (failed(batch))
     return emitOpError() << "batch dimensions of 'a' "
                          << formatShape(aShape.drop_back(2)) << " and 'b' "
@@ -248,9 +247,8 @@ LogicalResult AttentionOp::verify() {
   for (int i = 0; i < 3; ++i)
     if (types[i].getRank() != 4)
       return emitOpError() << "'" << names[i] << "' must have rank 4 "
-                           << layouts[i] << ", got rank "
-                           << types[i].getRank() << " "
-                           << formatShape(types[i].getShape());
+                           << layouts[i] << ", got rank " << types[i].getRank()
+                           << " " << formatShape(types[i].getShape());
   if (failed(checkElementType(op, "query", getQuery(), FloatSet::Compute)) ||
       failed(checkElementType(op, "key", getKey(), FloatSet::Compute)) ||
       failed(checkElementType(op, "value", getValue(), FloatSet::Compute)) ||
@@ -268,9 +266,9 @@ LogicalResult AttentionOp::verify() {
                     v = vType.getShape();
   if (!dimsCompatible(q[0], k[0]) || !dimsCompatible(q[0], v[0]))
     return emitOpError() << "batch size mismatch: 'query' has B = "
-                         << formatDim(q[0]) << ", 'key' has B = "
-                         << formatDim(k[0]) << ", 'value' has B = "
-                         << formatDim(v[0]);
+                         << formatDim(q[0])
+                         << ", 'key' has B = " << formatDim(k[0])
+                         << ", 'value' has B = " << formatDim(v[0]);
   if (!dimsCompatible(k[1], v[1]))
     return emitOpError() << "'key' has Hkv = " << formatDim(k[1])
                          << " heads but 'value' has " << formatDim(v[1]);
@@ -282,17 +280,16 @@ LogicalResult AttentionOp::verify() {
   }
   if (!dimsCompatible(q[3], k[3]))
     return emitOpError() << "head dimension mismatch: 'query' has D = "
-                         << formatDim(q[3]) << " but 'key' has D = "
-                         << formatDim(k[3]);
+                         << formatDim(q[3])
+                         << " but 'key' has D = " << formatDim(k[3]);
   if (!dimsCompatible(k[2], v[2]))
     return emitOpError() << "sequence length mismatch: 'key' has Skv = "
-                         << formatDim(k[2]) << " but 'value' has Skv = "
-                         << formatDim(v[2]);
+                         << formatDim(k[2])
+                         << " but 'value' has Skv = " << formatDim(v[2]);
 
   SmallVector<int64_t> expectedOut = {q[0], q[1], q[2], v[3]};
   if (!shapesCompatible(oType.getShape(), expectedOut))
-    return emitOpError() << "expected output shape "
-                         << formatShape(expectedOut)
+    return emitOpError() << "expected output shape " << formatShape(expectedOut)
                          << " ([B, Hq, Sq, Dv]), got "
                          << formatShape(oType.getShape());
 
@@ -301,8 +298,7 @@ LogicalResult AttentionOp::verify() {
     SmallVector<int64_t> expectedLse = {q[0], q[1], q[2]};
     if (!shapesCompatible(lseType.getShape(), expectedLse))
       return emitOpError() << "expected 'lse' shape "
-                           << formatShape(expectedLse)
-                           << " ([B, Hq, Sq]), got "
+                           << formatShape(expectedLse) << " ([B, Hq, Sq]), got "
                            << formatShape(lseType.getShape());
     if (!lseType.getElementType().isF32())
       return emitOpError() << "'lse' must have element type f32, got "
@@ -315,18 +311,17 @@ LogicalResult AttentionOp::verify() {
     ArrayRef<int64_t> b = tensorType(bias).getShape();
     SmallVector<int64_t> scores = {q[0], q[1], q[2], k[2]};
     if (b.size() > 4)
-      return emitOpError() << "'bias' " << formatShape(b)
-                           << " has rank " << b.size()
+      return emitOpError() << "'bias' " << formatShape(b) << " has rank "
+                           << b.size()
                            << "; it must broadcast to [B, Hq, Sq, Skv] = "
                            << formatShape(scores);
     for (size_t i = 0; i < b.size(); ++i) {
       int64_t bd = b[i], sd = scores[4 - b.size() + i];
       if (bd != 1 && !dimsCompatible(bd, sd))
-        return emitOpError()
-               << "'bias' " << formatShape(b)
-               << " is not broadcastable to [B, Hq, Sq, Skv] = "
-               << formatShape(scores) << " (dimension " << i << " is "
-               << bd << ", expected 1 or " << sd << ")";
+        return emitOpError() << "'bias' " << formatShape(b)
+                             << " is not broadcastable to [B, Hq, Sq, Skv] = "
+                             << formatShape(scores) << " (dimension " << i
+                             << " is " << bd << ", expected 1 or " << sd << ")";
     }
   }
 
@@ -414,13 +409,12 @@ static LogicalResult verifyBinary(Operation *op) {
   int64_t badDim = -1;
   auto shape = broadcastShapes(l.getShape(), r.getShape(), &badDim);
   if (failed(shape))
-    return op->emitOpError() << "'lhs' " << formatShape(l.getShape())
-                             << " and 'rhs' " << formatShape(r.getShape())
-                             << " are not broadcastable (result dimension "
-                             << badDim << ")";
+    return op->emitOpError()
+           << "'lhs' " << formatShape(l.getShape()) << " and 'rhs' "
+           << formatShape(r.getShape())
+           << " are not broadcastable (result dimension " << badDim << ")";
   if (!shapesCompatible(o.getShape(), *shape))
-    return op->emitOpError() << "expected result shape "
-                             << formatShape(*shape)
+    return op->emitOpError() << "expected result shape " << formatShape(*shape)
                              << " (the broadcast of 'lhs' and 'rhs'), got "
                              << formatShape(o.getShape());
   return success();
@@ -444,8 +438,7 @@ int64_t SoftmaxOp::getNormalizedAxis() {
 LogicalResult SoftmaxOp::verify() {
   if (failed(verifyUnary(getOperation())))
     return failure();
-  return checkAxis(getOperation(), getAxis(),
-                   tensorType(getInput()).getRank());
+  return checkAxis(getOperation(), getAxis(), tensorType(getInput()).getRank());
 }
 
 static LogicalResult verifyReduce(Operation *op, int64_t axis, bool keepDim) {
@@ -455,10 +448,9 @@ static LogicalResult verifyReduce(Operation *op, int64_t axis, bool keepDim) {
   if (failed(checkAxis(op, axis, in.getRank())))
     return failure();
   if (out.getElementType() != in.getElementType())
-    return op->emitOpError() << "'result' element type "
-                             << out.getElementType()
-                             << " must equal 'input' element type "
-                             << in.getElementType();
+    return op->emitOpError()
+           << "'result' element type " << out.getElementType()
+           << " must equal 'input' element type " << in.getElementType();
   int64_t a = normalizeAxis(axis, in.getRank());
   SmallVector<int64_t> expected(in.getShape());
   if (keepDim)
@@ -466,11 +458,11 @@ static LogicalResult verifyReduce(Operation *op, int64_t axis, bool keepDim) {
   else
     expected.erase(expected.begin() + a);
   if (!shapesCompatible(out.getShape(), expected))
-    return op->emitOpError() << "expected result shape "
-                             << formatShape(expected) << " (reducing axis "
-                             << a << " of " << formatShape(in.getShape())
-                             << (keepDim ? " with keepdim" : "")
-                             << "), got " << formatShape(out.getShape());
+    return op->emitOpError()
+           << "expected result shape " << formatShape(expected)
+           << " (reducing axis " << a << " of " << formatShape(in.getShape())
+           << (keepDim ? " with keepdim" : "") << "), got "
+           << formatShape(out.getShape());
   return success();
 }
 
@@ -498,8 +490,8 @@ static LogicalResult verifyNorm(Operation *op, double epsilon) {
     return op->emitOpError() << "'input' must have rank >= 1, got a rank-0 "
                                 "tensor";
   if (!(epsilon >= 0.0) || !std::isfinite(epsilon))
-    return op->emitOpError() << "'epsilon' must be finite and >= 0, got "
-                             << epsilon;
+    return op->emitOpError()
+           << "'epsilon' must be finite and >= 0, got " << epsilon;
   return success();
 }
 
@@ -518,8 +510,7 @@ LogicalResult RMSNormOp::verify() {
   Operation *op = getOperation();
   if (failed(verifyNorm(op, getEpsilon().convertToDouble())))
     return failure();
-  return checkChannelParam(op, "weight", getWeight(),
-                           tensorType(getInput()));
+  return checkChannelParam(op, "weight", getWeight(), tensorType(getInput()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -533,14 +524,12 @@ LogicalResult TransposeOp::verify() {
   if (static_cast<int64_t>(perm.size()) != rank)
     return emitOpError() << "permutation " << formatShape(perm) << " has "
                          << perm.size() << " entries but 'input' "
-                         << formatShape(in.getShape()) << " has rank "
-                         << rank;
+                         << formatShape(in.getShape()) << " has rank " << rank;
   SmallVector<bool> seen(rank, false);
   for (int64_t p : perm) {
     if (p < 0 || p >= rank || seen[p])
       return emitOpError() << "permutation " << formatShape(perm)
-                           << " is not a permutation of [0, " << rank
-                           << ")";
+                           << " is not a permutation of [0, " << rank << ")";
     seen[p] = true;
   }
   if (out.getElementType() != in.getElementType())
