@@ -19,11 +19,11 @@ func.func @matmul_plain(%a: tensor<128x64xf16>, %b: tensor<64x256xf16>) -> tenso
 // -----
 
 /// `transpose_a` is a unit attribute: 'a' is [K, M].
-// CHECK-LABEL: func.func @matmul_transpose_a
+// CHECK-LABEL: func.func @matmul_transpose_a_only
 // CHECK-SAME:    (%[[A:.*]]: tensor<64x128xbf16>, %[[B:.*]]: tensor<64x256xbf16>)
 // CHECK:         %[[R:.*]] = fused.matmul %[[A]], %[[B]] {transpose_a} : tensor<64x128xbf16>, tensor<64x256xbf16> -> tensor<128x256xbf16>
 // CHECK:         return %[[R]]
-func.func @matmul_transpose_a(%a: tensor<64x128xbf16>, %b: tensor<64x256xbf16>) -> tensor<128x256xbf16> {
+func.func @matmul_transpose_a_only(%a: tensor<64x128xbf16>, %b: tensor<64x256xbf16>) -> tensor<128x256xbf16> {
   %0 = fused.matmul %a, %b {transpose_a} : tensor<64x128xbf16>, tensor<64x256xbf16> -> tensor<128x256xbf16>
   return %0 : tensor<128x256xbf16>
 }
@@ -31,11 +31,11 @@ func.func @matmul_transpose_a(%a: tensor<64x128xbf16>, %b: tensor<64x256xbf16>) 
 // -----
 
 /// `transpose_b`: 'b' is [N, K], the layout of a linear layer's weight.
-// CHECK-LABEL: func.func @matmul_transpose_b
+// CHECK-LABEL: func.func @matmul_transpose_b_only
 // CHECK-SAME:    (%[[A:.*]]: tensor<128x64xf32>, %[[B:.*]]: tensor<256x64xf32>)
 // CHECK:         %[[R:.*]] = fused.matmul %[[A]], %[[B]] {transpose_b} : tensor<128x64xf32>, tensor<256x64xf32> -> tensor<128x256xf32>
 // CHECK:         return %[[R]]
-func.func @matmul_transpose_b(%a: tensor<128x64xf32>, %b: tensor<256x64xf32>) -> tensor<128x256xf32> {
+func.func @matmul_transpose_b_only(%a: tensor<128x64xf32>, %b: tensor<256x64xf32>) -> tensor<128x256xf32> {
   %0 = fused.matmul %a, %b {transpose_b} : tensor<128x64xf32>, tensor<256x64xf32> -> tensor<128x256xf32>
   return %0 : tensor<128x256xf32>
 }
@@ -605,11 +605,11 @@ func.func @layernorm_plain(%x: tensor<4x768xf16>) -> tensor<4x768xf16> {
 // -----
 
 /// layernorm with a weight only.
-// CHECK-LABEL: func.func @layernorm_weight
+// CHECK-LABEL: func.func @layernorm_weight_only
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x768xf16>, %[[W:.*]]: tensor<768xf16>)
 // CHECK:         %[[R:.*]] = fused.layernorm %[[X]] weight(%[[W]] : tensor<768xf16>) : tensor<4x768xf16>
 // CHECK:         return %[[R]]
-func.func @layernorm_weight(%x: tensor<4x768xf16>, %w: tensor<768xf16>) -> tensor<4x768xf16> {
+func.func @layernorm_weight_only(%x: tensor<4x768xf16>, %w: tensor<768xf16>) -> tensor<4x768xf16> {
   %0 = fused.layernorm %x weight(%w : tensor<768xf16>) : tensor<4x768xf16>
   return %0 : tensor<4x768xf16>
 }
@@ -617,11 +617,11 @@ func.func @layernorm_weight(%x: tensor<4x768xf16>, %w: tensor<768xf16>) -> tenso
 // -----
 
 /// layernorm with a bias only: the operand segments tell it from a weight.
-// CHECK-LABEL: func.func @layernorm_bias
+// CHECK-LABEL: func.func @layernorm_bias_only
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x768xf16>, %[[B:.*]]: tensor<768xf16>)
 // CHECK:         %[[R:.*]] = fused.layernorm %[[X]] bias(%[[B]] : tensor<768xf16>) : tensor<4x768xf16>
 // CHECK:         return %[[R]]
-func.func @layernorm_bias(%x: tensor<4x768xf16>, %b: tensor<768xf16>) -> tensor<4x768xf16> {
+func.func @layernorm_bias_only(%x: tensor<4x768xf16>, %b: tensor<768xf16>) -> tensor<4x768xf16> {
   %0 = fused.layernorm %x bias(%b : tensor<768xf16>) : tensor<4x768xf16>
   return %0 : tensor<4x768xf16>
 }

@@ -225,12 +225,12 @@ LogicalResult MatmulOp::verify() {
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
-double AttentionOp::getScaleValue() {
+std::optional<double> AttentionOp::getScaleValue() {
   if (auto s = getScale())
     return s->convertToDouble();
   int64_t d = tensorType(getQuery()).getDimSize(3);
   if (ShapedType::isDynamic(d) || d <= 0)
-    return 0.0;
+    return std::nullopt;
   return 1.0 / std::sqrt(static_cast<double>(d));
 }
 
@@ -272,12 +272,14 @@ LogicalResult AttentionOp::verify() {
   if (!dimsCompatible(k[1], v[1]))
     return emitOpError() << "'key' has Hkv = " << formatDim(k[1])
                          << " heads but 'value' has " << formatDim(v[1]);
-  if (!ShapedType::isDynamic(q[1]) && !ShapedType::isDynamic(k[1])) {
-    if (k[1] <= 0 || q[1] % k[1] != 0)
-      return emitOpError() << "query heads Hq = " << q[1]
-                           << " must be a multiple of key/value heads Hkv = "
-                           << k[1];
-  }
+  if (!ShapedType::isDynamic(k[1]) && k[1] <= 0)
+    return emitOpError() << "'key' must have at least one head, got Hkv = "
+                         << k[1];
+  if (!ShapedType::isDynamic(q[1]) && !ShapedType::isDynamic(k[1]) &&
+      q[1] % k[1] != 0)
+    return emitOpError() << "query heads Hq = " << q[1]
+                         << " must be a multiple of key/value heads Hkv = "
+                         << k[1];
   if (!dimsCompatible(q[3], k[3]))
     return emitOpError() << "head dimension mismatch: 'query' has D = "
                          << formatDim(q[3])
@@ -315,13 +317,17 @@ LogicalResult AttentionOp::verify() {
                            << b.size()
                            << "; it must broadcast to [B, Hq, Sq, Skv] = "
                            << formatShape(scores);
+    const char *dimNames[] = {"B", "Hq", "Sq", "Skv"};
     for (size_t i = 0; i < b.size(); ++i) {
-      int64_t bd = b[i], sd = scores[4 - b.size() + i];
+      size_t si = 4 - b.size() + i;
+      int64_t bd = b[i], sd = scores[si];
       if (bd != 1 && !dimsCompatible(bd, sd))
-        return emitOpError() << "'bias' " << formatShape(b)
-                             << " is not broadcastable to [B, Hq, Sq, Skv] = "
-                             << formatShape(scores) << " (dimension " << i
-                             << " is " << bd << ", expected 1 or " << sd << ")";
+        return emitOpError()
+               << "'bias' " << formatShape(b)
+               << " is not broadcastable to [B, Hq, Sq, Skv] = "
+               << formatShape(scores) << ": its dimension " << i << " (size "
+               << bd << ") aligns with " << dimNames[si] << " = " << sd
+               << " and must be 1 or " << sd;
     }
   }
 
@@ -518,6 +524,9 @@ LogicalResult RMSNormOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult TransposeOp::verify() {
+  if (failed(checkElementType(getOperation(), "input", getInput(),
+                              FloatSet::Storage)))
+    return failure();
   auto in = tensorType(getInput()), out = tensorType(getResult());
   ArrayRef<int64_t> perm = getPermutation();
   int64_t rank = in.getRank();

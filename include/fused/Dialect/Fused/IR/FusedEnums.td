@@ -11,7 +11,7 @@ include "fused/Dialect/Fused/IR/FusedDialect.td"
 include "mlir/IR/EnumAttr.td"
 
 def Fused_GeluApproximation : I32EnumAttr<"GeluApproximation",
-    "how fused.gelu evaluates the Gaussian CDF", [
+    "GELU approximation (erf or tanh)", [
       I32EnumAttrCase<"erf", 0>,
       I32EnumAttrCase<"tanh", 1>
     ]> {

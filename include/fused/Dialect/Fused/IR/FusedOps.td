@@ -91,6 +91,8 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure]> {
     by combining split-KV partial results.
 
     Query, key and value share one element type: `f16`, `bf16` or `f32`.
+    The output element type is chosen independently (`f16`, `bf16`, `f32`:
+    an `f16` attention may write an `f32` output), and so is the bias's.
 
     Example:
 
@@ -113,9 +115,9 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure]> {
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The softmax scale: `scale` if present, else 1/sqrt(D) (0 if D is
-    /// dynamic).
-    double getScaleValue();
+    /// The softmax scale: `scale` if present, else 1/sqrt(D); nullopt when
+    /// D is dynamic and no `scale` is given (it is then known at run time).
+    std::optional<double> getScaleValue();
   }];
 }
 
@@ -352,7 +354,8 @@ def Fused_RMSNormOp : Fused_Op<"rmsnorm",
 def Fused_TransposeOp : Fused_Op<"transpose", [Pure]> {
   let summary = "permutation of dimensions";
   let description = [{
-    `result.shape[i] = input.shape[permutation[i]]` (numpy semantics). The
+    `result.shape[i] = input.shape[permutation[i]]` (numpy semantics), for
+    tensors of `f16`, `bf16`, `f32`, `f8E4M3FN` or `f8E5M2`. The
     identity permutation folds away and two transposes in a row compose into
     one.
 
