@@ -23,7 +23,10 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void fused::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<
@@ -34,6 +37,12 @@ void fused::registerAllDialects(mlir::DialectRegistry &registry) {
       mlir::math::MathDialect, mlir::memref::MemRefDialect,
       mlir::nvgpu::NVGPUDialect, mlir::scf::SCFDialect,
       mlir::tensor::TensorDialect, mlir::vector::VectorDialect>();
+  // Interface implementations the lowering needs: bufferization and
+  // ConvertToLLVM models, LLVM IR translations, and the NVVM target that
+  // serializes gpu.module to PTX and cubin.
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
 }
 
 void fused::registerAllPasses() { mlir::registerAllPasses(); }
