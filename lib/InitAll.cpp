@@ -7,6 +7,7 @@
 #include "fused/InitAll.h"
 
 #include "fused/Dialect/Fused/IR/FusedDialect.h"
+#include "fused/Dialect/Fused/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -45,4 +46,7 @@ void fused::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
 }
 
-void fused::registerAllPasses() { mlir::registerAllPasses(); }
+void fused::registerAllPasses() {
+  ::fused::fused::registerFusedTransformsPasses();
+  mlir::registerAllPasses();
+}

@@ -225,6 +225,19 @@ LogicalResult Interpreter::evalOp(Operation *op) {
                                   t.getPermutation().end());
         return define(op, 0, transpose(in(0), perm));
       })
+      .Case([&](fo::KernelOp k) -> LogicalResult {
+        Block &body = k.getBody().front();
+        for (auto [arg, input] : llvm::zip(body.getArguments(), k.getInputs()))
+          values[arg] = *lookup(input);
+        for (Operation &inner : body.without_terminator())
+          if (failed(evalOp(&inner)))
+            return failure();
+        auto yield = cast<fo::YieldOp>(body.getTerminator());
+        for (auto [i, v] : llvm::enumerate(yield.getValues()))
+          if (failed(define(op, i, *lookup(v))))
+            return failure();
+        return success();
+      })
       .Case([&](arith::ConstantOp c) -> LogicalResult {
         auto dense = dyn_cast<DenseFPElementsAttr>(c.getValue());
         auto type = dyn_cast<RankedTensorType>(c.getType());

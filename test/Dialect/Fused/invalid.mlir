@@ -970,3 +970,103 @@ func.func @attention_zero_kv_heads_dynamic_hq(%q: tensor<1x?x4x8xf16>, %k: tenso
   %0 = fused.attention %q, %k, %k : tensor<1x?x4x8xf16>, tensor<1x0x4x8xf16>, tensor<1x0x4x8xf16> -> tensor<1x?x4x8xf16>
   return %0 : tensor<1x?x4x8xf16>
 }
+
+// -----
+
+/// The body must take one argument per input.
+func.func @kernel_arg_count(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'fused.kernel' op body has 0 arguments but the kernel has 1 inputs}}
+  %k = fused.kernel elementwise ins(%a : tensor<4xf32>) -> tensor<4xf32> {
+    %c = arith.constant dense<1.0> : tensor<4xf32>
+    fused.yield %c : tensor<4xf32>
+  }
+  return %k : tensor<4xf32>
+}
+
+// -----
+
+/// Body arguments have the inputs' types.
+func.func @kernel_arg_type(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'fused.kernel' op body argument #0 has type 'tensor<4xf16>' but input #0 has type 'tensor<4xf32>'}}
+  %k = fused.kernel elementwise ins(%a : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf16>):
+    %e = fused.exp %x : tensor<4xf16>
+    %c = fused.cast %e : tensor<4xf16> to tensor<4xf32>
+    fused.yield %c : tensor<4xf32>
+  }
+  return %k : tensor<4xf32>
+}
+
+// -----
+
+/// fused.yield returns the kernel's result types.
+func.func @kernel_yield_types(%a: tensor<4xf32>) -> tensor<4xf16> {
+  // expected-error @+1 {{'fused.kernel' op fused.yield returns 1 values of types ('tensor<4xf32>') but the kernel results are ('tensor<4xf16>')}}
+  %k = fused.kernel elementwise ins(%a : tensor<4xf32>) -> tensor<4xf16> {
+  ^bb0(%x: tensor<4xf32>):
+    %e = fused.exp %x : tensor<4xf32>
+    fused.yield %e : tensor<4xf32>
+  }
+  return %k : tensor<4xf16>
+}
+
+// -----
+
+/// Only fused ops live in a kernel body.
+func.func @kernel_foreign_op(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %k = fused.kernel elementwise ins(%a : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    // expected-error @+1 {{'math.exp' op is not allowed in a fused.kernel body (only fused ops other than fused.kernel)}}
+    %e = math.exp %x : tensor<4xf32>
+    fused.yield %e : tensor<4xf32>
+  }
+  return %k : tensor<4xf32>
+}
+
+// -----
+
+/// Kernels do not nest.
+func.func @kernel_nested(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %k = fused.kernel elementwise ins(%a : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    // expected-error @+1 {{'fused.kernel' op is not allowed in a fused.kernel body}}
+    %i = fused.kernel elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%y: tensor<4xf32>):
+      fused.yield %y : tensor<4xf32>
+    }
+    fused.yield %i : tensor<4xf32>
+  }
+  return %k : tensor<4xf32>
+}
+
+// -----
+
+/// A kernel computes something.
+func.func @kernel_no_results(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'fused.kernel' op must produce at least one result}}
+  "fused.kernel"(%a) <{kind = 2 : i32}> ({
+  ^bb0(%x: tensor<4xf32>):
+    fused.yield
+  }) : (tensor<4xf32>) -> ()
+  return
+}
+
+// -----
+
+/// fused.yield only ends a kernel body.
+func.func @yield_outside_kernel(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'fused.yield' op expects parent op 'fused.kernel'}}
+  fused.yield %a : tensor<4xf32>
+}
+
+// -----
+
+/// The kernel kind is one of a fixed set.
+func.func @kernel_bad_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{custom op 'fused.kernel' expected string or keyword containing one of the following enum values for attribute 'kind' [gemm, attention, elementwise, softmax, reduction, normalization, transpose]}}
+  %k = fused.kernel conv ins(%a : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    fused.yield %x : tensor<4xf32>
+  }
+  return %k : tensor<4xf32>
+}

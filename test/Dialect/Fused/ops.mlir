@@ -691,3 +691,41 @@ func.func @transpose_rotate_dynamic(%x: tensor<?x4x8xf32>) -> tensor<8x?x4xf32> 
   %0 = fused.transpose %x permutation = [2, 0, 1] : tensor<?x4x8xf32> -> tensor<8x?x4xf32>
   return %0 : tensor<8x?x4xf32>
 }
+
+// -----
+
+/// A kernel: block arguments mirror the inputs, fused.yield the results.
+// CHECK-LABEL: func.func @kernel_gemm_epilogue
+// CHECK-SAME: (%[[A:.*]]: tensor<8x4xf16>, %[[B:.*]]: tensor<4x16xf16>, %[[C:.*]]: tensor<16xf32>)
+// CHECK: %[[K:.*]] = fused.kernel gemm ins(%[[A]], %[[B]], %[[C]] : tensor<8x4xf16>, tensor<4x16xf16>, tensor<16xf32>) -> tensor<8x16xf32> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<8x4xf16>, %[[Y:.*]]: tensor<4x16xf16>, %[[Z:.*]]: tensor<16xf32>):
+// CHECK-NEXT: %[[M:.*]] = fused.matmul %[[X]], %[[Y]] : tensor<8x4xf16>, tensor<4x16xf16> -> tensor<8x16xf32>
+// CHECK-NEXT: %[[S:.*]] = fused.add %[[M]], %[[Z]] : tensor<8x16xf32>, tensor<16xf32> -> tensor<8x16xf32>
+// CHECK-NEXT: fused.yield %[[S]] : tensor<8x16xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[K]]
+func.func @kernel_gemm_epilogue(%a: tensor<8x4xf16>, %b: tensor<4x16xf16>, %c: tensor<16xf32>) -> tensor<8x16xf32> {
+  %k = fused.kernel gemm ins(%a, %b, %c : tensor<8x4xf16>, tensor<4x16xf16>, tensor<16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%x: tensor<8x4xf16>, %y: tensor<4x16xf16>, %z: tensor<16xf32>):
+    %m = fused.matmul %x, %y : tensor<8x4xf16>, tensor<4x16xf16> -> tensor<8x16xf32>
+    %s = fused.add %m, %z : tensor<8x16xf32>, tensor<16xf32> -> tensor<8x16xf32>
+    fused.yield %s : tensor<8x16xf32>
+  }
+  return %k : tensor<8x16xf32>
+}
+
+// -----
+
+/// A kernel with two results.
+// CHECK-LABEL: func.func @kernel_two_results
+// CHECK: %[[K:.*]]:2 = fused.kernel attention ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x2x4x8xf16>, tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16>) -> tensor<1x2x4x8xf16>, tensor<1x2x4xf32> {
+// CHECK: fused.yield %{{.*}}, %{{.*}} : tensor<1x2x4x8xf16>, tensor<1x2x4xf32>
+// CHECK: return %[[K]]#0, %[[K]]#1
+func.func @kernel_two_results(%q: tensor<1x2x4x8xf16>, %k: tensor<1x1x4x8xf16>, %v: tensor<1x1x4x8xf16>) -> (tensor<1x2x4x8xf16>, tensor<1x2x4xf32>) {
+  %r:2 = fused.kernel attention ins(%q, %k, %v : tensor<1x2x4x8xf16>, tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16>) -> tensor<1x2x4x8xf16>, tensor<1x2x4xf32> {
+  ^bb0(%a: tensor<1x2x4x8xf16>, %b: tensor<1x1x4x8xf16>, %c: tensor<1x1x4x8xf16>):
+    %o, %l = fused.attention %a, %b, %c : tensor<1x2x4x8xf16>, tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16> -> tensor<1x2x4x8xf16>, tensor<1x2x4xf32>
+    fused.yield %o, %l : tensor<1x2x4x8xf16>, tensor<1x2x4xf32>
+  }
+  return %r#0, %r#1 : tensor<1x2x4x8xf16>, tensor<1x2x4xf32>
+}

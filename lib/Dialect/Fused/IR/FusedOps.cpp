@@ -578,5 +578,41 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
+//===----------------------------------------------------------------------===//
+// KernelOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelOp::verify() {
+  if (getResults().empty())
+    return emitOpError() << "must produce at least one result";
+  return success();
+}
+
+LogicalResult KernelOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments but the kernel has "
+                         << getInputs().size() << " inputs";
+  for (auto [i, arg, input] : llvm::enumerate(body.getArguments(), getInputs()))
+    if (arg.getType() != input.getType())
+      return emitOpError() << "body argument #" << i << " has type "
+                           << arg.getType() << " but input #" << i
+                           << " has type " << input.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "body must end with fused.yield";
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "fused.yield returns " << yield.getValues().size()
+                         << " values of types (" << yield.getValues().getTypes()
+                         << ") but the kernel results are (" << getResultTypes()
+                         << ")";
+  for (Operation &op : body.without_terminator())
+    if (!isa<FusedDialect>(op.getDialect()) || isa<KernelOp>(op))
+      return op.emitOpError() << "is not allowed in a fused.kernel body "
+                                 "(only fused ops other than fused.kernel)";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "fused/Dialect/Fused/IR/FusedOps.cpp.inc"

@@ -12,6 +12,7 @@ include "fused/Dialect/Fused/IR/FusedDialect.td"
 include "fused/Dialect/Fused/IR/FusedEnums.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -375,6 +376,67 @@ def Fused_TransposeOp : Fused_Op<"transpose", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+def Fused_KernelOp : Fused_Op<"kernel", [IsolatedFromAbove, SingleBlock,
+    RecursiveMemoryEffects, RecursivelySpeculatable]> {
+  let summary = "a group of fused ops compiled into one GPU kernel";
+  let description = [{
+    Produced by `fused-fuse`. The body is one block whose arguments stand for
+    `inputs` (same types, same order) and which ends in `fused.yield` with
+    values of the result types. The body holds only `fused` ops; everything
+    in it is computed by one kernel launch, so the intermediate values never
+    reach global memory. `kind` says which kernel template implements it:
+
+    - `gemm`: one `fused.matmul` followed by an elementwise epilogue on its
+      result (bias, scale, activation, residual add, cast);
+    - `elementwise`: a chain of elementwise ops of one result shape;
+    - `attention`, `softmax`, `reduction`, `normalization`, `transpose`: the
+      one op of that kind.
+
+    Example:
+
+    ```mlir
+    %r = fused.kernel gemm ins(%a, %b, %bias : tensor<128x64xf16>,
+        tensor<64x256xf16>, tensor<256xf32>) -> tensor<128x256xf32> {
+    ^bb0(%x: tensor<128x64xf16>, %y: tensor<64x256xf16>, %z: tensor<256xf32>):
+      %m = fused.matmul %x, %y
+          : tensor<128x64xf16>, tensor<64x256xf16> -> tensor<128x256xf32>
+      %s = fused.add %m, %z
+          : tensor<128x256xf32>, tensor<256xf32> -> tensor<128x256xf32>
+      fused.yield %s : tensor<128x256xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Fused_KernelKind:$kind,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $kind (`ins` `(` $inputs^ `:` type($inputs) `)`)? attr-dict
+    `->` type($results) $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def Fused_YieldOp : Fused_Op<"yield", [Pure, Terminator, ReturnLike,
+    HasParent<"KernelOp">]> {
+  let summary = "returns the results of a fused.kernel body";
+  let description = [{
+    Ends the body of a `fused.kernel`; its operands become the kernel's
+    results.
+
+    ```mlir
+    fused.yield %s : tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDOPS_TD

@@ -1,0 +1,24 @@
+//===- Passes.h - passes on the fused dialect -------------------*- C++ -*-===//
+//
+// Declarations and registration of the graph-level passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_H
+#define FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_H
+
+#include "fused/Dialect/Fused/IR/FusedDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace fused::fused {
+
+#define GEN_PASS_DECL
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+
+} // namespace fused::fused
+
+#endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_H
