@@ -8,6 +8,7 @@
 
 #include "fused/Dialect/Fused/IR/FusedDialect.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "fused/Pipeline/Pipeline.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,5 +49,6 @@ void fused::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void fused::registerAllPasses() {
   ::fused::fused::registerFusedTransformsPasses();
+  ::fused::registerPipelines();
   mlir::registerAllPasses();
 }

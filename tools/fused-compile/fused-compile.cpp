@@ -6,7 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
+#include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -14,6 +16,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -24,6 +27,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -40,13 +44,31 @@ static cl::opt<bool>
                        "evaluator and print its results"),
               cl::cat(category));
 
+static cl::opt<bool> checkHost(
+    "check-host",
+    cl::desc("Compile to the last host-runnable stage, run the kernels on "
+             "the CPU and compare with the float64 reference (PASS/FAIL)"),
+    cl::cat(category));
+
+static cl::opt<double> tolerance(
+    "tolerance",
+    cl::desc("Relative error threshold for --check-host (default: 2e-3 for "
+             "f16, 1e-2 for bf16, 1e-5 for f32, the loosest of the "
+             "function's types)"),
+    cl::init(0.0), cl::cat(category));
+
 static cl::opt<std::string>
     entry("entry", cl::desc("Function to act on (default: every function)"),
           cl::value_desc("name"), cl::cat(category));
 
-static cl::opt<uint64_t> seed("seed",
-                              cl::desc("Seed of the random inputs (default 1)"),
-                              cl::init(1), cl::cat(category));
+static cl::opt<uint64_t>
+    seedOption("seed",
+               cl::desc("Seed of the random inputs (default 1; 0 picks a "
+                        "fresh seed, printed with the results)"),
+               cl::init(1), cl::cat(category));
+
+/// The seed in use: --seed, or a fresh one for --seed=0.
+static uint64_t seed = 0;
 
 static cl::opt<unsigned> printValues(
     "print-values",
@@ -130,14 +152,78 @@ static LogicalResult runReference(func::FuncOp func) {
   return success();
 }
 
+/// The default relative error threshold for a function: the loosest of its
+/// argument and result element types.
+static double defaultTolerance(func::FuncOp func) {
+  double tol = 1e-5;
+  auto consider = [&](Type t) {
+    Type et = cast<ShapedType>(t).getElementType();
+    if (et.isF16())
+      tol = std::max(tol, 2e-3);
+    else if (et.isBF16())
+      tol = std::max(tol, 1e-2);
+  };
+  for (Type t : func.getArgumentTypes())
+    consider(t);
+  for (Type t : func.getResultTypes())
+    consider(t);
+  return tol;
+}
+
+static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
+  // Reference results come from the module as written; the compiled copy
+  // runs on the host.
+  SmallVector<std::string> names;
+  for (func::FuncOp f : funcs)
+    names.push_back(f.getSymName().str());
+  OwningOpRef<ModuleOp> compiled = cast<ModuleOp>(module->clone());
+  PassManager pm(module.getContext());
+  fused::PipelineOptions options;
+  options.stopAfter = fused::Stage::Tile;
+  fused::buildPipeline(pm, options);
+  if (failed(pm.run(*compiled)))
+    return 1;
+
+  bool allPass = true;
+  llvm::raw_ostream &os = llvm::outs();
+  for (func::FuncOp func : funcs) {
+    std::vector<fused::ref::Tensor> inputs, expected, actual;
+    if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
+        failed(fused::ref::evaluate(func, inputs, expected)))
+      return 1;
+    if (failed(fused::host::runOnHost(*compiled, func.getSymName(), inputs,
+                                      actual)))
+      return 1;
+    double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(func);
+    for (size_t i = 0; i < expected.size(); ++i) {
+      double err = fused::ref::relativeError(actual[i], expected[i]);
+      bool pass = !std::isnan(err) && err <= tol;
+      allPass &= pass;
+      os << "@" << func.getSymName() << " result " << i << ": relative error "
+         << llvm::format("%.3e", err) << " (tolerance "
+         << llvm::format("%.1e", tol) << ", seed " << seed << ") "
+         << (pass ? "PASS" : "FAIL") << "\n";
+    }
+  }
+  return allPass ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "fused compiler driver\n");
+  seed = seedOption;
+  if (seed == 0)
+    seed = std::random_device{}() | 1;
 
-  if (!reference) {
-    llvm::errs() << "fused-compile: no action given; use --reference "
-                    "(see --help)\n";
+  if (!reference && !checkHost) {
+    llvm::errs() << "fused-compile: no action given; use --reference or "
+                    "--check-host (see --help)\n";
+    return 2;
+  }
+  if (reference && checkHost) {
+    llvm::errs() << "fused-compile: --reference and --check-host are "
+                    "exclusive\n";
     return 2;
   }
 
@@ -161,6 +247,8 @@ int main(int argc, char **argv) {
   SmallVector<func::FuncOp> funcs;
   if (failed(findEntries(*module, funcs)))
     return 1;
+  if (checkHost)
+    return runCheckHost(*module, funcs);
   for (func::FuncOp func : funcs)
     if (failed(runReference(func)))
       return 1;

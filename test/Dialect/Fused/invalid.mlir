@@ -1070,3 +1070,82 @@ func.func @kernel_bad_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %k : tensor<4xf32>
 }
+
+// -----
+
+/// Warp tiles are multiples of 16.
+// expected-error @+1 {{warp tile [64, 8] must be a multiple of 16 in both dimensions}}
+func.func @gemm_config_warp_tile() attributes {c = #fused.gemm_config<block = [128, 32, 32], warps = [2, 4], stages = 3>} {
+  return
+}
+
+// -----
+
+/// block_k feeds k16 tensor-core steps.
+// expected-error @+1 {{block_k = 24 must be a multiple of 16}}
+func.func @gemm_config_block_k() attributes {c = #fused.gemm_config<block = [128, 128, 24], warps = [2, 4], stages = 3>} {
+  return
+}
+
+// -----
+
+/// The pipeline depth is bounded.
+// expected-error @+1 {{stages = 0 must be in [1, 8]}}
+func.func @gemm_config_stages() attributes {c = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 0>} {
+  return
+}
+
+// -----
+
+/// Warps divide the block evenly.
+// expected-error @+1 {{block [128, 128] must divide evenly among warps [3, 4]}}
+func.func @gemm_config_uneven() attributes {c = #fused.gemm_config<block = [128, 128, 32], warps = [3, 4], stages = 3>} {
+  return
+}
+
+// -----
+
+/// A block has at most 1024 threads.
+// expected-error @+1 {{64 warps exceed 1024 threads per block}}
+func.func @gemm_config_threads() attributes {c = #fused.gemm_config<block = [128, 512, 32], warps = [2, 32], stages = 3>} {
+  return
+}
+
+// -----
+
+/// Non-positive sizes are rejected.
+// expected-error @+1 {{block and warp counts must be positive}}
+func.func @gemm_config_zero() attributes {c = #fused.gemm_config<block = [0, 128, 32], warps = [2, 4], stages = 3>} {
+  return
+}
+
+// -----
+
+/// A launch names an existing kernel function.
+func.func @launch_missing(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'fused.launch' op no kernel function named @nope}}
+  %r = fused.launch @nope(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func private @k2(memref<4xf32>)
+
+/// The kernel takes one memref per input and per result.
+func.func @launch_arity(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'fused.launch' op kernel @k2 takes 1 arguments but the launch passes 1 inputs and 1 results}}
+  %r = fused.launch @k2(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func private @k3(memref<4xf32>, memref<8xf32>)
+
+/// Kernel arguments mirror the tensors' shapes and element types.
+func.func @launch_types(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'fused.launch' op kernel argument #1 has type 'memref<8xf32>' but must be a memref of 'tensor<4xf32>'}}
+  %r = fused.launch @k3(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

@@ -729,3 +729,18 @@ func.func @kernel_two_results(%q: tensor<1x2x4x8xf16>, %k: tensor<1x1x4x8xf16>, 
   }
   return %r#0, %r#1 : tensor<1x2x4x8xf16>, tensor<1x2x4xf32>
 }
+
+// -----
+
+func.func private @kernel_fn(memref<8x4xf16>, memref<8x4xf32>)
+
+/// A launch of a kernel function: one memref per input, then per result;
+/// a GEMM configuration attribute round-trips.
+// CHECK-LABEL: func.func @launch
+// CHECK-SAME: (%[[X:.*]]: tensor<8x4xf16>)
+// CHECK: %[[R:.*]] = fused.launch @kernel_fn(%[[X]]) {cfg = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 4>} : (tensor<8x4xf16>) -> tensor<8x4xf32>
+// CHECK: return %[[R]]
+func.func @launch(%x: tensor<8x4xf16>) -> tensor<8x4xf32> {
+  %r = fused.launch @kernel_fn(%x) {cfg = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 4>} : (tensor<8x4xf16>) -> tensor<8x4xf32>
+  return %r : tensor<8x4xf32>
+}

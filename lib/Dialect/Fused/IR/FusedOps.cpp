@@ -11,6 +11,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -611,6 +612,36 @@ LogicalResult KernelOp::verifyRegions() {
     if (!isa<FusedDialect>(op.getDialect()) || isa<KernelOp>(op))
       return op.emitOpError() << "is not allowed in a fused.kernel body "
                                  "(only fused ops other than fused.kernel)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LaunchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto callee = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
+      *this, getCalleeAttr());
+  if (!callee)
+    return emitOpError() << "no kernel function named " << getCalleeAttr();
+  auto argTypes = callee.getArgumentTypes();
+  size_t expected = getInputs().size() + getResults().size();
+  if (argTypes.size() != expected)
+    return emitOpError() << "kernel " << getCalleeAttr() << " takes "
+                         << argTypes.size() << " arguments but the launch "
+                         << "passes " << getInputs().size() << " inputs and "
+                         << getResults().size() << " results";
+  SmallVector<Type> tensors(getInputs().getTypes());
+  llvm::append_range(tensors, getResultTypes());
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(tensors, argTypes))) {
+    auto [t, a] = pair;
+    auto tensor = cast<RankedTensorType>(t);
+    auto memref = dyn_cast<MemRefType>(a);
+    if (!memref || memref.getShape() != tensor.getShape() ||
+        memref.getElementType() != tensor.getElementType())
+      return emitOpError() << "kernel argument #" << i << " has type " << a
+                           << " but must be a memref of " << t;
+  }
   return success();
 }
 

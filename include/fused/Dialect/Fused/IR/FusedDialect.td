@@ -29,6 +29,7 @@ def Fused_Dialect : Dialect {
     time.
   }];
   let hasConstantMaterializer = 0;
+  let useDefaultAttributePrinterParser = 1;
 }
 
 class Fused_Op<string mnemonic, list<Trait> traits = []>

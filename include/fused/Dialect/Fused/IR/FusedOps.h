@@ -12,10 +12,14 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "fused/Dialect/Fused/IR/FusedEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "fused/Dialect/Fused/IR/FusedAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "fused/Dialect/Fused/IR/FusedOps.h.inc"

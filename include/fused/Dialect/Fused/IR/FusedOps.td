@@ -10,6 +10,8 @@
 
 include "fused/Dialect/Fused/IR/FusedDialect.td"
 include "fused/Dialect/Fused/IR/FusedEnums.td"
+include "fused/Dialect/Fused/IR/FusedAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
@@ -437,6 +439,29 @@ def Fused_YieldOp : Fused_Op<"yield", [Pure, Terminator, ReturnLike,
   }];
   let arguments = (ins Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+def Fused_LaunchOp : Fused_Op<"launch",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "runs a kernel function on tensors";
+  let description = [{
+    Produced by `fused-tile`. Calls the kernel function `callee`, whose
+    arguments are memrefs: one per operand (same shape and element type),
+    then one per result, which the kernel writes entirely. A function made
+    of `fused.launch` ops is the host schedule: the runtime allocates a
+    buffer per tensor and runs the kernels in order.
+
+    ```mlir
+    %c = fused.launch @matmul_kernel(%a, %b)
+        : (tensor<128x64xf16>, tensor<64x256xf16>) -> tensor<128x256xf16>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+  }];
 }
 
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDOPS_TD

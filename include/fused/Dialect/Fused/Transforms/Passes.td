@@ -40,4 +40,45 @@ def FusedFusePass : Pass<"fused-fuse", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::fused::fused::FusedDialect"];
 }
 
+def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
+  let summary = "tile GEMM kernels to thread blocks and warps";
+  let description = [{
+    Turns every `fused.kernel gemm` into a private kernel function on
+    memrefs (one argument per kernel input, then one for the output) and
+    replaces the kernel by a `fused.launch` of it.
+
+    The configuration comes from a `fused.config = #fused.gemm_config<...>`
+    attribute on the kernel or its matmul, or else from a shape heuristic
+    (128x128x32 blocks of 8 warps and 4 stages for large problems, smaller
+    blocks for small M or N). The function body is:
+
+    - `scf.forall` over (batch, M tiles, N tiles), mapped to thread blocks;
+      the batch index is decomposed into the output's batch dimensions and
+      broadcast operands index batch 0;
+    - an f32 accumulator tile (`memref.alloca`, block_m x block_n) set to 0;
+    - `scf.for` over K tiles, and inside it `scf.forall` over warps, each
+      running a `linalg.generic` contraction (`fused.role = "mma"`) on its
+      sub-tiles of A, B and the accumulator;
+    - a `linalg.generic` epilogue (`fused.role = "epilogue"`) that applies
+      the kernel's elementwise chain to the accumulator tile, reading
+      epilogue operands with broadcasting, and writes the output tile.
+
+    Every tile is clipped to the operand bounds (dynamic subview sizes), so
+    M, N and K need not be multiples of the tile sizes and no access is out
+    of bounds.
+
+    Pre: `fused.kernel gemm` whose body is a `fused.matmul` with f16 or bf16
+    operands and f32 accumulation followed by an elementwise chain; static
+    shapes. Other kernel kinds are left alone.
+    Post: no `fused.kernel gemm`; the kernel functions carry
+    `fused.kernel_kind = "gemm"` and `fused.gemm_config`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_TD

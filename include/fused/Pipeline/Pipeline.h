@@ -1,0 +1,64 @@
+//===- Pipeline.h - the fused compilation pipeline --------------*- C++ -*-===//
+//
+// One function builds the whole chain of passes; fused-opt (as
+// `fused-gpu-pipeline`), fused-compile, the C API and the Python bindings
+// all call it, so nobody re-lists passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_PIPELINE_PIPELINE_H
+#define FUSED_PIPELINE_PIPELINE_H
+
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace fused {
+
+/// The stages of the pipeline, in order. Each names the IR it leaves.
+enum class Stage {
+  /// `fused.kernel` groups (fused-fuse).
+  Fuse,
+  /// Kernel functions tiled to blocks and warps, launched by the graph
+  /// function (fused-tile). Runs on the host.
+  Tile,
+};
+
+/// The stage named `name` ("fuse", "tile"), or nullopt.
+std::optional<Stage> parseStage(llvm::StringRef name);
+/// The names of all stages, comma-separated, for diagnostics.
+llvm::StringRef stageNames();
+
+/// Options of the pipeline.
+struct PipelineOptions {
+  /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
+  std::string chip = "sm_80";
+  /// Last stage to run.
+  Stage stopAfter = Stage::Tile;
+};
+
+/// True if `chip` is a supported target.
+bool isSupportedChip(llvm::StringRef chip);
+
+/// Appends the pipeline up to `options.stopAfter` to `pm` (on builtin.module).
+///
+/// Stages and their contracts:
+///   fuse  pre: fused ops on tensors in func.func.
+///         post: every top-level fused op inside a fused.kernel.
+///   tile  post: no gemm fused.kernel; kernel functions on memrefs tiled to
+///         thread blocks (scf.forall) and warps, graph functions of
+///         fused.launch ops. Host-executable.
+void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// Registers `fused-gpu-pipeline{chip=... stop-after=...}` with the pass
+/// registry.
+void registerPipelines();
+
+} // namespace fused
+
+#endif // FUSED_PIPELINE_PIPELINE_H

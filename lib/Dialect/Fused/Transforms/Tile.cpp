@@ -1,0 +1,596 @@
+//===- Tile.cpp - tile GEMM kernels to thread blocks and warps ------------===//
+//
+// The fused-tile pass. Each `fused.kernel gemm` becomes a kernel function on
+// memrefs whose body is tiled for the GPU:
+//
+//   scf.forall (batch, M tiles, N tiles)            -- thread blocks
+//     accumulator tile (f32, block_m x block_n)
+//     scf.for over K tiles
+//       scf.forall (warps_m, warps_n)               -- warps
+//         linalg.generic contraction on the warp's sub-tiles
+//     linalg.generic epilogue: accumulator (+ epilogue operands) -> output
+//
+// Tiles at the edges of M, N and K are clipped to the operand bounds
+// (dynamic subview sizes), so nothing is read or written out of bounds. The
+// kernel is replaced by a `fused.launch` of the new function.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "fused/Dialect/Fused/Transforms/Tiling.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace fused::fused {
+#define GEN_PASS_DEF_FUSEDTILEPASS
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+} // namespace fused::fused
+
+using namespace mlir;
+using namespace fused::fused;
+
+//===----------------------------------------------------------------------===//
+// Configuration heuristic
+//===----------------------------------------------------------------------===//
+
+GemmConfigAttr fused::fused::chooseGemmConfig(MLIRContext *ctx, int64_t m,
+                                              int64_t n, int64_t k) {
+  // Large problems: 128x128 blocks of 8 warps (64x32 warp tiles), four
+  // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
+  // shrink the block so that fewer rows or columns are wasted.
+  int64_t blockM = m <= 16 ? 16 : m <= 32 ? 32 : m <= 64 ? 64 : 128;
+  int64_t blockN = n <= 32 ? 32 : n <= 64 ? 64 : 128;
+  int64_t warpsM = blockM >= 128 ? 2 : 1;
+  int64_t warpsN = blockN / 32;
+  int64_t blockK = 32;
+  int64_t stages = k <= 2 * blockK ? 2 : 4;
+  return GemmConfigAttr::get(ctx, blockM, blockN, blockK, warpsM, warpsN,
+                             stages);
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Kernel analysis
+//===----------------------------------------------------------------------===//
+
+/// A GEMM kernel body: one matmul and the elementwise chain on its result.
+struct GemmKernel {
+  MatmulOp matmul;
+  SmallVector<Operation *> epilogue;
+};
+
+FailureOr<GemmKernel> analyzeGemm(KernelOp kernel) {
+  GemmKernel g;
+  Block &body = kernel.getBody().front();
+  auto it = body.without_terminator().begin();
+  if (it == body.without_terminator().end() ||
+      !(g.matmul = dyn_cast<MatmulOp>(*it)))
+    return kernel.emitOpError() << "gemm kernel must start with fused.matmul",
+           failure();
+  Value current = g.matmul.getResult();
+  for (++it; it != body.without_terminator().end(); ++it) {
+    Operation *op = &*it;
+    if (op->getNumResults() != 1 ||
+        !llvm::is_contained(op->getOperands(), current))
+      return kernel.emitOpError() << "gemm kernel epilogue must be a chain of "
+                                     "elementwise ops on "
+                                     "the matmul result",
+             failure();
+    g.epilogue.push_back(op);
+    current = op->getResult(0);
+  }
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1 || yield.getValues()[0] != current)
+    return kernel.emitOpError()
+               << "gemm kernel must yield the end of its epilogue chain",
+           failure();
+  for (Value v : kernel.getInputs())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return kernel.emitOpError()
+                 << "code generation needs static shapes, got " << v.getType(),
+             failure();
+  for (Type t : kernel.getResultTypes()) {
+    Type et = cast<RankedTensorType>(t).getElementType();
+    if (!et.isF16() && !et.isBF16() && !et.isF32())
+      return kernel.emitOpError()
+                 << "code generation supports f16, bf16 and f32 outputs, got "
+                 << et,
+             failure();
+  }
+  Type aType = g.matmul.getA().getType().getElementType();
+  if (!aType.isF16() && !aType.isBF16())
+    return kernel.emitOpError() << "tensor-core code generation supports f16 "
+                                   "and bf16 matmul operands, got "
+                                << aType,
+           failure();
+  if (!g.matmul.getAccumulatorType().isF32())
+    return kernel.emitOpError()
+               << "code generation accumulates in f32; acc_type "
+               << g.matmul.getAccumulatorType() << " is not supported yet",
+           failure();
+  return g;
+}
+
+//===----------------------------------------------------------------------===//
+// IR building helpers
+//===----------------------------------------------------------------------===//
+
+struct Builder {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value mul(Value x, int64_t c) {
+    return arith::MulIOp::create(b, loc, x, idx(c));
+  }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value divi(Value x, int64_t c) {
+    return arith::DivUIOp::create(b, loc, x, idx(c));
+  }
+  Value remi(Value x, int64_t c) {
+    return arith::RemUIOp::create(b, loc, x, idx(c));
+  }
+  /// min(tile, bound - offset), clamped at 0.
+  Value clip(int64_t tile, int64_t bound, Value offset) {
+    return max(idx(0), min(idx(tile), sub(idx(bound), offset)));
+  }
+  Value clip(int64_t tile, Value bound, Value offset) {
+    return max(idx(0), min(idx(tile), sub(bound, offset)));
+  }
+
+  /// A subview of `source` at `offsets` with `sizes` (unit strides), with the
+  /// dimensions listed in `dropDims` (all of size 1) removed.
+  Value subview(Value source, ArrayRef<OpFoldResult> offsets,
+                ArrayRef<OpFoldResult> sizes, ArrayRef<bool> keep) {
+    auto srcType = cast<MemRefType>(source.getType());
+    SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+    SmallVector<int64_t> resultShape;
+    for (auto [s, k] : llvm::zip(sizes, keep)) {
+      if (!k)
+        continue;
+      std::optional<int64_t> c = getConstantIntValue(s);
+      resultShape.push_back(c ? *c : ShapedType::kDynamic);
+    }
+    auto type = memref::SubViewOp::inferRankReducedResultType(
+        resultShape, srcType, offsets, sizes, strides);
+    return memref::SubViewOp::create(b, loc, type, source, offsets, sizes,
+                                     strides);
+  }
+
+  Value toF32(Value v) {
+    if (v.getType().isF32())
+      return v;
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  }
+  /// Rounds an f32 value to `type` and back (a no-op for f32).
+  Value roundTo(Value v, Type type) {
+    if (type.isF32())
+      return v;
+    Value t = arith::TruncFOp::create(b, loc, type, v);
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), t);
+  }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+};
+
+Type elementType(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
+/// Emits the scalar f32 computation of one elementwise op. `args` are the
+/// op's operands as f32 scalars.
+Value emitScalar(Builder &h, Operation *op, ArrayRef<Value> args) {
+  OpBuilder &b = h.b;
+  Location loc = h.loc;
+  auto tanhGelu = [&](Value x) {
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    Value x3 =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value inner = arith::AddFOp::create(
+        b, loc, x, arith::MulFOp::create(b, loc, h.f32(0.044715), x3));
+    Value t = math::TanhOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, h.f32(std::sqrt(2.0 / M_PI)), inner));
+    Value half = arith::MulFOp::create(b, loc, h.f32(0.5), x);
+    return arith::MulFOp::create(b, loc, half,
+                                 arith::AddFOp::create(b, loc, h.f32(1.0), t));
+  };
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](ExpOp) { return math::ExpOp::create(b, loc, args[0]); })
+      .Case([&](TanhOp) { return math::TanhOp::create(b, loc, args[0]); })
+      .Case([&](NegOp) { return arith::NegFOp::create(b, loc, args[0]); })
+      .Case([&](RsqrtOp) { return math::RsqrtOp::create(b, loc, args[0]); })
+      .Case([&](ReluOp) {
+        return arith::MaximumFOp::create(b, loc, args[0], h.f32(0.0));
+      })
+      .Case([&](SiluOp) {
+        Value e =
+            math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
+        return arith::DivFOp::create(
+            b, loc, args[0], arith::AddFOp::create(b, loc, h.f32(1.0), e));
+      })
+      .Case([&](GeluOp g) -> Value {
+        if (g.getApproximate() == GeluApproximation::tanh)
+          return tanhGelu(args[0]);
+        // 0.5 x (1 + erf(x / sqrt 2))
+        Value e = math::ErfOp::create(
+            b, loc, arith::MulFOp::create(b, loc, args[0], h.f32(M_SQRT1_2)));
+        Value half = arith::MulFOp::create(b, loc, h.f32(0.5), args[0]);
+        return arith::MulFOp::create(
+            b, loc, half, arith::AddFOp::create(b, loc, h.f32(1.0), e));
+      })
+      .Case([&](CastOp) { return args[0]; })
+      .Case([&](AddOp) {
+        return arith::AddFOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](SubOp) {
+        return arith::SubFOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](MulOp) {
+        return arith::MulFOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](DivOp) {
+        return arith::DivFOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](MaxOp) {
+        return arith::MaximumFOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](MinOp) {
+        return arith::MinimumFOp::create(b, loc, args[0], args[1]);
+      })
+      .Default([](Operation *) { return Value(); });
+}
+
+//===----------------------------------------------------------------------===//
+// GEMM kernel function
+//===----------------------------------------------------------------------===//
+
+/// Builds the tiled kernel function of `kernel` and returns it.
+FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
+                                          GemmConfigAttr cfg, StringRef name) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = kernel.getLoc();
+  MatmulOp mm = g.matmul;
+  auto outType = cast<RankedTensorType>(kernel.getResultTypes()[0]);
+
+  // Kernel arguments: one memref per input, then the output.
+  SmallVector<Type> argTypes;
+  for (Value v : kernel.getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    argTypes.push_back(MemRefType::get(t.getShape(), t.getElementType()));
+  }
+  argTypes.push_back(
+      MemRefType::get(outType.getShape(), outType.getElementType()));
+  auto func =
+      func::FuncOp::create(loc, name, FunctionType::get(ctx, argTypes, {}));
+  func->setAttr("fused.kernel_kind", StringAttr::get(ctx, "gemm"));
+  func->setAttr("fused.gemm_config", cfg);
+  Block *entry = func.addEntryBlock();
+  OpBuilder b = OpBuilder::atBlockBegin(entry);
+  Builder h{b, loc};
+
+  // Body values -> kernel function arguments.
+  Block &body = kernel.getBody().front();
+  auto argFor = [&](Value bodyValue) -> Value {
+    auto arg = cast<BlockArgument>(bodyValue);
+    return entry->getArgument(arg.getArgNumber());
+  };
+  Value outArg = entry->getArguments().back();
+
+  auto aType = cast<RankedTensorType>(mm.getA().getType());
+  auto bType = cast<RankedTensorType>(mm.getB().getType());
+  auto mmType = mm.getType();
+  ArrayRef<int64_t> aShape = aType.getShape(), bShape = bType.getShape();
+  ArrayRef<int64_t> outShape = outType.getShape();
+  int64_t ar = aShape.size(), br = bShape.size(), orank = outShape.size();
+  bool ta = mm.getTransposeA(), tb = mm.getTransposeB();
+  int64_t M = outShape[orank - 2], N = outShape[orank - 1];
+  int64_t K = ta ? aShape[ar - 2] : aShape[ar - 1];
+  SmallVector<int64_t> batchShape(outShape.drop_back(2));
+  int64_t batchCount = 1;
+  for (int64_t d : batchShape)
+    batchCount *= d;
+
+  int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN(), BK = cfg.getBlockK();
+  int64_t WM = cfg.getWarpsM(), WN = cfg.getWarpsN();
+  int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
+  int64_t gridM = (M + BM - 1) / BM, gridN = (N + BN - 1) / BN;
+  int64_t numK = (K + BK - 1) / BK;
+
+  auto blockMapping = b.getArrayAttr(
+      {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ),
+       gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
+       gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX)});
+  auto warpMapping =
+      b.getArrayAttr({gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimY),
+                      gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimX)});
+
+  auto grid = scf::ForallOp::create(
+      b, loc,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount), b.getIndexAttr(gridM),
+                             b.getIndexAttr(gridN)},
+      ValueRange{}, blockMapping);
+  b.setInsertionPointToStart(grid.getBody());
+  Value z = grid.getInductionVar(0), bi = grid.getInductionVar(1),
+        bj = grid.getInductionVar(2);
+  Value m0 = h.mul(bi, BM), n0 = h.mul(bj, BN);
+  Value mSize = h.clip(BM, M, m0), nSize = h.clip(BN, N, n0);
+
+  // Output batch indices, row-major from z.
+  SmallVector<Value> batchIdx(batchShape.size());
+  {
+    Value rest = z;
+    for (int64_t d = batchShape.size() - 1; d >= 0; --d) {
+      batchIdx[d] = d == 0 ? rest : h.remi(rest, batchShape[d]);
+      if (d > 0)
+        rest = h.divi(rest, batchShape[d]);
+    }
+  }
+  // Offsets of the leading (batch) dims of an operand of shape `shape`
+  // whose trailing `inner` dims are not batch dims.
+  auto batchOffsets = [&](ArrayRef<int64_t> shape, int64_t inner) {
+    SmallVector<OpFoldResult> offs;
+    int64_t lead = shape.size() - inner;
+    for (int64_t d = 0; d < lead; ++d) {
+      int64_t od = batchShape.size() - lead + d;
+      if (shape[d] == 1 || od < 0)
+        offs.push_back(b.getIndexAttr(0));
+      else
+        offs.push_back(batchIdx[od]);
+    }
+    return offs;
+  };
+
+  // Accumulator tile.
+  auto accType = MemRefType::get({BM, BN}, b.getF32Type());
+  Value acc = memref::AllocaOp::create(b, loc, accType);
+  Value zero = h.f32(0.0);
+  linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{acc});
+  Value accTile = h.subview(acc, {b.getIndexAttr(0), b.getIndexAttr(0)},
+                            {mSize, nSize}, {true, true});
+
+  // K loop.
+  Value aArg = argFor(mm.getA()), bArg = argFor(mm.getB());
+  auto kLoop = scf::ForOp::create(b, loc, h.idx(0), h.idx(numK), h.idx(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value k0 = h.mul(kLoop.getInductionVar(), BK);
+    Value kSize = h.clip(BK, K, k0);
+
+    auto operandTile = [&](Value arg, ArrayRef<int64_t> shape, Value r0,
+                           Value rSize, Value c0, Value cSize) {
+      SmallVector<OpFoldResult> offs = batchOffsets(shape, 2);
+      SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
+      SmallVector<bool> keep(offs.size(), false);
+      offs.push_back(r0);
+      offs.push_back(c0);
+      sizes.push_back(rSize);
+      sizes.push_back(cSize);
+      keep.push_back(true);
+      keep.push_back(true);
+      return h.subview(arg, offs, sizes, keep);
+    };
+    // A tile: [m, k] (or [k, m] with transpose_a); B tile: [k, n] (or [n, k]).
+    Value aTile = ta ? operandTile(aArg, aShape, k0, kSize, m0, mSize)
+                     : operandTile(aArg, aShape, m0, mSize, k0, kSize);
+    Value bTile = tb ? operandTile(bArg, bShape, n0, nSize, k0, kSize)
+                     : operandTile(bArg, bShape, k0, kSize, n0, nSize);
+
+    auto warps = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(WM), b.getIndexAttr(WN)},
+        ValueRange{}, warpMapping);
+    b.setInsertionPointToStart(warps.getBody());
+    Value wm0 = h.mul(warps.getInductionVar(0), WTM);
+    Value wn0 = h.mul(warps.getInductionVar(1), WTN);
+    Value wmSize = h.clip(WTM, mSize, wm0), wnSize = h.clip(WTN, nSize, wn0);
+    OpFoldResult zeroIdx = b.getIndexAttr(0);
+    Value aWarp =
+        ta ? h.subview(aTile, {zeroIdx, wm0}, {kSize, wmSize}, {true, true})
+           : h.subview(aTile, {wm0, zeroIdx}, {wmSize, kSize}, {true, true});
+    Value bWarp =
+        tb ? h.subview(bTile, {wn0, zeroIdx}, {wnSize, kSize}, {true, true})
+           : h.subview(bTile, {zeroIdx, wn0}, {kSize, wnSize}, {true, true});
+    Value accWarp =
+        h.subview(accTile, {wm0, wn0}, {wmSize, wnSize}, {true, true});
+
+    AffineExpr dm, dn, dk;
+    bindDims(ctx, dm, dn, dk);
+    auto aMap = AffineMap::get(
+        3, 0, ta ? ArrayRef<AffineExpr>{dk, dm} : ArrayRef<AffineExpr>{dm, dk},
+        ctx);
+    auto bMap = AffineMap::get(
+        3, 0, tb ? ArrayRef<AffineExpr>{dn, dk} : ArrayRef<AffineExpr>{dk, dn},
+        ctx);
+    auto cMap = AffineMap::get(3, 0, {dm, dn}, ctx);
+    auto contraction = linalg::GenericOp::create(
+        b, loc, TypeRange{}, ValueRange{aWarp, bWarp}, ValueRange{accWarp},
+        ArrayRef<AffineMap>{aMap, bMap, cMap},
+        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                      utils::IteratorType::parallel,
+                                      utils::IteratorType::reduction},
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Builder nh{nb, nl};
+          Value prod = arith::MulFOp::create(nb, nl, nh.toF32(args[0]),
+                                             nh.toF32(args[1]));
+          Value sum = arith::AddFOp::create(nb, nl, args[2], prod);
+          linalg::YieldOp::create(nb, nl, sum);
+        });
+    contraction->setAttr("fused.role", StringAttr::get(ctx, "mma"));
+  }
+
+  // Epilogue over the block tile: accumulator and epilogue operands in,
+  // output tile out.
+  b.setInsertionPointAfter(kLoop);
+  SmallVector<OpFoldResult> cOffs = batchOffsets(outShape, 2);
+  SmallVector<OpFoldResult> cSizes(cOffs.size(), b.getIndexAttr(1));
+  SmallVector<bool> cKeep(cOffs.size(), false);
+  cOffs.append({m0, n0});
+  cSizes.append({mSize, nSize});
+  cKeep.append({true, true});
+  Value cTile = h.subview(outArg, cOffs, cSizes, cKeep);
+
+  // External epilogue operands: the trailing (up to 2) dims that align with
+  // M and N are tiled; leading dims index the batch (or are 1) and drop.
+  SmallVector<Value> extInputs;
+  SmallVector<AffineMap> maps;
+  AffineExpr r, c;
+  bindDims(ctx, r, c);
+  maps.push_back(AffineMap::get(2, 0, {r, c}, ctx)); // accumulator
+  llvm::DenseMap<Value, unsigned> extIndex;
+  for (Operation *op : g.epilogue)
+    for (Value operand : op->getOperands()) {
+      auto arg = dyn_cast<BlockArgument>(operand);
+      if (!arg || arg.getOwner() != &body || extIndex.count(operand))
+        continue;
+      ArrayRef<int64_t> shape =
+          cast<RankedTensorType>(operand.getType()).getShape();
+      int64_t rank = shape.size();
+      int64_t inner = std::min<int64_t>(rank, 2);
+      SmallVector<OpFoldResult> offs = batchOffsets(shape, inner);
+      SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
+      SmallVector<bool> keep(offs.size(), false);
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d = rank - inner; d < rank; ++d) {
+        bool isM = (rank - d) == 2; // aligned with M; else with N
+        keep.push_back(true);
+        if (shape[d] == 1) {
+          offs.push_back(b.getIndexAttr(0));
+          sizes.push_back(b.getIndexAttr(1));
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        } else {
+          offs.push_back(isM ? m0 : n0);
+          sizes.push_back(isM ? mSize : nSize);
+          exprs.push_back(isM ? r : c);
+        }
+      }
+      extIndex[operand] = extInputs.size();
+      extInputs.push_back(h.subview(argFor(operand), offs, sizes, keep));
+      maps.push_back(AffineMap::get(2, 0, exprs, ctx));
+    }
+  maps.push_back(AffineMap::get(2, 0, {r, c}, ctx)); // output
+
+  SmallVector<Value> ins = {accTile};
+  llvm::append_range(ins, extInputs);
+  bool failedScalar = false;
+  auto epilogue = linalg::GenericOp::create(
+      b, loc, TypeRange{}, ins, ValueRange{cTile}, maps,
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel},
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Builder nh{nb, nl};
+        llvm::DenseMap<Value, Value> scalar;
+        // The matmul result, rounded to its element type.
+        scalar[mm.getResult()] = nh.roundTo(args[0], mmType.getElementType());
+        for (auto [v, i] : extIndex)
+          scalar[v] = nh.toF32(args[1 + i]);
+        for (Operation *op : g.epilogue) {
+          SmallVector<Value> operands;
+          for (Value o : op->getOperands())
+            operands.push_back(scalar.lookup(o));
+          Value res = emitScalar(nh, op, operands);
+          if (!res) {
+            failedScalar = true;
+            res = operands[0];
+          }
+          scalar[op->getResult(0)] =
+              nh.roundTo(res, elementType(op->getResult(0)));
+        }
+        Value last = g.epilogue.empty() ? Value(mm.getResult())
+                                        : g.epilogue.back()->getResult(0);
+        Value out = scalar.lookup(last);
+        Type outEt = outType.getElementType();
+        if (!outEt.isF32())
+          out = arith::TruncFOp::create(nb, nl, outEt, out);
+        linalg::YieldOp::create(nb, nl, out);
+      });
+  epilogue->setAttr("fused.role", StringAttr::get(ctx, "epilogue"));
+  if (failedScalar) {
+    func.erase();
+    return kernel.emitOpError() << "unsupported op in the gemm epilogue",
+           failure();
+  }
+
+  b.setInsertionPointToEnd(entry);
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
+struct TilePass : public ::fused::fused::impl::FusedTilePassBase<TilePass> {
+  using FusedTilePassBase::FusedTilePassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<KernelOp> kernels;
+    module.walk([&](KernelOp k) {
+      if (k.getKind() == KernelKind::gemm)
+        kernels.push_back(k);
+    });
+    for (KernelOp kernel : kernels)
+      if (failed(tileGemm(kernel, symbols)))
+        return signalPassFailure();
+  }
+
+  LogicalResult tileGemm(KernelOp kernel, SymbolTable &symbols) {
+    FailureOr<GemmKernel> g = analyzeGemm(kernel);
+    if (failed(g))
+      return failure();
+    MatmulOp mm = g->matmul;
+    auto outType = mm.getType();
+    int64_t rank = outType.getRank();
+    int64_t M = outType.getDimSize(rank - 2), N = outType.getDimSize(rank - 1);
+    auto aType = mm.getA().getType();
+    int64_t K = mm.getTransposeA() ? aType.getDimSize(aType.getRank() - 2)
+                                   : aType.getDimSize(aType.getRank() - 1);
+
+    GemmConfigAttr cfg;
+    for (Operation *op : {kernel.getOperation(), mm.getOperation()}) {
+      Attribute a = op->getAttr("fused.config");
+      if (!a)
+        continue;
+      cfg = dyn_cast<GemmConfigAttr>(a);
+      if (!cfg)
+        return op->emitOpError()
+               << "'fused.config' must be a #fused.gemm_config, got " << a;
+    }
+    if (!cfg)
+      cfg = chooseGemmConfig(kernel.getContext(), M, N, K);
+
+    auto func = kernel->getParentOfType<func::FuncOp>();
+    std::string base =
+        (func ? func.getSymName().str() : std::string("kernel")) + "_gemm";
+    FailureOr<func::FuncOp> fn = buildGemmFunction(kernel, *g, cfg, base);
+    if (failed(fn))
+      return failure();
+    (*fn).setPrivate();
+    // Placed after the function that launches it; renamed on collision.
+    symbols.insert(*fn,
+                   func ? std::next(Block::iterator(func)) : Block::iterator());
+
+    OpBuilder b(kernel);
+    auto launch = LaunchOp::create(
+        b, kernel.getLoc(), kernel.getResultTypes(),
+        FlatSymbolRefAttr::get((*fn).getSymNameAttr()), kernel.getInputs());
+    kernel.replaceAllUsesWith(launch.getResults());
+    kernel.erase();
+    return success();
+  }
+};
+
+} // namespace
