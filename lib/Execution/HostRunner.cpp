@@ -102,7 +102,7 @@ LogicalResult lowerForHost(ModuleOp module) {
   std::call_once(registered, [] { ::fused::registerAllPasses(); });
   PassManager pm(module.getContext());
   std::string pipeline =
-      "canonicalize,cse,scf-forall-to-for,"
+      "fused-prepare-host,canonicalize,cse,scf-forall-to-for,"
       "convert-linalg-to-loops,lower-affine,"
       "arith-expand{include-bf16=true},convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"

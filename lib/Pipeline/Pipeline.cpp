@@ -22,10 +22,11 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<Stage>>(name)
       .Case("fuse", Stage::Fuse)
       .Case("tile", Stage::Tile)
+      .Case("promote", Stage::Promote)
       .Default(std::nullopt);
 }
 
-llvm::StringRef stageNames() { return "fuse, tile"; }
+llvm::StringRef stageNames() { return "fuse, tile, promote"; }
 
 bool isSupportedChip(llvm::StringRef chip) {
   return chip == "sm_80" || chip == "sm_86" || chip == "sm_89" ||
@@ -39,6 +40,11 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(::fused::fused::createFusedTilePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.stopAfter == Stage::Tile)
+    return;
+  pm.addPass(::fused::fused::createFusedPromoteSharedPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 namespace {
@@ -48,8 +54,8 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
                                           "sm_90)"),
                            llvm::cl::init("sm_80")};
   Option<std::string> stopAfter{
-      *this, "stop-after", llvm::cl::desc("last stage to run (fuse, tile)"),
-      llvm::cl::init("tile")};
+      *this, "stop-after", llvm::cl::desc("last stage to run (fuse, tile, promote)"),
+      llvm::cl::init("promote")};
 };
 } // namespace
 

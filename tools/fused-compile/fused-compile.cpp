@@ -179,7 +179,7 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   OwningOpRef<ModuleOp> compiled = cast<ModuleOp>(module->clone());
   PassManager pm(module.getContext());
   fused::PipelineOptions options;
-  options.stopAfter = fused::Stage::Tile;
+  options.stopAfter = fused::kLastHostStage;
   fused::buildPipeline(pm, options);
   if (failed(pm.run(*compiled)))
     return 1;

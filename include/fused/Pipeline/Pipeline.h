@@ -27,9 +27,15 @@ enum class Stage {
   /// Kernel functions tiled to blocks and warps, launched by the graph
   /// function (fused-tile). Runs on the host.
   Tile,
+  /// Operand tiles staged in shared memory by an asynchronous copy
+  /// pipeline (fused-promote-shared). Runs on the host.
+  Promote,
 };
 
-/// The stage named `name` ("fuse", "tile"), or nullopt.
+/// The last stage whose IR runs on the host (fused-compile --check-host).
+constexpr Stage kLastHostStage = Stage::Promote;
+
+/// The stage named `name` ("fuse", "tile", "promote"), or nullopt.
 std::optional<Stage> parseStage(llvm::StringRef name);
 /// The names of all stages, comma-separated, for diagnostics.
 llvm::StringRef stageNames();
@@ -39,7 +45,7 @@ struct PipelineOptions {
   /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
   std::string chip = "sm_80";
   /// Last stage to run.
-  Stage stopAfter = Stage::Tile;
+  Stage stopAfter = Stage::Promote;
 };
 
 /// True if `chip` is a supported target.
@@ -53,6 +59,9 @@ bool isSupportedChip(llvm::StringRef chip);
 ///   tile  post: no gemm fused.kernel; kernel functions on memrefs tiled to
 ///         thread blocks (scf.forall) and warps, graph functions of
 ///         fused.launch ops. Host-executable.
+///   promote post: GEMM operand tiles in shared-memory rings filled by
+///         fused.copy_tile in a multi-stage pipeline. Host-executable after
+///         fused-prepare-host.
 void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
 /// Registers `fused-gpu-pipeline{chip=... stop-after=...}` with the pass

@@ -1149,3 +1149,45 @@ func.func @launch_types(%a: tensor<4xf32>) -> tensor<4xf32> {
   %r = fused.launch @k3(%a) : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+/// Tile copies are 2-D.
+func.func @copy_tile_rank(%a: memref<4xf16>, %b: memref<4x4xf16>) {
+  // expected-error @+1 {{'fused.copy_tile' op copies 2-D tiles, got ranks 1 and 2}}
+  fused.copy_tile %a, %b : memref<4xf16>, memref<4x4xf16>
+  return
+}
+
+// -----
+
+/// The destination is a full, static tile at least as large as the source.
+func.func @copy_tile_too_large(%a: memref<8x4xf16>, %b: memref<4x4xf16>) {
+  // expected-error @+1 {{'fused.copy_tile' op 'source' [8, 4] is larger than 'dest' [4, 4]}}
+  fused.copy_tile %a, %b : memref<8x4xf16>, memref<4x4xf16>
+  return
+}
+
+// -----
+
+func.func @copy_tile_dynamic_dest(%a: memref<8x4xf16>, %b: memref<?x4xf16>) {
+  // expected-error @+1 {{'fused.copy_tile' op 'dest' must have a static shape, got 'memref<?x4xf16>'}}
+  fused.copy_tile %a, %b : memref<8x4xf16>, memref<?x4xf16>
+  return
+}
+
+// -----
+
+func.func @copy_tile_types(%a: memref<4x4xf16>, %b: memref<4x4xbf16>) {
+  // expected-error @+1 {{'fused.copy_tile' op 'source' and 'dest' element types differ: 'f16' vs 'bf16'}}
+  fused.copy_tile %a, %b : memref<4x4xf16>, memref<4x4xbf16>
+  return
+}
+
+// -----
+
+func.func @async_wait_negative() {
+  // expected-error @+1 {{'fused.async_wait' op attribute 'pending' failed to satisfy constraint: 64-bit signless integer attribute whose value is non-negative}}
+  fused.async_wait pending = -1
+  return
+}

@@ -744,3 +744,18 @@ func.func @launch(%x: tensor<8x4xf16>) -> tensor<8x4xf32> {
   %r = fused.launch @kernel_fn(%x) {cfg = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 4>} : (tensor<8x4xf16>) -> tensor<8x4xf32>
   return %r : tensor<8x4xf32>
 }
+
+// -----
+
+/// Tile-level copies and the async group ops.
+// CHECK-LABEL: func.func @tile_copies
+// CHECK-SAME: (%[[S:.*]]: memref<?x?xf16, strided<[200, 1], offset: ?>>, %[[D:.*]]: memref<128x32xf16, 3>)
+// CHECK: fused.copy_tile %[[S]], %[[D]] : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, 3>
+// CHECK-NEXT: fused.async_commit
+// CHECK-NEXT: fused.async_wait pending = 2
+func.func @tile_copies(%s: memref<?x?xf16, strided<[200, 1], offset: ?>>, %d: memref<128x32xf16, 3>) {
+  fused.copy_tile %s, %d : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, 3>
+  fused.async_commit
+  fused.async_wait pending = 2
+  return
+}

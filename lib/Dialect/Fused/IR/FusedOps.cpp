@@ -645,5 +645,29 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// CopyTileOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CopyTileOp::verify() {
+  auto src = cast<MemRefType>(getSource().getType());
+  auto dst = cast<MemRefType>(getDest().getType());
+  if (src.getRank() != 2 || dst.getRank() != 2)
+    return emitOpError() << "copies 2-D tiles, got ranks " << src.getRank()
+                         << " and " << dst.getRank();
+  if (src.getElementType() != dst.getElementType())
+    return emitOpError() << "'source' and 'dest' element types differ: "
+                         << src.getElementType() << " vs "
+                         << dst.getElementType();
+  if (!dst.hasStaticShape())
+    return emitOpError() << "'dest' must have a static shape, got " << dst;
+  for (int64_t d = 0; d < 2; ++d)
+    if (!src.isDynamicDim(d) && src.getDimSize(d) > dst.getDimSize(d))
+      return emitOpError() << "'source' " << formatShape(src.getShape())
+                           << " is larger than 'dest' "
+                           << formatShape(dst.getShape());
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "fused/Dialect/Fused/IR/FusedOps.cpp.inc"

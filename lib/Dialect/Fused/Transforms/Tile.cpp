@@ -297,7 +297,7 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
   auto mmType = mm.getType();
   ArrayRef<int64_t> aShape = aType.getShape(), bShape = bType.getShape();
   ArrayRef<int64_t> outShape = outType.getShape();
-  int64_t ar = aShape.size(), br = bShape.size(), orank = outShape.size();
+  int64_t ar = aShape.size(), orank = outShape.size();
   bool ta = mm.getTransposeA(), tb = mm.getTransposeB();
   int64_t M = outShape[orank - 2], N = outShape[orank - 1];
   int64_t K = ta ? aShape[ar - 2] : aShape[ar - 1];

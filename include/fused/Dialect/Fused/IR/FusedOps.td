@@ -464,4 +464,55 @@ def Fused_LaunchOp : Fused_Op<"launch",
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Tile-level ops on memrefs (inside kernel functions)
+//===----------------------------------------------------------------------===//
+
+def Fused_CopyTileOp : Fused_Op<"copy_tile"> {
+  let summary = "copies a clipped 2-D tile into a full tile, zero-filling";
+  let description = [{
+    Produced by `fused-promote-shared`. Copies `source` (a 2-D view of at
+    most `dest`'s shape, clipped to the bounds of the tensor it views) into
+    the top-left corner of `dest` and sets the rest of `dest` to zero, so a
+    tile at the edge of a matrix computes as if the matrix were padded with
+    zeros. The copy is asynchronous: it belongs to the group closed by the
+    next `fused.async_commit` and is complete only after a
+    `fused.async_wait` that leaves fewer groups pending than came after it.
+
+    ```mlir
+    fused.copy_tile %tile, %stage
+        : memref<?x?xf16, strided<[200, 1], offset: ?>>,
+          memref<128x32xf16, strided<[32, 1], offset: ?>, #gpu.address_space<workgroup>>
+    ```
+  }];
+  let arguments = (ins Arg<AnyMemRef, "", [MemRead]>:$source,
+                       Arg<AnyMemRef, "", [MemWrite]>:$dest);
+  let assemblyFormat = [{
+    $source `,` $dest attr-dict `:` type($source) `,` type($dest)
+  }];
+  let hasVerifier = 1;
+}
+
+def Fused_AsyncCommitOp : Fused_Op<"async_commit",
+    [MemoryEffects<[MemWrite]>]> {
+  let summary = "closes the group of asynchronous copies issued so far";
+  let description = [{
+    ```mlir
+    fused.async_commit
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Fused_AsyncWaitOp : Fused_Op<"async_wait", [MemoryEffects<[MemWrite]>]> {
+  let summary = "waits until at most `pending` copy groups are in flight";
+  let description = [{
+    ```mlir
+    fused.async_wait pending = 2
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let assemblyFormat = "`pending` `=` $pending attr-dict";
+}
+
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDOPS_TD

@@ -81,4 +81,52 @@ def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
   ];
 }
 
+def FusedPromoteSharedPass : Pass<"fused-promote-shared", "::mlir::ModuleOp"> {
+  let summary = "stage GEMM operand tiles in shared memory with a copy pipeline";
+  let description = [{
+    In every tiled GEMM kernel function (`fused.kernel_kind = "gemm"`, from
+    `fused-tile`), the A and B tiles that the warps read in the K loop are
+    staged in shared memory: two rings of `stages` tiles
+    (`memref<S x rows x cols x T, 3>`, 3 being NVVM's shared address space)
+    carrying `fused.swizzle = "xor16"`, which tells the GPU lowering to store
+    16-byte chunks XOR-swizzled by row so that ldmatrix reads and 16-byte
+    copy writes are free of bank conflicts. The swizzle permutes storage
+    only; the IR indexes the tiles logically.
+
+    The K loop becomes a software pipeline: a prologue issues the copies of
+    K tiles 0 .. S-2 (one `fused.async_commit` group each); iteration `kt`
+    waits until tile `kt` has landed (`fused.async_wait pending = S-2`),
+    issues the copy of tile `kt+S-1` into the stage freed by iteration
+    `kt-1`, and runs the warps' contraction on stage `kt % S`. Copies of
+    edge tiles zero-fill (`fused.copy_tile`), so the contraction runs on
+    full tiles and a full accumulator; the epilogue is unchanged and writes
+    only the valid part of the output.
+
+    Pre: kernel functions produced by `fused-tile`.
+    Post: kernel functions marked `fused.promoted`; global operand tiles are
+    read only by `fused.copy_tile`. Host-executable after
+    `fused-prepare-host`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def FusedPrepareHostPass : Pass<"fused-prepare-host"> {
+  let summary = "host form of promoted kernels (CPU execution)";
+  let description = [{
+    Rewrites `fused.copy_tile` into loops that copy the valid part of the
+    source and zero the rest of the destination, erases
+    `fused.async_commit` and `fused.async_wait`, and moves shared-memory
+    buffers (memory space 3) to ordinary memory. Used to run promoted
+    kernels on the CPU; the GPU lowering maps the same ops to cp.async and
+    shared memory.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_TD
