@@ -749,12 +749,12 @@ func.func @launch(%x: tensor<8x4xf16>) -> tensor<8x4xf32> {
 
 /// Tile-level copies and the async group ops.
 // CHECK-LABEL: func.func @tile_copies
-// CHECK-SAME: (%[[S:.*]]: memref<?x?xf16, strided<[200, 1], offset: ?>>, %[[D:.*]]: memref<128x32xf16, 3>)
-// CHECK: fused.copy_tile %[[S]], %[[D]] : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, 3>
+// CHECK-SAME: (%[[S:.*]]: memref<?x?xf16, strided<[200, 1], offset: ?>>, %[[D:.*]]: memref<128x32xf16, #gpu.address_space<workgroup>>)
+// CHECK: fused.copy_tile %[[S]], %[[D]] : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, #gpu.address_space<workgroup>>
 // CHECK-NEXT: fused.async_commit
 // CHECK-NEXT: fused.async_wait pending = 2
-func.func @tile_copies(%s: memref<?x?xf16, strided<[200, 1], offset: ?>>, %d: memref<128x32xf16, 3>) {
-  fused.copy_tile %s, %d : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, 3>
+func.func @tile_copies(%s: memref<?x?xf16, strided<[200, 1], offset: ?>>, %d: memref<128x32xf16, #gpu.address_space<workgroup>>) {
+  fused.copy_tile %s, %d : memref<?x?xf16, strided<[200, 1], offset: ?>>, memref<128x32xf16, #gpu.address_space<workgroup>>
   fused.async_commit
   fused.async_wait pending = 2
   return

@@ -3,8 +3,8 @@
 // The fused-prepare-host pass: the host form of GPU-specific parts of the
 // tile-level IR. fused.copy_tile becomes two loops that copy the valid part
 // and zero the rest; fused.async_commit and fused.async_wait disappear
-// (every copy is complete when it returns); shared-memory buffers
-// (memory space 3) become ordinary host memory.
+// (every copy is complete when it returns); shared-memory buffers become
+// ordinary host memory.
 //
 //===----------------------------------------------------------------------===//
 

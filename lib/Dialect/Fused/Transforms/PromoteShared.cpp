@@ -24,6 +24,7 @@
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -39,10 +40,6 @@ using namespace mlir;
 using namespace fused::fused;
 
 namespace {
-
-/// NVVM's address space of shared memory; kept as a plain integer so that
-/// the host lowering can run the same IR.
-constexpr unsigned kSharedMemorySpace = 3;
 
 /// The pieces of a fused-tile GEMM kernel that promotion rewrites.
 struct TiledGemm {
@@ -154,7 +151,7 @@ struct PromoteSharedPass
                                                : SmallVector<int64_t>{BK, BN};
 
     OpBuilder b(t.kLoop);
-    auto shared = b.getI64IntegerAttr(kSharedMemorySpace);
+    auto shared = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto ringType = [&](ArrayRef<int64_t> tile, Type et) {
       return MemRefType::get({S, tile[0], tile[1]}, et,
                              MemRefLayoutAttrInterface(), shared);

@@ -20,10 +20,10 @@
 // CHECK-NOT: fused.async
 // CHECK: memref.dealloc %[[BUF]] : memref<64x32xf16>
 func.func @copy(%src: memref<?x?xf16>) {
-  %buf = memref.alloc() : memref<64x32xf16, 3>
-  fused.copy_tile %src, %buf : memref<?x?xf16>, memref<64x32xf16, 3>
+  %buf = memref.alloc() : memref<64x32xf16, #gpu.address_space<workgroup>>
+  fused.copy_tile %src, %buf : memref<?x?xf16>, memref<64x32xf16, #gpu.address_space<workgroup>>
   fused.async_commit
   fused.async_wait pending = 0
-  memref.dealloc %buf : memref<64x32xf16, 3>
+  memref.dealloc %buf : memref<64x32xf16, #gpu.address_space<workgroup>>
   return
 }

@@ -8,9 +8,9 @@
 // CHECK-SAME: fused.promoted
 // CHECK: scf.forall
 // CHECK: %[[ACC:.*]] = memref.alloca() : memref<64x64xf32>
-// CHECK: %[[RA:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x64x32xf16, 3>
-// CHECK: %[[RB:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x32x64xf16, 3>
-// CHECK: fused.copy_tile %{{.*}}, %{{.*}} : memref<{{.*}}xf16{{.*}}>, memref<64x32xf16, strided<[32, 1]>, 3>
+// CHECK: %[[RA:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x64x32xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[RB:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK: fused.copy_tile %{{.*}}, %{{.*}} : memref<{{.*}}xf16{{.*}}>, memref<64x32xf16, strided<[32, 1]>, #gpu.address_space<workgroup>>
 // CHECK: fused.copy_tile
 // CHECK-NEXT: fused.async_commit
 // CHECK: fused.copy_tile
@@ -36,8 +36,8 @@
 // CHECK: memref.subview %[[RA]][%[[S]], 0, 0] [1, 64, 32]
 // CHECK: memref.subview %[[RB]][%[[S]], 0, 0] [1, 32, 64]
 // CHECK: scf.forall
-// CHECK: memref.subview %{{.*}}[%{{.*}}, 0] [32, 32] [1, 1] : memref<64x32xf16, strided<[32, 1], offset: ?>, 3>
-// CHECK: memref.subview %{{.*}}[0, %{{.*}}] [32, 32] [1, 1] : memref<32x64xf16, strided<[64, 1], offset: ?>, 3>
+// CHECK: memref.subview %{{.*}}[%{{.*}}, 0] [32, 32] [1, 1] : memref<64x32xf16, strided<[32, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: memref.subview %{{.*}}[0, %{{.*}}] [32, 32] [1, 1] : memref<32x64xf16, strided<[64, 1], offset: ?>, #gpu.address_space<workgroup>>
 // CHECK: memref.subview %[[ACC]][%{{.*}}, %{{.*}}] [32, 32] [1, 1]
 // CHECK: linalg.generic
 // CHECK-SAME: fused.role = "mma"
@@ -55,8 +55,8 @@ func.func @three_stages(%a: tensor<100x200xf16>, %b: tensor<200x90xf16>) -> tens
 
 /// Transposed B is staged as it is stored: [block_n, block_k] tiles.
 // CHECK-LABEL: func.func private @transposed_b_gemm
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x32x32xbf16, 3>
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x64x32xbf16, 3>
+// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x32x32xbf16, #gpu.address_space<workgroup>>
+// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x64x32xbf16, #gpu.address_space<workgroup>>
 func.func @transposed_b(%a: tensor<32x64xbf16>, %b: tensor<48x64xbf16>) -> tensor<32x48xf32> {
   %c = fused.matmul %a, %b {transpose_b, fused.config = #fused.gemm_config<block = [32, 64, 32], warps = [1, 2], stages = 2>} : tensor<32x64xbf16>, tensor<48x64xbf16> -> tensor<32x48xf32>
   return %c : tensor<32x48xf32>
@@ -66,7 +66,7 @@ func.func @transposed_b(%a: tensor<32x64xbf16>, %b: tensor<48x64xbf16>) -> tenso
 
 /// One stage: copy, commit and wait inside each iteration, no prologue.
 // CHECK-LABEL: func.func private @one_stage_gemm
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<1x32x32xf16, 3>
+// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<1x32x32xf16, #gpu.address_space<workgroup>>
 // CHECK-NOT: fused.async_commit
 // CHECK: scf.for
 // CHECK: fused.copy_tile

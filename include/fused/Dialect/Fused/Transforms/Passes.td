@@ -87,7 +87,7 @@ def FusedPromoteSharedPass : Pass<"fused-promote-shared", "::mlir::ModuleOp"> {
     In every tiled GEMM kernel function (`fused.kernel_kind = "gemm"`, from
     `fused-tile`), the A and B tiles that the warps read in the K loop are
     staged in shared memory: two rings of `stages` tiles
-    (`memref<S x rows x cols x T, 3>`, 3 being NVVM's shared address space)
+    (`memref<S x rows x cols x T, #gpu.address_space<workgroup>>`)
     carrying `fused.swizzle = "xor16"`, which tells the GPU lowering to store
     16-byte chunks XOR-swizzled by row so that ldmatrix reads and 16-byte
     copy writes are free of bank conflicts. The swizzle permutes storage
@@ -108,8 +108,8 @@ def FusedPromoteSharedPass : Pass<"fused-promote-shared", "::mlir::ModuleOp"> {
     `fused-prepare-host`.
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect"
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"
   ];
 }
 
@@ -119,7 +119,7 @@ def FusedPrepareHostPass : Pass<"fused-prepare-host"> {
     Rewrites `fused.copy_tile` into loops that copy the valid part of the
     source and zero the rest of the destination, erases
     `fused.async_commit` and `fused.async_wait`, and moves shared-memory
-    buffers (memory space 3) to ordinary memory. Used to run promoted
+    buffers (any memory space) to ordinary memory. Used to run promoted
     kernels on the CPU; the GPU lowering maps the same ops to cp.async and
     shared memory.
   }];
