@@ -210,7 +210,9 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
     }
     for (void *&p : descriptorPtrs)
       args.push_back(&p);
-    std::string name = ("_mlir_ciface_" + launch.getCallee()).str();
+    std::string name =
+        ("_mlir_ciface_" + launch.getCallee().getLeafReference().getValue())
+            .str();
     if (llvm::Error err = (*engine)->invokePacked(name, args))
       return launch.emitOpError()
              << "kernel failed on the host: " << llvm::toString(std::move(err));

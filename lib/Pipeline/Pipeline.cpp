@@ -7,12 +7,16 @@
 #include "fused/Pipeline/Pipeline.h"
 
 #include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "mlir/InitAllPasses.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <mutex>
 
 using namespace mlir;
 
@@ -23,10 +27,15 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
       .Case("fuse", Stage::Fuse)
       .Case("tile", Stage::Tile)
       .Case("promote", Stage::Promote)
+      .Case("mma", Stage::Mma)
+      .Case("nvvm", Stage::NVVM)
+      .Case("binary", Stage::Binary)
       .Default(std::nullopt);
 }
 
-llvm::StringRef stageNames() { return "fuse, tile, promote"; }
+llvm::StringRef stageNames() {
+  return "fuse, tile, promote, mma, nvvm, binary";
+}
 
 bool isSupportedChip(llvm::StringRef chip) {
   return chip == "sm_80" || chip == "sm_86" || chip == "sm_89" ||
@@ -45,6 +54,38 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(::fused::fused::createFusedPromoteSharedPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.stopAfter == Stage::Promote)
+    return;
+  pm.addPass(::fused::fused::createFusedLowerToMMAPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (options.stopAfter == Stage::Mma)
+    return;
+
+  // NVVM: upstream conversions inside the gpu.module. The emulator reads
+  // the IR between convert-gpu-to-nvvm and convert-nvvm-to-llvm.
+  static std::once_flag registered;
+  std::call_once(registered, [] { mlir::registerAllPasses(); });
+  std::string nvvm =
+      "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
+      "convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
+      "convert-nvvm-to-llvm,reconcile-unrealized-casts),"
+      "nvvm-attach-target{chip=" +
+      options.chip + " O=3}";
+  if (failed(parsePassPipeline(nvvm, pm)))
+    llvm::report_fatal_error("fused: invalid NVVM pipeline");
+  if (options.stopAfter == Stage::NVVM)
+    return;
+  std::string binary = "gpu-module-to-binary{format=";
+  binary += options.binaryFormat == PipelineOptions::BinaryFormat::Cubin
+                ? "bin"
+                : "isa";
+  if (!options.toolkitPath.empty())
+    binary += " toolkit=" + options.toolkitPath;
+  binary += "}";
+  if (failed(parsePassPipeline(binary, pm)))
+    llvm::report_fatal_error("fused: invalid serialization pipeline");
 }
 
 namespace {
@@ -60,15 +101,33 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
 } // namespace
 
 void registerPipelines() {
-  PassPipelineRegistration<PipelineCLOptions>(
+  registerPassPipeline(
       "fused-gpu-pipeline",
       "the fused compilation pipeline, from fused ops to the last stage",
-      [](OpPassManager &pm, const PipelineCLOptions &cl) {
+      [](OpPassManager &pm, StringRef optionText,
+         function_ref<LogicalResult(const Twine &)> errorHandler)
+          -> LogicalResult {
+        auto cl = PipelineCLOptions::createFromString(optionText);
+        if (!cl)
+          return errorHandler("fused-gpu-pipeline: invalid options '" +
+                              optionText + "'");
         PipelineOptions options;
-        options.chip = cl.chip;
-        if (auto stage = parseStage(cl.stopAfter))
-          options.stopAfter = *stage;
+        if (!isSupportedChip(cl->chip))
+          return errorHandler("fused-gpu-pipeline: unknown chip '" +
+                              cl->chip +
+                              "' (expected sm_80, sm_86, sm_89 or sm_90)");
+        options.chip = cl->chip;
+        std::optional<Stage> stage = parseStage(cl->stopAfter);
+        if (!stage)
+          return errorHandler("fused-gpu-pipeline: unknown stage '" +
+                              cl->stopAfter + "' (expected " +
+                              stageNames() + ")");
+        options.stopAfter = *stage;
         buildPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(PipelineCLOptions());
       });
 }
 

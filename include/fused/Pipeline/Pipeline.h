@@ -30,12 +30,22 @@ enum class Stage {
   /// Operand tiles staged in shared memory by an asynchronous copy
   /// pipeline (fused-promote-shared). Runs on the host.
   Promote,
+  /// gpu.func kernels with mma.sync, ldmatrix and cp.async in a gpu.module
+  /// (fused-lower-to-mma).
+  Mma,
+  /// The gpu.module in the NVVM and LLVM dialects, target attached. GPU
+  /// operations are still typed NVVM ops here (no inline assembly yet for
+  /// mma.sync, ldmatrix or cp.async without zero-fill).
+  NVVM,
+  /// The gpu.module serialized to a gpu.binary (PTX or cubin).
+  Binary,
 };
 
 /// The last stage whose IR runs on the host (fused-compile --check-host).
 constexpr Stage kLastHostStage = Stage::Promote;
 
-/// The stage named `name` ("fuse", "tile", "promote"), or nullopt.
+/// The stage named `name` ("fuse", "tile", "promote", "mma", "nvvm",
+/// "binary"), or nullopt.
 std::optional<Stage> parseStage(llvm::StringRef name);
 /// The names of all stages, comma-separated, for diagnostics.
 llvm::StringRef stageNames();
@@ -45,7 +55,12 @@ struct PipelineOptions {
   /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
   std::string chip = "sm_80";
   /// Last stage to run.
-  Stage stopAfter = Stage::Promote;
+  Stage stopAfter = Stage::Binary;
+  /// What the binary stage produces: PTX text or a cubin (the latter runs
+  /// ptxas from `toolkitPath`).
+  enum class BinaryFormat { PTX, Cubin } binaryFormat = BinaryFormat::PTX;
+  /// The CUDA toolkit (for ptxas and libdevice); empty: MLIR's default.
+  std::string toolkitPath;
 };
 
 /// True if `chip` is a supported target.
@@ -62,6 +77,12 @@ bool isSupportedChip(llvm::StringRef chip);
 ///   promote post: GEMM operand tiles in shared-memory rings filled by
 ///         fused.copy_tile in a multi-stage pipeline. Host-executable after
 ///         fused-prepare-host.
+///   mma   post: gpu.module @fused_kernels of gpu.func kernels (mma.sync,
+///         ldmatrix, cp.async); fused.launch ops name them.
+///   nvvm  post: the gpu.module lowered to the NVVM/LLVM dialects with an
+///         #nvvm.target for `chip`.
+///   binary post: the gpu.module replaced by a gpu.binary holding PTX or a
+///         cubin.
 void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
 /// Registers `fused-gpu-pipeline{chip=... stop-after=...}` with the pass

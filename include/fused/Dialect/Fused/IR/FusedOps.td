@@ -445,7 +445,9 @@ def Fused_LaunchOp : Fused_Op<"launch",
     [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs a kernel function on tensors";
   let description = [{
-    Produced by `fused-tile`. Calls the kernel function `callee`, whose
+    Produced by `fused-tile`. Calls the kernel function `callee` (a
+    `func.func`, or a `gpu.func` in a `gpu.module` after
+    `fused-lower-to-mma`), whose
     arguments are memrefs: one per operand (same shape and element type),
     then one per result, which the kernel writes entirely. A function made
     of `fused.launch` ops is the host schedule: the runtime allocates a
@@ -456,7 +458,7 @@ def Fused_LaunchOp : Fused_Op<"launch",
         : (tensor<128x64xf16>, tensor<64x256xf16>) -> tensor<128x256xf16>
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$callee,
+  let arguments = (ins SymbolRefAttr:$callee,
                        Variadic<AnyRankedTensor>:$inputs);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{

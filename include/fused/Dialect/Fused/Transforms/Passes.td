@@ -129,4 +129,46 @@ def FusedPrepareHostPass : Pass<"fused-prepare-host"> {
   ];
 }
 
+def FusedLowerToMMAPass : Pass<"fused-lower-to-mma", "::mlir::ModuleOp"> {
+  let summary = "GEMM kernels to tensor-core GPU kernels (mma.sync, ldmatrix, cp.async)";
+  let description = [{
+    Turns every promoted GEMM kernel function into a `gpu.func` kernel in
+    `gpu.module @fused_kernels` (the module becomes a
+    `gpu.container_module`), written per thread:
+
+    - the thread-block grid maps to `gpu.block_id` (x: N tiles, y: M tiles,
+      z: batch) and warps to `gpu.thread_id x / 32`;
+    - the shared-memory rings become views of dynamic shared memory;
+    - `fused.copy_tile` is split into 16-byte chunks, handed round-robin to
+      the threads; each chunk is an `nvgpu.device_async_copy` (cp.async,
+      L1 bypass) with zero-fill past the source bounds, stored at its
+      XOR-swizzled position. Sources whose rows are not 16-byte aligned are
+      copied element by element instead;
+    - `fused.async_commit` / `fused.async_wait` become
+      `nvvm.cp.async.commit.group` / `nvvm.cp.async.wait.group` followed by
+      `gpu.barrier`;
+    - the warps' contraction becomes, per 16-deep K step, `nvgpu.ldmatrix`
+      x4 loads of A and B fragments (`.trans` where the tile is K-major) and
+      m16n8k16 `mma.sync` into f32 accumulators (`vector<2x2xf32>` each)
+      carried by the K loop; bf16 uses `nvvm.mma.sync` directly;
+    - the epilogue is applied to each accumulator element in registers and
+      the elements inside the output bounds are stored.
+
+    Each `fused.launch` of the function is redirected to the kernel, which
+    carries `fused.grid`, `fused.block` and `fused.dynamic_shared_memory`
+    (bytes).
+
+    Pre: kernel functions from `fused-promote-shared` (`fused.promoted`),
+    f16 or bf16 operands.
+    Post: the kernels are `gpu.func`s of upstream dialects (gpu, nvgpu,
+    nvvm, vector, memref, scf, arith, math), ready for NVVM lowering.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_TD

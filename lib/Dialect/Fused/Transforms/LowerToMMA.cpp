@@ -1,0 +1,620 @@
+//===- LowerToMMA.cpp - GEMM kernels to tensor cores on the GPU -----------===//
+//
+// The fused-lower-to-mma pass. Each promoted GEMM kernel function becomes a
+// `gpu.func` kernel in `gpu.module @fused_kernels`, written per thread:
+//
+//  - thread blocks and warps come from gpu.block_id / gpu.thread_id;
+//  - the shared-memory rings live in dynamic shared memory;
+//  - fused.copy_tile becomes per-thread 16-byte cp.async copies with
+//    zero-fill (nvgpu.device_async_copy), into XOR-swizzled rows;
+//    commit/wait become cp.async.commit_group / wait_group + bar.sync;
+//  - the warps' contraction becomes ldmatrix + mma.sync m16n8k16 on
+//    register accumulators carried through the K loop (iter_args);
+//  - the epilogue runs on each accumulator element in registers and stores
+//    the valid elements.
+//
+// The fused.launch ops are redirected to the gpu.func, which records its
+// launch geometry (fused.grid, fused.block, fused.dynamic_shared_memory).
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "fused/Transforms/Layouts.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace fused::fused {
+#define GEN_PASS_DEF_FUSEDLOWERTOMMAPASS
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+} // namespace fused::fused
+
+using namespace mlir;
+using namespace fused::fused;
+
+namespace {
+
+constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
+
+/// Small builder helpers for index arithmetic.
+struct IB {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y));
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y));
+  }
+  Value xori(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+  Value minu(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
+  Value maxs(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value mins(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value andi(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value select(Value cond, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+
+  /// The stored column of logical column `col` (a multiple of 8 elements
+  /// apart from `within`) in row `row` of a tile with `rowBytes`-long rows.
+  Value swizzleCol(Value row, Value chunk, int64_t rowBytes) {
+    int64_t chunksPerRow = rowBytes / 16;
+    int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
+    int64_t period = std::min<int64_t>(chunksPerRow, 8);
+    Value stored = chunk;
+    if (period > 1)
+      stored = xori(chunk, rem(div(row, rowsPer128), period));
+    return mul(stored, 8);
+  }
+};
+
+/// What the lowering needs to know about a thread.
+struct ThreadIds {
+  Value tid, lane, warpM, warpN;
+};
+
+int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// Lowers one fused.copy_tile: the `dest` tile (R x C, 16-bit elements, in
+/// shared memory) is split in 16-byte chunks handed round-robin to the
+/// block's threads. Each chunk is one cp.async of 8 elements with zero-fill
+/// beyond the source bounds, or, when the source rows are not 16-byte
+/// aligned, 8 element loads and stores.
+LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
+                        int64_t numThreads) {
+  OpBuilder b(copy);
+  Location loc = copy.getLoc();
+  IB h{b, loc};
+  Value src = copy.getSource(), dst = copy.getDest();
+  auto srcType = cast<MemRefType>(src.getType());
+  auto dstType = cast<MemRefType>(dst.getType());
+  Type et = dstType.getElementType();
+  if (elementBytes(et) != 2)
+    return copy.emitOpError() << "GPU lowering copies 16-bit tiles, got "
+                              << et;
+  int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
+  int64_t rowBytes = cols * 2;
+  if (cols % 8 != 0)
+    return copy.emitOpError() << "tile rows of " << cols
+                              << " elements are not a whole number of "
+                                 "16-byte chunks";
+  int64_t chunksPerRow = cols / 8, total = rows * chunksPerRow;
+  // 16-byte copies need 16-byte aligned source rows: the row stride (and
+  // the tile offsets, multiples of the tile sizes) in multiples of 8.
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  bool aligned = succeeded(srcType.getStridesAndOffset(strides, offset)) &&
+                 strides.size() == 2 && strides[1] == 1 &&
+                 !ShapedType::isDynamic(strides[0]) && strides[0] % 8 == 0;
+
+  Value srcRows = memref::DimOp::create(b, loc, src, 0);
+  Value srcCols = memref::DimOp::create(b, loc, src, 1);
+  Value zeroIdx = h.c(0);
+  for (int64_t first = 0; first < total; first += numThreads) {
+    Value chunkId = h.add(ids.tid, first);
+    auto emit = [&](OpBuilder &ob) {
+      IB g{ob, loc};
+      Value row = g.div(chunkId, chunksPerRow);
+      Value chunk = g.rem(chunkId, chunksPerRow);
+      Value col = g.mul(chunk, 8);
+      Value rowIn = g.ult(row, srcRows);
+      // Valid elements of this chunk: clamp(srcCols - col, 0, 8), or 0 for
+      // a row past the end.
+      Value avail = g.maxs(g.c(0), g.mins(g.c(8), g.sub(srcCols, col)));
+      Value valid = g.select(rowIn, avail, g.c(0));
+      Value dstCol = g.swizzleCol(row, chunk, rowBytes);
+      if (aligned) {
+        Value any = g.ult(g.c(0), valid);
+        Value sRow = g.select(any, row, zeroIdx);
+        Value sCol = g.select(any, col, zeroIdx);
+        nvgpu::DeviceAsyncCopyOp::create(
+            ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
+            ValueRange{row, dstCol}, src, ValueRange{sRow, sCol},
+            ob.getIndexAttr(8), valid, ob.getUnitAttr());
+        return;
+      }
+      Value zero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(et));
+      for (int64_t e = 0; e < 8; ++e) {
+        Value in = g.ult(g.c(e), valid);
+        auto ifOp = scf::IfOp::create(
+            ob, loc, in,
+            [&](OpBuilder &tb, Location l) {
+              IB t{tb, l};
+              Value v = memref::LoadOp::create(tb, l, src,
+                                               ValueRange{row, t.add(col, e)});
+              scf::YieldOp::create(tb, l, v);
+            },
+            [&](OpBuilder &eb, Location l) {
+              scf::YieldOp::create(eb, l, zero);
+            });
+        memref::StoreOp::create(ob, loc, ifOp.getResult(0), dst,
+                                ValueRange{row, g.add(dstCol, e)});
+      }
+    };
+    if (first + numThreads <= total) {
+      emit(b);
+    } else {
+      auto ifOp =
+          scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
+      OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      emit(ib);
+    }
+  }
+  copy.erase();
+  return success();
+}
+
+/// The warp-level contraction of one K tile, on register accumulators.
+struct MmaEmitter {
+  GemmConfigAttr cfg;
+  Type elemType;
+  bool transposeA, transposeB;
+  int64_t fragsM() const { return cfg.getWarpTileM() / 16; }
+  int64_t fragsN() const { return cfg.getWarpTileN() / 8; }
+  int64_t numAcc() const { return fragsM() * fragsN(); }
+
+  /// One mma.sync m16n8k16 with f32 accumulation.
+  Value mma(OpBuilder &b, Location loc, Value a, Value bFrag, Value c) {
+    if (elemType.isF16())
+      return nvgpu::MmaSyncOp::create(b, loc, a, bFrag, c,
+                                      b.getI64ArrayAttr({16, 8, 16}));
+    // bf16: nvvm.mma.sync on 32-bit registers holding bf16 pairs.
+    auto i32 = b.getI32Type();
+    auto toI32 = [&](Value pair) -> Value {
+      Value v = vector::BitCastOp::create(
+          b, loc, VectorType::get({1}, i32), pair);
+      return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+    };
+    SmallVector<Value> aRegs, bRegs, cRegs;
+    for (int64_t i = 0; i < 4; ++i)
+      aRegs.push_back(toI32(
+          vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i})));
+    for (int64_t i = 0; i < 2; ++i)
+      bRegs.push_back(toI32(
+          vector::ExtractOp::create(b, loc, bFrag, ArrayRef<int64_t>{i})));
+    for (int64_t i = 0; i < 4; ++i)
+      cRegs.push_back(vector::ExtractOp::create(
+          b, loc, c, ArrayRef<int64_t>{i / 2, i % 2}));
+    auto f32 = b.getF32Type();
+    auto resType = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                    {f32, f32, f32, f32});
+    auto op = NVVM::MmaOp::create(
+        b, loc, resType, aRegs, bRegs, cRegs, ArrayRef<int64_t>{16, 8, 16},
+        std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> parts;
+    for (int64_t i = 0; i < 4; ++i)
+      parts.push_back(LLVM::ExtractValueOp::create(b, loc, op.getResult(),
+                                                   ArrayRef<int64_t>{i}));
+    Value flat = vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, f32), parts);
+    return vector::ShapeCastOp::create(b, loc, VectorType::get({2, 2}, f32),
+                                       flat);
+  }
+
+  Value ldmatrix(OpBuilder &b, Location loc, Value tile, Value row, Value col,
+                 bool transpose) {
+    auto type = VectorType::get({4, 2}, elemType);
+    return nvgpu::LdMatrixOp::create(b, loc, type, tile, ValueRange{row, col},
+                                     b.getBoolAttr(transpose),
+                                     b.getI32IntegerAttr(4));
+  }
+
+  /// Emits the contraction of the stage tiles `tileA`, `tileB` into `accs`
+  /// and returns the new accumulators.
+  SmallVector<Value> emit(OpBuilder &b, Location loc, const ThreadIds &ids,
+                          Value tileA, Value tileB, ArrayRef<Value> accs) {
+    IB h{b, loc};
+    int64_t BK = cfg.getBlockK();
+    int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
+    Value wm0 = h.mul(ids.warpM, WTM), wn0 = h.mul(ids.warpN, WTN);
+    auto aTileType = cast<MemRefType>(tileA.getType());
+    auto bTileType = cast<MemRefType>(tileB.getType());
+    int64_t aRowBytes = aTileType.getDimSize(1) * 2;
+    int64_t bRowBytes = bTileType.getDimSize(1) * 2;
+    Value l8 = h.rem(ids.lane, 8), l16 = h.rem(ids.lane, 16);
+    Value q1 = h.rem(h.div(ids.lane, 8), 2); // (lane / 8) % 2
+    Value q2 = h.div(ids.lane, 16);          // lane / 16
+    SmallVector<Value> out(accs.begin(), accs.end());
+    for (int64_t kk = 0; kk < BK; kk += 16) {
+      // A fragments, one per 16 rows of the warp tile.
+      SmallVector<Value> aFrags;
+      for (int64_t mi = 0; mi < fragsM(); ++mi) {
+        Value m = h.add(wm0, mi * 16);
+        Value row, chunk;
+        if (!transposeA) { // tile [m][k]: rows m, chunks along k
+          row = h.add(m, 0);
+          row = h.add(row, l16);
+          chunk = h.add(q2, kk / 8);
+        } else { // tile [k][m]: rows k, chunks along m
+          row = h.add(h.add(l8, h.mul(q2, 8)), kk);
+          chunk = h.add(h.div(m, 8), q1);
+        }
+        Value col = h.swizzleCol(row, chunk, aRowBytes);
+        aFrags.push_back(ldmatrix(b, loc, tileA, row, col, transposeA));
+      }
+      // B fragments: one ldmatrix.x4 covers two 8-column n-tiles.
+      SmallVector<Value> bFrags;
+      for (int64_t nj = 0; nj < WTN; nj += 16) {
+        Value n = h.add(wn0, nj);
+        Value row, chunk;
+        if (!transposeB) { // tile [k][n]: rows k, chunks along n
+          row = h.add(h.add(l8, h.mul(q1, 8)), kk);
+          chunk = h.add(h.div(n, 8), q2);
+        } else { // tile [n][k]: rows n, chunks along k
+          row = h.add(h.add(n, l8), h.mul(q2, 8));
+          chunk = h.add(q1, kk / 8);
+        }
+        Value col = h.swizzleCol(row, chunk, bRowBytes);
+        Value x4 = ldmatrix(b, loc, tileB, row, col, !transposeB);
+        auto half = [&](int64_t off) -> Value {
+          return vector::ExtractStridedSliceOp::create(
+              b, loc, x4, ArrayRef<int64_t>{off, 0}, ArrayRef<int64_t>{2, 2},
+              ArrayRef<int64_t>{1, 1});
+        };
+        bFrags.push_back(half(0));
+        bFrags.push_back(half(2));
+      }
+      for (int64_t mi = 0; mi < fragsM(); ++mi)
+        for (int64_t ni = 0; ni < fragsN(); ++ni) {
+          int64_t i = mi * fragsN() + ni;
+          out[i] = mma(b, loc, aFrags[mi], bFrags[ni], out[i]);
+        }
+    }
+    return out;
+  }
+};
+
+struct LowerToMMAPass
+    : public ::fused::fused::impl::FusedLowerToMMAPassBase<LowerToMMAPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (f->hasAttr("fused.promoted"))
+        kernels.push_back(f);
+    if (kernels.empty())
+      return;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(module.getContext()));
+    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>(kGpuModuleName);
+    if (!gpuModule) {
+      OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+      gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kGpuModuleName);
+    }
+    for (func::FuncOp f : kernels)
+      if (failed(lower(module, gpuModule, f)))
+        return signalPassFailure();
+  }
+
+  LogicalResult lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
+                      func::FuncOp func);
+};
+
+LogicalResult LowerToMMAPass::lower(ModuleOp module,
+                                    gpu::GPUModuleOp gpuModule,
+                                    func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+  auto cfg = func->getAttrOfType<GemmConfigAttr>("fused.gemm_config");
+  if (!cfg)
+    return func.emitOpError() << "promoted kernel has no fused.gemm_config";
+  int64_t numThreads = cfg.getNumThreads();
+
+  // The kernel, with the function's body.
+  OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
+  auto kernel = gpu::GPUFuncOp::create(mb, loc, func.getSymName(),
+                                       func.getFunctionType());
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  UnitAttr::get(ctx));
+  SymbolTable(gpuModule).insert(kernel);
+  kernel.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
+      ctx, {static_cast<int32_t>(numThreads), 1, 1}));
+  Block &kernelEntry = kernel.getBody().front();
+  if (!kernelEntry.empty() &&
+      kernelEntry.back().hasTrait<OpTrait::IsTerminator>())
+    kernelEntry.back().erase();
+  IRMapping argMap;
+  for (auto [from, to] :
+       llvm::zip(func.getArguments(), kernelEntry.getArguments()))
+    argMap.map(from, to);
+  OpBuilder kb = OpBuilder::atBlockEnd(&kernelEntry);
+  for (Operation &op : func.getBody().front().without_terminator())
+    kb.clone(op, argMap);
+  gpu::ReturnOp::create(kb, loc);
+
+  IRRewriter rewriter(ctx);
+  // Thread ids at the top.
+  OpBuilder tb = OpBuilder::atBlockBegin(&kernelEntry);
+  IB th{tb, loc};
+  ThreadIds ids;
+  ids.tid = gpu::ThreadIdOp::create(tb, loc, gpu::Dimension::x);
+  ids.lane = th.rem(ids.tid, 32);
+  Value warp = th.div(ids.tid, 32);
+  ids.warpM = th.div(warp, cfg.getWarpsN());
+  ids.warpN = th.rem(warp, cfg.getWarpsN());
+
+  // Thread blocks.
+  scf::ForallOp grid;
+  kernel.walk([&](scf::ForallOp f) {
+    if (!grid && f->getParentOfType<scf::ForallOp>() == nullptr)
+      grid = f;
+  });
+  if (!grid || grid.getRank() != 3)
+    return func.emitOpError() << "expected a 3-D thread-block scf.forall";
+  SmallVector<int64_t> gridSize;
+  for (OpFoldResult ub : grid.getMixedUpperBound()) {
+    std::optional<int64_t> v = getConstantIntValue(ub);
+    if (!v)
+      return func.emitOpError() << "thread-block grid must be static";
+    gridSize.push_back(*v);
+  }
+  {
+    OpBuilder gb(grid);
+    Value bz = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::z);
+    Value by = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::y);
+    Value bx = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::x);
+    grid.getBody()->getTerminator()->erase();
+    rewriter.inlineBlockBefore(grid.getBody(), grid, ValueRange{bz, by, bx});
+    grid.erase();
+  }
+
+  // Shared memory: the rings become views of dynamic shared memory.
+  SmallVector<memref::AllocOp> rings;
+  kernel.walk([&](memref::AllocOp a) {
+    if (a->hasAttr("fused.swizzle"))
+      rings.push_back(a);
+  });
+  int64_t sharedBytes = 0;
+  {
+    OpBuilder sb = OpBuilder::atBlockBegin(&kernelEntry);
+    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto baseType = MemRefType::get({ShapedType::kDynamic}, sb.getI8Type(),
+                                    MemRefLayoutAttrInterface(), wg);
+    Value base = gpu::DynamicSharedMemoryOp::create(sb, loc, baseType);
+    for (memref::AllocOp ring : rings) {
+      auto type = ring.getType();
+      int64_t bytes = type.getNumElements() * elementBytes(type.getElementType());
+      OpBuilder rb(ring);
+      Value off = arith::ConstantIndexOp::create(rb, loc, sharedBytes);
+      Value view = memref::ViewOp::create(rb, loc, type, base, off,
+                                          ValueRange{});
+      for (Operation *user : llvm::make_early_inc_range(ring->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      ring.replaceAllUsesWith(view);
+      ring.erase();
+      sharedBytes += (bytes + 127) / 128 * 128;
+    }
+  }
+
+  // Asynchronous copies.
+  SmallVector<CopyTileOp> copies;
+  kernel.walk([&](CopyTileOp c) { copies.push_back(c); });
+  for (CopyTileOp c : copies)
+    if (failed(lowerCopy(c, ids, numThreads)))
+      return failure();
+  SmallVector<Operation *> groupOps;
+  kernel.walk([&](Operation *op) {
+    if (isa<AsyncCommitOp, AsyncWaitOp>(op))
+      groupOps.push_back(op);
+  });
+  for (Operation *op : groupOps) {
+    OpBuilder ob(op);
+    if (isa<AsyncCommitOp>(op)) {
+      NVVM::CpAsyncCommitGroupOp::create(ob, op->getLoc());
+    } else {
+      auto wait = cast<AsyncWaitOp>(op);
+      NVVM::CpAsyncWaitGroupOp::create(
+          ob, op->getLoc(), ob.getI32IntegerAttr(wait.getPending()));
+      gpu::BarrierOp::create(ob, op->getLoc());
+    }
+    op->erase();
+  }
+
+  // The contraction: register accumulators carried by the K loop.
+  linalg::GenericOp mmaOp, epilogue;
+  kernel.walk([&](linalg::GenericOp g) {
+    auto role = g->getAttrOfType<StringAttr>("fused.role");
+    if (role && role.getValue() == "mma")
+      mmaOp = g;
+    if (role && role.getValue() == "epilogue")
+      epilogue = g;
+  });
+  if (!mmaOp || !epilogue)
+    return func.emitOpError() << "expected the contraction and the epilogue";
+  auto warps = mmaOp->getParentOfType<scf::ForallOp>();
+  auto kLoop = warps ? warps->getParentOfType<scf::ForOp>() : nullptr;
+  if (!kLoop)
+    return func.emitOpError() << "expected the contraction in a K loop";
+  auto stripViews = [&](Value v, Operation *scope) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!scope->isProperAncestor(def) ||
+          !isa<memref::SubViewOp, memref::CastOp>(def))
+        break;
+      v = def->getOperand(0);
+    }
+    return v;
+  };
+  Value tileA = stripViews(mmaOp.getDpsInputs()[0], warps);
+  Value tileB = stripViews(mmaOp.getDpsInputs()[1], warps);
+  auto maps = mmaOp.getIndexingMapsArray();
+  MmaEmitter emitter{cfg, cast<MemRefType>(tileA.getType()).getElementType(),
+                     maps[0].getResult(0) == getAffineDimExpr(2, ctx),
+                     maps[1].getResult(0) == getAffineDimExpr(1, ctx)};
+  Type et = emitter.elemType;
+  if (!et.isF16() && !et.isBF16())
+    return func.emitOpError() << "mma.sync lowering needs f16 or bf16, got "
+                              << et;
+
+  scf::ForOp newLoop;
+  {
+    OpBuilder lb(kLoop);
+    auto accType = VectorType::get({2, 2}, lb.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        lb, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> inits(emitter.numAcc(), zero);
+    newLoop = scf::ForOp::create(lb, loc, kLoop.getLowerBound(),
+                                 kLoop.getUpperBound(), kLoop.getStep(),
+                                 inits);
+    if (!newLoop.getBody()->empty())
+      newLoop.getBody()->getTerminator()->erase();
+    OpBuilder nb = OpBuilder::atBlockEnd(newLoop.getBody());
+    IRMapping map;
+    map.map(kLoop.getInductionVar(), newLoop.getInductionVar());
+    SmallVector<Value> results;
+    for (Operation &op : kLoop.getBody()->without_terminator()) {
+      if (&op != warps.getOperation()) {
+        nb.clone(op, map);
+        continue;
+      }
+      SmallVector<Value> accs(newLoop.getRegionIterArgs().begin(),
+                              newLoop.getRegionIterArgs().end());
+      results = emitter.emit(nb, loc, ids, map.lookupOrDefault(tileA),
+                             map.lookupOrDefault(tileB), accs);
+    }
+    if (cfg.getStages() == 1)
+      gpu::BarrierOp::create(nb, loc);
+    scf::YieldOp::create(nb, loc, results);
+  }
+  kLoop.erase();
+
+  // The epilogue on accumulator elements.
+  {
+    OpBuilder eb(epilogue);
+    IB h{eb, loc};
+    Value cTile = epilogue.getDpsInits()[0];
+    Value mSize = memref::DimOp::create(eb, loc, cTile, 0);
+    Value nSize = memref::DimOp::create(eb, loc, cTile, 1);
+    Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
+    Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
+    Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
+    auto emaps = epilogue.getIndexingMapsArray();
+    Block &body = epilogue.getRegion().front();
+    for (int64_t mi = 0; mi < emitter.fragsM(); ++mi)
+      for (int64_t ni = 0; ni < emitter.fragsN(); ++ni)
+        for (int64_t e = 0; e < 4; ++e) {
+          Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
+          Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
+          Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
+          Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
+          auto ifOp = scf::IfOp::create(eb, loc, inside, false);
+          OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+          IRMapping emap;
+          emap.map(body.getArgument(0),
+                   vector::ExtractOp::create(ib, loc, acc,
+                                             ArrayRef<int64_t>{e / 2, e % 2}));
+          auto indices = [&](AffineMap m) {
+            SmallVector<Value> idx;
+            for (AffineExpr ex : m.getResults()) {
+              if (auto d = dyn_cast<AffineDimExpr>(ex))
+                idx.push_back(d.getPosition() == 0 ? row : col);
+              else
+                idx.push_back(arith::ConstantIndexOp::create(
+                    ib, loc, cast<AffineConstantExpr>(ex).getValue()));
+            }
+            return idx;
+          };
+          for (int64_t i = 1; i < epilogue.getNumDpsInputs(); ++i)
+            emap.map(body.getArgument(i),
+                     memref::LoadOp::create(ib, loc,
+                                            epilogue.getDpsInputs()[i],
+                                            indices(emaps[i])));
+          for (Operation &op : body.without_terminator())
+            ib.clone(op, emap);
+          Value result =
+              emap.lookup(body.getTerminator()->getOperand(0));
+          memref::StoreOp::create(ib, loc, result, cTile,
+                                  indices(emaps.back()));
+        }
+    // The accumulator buffer and everything reading it go away.
+    Value accBuf = stripViews(epilogue.getDpsInputs()[0], kernel);
+    epilogue.erase();
+    // Users before their operands: erase in post order, each once.
+    llvm::SetVector<Operation *> dead;
+    std::function<void(Value)> collect = [&](Value v) {
+      for (Operation *user : v.getUsers()) {
+        if (dead.contains(user))
+          continue;
+        for (Value r : user->getResults())
+          collect(r);
+        dead.insert(user);
+      }
+    };
+    collect(accBuf);
+    for (Operation *op : dead)
+      op->erase();
+    if (Operation *def = accBuf.getDefiningOp())
+      def->erase();
+  }
+
+  // Launch geometry.
+  Builder b(ctx);
+  kernel->setAttr("fused.grid",
+                  b.getDenseI64ArrayAttr({gridSize[2], gridSize[1],
+                                          gridSize[0]}));
+  kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({numThreads, 1, 1}));
+  kernel->setAttr("fused.dynamic_shared_memory",
+                  b.getI64IntegerAttr(sharedBytes));
+  kernel->setAttr("fused.gemm_config", cfg);
+
+  // Launches now name the GPU kernel.
+  auto newRef = SymbolRefAttr::get(
+      ctx, kGpuModuleName, {FlatSymbolRefAttr::get(kernel.getNameAttr())});
+  StringAttr oldName = func.getSymNameAttr();
+  module.walk([&](LaunchOp launch) {
+    if (launch.getCalleeAttr().getRootReference() == oldName &&
+        launch.getCalleeAttr().getNestedReferences().empty())
+      launch.setCalleeAttr(newRef);
+  });
+  func.erase();
+  return success();
+}
+
+} // namespace
