@@ -61,7 +61,10 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCSEPass());
   if (options.stopAfter == Stage::Mma)
     return;
+  buildBackendPipeline(pm, options);
+}
 
+void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // NVVM: upstream conversions inside the gpu.module. The emulator reads
   // the IR between convert-gpu-to-nvvm and convert-nvvm-to-llvm.
   static std::once_flag registered;
@@ -69,7 +72,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   std::string nvvm =
       "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
-      "convert-arith-to-llvm,convert-index-to-llvm,canonicalize,cse,"
+      "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
+      "canonicalize,cse,"
       "convert-nvvm-to-llvm,reconcile-unrealized-casts),"
       "nvvm-attach-target{chip=" +
       options.chip + " O=3}";

@@ -1,17 +1,28 @@
 //===- fused-compile.cpp - the fused compiler driver ----------------------===//
 //
-// Reads a module of `fused` ops and acts on one of its functions. Today's
-// action is `--reference`: evaluate the function in float64 with the
-// reference evaluator on random (or constant) inputs and print the results.
+// Reads a module of `fused` ops and does one of:
+//   --emit=mlir|llvm|ptx|cubin|bundle   compile (the fused-gpu-pipeline)
+//   --reference                         evaluate in float64 and print
+//   --check-host                        run the host-executable stage on
+//                                       the CPU against the reference
 //
 //===----------------------------------------------------------------------===//
 
 #include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
+#include "fused/Pipeline/Bundle.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,6 +31,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -43,6 +55,41 @@ static cl::opt<bool>
               cl::desc("Evaluate the entry function with the float64 reference "
                        "evaluator and print its results"),
               cl::cat(category));
+
+enum class EmitKind { None, MLIR, LLVM, PTX, Cubin, Bundle };
+static cl::opt<EmitKind> emit(
+    "emit", cl::desc("What to produce"), cl::init(EmitKind::None),
+    cl::values(
+        clEnumValN(EmitKind::MLIR, "mlir",
+                   "MLIR after the --after stage (default: nvvm)"),
+        clEnumValN(EmitKind::LLVM, "llvm", "LLVM IR of the GPU kernels"),
+        clEnumValN(EmitKind::PTX, "ptx", "PTX of the GPU kernels"),
+        clEnumValN(EmitKind::Cubin, "cubin", "cubin (runs ptxas)"),
+        clEnumValN(EmitKind::Bundle, "bundle",
+                   "a bundle directory: kernels.ptx, kernels.cubin when "
+                   "ptxas is available, manifest.json")),
+    cl::cat(category));
+
+static cl::opt<std::string> stopAfter(
+    "after",
+    cl::desc("With --emit=mlir: the last stage to run (fuse, tile, promote, "
+             "mma, nvvm, binary; default nvvm)"),
+    cl::init("nvvm"), cl::cat(category));
+
+static cl::opt<std::string>
+    chip("chip", cl::desc("Target GPU: sm_80 (default), sm_86, sm_89, sm_90"),
+         cl::init("sm_80"), cl::cat(category));
+
+static cl::opt<std::string> outputFilename(
+    "o", cl::desc("Output file (a directory for --emit=bundle; default: "
+                  "stdout, or out.bundle)"),
+    cl::value_desc("path"), cl::init("-"), cl::cat(category));
+
+static cl::opt<bool> printStats(
+    "print-stats",
+    cl::desc("Print per-kernel registers, spills, shared memory, threads per "
+             "block and grid (runs ptxas -v)"),
+    cl::cat(category));
 
 static cl::opt<bool> checkHost(
     "check-host",
@@ -208,6 +255,285 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   return allPass ? 0 : 1;
 }
 
+/// Writes `data` to --o (stdout for "-").
+static LogicalResult writeOutput(StringRef data, bool binary = false) {
+  std::string error;
+  auto out = openOutputFile(outputFilename, &error);
+  if (!out) {
+    llvm::errs() << "fused-compile: " << error << "\n";
+    return failure();
+  }
+  (void)binary;
+  out->os() << data;
+  out->keep();
+  return success();
+}
+
+/// Per-kernel launch geometry, read at the mma stage.
+struct KernelInfo {
+  std::string name;
+  SmallVector<int64_t> grid, block;
+  int64_t dynamicSharedMemory = 0;
+};
+
+static SmallVector<KernelInfo> collectKernels(ModuleOp module) {
+  SmallVector<KernelInfo> infos;
+  module.walk([&](gpu::GPUFuncOp k) {
+    if (!k.isKernel())
+      return;
+    KernelInfo info;
+    info.name = k.getName().str();
+    if (auto g = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid"))
+      info.grid.assign(g.asArrayRef().begin(), g.asArrayRef().end());
+    if (auto b = k->getAttrOfType<DenseI64ArrayAttr>("fused.block"))
+      info.block.assign(b.asArrayRef().begin(), b.asArrayRef().end());
+    if (auto s = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
+      info.dynamicSharedMemory = s.getInt();
+    infos.push_back(std::move(info));
+  });
+  return infos;
+}
+
+static std::string joinDims(ArrayRef<int64_t> dims) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(dims))
+    s += (i ? "x" : "") + std::to_string(d);
+  return s;
+}
+
+/// Runs ptxas -v on `ptx` and prints one line of statistics per kernel.
+static LogicalResult printKernelStats(StringRef ptx,
+                                      ArrayRef<KernelInfo> kernels) {
+  std::string ptxas = fused::findPtxas();
+  if (ptxas.empty()) {
+    llvm::errs() << "fused-compile: --print-stats needs ptxas from a CUDA "
+                    "toolkit: none found in $CUDA_HOME/bin, on PATH or in "
+                    "/usr/local/cuda/bin\n";
+    return failure();
+  }
+  llvm::SmallString<128> ptxPath, cubinPath, logPath;
+  if (llvm::sys::fs::createTemporaryFile("fused", "ptx", ptxPath) ||
+      llvm::sys::fs::createTemporaryFile("fused", "cubin", cubinPath) ||
+      llvm::sys::fs::createTemporaryFile("fused", "log", logPath)) {
+    llvm::errs() << "fused-compile: cannot create temporary files\n";
+    return failure();
+  }
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(ptxPath, ec);
+    os << ptx;
+  }
+  std::string arch = "-arch=" + chip;
+  SmallVector<StringRef> args = {ptxas, "-v", arch, ptxPath, "-o", cubinPath};
+  std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
+                                     0, &err);
+  auto log = llvm::MemoryBuffer::getFile(logPath);
+  llvm::sys::fs::remove(ptxPath);
+  llvm::sys::fs::remove(cubinPath);
+  llvm::sys::fs::remove(logPath);
+  if (rc != 0 || !log) {
+    llvm::errs() << "fused-compile: ptxas failed: " << err << "\n"
+                 << (log ? (*log)->getBuffer() : "") << "\n";
+    return failure();
+  }
+  // ptxas -v reports, per function: "Compiling entry function 'K'",
+  // "N bytes stack frame, S bytes spill stores, L bytes spill loads",
+  // "Used R registers, ..., M bytes smem".
+  llvm::raw_ostream &os = llvm::outs();
+  os << llvm::format("%-40s %5s %7s %7s %7s %8s %9s %7s %s\n", "kernel",
+                     "regs", "spill-s", "spill-l", "stack", "smem", "dyn-smem",
+                     "threads", "grid");
+  SmallVector<StringRef> lines;
+  (*log)->getBuffer().split(lines, '\n');
+  std::string current;
+  int64_t stack = 0, spillS = 0, spillL = 0;
+  for (StringRef line : lines) {
+    if (line.contains("Compiling entry function '")) {
+      current = line.split("function '").second.split('\'').first.str();
+      continue;
+    }
+    if (line.contains("bytes stack frame")) {
+      sscanf(line.trim().str().c_str(),
+             "%ld bytes stack frame, %ld bytes spill stores, %ld bytes spill "
+             "loads",
+             &stack, &spillS, &spillL);
+      continue;
+    }
+    if (line.contains("Used ") && line.contains("registers")) {
+      int64_t regs = 0, smem = 0;
+      StringRef rest = line.split("Used ").second;
+      rest.split(' ').first.getAsInteger(10, regs);
+      if (line.contains("bytes smem")) {
+        StringRef before = line.split(" bytes smem").first;
+        before.rsplit(' ').second.getAsInteger(10, smem);
+      }
+      const KernelInfo *info = nullptr;
+      for (const KernelInfo &k : kernels)
+        if (k.name == current)
+          info = &k;
+      os << llvm::format("%-40s %5ld %7ld %7ld %7ld %8ld %9ld %7s %s\n",
+                         current.c_str(), regs, spillS, spillL, stack, smem,
+                         info ? info->dynamicSharedMemory : 0,
+                         info ? joinDims(info->block).c_str() : "?",
+                         info ? joinDims(info->grid).c_str() : "?");
+    }
+  }
+  return success();
+}
+
+/// The --emit actions.
+static int runCompile(ModuleOp module) {
+  if (!fused::isSupportedChip(chip)) {
+    llvm::errs() << "fused-compile: unknown chip '" << chip
+                 << "' (expected sm_80, sm_86, sm_89 or sm_90)\n";
+    return 2;
+  }
+  fused::PipelineOptions options;
+  options.chip = chip;
+  std::string ptxas;
+  bool wantCubin = emit == EmitKind::Cubin;
+  if (wantCubin || emit == EmitKind::Bundle) {
+    ptxas = fused::findPtxas();
+    if (ptxas.empty() && wantCubin) {
+      llvm::errs() << "fused-compile: --emit=cubin needs ptxas from a CUDA "
+                      "toolkit: none found in $CUDA_HOME/bin, on PATH or in "
+                      "/usr/local/cuda/bin (--emit=ptx needs none)\n";
+      return 1;
+    }
+  }
+  if (emit == EmitKind::MLIR) {
+    std::optional<fused::Stage> stage = fused::parseStage(stopAfter);
+    if (!stage) {
+      llvm::errs() << "fused-compile: unknown stage '" << stopAfter
+                   << "' (expected " << fused::stageNames() << ")\n";
+      return 2;
+    }
+    options.stopAfter = *stage;
+    PassManager pm(module.getContext());
+    fused::buildPipeline(pm, options);
+    if (failed(pm.run(module)))
+      return 1;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    return failed(writeOutput(text)) ? 1 : 0;
+  }
+
+  // Front end up to the GPU kernels; the manifest and launch geometry are
+  // read there.
+  options.stopAfter = fused::Stage::Mma;
+  PassManager front(module.getContext());
+  fused::buildPipeline(front, options);
+  if (failed(front.run(module)))
+    return 1;
+  if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels")) {
+    module.emitError() << "nothing to compile: the input has no kernel that "
+                          "code generation supports yet (GEMM kernels)";
+    return 1;
+  }
+  SmallVector<KernelInfo> kernels = collectKernels(module);
+  FailureOr<llvm::json::Value> manifest;
+  if (emit == EmitKind::Bundle) {
+    manifest = fused::buildManifest(module, chip);
+    if (failed(manifest))
+      return 1;
+  }
+
+  auto runBackend = [&](ModuleOp m, fused::Stage last,
+                        fused::PipelineOptions::BinaryFormat format) {
+    fused::PipelineOptions o = options;
+    o.stopAfter = last;
+    o.binaryFormat = format;
+    if (format == fused::PipelineOptions::BinaryFormat::Cubin)
+      o.toolkitPath = llvm::sys::path::parent_path(
+                          llvm::sys::path::parent_path(ptxas))
+                          .str();
+    PassManager pm(m.getContext());
+    fused::buildBackendPipeline(pm, o);
+    return pm.run(m);
+  };
+  using Format = fused::PipelineOptions::BinaryFormat;
+
+  if (emit == EmitKind::LLVM) {
+    if (failed(runBackend(module, fused::Stage::NVVM, Format::PTX)))
+      return 1;
+    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels");
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = translateModuleToLLVMIR(gpuModule, llvmContext);
+    if (!llvmModule)
+      return 1;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    return failed(writeOutput(text)) ? 1 : 0;
+  }
+
+  // PTX is produced for every remaining kind (stats and bundles use it).
+  OwningOpRef<ModuleOp> ptxModule = cast<ModuleOp>(module->clone());
+  if (failed(runBackend(*ptxModule, fused::Stage::Binary, Format::PTX)))
+    return 1;
+  FailureOr<std::string> ptx = fused::extractBinary(*ptxModule);
+  if (failed(ptx))
+    return 1;
+  if (printStats && failed(printKernelStats(*ptx, kernels)))
+    return 1;
+
+  if (emit == EmitKind::PTX)
+    return failed(writeOutput(*ptx)) ? 1 : 0;
+
+  std::optional<std::string> cubin;
+  if (!ptxas.empty()) {
+    if (failed(runBackend(module, fused::Stage::Binary, Format::Cubin)))
+      return 1;
+    FailureOr<std::string> bin = fused::extractBinary(module);
+    if (failed(bin))
+      return 1;
+    cubin = *bin;
+  }
+  if (emit == EmitKind::Cubin)
+    return failed(writeOutput(*cubin, /*binary=*/true)) ? 1 : 0;
+
+  // Bundle: a directory with the binaries and the manifest.
+  std::string dir = outputFilename == "-" ? std::string("out.bundle")
+                                          : std::string(outputFilename);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    llvm::errs() << "fused-compile: cannot create bundle directory '" << dir
+                 << "': " << ec.message() << "\n";
+    return 1;
+  }
+  auto writeFile = [&](StringRef name, StringRef data) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, name);
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec) {
+      llvm::errs() << "fused-compile: cannot write '" << path
+                   << "': " << ec.message() << "\n";
+      return false;
+    }
+    os << data;
+    return true;
+  };
+  auto &obj = *manifest->getAsObject();
+  obj["binary"] = llvm::json::Object{
+      {"ptx", "kernels.ptx"},
+      {"cubin", cubin ? llvm::json::Value("kernels.cubin")
+                      : llvm::json::Value(nullptr)}};
+  std::string manifestText;
+  llvm::raw_string_ostream ms(manifestText);
+  ms << llvm::formatv("{0:2}", *manifest) << "\n";
+  if (!writeFile("kernels.ptx", *ptx) ||
+      (cubin && !writeFile("kernels.cubin", *cubin)) ||
+      !writeFile("manifest.json", manifestText))
+    return 1;
+  if (!cubin)
+    llvm::errs() << "fused-compile: note: no ptxas found; the bundle holds "
+                    "PTX only (the CUDA driver compiles it at load)\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -216,14 +542,20 @@ int main(int argc, char **argv) {
   if (seed == 0)
     seed = std::random_device{}() | 1;
 
-  if (!reference && !checkHost) {
-    llvm::errs() << "fused-compile: no action given; use --reference or "
-                    "--check-host (see --help)\n";
+  int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) +
+                (emit != EmitKind::None ? 1 : 0);
+  if (actions == 0) {
+    llvm::errs() << "fused-compile: no action given; use --emit=<kind>, "
+                    "--reference or --check-host (see --help)\n";
     return 2;
   }
-  if (reference && checkHost) {
-    llvm::errs() << "fused-compile: --reference and --check-host are "
+  if (actions > 1) {
+    llvm::errs() << "fused-compile: --emit, --reference and --check-host are "
                     "exclusive\n";
+    return 2;
+  }
+  if (printStats && emit == EmitKind::None) {
+    llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
     return 2;
   }
 
@@ -244,6 +576,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
+  if (emit != EmitKind::None)
+    return runCompile(*module);
   SmallVector<func::FuncOp> funcs;
   if (failed(findEntries(*module, funcs)))
     return 1;

@@ -85,6 +85,11 @@ bool isSupportedChip(llvm::StringRef chip);
 ///         cubin.
 void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
+/// Appends only the stages after `mma` (nvvm, binary) to `pm`, for a module
+/// already at the mma stage.
+void buildBackendPipeline(mlir::OpPassManager &pm,
+                          const PipelineOptions &options);
+
 /// Registers `fused-gpu-pipeline{chip=... stop-after=...}` with the pass
 /// registry.
 void registerPipelines();

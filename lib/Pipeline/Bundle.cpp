@@ -1,0 +1,167 @@
+//===- Bundle.cpp - kernel bundles: binary plus launch manifest -----------===//
+//
+// Builds the launch manifest from the IR at the mma stage and extracts the
+// serialized kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Pipeline/Bundle.h"
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+namespace json = llvm::json;
+
+namespace fused {
+
+static std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+static json::Object tensorDesc(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  json::Array shape;
+  for (int64_t d : shaped.getShape())
+    shape.push_back(d);
+  return json::Object{{"dtype", typeString(shaped.getElementType())},
+                      {"shape", std::move(shape)}};
+}
+
+static json::Array i64Array(ArrayRef<int64_t> values) {
+  json::Array a;
+  for (int64_t v : values)
+    a.push_back(v);
+  return a;
+}
+
+FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
+  json::Array kernels;
+  module.walk([&](gpu::GPUFuncOp k) {
+    if (!k.isKernel())
+      return;
+    json::Array args;
+    for (auto [i, t] : llvm::enumerate(k.getArgumentTypes())) {
+      json::Object a = tensorDesc(t);
+      a["index"] = static_cast<int64_t>(i);
+      a["role"] = i + 1 == k.getNumArguments() ? "output" : "input";
+      args.push_back(std::move(a));
+    }
+    json::Object desc{{"name", k.getName().str()}, {"args", std::move(args)}};
+    if (auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid"))
+      desc["grid"] = i64Array(grid.asArrayRef());
+    if (auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block"))
+      desc["block"] = i64Array(block.asArrayRef());
+    if (auto smem =
+            k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
+      desc["dynamic_shared_memory"] = smem.getInt();
+    if (auto cfg = k->getAttrOfType<::fused::fused::GemmConfigAttr>(
+            "fused.gemm_config")) {
+      desc["kind"] = "gemm";
+      desc["config"] = json::Object{
+          {"block_m", cfg.getBlockM()}, {"block_n", cfg.getBlockN()},
+          {"block_k", cfg.getBlockK()}, {"warps_m", cfg.getWarpsM()},
+          {"warps_n", cfg.getWarpsN()}, {"stages", cfg.getStages()}};
+      // grid = (ceil(N / block_n), ceil(M / block_m), batch) of the output
+      // [batch..., M, N].
+      desc["grid_formula"] = json::Array{
+          "ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
+          "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
+          "product(batch dims)"};
+    }
+    kernels.push_back(std::move(desc));
+  });
+
+  json::Array functions;
+  bool ok = true;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    llvm::DenseMap<Value, int64_t> bufferIds;
+    json::Array buffers, inputs, launches, returns;
+    auto addBuffer = [&](Value v, StringRef origin) {
+      json::Object b = tensorDesc(v.getType());
+      b["id"] = static_cast<int64_t>(bufferIds.size());
+      b["origin"] = origin.str();
+      bufferIds[v] = bufferIds.size();
+      buffers.push_back(std::move(b));
+      return bufferIds[v];
+    };
+    for (BlockArgument arg : func.getArguments())
+      inputs.push_back(addBuffer(arg, "input"));
+    for (Operation &op : func.getBody().front()) {
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (Value v : ret.getOperands())
+          returns.push_back(bufferIds.lookup(v));
+        continue;
+      }
+      auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
+      if (!launch) {
+        op.emitOpError() << "cannot be part of a kernel bundle: only "
+                            "fused.launch ops run (is code generation "
+                            "available for this kernel kind?)";
+        ok = false;
+        break;
+      }
+      json::Array args;
+      for (Value in : launch.getInputs())
+        args.push_back(bufferIds.lookup(in));
+      for (Value r : launch.getResults())
+        args.push_back(addBuffer(r, "intermediate"));
+      launches.push_back(json::Object{
+          {"kernel",
+           launch.getCallee().getLeafReference().getValue().str()},
+          {"args", std::move(args)}});
+    }
+    functions.push_back(json::Object{{"name", func.getSymName().str()},
+                                     {"inputs", std::move(inputs)},
+                                     {"outputs", std::move(returns)},
+                                     {"buffers", std::move(buffers)},
+                                     {"launches", std::move(launches)}});
+  }
+  if (!ok)
+    return failure();
+  return json::Value(json::Object{{"format", "fused-bundle"},
+                                  {"version", 1},
+                                  {"chip", chip.str()},
+                                  {"kernels", std::move(kernels)},
+                                  {"functions", std::move(functions)}});
+}
+
+FailureOr<std::string> extractBinary(ModuleOp module) {
+  gpu::BinaryOp binary;
+  module.walk([&](gpu::BinaryOp b) { binary = b; });
+  if (!binary || binary.getObjects().empty())
+    return module.emitError() << "no serialized GPU module", failure();
+  auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+  return object.getObject().getValue().str();
+}
+
+std::string findPtxas() {
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *dir = std::getenv(var)) {
+      llvm::SmallString<256> p(dir);
+      llvm::sys::path::append(p, "bin", "ptxas");
+      if (llvm::sys::fs::can_execute(p))
+        return std::string(p);
+    }
+  if (auto p = llvm::sys::findProgramByName("ptxas"))
+    return *p;
+  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
+    return "/usr/local/cuda/bin/ptxas";
+  return "";
+}
+
+} // namespace fused
