@@ -24,3 +24,19 @@ llvm_config.with_environment("PATH", config.fused_tools_dir, append_path=True)
 
 tools = ["fused-opt", "fused-compile"]
 llvm_config.add_tool_substitutions(tools, [config.fused_tools_dir])
+
+# GPU toolchain: tests that run ptxas need a CUDA toolkit (not a GPU).
+import shutil
+
+ptxas = None
+for candidate in [
+    os.path.join(os.environ.get("CUDA_HOME", ""), "bin", "ptxas"),
+    shutil.which("ptxas"),
+    "/usr/local/cuda/bin/ptxas",
+]:
+    if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        ptxas = candidate
+        break
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

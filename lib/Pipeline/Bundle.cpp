@@ -76,10 +76,10 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
           {"warps_n", cfg.getWarpsN()}, {"stages", cfg.getStages()}};
       // grid = (ceil(N / block_n), ceil(M / block_m), batch) of the output
       // [batch..., M, N].
-      desc["grid_formula"] = json::Array{
-          "ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
-          "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
-          "product(batch dims)"};
+      desc["grid_formula"] =
+          json::Array{"ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
+                      "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
+                      "product(batch dims)"};
     }
     kernels.push_back(std::move(desc));
   });
@@ -119,10 +119,9 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
       for (Value in : launch.getInputs())
         args.push_back(bufferIds.lookup(in));
       for (Value r : launch.getResults())
-        args.push_back(addBuffer(r, "intermediate"));
+        args.push_back(addBuffer(r, "kernel"));
       launches.push_back(json::Object{
-          {"kernel",
-           launch.getCallee().getLeafReference().getValue().str()},
+          {"kernel", launch.getCallee().getLeafReference().getValue().str()},
           {"args", std::move(args)}});
     }
     functions.push_back(json::Object{{"name", func.getSymName().str()},

@@ -15,6 +15,8 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <mutex>
 
@@ -64,6 +66,21 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildBackendPipeline(pm, options);
 }
 
+/// Links libdevice (the math functions that gpu-to-nvvm calls, such as
+/// __nv_tanhf) from the toolkit, or from /usr/local/cuda.
+static std::string libdeviceOption(const PipelineOptions &options) {
+  for (std::string root :
+       {options.toolkitPath, std::string("/usr/local/cuda")}) {
+    if (root.empty())
+      continue;
+    llvm::SmallString<256> path(root);
+    llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+    if (llvm::sys::fs::exists(path))
+      return " l=" + std::string(path);
+  }
+  return "";
+}
+
 void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // NVVM: upstream conversions inside the gpu.module. The emulator reads
   // the IR between convert-gpu-to-nvvm and convert-nvvm-to-llvm.
@@ -76,7 +93,7 @@ void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
       "canonicalize,cse,"
       "convert-nvvm-to-llvm,reconcile-unrealized-casts),"
       "nvvm-attach-target{chip=" +
-      options.chip + " O=3}";
+      options.chip + " O=3" + libdeviceOption(options) + "}";
   if (failed(parsePassPipeline(nvvm, pm)))
     llvm::report_fatal_error("fused: invalid NVVM pipeline");
   if (options.stopAfter == Stage::NVVM)
@@ -99,7 +116,8 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
                                           "sm_90)"),
                            llvm::cl::init("sm_80")};
   Option<std::string> stopAfter{
-      *this, "stop-after", llvm::cl::desc("last stage to run (fuse, tile, promote)"),
+      *this, "stop-after",
+      llvm::cl::desc("last stage to run (fuse, tile, promote)"),
       llvm::cl::init("promote")};
 };
 } // namespace
@@ -117,15 +135,14 @@ void registerPipelines() {
                               optionText + "'");
         PipelineOptions options;
         if (!isSupportedChip(cl->chip))
-          return errorHandler("fused-gpu-pipeline: unknown chip '" +
-                              cl->chip +
+          return errorHandler("fused-gpu-pipeline: unknown chip '" + cl->chip +
                               "' (expected sm_80, sm_86, sm_89 or sm_90)");
         options.chip = cl->chip;
         std::optional<Stage> stage = parseStage(cl->stopAfter);
         if (!stage)
           return errorHandler("fused-gpu-pipeline: unknown stage '" +
-                              cl->stopAfter + "' (expected " +
-                              stageNames() + ")");
+                              cl->stopAfter + "' (expected " + stageNames() +
+                              ")");
         options.stopAfter = *stage;
         buildPipeline(pm, options);
         return success();

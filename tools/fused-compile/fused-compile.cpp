@@ -16,25 +16,25 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Target/LLVMIR/Export.h"
-#include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/Module.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -59,15 +59,14 @@ static cl::opt<bool>
 enum class EmitKind { None, MLIR, LLVM, PTX, Cubin, Bundle };
 static cl::opt<EmitKind> emit(
     "emit", cl::desc("What to produce"), cl::init(EmitKind::None),
-    cl::values(
-        clEnumValN(EmitKind::MLIR, "mlir",
-                   "MLIR after the --after stage (default: nvvm)"),
-        clEnumValN(EmitKind::LLVM, "llvm", "LLVM IR of the GPU kernels"),
-        clEnumValN(EmitKind::PTX, "ptx", "PTX of the GPU kernels"),
-        clEnumValN(EmitKind::Cubin, "cubin", "cubin (runs ptxas)"),
-        clEnumValN(EmitKind::Bundle, "bundle",
-                   "a bundle directory: kernels.ptx, kernels.cubin when "
-                   "ptxas is available, manifest.json")),
+    cl::values(clEnumValN(EmitKind::MLIR, "mlir",
+                          "MLIR after the --after stage (default: nvvm)"),
+               clEnumValN(EmitKind::LLVM, "llvm", "LLVM IR of the GPU kernels"),
+               clEnumValN(EmitKind::PTX, "ptx", "PTX of the GPU kernels"),
+               clEnumValN(EmitKind::Cubin, "cubin", "cubin (runs ptxas)"),
+               clEnumValN(EmitKind::Bundle, "bundle",
+                          "a bundle directory: kernels.ptx, kernels.cubin when "
+                          "ptxas is available, manifest.json")),
     cl::cat(category));
 
 static cl::opt<std::string> stopAfter(
@@ -81,9 +80,24 @@ static cl::opt<std::string>
          cl::init("sm_80"), cl::cat(category));
 
 static cl::opt<std::string> outputFilename(
-    "o", cl::desc("Output file (a directory for --emit=bundle; default: "
-                  "stdout, or out.bundle)"),
+    "o",
+    cl::desc("Output file (a directory for --emit=bundle; default: "
+             "stdout, or out.bundle)"),
     cl::value_desc("path"), cl::init("-"), cl::cat(category));
+
+static cl::opt<std::string> ptxasOption(
+    "ptxas",
+    cl::desc("ptxas to use for cubins and --print-stats (default: "
+             "$CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin)"),
+    cl::value_desc("path"), cl::cat(category));
+
+/// The ptxas to use, or "" if there is none.
+static std::string ptxasPath() {
+  if (!ptxasOption.empty())
+    return llvm::sys::fs::can_execute(ptxasOption) ? std::string(ptxasOption)
+                                                   : std::string();
+  return fused::findPtxas();
+}
 
 static cl::opt<bool> printStats(
     "print-stats",
@@ -304,11 +318,15 @@ static std::string joinDims(ArrayRef<int64_t> dims) {
 /// Runs ptxas -v on `ptx` and prints one line of statistics per kernel.
 static LogicalResult printKernelStats(StringRef ptx,
                                       ArrayRef<KernelInfo> kernels) {
-  std::string ptxas = fused::findPtxas();
+  std::string ptxas = ptxasPath();
   if (ptxas.empty()) {
     llvm::errs() << "fused-compile: --print-stats needs ptxas from a CUDA "
-                    "toolkit: none found in $CUDA_HOME/bin, on PATH or in "
-                    "/usr/local/cuda/bin\n";
+                    "toolkit: "
+                 << (ptxasOption.empty()
+                         ? "none found in $CUDA_HOME/bin, on PATH or in "
+                           "/usr/local/cuda/bin"
+                         : "'" + ptxasOption + "' is not executable")
+                 << "\n";
     return failure();
   }
   llvm::SmallString<128> ptxPath, cubinPath, logPath;
@@ -327,8 +345,8 @@ static LogicalResult printKernelStats(StringRef ptx,
   SmallVector<StringRef> args = {ptxas, "-v", arch, ptxPath, "-o", cubinPath};
   std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
   std::string err;
-  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
-                                     0, &err);
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0,
+                                     &err);
   auto log = llvm::MemoryBuffer::getFile(logPath);
   llvm::sys::fs::remove(ptxPath);
   llvm::sys::fs::remove(cubinPath);
@@ -342,8 +360,8 @@ static LogicalResult printKernelStats(StringRef ptx,
   // "N bytes stack frame, S bytes spill stores, L bytes spill loads",
   // "Used R registers, ..., M bytes smem".
   llvm::raw_ostream &os = llvm::outs();
-  os << llvm::format("%-40s %5s %7s %7s %7s %8s %9s %7s %s\n", "kernel",
-                     "regs", "spill-s", "spill-l", "stack", "smem", "dyn-smem",
+  os << llvm::format("%-40s %5s %7s %7s %7s %8s %9s %7s %s\n", "kernel", "regs",
+                     "spill-s", "spill-l", "stack", "smem", "dyn-smem",
                      "threads", "grid");
   SmallVector<StringRef> lines;
   (*log)->getBuffer().split(lines, '\n');
@@ -395,11 +413,15 @@ static int runCompile(ModuleOp module) {
   std::string ptxas;
   bool wantCubin = emit == EmitKind::Cubin;
   if (wantCubin || emit == EmitKind::Bundle) {
-    ptxas = fused::findPtxas();
+    ptxas = ptxasPath();
     if (ptxas.empty() && wantCubin) {
       llvm::errs() << "fused-compile: --emit=cubin needs ptxas from a CUDA "
-                      "toolkit: none found in $CUDA_HOME/bin, on PATH or in "
-                      "/usr/local/cuda/bin (--emit=ptx needs none)\n";
+                      "toolkit: "
+                   << (ptxasOption.empty()
+                           ? "none found in $CUDA_HOME/bin, on PATH or in "
+                             "/usr/local/cuda/bin"
+                           : "'" + ptxasOption + "' is not executable")
+                   << " (--emit=ptx needs none)\n";
       return 1;
     }
   }
@@ -447,9 +469,9 @@ static int runCompile(ModuleOp module) {
     o.stopAfter = last;
     o.binaryFormat = format;
     if (format == fused::PipelineOptions::BinaryFormat::Cubin)
-      o.toolkitPath = llvm::sys::path::parent_path(
-                          llvm::sys::path::parent_path(ptxas))
-                          .str();
+      o.toolkitPath =
+          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
+              .str();
     PassManager pm(m.getContext());
     fused::buildBackendPipeline(pm, o);
     return pm.run(m);
@@ -517,10 +539,10 @@ static int runCompile(ModuleOp module) {
     return true;
   };
   auto &obj = *manifest->getAsObject();
-  obj["binary"] = llvm::json::Object{
-      {"ptx", "kernels.ptx"},
-      {"cubin", cubin ? llvm::json::Value("kernels.cubin")
-                      : llvm::json::Value(nullptr)}};
+  obj["binary"] =
+      llvm::json::Object{{"ptx", "kernels.ptx"},
+                         {"cubin", cubin ? llvm::json::Value("kernels.cubin")
+                                         : llvm::json::Value(nullptr)}};
   std::string manifestText;
   llvm::raw_string_ostream ms(manifestText);
   ms << llvm::formatv("{0:2}", *manifest) << "\n";
@@ -542,6 +564,10 @@ int main(int argc, char **argv) {
   if (seed == 0)
     seed = std::random_device{}() | 1;
 
+  if (printStats && emit == EmitKind::None) {
+    llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
+    return 2;
+  }
   int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) +
                 (emit != EmitKind::None ? 1 : 0);
   if (actions == 0) {
@@ -552,10 +578,6 @@ int main(int argc, char **argv) {
   if (actions > 1) {
     llvm::errs() << "fused-compile: --emit, --reference and --check-host are "
                     "exclusive\n";
-    return 2;
-  }
-  if (printStats && emit == EmitKind::None) {
-    llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
     return 2;
   }
 

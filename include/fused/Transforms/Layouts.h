@@ -1,4 +1,5 @@
-//===- Layouts.h - shared-memory swizzle and mma fragment layouts -*- C++ -*-===//
+//===- Layouts.h - shared-memory swizzle and mma fragment layouts -*- C++
+//-*-===//
 //
 // The index math that the GPU lowering emits and that the emulator and the
 // tests check: the XOR swizzle of 16-byte chunks in shared-memory tiles and
@@ -39,7 +40,9 @@ inline int64_t swizzleChunk(int64_t row, int64_t chunk, int64_t rowBytes) {
 inline int64_t accRow(int64_t lane, int64_t i) {
   return lane / 4 + (i / 2) * 8;
 }
-inline int64_t accCol(int64_t lane, int64_t i) { return (lane % 4) * 2 + i % 2; }
+inline int64_t accCol(int64_t lane, int64_t i) {
+  return (lane % 4) * 2 + i % 2;
+}
 
 /// m16n8k16 A fragment (row-major 16x16): element `i` (0..7) of lane `lane`.
 inline int64_t aRow(int64_t lane, int64_t i) {

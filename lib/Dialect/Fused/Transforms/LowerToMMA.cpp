@@ -113,8 +113,7 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
   auto dstType = cast<MemRefType>(dst.getType());
   Type et = dstType.getElementType();
   if (elementBytes(et) != 2)
-    return copy.emitOpError() << "GPU lowering copies 16-bit tiles, got "
-                              << et;
+    return copy.emitOpError() << "GPU lowering copies 16-bit tiles, got " << et;
   int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
   int64_t rowBytes = cols * 2;
   if (cols % 8 != 0)
@@ -177,8 +176,7 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
     if (first + numThreads <= total) {
       emit(b);
     } else {
-      auto ifOp =
-          scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
+      auto ifOp = scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
       OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
       emit(ib);
     }
@@ -204,14 +202,14 @@ struct MmaEmitter {
     // bf16: nvvm.mma.sync on 32-bit registers holding bf16 pairs.
     auto i32 = b.getI32Type();
     auto toI32 = [&](Value pair) -> Value {
-      Value v = vector::BitCastOp::create(
-          b, loc, VectorType::get({1}, i32), pair);
+      Value v =
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
       return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
     };
     SmallVector<Value> aRegs, bRegs, cRegs;
     for (int64_t i = 0; i < 4; ++i)
-      aRegs.push_back(toI32(
-          vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i})));
+      aRegs.push_back(
+          toI32(vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i})));
     for (int64_t i = 0; i < 2; ++i)
       bRegs.push_back(toI32(
           vector::ExtractOp::create(b, loc, bFrag, ArrayRef<int64_t>{i})));
@@ -219,8 +217,8 @@ struct MmaEmitter {
       cRegs.push_back(vector::ExtractOp::create(
           b, loc, c, ArrayRef<int64_t>{i / 2, i % 2}));
     auto f32 = b.getF32Type();
-    auto resType = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                    {f32, f32, f32, f32});
+    auto resType =
+        LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
     auto op = NVVM::MmaOp::create(
         b, loc, resType, aRegs, bRegs, cRegs, ArrayRef<int64_t>{16, 8, 16},
         std::nullopt, std::nullopt,
@@ -311,6 +309,21 @@ struct MmaEmitter {
   }
 };
 
+/// The loop over K tiles around the warps' contraction. Canonicalization
+/// folds a loop of one iteration away; this puts it back (0 to 1) so that
+/// every GEMM kernel has the same structure.
+scf::ForOp ensureKLoop(scf::ForallOp warps) {
+  if (auto loop = dyn_cast<scf::ForOp>(warps->getParentOp()))
+    return loop;
+  OpBuilder b(warps);
+  Location loc = warps.getLoc();
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, c0, c1, c1);
+  warps->moveBefore(loop.getBody()->getTerminator());
+  return loop;
+}
+
 struct LowerToMMAPass
     : public ::fused::fused::impl::FusedLowerToMMAPassBase<LowerToMMAPass> {
   void runOnOperation() override {
@@ -337,8 +350,7 @@ struct LowerToMMAPass
                       func::FuncOp func);
 };
 
-LogicalResult LowerToMMAPass::lower(ModuleOp module,
-                                    gpu::GPUModuleOp gpuModule,
+LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
                                     func::FuncOp func) {
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
@@ -351,11 +363,10 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
   OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
   auto kernel = gpu::GPUFuncOp::create(mb, loc, func.getSymName(),
                                        func.getFunctionType());
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  UnitAttr::get(ctx));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   SymbolTable(gpuModule).insert(kernel);
-  kernel.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
-      ctx, {static_cast<int32_t>(numThreads), 1, 1}));
+  kernel.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(numThreads), 1, 1}));
   Block &kernelEntry = kernel.getBody().front();
   if (!kernelEntry.empty() &&
       kernelEntry.back().hasTrait<OpTrait::IsTerminator>())
@@ -420,11 +431,12 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
     Value base = gpu::DynamicSharedMemoryOp::create(sb, loc, baseType);
     for (memref::AllocOp ring : rings) {
       auto type = ring.getType();
-      int64_t bytes = type.getNumElements() * elementBytes(type.getElementType());
+      int64_t bytes =
+          type.getNumElements() * elementBytes(type.getElementType());
       OpBuilder rb(ring);
       Value off = arith::ConstantIndexOp::create(rb, loc, sharedBytes);
-      Value view = memref::ViewOp::create(rb, loc, type, base, off,
-                                          ValueRange{});
+      Value view =
+          memref::ViewOp::create(rb, loc, type, base, off, ValueRange{});
       for (Operation *user : llvm::make_early_inc_range(ring->getUsers()))
         if (isa<memref::DeallocOp>(user))
           user->erase();
@@ -451,8 +463,8 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
       NVVM::CpAsyncCommitGroupOp::create(ob, op->getLoc());
     } else {
       auto wait = cast<AsyncWaitOp>(op);
-      NVVM::CpAsyncWaitGroupOp::create(
-          ob, op->getLoc(), ob.getI32IntegerAttr(wait.getPending()));
+      NVVM::CpAsyncWaitGroupOp::create(ob, op->getLoc(),
+                                       ob.getI32IntegerAttr(wait.getPending()));
       gpu::BarrierOp::create(ob, op->getLoc());
     }
     op->erase();
@@ -470,7 +482,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
   if (!mmaOp || !epilogue)
     return func.emitOpError() << "expected the contraction and the epilogue";
   auto warps = mmaOp->getParentOfType<scf::ForallOp>();
-  auto kLoop = warps ? warps->getParentOfType<scf::ForOp>() : nullptr;
+  auto kLoop = warps ? ensureKLoop(warps) : nullptr;
   if (!kLoop)
     return func.emitOpError() << "expected the contraction in a K loop";
   auto stripViews = [&](Value v, Operation *scope) {
@@ -490,8 +502,8 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
                      maps[1].getResult(0) == getAffineDimExpr(1, ctx)};
   Type et = emitter.elemType;
   if (!et.isF16() && !et.isBF16())
-    return func.emitOpError() << "mma.sync lowering needs f16 or bf16, got "
-                              << et;
+    return func.emitOpError()
+           << "mma.sync lowering needs f16 or bf16, got " << et;
 
   scf::ForOp newLoop;
   {
@@ -501,8 +513,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
         lb, loc, accType, DenseElementsAttr::get(accType, 0.0f));
     SmallVector<Value> inits(emitter.numAcc(), zero);
     newLoop = scf::ForOp::create(lb, loc, kLoop.getLowerBound(),
-                                 kLoop.getUpperBound(), kLoop.getStep(),
-                                 inits);
+                                 kLoop.getUpperBound(), kLoop.getStep(), inits);
     if (!newLoop.getBody()->empty())
       newLoop.getBody()->getTerminator()->erase();
     OpBuilder nb = OpBuilder::atBlockEnd(newLoop.getBody());
@@ -563,13 +574,11 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
           };
           for (int64_t i = 1; i < epilogue.getNumDpsInputs(); ++i)
             emap.map(body.getArgument(i),
-                     memref::LoadOp::create(ib, loc,
-                                            epilogue.getDpsInputs()[i],
+                     memref::LoadOp::create(ib, loc, epilogue.getDpsInputs()[i],
                                             indices(emaps[i])));
           for (Operation &op : body.without_terminator())
             ib.clone(op, emap);
-          Value result =
-              emap.lookup(body.getTerminator()->getOperand(0));
+          Value result = emap.lookup(body.getTerminator()->getOperand(0));
           memref::StoreOp::create(ib, loc, result, cTile,
                                   indices(emaps.back()));
         }
@@ -596,9 +605,8 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module,
 
   // Launch geometry.
   Builder b(ctx);
-  kernel->setAttr("fused.grid",
-                  b.getDenseI64ArrayAttr({gridSize[2], gridSize[1],
-                                          gridSize[0]}));
+  kernel->setAttr("fused.grid", b.getDenseI64ArrayAttr(
+                                    {gridSize[2], gridSize[1], gridSize[0]}));
   kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({numThreads, 1, 1}));
   kernel->setAttr("fused.dynamic_shared_memory",
                   b.getI64IntegerAttr(sharedBytes));

@@ -51,6 +51,21 @@ struct TiledGemm {
   bool transposeA = false, transposeB = false;
 };
 
+/// The loop over K tiles around the warps' contraction. Canonicalization
+/// folds a loop of one iteration away; this puts it back (0 to 1) so that
+/// every GEMM kernel has the same structure.
+scf::ForOp ensureKLoop(scf::ForallOp warps) {
+  if (auto loop = dyn_cast<scf::ForOp>(warps->getParentOp()))
+    return loop;
+  OpBuilder b(warps);
+  Location loc = warps.getLoc();
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, c0, c1, c1);
+  warps->moveBefore(loop.getBody()->getTerminator());
+  return loop;
+}
+
 FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
   TiledGemm t;
   func.walk([&](linalg::GenericOp g) {
@@ -65,7 +80,7 @@ FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
   if (!t.mma)
     return fail("no contraction with fused.role = \"mma\"");
   t.warps = t.mma->getParentOfType<scf::ForallOp>();
-  t.kLoop = t.warps ? t.warps->getParentOfType<scf::ForOp>() : nullptr;
+  t.kLoop = t.warps ? ensureKLoop(t.warps) : nullptr;
   if (!t.kLoop)
     return fail("the contraction is not in a warp loop inside a K loop");
   // Strips the warp-level views (subviews and casts made inside the warp

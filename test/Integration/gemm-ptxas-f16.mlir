@@ -1,0 +1,29 @@
+/// The GEMM shape matrix (f16) compiled to PTX for sm_80 and sm_90 and
+/// assembled by ptxas: every kernel has 0 bytes of spill stores, spill loads
+/// and stack; the PTX holds cp.async, ldmatrix and mma.sync. The kernels are
+/// those of gemm-host-f16.mlir.
+// REQUIRES: ptxas
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/gemm-host-f16.mlir -o %t.sm80.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/gemm-host-f16.mlir -o %t.sm90.ptx | FileCheck %s
+// RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
+// RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
+
+// CHECK: kernel regs spill-s spill-l stack
+// CHECK-DAG: sq128_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sq128_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sq512_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sq512_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: odd_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: odd_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: gemv_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: gemv_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: big1000_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: big1000_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: batch3_bcast_b_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: batch3_bcast_b_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: trans_b_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: trans_b_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// PTX-DAG: cp.async.cg.shared.global
+// PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
