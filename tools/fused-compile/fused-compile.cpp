@@ -492,18 +492,22 @@ static int runCompile(ModuleOp module) {
     return failed(writeOutput(text)) ? 1 : 0;
   }
 
-  // PTX is produced for every remaining kind (stats and bundles use it).
-  OwningOpRef<ModuleOp> ptxModule = cast<ModuleOp>(module->clone());
-  if (failed(runBackend(*ptxModule, fused::Stage::Binary, Format::PTX)))
-    return 1;
-  FailureOr<std::string> ptx = fused::extractBinary(*ptxModule);
-  if (failed(ptx))
-    return 1;
-  if (printStats && failed(printKernelStats(*ptx, kernels)))
-    return 1;
+  // PTX for --emit=ptx, bundles and statistics.
+  std::string ptx;
+  if (emit != EmitKind::Cubin || printStats) {
+    OwningOpRef<ModuleOp> ptxModule = cast<ModuleOp>(module->clone());
+    if (failed(runBackend(*ptxModule, fused::Stage::Binary, Format::PTX)))
+      return 1;
+    FailureOr<std::string> text = fused::extractBinary(*ptxModule);
+    if (failed(text))
+      return 1;
+    ptx = std::move(*text);
+    if (printStats && failed(printKernelStats(ptx, kernels)))
+      return 1;
+  }
 
   if (emit == EmitKind::PTX)
-    return failed(writeOutput(*ptx)) ? 1 : 0;
+    return failed(writeOutput(ptx)) ? 1 : 0;
 
   std::optional<std::string> cubin;
   if (!ptxas.empty()) {
@@ -546,7 +550,7 @@ static int runCompile(ModuleOp module) {
   std::string manifestText;
   llvm::raw_string_ostream ms(manifestText);
   ms << llvm::formatv("{0:2}", *manifest) << "\n";
-  if (!writeFile("kernels.ptx", *ptx) ||
+  if (!writeFile("kernels.ptx", ptx) ||
       (cubin && !writeFile("kernels.cubin", *cubin)) ||
       !writeFile("manifest.json", manifestText))
     return 1;

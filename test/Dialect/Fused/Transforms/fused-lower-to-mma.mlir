@@ -1,0 +1,75 @@
+// RUN: fused-opt %s -split-input-file -fused-fuse -fused-tile -fused-promote-shared -fused-lower-to-mma -verify-diagnostics | FileCheck %s
+
+/// f16 operands, B row-major (K x N): a per-thread kernel with the launch
+/// geometry, shared memory as views of dynamic shared memory, cp.async
+/// copies into swizzled positions, ldmatrix (plain for A, .trans for B),
+/// mma.sync on four f32 accumulators per warp (32x16 warp tile) carried by
+/// the K loop, and an epilogue on each accumulator element.
+// CHECK: module attributes {gpu.container_module}
+// CHECK-LABEL: func.func @gemm
+// CHECK: fused.launch @fused_kernels::@gemm_gemm
+// CHECK: gpu.module @fused_kernels
+// CHECK: gpu.func @gemm_gemm(%[[A:.*]]: memref<40x48xf16>, %[[B:.*]]: memref<48x24xf16>, %[[C:.*]]: memref<40x24xf32>) kernel
+// CHECK-SAME: fused.block = array<i64: 64, 1, 1>
+// CHECK-SAME: fused.dynamic_shared_memory = 8192 : i64
+// CHECK-SAME: fused.grid = array<i64: 1, 2, 1>
+// CHECK-SAME: known_block_size = array<i32: 64, 1, 1>
+// CHECK: %[[SMEM:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[TID:.*]] = gpu.thread_id x
+// CHECK: gpu.block_id y
+// CHECK: memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2x32x32xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2x32x32xf16, #gpu.address_space<workgroup>>
+// CHECK: arith.xori
+// CHECK: nvgpu.device_async_copy %{{.*}}, %{{.*}}, 8, %{{.*}} {bypassL1}
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<32x32xf16, {{.*}}#gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<32x32xf16, {{.*}}#gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-COUNT-4: nvgpu.mma.sync
+// CHECK: scf.yield
+// CHECK-NOT: memref.alloc
+// CHECK: scf.if
+// CHECK: vector.extract
+// CHECK: memref.store %{{.*}}, %{{.*}} : memref<?x?xf32
+// CHECK: gpu.return
+func.func @gemm(%a: tensor<40x48xf16>, %b: tensor<48x24xf16>) -> tensor<40x24xf32> {
+  %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 2], stages = 2>} : tensor<40x48xf16>, tensor<48x24xf16> -> tensor<40x24xf32>
+  return %c : tensor<40x24xf32>
+}
+
+// -----
+
+/// bf16 goes through nvvm.mma.sync on 32-bit registers; transposed B (N x K)
+/// is read with plain ldmatrix.
+// CHECK-LABEL: gpu.func @bf16_transposed_gemm
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} {{.*}} -> vector<4x2xbf16>
+// CHECK-NOT: transpose = true
+// CHECK: nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+func.func @bf16_transposed(%a: tensor<32x32xbf16>, %b: tensor<16x32xbf16>) -> tensor<32x16xf32> {
+  %c = fused.matmul %a, %b {transpose_b, fused.config = #fused.gemm_config<block = [32, 16, 32], warps = [2, 1], stages = 1>} : tensor<32x32xbf16>, tensor<16x32xbf16> -> tensor<32x16xf32>
+  return %c : tensor<32x16xf32>
+}
+
+// -----
+
+/// Rows of B that are not 16-byte aligned (N = 9 halves) are copied element
+/// by element instead of with cp.async.
+// CHECK-LABEL: gpu.func @unaligned_gemm
+// CHECK: nvgpu.device_async_copy
+// CHECK: memref.load %{{.*}} : memref<?x?xf16, strided<[9, 1], offset: ?>>
+// CHECK: memref.store %{{.*}} : memref<32x16xf16, strided<[16, 1], offset: ?>, #gpu.address_space<workgroup>>
+func.func @unaligned(%a: tensor<16x32xf16>, %b: tensor<32x9xf16>) -> tensor<16x9xf32> {
+  %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [16, 16, 32], warps = [1, 1], stages = 2>} : tensor<16x32xf16>, tensor<32x9xf16> -> tensor<16x9xf32>
+  return %c : tensor<16x9xf32>
+}
+
+// -----
+
+/// Nothing to do without promoted kernels.
+// CHECK-LABEL: func.func @negative_no_kernels
+// CHECK-NOT: gpu.module
+func.func @negative_no_kernels(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
