@@ -44,8 +44,18 @@ build() {
 }
 
 run_example() {
-  log "reference evaluation of examples/model.mlir (no kernel code generation yet)"
-  "$BUILD/bin/fused-compile" --reference "$ROOT/examples/model.mlir"
+  local model="$ROOT/examples/model.mlir"
+  log "reference evaluation of examples/model.mlir (float64)"
+  "$BUILD/bin/fused-compile" --reference "$model"
+  log "GEMM kernel compiled to PTX ($BUILD/example.ptx)"
+  if "$BUILD/bin/fused-compile" --emit=ptx --print-stats \
+       "$model" -o "$BUILD/example.ptx" 2>/dev/null; then :; else
+    "$BUILD/bin/fused-compile" --emit=ptx "$model" -o "$BUILD/example.ptx"
+    echo "(no ptxas found: resource usage not shown)"
+  fi
+  grep -c "mma.sync" "$BUILD/example.ptx" | sed 's/^/mma.sync instructions in the PTX: /'
+  log "GEMM on the host path against the reference (no GPU runtime yet)"
+  "$BUILD/bin/fused-compile" --check-host --entry=gemm_bias_gelu "$model"
 }
 
 run_tests() {
