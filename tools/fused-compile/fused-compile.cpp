@@ -91,6 +91,14 @@ static cl::opt<std::string> ptxasOption(
              "$CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin)"),
     cl::value_desc("path"), cl::cat(category));
 
+/// Where ptxas was looked for, for error messages.
+static std::string ptxasSearchDescription() {
+  return ptxasOption.empty()
+             ? std::string("none found in $CUDA_HOME/bin, on PATH or in "
+                           "/usr/local/cuda/bin")
+             : "'" + ptxasOption + "' is not executable";
+}
+
 /// The ptxas to use, or "" if there is none.
 static std::string ptxasPath() {
   if (!ptxasOption.empty())
@@ -322,11 +330,7 @@ static LogicalResult printKernelStats(StringRef ptx,
   if (ptxas.empty()) {
     llvm::errs() << "fused-compile: --print-stats needs ptxas from a CUDA "
                     "toolkit: "
-                 << (ptxasOption.empty()
-                         ? "none found in $CUDA_HOME/bin, on PATH or in "
-                           "/usr/local/cuda/bin"
-                         : "'" + ptxasOption + "' is not executable")
-                 << "\n";
+                 << ptxasSearchDescription() << "\n";
     return failure();
   }
   llvm::SmallString<128> ptxPath, cubinPath, logPath;
@@ -417,11 +421,7 @@ static int runCompile(ModuleOp module) {
     if (ptxas.empty() && wantCubin) {
       llvm::errs() << "fused-compile: --emit=cubin needs ptxas from a CUDA "
                       "toolkit: "
-                   << (ptxasOption.empty()
-                           ? "none found in $CUDA_HOME/bin, on PATH or in "
-                             "/usr/local/cuda/bin"
-                           : "'" + ptxasOption + "' is not executable")
-                   << " (--emit=ptx needs none)\n";
+                   << ptxasSearchDescription() << " (--emit=ptx needs none)\n";
       return 1;
     }
   }

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -50,21 +51,6 @@ struct TiledGemm {
   Value acc;          // the block's full accumulator
   bool transposeA = false, transposeB = false;
 };
-
-/// The loop over K tiles around the warps' contraction. Canonicalization
-/// folds a loop of one iteration away; this puts it back (0 to 1) so that
-/// every GEMM kernel has the same structure.
-scf::ForOp ensureKLoop(scf::ForallOp warps) {
-  if (auto loop = dyn_cast<scf::ForOp>(warps->getParentOp()))
-    return loop;
-  OpBuilder b(warps);
-  Location loc = warps.getLoc();
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, c0, c1, c1);
-  warps->moveBefore(loop.getBody()->getTerminator());
-  return loop;
-}
 
 FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
   TiledGemm t;
