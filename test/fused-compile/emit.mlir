@@ -8,8 +8,8 @@
 // RUN: FileCheck %s --check-prefix=PTX < %t.bundle/kernels.ptx
 
 /// A GEMM with an f16 epilogue compiled to PTX, with cp.async copies (16-byte,
-/// zero-fill), ldmatrix (plain for A, transposed for the K-major B tile) and
-/// mma.sync m16n8k16 with f32 accumulation.
+/// zero-fill), ldmatrix (plain for A, transposed for the K-major B tile),
+/// mma.sync m16n8k16 with f32 accumulation and 16-byte output stores.
 // PTX: .target sm_80
 // PTX: .visible .entry gemm_gemm(
 // PTX-DAG: cp.async.cg.shared.global [{{.*}}], [{{.*}}], 16, {{.*}};
@@ -19,6 +19,7 @@
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX-DAG: bar.sync 0;
+// PTX-DAG: st.global.v4.b32
 // PTX90: .target sm_90
 
 // TILE: fused.launch @gemm_gemm

@@ -81,14 +81,15 @@ struct IB {
 
   /// The stored column of logical column `col` (a multiple of 8 elements
   /// apart from `within`) in row `row` of a tile with `rowBytes`-long rows.
-  Value swizzleCol(Value row, Value chunk, int64_t rowBytes) {
+  Value swizzleCol(Value row, Value chunk, int64_t rowBytes,
+                   int64_t elemsPerChunk = 8) {
     int64_t chunksPerRow = rowBytes / 16;
     int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
     int64_t period = std::min<int64_t>(chunksPerRow, 8);
     Value stored = chunk;
     if (period > 1)
       stored = xori(chunk, rem(div(row, rowsPer128), period));
-    return mul(stored, 8);
+    return mul(stored, elemsPerChunk);
   }
 };
 
@@ -409,12 +410,14 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
       rings.push_back(a);
   });
   int64_t sharedBytes = 0;
+  Value sharedBase;
   {
     OpBuilder sb = OpBuilder::atBlockBegin(&kernelEntry);
     auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto baseType = MemRefType::get({ShapedType::kDynamic}, sb.getI8Type(),
                                     MemRefLayoutAttrInterface(), wg);
     Value base = gpu::DynamicSharedMemoryOp::create(sb, loc, baseType);
+    sharedBase = base;
     for (memref::AllocOp ring : rings) {
       auto type = ring.getType();
       int64_t bytes =
@@ -522,13 +525,35 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   }
   kLoop.erase();
 
-  // The epilogue on accumulator elements.
+  // The epilogue on accumulator elements, staged through shared memory so
+  // that the output is written with 16-byte stores.
   {
     OpBuilder eb(epilogue);
     IB h{eb, loc};
     Value cTile = epilogue.getDpsInits()[0];
+    auto cType = cast<MemRefType>(cTile.getType());
+    Type outType = cType.getElementType();
+    int64_t outBytes = elementBytes(outType);
+    int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN();
+    int64_t epc = 16 / outBytes; // elements per 16-byte chunk
+    int64_t stagingRowBytes = BN * outBytes;
+    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto stagingType =
+        MemRefType::get({BM, BN}, outType, MemRefLayoutAttrInterface(), wg);
+    // The staging tile reuses the rings' memory: every warp is past the K
+    // loop (the wait after it ends in a barrier).
+    Value staging = memref::ViewOp::create(eb, loc, stagingType, sharedBase,
+                                           h.c(0), ValueRange{});
+    sharedBytes = std::max(sharedBytes, BM * BN * outBytes);
+
     Value mSize = memref::DimOp::create(eb, loc, cTile, 0);
     Value nSize = memref::DimOp::create(eb, loc, cTile, 1);
+    // With M and N multiples of the block tile, no tile has an edge: the
+    // bounds checks go away.
+    auto outShape =
+        cast<MemRefType>(kernel.getArgumentTypes().back()).getShape();
+    bool edges =
+        outShape[outShape.size() - 2] % BM != 0 || outShape.back() % BN != 0;
     Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
     Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
     Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
@@ -540,9 +565,13 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
           Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
           Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
-          Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
-          auto ifOp = scf::IfOp::create(eb, loc, inside, false);
-          OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+          OpBuilder ib = eb;
+          if (edges) {
+            Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
+            auto ifOp = scf::IfOp::create(eb, loc, inside, false);
+            ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+          }
+          IB ih{ib, loc};
           IRMapping emap;
           emap.map(body.getArgument(0),
                    vector::ExtractOp::create(ib, loc, acc,
@@ -565,9 +594,82 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           for (Operation &op : body.without_terminator())
             ib.clone(op, emap);
           Value result = emap.lookup(body.getTerminator()->getOperand(0));
-          memref::StoreOp::create(ib, loc, result, cTile,
-                                  indices(emaps.back()));
+          Value stored =
+              ih.add(ih.swizzleCol(row, ih.div(col, epc), stagingRowBytes, epc),
+                     ih.rem(col, epc));
+          memref::StoreOp::create(ib, loc, result, staging,
+                                  ValueRange{row, stored});
         }
+    gpu::BarrierOp::create(eb, loc);
+
+    // Copy-out: 16-byte chunks handed round-robin to the threads; a chunk
+    // wholly inside the output (with 16-byte aligned rows) is one vector
+    // store, an edge chunk is stored element by element.
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    bool aligned = succeeded(cType.getStridesAndOffset(strides, offset)) &&
+                   strides.size() == 2 && strides[1] == 1 &&
+                   !ShapedType::isDynamic(strides[0]) &&
+                   (strides[0] * outBytes) % 16 == 0;
+    int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
+    auto vecType = VectorType::get({epc}, outType);
+    for (int64_t first = 0; first < total; first += numThreads) {
+      Value chunkId = h.add(ids.tid, first);
+      auto emitChunk = [&](OpBuilder &ob) {
+        IB c{ob, loc};
+        Value row = c.div(chunkId, chunksPerRow);
+        Value chunk = c.rem(chunkId, chunksPerRow);
+        Value col = c.mul(chunk, epc);
+        Value v = vector::LoadOp::create(
+            ob, loc, vecType, staging,
+            ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc)},
+            /*nontemporal=*/false, llvm::MaybeAlign(16));
+        Value rowIn = c.ult(row, mSize);
+        Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
+        auto storeElements = [&](OpBuilder &pb) {
+          IB p{pb, loc};
+          for (int64_t e = 0; e < epc; ++e) {
+            Value in = p.andi(rowIn, p.ult(p.add(col, e), nSize));
+            auto ifOp = scf::IfOp::create(pb, loc, in, false);
+            OpBuilder xb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+            Value x =
+                vector::ExtractOp::create(xb, loc, v, ArrayRef<int64_t>{e});
+            memref::StoreOp::create(xb, loc, x, cTile,
+                                    ValueRange{row, IB{xb, loc}.add(col, e)});
+          }
+        };
+        if (!aligned) {
+          // Rows that are not 16-byte aligned: element by element.
+          storeElements(ob);
+          return;
+        }
+        if (!edges) {
+          vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
+                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
+          return;
+        }
+        scf::IfOp::create(
+            ob, loc, whole,
+            [&](OpBuilder &tb, Location l) {
+              vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
+                                      /*nontemporal=*/false,
+                                      llvm::MaybeAlign(16));
+              scf::YieldOp::create(tb, l);
+            },
+            [&](OpBuilder &pb, Location l) {
+              storeElements(pb);
+              scf::YieldOp::create(pb, l);
+            });
+      };
+      if (first + numThreads <= total) {
+        emitChunk(eb);
+      } else {
+        auto ifOp =
+            scf::IfOp::create(eb, loc, h.ult(chunkId, h.c(total)), false);
+        OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+        emitChunk(ib);
+      }
+    }
     // The accumulator buffer and everything reading it go away.
     Value accBuf = stripViews(epilogue.getDpsInputs()[0], kernel);
     epilogue.erase();

@@ -4,7 +4,8 @@
 /// geometry, shared memory as views of dynamic shared memory, cp.async
 /// copies into swizzled positions, ldmatrix (plain for A, .trans for B),
 /// mma.sync on four f32 accumulators per warp (32x16 warp tile) carried by
-/// the K loop, and an epilogue on each accumulator element.
+/// the K loop, an epilogue on each accumulator element into a staging tile
+/// in shared memory, and 16-byte stores of the output.
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @gemm
 // CHECK: fused.launch @fused_kernels::@gemm_gemm
@@ -30,9 +31,13 @@
 // CHECK-COUNT-4: nvgpu.mma.sync
 // CHECK: scf.yield
 // CHECK-NOT: memref.alloc
+// CHECK: %[[STAGE:.*]] = memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<32x32xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.if
 // CHECK: vector.extract
-// CHECK: memref.store %{{.*}}, %{{.*}} : memref<?x?xf32
+// CHECK: memref.store %{{.*}}, %[[STAGE]]
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[STAGE]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xf32, {{.*}}>, vector<4xf32>
 // CHECK: gpu.return
 func.func @gemm(%a: tensor<40x48xf16>, %b: tensor<48x24xf16>) -> tensor<40x24xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 2], stages = 2>} : tensor<40x48xf16>, tensor<48x24xf16> -> tensor<40x24xf32>
@@ -55,11 +60,14 @@ func.func @bf16_transposed(%a: tensor<32x32xbf16>, %b: tensor<16x32xbf16>) -> te
 // -----
 
 /// Rows of B that are not 16-byte aligned (N = 9 halves) are copied element
-/// by element instead of with cp.async.
+/// by element instead of with cp.async, and so is the output (9 floats a
+/// row): no vector store.
 // CHECK-LABEL: gpu.func @unaligned_gemm
 // CHECK: nvgpu.device_async_copy
 // CHECK: memref.load %{{.*}} : memref<?x?xf16, strided<[9, 1], offset: ?>>
 // CHECK: memref.store %{{.*}} : memref<32x16xf16, strided<[16, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK-NOT: vector.store
+// CHECK: gpu.return
 func.func @unaligned(%a: tensor<16x32xf16>, %b: tensor<32x9xf16>) -> tensor<16x9xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [16, 16, 32], warps = [1, 1], stages = 2>} : tensor<16x32xf16>, tensor<32x9xf16> -> tensor<16x9xf32>
   return %c : tensor<16x9xf32>

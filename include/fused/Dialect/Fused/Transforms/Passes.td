@@ -151,8 +151,11 @@ def FusedLowerToMMAPass : Pass<"fused-lower-to-mma", "::mlir::ModuleOp"> {
       x4 loads of A and B fragments (`.trans` where the tile is K-major) and
       m16n8k16 `mma.sync` into f32 accumulators (`vector<2x2xf32>` each)
       carried by the K loop; bf16 uses `nvvm.mma.sync` directly;
-    - the epilogue is applied to each accumulator element in registers and
-      the elements inside the output bounds are stored.
+    - the epilogue is applied to each accumulator element in registers; the
+      results go to a staging tile in shared memory (XOR-swizzled, reusing
+      the rings' memory) and leave it in 16-byte chunks: one vector store
+      per chunk inside the output, element stores at the edges and for
+      outputs whose rows are not 16-byte aligned.
 
     Each `fused.launch` of the function is redirected to the kernel, which
     carries `fused.grid`, `fused.block` and `fused.dynamic_shared_memory`
