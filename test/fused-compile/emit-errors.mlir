@@ -31,3 +31,4 @@ func.func @attention(%q: tensor<1x1x4x8xf16>) -> tensor<1x1x4x8xf16> {
   %o = fused.attention %q, %q, %q : tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16> -> tensor<1x1x4x8xf16>
   return %o : tensor<1x1x4x8xf16>
 }
+

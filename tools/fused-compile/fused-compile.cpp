@@ -602,8 +602,18 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
-  if (emit != EmitKind::None)
+  if (emit != EmitKind::None) {
+    // --entry restricts compilation to one function.
+    if (!entry.empty()) {
+      SmallVector<func::FuncOp> keep;
+      if (failed(findEntries(*module, keep)))
+        return 1;
+      for (auto f : llvm::make_early_inc_range(module->getOps<func::FuncOp>()))
+        if (f != keep.front())
+          f.erase();
+    }
     return runCompile(*module);
+  }
   SmallVector<func::FuncOp> funcs;
   if (failed(findEntries(*module, funcs)))
     return 1;
