@@ -40,3 +40,15 @@ for candidate in [
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# A CUDA driver and device: tests that run kernels on a GPU say
+# "REQUIRES: cuda". The driver library is what the runtime loads.
+import ctypes
+
+try:
+    _cuda = ctypes.CDLL("libcuda.so.1")
+    _count = ctypes.c_int(0)
+    if _cuda.cuInit(0) == 0 and _cuda.cuDeviceGetCount(ctypes.byref(_count)) == 0 and _count.value > 0:
+        config.available_features.add("cuda")
+except OSError:
+    pass

@@ -116,6 +116,24 @@ LogicalResult lowerForHost(ModuleOp module) {
 
 } // namespace
 
+std::vector<uint8_t> encodeTensor(const ref::Tensor &t, Type elementType) {
+  Buffer b(elementType, t.shape);
+  for (size_t i = 0; i < t.data.size(); ++i)
+    b.store(i, t.data[i]);
+  return b.bytes;
+}
+
+ref::Tensor decodeTensor(const std::vector<uint8_t> &bytes,
+                         std::vector<int64_t> shape, Type elementType) {
+  Buffer b(elementType, shape);
+  ref::Tensor t(shape);
+  size_t n = std::min(bytes.size(), b.bytes.size());
+  std::memcpy(b.bytes.data(), bytes.data(), n);
+  for (size_t i = 0; i < t.data.size(); ++i)
+    t.data[i] = b.load(i);
+  return t;
+}
+
 LogicalResult runOnHost(ModuleOp module, StringRef entry,
                         const std::vector<ref::Tensor> &inputs,
                         std::vector<ref::Tensor> &outputs) {

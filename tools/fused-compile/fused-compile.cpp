@@ -8,11 +8,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
+#include "fused/Runtime/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -39,6 +41,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace mlir;
@@ -112,6 +115,23 @@ static cl::opt<bool> printStats(
     cl::desc("Print per-kernel registers, spills, shared memory, threads per "
              "block and grid (runs ptxas -v)"),
     cl::cat(category));
+
+static cl::opt<bool> run(
+    "run",
+    cl::desc("Compile, run every function on a device with random inputs and "
+             "compare with the float64 reference (PASS/FAIL)"),
+    cl::cat(category));
+
+static cl::opt<std::string>
+    deviceOption("device",
+                 cl::desc("With --run: auto (default), cuda or emulator"),
+                 cl::init("auto"), cl::cat(category));
+
+static cl::opt<unsigned> bench(
+    "bench",
+    cl::desc("With --run on cuda: time N launches of each kernel (after one "
+             "warm-up) and print the median, TFLOP/s and fraction of peak"),
+    cl::init(0), cl::cat(category));
 
 static cl::opt<bool> checkHost(
     "check-host",
@@ -560,6 +580,233 @@ static int runCompile(ModuleOp module) {
   return 0;
 }
 
+/// Dense fp16/bf16 tensor-core peak of known GPUs, in TFLOP/s.
+static double peakTflops(const std::string &deviceName) {
+  if (deviceName.find("H100") != std::string::npos ||
+      deviceName.find("H200") != std::string::npos)
+    return 989.0;
+  if (deviceName.find("A100") != std::string::npos)
+    return 312.0;
+  return 0.0;
+}
+
+/// --run: compile, run each function's launches on the device, compare.
+static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
+  if (deviceOption != "auto" && deviceOption != "cuda" &&
+      deviceOption != "emulator") {
+    llvm::errs() << "fused-compile: unknown device '" << deviceOption
+                 << "' (expected auto, cuda or emulator)\n";
+    return 2;
+  }
+  std::unique_ptr<fused::rt::Device> device;
+  if (deviceOption != "emulator") {
+    auto cuda = fused::rt::openCudaDevice();
+    if (cuda.isOk()) {
+      device = std::move(*cuda);
+    } else if (deviceOption == "cuda") {
+      llvm::errs() << "fused-compile: " << cuda.getStatus().getMessage()
+                   << "\n";
+      return 1;
+    } else {
+      std::string why = cuda.getStatus().getMessage();
+      why = why.substr(0, why.find("; use --device=emulator"));
+      llvm::errs() << "fused-compile: no GPU to run on (" << why
+                   << ") and the emulator backend is not available yet; use "
+                      "--check-host to run the kernels' host form\n";
+      return 1;
+    }
+  }
+  if (!device) {
+    llvm::errs() << "fused-compile: the emulator backend is not available "
+                    "yet; use --check-host to run the kernels' host form\n";
+    return 1;
+  }
+
+  // Reference inputs and results come from the module as written.
+  OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
+  fused::PipelineOptions options;
+  options.chip = chip;
+  options.stopAfter = fused::Stage::Mma;
+  PassManager front(module.getContext());
+  fused::buildPipeline(front, options);
+  if (failed(front.run(module)))
+    return 1;
+  SmallVector<KernelInfo> kernels = collectKernels(module);
+  std::string ptxas = ptxasPath();
+  OwningOpRef<ModuleOp> binaryModule = cast<ModuleOp>(module->clone());
+  {
+    fused::PipelineOptions o = options;
+    o.stopAfter = fused::Stage::Binary;
+    if (!ptxas.empty()) {
+      o.binaryFormat = fused::PipelineOptions::BinaryFormat::Cubin;
+      o.toolkitPath =
+          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
+              .str();
+    }
+    PassManager back(module.getContext());
+    fused::buildBackendPipeline(back, o);
+    if (failed(back.run(*binaryModule)))
+      return 1;
+  }
+  FailureOr<std::string> image = fused::extractBinary(*binaryModule);
+  if (failed(image))
+    return 1;
+  auto loaded = device->loadModule(
+      *image, ptxas.empty() ? fused::rt::ModuleFormat::PTX
+                            : fused::rt::ModuleFormat::Cubin);
+  if (!loaded) {
+    llvm::errs() << "fused-compile: " << loaded.getStatus().getMessage()
+                 << "\n";
+    return 1;
+  }
+  llvm::outs() << "device: " << device->name() << " (" << device->backend()
+               << ")\n";
+
+  bool allPass = true;
+  for (const std::string &name : names) {
+    auto refFunc = original->lookupSymbol<func::FuncOp>(name);
+    auto graph = module.lookupSymbol<func::FuncOp>(name);
+    std::vector<fused::ref::Tensor> inputs, expected;
+    if (failed(fused::ref::makeRandomInputs(refFunc, seed, inputs)) ||
+        failed(fused::ref::evaluate(refFunc, inputs, expected)))
+      return 1;
+    struct DeviceTensor {
+      std::unique_ptr<fused::rt::Buffer> buffer;
+      RankedTensorType type;
+    };
+    llvm::DenseMap<Value, std::shared_ptr<DeviceTensor>> values;
+    auto upload = [&](Value v, const std::vector<uint8_t> &bytes)
+        -> std::shared_ptr<DeviceTensor> {
+      auto t = std::make_shared<DeviceTensor>();
+      t->type = cast<RankedTensorType>(v.getType());
+      auto buf = device->allocate(bytes.size());
+      if (!buf) {
+        llvm::errs() << "fused-compile: " << buf.getStatus().getMessage()
+                     << "\n";
+        return nullptr;
+      }
+      t->buffer = std::move(*buf);
+      if (fused::rt::Status s =
+              device->copyToDevice(*t->buffer, bytes.data(), bytes.size());
+          !s) {
+        llvm::errs() << "fused-compile: " << s.getMessage() << "\n";
+        return nullptr;
+      }
+      return t;
+    };
+    auto shapeOf = [](RankedTensorType t) {
+      return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
+    };
+    for (auto [arg, tensor] : llvm::zip(graph.getArguments(), inputs)) {
+      auto et = cast<RankedTensorType>(arg.getType()).getElementType();
+      auto t = upload(arg, fused::host::encodeTensor(tensor, et));
+      if (!t)
+        return 1;
+      values[arg] = t;
+    }
+    std::vector<fused::ref::Tensor> actual;
+    for (Operation &op : graph.getBody().front()) {
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (Value v : ret.getOperands()) {
+          auto t = values.lookup(v);
+          std::vector<uint8_t> bytes(t->buffer->size());
+          if (fused::rt::Status s =
+                  device->copyToHost(bytes.data(), *t->buffer, bytes.size());
+              !s) {
+            llvm::errs() << "fused-compile: " << s.getMessage() << "\n";
+            return 1;
+          }
+          actual.push_back(fused::host::decodeTensor(bytes, shapeOf(t->type),
+                                                     t->type.getElementType()));
+        }
+        break;
+      }
+      auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
+      if (!launch) {
+        op.emitOpError() << "cannot run on a device: code generation does "
+                            "not support this kernel kind yet";
+        return 1;
+      }
+      std::vector<fused::rt::KernelArg> args;
+      for (Value in : launch.getInputs()) {
+        auto t = values.lookup(in);
+        auto a = fused::rt::memrefArgs(*t->buffer, shapeOf(t->type));
+        args.insert(args.end(), a.begin(), a.end());
+      }
+      for (Value r : launch.getResults()) {
+        auto type = cast<RankedTensorType>(r.getType());
+        fused::ref::Tensor poison(shapeOf(type),
+                                  std::numeric_limits<double>::quiet_NaN());
+        auto t =
+            upload(r, fused::host::encodeTensor(poison, type.getElementType()));
+        if (!t)
+          return 1;
+        values[r] = t;
+        auto a = fused::rt::memrefArgs(*t->buffer, shapeOf(type));
+        args.insert(args.end(), a.begin(), a.end());
+      }
+      std::string kernel =
+          launch.getCallee().getLeafReference().getValue().str();
+      const KernelInfo *info = nullptr;
+      for (const KernelInfo &k : kernels)
+        if (k.name == kernel)
+          info = &k;
+      if (!info || info->grid.size() != 3 || info->block.size() != 3) {
+        launch.emitOpError() << "has no launch geometry";
+        return 1;
+      }
+      fused::rt::LaunchConfig config;
+      for (int i = 0; i < 3; ++i) {
+        config.grid[i] = info->grid[i];
+        config.block[i] = info->block[i];
+      }
+      config.dynamicSharedMemory = info->dynamicSharedMemory;
+      if (fused::rt::Status s = device->launch(**loaded, kernel, config, args);
+          !s) {
+        llvm::errs() << "fused-compile: " << s.getMessage() << "\n";
+        return 1;
+      }
+      if (bench > 0) {
+        auto times =
+            device->timeLaunches(**loaded, kernel, config, args, bench + 1);
+        if (!times) {
+          llvm::errs() << "fused-compile: " << times.getStatus().getMessage()
+                       << "\n";
+          return 1;
+        }
+        std::vector<float> t(times->begin() + 1, times->end());
+        std::sort(t.begin(), t.end());
+        double ms = t[t.size() / 2];
+        // GEMM flops: 2 * batch * M * N * K from the launch's operands.
+        auto out = cast<RankedTensorType>(launch.getResult(0).getType());
+        auto a = cast<RankedTensorType>(launch.getInputs()[0].getType());
+        double flops = 2.0 * out.getNumElements() *
+                       a.getShape().back(); // K (not transposed A)
+        double tflops = flops / (ms * 1e-3) / 1e12;
+        double peak = peakTflops(device->name());
+        llvm::outs() << "@" << name << " " << kernel << ": median "
+                     << llvm::format("%.4f", ms) << " ms of " << bench << ", "
+                     << llvm::format("%.1f", tflops) << " TFLOP/s";
+        if (peak > 0)
+          llvm::outs() << " (" << llvm::format("%.1f", 100 * tflops / peak)
+                       << "% of " << peak << ")";
+        llvm::outs() << "\n";
+      }
+    }
+    double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(refFunc);
+    for (size_t i = 0; i < expected.size(); ++i) {
+      double err = fused::ref::relativeError(actual[i], expected[i]);
+      bool pass = !std::isnan(err) && err <= tol;
+      allPass &= pass;
+      llvm::outs() << "@" << name << " result " << i << ": relative error "
+                   << llvm::format("%.3e", err) << " (tolerance "
+                   << llvm::format("%.1e", tol) << ", seed " << seed << ") "
+                   << (pass ? "PASS" : "FAIL") << "\n";
+    }
+  }
+  return allPass ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -572,16 +819,16 @@ int main(int argc, char **argv) {
     llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
     return 2;
   }
-  int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) +
+  int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) + (run ? 1 : 0) +
                 (emit != EmitKind::None ? 1 : 0);
   if (actions == 0) {
     llvm::errs() << "fused-compile: no action given; use --emit=<kind>, "
-                    "--reference or --check-host (see --help)\n";
+                    "--run, --reference or --check-host (see --help)\n";
     return 2;
   }
   if (actions > 1) {
-    llvm::errs() << "fused-compile: --emit, --reference and --check-host are "
-                    "exclusive\n";
+    llvm::errs() << "fused-compile: --emit, --run, --reference and "
+                    "--check-host are exclusive\n";
     return 2;
   }
 
@@ -619,6 +866,12 @@ int main(int argc, char **argv) {
     return 1;
   if (checkHost)
     return runCheckHost(*module, funcs);
+  if (run) {
+    SmallVector<std::string> names;
+    for (func::FuncOp f : funcs)
+      names.push_back(f.getSymName().str());
+    return runOnDevice(*module, names);
+  }
   for (func::FuncOp func : funcs)
     if (failed(runReference(func)))
       return 1;

@@ -15,10 +15,12 @@
 
 #include "mlir/Support/LLVM.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace mlir {
 class ModuleOp;
+class Type;
 } // namespace mlir
 
 namespace fused::host {
@@ -31,6 +33,14 @@ namespace fused::host {
 mlir::LogicalResult runOnHost(mlir::ModuleOp module, llvm::StringRef entry,
                               const std::vector<ref::Tensor> &inputs,
                               std::vector<ref::Tensor> &outputs);
+
+/// `t`'s values as elements of `elementType` (f16, bf16, f32 or f64, little
+/// endian), rounded to nearest even: the bytes a device buffer holds.
+std::vector<uint8_t> encodeTensor(const ref::Tensor &t, mlir::Type elementType);
+
+/// The inverse of encodeTensor.
+ref::Tensor decodeTensor(const std::vector<uint8_t> &bytes,
+                         std::vector<int64_t> shape, mlir::Type elementType);
 
 } // namespace fused::host
 

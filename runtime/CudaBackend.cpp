@@ -1,0 +1,362 @@
+//===- CudaBackend.cpp - the CUDA driver API, loaded at run time ----------===//
+//
+// The driver library is opened with dlopen and its entry points looked up
+// by name, so the project builds and its tools start on machines without
+// CUDA; they say plainly when there is no driver or no device.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Runtime/Runtime.h"
+
+#include <dlfcn.h>
+
+#include <sstream>
+
+namespace fused::rt {
+namespace {
+
+// The few driver API types used here (ABI of cuda.h, which is not needed to
+// build).
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = void *;
+using CUmodule = void *;
+using CUfunction = void *;
+using CUstream = void *;
+using CUevent = void *;
+constexpr CUresult kSuccess = 0;
+constexpr CUresult kStubLibrary = 34;
+constexpr int kAttrMaxDynamicSharedMemory = 8; // CU_FUNC_ATTRIBUTE_...
+
+/// The driver entry points.
+struct Driver {
+  void *handle = nullptr;
+  CUresult (*cuInit)(unsigned);
+  CUresult (*cuDeviceGetCount)(int *);
+  CUresult (*cuDeviceGet)(CUdevice *, int);
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*cuCtxSetCurrent)(CUcontext);
+  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
+  CUresult (*cuMemFree)(CUdeviceptr);
+  CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
+  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
+  CUresult (*cuModuleUnload)(CUmodule);
+  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, unsigned, CUstream, void **,
+                             void **);
+  CUresult (*cuStreamCreate)(CUstream *, unsigned);
+  CUresult (*cuStreamDestroy)(CUstream);
+  CUresult (*cuStreamSynchronize)(CUstream);
+  CUresult (*cuEventCreate)(CUevent *, unsigned);
+  CUresult (*cuEventDestroy)(CUevent);
+  CUresult (*cuEventRecord)(CUevent, CUstream);
+  CUresult (*cuEventSynchronize)(CUevent);
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
+  CUresult (*cuGetErrorString)(CUresult, const char **);
+
+  std::string describe(CUresult r) const {
+    const char *text = nullptr;
+    if (cuGetErrorString && cuGetErrorString(r, &text) == kSuccess && text)
+      return std::string(text) + " (" + std::to_string(r) + ")";
+    return "CUDA error " + std::to_string(r);
+  }
+  Status check(CUresult r, const char *what) const {
+    if (r == kSuccess)
+      return Status::ok();
+    return Status::error(std::string(what) + " failed: " + describe(r));
+  }
+};
+
+/// Loads the driver and resolves every entry point.
+StatusOr<std::shared_ptr<Driver>> loadDriver(const std::string &path) {
+  std::string lib = path.empty() ? "libcuda.so.1" : path;
+  void *handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char *why = dlerror();
+    return Status::error("no CUDA driver found (" + lib +
+                         " could not be loaded: " + (why ? why : "?") +
+                         "); use --device=emulator");
+  }
+  auto d = std::make_shared<Driver>();
+  d->handle = handle;
+  std::string missing;
+  auto get = [&](auto &fn, const char *name, const char *alt = nullptr) {
+    void *sym = dlsym(handle, name);
+    if (!sym && alt)
+      sym = dlsym(handle, alt);
+    if (!sym)
+      missing += std::string(missing.empty() ? "" : ", ") + name;
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
+  };
+  get(d->cuInit, "cuInit");
+  get(d->cuDeviceGetCount, "cuDeviceGetCount");
+  get(d->cuDeviceGet, "cuDeviceGet");
+  get(d->cuDeviceGetName, "cuDeviceGetName");
+  get(d->cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+  get(d->cuCtxSetCurrent, "cuCtxSetCurrent");
+  get(d->cuMemAlloc, "cuMemAlloc_v2", "cuMemAlloc");
+  get(d->cuMemFree, "cuMemFree_v2", "cuMemFree");
+  get(d->cuMemcpyHtoD, "cuMemcpyHtoD_v2", "cuMemcpyHtoD");
+  get(d->cuMemcpyDtoH, "cuMemcpyDtoH_v2", "cuMemcpyDtoH");
+  get(d->cuModuleLoadData, "cuModuleLoadData");
+  get(d->cuModuleUnload, "cuModuleUnload");
+  get(d->cuModuleGetFunction, "cuModuleGetFunction");
+  get(d->cuFuncSetAttribute, "cuFuncSetAttribute");
+  get(d->cuLaunchKernel, "cuLaunchKernel");
+  get(d->cuStreamCreate, "cuStreamCreate");
+  get(d->cuStreamDestroy, "cuStreamDestroy_v2", "cuStreamDestroy");
+  get(d->cuStreamSynchronize, "cuStreamSynchronize");
+  get(d->cuEventCreate, "cuEventCreate");
+  get(d->cuEventDestroy, "cuEventDestroy_v2", "cuEventDestroy");
+  get(d->cuEventRecord, "cuEventRecord");
+  get(d->cuEventSynchronize, "cuEventSynchronize");
+  get(d->cuEventElapsedTime, "cuEventElapsedTime_v2", "cuEventElapsedTime");
+  get(d->cuGetErrorString, "cuGetErrorString");
+  if (!missing.empty())
+    return Status::error("the CUDA driver " + lib +
+                         " lacks entry points: " + missing);
+  return d;
+}
+
+class CudaBuffer : public Buffer {
+public:
+  CudaBuffer(std::shared_ptr<Driver> d, CUdeviceptr ptr, size_t bytes)
+      : driver(std::move(d)), ptr(ptr), bytes(bytes) {}
+  ~CudaBuffer() override { driver->cuMemFree(ptr); }
+  size_t size() const override { return bytes; }
+  uint64_t address() const override { return ptr; }
+
+private:
+  std::shared_ptr<Driver> driver;
+  CUdeviceptr ptr;
+  size_t bytes;
+};
+
+class CudaModule : public Module {
+public:
+  CudaModule(std::shared_ptr<Driver> d, CUmodule m)
+      : driver(std::move(d)), module(m) {}
+  ~CudaModule() override { driver->cuModuleUnload(module); }
+  bool hasKernel(const std::string &name) const override {
+    CUfunction f;
+    return driver->cuModuleGetFunction(&f, module, name.c_str()) == kSuccess;
+  }
+  CUmodule get() const { return module; }
+
+private:
+  std::shared_ptr<Driver> driver;
+  CUmodule module;
+};
+
+class CudaStream : public Stream {
+public:
+  CudaStream(std::shared_ptr<Driver> d, CUstream s)
+      : driver(std::move(d)), stream(s) {}
+  ~CudaStream() override { driver->cuStreamDestroy(stream); }
+  Status synchronize() override {
+    return driver->check(driver->cuStreamSynchronize(stream),
+                         "cuStreamSynchronize");
+  }
+  CUstream get() const { return stream; }
+
+private:
+  std::shared_ptr<Driver> driver;
+  CUstream stream;
+};
+
+class CudaDevice : public Device {
+public:
+  CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, std::string name)
+      : driver(std::move(d)), device(dev), deviceName(std::move(name)) {}
+
+  std::string backend() const override { return "cuda"; }
+  std::string name() const override { return deviceName; }
+
+  StatusOr<std::unique_ptr<Buffer>> allocate(size_t bytes) override {
+    CUdeviceptr ptr = 0;
+    if (Status s = driver->check(driver->cuMemAlloc(&ptr, bytes ? bytes : 1),
+                                 "cuMemAlloc");
+        !s)
+      return s;
+    return std::unique_ptr<Buffer>(new CudaBuffer(driver, ptr, bytes));
+  }
+  Status copyToDevice(Buffer &dst, const void *src, size_t bytes) override {
+    if (bytes > dst.size())
+      return Status::error("copy of " + std::to_string(bytes) +
+                           " bytes into a buffer of " +
+                           std::to_string(dst.size()));
+    return driver->check(driver->cuMemcpyHtoD(dst.address(), src, bytes),
+                         "cuMemcpyHtoD");
+  }
+  Status copyToHost(void *dst, const Buffer &src, size_t bytes) override {
+    if (bytes > src.size())
+      return Status::error("copy of " + std::to_string(bytes) +
+                           " bytes out of a buffer of " +
+                           std::to_string(src.size()));
+    return driver->check(driver->cuMemcpyDtoH(dst, src.address(), bytes),
+                         "cuMemcpyDtoH");
+  }
+  StatusOr<std::unique_ptr<Module>> loadModule(const std::string &image,
+                                               ModuleFormat format) override {
+    // PTX is compiled by the driver's JIT; it must be NUL-terminated.
+    std::string data = image;
+    if (format == ModuleFormat::PTX)
+      data.push_back('\0');
+    CUmodule m = nullptr;
+    if (Status s = driver->check(driver->cuModuleLoadData(&m, data.data()),
+                                 "cuModuleLoadData");
+        !s)
+      return s;
+    return std::unique_ptr<Module>(new CudaModule(driver, m));
+  }
+  StatusOr<std::unique_ptr<Stream>> createStream() override {
+    CUstream s = nullptr;
+    if (Status st =
+            driver->check(driver->cuStreamCreate(&s, 0), "cuStreamCreate");
+        !st)
+      return st;
+    return std::unique_ptr<Stream>(new CudaStream(driver, s));
+  }
+  Status launch(Module &module, const std::string &kernel,
+                const LaunchConfig &config, const std::vector<KernelArg> &args,
+                Stream *stream) override {
+    CUfunction fn = nullptr;
+    auto &m = static_cast<CudaModule &>(module);
+    if (Status s = driver->check(
+            driver->cuModuleGetFunction(&fn, m.get(), kernel.c_str()),
+            ("cuModuleGetFunction(" + kernel + ")").c_str());
+        !s)
+      return s;
+    if (config.dynamicSharedMemory > 48 * 1024)
+      if (Status s = driver->check(
+              driver->cuFuncSetAttribute(fn, kAttrMaxDynamicSharedMemory,
+                                         config.dynamicSharedMemory),
+              "cuFuncSetAttribute(max dynamic shared memory)");
+          !s)
+        return s;
+    std::vector<void *> params;
+    for (const KernelArg &a : args)
+      params.push_back(const_cast<uint8_t *>(a.bytes.data()));
+    CUstream s = stream ? static_cast<CudaStream *>(stream)->get() : nullptr;
+    return driver->check(
+        driver->cuLaunchKernel(fn, config.grid[0], config.grid[1],
+                               config.grid[2], config.block[0], config.block[1],
+                               config.block[2], config.dynamicSharedMemory, s,
+                               params.data(), nullptr),
+        "cuLaunchKernel");
+  }
+  StatusOr<std::vector<float>> timeLaunches(Module &module,
+                                            const std::string &kernel,
+                                            const LaunchConfig &config,
+                                            const std::vector<KernelArg> &args,
+                                            int launches) override {
+    auto stream = createStream();
+    if (!stream)
+      return stream.getStatus();
+    CUevent start = nullptr, stop = nullptr;
+    if (Status s =
+            driver->check(driver->cuEventCreate(&start, 0), "cuEventCreate");
+        !s)
+      return s;
+    if (Status s =
+            driver->check(driver->cuEventCreate(&stop, 0), "cuEventCreate");
+        !s) {
+      driver->cuEventDestroy(start);
+      return s;
+    }
+    CUstream cs = static_cast<CudaStream &>(**stream).get();
+    std::vector<float> times;
+    Status status = Status::ok();
+    for (int i = 0; i < launches && status; ++i) {
+      float ms = 0;
+      status = driver->check(driver->cuEventRecord(start, cs), "cuEventRecord");
+      if (status)
+        status = launch(module, kernel, config, args, &**stream);
+      if (status)
+        status =
+            driver->check(driver->cuEventRecord(stop, cs), "cuEventRecord");
+      if (status)
+        status = driver->check(driver->cuEventSynchronize(stop),
+                               "cuEventSynchronize");
+      if (status)
+        status = driver->check(driver->cuEventElapsedTime(&ms, start, stop),
+                               "cuEventElapsedTime");
+      times.push_back(ms);
+    }
+    driver->cuEventDestroy(start);
+    driver->cuEventDestroy(stop);
+    if (!status)
+      return status;
+    return times;
+  }
+
+private:
+  std::shared_ptr<Driver> driver;
+  CUdevice device;
+  std::string deviceName;
+};
+
+} // namespace
+
+std::vector<KernelArg> memrefArgs(const Buffer &buffer,
+                                  const std::vector<int64_t> &shape) {
+  std::vector<KernelArg> args = {KernelArg::pointer(buffer.address()),
+                                 KernelArg::pointer(buffer.address()),
+                                 KernelArg::i64(0)};
+  for (int64_t d : shape)
+    args.push_back(KernelArg::i64(d));
+  int64_t stride = 1;
+  std::vector<int64_t> strides(shape.size());
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  for (int64_t s : strides)
+    args.push_back(KernelArg::i64(s));
+  return args;
+}
+
+StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {
+  auto driver = loadDriver(options.driverPath);
+  if (!driver)
+    return driver.getStatus();
+  std::shared_ptr<Driver> d = *driver;
+  CUresult r = d->cuInit(0);
+  if (r == kStubLibrary)
+    return Status::error("no CUDA driver found (only the CUDA toolkit's stub "
+                         "library, which cannot run kernels); use "
+                         "--device=emulator");
+  if (r != kSuccess)
+    return Status::error("the CUDA driver did not initialise: " +
+                         d->describe(r) + "; use --device=emulator");
+  int count = 0;
+  if (Status s = d->check(d->cuDeviceGetCount(&count), "cuDeviceGetCount"); !s)
+    return s;
+  if (count == 0)
+    return Status::error("no CUDA device found; use --device=emulator");
+  if (options.ordinal < 0 || options.ordinal >= count)
+    return Status::error("CUDA device " + std::to_string(options.ordinal) +
+                         " does not exist (" + std::to_string(count) +
+                         " found)");
+  CUdevice dev = 0;
+  if (Status s = d->check(d->cuDeviceGet(&dev, options.ordinal), "cuDeviceGet");
+      !s)
+    return s;
+  char name[256] = {0};
+  d->cuDeviceGetName(name, sizeof(name) - 1, dev);
+  CUcontext ctx = nullptr;
+  if (Status s = d->check(d->cuDevicePrimaryCtxRetain(&ctx, dev),
+                          "cuDevicePrimaryCtxRetain");
+      !s)
+    return s;
+  if (Status s = d->check(d->cuCtxSetCurrent(ctx), "cuCtxSetCurrent"); !s)
+    return s;
+  return std::unique_ptr<Device>(new CudaDevice(d, dev, name));
+}
+
+} // namespace fused::rt
