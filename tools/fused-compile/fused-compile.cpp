@@ -259,6 +259,26 @@ static double defaultTolerance(func::FuncOp func) {
   return tol;
 }
 
+/// Prints one PASS/FAIL line per result of `func`; true if all pass.
+static bool reportComparison(func::FuncOp func,
+                             const std::vector<fused::ref::Tensor> &actual,
+                             const std::vector<fused::ref::Tensor> &expected) {
+  double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(func);
+  bool allPass = true;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    double err = i < actual.size()
+                     ? fused::ref::relativeError(actual[i], expected[i])
+                     : std::numeric_limits<double>::quiet_NaN();
+    bool pass = !std::isnan(err) && err <= tol;
+    allPass &= pass;
+    llvm::outs() << "@" << func.getSymName() << " result " << i
+                 << ": relative error " << llvm::format("%.3e", err)
+                 << " (tolerance " << llvm::format("%.1e", tol) << ", seed "
+                 << seed << ") " << (pass ? "PASS" : "FAIL") << "\n";
+  }
+  return allPass;
+}
+
 static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   // Reference results come from the module as written; the compiled copy
   // runs on the host.
@@ -283,16 +303,7 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
     if (failed(fused::host::runOnHost(*compiled, func.getSymName(), inputs,
                                       actual)))
       return 1;
-    double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(func);
-    for (size_t i = 0; i < expected.size(); ++i) {
-      double err = fused::ref::relativeError(actual[i], expected[i]);
-      bool pass = !std::isnan(err) && err <= tol;
-      allPass &= pass;
-      os << "@" << func.getSymName() << " result " << i << ": relative error "
-         << llvm::format("%.3e", err) << " (tolerance "
-         << llvm::format("%.1e", tol) << ", seed " << seed << ") "
-         << (pass ? "PASS" : "FAIL") << "\n";
-    }
+    allPass &= reportComparison(func, actual, expected);
   }
   return allPass ? 0 : 1;
 }
@@ -793,16 +804,7 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
         llvm::outs() << "\n";
       }
     }
-    double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(refFunc);
-    for (size_t i = 0; i < expected.size(); ++i) {
-      double err = fused::ref::relativeError(actual[i], expected[i]);
-      bool pass = !std::isnan(err) && err <= tol;
-      allPass &= pass;
-      llvm::outs() << "@" << name << " result " << i << ": relative error "
-                   << llvm::format("%.3e", err) << " (tolerance "
-                   << llvm::format("%.1e", tol) << ", seed " << seed << ") "
-                   << (pass ? "PASS" : "FAIL") << "\n";
-    }
+    allPass &= reportComparison(refFunc, actual, expected);
   }
   return allPass ? 0 : 1;
 }
