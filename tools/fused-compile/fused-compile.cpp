@@ -294,7 +294,6 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
     return 1;
 
   bool allPass = true;
-  llvm::raw_ostream &os = llvm::outs();
   for (func::FuncOp func : funcs) {
     std::vector<fused::ref::Tensor> inputs, expected, actual;
     if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
