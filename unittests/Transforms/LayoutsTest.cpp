@@ -43,6 +43,10 @@ TEST_P(SwizzleTest, LdmatrixRowsHitDistinctBankGroups) {
   int64_t rowBytes = GetParam(), chunks = rowBytes / 16;
   if (chunks < 2)
     GTEST_SKIP() << "one chunk per row: 8 rows are contiguous";
+  if (chunks & (chunks - 1))
+    GTEST_SKIP() << chunks
+                 << " chunks per row is not a power of two: the "
+                    "swizzle only keeps accesses in the row";
   for (int64_t base = 0; base < 64; base += 8)
     for (int64_t c = 0; c < chunks; ++c) {
       std::set<int64_t> groups;
@@ -65,7 +69,8 @@ TEST(SwizzleTest, UnswizzledRowsConflict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RowBytes, SwizzleTest,
-                         ::testing::Values(16, 32, 64, 128, 256, 512));
+                         ::testing::Values(16, 32, 48, 64, 96, 128, 192, 256,
+                                           512));
 
 /// Every (row, col) of a tile is covered exactly once by (lane, element).
 template <typename RowFn, typename ColFn>

@@ -15,16 +15,27 @@
 
 namespace fused::layout {
 
+/// How many chunks the xor16 swizzle permutes among: the largest power of
+/// two, at most 8, that divides the number of 16-byte chunks in a row (so
+/// that the XOR never leaves the row).
+inline int64_t swizzlePeriod(int64_t rowBytes) {
+  int64_t chunksPerRow = rowBytes / 16, period = 1;
+  while (period * 2 <= std::min<int64_t>(chunksPerRow, 8) &&
+         chunksPerRow % (period * 2) == 0)
+    period *= 2;
+  return period;
+}
+
 /// The "xor16" swizzle: in a tile whose rows are `rowBytes` long (a multiple
 /// of 16), the 16-byte chunk `chunk` of row `row` is stored at chunk
-/// `chunk ^ swizzleMask(row, rowBytes)` of the same row. For any 8
-/// consecutive rows, the same logical chunk lands in 8 different 16-byte
-/// bank groups, so ldmatrix (8 rows x 16 bytes per matrix) and 16-byte
-/// stores are free of bank conflicts.
+/// `chunk ^ swizzleMask(row, rowBytes)` of the same row. When the row holds
+/// a power-of-two number of chunks (the usual tiles), for any 8 consecutive
+/// rows the same logical chunk lands in 8 different 16-byte bank groups, so
+/// ldmatrix (8 rows x 16 bytes per matrix) and 16-byte stores are free of
+/// bank conflicts; other widths get a smaller permutation.
 inline int64_t swizzleMask(int64_t row, int64_t rowBytes) {
-  int64_t chunksPerRow = rowBytes / 16;
   int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
-  int64_t period = std::min<int64_t>(chunksPerRow, 8);
+  int64_t period = swizzlePeriod(rowBytes);
   if (period <= 1)
     return 0;
   return (row / rowsPer128) % period;
@@ -57,6 +68,81 @@ inline int64_t bRow(int64_t lane, int64_t i) {
   return (lane % 4) * 2 + i % 2 + (i / 2) * 8;
 }
 inline int64_t bCol(int64_t lane, int64_t /*i*/) { return lane / 4; }
+
+//===----------------------------------------------------------------------===//
+// Address math shared by code generation and the tests
+//===----------------------------------------------------------------------===//
+//
+// The functions below are templates over an arithmetic "Ops" type so that the
+// GPU lowering instantiates them on IR values (emitting index arithmetic)
+// and the unit tests on integers: both run the same formulas. Ops provides
+// `Value`, `c(int64_t)`, `add(Value, Value)`, `add(Value, int64_t)`,
+// `mul(Value, int64_t)`, `div(Value, int64_t)`, `rem(Value, int64_t)` and
+// `xori(Value, Value)`.
+
+/// Integer arithmetic for the templates.
+struct IntOps {
+  using Value = int64_t;
+  Value c(int64_t v) { return v; }
+  Value add(Value x, Value y) { return x + y; }
+  Value mul(Value x, int64_t y) { return x * y; }
+  Value div(Value x, int64_t y) { return x / y; }
+  Value rem(Value x, int64_t y) { return x % y; }
+  Value xori(Value x, Value y) { return x ^ y; }
+};
+
+/// The stored column of the first element of logical chunk `chunk` of row
+/// `row` in a tile with `rowBytes`-long rows and `elemsPerChunk` elements
+/// per 16-byte chunk (see swizzleMask).
+template <typename Ops>
+typename Ops::Value swizzledColumn(Ops &o, typename Ops::Value row,
+                                   typename Ops::Value chunk, int64_t rowBytes,
+                                   int64_t elemsPerChunk = 8) {
+  int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
+  int64_t period = swizzlePeriod(rowBytes);
+  typename Ops::Value stored = chunk;
+  if (period > 1)
+    stored = o.xori(chunk, o.rem(o.div(row, rowsPer128), period));
+  return o.mul(stored, elemsPerChunk);
+}
+
+/// A (row, chunk) pair of a 16-bit tile: which 16-byte row segment a lane
+/// hands to ldmatrix.
+template <typename V> struct RowChunk { V row, chunk; };
+
+/// The row segment lane `lane` gives to `ldmatrix.x4` to load the m16n8k16
+/// A fragment whose top-left is (m, k) = (`m`, `k`). The tile is stored
+/// [m][k] (then ldmatrix runs plain) or, `kMajor`, [k][m] (then with
+/// .trans). Matrices 0..3 of the x4 load are a0a1, a2a3, a4a5, a6a7.
+template <typename Ops>
+RowChunk<typename Ops::Value> aFragmentSegment(Ops &o, typename Ops::Value lane,
+                                               typename Ops::Value m, int64_t k,
+                                               bool kMajor) {
+  auto l8 = o.rem(lane, 8), l16 = o.rem(lane, 16);
+  auto q1 = o.rem(o.div(lane, 8), 2), q2 = o.div(lane, 16);
+  if (!kMajor) // rows m: lanes 0-15 rows 0-15 at k, 16-31 rows 0-15 at k+8
+    return {o.add(m, l16), o.add(q2, o.c(k / 8))};
+  // rows k: lanes 0-7 / 8-15 / 16-23 / 24-31 give k rows 0-7 / 0-7 / 8-15 /
+  // 8-15 at m chunks 0 / 1 / 0 / 1.
+  return {o.add(o.add(l8, o.mul(q2, 8)), o.c(k)), o.add(o.div(m, 8), q1)};
+}
+
+/// The row segment lane `lane` gives to `ldmatrix.x4` to load the B
+/// fragments of two adjacent 8-column n-tiles starting at (k, n) = (`k`,
+/// `n`). The tile is stored [k][n] (`nMajor` false; ldmatrix with .trans)
+/// or [n][k] (plain). Matrices 0, 1 are b0b1, b2b3 of the first n-tile; 2, 3
+/// those of the second.
+template <typename Ops>
+RowChunk<typename Ops::Value> bFragmentSegment(Ops &o, typename Ops::Value lane,
+                                               typename Ops::Value n, int64_t k,
+                                               bool nMajor) {
+  auto l8 = o.rem(lane, 8);
+  auto q1 = o.rem(o.div(lane, 8), 2), q2 = o.div(lane, 16);
+  if (!nMajor) // rows k: lanes give k rows 0-7 / 8-15 / 0-7 / 8-15
+    return {o.add(o.add(l8, o.mul(q1, 8)), o.c(k)), o.add(o.div(n, 8), q2)};
+  // rows n: lanes give n rows 0-7 / 0-7 / 8-15 / 8-15 at k chunks 0/1/0/1.
+  return {o.add(o.add(n, l8), o.mul(q2, 8)), o.add(q1, o.c(k / 8))};
+}
 
 } // namespace fused::layout
 

@@ -52,6 +52,7 @@ constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
 
 /// Small builder helpers for index arithmetic.
 struct IB {
+  using Value = mlir::Value;
   OpBuilder &b;
   Location loc;
   Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -79,17 +80,12 @@ struct IB {
     return arith::SelectOp::create(b, loc, cond, x, y);
   }
 
-  /// The stored column of logical column `col` (a multiple of 8 elements
-  /// apart from `within`) in row `row` of a tile with `rowBytes`-long rows.
+  /// The stored column of the first element of `chunk` in `row` (the xor16
+  /// swizzle of fused/Transforms/Layouts.h).
   Value swizzleCol(Value row, Value chunk, int64_t rowBytes,
                    int64_t elemsPerChunk = 8) {
-    int64_t chunksPerRow = rowBytes / 16;
-    int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
-    int64_t period = std::min<int64_t>(chunksPerRow, 8);
-    Value stored = chunk;
-    if (period > 1)
-      stored = xori(chunk, rem(div(row, rowsPer128), period));
-    return mul(stored, elemsPerChunk);
+    return fused::layout::swizzledColumn(*this, row, chunk, rowBytes,
+                                         elemsPerChunk);
   }
 };
 
@@ -258,41 +254,23 @@ struct MmaEmitter {
     auto bTileType = cast<MemRefType>(tileB.getType());
     int64_t aRowBytes = aTileType.getDimSize(1) * 2;
     int64_t bRowBytes = bTileType.getDimSize(1) * 2;
-    Value l8 = h.rem(ids.lane, 8), l16 = h.rem(ids.lane, 16);
-    Value q1 = h.rem(h.div(ids.lane, 8), 2); // (lane / 8) % 2
-    Value q2 = h.div(ids.lane, 16);          // lane / 16
     SmallVector<Value> out(accs.begin(), accs.end());
     for (int64_t kk = 0; kk < BK; kk += 16) {
       // A fragments, one per 16 rows of the warp tile.
       SmallVector<Value> aFrags;
       for (int64_t mi = 0; mi < fragsM(); ++mi) {
-        Value m = h.add(wm0, mi * 16);
-        Value row, chunk;
-        if (!transposeA) { // tile [m][k]: rows m, chunks along k
-          row = h.add(m, 0);
-          row = h.add(row, l16);
-          chunk = h.add(q2, kk / 8);
-        } else { // tile [k][m]: rows k, chunks along m
-          row = h.add(h.add(l8, h.mul(q2, 8)), kk);
-          chunk = h.add(h.div(m, 8), q1);
-        }
-        Value col = h.swizzleCol(row, chunk, aRowBytes);
-        aFrags.push_back(ldmatrix(b, loc, tileA, row, col, transposeA));
+        auto seg = fused::layout::aFragmentSegment(
+            h, ids.lane, h.add(wm0, mi * 16), kk, transposeA);
+        Value col = h.swizzleCol(seg.row, seg.chunk, aRowBytes);
+        aFrags.push_back(ldmatrix(b, loc, tileA, seg.row, col, transposeA));
       }
       // B fragments: one ldmatrix.x4 covers two 8-column n-tiles.
       SmallVector<Value> bFrags;
       for (int64_t nj = 0; nj < WTN; nj += 16) {
-        Value n = h.add(wn0, nj);
-        Value row, chunk;
-        if (!transposeB) { // tile [k][n]: rows k, chunks along n
-          row = h.add(h.add(l8, h.mul(q1, 8)), kk);
-          chunk = h.add(h.div(n, 8), q2);
-        } else { // tile [n][k]: rows n, chunks along k
-          row = h.add(h.add(n, l8), h.mul(q2, 8));
-          chunk = h.add(q1, kk / 8);
-        }
-        Value col = h.swizzleCol(row, chunk, bRowBytes);
-        Value x4 = ldmatrix(b, loc, tileB, row, col, !transposeB);
+        auto seg = fused::layout::bFragmentSegment(h, ids.lane, h.add(wn0, nj),
+                                                   kk, transposeB);
+        Value col = h.swizzleCol(seg.row, seg.chunk, bRowBytes);
+        Value x4 = ldmatrix(b, loc, tileB, seg.row, col, !transposeB);
         auto half = [&](int64_t off) -> Value {
           return vector::ExtractStridedSliceOp::create(
               b, loc, x4, ArrayRef<int64_t>{off, 0}, ArrayRef<int64_t>{2, 2},
