@@ -144,6 +144,16 @@ RowChunk<typename Ops::Value> bFragmentSegment(Ops &o, typename Ops::Value lane,
   return {o.add(o.add(n, l8), o.mul(q2, 8)), o.add(q1, o.c(k / 8))};
 }
 
+/// Where the `chunkId`-th 16-byte chunk of a tile with `chunksPerRow`
+/// chunks a row goes: chunks are numbered row-major and handed round-robin
+/// to the threads of a block (thread t copies chunks t, t + T, ...), so 8
+/// consecutive threads cover 8 consecutive chunks.
+template <typename Ops>
+RowChunk<typename Ops::Value>
+copyChunkPosition(Ops &o, typename Ops::Value chunkId, int64_t chunksPerRow) {
+  return {o.div(chunkId, chunksPerRow), o.rem(chunkId, chunksPerRow)};
+}
+
 } // namespace fused::layout
 
 #endif // FUSED_TRANSFORMS_LAYOUTS_H

@@ -134,8 +134,8 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
     Value chunkId = h.add(ids.tid, first);
     auto emit = [&](OpBuilder &ob) {
       IB g{ob, loc};
-      Value row = g.div(chunkId, chunksPerRow);
-      Value chunk = g.rem(chunkId, chunksPerRow);
+      auto pos = fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
+      Value row = pos.row, chunk = pos.chunk;
       Value col = g.mul(chunk, 8);
       Value rowIn = g.ult(row, srcRows);
       // Valid elements of this chunk: clamp(srcCols - col, 0, 8), or 0 for
@@ -595,8 +595,8 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
       Value chunkId = h.add(ids.tid, first);
       auto emitChunk = [&](OpBuilder &ob) {
         IB c{ob, loc};
-        Value row = c.div(chunkId, chunksPerRow);
-        Value chunk = c.rem(chunkId, chunksPerRow);
+        auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
+        Value row = pos.row, chunk = pos.chunk;
         Value col = c.mul(chunk, epc);
         Value v = vector::LoadOp::create(
             ob, loc, vecType, staging,
