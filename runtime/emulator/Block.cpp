@@ -1,0 +1,344 @@
+//===- Block.cpp - one GPU thread block run as fibers ---------------------===//
+//
+// Fibers are ucontext contexts on mmap'ed stacks. Every switch goes through
+// the scheduler loop in run(): a fiber at a switch point saves its context
+// and returns to the loop, which draws the next fiber from the ready set
+// with a std::mt19937_64. A rendezvous (barrier or warp collective) is
+// completed by its last arrival, which makes all participants ready again.
+// When the ready set runs dry while threads are still blocked, the loop
+// writes a report of who waits where and who has exited.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emulator/Block.h"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+namespace fused::emu {
+namespace {
+
+constexpr int kLanes = 32;
+
+enum class FiberStatus { Ready, Running, AtBarrier, AtCollective, Exited };
+
+struct Fiber {
+  ucontext_t ctx;
+  char *mapping = nullptr;
+  size_t mappingBytes = 0;
+  ThreadContext tc;
+  FiberStatus status = FiberStatus::Ready;
+  /// Where to write the lane's payload back once its collective completes.
+  void *payload = nullptr;
+  detail::BlockState *owner = nullptr;
+};
+
+struct WarpState {
+  int size = 0;
+  int arrived = 0;
+  int collectiveId = 0;
+  WarpPayloads payloads{};
+};
+
+/// "0-3, 7, 9-10" for a sorted list of ids.
+std::string formatIds(const std::vector<int> &ids) {
+  std::ostringstream os;
+  for (size_t i = 0; i < ids.size();) {
+    size_t j = i;
+    while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+      ++j;
+    if (i)
+      os << ", ";
+    os << ids[i];
+    if (j > i)
+      os << '-' << ids[j];
+    i = j + 1;
+  }
+  return os.str();
+}
+
+/// "thread 5" or "threads 0-3, 7".
+std::string plural(const char *noun, const std::vector<int> &ids) {
+  return std::string(noun) + (ids.size() == 1 ? " " : "s ") + formatIds(ids);
+}
+
+/// " waits" or " wait", agreeing with the number of ids.
+const char *verb(const std::vector<int> &ids) {
+  return ids.size() == 1 ? " waits" : " wait";
+}
+
+} // namespace
+
+namespace detail {
+
+struct BlockState {
+  int numThreads;
+  uint64_t seed;
+  size_t stackBytes;
+  std::mt19937_64 rng;
+  std::vector<Fiber> fibers;
+  std::vector<int> ready;
+  std::vector<WarpState> warps;
+  ucontext_t schedulerCtx;
+  const std::function<void(ThreadContext &)> *body = nullptr;
+  int current = -1;
+  int exited = 0;
+  int barrierArrived = 0;
+  int64_t barriersCompleted = 0;
+  bool failed = false;
+  std::string error;
+
+  /// The fiber now running, or null when called from outside a fiber of
+  /// this block.
+  Fiber *running(const ThreadContext &t) {
+    if (current < 0 || t.threadId != current)
+      return nullptr;
+    return &fibers[current];
+  }
+
+  /// Saves the running fiber and returns to the scheduler loop.
+  void suspend() {
+    Fiber &f = fibers[current];
+    swapcontext(&f.ctx, &schedulerCtx);
+  }
+
+  void fail(const std::string &message) {
+    failed = true;
+    error = message;
+  }
+
+  void releaseStacks() {
+    for (Fiber &f : fibers)
+      if (f.mapping)
+        munmap(f.mapping, f.mappingBytes);
+    fibers.clear();
+  }
+
+  void reportStall();
+};
+
+void BlockState::reportStall() {
+  std::vector<int> atBarrier, exitedIds;
+  for (const Fiber &f : fibers) {
+    if (f.status == FiberStatus::AtBarrier)
+      atBarrier.push_back(f.tc.threadId);
+    else if (f.status == FiberStatus::Exited)
+      exitedIds.push_back(f.tc.threadId);
+  }
+  int64_t barrierNo = barriersCompleted + 1;
+  std::ostringstream os;
+  if (!atBarrier.empty() && !exitedIds.empty())
+    os << "divergent barrier: barrier #" << barrierNo
+       << " (bar.sync 0) can never complete: " << plural("thread", atBarrier)
+       << " arrived, " << plural("thread", exitedIds)
+       << " exited without reaching it";
+  else
+    os << "deadlock: no thread can proceed";
+  if (!atBarrier.empty() && exitedIds.empty())
+    os << "; " << plural("thread", atBarrier) << verb(atBarrier)
+       << " at barrier #" << barrierNo;
+  for (size_t w = 0; w < warps.size(); ++w) {
+    if (warps[w].arrived == 0)
+      continue;
+    std::vector<int> waiting, gone, barred;
+    for (int lane = 0; lane < warps[w].size; ++lane) {
+      const Fiber &f = fibers[w * kLanes + lane];
+      if (f.status == FiberStatus::AtCollective)
+        waiting.push_back(lane);
+      else if (f.status == FiberStatus::Exited)
+        gone.push_back(lane);
+      else if (f.status == FiberStatus::AtBarrier)
+        barred.push_back(lane);
+    }
+    os << "; " << plural("lane", waiting) << " of warp " << w << verb(waiting)
+       << " at warp collective " << warps[w].collectiveId;
+    if (!gone.empty())
+      os << ", " << plural("lane", gone) << " exited";
+    if (!barred.empty())
+      os << ", " << plural("lane", barred) << verb(barred) << " at barrier #"
+         << barrierNo;
+  }
+  fail(os.str());
+}
+
+} // namespace detail
+
+using detail::BlockState;
+
+static void fiberEntry(unsigned hi, unsigned lo) {
+  auto *f = reinterpret_cast<Fiber *>(
+      static_cast<uintptr_t>((static_cast<uint64_t>(hi) << 32) | lo));
+  (*f->owner->body)(f->tc);
+  f->status = FiberStatus::Exited;
+  ++f->owner->exited;
+  // Returning resumes uc_link, the scheduler loop.
+}
+
+BlockRunner::BlockRunner(int numThreads, uint64_t seed, size_t stackBytes)
+    : state(std::make_unique<BlockState>()) {
+  state->numThreads = numThreads;
+  state->seed = seed;
+  state->stackBytes = stackBytes;
+}
+
+BlockRunner::~BlockRunner() { state->releaseStacks(); }
+
+bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
+  BlockState &s = *state;
+  s.rng.seed(s.seed);
+  s.ready.clear();
+  s.current = -1;
+  s.exited = 0;
+  s.barrierArrived = 0;
+  s.barriersCompleted = 0;
+  s.failed = false;
+  s.error.clear();
+  s.body = &body;
+  if (s.numThreads <= 0) {
+    s.fail("a block needs at least one thread, got " +
+           std::to_string(s.numThreads));
+    return false;
+  }
+
+  int numWarps = (s.numThreads + kLanes - 1) / kLanes;
+  s.warps.assign(numWarps, WarpState());
+  for (int w = 0; w < numWarps; ++w)
+    s.warps[w].size = std::min(kLanes, s.numThreads - w * kLanes);
+
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t stack =
+      (std::max<size_t>(s.stackBytes, 16 * 1024) + page - 1) / page * page;
+  s.fibers.assign(s.numThreads, Fiber());
+  for (int i = 0; i < s.numThreads; ++i) {
+    Fiber &f = s.fibers[i];
+    f.owner = &s;
+    f.tc = ThreadContext{i, i / kLanes, i % kLanes, this};
+    f.mappingBytes = stack + page;
+    void *m = mmap(nullptr, f.mappingBytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+      f.mappingBytes = 0;
+      s.releaseStacks();
+      s.fail("cannot allocate a " + std::to_string(stack) +
+             "-byte stack for thread " + std::to_string(i));
+      return false;
+    }
+    f.mapping = static_cast<char *>(m);
+    mprotect(f.mapping, page, PROT_NONE); // Guard page below the stack.
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = f.mapping + page;
+    f.ctx.uc_stack.ss_size = stack;
+    f.ctx.uc_link = &s.schedulerCtx;
+    auto bits = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&f));
+    makecontext(&f.ctx, reinterpret_cast<void (*)()>(fiberEntry), 2,
+                static_cast<unsigned>(bits >> 32),
+                static_cast<unsigned>(bits & 0xffffffffu));
+    s.ready.push_back(i);
+  }
+
+  while (!s.failed) {
+    if (s.ready.empty()) {
+      if (s.exited != s.numThreads)
+        s.reportStall();
+      break;
+    }
+    size_t k = static_cast<size_t>(s.rng() % s.ready.size());
+    int id = s.ready[k];
+    s.ready[k] = s.ready.back();
+    s.ready.pop_back();
+    s.current = id;
+    s.fibers[id].status = FiberStatus::Running;
+    swapcontext(&s.schedulerCtx, &s.fibers[id].ctx);
+    s.current = -1;
+  }
+  s.releaseStacks();
+  s.body = nullptr;
+  return !s.failed;
+}
+
+const std::string &BlockRunner::lastError() const { return state->error; }
+
+int64_t BlockRunner::barriersCompleted() const {
+  return state->barriersCompleted;
+}
+
+void BlockRunner::yield(ThreadContext &t) {
+  BlockState &s = *state;
+  Fiber *f = s.running(t);
+  if (!f)
+    return;
+  f->status = FiberStatus::Ready;
+  s.ready.push_back(t.threadId);
+  s.suspend();
+}
+
+void BlockRunner::barrier(ThreadContext &t) {
+  BlockState &s = *state;
+  Fiber *f = s.running(t);
+  if (!f)
+    return;
+  f->status = FiberStatus::AtBarrier;
+  if (++s.barrierArrived == s.numThreads) {
+    s.barrierArrived = 0;
+    ++s.barriersCompleted;
+    for (Fiber &other : s.fibers) {
+      other.status = FiberStatus::Ready;
+      s.ready.push_back(other.tc.threadId);
+    }
+  }
+  s.suspend();
+}
+
+void BlockRunner::warpCollective(
+    ThreadContext &t, int collectiveId, void *payload64,
+    const std::function<void(WarpPayloads &)> &compute) {
+  BlockState &s = *state;
+  Fiber *f = s.running(t);
+  if (!f)
+    return;
+  WarpState &w = s.warps[t.warpId];
+  int base = t.warpId * kLanes;
+  if (w.arrived == 0) {
+    w.collectiveId = collectiveId;
+    w.payloads = WarpPayloads{};
+  } else if (w.collectiveId != collectiveId) {
+    std::vector<int> lanes;
+    for (int lane = 0; lane < w.size; ++lane)
+      if (s.fibers[base + lane].status == FiberStatus::AtCollective)
+        lanes.push_back(lane);
+    std::ostringstream os;
+    os << "lanes of warp " << t.warpId
+       << " reached different warp collectives: " << plural("lane", lanes)
+       << " at collective " << w.collectiveId << ", lane " << t.laneId
+       << " at collective " << collectiveId;
+    s.fail(os.str());
+    s.suspend(); // Never resumed: the run ends.
+    return;
+  }
+  std::memcpy(w.payloads[t.laneId].data(), payload64, 64);
+  f->payload = payload64;
+  f->status = FiberStatus::AtCollective;
+  if (++w.arrived == w.size) {
+    w.arrived = 0;
+    compute(w.payloads);
+    // Write results straight back: the waiting lanes' buffers live on their
+    // suspended stacks, and the warp state is free for the next collective.
+    for (int lane = 0; lane < w.size; ++lane) {
+      Fiber &other = s.fibers[base + lane];
+      std::memcpy(other.payload, w.payloads[lane].data(), 64);
+      other.payload = nullptr;
+      other.status = FiberStatus::Ready;
+      s.ready.push_back(base + lane);
+    }
+  }
+  s.suspend();
+}
+
+} // namespace fused::emu
