@@ -2,6 +2,8 @@
 //
 // Reads a module of `fused` ops and does one of:
 //   --emit=mlir|llvm|ptx|cubin|bundle   compile (the fused-gpu-pipeline)
+//   --run                               run on a device, compare with the
+//                                       float64 reference
 //   --reference                         evaluate in float64 and print
 //   --check-host                        run the host-executable stage on
 //                                       the CPU against the reference
@@ -141,7 +143,8 @@ static cl::opt<bool> checkHost(
 
 static cl::opt<double> tolerance(
     "tolerance",
-    cl::desc("Relative error threshold for --check-host (default: 2e-3 for "
+    cl::desc("Relative error threshold for --check-host and --run (default: "
+             "2e-3 for "
              "f16, 1e-2 for bf16, 1e-5 for f32, the loosest of the "
              "function's types)"),
     cl::init(0.0), cl::cat(category));
