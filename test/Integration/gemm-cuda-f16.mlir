@@ -2,5 +2,5 @@
 /// fresh random inputs, NaN-poisoned outputs.
 // REQUIRES: cuda
 // RUN: fused-compile --run --device=cuda --seed=0 %S/gemm-host-f16.mlir | FileCheck %s
-// CHECK-COUNT-14: result 0: relative error {{.*}} PASS
+// CHECK-COUNT-16: result 0: relative error {{.*}} PASS
 // CHECK-NOT: FAIL

@@ -1,4 +1,4 @@
-/// The GEMM shape matrix on the host path: fused, tiled IR run through the
+/// The GEMM shape matrix (plus transposed A) on the host path: fused, tiled IR run through the
 /// ExecutionEngine against the float64 reference, bf16 operands, fresh random
 /// inputs each run (the seed is printed). Relative error <= 1e-2; NaN fails.
 // RUN: fused-compile --check-host --seed=0 %s | FileCheck %s
@@ -106,5 +106,20 @@ func.func @trans_b_bias_gelu(%a: tensor<200x120xbf16>, %b: tensor<136x120xbf16>,
   %e = fused.gelu tanh %d : tensor<200x136xf32>
   %f = fused.cast %e : tensor<200x136xf32> to tensor<200x136xbf16>
   return %f : tensor<200x136xbf16>
+}
+
+// CHECK: @trans_a_plain result 0: relative error {{.*}} PASS
+func.func @trans_a_plain(%a: tensor<120x136xbf16>, %b: tensor<120x88xbf16>) -> tensor<136x88xf32> {
+  %c = fused.matmul %a, %b {transpose_a} : tensor<120x136xbf16>, tensor<120x88xbf16> -> tensor<136x88xf32>
+  return %c : tensor<136x88xf32>
+}
+
+// CHECK: @trans_a_bias_gelu result 0: relative error {{.*}} PASS
+func.func @trans_a_bias_gelu(%a: tensor<120x136xbf16>, %b: tensor<120x88xbf16>, %bias: tensor<88xf32>) -> tensor<136x88xbf16> {
+  %c = fused.matmul %a, %b {transpose_a} : tensor<120x136xbf16>, tensor<120x88xbf16> -> tensor<136x88xf32>
+  %d = fused.add %c, %bias : tensor<136x88xf32>, tensor<88xf32> -> tensor<136x88xf32>
+  %e = fused.gelu tanh %d : tensor<136x88xf32>
+  %f = fused.cast %e : tensor<136x88xf32> to tensor<136x88xbf16>
+  return %f : tensor<136x88xbf16>
 }
 

@@ -23,6 +23,8 @@
 // CHECK-DAG: batch3_bcast_b_bias_gelu_gemm {{[0-9]+}} 0 0 0 
 // CHECK-DAG: trans_b_plain_gemm {{[0-9]+}} 0 0 0 
 // CHECK-DAG: trans_b_bias_gelu_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: trans_a_plain_gemm {{[0-9]+}} 0 0 0 
+// CHECK-DAG: trans_a_bias_gelu_gemm {{[0-9]+}} 0 0 0 
 // PTX-DAG: cp.async.cg.shared.global
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
