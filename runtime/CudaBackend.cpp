@@ -169,6 +169,16 @@ private:
   CUstream stream;
 };
 
+/// A copy of `bytes` into or out of `buffer` must fit it.
+Status checkCopySize(size_t bytes, const Buffer &buffer,
+                     const char *direction) {
+  if (bytes <= buffer.size())
+    return Status::ok();
+  return Status::error("copy of " + std::to_string(bytes) + " bytes " +
+                       direction + " a buffer of " +
+                       std::to_string(buffer.size()));
+}
+
 class CudaDevice : public Device {
 public:
   CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, std::string name)
@@ -186,18 +196,14 @@ public:
     return std::unique_ptr<Buffer>(new CudaBuffer(driver, ptr, bytes));
   }
   Status copyToDevice(Buffer &dst, const void *src, size_t bytes) override {
-    if (bytes > dst.size())
-      return Status::error("copy of " + std::to_string(bytes) +
-                           " bytes into a buffer of " +
-                           std::to_string(dst.size()));
+    if (Status s = checkCopySize(bytes, dst, "into"); !s)
+      return s;
     return driver->check(driver->cuMemcpyHtoD(dst.address(), src, bytes),
                          "cuMemcpyHtoD");
   }
   Status copyToHost(void *dst, const Buffer &src, size_t bytes) override {
-    if (bytes > src.size())
-      return Status::error("copy of " + std::to_string(bytes) +
-                           " bytes out of a buffer of " +
-                           std::to_string(src.size()));
+    if (Status s = checkCopySize(bytes, src, "out of"); !s)
+      return s;
     return driver->check(driver->cuMemcpyDtoH(dst, src.address(), bytes),
                          "cuMemcpyDtoH");
   }

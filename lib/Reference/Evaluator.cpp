@@ -44,13 +44,6 @@ std::optional<FloatKind> floatKindOf(Type type) {
 
 namespace {
 
-std::string formatShape(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 /// Checks that `t` fits the ranked tensor type `type` (every static size
 /// equal).
 bool fitsType(const Tensor &t, Type type) {

@@ -639,6 +639,13 @@ AttentionResult attention(const Tensor &q, const Tensor &k, const Tensor &v,
 // Comparison
 //===----------------------------------------------------------------------===//
 
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 double relativeError(const Tensor &out, const Tensor &ref) {
   if (out.shape != ref.shape || out.data.size() != ref.data.size())
     return kInf;

@@ -172,13 +172,6 @@ static cl::opt<bool> roundResults(
     cl::desc("Round every intermediate result to its element type"),
     cl::cat(category));
 
-static std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 static void printTensorSummary(llvm::raw_ostream &os,
                                const fused::ref::Tensor &t) {
   double sumSq = 0, mn = INFINITY, mx = -INFINITY, sum = 0;
@@ -193,7 +186,7 @@ static void printTensorSummary(llvm::raw_ostream &os,
     mn = std::min(mn, x);
     mx = std::max(mx, x);
   }
-  os << "  shape " << shapeString(t.shape) << "  norm "
+  os << "  shape " << fused::ref::formatShape(t.shape) << "  norm "
      << llvm::format("%.6g", std::sqrt(sumSq)) << "  min "
      << llvm::format("%.6g", mn) << "  max " << llvm::format("%.6g", mx)
      << "  mean "
@@ -311,14 +304,13 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
 }
 
 /// Writes `data` to --o (stdout for "-").
-static LogicalResult writeOutput(StringRef data, bool binary = false) {
+static LogicalResult writeOutput(StringRef data) {
   std::string error;
   auto out = openOutputFile(outputFilename, &error);
   if (!out) {
     llvm::errs() << "fused-compile: " << error << "\n";
     return failure();
   }
-  (void)binary;
   out->os() << data;
   out->keep();
   return success();
@@ -552,7 +544,7 @@ static int runCompile(ModuleOp module) {
     cubin = *bin;
   }
   if (emit == EmitKind::Cubin)
-    return failed(writeOutput(*cubin, /*binary=*/true)) ? 1 : 0;
+    return failed(writeOutput(*cubin)) ? 1 : 0;
 
   // Bundle: a directory with the binaries and the manifest.
   std::string dir = outputFilename == "-" ? std::string("out.bundle")

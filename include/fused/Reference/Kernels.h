@@ -142,6 +142,9 @@ struct AttentionResult {
 AttentionResult attention(const Tensor &q, const Tensor &k, const Tensor &v,
                           const Tensor *bias, double scale, bool causal);
 
+/// Formats a shape as "[2, 3, 4]" for messages.
+std::string formatShape(const std::vector<int64_t> &shape);
+
 /// Relative error ||out - ref||_2 / ||ref||_2, or ||out||_2 when
 /// ||ref||_2 == 0. Returns +inf if the shapes differ and NaN if any element
 /// of `out` or `ref` is NaN. Infinite elements must match exactly (same

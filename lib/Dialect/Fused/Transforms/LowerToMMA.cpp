@@ -50,35 +50,9 @@ namespace {
 
 constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
 
-/// Small builder helpers for index arithmetic.
-struct IB {
-  using Value = mlir::Value;
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, c(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, c(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
-  }
-  Value xori(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
-  Value minu(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
-  Value maxs(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
-  Value mins(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value andi(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value select(Value cond, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, cond, x, y);
-  }
+/// Index arithmetic, plus the shared-memory swizzle.
+struct IB : IndexBuilder {
+  using IndexBuilder::IndexBuilder;
 
   /// The stored column of the first element of `chunk` in `row` (the xor16
   /// swizzle of fused/Transforms/Layouts.h).
@@ -95,6 +69,39 @@ struct ThreadIds {
 };
 
 int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// True if every row of the 2-D memref `type` starts 16 bytes after a
+/// 16-byte boundary when its base does: unit inner stride and a static row
+/// stride that is a multiple of 16 bytes (tile offsets are multiples of the
+/// tile sizes, so the tiles' rows stay aligned too).
+bool hasAligned16ByteRows(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.size() == 2 && strides[1] == 1 &&
+         !ShapedType::isDynamic(strides[0]) &&
+         (strides[0] * elementBytes(type.getElementType())) % 16 == 0;
+}
+
+/// Hands `total` 16-byte chunks round-robin to the block's `numThreads`
+/// threads: calls `emit` with the chunk id that thread `tid` handles in each
+/// round, guarded in the last round when `total` is not a multiple of the
+/// thread count.
+void forEachThreadChunk(OpBuilder &b, Location loc, Value tid, int64_t total,
+                        int64_t numThreads,
+                        function_ref<void(OpBuilder &, Value)> emit) {
+  IB h{b, loc};
+  for (int64_t first = 0; first < total; first += numThreads) {
+    Value chunkId = h.add(tid, first);
+    if (first + numThreads <= total) {
+      emit(b, chunkId);
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
+    OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    emit(ib, chunkId);
+  }
+}
 
 /// Lowers one fused.copy_tile: the `dest` tile (R x C, 16-bit elements, in
 /// shared memory) is split in 16-byte chunks handed round-robin to the
@@ -119,66 +126,51 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
                               << " elements are not a whole number of "
                                  "16-byte chunks";
   int64_t chunksPerRow = cols / 8, total = rows * chunksPerRow;
-  // 16-byte copies need 16-byte aligned source rows: the row stride (and
-  // the tile offsets, multiples of the tile sizes) in multiples of 8.
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  bool aligned = succeeded(srcType.getStridesAndOffset(strides, offset)) &&
-                 strides.size() == 2 && strides[1] == 1 &&
-                 !ShapedType::isDynamic(strides[0]) && strides[0] % 8 == 0;
+  // 16-byte copies need 16-byte aligned source rows.
+  bool aligned = hasAligned16ByteRows(srcType);
 
   Value srcRows = memref::DimOp::create(b, loc, src, 0);
   Value srcCols = memref::DimOp::create(b, loc, src, 1);
   Value zeroIdx = h.c(0);
-  for (int64_t first = 0; first < total; first += numThreads) {
-    Value chunkId = h.add(ids.tid, first);
-    auto emit = [&](OpBuilder &ob) {
-      IB g{ob, loc};
-      auto pos = fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
-      Value row = pos.row, chunk = pos.chunk;
-      Value col = g.mul(chunk, 8);
-      Value rowIn = g.ult(row, srcRows);
-      // Valid elements of this chunk: clamp(srcCols - col, 0, 8), or 0 for
-      // a row past the end.
-      Value avail = g.maxs(g.c(0), g.mins(g.c(8), g.sub(srcCols, col)));
-      Value valid = g.select(rowIn, avail, g.c(0));
-      Value dstCol = g.swizzleCol(row, chunk, rowBytes);
-      if (aligned) {
-        Value any = g.ult(g.c(0), valid);
-        Value sRow = g.select(any, row, zeroIdx);
-        Value sCol = g.select(any, col, zeroIdx);
-        nvgpu::DeviceAsyncCopyOp::create(
-            ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
-            ValueRange{row, dstCol}, src, ValueRange{sRow, sCol},
-            ob.getIndexAttr(8), valid, ob.getUnitAttr());
-        return;
-      }
-      Value zero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(et));
-      for (int64_t e = 0; e < 8; ++e) {
-        Value in = g.ult(g.c(e), valid);
-        auto ifOp = scf::IfOp::create(
-            ob, loc, in,
-            [&](OpBuilder &tb, Location l) {
-              IB t{tb, l};
-              Value v = memref::LoadOp::create(tb, l, src,
-                                               ValueRange{row, t.add(col, e)});
-              scf::YieldOp::create(tb, l, v);
-            },
-            [&](OpBuilder &eb, Location l) {
-              scf::YieldOp::create(eb, l, zero);
-            });
-        memref::StoreOp::create(ob, loc, ifOp.getResult(0), dst,
-                                ValueRange{row, g.add(dstCol, e)});
-      }
-    };
-    if (first + numThreads <= total) {
-      emit(b);
-    } else {
-      auto ifOp = scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
-      OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-      emit(ib);
-    }
-  }
+  forEachThreadChunk(
+      b, loc, ids.tid, total, numThreads, [&](OpBuilder &ob, Value chunkId) {
+        IB g{ob, loc};
+        auto pos = fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
+        Value row = pos.row, chunk = pos.chunk;
+        Value col = g.mul(chunk, 8);
+        Value rowIn = g.ult(row, srcRows);
+        // Valid elements of this chunk: clamp(srcCols - col, 0, 8), or 0 for
+        // a row past the end.
+        Value valid = g.select(rowIn, g.clip(8, srcCols, col), g.c(0));
+        Value dstCol = g.swizzleCol(row, chunk, rowBytes);
+        if (aligned) {
+          Value any = g.ult(g.c(0), valid);
+          Value sRow = g.select(any, row, zeroIdx);
+          Value sCol = g.select(any, col, zeroIdx);
+          nvgpu::DeviceAsyncCopyOp::create(
+              ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
+              ValueRange{row, dstCol}, src, ValueRange{sRow, sCol},
+              ob.getIndexAttr(8), valid, ob.getUnitAttr());
+          return;
+        }
+        Value zero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(et));
+        for (int64_t e = 0; e < 8; ++e) {
+          Value in = g.ult(g.c(e), valid);
+          auto ifOp = scf::IfOp::create(
+              ob, loc, in,
+              [&](OpBuilder &tb, Location l) {
+                IB t{tb, l};
+                Value v = memref::LoadOp::create(
+                    tb, l, src, ValueRange{row, t.add(col, e)});
+                scf::YieldOp::create(tb, l, v);
+              },
+              [&](OpBuilder &eb, Location l) {
+                scf::YieldOp::create(eb, l, zero);
+              });
+          memref::StoreOp::create(ob, loc, ifOp.getResult(0), dst,
+                                  ValueRange{row, g.add(dstCol, e)});
+        }
+      });
   copy.erase();
   return success();
 }
@@ -583,71 +575,57 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
     // Copy-out: 16-byte chunks handed round-robin to the threads; a chunk
     // wholly inside the output (with 16-byte aligned rows) is one vector
     // store, an edge chunk is stored element by element.
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    bool aligned = succeeded(cType.getStridesAndOffset(strides, offset)) &&
-                   strides.size() == 2 && strides[1] == 1 &&
-                   !ShapedType::isDynamic(strides[0]) &&
-                   (strides[0] * outBytes) % 16 == 0;
+    bool aligned = hasAligned16ByteRows(cType);
     int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
     auto vecType = VectorType::get({epc}, outType);
-    for (int64_t first = 0; first < total; first += numThreads) {
-      Value chunkId = h.add(ids.tid, first);
-      auto emitChunk = [&](OpBuilder &ob) {
-        IB c{ob, loc};
-        auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
-        Value row = pos.row, chunk = pos.chunk;
-        Value col = c.mul(chunk, epc);
-        Value v = vector::LoadOp::create(
-            ob, loc, vecType, staging,
-            ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc)},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
-        Value rowIn = c.ult(row, mSize);
-        Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
-        auto storeElements = [&](OpBuilder &pb) {
-          IB p{pb, loc};
-          for (int64_t e = 0; e < epc; ++e) {
-            Value in = p.andi(rowIn, p.ult(p.add(col, e), nSize));
-            auto ifOp = scf::IfOp::create(pb, loc, in, false);
-            OpBuilder xb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-            Value x =
-                vector::ExtractOp::create(xb, loc, v, ArrayRef<int64_t>{e});
-            memref::StoreOp::create(xb, loc, x, cTile,
-                                    ValueRange{row, IB{xb, loc}.add(col, e)});
+    forEachThreadChunk(
+        eb, loc, ids.tid, total, numThreads, [&](OpBuilder &ob, Value chunkId) {
+          IB c{ob, loc};
+          auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
+          Value row = pos.row, chunk = pos.chunk;
+          Value col = c.mul(chunk, epc);
+          Value v = vector::LoadOp::create(
+              ob, loc, vecType, staging,
+              ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc)},
+              /*nontemporal=*/false, llvm::MaybeAlign(16));
+          Value rowIn = c.ult(row, mSize);
+          Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
+          auto storeElements = [&](OpBuilder &pb) {
+            IB p{pb, loc};
+            for (int64_t e = 0; e < epc; ++e) {
+              Value in = p.andi(rowIn, p.ult(p.add(col, e), nSize));
+              auto ifOp = scf::IfOp::create(pb, loc, in, false);
+              OpBuilder xb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+              Value x =
+                  vector::ExtractOp::create(xb, loc, v, ArrayRef<int64_t>{e});
+              memref::StoreOp::create(xb, loc, x, cTile,
+                                      ValueRange{row, IB{xb, loc}.add(col, e)});
+            }
+          };
+          if (!aligned) {
+            // Rows that are not 16-byte aligned: element by element.
+            storeElements(ob);
+            return;
           }
-        };
-        if (!aligned) {
-          // Rows that are not 16-byte aligned: element by element.
-          storeElements(ob);
-          return;
-        }
-        if (!edges) {
-          vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
-                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
-          return;
-        }
-        scf::IfOp::create(
-            ob, loc, whole,
-            [&](OpBuilder &tb, Location l) {
-              vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
-                                      /*nontemporal=*/false,
-                                      llvm::MaybeAlign(16));
-              scf::YieldOp::create(tb, l);
-            },
-            [&](OpBuilder &pb, Location l) {
-              storeElements(pb);
-              scf::YieldOp::create(pb, l);
-            });
-      };
-      if (first + numThreads <= total) {
-        emitChunk(eb);
-      } else {
-        auto ifOp =
-            scf::IfOp::create(eb, loc, h.ult(chunkId, h.c(total)), false);
-        OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-        emitChunk(ib);
-      }
-    }
+          if (!edges) {
+            vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
+                                    /*nontemporal=*/false,
+                                    llvm::MaybeAlign(16));
+            return;
+          }
+          scf::IfOp::create(
+              ob, loc, whole,
+              [&](OpBuilder &tb, Location l) {
+                vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
+                                        /*nontemporal=*/false,
+                                        llvm::MaybeAlign(16));
+                scf::YieldOp::create(tb, l);
+              },
+              [&](OpBuilder &pb, Location l) {
+                storeElements(pb);
+                scf::YieldOp::create(pb, l);
+              });
+        });
     // The accumulator buffer and everything reading it go away.
     Value accBuf = stripViews(epilogue.getDpsInputs()[0], kernel);
     epilogue.erase();

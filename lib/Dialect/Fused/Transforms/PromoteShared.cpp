@@ -258,8 +258,7 @@ struct PromoteSharedPass
     Value bW = t.transposeB ? sub2d(tileB, wn0, zero, WTN, BK)
                             : sub2d(tileB, zero, wn0, BK, WTN);
     Value accW = sub2d(t.acc, wm0, wn0, WTM, WTN);
-    IRMapping map;
-    auto newMma = cast<linalg::GenericOp>(wb.clone(*t.mma, map));
+    auto newMma = cast<linalg::GenericOp>(wb.clone(*t.mma));
     newMma->setOperands(ValueRange{aW, bW, accW});
 
     t.kLoop.erase();

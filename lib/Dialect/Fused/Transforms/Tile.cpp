@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Dialect/Fused/Transforms/Tiling.h"
@@ -127,33 +128,12 @@ FailureOr<GemmKernel> analyzeGemm(KernelOp kernel) {
 // IR building helpers
 //===----------------------------------------------------------------------===//
 
-struct Builder {
-  OpBuilder &b;
-  Location loc;
+struct Builder : IndexBuilder {
+  using IndexBuilder::IndexBuilder;
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(b, loc, x, idx(c));
-  }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
-  Value divi(Value x, int64_t c) {
-    return arith::DivUIOp::create(b, loc, x, idx(c));
-  }
-  Value remi(Value x, int64_t c) {
-    return arith::RemUIOp::create(b, loc, x, idx(c));
-  }
-  /// min(tile, bound - offset), clamped at 0.
-  Value clip(int64_t tile, int64_t bound, Value offset) {
-    return max(idx(0), min(idx(tile), sub(idx(bound), offset)));
-  }
-  Value clip(int64_t tile, Value bound, Value offset) {
-    return max(idx(0), min(idx(tile), sub(bound, offset)));
-  }
-
-  /// A subview of `source` at `offsets` with `sizes` (unit strides), with the
-  /// dimensions listed in `dropDims` (all of size 1) removed.
+  /// A subview of `source` at `offsets` with `sizes` (unit strides), keeping
+  /// the dimensions whose `keep` entry is true (the others have size 1 and
+  /// are dropped).
   Value subview(Value source, ArrayRef<OpFoldResult> offsets,
                 ArrayRef<OpFoldResult> sizes, ArrayRef<bool> keep) {
     auto srcType = cast<MemRefType>(source.getType());
@@ -162,8 +142,8 @@ struct Builder {
     for (auto [s, k] : llvm::zip(sizes, keep)) {
       if (!k)
         continue;
-      std::optional<int64_t> c = getConstantIntValue(s);
-      resultShape.push_back(c ? *c : ShapedType::kDynamic);
+      std::optional<int64_t> size = getConstantIntValue(s);
+      resultShape.push_back(size ? *size : ShapedType::kDynamic);
     }
     auto type = memref::SubViewOp::inferRankReducedResultType(
         resultShape, srcType, offsets, sizes, strides);
@@ -336,9 +316,9 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
   {
     Value rest = z;
     for (int64_t d = batchShape.size() - 1; d >= 0; --d) {
-      batchIdx[d] = d == 0 ? rest : h.remi(rest, batchShape[d]);
+      batchIdx[d] = d == 0 ? rest : h.rem(rest, batchShape[d]);
       if (d > 0)
-        rest = h.divi(rest, batchShape[d]);
+        rest = h.div(rest, batchShape[d]);
     }
   }
   // Offsets of the leading (batch) dims of an operand of shape `shape`
@@ -366,7 +346,7 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
 
   // K loop.
   Value aArg = argFor(mm.getA()), bArg = argFor(mm.getB());
-  auto kLoop = scf::ForOp::create(b, loc, h.idx(0), h.idx(numK), h.idx(1));
+  auto kLoop = scf::ForOp::create(b, loc, h.c(0), h.c(numK), h.c(1));
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kLoop.getBody());
