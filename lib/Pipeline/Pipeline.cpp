@@ -98,6 +98,11 @@ void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
     llvm::report_fatal_error("fused: invalid NVVM pipeline");
   if (options.stopAfter == Stage::NVVM)
     return;
+  buildSerializationPipeline(pm, options);
+}
+
+void buildSerializationPipeline(OpPassManager &pm,
+                                const PipelineOptions &options) {
   std::string binary = "gpu-module-to-binary{format=";
   binary += options.binaryFormat == PipelineOptions::BinaryFormat::Cubin
                 ? "bin"

@@ -488,24 +488,28 @@ static int runCompile(ModuleOp module) {
       return 1;
   }
 
-  auto runBackend = [&](ModuleOp m, fused::Stage last,
-                        fused::PipelineOptions::BinaryFormat format) {
+  // The NVVM conversions run once; each binary format serializes that.
+  if (!ptxas.empty())
+    options.toolkitPath =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
+  {
     fused::PipelineOptions o = options;
-    o.stopAfter = last;
-    o.binaryFormat = format;
-    if (format == fused::PipelineOptions::BinaryFormat::Cubin)
-      o.toolkitPath =
-          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
-              .str();
-    PassManager pm(m.getContext());
+    o.stopAfter = fused::Stage::NVVM;
+    PassManager pm(module.getContext());
     fused::buildBackendPipeline(pm, o);
+    if (failed(pm.run(module)))
+      return 1;
+  }
+  using Format = fused::PipelineOptions::BinaryFormat;
+  auto serialize = [&](ModuleOp m, Format format) {
+    fused::PipelineOptions o = options;
+    o.binaryFormat = format;
+    PassManager pm(m.getContext());
+    fused::buildSerializationPipeline(pm, o);
     return pm.run(m);
   };
-  using Format = fused::PipelineOptions::BinaryFormat;
 
   if (emit == EmitKind::LLVM) {
-    if (failed(runBackend(module, fused::Stage::NVVM, Format::PTX)))
-      return 1;
     auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels");
     llvm::LLVMContext llvmContext;
     auto llvmModule = translateModuleToLLVMIR(gpuModule, llvmContext);
@@ -521,7 +525,7 @@ static int runCompile(ModuleOp module) {
   std::string ptx;
   if (emit != EmitKind::Cubin || printStats) {
     OwningOpRef<ModuleOp> ptxModule = cast<ModuleOp>(module->clone());
-    if (failed(runBackend(*ptxModule, fused::Stage::Binary, Format::PTX)))
+    if (failed(serialize(*ptxModule, Format::PTX)))
       return 1;
     FailureOr<std::string> text = fused::extractBinary(*ptxModule);
     if (failed(text))
@@ -536,7 +540,7 @@ static int runCompile(ModuleOp module) {
 
   std::optional<std::string> cubin;
   if (!ptxas.empty()) {
-    if (failed(runBackend(module, fused::Stage::Binary, Format::Cubin)))
+    if (failed(serialize(module, Format::Cubin)))
       return 1;
     FailureOr<std::string> bin = fused::extractBinary(module);
     if (failed(bin))

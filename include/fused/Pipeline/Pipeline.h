@@ -90,6 +90,13 @@ void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 void buildBackendPipeline(mlir::OpPassManager &pm,
                           const PipelineOptions &options);
 
+/// Appends only the binary stage (gpu-module-to-binary in
+/// `options.binaryFormat`) to `pm`, for a module already at the nvvm stage.
+/// Serializing one NVVM-stage module to several formats runs the NVVM
+/// conversions once.
+void buildSerializationPipeline(mlir::OpPassManager &pm,
+                                const PipelineOptions &options);
+
 /// Registers `fused-gpu-pipeline{chip=... stop-after=...}` with the pass
 /// registry.
 void registerPipelines();
