@@ -81,3 +81,19 @@ func.func @unaligned(%a: tensor<16x32xf16>, %b: tensor<32x9xf16>) -> tensor<16x9
 func.func @negative_no_kernels(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+/// A function marked as a promoted kernel must carry its configuration.
+// expected-error @+1 {{'func.func' op promoted kernel has no fused.gemm_config}}
+func.func private @no_config(%x: memref<4xf16>) attributes {fused.promoted} {
+  return
+}
+
+// -----
+
+/// ... and the thread-block loop that fused-tile makes.
+// expected-error @+1 {{'func.func' op expected a 3-D thread-block scf.forall}}
+func.func private @no_grid(%x: memref<4xf16>) attributes {fused.promoted, fused.gemm_config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 1], stages = 1>} {
+  return
+}
