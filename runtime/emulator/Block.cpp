@@ -31,8 +31,6 @@ enum class FiberStatus { Ready, Running, AtBarrier, AtCollective, Exited };
 
 struct Fiber {
   ucontext_t ctx;
-  char *mapping = nullptr;
-  size_t mappingBytes = 0;
   ThreadContext tc;
   FiberStatus status = FiberStatus::Ready;
   /// Where to write the lane's payload back once its collective completes.
@@ -84,6 +82,8 @@ struct BlockState {
   size_t stackBytes;
   std::mt19937_64 rng;
   std::vector<Fiber> fibers;
+  /// Mapped stacks (guard page included), kept across runs.
+  std::vector<std::pair<char *, size_t>> stacks;
   std::vector<int> ready;
   std::vector<WarpState> warps;
   ucontext_t schedulerCtx;
@@ -115,10 +115,9 @@ struct BlockState {
   }
 
   void releaseStacks() {
-    for (Fiber &f : fibers)
-      if (f.mapping)
-        munmap(f.mapping, f.mappingBytes);
-    fibers.clear();
+    for (auto &[mapping, bytes] : stacks)
+      munmap(mapping, bytes);
+    stacks.clear();
   }
 
   void reportStall();
@@ -215,25 +214,26 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   size_t stack =
       (std::max<size_t>(s.stackBytes, 16 * 1024) + page - 1) / page * page;
+  // Stacks are mapped on the first run and kept for the next ones.
+  while (static_cast<int>(s.stacks.size()) < s.numThreads) {
+    size_t bytes = stack + page;
+    void *m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+      s.fail("cannot allocate a " + std::to_string(stack) +
+             "-byte stack for thread " + std::to_string(s.stacks.size()));
+      return false;
+    }
+    mprotect(m, page, PROT_NONE); // Guard page below the stack.
+    s.stacks.push_back({static_cast<char *>(m), bytes});
+  }
   s.fibers.assign(s.numThreads, Fiber());
   for (int i = 0; i < s.numThreads; ++i) {
     Fiber &f = s.fibers[i];
     f.owner = &s;
     f.tc = ThreadContext{i, i / kLanes, i % kLanes, this};
-    f.mappingBytes = stack + page;
-    void *m = mmap(nullptr, f.mappingBytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) {
-      f.mappingBytes = 0;
-      s.releaseStacks();
-      s.fail("cannot allocate a " + std::to_string(stack) +
-             "-byte stack for thread " + std::to_string(i));
-      return false;
-    }
-    f.mapping = static_cast<char *>(m);
-    mprotect(f.mapping, page, PROT_NONE); // Guard page below the stack.
     getcontext(&f.ctx);
-    f.ctx.uc_stack.ss_sp = f.mapping + page;
+    f.ctx.uc_stack.ss_sp = s.stacks[i].first + page;
     f.ctx.uc_stack.ss_size = stack;
     f.ctx.uc_link = &s.schedulerCtx;
     auto bits = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&f));
@@ -258,10 +258,11 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
     swapcontext(&s.schedulerCtx, &s.fibers[id].ctx);
     s.current = -1;
   }
-  s.releaseStacks();
   s.body = nullptr;
   return !s.failed;
 }
+
+void BlockRunner::reseed(uint64_t seed) { state->seed = seed; }
 
 const std::string &BlockRunner::lastError() const { return state->error; }
 

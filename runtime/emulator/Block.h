@@ -50,7 +50,8 @@ class BlockRunner {
 public:
   /// A block of `numThreads` threads whose schedule is fixed by `seed`; each
   /// fiber gets a stack of `stackBytes` (rounded up to whole pages) with a
-  /// guard page below it, so an overflow faults instead of corrupting memory.
+  /// guard page below it, so an overflow faults instead of corrupting memory. Stacks are mapped by
+  /// the first run() and reused by the following ones.
   BlockRunner(int numThreads, uint64_t seed, size_t stackBytes = 64 * 1024);
   ~BlockRunner();
   BlockRunner(const BlockRunner &) = delete;
@@ -63,6 +64,9 @@ public:
   /// on their stacks are not destroyed. Each call starts from `seed` again,
   /// so repeated runs follow the same schedule. Not reentrant.
   bool run(const std::function<void(ThreadContext &)> &body);
+
+  /// Sets the seed of the following runs.
+  void reseed(uint64_t seed);
 
   /// The report of the last failed run(); empty after a successful one.
   const std::string &lastError() const;

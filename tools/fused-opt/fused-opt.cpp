@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Emulator/Emulate.h"
 #include "fused/InitAll.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -14,6 +15,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   fused::registerAllDialects(registry);
   fused::registerAllPasses();
+  fused::emu::registerEmulatePass();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "fused optimizer driver\n", registry));
 }

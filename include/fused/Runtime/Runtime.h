@@ -107,7 +107,10 @@ struct KernelArg {
 std::vector<KernelArg> memrefArgs(const Buffer &buffer,
                                   const std::vector<int64_t> &shape);
 
-enum class ModuleFormat { Cubin, PTX };
+/// What loadModule receives: a cubin or PTX text for the CUDA backend, or
+/// the LLVM IR text that fused::emu::buildEmulatorImage makes for the
+/// emulator.
+enum class ModuleFormat { Cubin, PTX, EmulatorIR };
 
 /// A device and everything made on it.
 class Device {
@@ -150,6 +153,76 @@ struct CudaOptions {
 /// driver or device it returns an error saying so plainly.
 StatusOr<std::unique_ptr<Device>>
 openCudaDevice(const CudaOptions &options = {});
+
+/// Options of the emulator backend.
+struct EmulatorOptions {
+  /// Fixes the block order and, within each block, the order in which
+  /// threads run between synchronisation points. Results do not depend on
+  /// it for race-free kernels; reports of races do not either.
+  uint64_t seed = 1;
+  /// Host threads that run blocks; 0: one per available core.
+  int hostThreads = 0;
+  /// Distinct reports kept per launch (further ones are counted only).
+  int maxReports = 20;
+};
+
+/// What one emulated launch did, counted per warp-wide access as the
+/// hardware would issue it.
+struct EmulatorCounters {
+  int64_t blocks = 0;
+  int64_t threads = 0;
+  /// Global memory: warp-wide requests, 32-byte sectors transferred, and
+  /// the sectors the requested bytes would need if perfectly coalesced.
+  int64_t globalLoadRequests = 0;
+  int64_t globalLoadSectors = 0;
+  int64_t globalLoadSectorsIdeal = 0;
+  int64_t globalStoreRequests = 0;
+  int64_t globalStoreSectors = 0;
+  int64_t globalStoreSectorsIdeal = 0;
+  /// Distinct global bytes read and written (the DRAM lower bound).
+  int64_t uniqueBytesRead = 0;
+  int64_t uniqueBytesWritten = 0;
+  /// Shared memory: warp-wide requests and wavefronts; the ideal is one
+  /// wavefront per 128 distinct bytes of each phase, so wavefronts beyond
+  /// it are bank conflicts. ldmatrix and cp.async writes counted apart.
+  int64_t sharedLoadRequests = 0;
+  int64_t sharedLoadWavefronts = 0;
+  int64_t sharedLoadWavefrontsIdeal = 0;
+  int64_t sharedStoreRequests = 0;
+  int64_t sharedStoreWavefronts = 0;
+  int64_t sharedStoreWavefrontsIdeal = 0;
+  int64_t ldmatrixRequests = 0;
+  int64_t ldmatrixWavefronts = 0;
+  int64_t ldmatrixWavefrontsIdeal = 0;
+  int64_t cpAsyncRequests = 0;
+  int64_t cpAsyncBytes = 0;
+  int64_t cpAsyncWavefronts = 0;
+  int64_t cpAsyncWavefrontsIdeal = 0;
+  /// Tensor cores: warp-wide mma.sync instructions and their FLOPs.
+  int64_t mmaOps = 0;
+  int64_t mmaFlops = 0;
+  /// Block-wide barriers completed, summed over blocks.
+  int64_t barriers = 0;
+
+  void add(const EmulatorCounters &other);
+  /// A table, one counter per line.
+  std::string format() const;
+};
+
+/// A device that runs kernels on the CPU with GPU semantics. A launch that
+/// finds out-of-bounds accesses, shared-memory races, reads of
+/// uninitialised shared memory or of cp.async destinations before their
+/// wait, deadlocks or divergent barriers fails with a message listing them;
+/// the counters and reports of the last launch stay readable either way.
+class EmulatorDevice : public Device {
+public:
+  virtual const EmulatorCounters &lastCounters() const = 0;
+  virtual const std::vector<std::string> &lastReports() const = 0;
+};
+
+/// Opens the emulator device.
+StatusOr<std::unique_ptr<EmulatorDevice>>
+openEmulatorDevice(const EmulatorOptions &options = {});
 
 } // namespace fused::rt
 

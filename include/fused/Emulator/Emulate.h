@@ -1,0 +1,45 @@
+//===- Emulate.h - kernels rewritten for the CPU emulator -------*- C++ -*-===//
+//
+// The compiler side of the emulator backend. `fused-emulate` rewrites the
+// kernels of a module at the NVVM level (after convert-gpu-to-nvvm, before
+// convert-nvvm-to-llvm) into host functions whose GPU operations call the
+// emulator runtime (runtime/emulator/Runtime.cpp); buildEmulatorImage runs
+// the whole path from the `mma` stage to LLVM IR text, the image that the
+// emulator device loads (fused::rt::ModuleFormat::EmulatorIR).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_EMULATOR_EMULATE_H
+#define FUSED_EMULATOR_EMULATE_H
+
+#include "mlir/Support/LLVM.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ModuleOp;
+class OpPassManager;
+class Pass;
+} // namespace mlir
+
+namespace fused::emu {
+
+/// The `fused-emulate` pass (a pass on the top-level module).
+std::unique_ptr<mlir::Pass> createEmulatePass();
+
+/// Registers `fused-emulate` with the pass registry.
+void registerEmulatePass();
+
+/// Adds the NVVM conversions (as the `nvvm` stage runs them, without
+/// convert-nvvm-to-llvm) and `fused-emulate` to `pm`.
+void buildEmulatorPipeline(mlir::OpPassManager &pm);
+
+/// Lowers a clone of `module` (at the `mma` stage: host functions with
+/// fused.launch and a gpu.module of kernels) for the emulator and returns
+/// the LLVM IR text of the result. Diagnostics go to the module's context.
+mlir::FailureOr<std::string> buildEmulatorImage(mlir::ModuleOp module);
+
+} // namespace fused::emu
+
+#endif // FUSED_EMULATOR_EMULATE_H

@@ -1,0 +1,580 @@
+//===- Emulate.cpp - rewrite NVVM-level kernels for the CPU emulator ------===//
+//
+// `fused-emulate` takes a module whose gpu.module holds kernels at the NVVM
+// level and produces a host module:
+//   - every typed GPU operation (special registers, barriers, cp.async and
+//     its groups, ldmatrix, mma.sync, shfl.sync, vote.sync) becomes a call to
+//     the emulator runtime, with the op's site number for reports;
+//   - every load and store that is not to the thread's own stack goes
+//     through __fused_emu_access, which checks and counts the access and
+//     returns the address to use (the runtime redirects a stray access to a
+//     harmless sink after reporting it);
+//   - shared-memory globals become offsets into the block's arena
+//     (__fused_emu_shared), and all address spaces collapse to the generic
+//     one, so global and shared pointers are host pointers;
+//   - each kernel gets an entry point __fused_emu_entry_<name>(void **args)
+//     that loads its arguments from an array of pointers;
+//   - the site table (op name and source location per site) and the static
+//     shared-memory size are left in globals for the runtime.
+// The host function bodies (fused.launch schedules) and the gpu.module are
+// dropped: the caller runs the schedule through the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Emulator/Emulate.h"
+
+#include "fused/InitAll.h"
+#include "fused/Pipeline/Pipeline.h"
+
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+namespace fused::emu {
+namespace {
+
+/// The special registers the runtime answers, by the NVVM op's name.
+std::optional<int> sregKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<int>>(name)
+      .Case("nvvm.read.ptx.sreg.tid.x", 0)
+      .Case("nvvm.read.ptx.sreg.tid.y", 1)
+      .Case("nvvm.read.ptx.sreg.tid.z", 2)
+      .Case("nvvm.read.ptx.sreg.ntid.x", 3)
+      .Case("nvvm.read.ptx.sreg.ntid.y", 4)
+      .Case("nvvm.read.ptx.sreg.ntid.z", 5)
+      .Case("nvvm.read.ptx.sreg.ctaid.x", 6)
+      .Case("nvvm.read.ptx.sreg.ctaid.y", 7)
+      .Case("nvvm.read.ptx.sreg.ctaid.z", 8)
+      .Case("nvvm.read.ptx.sreg.nctaid.x", 9)
+      .Case("nvvm.read.ptx.sreg.nctaid.y", 10)
+      .Case("nvvm.read.ptx.sreg.nctaid.z", 11)
+      .Case("nvvm.read.ptx.sreg.laneid", 12)
+      .Case("nvvm.read.ptx.sreg.warpid", 13)
+      .Case("nvvm.read.ptx.sreg.warpsize", 14)
+      .Default(std::nullopt);
+}
+
+/// "file:line:col" of the first file location inside `loc`, or "".
+std::string formatLocation(Location loc) {
+  std::string out;
+  loc->walk([&](Location l) {
+    if (auto f = dyn_cast<FileLineColLoc>(l)) {
+      out = (f.getFilename().getValue() + ":" + Twine(f.getLine()) + ":" +
+             Twine(f.getColumn()))
+                .str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return out;
+}
+
+bool isStackPointer(Value ptr) {
+  while (Operation *def = ptr.getDefiningOp()) {
+    if (isa<LLVM::AllocaOp>(def))
+      return true;
+    if (auto gep = dyn_cast<LLVM::GEPOp>(def)) {
+      ptr = gep.getBase();
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
+struct Rewriter {
+  ModuleOp module;
+  OpBuilder b;
+  std::vector<std::string> sites;
+  llvm::StringMap<int64_t> sharedOffsets;
+  LLVM::LLVMPointerType ptrTy;
+  Type i32, i64, voidTy;
+
+  explicit Rewriter(ModuleOp m)
+      : module(m), b(m.getContext()),
+        ptrTy(LLVM::LLVMPointerType::get(m.getContext())),
+        i32(b.getI32Type()), i64(b.getI64Type()),
+        voidTy(LLVM::LLVMVoidType::get(m.getContext())) {}
+
+  int site(Operation *op) {
+    std::string text = op->getName().getStringRef().str();
+    std::string loc = formatLocation(op->getLoc());
+    if (!loc.empty())
+      text += " at " + loc;
+    sites.push_back(text);
+    return static_cast<int>(sites.size() - 1);
+  }
+
+  /// Declares (once) a runtime function in the top-level module.
+  LLVM::LLVMFuncOp runtimeFunc(StringRef name, Type result,
+                               ArrayRef<Type> params) {
+    if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return f;
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(module.getBody());
+    return LLVM::LLVMFuncOp::create(
+        b, module.getLoc(), name, LLVM::LLVMFunctionType::get(result, params));
+  }
+
+  Value constI32(Location loc, int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
+  }
+  Value constI64(Location loc, int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+  }
+
+  Value call(Location loc, StringRef name, Type result, ValueRange args) {
+    SmallVector<Type> params;
+    // Declared on generic pointers: every address space becomes the host's.
+    for (Value a : args)
+      params.push_back(isa<LLVM::LLVMPointerType>(a.getType())
+                           ? Type(ptrTy)
+                           : a.getType());
+    LLVM::LLVMFuncOp f = runtimeFunc(name, result, params);
+    auto c = LLVM::CallOp::create(b, loc, f, args);
+    return isa<LLVM::LLVMVoidType>(result) ? Value() : c.getResult();
+  }
+
+  /// scratch + offset bytes.
+  Value at(Location loc, Value scratch, int64_t offset) {
+    if (offset == 0)
+      return scratch;
+    return LLVM::GEPOp::create(b, loc, ptrTy, b.getI8Type(), scratch,
+                               ArrayRef<LLVM::GEPArg>{offset});
+  }
+
+  /// Stores a 32-bit register (i32, f32 or vector<2x16-bit>) as i32 bits.
+  void storeReg(Location loc, Value v, Value scratch, int64_t offset) {
+    Value bits = v;
+    if (v.getType() != i32)
+      bits = LLVM::BitcastOp::create(b, loc, i32, v);
+    LLVM::StoreOp::create(b, loc, bits, at(loc, scratch, offset));
+  }
+
+  LogicalResult rewriteFunction(LLVM::LLVMFuncOp func, const DataLayout &dl);
+  LogicalResult run();
+};
+
+LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
+                                        const DataLayout &dl) {
+  MLIRContext *ctx = module.getContext();
+  Block &entry = func.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  Location floc = func.getLoc();
+  Value scratch = LLVM::AllocaOp::create(
+      b, floc, ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
+      constI32(floc, 1), /*alignment=*/16);
+
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (op != func.getOperation())
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    Location loc = op->getLoc();
+    StringRef name = op->getName().getStringRef();
+    b.setInsertionPoint(op);
+    if (std::optional<int> kind = sregKind(name)) {
+      Value v = call(loc, "__fused_emu_sreg", i32, {constI32(loc, *kind)});
+      op->getResult(0).replaceAllUsesWith(v);
+      op->erase();
+    } else if (isa<NVVM::Barrier0Op>(op) ||
+               (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0 &&
+                op->getNumResults() == 0)) {
+      call(loc, "__fused_emu_barrier", voidTy, {constI32(loc, site(op))});
+      op->erase();
+    } else if (auto cp = dyn_cast<NVVM::CpAsyncOp>(op)) {
+      Value srcBytes = cp.getCpSize() ? cp.getCpSize()
+                                      : constI32(loc, cp.getSize());
+      call(loc, "__fused_emu_cp_async", voidTy,
+           {cp.getDst(), cp.getSrc(), constI32(loc, cp.getSize()), srcBytes,
+            constI32(loc, site(op))});
+      op->erase();
+    } else if (isa<NVVM::CpAsyncCommitGroupOp>(op)) {
+      call(loc, "__fused_emu_cp_commit", voidTy, {constI32(loc, site(op))});
+      op->erase();
+    } else if (auto w = dyn_cast<NVVM::CpAsyncWaitGroupOp>(op)) {
+      call(loc, "__fused_emu_cp_wait", voidTy,
+           {constI32(loc, w.getN()), constI32(loc, site(op))});
+      op->erase();
+    } else if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
+      int num = ld.getNum();
+      bool trans = ld.getLayout() == NVVM::MMALayout::col;
+      call(loc, "__fused_emu_ldmatrix", voidTy,
+           {ld.getPtr(), constI32(loc, num), constI32(loc, trans ? 1 : 0),
+            scratch, constI32(loc, site(op))});
+      Type rt = ld.getResult().getType();
+      Value result;
+      if (auto st = dyn_cast<LLVM::LLVMStructType>(rt)) {
+        result = LLVM::PoisonOp::create(b, loc, st);
+        for (int i = 0; i < num; ++i) {
+          Value r = LLVM::LoadOp::create(b, loc, i32, at(loc, scratch, 4 * i));
+          result = LLVM::InsertValueOp::create(b, loc, result, r, ArrayRef<int64_t>{i});
+        }
+      } else {
+        result = LLVM::LoadOp::create(b, loc, i32, scratch);
+      }
+      ld.getResult().replaceAllUsesWith(result);
+      op->erase();
+    } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
+      auto shape = mma.getShape();
+      auto resTy = dyn_cast<LLVM::LLVMStructType>(mma.getResult().getType());
+      bool f32Acc = resTy && resTy.getBody().size() == 4 &&
+                    llvm::all_of(resTy.getBody(),
+                                 [](Type t) { return t.isF32(); });
+      int type = -1;
+      if (mma.getOperandA().size() == 4) {
+        Type a = mma.getOperandA()[0].getType();
+        auto at = mma.getMultiplicandAPtxType();
+        if (at && *at == NVVM::MMATypes::bf16)
+          type = 1;
+        else if ((at && *at == NVVM::MMATypes::f16) ||
+                 (!at && isa<VectorType>(a) &&
+                  cast<VectorType>(a).getElementType().isF16()))
+          type = 0;
+      }
+      if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
+          !f32Acc || type < 0 || mma.getOperandB().size() != 2 ||
+          mma.getOperandC().size() != 4)
+        return op->emitOpError()
+               << "is not supported by the emulator (it implements "
+                  "m16n8k16 with f16 or bf16 operands and f32 accumulators)";
+      for (auto [i, v] : llvm::enumerate(mma.getOperandA()))
+        storeReg(loc, v, scratch, 4 * i);
+      for (auto [i, v] : llvm::enumerate(mma.getOperandB()))
+        storeReg(loc, v, scratch, 16 + 4 * i);
+      for (auto [i, v] : llvm::enumerate(mma.getOperandC()))
+        LLVM::StoreOp::create(b, loc, v, at(loc, scratch, 24 + 4 * i));
+      call(loc, "__fused_emu_mma", voidTy,
+           {scratch, constI32(loc, type), constI32(loc, site(op))});
+      Value result = LLVM::PoisonOp::create(b, loc, resTy);
+      for (int i = 0; i < 4; ++i) {
+        Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
+                                       at(loc, scratch, 24 + 4 * i));
+        result = LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+      }
+      mma.getResult().replaceAllUsesWith(result);
+      op->erase();
+    } else if (auto shfl = dyn_cast<NVVM::ShflOp>(op)) {
+      int mode = 0;
+      switch (shfl.getKind()) {
+      case NVVM::ShflKind::idx:
+        mode = 0;
+        break;
+      case NVVM::ShflKind::up:
+        mode = 1;
+        break;
+      case NVVM::ShflKind::down:
+        mode = 2;
+        break;
+      case NVVM::ShflKind::bfly:
+        mode = 3;
+        break;
+      }
+      Value val = shfl.getVal();
+      Value bits = val.getType() == i32
+                       ? val
+                       : LLVM::BitcastOp::create(b, loc, i32, val).getResult();
+      Value out = call(loc, "__fused_emu_shfl", i32,
+                       {constI32(loc, mode), shfl.getThreadMask(), bits,
+                        shfl.getOffset(), shfl.getMaskAndClamp(), scratch,
+                        constI32(loc, site(op))});
+      if (val.getType() != i32)
+        out = LLVM::BitcastOp::create(b, loc, val.getType(), out);
+      Value result = out;
+      if (auto st = dyn_cast<LLVM::LLVMStructType>(shfl.getType())) {
+        Value pred = LLVM::LoadOp::create(b, loc, i32, scratch);
+        Value zero = constI32(loc, 0);
+        Value p = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, pred,
+                                       zero);
+        result = LLVM::PoisonOp::create(b, loc, st);
+        result = LLVM::InsertValueOp::create(b, loc, result, out, ArrayRef<int64_t>{0});
+        result = LLVM::InsertValueOp::create(b, loc, result, p, ArrayRef<int64_t>{1});
+      }
+      shfl.getResult().replaceAllUsesWith(result);
+      op->erase();
+    } else if (auto vote = dyn_cast<NVVM::VoteSyncOp>(op)) {
+      int mode = 0;
+      switch (vote.getKind()) {
+      case NVVM::VoteSyncKind::all:
+        mode = 0;
+        break;
+      case NVVM::VoteSyncKind::any:
+        mode = 1;
+        break;
+      case NVVM::VoteSyncKind::uni:
+        mode = 2;
+        break;
+      case NVVM::VoteSyncKind::ballot:
+        mode = 3;
+        break;
+      }
+      Value pred = LLVM::ZExtOp::create(b, loc, i32, vote.getPred());
+      Value out = call(loc, "__fused_emu_vote", i32,
+                       {constI32(loc, mode), vote.getMask(), pred,
+                        constI32(loc, site(op))});
+      if (vote.getType() != i32)
+        out = LLVM::TruncOp::create(b, loc, vote.getType(), out);
+      vote.getResult().replaceAllUsesWith(out);
+      op->erase();
+    } else if (auto addr = dyn_cast<LLVM::AddressOfOp>(op)) {
+      auto it = sharedOffsets.find(addr.getGlobalName());
+      if (it == sharedOffsets.end())
+        continue;
+      Value base = call(loc, "__fused_emu_shared", ptrTy, {});
+      Value p = at(loc, base, it->second);
+      addr.getResult().replaceAllUsesWith(p);
+      op->erase();
+    } else if (isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::AtomicRMWOp,
+                   LLVM::AtomicCmpXchgOp>(op)) {
+      Value ptr;
+      Type valueType;
+      int flags = 1;
+      if (auto l = dyn_cast<LLVM::LoadOp>(op)) {
+        ptr = l.getAddr();
+        valueType = l.getType();
+      } else if (auto s = dyn_cast<LLVM::StoreOp>(op)) {
+        ptr = s.getAddr();
+        valueType = s.getValue().getType();
+        flags = 2;
+      } else if (auto a = dyn_cast<LLVM::AtomicRMWOp>(op)) {
+        ptr = a.getPtr();
+        valueType = a.getVal().getType();
+        flags = 3;
+      } else {
+        auto x = cast<LLVM::AtomicCmpXchgOp>(op);
+        ptr = x.getPtr();
+        valueType = x.getVal().getType();
+        flags = 3;
+      }
+      if (isStackPointer(ptr))
+        continue;
+      int64_t bytes = static_cast<int64_t>(dl.getTypeSize(valueType));
+      Value checked =
+          call(loc, "__fused_emu_access", ptrTy,
+               {ptr, constI64(loc, bytes), constI32(loc, flags),
+                constI32(loc, site(op))});
+      // The address operand: operand 0 for loads and atomics, 1 for stores.
+      op->setOperand(isa<LLVM::StoreOp>(op) ? 1 : 0, checked);
+    } else if (name.starts_with("nvvm.")) {
+      return op->emitOpError()
+             << "is not supported by the emulator (it implements special "
+                "registers, barrier0, cp.async, ldmatrix, mma.sync m16n8k16, "
+                "shfl.sync and vote.sync)";
+    }
+  }
+
+  // One address space: global and shared pointers are host pointers.
+  auto generic = [&](Type t) -> Type {
+    if (auto p = dyn_cast<LLVM::LLVMPointerType>(t); p && p.getAddressSpace())
+      return ptrTy;
+    return t;
+  };
+  SmallVector<Operation *> casts;
+  func.walk([&](Operation *op) {
+    for (Region &r : op->getRegions())
+      for (Block &blk : r)
+        for (BlockArgument a : blk.getArguments())
+          a.setType(generic(a.getType()));
+    for (OpResult r : op->getResults())
+      r.setType(generic(r.getType()));
+    if (isa<LLVM::AddrSpaceCastOp>(op))
+      casts.push_back(op);
+  });
+  for (Operation *c : casts) {
+    c->getResult(0).replaceAllUsesWith(c->getOperand(0));
+    c->erase();
+  }
+  SmallVector<Type> params;
+  for (Type t : func.getFunctionType().getParams())
+    params.push_back(generic(t));
+  func.setFunctionType(LLVM::LLVMFunctionType::get(
+      generic(func.getFunctionType().getReturnType()), params));
+  (void)ctx;
+  return success();
+}
+
+LogicalResult Rewriter::run() {
+  SmallVector<gpu::GPUModuleOp> gpuModules(
+      module.getOps<gpu::GPUModuleOp>());
+  if (gpuModules.empty())
+    return module.emitError("fused-emulate: the module has no gpu.module of "
+                            "kernels");
+  int64_t staticShared = 0;
+  SmallVector<std::pair<std::string, LLVM::LLVMFuncOp>> kernels;
+  for (gpu::GPUModuleOp gm : gpuModules) {
+    DataLayout dl(gm);
+    // Static shared memory first, then the dynamic part (zero-sized
+    // externals such as __dynamic_shmem__0) after it.
+    SmallVector<LLVM::GlobalOp> dynamicShared;
+    for (auto g : llvm::make_early_inc_range(gm.getOps<LLVM::GlobalOp>())) {
+      if (g.getAddrSpace() != 3)
+        continue;
+      int64_t size = static_cast<int64_t>(dl.getTypeSize(g.getGlobalType()));
+      if (size == 0) {
+        dynamicShared.push_back(g);
+        continue;
+      }
+      int64_t align = std::max<int64_t>(16, g.getAlignment().value_or(16));
+      staticShared = (staticShared + align - 1) / align * align;
+      sharedOffsets[g.getSymName()] = staticShared;
+      staticShared += size;
+      if (g.getValueOrNull())
+        return g.emitOpError("is an initialised shared-memory global; the "
+                             "emulator supports uninitialised ones only");
+    }
+    staticShared = (staticShared + 127) / 128 * 128;
+    for (LLVM::GlobalOp g : dynamicShared)
+      sharedOffsets[g.getSymName()] = staticShared;
+    for (auto func : gm.getOps<LLVM::LLVMFuncOp>()) {
+      if (func.isExternal())
+        continue;
+      if (failed(rewriteFunction(func, dl)))
+        return failure();
+      if (func->hasAttr("nvvm.kernel") || func->hasAttr("gpu.kernel"))
+        kernels.push_back({func.getSymName().str(), func});
+    }
+  }
+  // Move the functions and non-shared globals to the top level.
+  Block *top = module.getBody();
+  for (gpu::GPUModuleOp gm : gpuModules) {
+    for (Operation &op : llvm::make_early_inc_range(gm.getBody()->without_terminator())) {
+      if (auto g = dyn_cast<LLVM::GlobalOp>(op); g && g.getAddrSpace() == 3) {
+        op.erase();
+        continue;
+      }
+      if (auto f = dyn_cast<LLVM::LLVMFuncOp>(op)) {
+        if (module.lookupSymbol<LLVM::LLVMFuncOp>(f.getSymName())) {
+          if (f.isExternal()) {
+            op.erase();
+            continue;
+          }
+          return f.emitOpError("is defined twice in the kernel modules");
+        }
+        for (NamedAttribute a : llvm::to_vector(f->getDiscardableAttrs()))
+          f->removeDiscardableAttr(a.getName());
+      }
+      op.moveBefore(top, top->end());
+    }
+  }
+  for (Operation &op : llvm::make_early_inc_range(*top))
+    if (!isa<LLVM::LLVMFuncOp, LLVM::GlobalOp>(op))
+      op.erase();
+  for (NamedAttribute a : llvm::to_vector(module->getDiscardableAttrs()))
+    module->removeDiscardableAttr(a.getName());
+
+  // Entry points: __fused_emu_entry_<kernel>(ptr args) loads argument i
+  // through args[i].
+  b.setInsertionPointToEnd(top);
+  Location loc = module.getLoc();
+  for (auto &[name, kernel] : kernels) {
+    auto fty = LLVM::LLVMFunctionType::get(voidTy, {ptrTy});
+    auto entry =
+        LLVM::LLVMFuncOp::create(b, loc, "__fused_emu_entry_" + name, fty);
+    Block *body = entry.addEntryBlock(b);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(body);
+    SmallVector<Value> args;
+    for (auto [i, t] : llvm::enumerate(kernel.getFunctionType().getParams())) {
+      Value slot = LLVM::GEPOp::create(b, loc, ptrTy, ptrTy,
+                                       body->getArgument(0),
+                                       ArrayRef<LLVM::GEPArg>{(int32_t)i});
+      Value p = LLVM::LoadOp::create(b, loc, ptrTy, slot);
+      args.push_back(LLVM::LoadOp::create(b, loc, t, p));
+    }
+    LLVM::CallOp::create(b, loc, kernel, args);
+    LLVM::ReturnOp::create(b, loc, ValueRange());
+  }
+
+  // The site table: site strings separated by NUL, then the count and the
+  // static shared-memory size.
+  std::string table;
+  for (const std::string &s : sites)
+    table += s + '\0';
+  table += '\0';
+  auto tableTy = LLVM::LLVMArrayType::get(b.getI8Type(), table.size());
+  LLVM::GlobalOp::create(b, loc, tableTy, /*isConstant=*/true,
+                         LLVM::Linkage::External, "__fused_emu_sites",
+                         b.getStringAttr(table));
+  LLVM::GlobalOp::create(b, loc, i64, true, LLVM::Linkage::External,
+                         "__fused_emu_static_shared",
+                         b.getI64IntegerAttr(staticShared));
+  return success();
+}
+
+struct EmulatePass
+    : public PassWrapper<EmulatePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmulatePass)
+  StringRef getArgument() const final { return "fused-emulate"; }
+  StringRef getDescription() const final {
+    return "Rewrite NVVM-level kernels into host functions that call the "
+           "CPU emulator runtime";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<LLVM::LLVMDialect>();
+  }
+  void runOnOperation() override {
+    Rewriter r(getOperation());
+    if (failed(r.run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createEmulatePass() {
+  return std::make_unique<EmulatePass>();
+}
+
+void registerEmulatePass() { PassRegistration<EmulatePass>(); }
+
+void buildEmulatorPipeline(OpPassManager &pm) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { fused::registerAllPasses(); });
+  if (failed(parsePassPipeline(
+          "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+          "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
+          "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
+          "canonicalize,cse)",
+          pm)))
+    llvm::report_fatal_error("fused: invalid emulator pipeline");
+  pm.addPass(createEmulatePass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+FailureOr<std::string> buildEmulatorImage(ModuleOp module) {
+  OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone());
+  PassManager pm(module.getContext());
+  buildEmulatorPipeline(pm);
+  if (failed(pm.run(*copy)))
+    return failure();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*copy, llvmContext, "fused_emulator");
+  if (!llvmModule)
+    return module.emitError("fused: cannot translate the emulator module to "
+                            "LLVM IR");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvmModule->print(os, nullptr);
+  return text;
+}
+
+} // namespace fused::emu

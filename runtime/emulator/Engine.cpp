@@ -1,0 +1,822 @@
+//===- Engine.cpp - running an emulated grid, and the kernel hooks --------===//
+//
+// A worker (host thread) takes blocks from a seeded shuffle of the grid and
+// runs each as fibers. The rewritten kernel calls the __fused_emu_* hooks
+// below; a thread-local pointer names the GPU thread (fiber) running, and is
+// set again after every call that may switch fibers.
+//
+// Shared memory is an arena per block, filled with 0xff at block start, with
+// a per-byte shadow: state (never written / written / pending cp.async), the
+// last writer and reader and the barrier interval ("epoch") of each. Two
+// threads touching a byte in the same interval, one of them writing, is a
+// race; reading a never-written byte or a pending cp.async destination is
+// reported too. Global accesses are checked against the launch's buffers
+// (each has redzones); a stray access is reported and redirected to a
+// thread-private sink so that the emulator itself never faults.
+//
+// Counters group the accesses of one instruction across a warp: the n-th
+// execution of site s by each lane forms one warp-wide request, complete
+// when every lane of the warp has contributed (flushed at block end if not).
+//
+//===----------------------------------------------------------------------===//
+
+#include "emulator/Engine.h"
+
+#include "emulator/Block.h"
+#include "emulator/Collectives.h"
+#include "emulator/Hooks.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+namespace fused::emu {
+namespace {
+
+enum ShadowState : uint8_t { Uninit = 0, Written = 1, Pending = 2 };
+constexpr uint16_t kManyReaders = 0xffff;
+
+struct Shadow {
+  uint32_t writeEpoch = 0;
+  uint32_t readEpoch = 0;
+  uint16_t writer = 0;
+  uint16_t reader = 0;
+  uint8_t state = Uninit;
+};
+
+enum AccessKind : uint8_t {
+  GlobalLoad,
+  GlobalStore,
+  SharedLoad,
+  SharedStore,
+  CpAsyncShared,
+  CpAsyncGlobal,
+};
+
+/// One warp-wide instance of a memory instruction.
+struct Instance {
+  uint32_t mask = 0;
+  AccessKind kind = GlobalLoad;
+  std::array<uint64_t, 32> addr{};
+  std::array<uint16_t, 32> bytes{};
+};
+
+struct CpAsync {
+  uint8_t *dst;
+  const uint8_t *src;
+  int size;
+  int srcBytes;
+  int64_t group;
+};
+
+enum ReportKind { OutOfBounds, Race, Uninitialised, BeforeWait, Collective };
+
+struct Launch;
+struct Worker;
+
+struct GpuThread {
+  int id = 0;
+  std::array<int, 3> tid{};
+  ThreadContext *tc = nullptr;
+  Worker *worker = nullptr;
+  std::vector<uint32_t> siteCount;
+  std::vector<CpAsync> cp;
+  int64_t committed = 0;
+  alignas(64) uint8_t sink[512];
+};
+
+struct Report {
+  std::string first;
+  int64_t count = 0;
+};
+
+/// What the workers of a launch share.
+struct Launch {
+  const LaunchRequest *req = nullptr;
+  int numThreads = 0;
+  std::vector<GlobalRegion> regions; // Sorted by base.
+  std::vector<std::unique_ptr<std::atomic<uint8_t>[]>> touched;
+  std::mutex mutex;
+  std::map<std::pair<int, int>, Report> reports; // (kind, site) -> report.
+  std::vector<std::string> fatal;
+  std::atomic<bool> abort{false};
+  std::atomic<int64_t> next{0};
+  std::vector<uint32_t> order;
+};
+
+thread_local GpuThread *current = nullptr;
+
+/// The work of one host thread: a block at a time.
+struct Worker {
+  Launch *launch = nullptr;
+  std::unique_ptr<BlockRunner> runner;
+  std::vector<GpuThread> threads;
+  std::vector<uint8_t> arena;
+  std::vector<Shadow> shadow;
+  std::array<uint32_t, 3> ctaid{};
+  std::vector<std::unordered_map<uint64_t, Instance>> instances;
+  rt::EmulatorCounters counters;
+
+  uint32_t epoch() const {
+    return static_cast<uint32_t>(runner->barriersCompleted() + 1);
+  }
+  const std::string &site(int s) const {
+    static const std::string unknown = "an unknown operation";
+    const auto *sites = launch->req->sites;
+    return sites && s >= 0 && s < static_cast<int>(sites->size())
+               ? (*sites)[s]
+               : unknown;
+  }
+
+  std::string where(const GpuThread &t) const {
+    std::ostringstream os;
+    os << "kernel " << launch->req->kernel << ", block (" << ctaid[0] << ","
+       << ctaid[1] << "," << ctaid[2] << "), thread (" << t.tid[0] << ","
+       << t.tid[1] << "," << t.tid[2] << ")";
+    return os.str();
+  }
+
+  void report(ReportKind kind, int s, const GpuThread &t,
+              const std::string &what) {
+    std::lock_guard<std::mutex> lock(launch->mutex);
+    Report &r = launch->reports[{kind, s}];
+    if (r.count++ == 0)
+      r.first = what + " (" + where(t) + ", at " + site(s) + ")";
+  }
+
+  void run(uint32_t linear);
+  void sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
+                    bool write, bool pending, int s);
+  const GlobalRegion *findRegion(uintptr_t p, size_t n) const;
+  uint8_t *globalAccess(GpuThread &t, uint8_t *p, size_t n, int flags, int s);
+  void record(GpuThread &t, int s, AccessKind kind, uint64_t addr,
+              size_t bytes);
+  void finalize(const Instance &in);
+  void completeCopies(GpuThread &t, int64_t keepGroups);
+};
+
+//===----------------------------------------------------------------------===//
+// Counters
+//===----------------------------------------------------------------------===//
+
+/// Wavefronts of shared-memory accesses: the lanes are split into phases
+/// (8 lanes for 16-byte accesses, 16 for 8-byte ones, the whole warp
+/// otherwise); in each phase the banks serve one 4-byte word each per
+/// wavefront (equal words are broadcast). The ideal is one wavefront per 128
+/// distinct bytes of a phase.
+std::pair<int64_t, int64_t> wavefronts(const Instance &in, int firstLane,
+                                       int numLanes, int lanesPerPhase) {
+  int64_t wf = 0, ideal = 0;
+  for (int p = firstLane; p < firstLane + numLanes; p += lanesPerPhase) {
+    std::vector<uint64_t> words;
+    for (int lane = p; lane < p + lanesPerPhase && lane < 32; ++lane) {
+      if (!(in.mask & (1u << lane)))
+        continue;
+      for (uint64_t w = in.addr[lane] / 4;
+           w < (in.addr[lane] + in.bytes[lane] + 3) / 4; ++w)
+        words.push_back(w);
+    }
+    if (words.empty())
+      continue;
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    std::array<int, 32> perBank{};
+    int worst = 0;
+    for (uint64_t w : words)
+      worst = std::max(worst, ++perBank[w % 32]);
+    wf += worst;
+    ideal += (static_cast<int64_t>(words.size()) * 4 + 127) / 128;
+  }
+  return {wf, ideal};
+}
+
+int lanesPerPhase(const Instance &in) {
+  int widest = 0;
+  for (int lane = 0; lane < 32; ++lane)
+    if (in.mask & (1u << lane))
+      widest = std::max<int>(widest, in.bytes[lane]);
+  return widest >= 16 ? 8 : widest == 8 ? 16 : 32;
+}
+
+void Worker::finalize(const Instance &in) {
+  rt::EmulatorCounters &c = counters;
+  if (in.kind == GlobalLoad || in.kind == GlobalStore ||
+      in.kind == CpAsyncGlobal) {
+    std::vector<uint64_t> bytes;
+    for (int lane = 0; lane < 32; ++lane)
+      if (in.mask & (1u << lane))
+        for (uint64_t b = 0; b < in.bytes[lane]; ++b)
+          bytes.push_back(in.addr[lane] + b);
+    std::sort(bytes.begin(), bytes.end());
+    bytes.erase(std::unique(bytes.begin(), bytes.end()), bytes.end());
+    int64_t sectors = 0;
+    uint64_t last = ~0ull;
+    for (uint64_t b : bytes)
+      if (b / 32 != last) {
+        ++sectors;
+        last = b / 32;
+      }
+    int64_t ideal = (static_cast<int64_t>(bytes.size()) + 31) / 32;
+    if (in.kind == GlobalStore) {
+      ++c.globalStoreRequests;
+      c.globalStoreSectors += sectors;
+      c.globalStoreSectorsIdeal += ideal;
+    } else {
+      ++c.globalLoadRequests;
+      c.globalLoadSectors += sectors;
+      c.globalLoadSectorsIdeal += ideal;
+    }
+    return;
+  }
+  auto [wf, ideal] = wavefronts(in, 0, 32, lanesPerPhase(in));
+  if (in.kind == SharedLoad) {
+    ++c.sharedLoadRequests;
+    c.sharedLoadWavefronts += wf;
+    c.sharedLoadWavefrontsIdeal += ideal;
+  } else if (in.kind == SharedStore) {
+    ++c.sharedStoreRequests;
+    c.sharedStoreWavefronts += wf;
+    c.sharedStoreWavefrontsIdeal += ideal;
+  } else {
+    ++c.cpAsyncRequests;
+    c.cpAsyncWavefronts += wf;
+    c.cpAsyncWavefrontsIdeal += ideal;
+  }
+}
+
+void Worker::record(GpuThread &t, int s, AccessKind kind, uint64_t addr,
+                    size_t bytes) {
+  if (s < 0 || 2 * static_cast<size_t>(s) + 1 >= t.siteCount.size())
+    return;
+  bool side = kind == CpAsyncGlobal;
+  uint64_t n = t.siteCount[2 * s + side]++;
+  uint64_t key = (static_cast<uint64_t>(s) << 33) |
+                 (static_cast<uint64_t>(side) << 32) | n;
+  int warp = t.id / 32, lane = t.id % 32;
+  Instance &in = instances[warp][key];
+  in.kind = kind;
+  in.addr[lane] = addr;
+  in.bytes[lane] = static_cast<uint16_t>(std::min<size_t>(bytes, 0xffff));
+  in.mask |= 1u << lane;
+  int warpSize = std::min(32, launch->numThreads - warp * 32);
+  if (__builtin_popcount(in.mask) == warpSize) {
+    finalize(in);
+    instances[warp].erase(key);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Memory checks
+//===----------------------------------------------------------------------===//
+
+void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
+                          bool write, bool pending, int s) {
+  uint32_t e = epoch();
+  auto me = static_cast<uint16_t>(t.id);
+  bool reported = false;
+  auto once = [&](ReportKind kind, const std::string &what) {
+    if (!reported)
+      report(kind, s, t, what);
+    reported = true;
+  };
+  auto range = [&]() {
+    return "bytes [" + std::to_string(offset) + ", " +
+           std::to_string(offset + n) + ") of shared memory";
+  };
+  for (size_t i = offset; i < offset + n; ++i) {
+    Shadow &sh = shadow[i];
+    if (read) {
+      if (sh.state == Pending)
+        once(BeforeWait,
+             "read of " + range() + " before the cp.async of thread " +
+                 std::to_string(sh.writer) +
+                 " that writes them completed (no cp.async.wait_group "
+                 "covers it)");
+      else if (sh.state == Uninit)
+        once(Uninitialised, "read of uninitialised shared memory: " +
+                                range() + ", never written in this block");
+      else if (sh.writeEpoch == e && sh.writer != me)
+        once(Race, "shared-memory race: " + range() +
+                       " read after thread " + std::to_string(sh.writer) +
+                       " wrote them with no barrier in between");
+      if (sh.readEpoch == e && sh.reader != me)
+        sh.reader = kManyReaders;
+      else if (sh.readEpoch != e) {
+        sh.readEpoch = e;
+        sh.reader = me;
+      }
+    }
+    if (write) {
+      if (sh.writeEpoch == e && sh.writer != me && sh.state != Uninit)
+        once(Race, "shared-memory race: " + range() + " written after thread " +
+                       std::to_string(sh.writer) +
+                       " wrote them with no barrier in between");
+      else if (sh.readEpoch == e && sh.reader != me)
+        once(Race, "shared-memory race: " + range() + " written after " +
+                       (sh.reader == kManyReaders
+                            ? std::string("other threads")
+                            : "thread " + std::to_string(sh.reader)) +
+                       " read them with no barrier in between");
+      sh.writeEpoch = e;
+      sh.writer = me;
+      sh.state = pending ? Pending : Written;
+    }
+  }
+}
+
+const GlobalRegion *Worker::findRegion(uintptr_t p, size_t n) const {
+  const auto &regions = launch->regions;
+  auto it = std::upper_bound(
+      regions.begin(), regions.end(), p,
+      [](uintptr_t v, const GlobalRegion &r) { return v < r.base; });
+  if (it == regions.begin())
+    return nullptr;
+  --it;
+  if (p + n <= it->base + it->size)
+    return &*it;
+  return nullptr;
+}
+
+/// "N bytes past the end of buffer #i (S bytes)" or similar.
+std::string describeStray(const std::vector<GlobalRegion> &regions,
+                          uintptr_t p) {
+  const GlobalRegion *nearest = nullptr;
+  int64_t distance = 0;
+  for (const GlobalRegion &r : regions) {
+    int64_t d = p < r.base ? static_cast<int64_t>(r.base - p)
+                           : static_cast<int64_t>(p - (r.base + r.size));
+    if (p >= r.base && p < r.base + r.size)
+      d = 0;
+    if (!nearest || std::llabs(d) < std::llabs(distance)) {
+      nearest = &r;
+      distance = d;
+    }
+  }
+  if (!nearest || std::llabs(distance) > (1 << 20))
+    return "an address outside every buffer";
+  std::ostringstream os;
+  if (p < nearest->base)
+    os << (nearest->base - p) << " bytes before the start of";
+  else if (p >= nearest->base + nearest->size)
+    os << (p - nearest->base - nearest->size) << " bytes past the end of";
+  else
+    os << "offset " << (p - nearest->base) << " (running past the end) of";
+  os << " buffer #" << nearest->id << " (" << nearest->size << " bytes)";
+  return os.str();
+}
+
+uint8_t *Worker::globalAccess(GpuThread &t, uint8_t *p, size_t n, int flags,
+                              int s) {
+  auto addr = reinterpret_cast<uintptr_t>(p);
+  const GlobalRegion *r = findRegion(addr, n);
+  if (!r) {
+    std::string what = (flags & 2) ? "store" : "load";
+    report(OutOfBounds, s, t,
+           "out-of-bounds global " + what + " of " + std::to_string(n) +
+               " bytes at " + describeStray(launch->regions, addr));
+    size_t m = std::min(n, sizeof(t.sink));
+    std::memset(t.sink, 0, m);
+    return t.sink;
+  }
+  auto *map = launch->touched[r - launch->regions.data()].get();
+  uint8_t bit = (flags & 2) ? 2 : 1;
+  for (size_t i = addr - r->base; i < addr - r->base + n; ++i)
+    if (!(map[i].load(std::memory_order_relaxed) & bit))
+      map[i].fetch_or(bit, std::memory_order_relaxed);
+  return p;
+}
+
+void Worker::completeCopies(GpuThread &t, int64_t keepGroups) {
+  uint32_t e = epoch();
+  int64_t limit = t.committed - keepGroups;
+  auto done = [&](const CpAsync &c) { return c.group >= 0 && c.group < limit; };
+  for (const CpAsync &c : t.cp) {
+    if (!done(c))
+      continue;
+    if (c.srcBytes > 0)
+      std::memcpy(c.dst, c.src, c.srcBytes);
+    if (c.size > c.srcBytes)
+      std::memset(c.dst + c.srcBytes, 0, c.size - c.srcBytes);
+    size_t off = c.dst - arena.data();
+    for (size_t i = off; i < off + c.size; ++i) {
+      Shadow &sh = shadow[i];
+      if (sh.state == Pending && sh.writer == t.id) {
+        sh.state = Written;
+        sh.writeEpoch = e;
+      }
+    }
+  }
+  t.cp.erase(std::remove_if(t.cp.begin(), t.cp.end(), done), t.cp.end());
+}
+
+//===----------------------------------------------------------------------===//
+// Blocks and grids
+//===----------------------------------------------------------------------===//
+
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+void Worker::run(uint32_t linear) {
+  const LaunchRequest &req = *launch->req;
+  ctaid = {linear % req.grid[0], (linear / req.grid[0]) % req.grid[1],
+           linear / (req.grid[0] * req.grid[1])};
+  std::fill(arena.begin(), arena.end(), 0xff);
+  std::fill(shadow.begin(), shadow.end(), Shadow());
+  for (auto &m : instances)
+    m.clear();
+  size_t sites = req.sites ? req.sites->size() : 0;
+  for (GpuThread &t : threads) {
+    t.siteCount.assign(2 * sites + 2, 0);
+    t.cp.clear();
+    t.committed = 0;
+  }
+  runner->reseed(mix(req.seed ^ mix(linear)));
+  bool ok = runner->run([&](ThreadContext &tc) {
+    GpuThread &t = threads[tc.threadId];
+    t.tc = &tc;
+    current = &t;
+    req.entry(const_cast<void **>(req.args.data()));
+    current = &t;
+    // Copies never waited for land when the thread exits.
+    t.committed += 1;
+    for (CpAsync &c : t.cp)
+      if (c.group < 0)
+        c.group = t.committed - 1;
+    completeCopies(t, 0);
+    current = nullptr;
+  });
+  for (auto &m : instances)
+    for (auto &[key, in] : m)
+      finalize(in);
+  counters.barriers += runner->barriersCompleted();
+  counters.blocks += 1;
+  counters.threads += launch->numThreads;
+  if (!ok) {
+    std::ostringstream os;
+    os << "kernel " << req.kernel << ", block (" << ctaid[0] << ","
+       << ctaid[1] << "," << ctaid[2] << "): " << runner->lastError();
+    std::lock_guard<std::mutex> lock(launch->mutex);
+    launch->fatal.push_back(os.str());
+    launch->abort = true;
+  }
+}
+
+GpuThread &self() { return *current; }
+
+} // namespace
+
+bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
+             std::vector<std::string> &reports) {
+  Launch launch;
+  launch.req = &req;
+  launch.numThreads =
+      static_cast<int>(req.block[0] * req.block[1] * req.block[2]);
+  launch.regions = req.regions;
+  std::sort(launch.regions.begin(), launch.regions.end(),
+            [](const GlobalRegion &a, const GlobalRegion &b) {
+              return a.base < b.base;
+            });
+  for (const GlobalRegion &r : launch.regions) {
+    launch.touched.emplace_back(new std::atomic<uint8_t>[r.size]);
+    for (size_t i = 0; i < r.size; ++i)
+      launch.touched.back()[i].store(0, std::memory_order_relaxed);
+  }
+  uint64_t numBlocks =
+      static_cast<uint64_t>(req.grid[0]) * req.grid[1] * req.grid[2];
+  launch.order.resize(numBlocks);
+  for (uint64_t i = 0; i < numBlocks; ++i)
+    launch.order[i] = static_cast<uint32_t>(i);
+  std::mt19937_64 rng(mix(req.seed));
+  std::shuffle(launch.order.begin(), launch.order.end(), rng);
+
+  int numWorkers = std::max(
+      1, std::min<int>(req.hostThreads, static_cast<int>(numBlocks)));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int w = 0; w < numWorkers; ++w) {
+    auto worker = std::make_unique<Worker>();
+    worker->launch = &launch;
+    worker->runner = std::make_unique<BlockRunner>(launch.numThreads,
+                                                   req.seed, 256 * 1024);
+    worker->threads.resize(launch.numThreads);
+    for (int i = 0; i < launch.numThreads; ++i) {
+      GpuThread &t = worker->threads[i];
+      t.id = i;
+      t.tid = {static_cast<int>(i % req.block[0]),
+               static_cast<int>((i / req.block[0]) % req.block[1]),
+               static_cast<int>(i / (req.block[0] * req.block[1]))};
+      t.worker = worker.get();
+    }
+    worker->arena.assign(req.sharedBytes, 0xff);
+    worker->shadow.assign(req.sharedBytes, Shadow());
+    worker->instances.resize((launch.numThreads + 31) / 32);
+    workers.push_back(std::move(worker));
+  }
+  auto loop = [&](Worker &w) {
+    for (;;) {
+      if (launch.abort)
+        return;
+      int64_t i = launch.next.fetch_add(1);
+      if (i >= static_cast<int64_t>(numBlocks))
+        return;
+      w.run(launch.order[i]);
+    }
+  };
+  if (numWorkers == 1) {
+    loop(*workers[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (auto &w : workers)
+      pool.emplace_back([&, wp = w.get()] { loop(*wp); });
+    for (std::thread &t : pool)
+      t.join();
+  }
+
+  counters = rt::EmulatorCounters();
+  for (auto &w : workers)
+    counters.add(w->counters);
+  for (size_t r = 0; r < launch.regions.size(); ++r)
+    for (size_t i = 0; i < launch.regions[r].size; ++i) {
+      uint8_t v = launch.touched[r][i].load(std::memory_order_relaxed);
+      counters.uniqueBytesRead += v & 1;
+      counters.uniqueBytesWritten += (v >> 1) & 1;
+    }
+
+  reports = launch.fatal;
+  int kept = 0;
+  int64_t dropped = 0;
+  for (auto &[key, r] : launch.reports) {
+    if (kept++ >= req.maxReports) {
+      dropped += r.count;
+      continue;
+    }
+    reports.push_back(r.first + (r.count > 1 ? " [" + std::to_string(r.count) +
+                                                   " times]"
+                                             : std::string()));
+  }
+  if (dropped)
+    reports.push_back("... and " + std::to_string(dropped) + " more reports");
+  return reports.empty();
+}
+
+} // namespace fused::emu
+
+//===----------------------------------------------------------------------===//
+// Hooks called by rewritten kernels
+//===----------------------------------------------------------------------===//
+
+using namespace fused::emu;
+
+extern "C" {
+
+int32_t __fused_emu_sreg(int32_t kind) {
+  GpuThread &t = self();
+  const LaunchRequest &req = *t.worker->launch->req;
+  switch (kind) {
+  case 0:
+  case 1:
+  case 2:
+    return t.tid[kind];
+  case 3:
+  case 4:
+  case 5:
+    return static_cast<int32_t>(req.block[kind - 3]);
+  case 6:
+  case 7:
+  case 8:
+    return static_cast<int32_t>(t.worker->ctaid[kind - 6]);
+  case 9:
+  case 10:
+  case 11:
+    return static_cast<int32_t>(req.grid[kind - 9]);
+  case 12:
+    return t.id % 32;
+  case 13:
+    return t.id / 32;
+  default:
+    return 32;
+  }
+}
+
+void *__fused_emu_shared() { return self().worker->arena.data(); }
+
+void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
+                         int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  auto *a = static_cast<uint8_t *>(p);
+  uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
+  auto n = static_cast<size_t>(bytes);
+  if (a >= lo && a < hi) {
+    if (a + n > hi) {
+      w.report(OutOfBounds, site, t,
+               "out-of-bounds shared-memory access of " +
+                   std::to_string(n) + " bytes at offset " +
+                   std::to_string(a - lo) + " of a " +
+                   std::to_string(w.arena.size()) + "-byte arena");
+      std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
+      return t.sink;
+    }
+    w.sharedAccess(t, a - lo, n, flags & 1, flags & 2, false, site);
+    w.record(t, site, (flags & 2) ? SharedStore : SharedLoad,
+             static_cast<uint64_t>(a - lo), n);
+    return p;
+  }
+  uint8_t *q = w.globalAccess(t, a, n, flags, site);
+  if (q == a)
+    w.record(t, site, (flags & 2) ? GlobalStore : GlobalLoad,
+             reinterpret_cast<uint64_t>(a), n);
+  return q;
+}
+
+void __fused_emu_barrier(int32_t site) {
+  (void)site;
+  GpuThread &t = self();
+  t.worker->runner->barrier(*t.tc);
+  current = &t;
+}
+
+void __fused_emu_cp_async(void *dst, void *src, int32_t size,
+                          int32_t srcBytes, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  srcBytes = std::clamp(srcBytes, 0, size);
+  auto *d = static_cast<uint8_t *>(dst);
+  auto *s = static_cast<uint8_t *>(src);
+  uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
+  if (srcBytes > 0) {
+    uint8_t *q = w.globalAccess(t, s, srcBytes, 1, site);
+    if (q == s)
+      w.record(t, site, CpAsyncGlobal, reinterpret_cast<uint64_t>(s),
+               srcBytes);
+    s = q;
+  }
+  if (d < lo || d + size > hi) {
+    w.report(OutOfBounds, site, t,
+             "cp.async to " + std::to_string(size) +
+                 " bytes outside shared memory");
+    return;
+  }
+  w.sharedAccess(t, d - lo, size, false, true, true, site);
+  w.record(t, site, CpAsyncShared, static_cast<uint64_t>(d - lo), size);
+  w.counters.cpAsyncBytes += size;
+  t.cp.push_back({d, s, size, srcBytes, -1});
+}
+
+void __fused_emu_cp_commit(int32_t) {
+  GpuThread &t = self();
+  bool any = false;
+  for (CpAsync &c : t.cp)
+    if (c.group < 0) {
+      c.group = t.committed;
+      any = true;
+    }
+  // An empty group still counts, as in PTX.
+  (void)any;
+  t.committed += 1;
+}
+
+void __fused_emu_cp_wait(int32_t n, int32_t) {
+  GpuThread &t = self();
+  t.worker->completeCopies(t, n);
+}
+
+void __fused_emu_ldmatrix(void *p, int32_t num, int32_t trans, void *out,
+                          int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  alignas(8) uint8_t payload[64] = {};
+  std::memcpy(payload, &p, sizeof(p));
+  int base = t.tc->warpId * 32;
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    std::array<std::array<uint16_t, 8>, kWarpSize> rows{};
+    Instance in;
+    in.kind = SharedLoad;
+    uint8_t *lo = w.arena.data();
+    for (int lane = 0; lane < 8 * num && lane < 32; ++lane) {
+      uint8_t *row;
+      std::memcpy(&row, lanes[lane].data(), sizeof(row));
+      GpuThread &owner = w.threads[base + lane];
+      if (row < lo || row + 16 > lo + w.arena.size()) {
+        w.report(OutOfBounds, site, owner,
+                 "ldmatrix row address outside shared memory");
+        continue;
+      }
+      w.sharedAccess(owner, row - lo, 16, true, false, false, site);
+      std::memcpy(rows[lane].data(), row, 16);
+      in.mask |= 1u << lane;
+      in.addr[lane] = static_cast<uint64_t>(row - lo);
+      in.bytes[lane] = 16;
+    }
+    std::array<std::array<uint32_t, 4>, kWarpSize> regs{};
+    if (!ldmatrix(num, trans != 0, rows, regs))
+      w.report(Collective, site, w.threads[base],
+               "ldmatrix with " + std::to_string(num) + " matrices");
+    for (int lane = 0; lane < 32; ++lane)
+      std::memcpy(lanes[lane].data(), regs[lane].data(), 16);
+    auto [wf, ideal] = wavefronts(in, 0, 8 * num, 8);
+    ++w.counters.ldmatrixRequests;
+    w.counters.ldmatrixWavefronts += wf;
+    w.counters.ldmatrixWavefrontsIdeal += ideal;
+  });
+  current = &t;
+  std::memcpy(out, payload, 4 * std::clamp(num, 0, 4));
+}
+
+void __fused_emu_mma(void *regs, int32_t type, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  alignas(8) uint8_t payload[64] = {};
+  std::memcpy(payload, regs, 40);
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    std::array<std::array<uint32_t, 4>, kWarpSize> a{};
+    std::array<std::array<uint32_t, 2>, kWarpSize> b{};
+    std::array<std::array<float, 4>, kWarpSize> c{}, d{};
+    for (int lane = 0; lane < 32; ++lane) {
+      std::memcpy(a[lane].data(), lanes[lane].data(), 16);
+      std::memcpy(b[lane].data(), lanes[lane].data() + 16, 8);
+      std::memcpy(c[lane].data(), lanes[lane].data() + 24, 16);
+    }
+    mmaM16N8K16(type == 1 ? MmaType::BF16 : MmaType::F16, a, b, c, d);
+    for (int lane = 0; lane < 32; ++lane)
+      std::memcpy(lanes[lane].data() + 24, d[lane].data(), 16);
+    ++w.counters.mmaOps;
+    w.counters.mmaFlops += 2 * 16 * 8 * 16;
+  });
+  current = &t;
+  std::memcpy(static_cast<uint8_t *>(regs) + 24, payload + 24, 16);
+}
+
+int32_t __fused_emu_shfl(int32_t mode, int32_t mask, int32_t value, int32_t b,
+                         int32_t c, void *predOut, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  alignas(8) uint8_t payload[64] = {};
+  int32_t in[4] = {value, b, c, mask};
+  std::memcpy(payload, in, sizeof(in));
+  int base = t.tc->warpId * 32;
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    std::array<uint32_t, kWarpSize> v{}, bs{}, cs{}, out{};
+    std::array<bool, kWarpSize> pred{};
+    uint32_t member = 0;
+    for (int lane = 0; lane < 32; ++lane) {
+      uint32_t f[4];
+      std::memcpy(f, lanes[lane].data(), sizeof(f));
+      v[lane] = f[0];
+      bs[lane] = f[1];
+      cs[lane] = f[2];
+      member |= f[3];
+    }
+    if (!shfl(static_cast<ShflMode>(mode), v, bs, cs, member, out, pred))
+      w.report(Collective, site, w.threads[base],
+               "shfl.sync reads a lane outside its member mask");
+    for (int lane = 0; lane < 32; ++lane) {
+      uint32_t f[2] = {out[lane], pred[lane] ? 1u : 0u};
+      std::memcpy(lanes[lane].data(), f, sizeof(f));
+    }
+  });
+  current = &t;
+  int32_t result[2];
+  std::memcpy(result, payload, sizeof(result));
+  std::memcpy(predOut, &result[1], 4);
+  return result[0];
+}
+
+int32_t __fused_emu_vote(int32_t mode, int32_t mask, int32_t pred,
+                         int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  alignas(8) uint8_t payload[64] = {};
+  int32_t in[2] = {pred, mask};
+  std::memcpy(payload, in, sizeof(in));
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    std::array<bool, kWarpSize> p{};
+    uint32_t member = 0;
+    for (int lane = 0; lane < 32; ++lane) {
+      int32_t f[2];
+      std::memcpy(f, lanes[lane].data(), sizeof(f));
+      p[lane] = f[0] != 0;
+      member |= static_cast<uint32_t>(f[1]);
+    }
+    uint32_t r = vote(static_cast<VoteMode>(mode), p, member);
+    for (int lane = 0; lane < 32; ++lane)
+      std::memcpy(lanes[lane].data(), &r, 4);
+  });
+  current = &t;
+  int32_t r;
+  std::memcpy(&r, payload, 4);
+  return r;
+}
+
+} // extern "C"
