@@ -367,6 +367,14 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
       if (isStackPointer(ptr))
         continue;
       int64_t bytes = static_cast<int64_t>(dl.getTypeSize(valueType));
+      // The alignment the GPU instruction relies on (bits 8-15 of flags:
+      // its log2): the op's, else the type's ABI alignment.
+      uint64_t align = dl.getTypeABIAlignment(valueType);
+      if (auto l = dyn_cast<LLVM::LoadOp>(op); l && l.getAlignment())
+        align = *l.getAlignment();
+      if (auto st = dyn_cast<LLVM::StoreOp>(op); st && st.getAlignment())
+        align = *st.getAlignment();
+      flags |= llvm::Log2_64(std::max<uint64_t>(align, 1)) << 8;
       Value checked =
           call(loc, "__fused_emu_access", ptrTy,
                {ptr, constI64(loc, bytes), constI32(loc, flags),
@@ -545,25 +553,88 @@ std::unique_ptr<Pass> createEmulatePass() {
 
 void registerEmulatePass() { PassRegistration<EmulatePass>(); }
 
+/// The NVVM conversions of the `nvvm` stage, without convert-nvvm-to-llvm.
+static const char kNVVMConversions[] =
+    "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+    "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
+    "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
+    "canonicalize,cse)";
+
 void buildEmulatorPipeline(OpPassManager &pm) {
   static std::once_flag registered;
   std::call_once(registered, [] { fused::registerAllPasses(); });
-  if (failed(parsePassPipeline(
-          "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-          "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
-          "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
-          "canonicalize,cse)",
-          pm)))
+  if (failed(parsePassPipeline(kNVVMConversions, pm)))
     llvm::report_fatal_error("fused: invalid emulator pipeline");
   pm.addPass(createEmulatePass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-FailureOr<std::string> buildEmulatorImage(ModuleOp module) {
+/// The miscompilations of buildEmulatorImage's `plantBug`.
+static LogicalResult plant(ModuleOp module, StringRef bug) {
+  if (bug.empty())
+    return success();
+  if (bug != "missing-barrier" && bug != "oob-store" &&
+      bug != "ldmatrix-trans" && bug != "early-read")
+    return module.emitError("fused: unknown planted bug '")
+           << bug
+           << "' (expected missing-barrier, oob-store, ldmatrix-trans or "
+              "early-read)";
+  for (auto gm : module.getOps<gpu::GPUModuleOp>())
+    for (auto func : gm.getOps<LLVM::LLVMFuncOp>()) {
+      if (func.isExternal())
+        continue;
+      Operation *lastBarrier = nullptr;
+      LLVM::StoreOp lastGlobalStore;
+      SmallVector<Operation *> waits;
+      func.walk([&](Operation *op) {
+        if (isa<NVVM::Barrier0Op>(op))
+          lastBarrier = op;
+        if (auto st = dyn_cast<LLVM::StoreOp>(op)) {
+          auto p = cast<LLVM::LLVMPointerType>(st.getAddr().getType());
+          if (p.getAddressSpace() != 3)
+            lastGlobalStore = st;
+        }
+        if (isa<NVVM::CpAsyncWaitGroupOp>(op))
+          waits.push_back(op);
+        if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op); ld && bug == "ldmatrix-trans")
+          ld.setLayout(ld.getLayout() == NVVM::MMALayout::row
+                           ? NVVM::MMALayout::col
+                           : NVVM::MMALayout::row);
+      });
+      if (bug == "missing-barrier" && lastBarrier)
+        lastBarrier->erase();
+      if (bug == "early-read")
+        for (Operation *w : waits)
+          w->erase();
+      if (bug == "oob-store" && lastGlobalStore) {
+        // One whole stored value further: the address stays aligned.
+        OpBuilder b(lastGlobalStore);
+        Type t = lastGlobalStore.getValue().getType();
+        Value moved = LLVM::GEPOp::create(
+            b, lastGlobalStore.getLoc(), lastGlobalStore.getAddr().getType(),
+            t, lastGlobalStore.getAddr(), ArrayRef<LLVM::GEPArg>{1});
+        lastGlobalStore.getAddrMutable().assign(moved);
+      }
+    }
+  return success();
+}
+
+FailureOr<std::string> buildEmulatorImage(ModuleOp module,
+                                          StringRef plantBug) {
   OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone());
-  PassManager pm(module.getContext());
-  buildEmulatorPipeline(pm);
-  if (failed(pm.run(*copy)))
+  // The NVVM conversions, then (for the emulator's tests) the planted bug,
+  // then the rewrite.
+  static std::once_flag registered;
+  std::call_once(registered, [] { fused::registerAllPasses(); });
+  PassManager nvvm(module.getContext());
+  if (failed(parsePassPipeline(kNVVMConversions, nvvm)))
+    return failure();
+  if (failed(nvvm.run(*copy)) || failed(plant(*copy, plantBug)))
+    return failure();
+  PassManager rewrite(module.getContext());
+  rewrite.addPass(createEmulatePass());
+  rewrite.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(rewrite.run(*copy)))
     return failure();
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

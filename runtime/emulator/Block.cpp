@@ -1,6 +1,10 @@
 //===- Block.cpp - one GPU thread block run as fibers ---------------------===//
 //
-// Fibers are ucontext contexts on mmap'ed stacks. Every switch goes through
+// Fibers run on mmap'ed stacks. On x86-64 Linux a switch saves the
+// callee-saved registers and the floating-point control words on the stack
+// and swaps stack pointers (a few nanoseconds); elsewhere it falls back to
+// ucontext, whose swapcontext also saves the signal mask with a system call.
+// Every switch goes through
 // the scheduler loop in run(): a fiber at a switch point saves its context
 // and returns to the loop, which draws the next fiber from the ready set
 // with a std::mt19937_64. A rendezvous (barrier or warp collective) is
@@ -29,8 +33,61 @@ constexpr int kLanes = 32;
 
 enum class FiberStatus { Ready, Running, AtBarrier, AtCollective, Exited };
 
+#if defined(__x86_64__) && defined(__linux__)
+#define FUSED_EMU_ASM_SWITCH 1
+#endif
+
+#ifdef FUSED_EMU_ASM_SWITCH
+extern "C" void fused_emu_switch(void **save, void *next);
+extern "C" void fused_emu_fiber_start();
+// fused_emu_switch(save, next): pushes the callee-saved registers and the
+// MXCSR / x87 control words, stores the stack pointer to *save, loads
+// `next` and pops the same from there. fused_emu_fiber_start is where a new
+// fiber's first switch returns to: it calls r13(r12).
+asm(R"(
+  .text
+  .globl fused_emu_switch
+  .type fused_emu_switch,@function
+fused_emu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size fused_emu_switch, .-fused_emu_switch
+
+  .globl fused_emu_fiber_start
+  .type fused_emu_fiber_start,@function
+fused_emu_fiber_start:
+  movq %r12, %rdi
+  callq *%r13
+  ud2
+  .size fused_emu_fiber_start, .-fused_emu_fiber_start
+)");
+#endif
+
 struct Fiber {
+#ifdef FUSED_EMU_ASM_SWITCH
+  void *sp = nullptr;
+#else
   ucontext_t ctx;
+#endif
   ThreadContext tc;
   FiberStatus status = FiberStatus::Ready;
   /// Where to write the lane's payload back once its collective completes.
@@ -86,7 +143,11 @@ struct BlockState {
   std::vector<std::pair<char *, size_t>> stacks;
   std::vector<int> ready;
   std::vector<WarpState> warps;
+#ifdef FUSED_EMU_ASM_SWITCH
+  void *schedulerSp = nullptr;
+#else
   ucontext_t schedulerCtx;
+#endif
   const std::function<void(ThreadContext &)> *body = nullptr;
   int current = -1;
   int exited = 0;
@@ -106,7 +167,11 @@ struct BlockState {
   /// Saves the running fiber and returns to the scheduler loop.
   void suspend() {
     Fiber &f = fibers[current];
+#ifdef FUSED_EMU_ASM_SWITCH
+    fused_emu_switch(&f.sp, schedulerSp);
+#else
     swapcontext(&f.ctx, &schedulerCtx);
+#endif
   }
 
   void fail(const std::string &message) {
@@ -171,14 +236,26 @@ void BlockState::reportStall() {
 
 using detail::BlockState;
 
-static void fiberEntry(unsigned hi, unsigned lo) {
-  auto *f = reinterpret_cast<Fiber *>(
-      static_cast<uintptr_t>((static_cast<uint64_t>(hi) << 32) | lo));
+static void runFiber(Fiber *f) {
   (*f->owner->body)(f->tc);
   f->status = FiberStatus::Exited;
   ++f->owner->exited;
+}
+
+#ifdef FUSED_EMU_ASM_SWITCH
+static void fiberEntry(Fiber *f) {
+  runFiber(f);
+  // Back to the scheduler loop for good.
+  void *unused;
+  fused_emu_switch(&unused, f->owner->schedulerSp);
+}
+#else
+static void fiberEntry(unsigned hi, unsigned lo) {
+  runFiber(reinterpret_cast<Fiber *>(
+      static_cast<uintptr_t>((static_cast<uint64_t>(hi) << 32) | lo)));
   // Returning resumes uc_link, the scheduler loop.
 }
+#endif
 
 BlockRunner::BlockRunner(int numThreads, uint64_t seed, size_t stackBytes)
     : state(std::make_unique<BlockState>()) {
@@ -232,6 +309,22 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
     Fiber &f = s.fibers[i];
     f.owner = &s;
     f.tc = ThreadContext{i, i / kLanes, i % kLanes, this};
+#ifdef FUSED_EMU_ASM_SWITCH
+    // The first switch to the fiber pops this frame: control words, r15,
+    // r14, r13 (entry), r12 (fiber), rbx, rbp, then returns to
+    // fused_emu_fiber_start with a 16-byte aligned stack.
+    auto *top = reinterpret_cast<uint64_t *>(s.stacks[i].first + page + stack);
+    uint64_t *frame = top - 8;
+    frame[0] = 0x1f80 | (uint64_t(0x037f) << 32); // MXCSR, x87 control word
+    frame[1] = 0;                                  // r15
+    frame[2] = 0;                                  // r14
+    frame[3] = reinterpret_cast<uint64_t>(&fiberEntry);
+    frame[4] = reinterpret_cast<uint64_t>(&f);
+    frame[5] = 0;                                  // rbx
+    frame[6] = 0;                                  // rbp
+    frame[7] = reinterpret_cast<uint64_t>(&fused_emu_fiber_start);
+    f.sp = frame;
+#else
     getcontext(&f.ctx);
     f.ctx.uc_stack.ss_sp = s.stacks[i].first + page;
     f.ctx.uc_stack.ss_size = stack;
@@ -240,6 +333,7 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
     makecontext(&f.ctx, reinterpret_cast<void (*)()>(fiberEntry), 2,
                 static_cast<unsigned>(bits >> 32),
                 static_cast<unsigned>(bits & 0xffffffffu));
+#endif
     s.ready.push_back(i);
   }
 
@@ -255,7 +349,11 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
     s.ready.pop_back();
     s.current = id;
     s.fibers[id].status = FiberStatus::Running;
+#ifdef FUSED_EMU_ASM_SWITCH
+    fused_emu_switch(&s.schedulerSp, s.fibers[id].sp);
+#else
     swapcontext(&s.schedulerCtx, &s.fibers[id].ctx);
+#endif
     s.current = -1;
   }
   s.body = nullptr;

@@ -23,6 +23,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <mutex>
 #include <sstream>
@@ -110,8 +111,10 @@ class EmuBuffer : public Buffer {
 public:
   EmuBuffer(std::shared_ptr<Registry> registry, size_t bytes)
       : registry(std::move(registry)), bytes(bytes),
-        storage(new uint8_t[bytes + 2 * kRedzone]) {
-    std::memset(storage.get(), 0xa5, bytes + 2 * kRedzone);
+        storage(static_cast<uint8_t *>(
+            std::aligned_alloc(kRedzone, roundUp(bytes) + 2 * kRedzone))) {
+    // 256-byte aligned like cudaMalloc, so that sector counts match a GPU.
+    std::memset(storage.get(), 0xa5, roundUp(bytes) + 2 * kRedzone);
     std::lock_guard<std::mutex> lock(this->registry->mutex);
     emu::GlobalRegion r;
     r.base = address();
@@ -132,7 +135,11 @@ public:
 private:
   std::shared_ptr<Registry> registry;
   size_t bytes;
-  std::unique_ptr<uint8_t[]> storage;
+  static size_t roundUp(size_t n) { return (n + kRedzone - 1) / kRedzone * kRedzone; }
+  struct Free {
+    void operator()(uint8_t *p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, Free> storage;
 };
 
 class EmuModule : public Module {

@@ -105,7 +105,8 @@ struct Launch {
   std::vector<GlobalRegion> regions; // Sorted by base.
   std::vector<std::unique_ptr<std::atomic<uint8_t>[]>> touched;
   std::mutex mutex;
-  std::map<std::pair<int, int>, Report> reports; // (kind, site) -> report.
+  // (kind, site text) -> report: ops from one source line count as one.
+  std::map<std::pair<int, std::string>, Report> reports;
   std::vector<std::string> fatal;
   std::atomic<bool> abort{false};
   std::atomic<int64_t> next{0};
@@ -147,7 +148,7 @@ struct Worker {
   void report(ReportKind kind, int s, const GpuThread &t,
               const std::string &what) {
     std::lock_guard<std::mutex> lock(launch->mutex);
-    Report &r = launch->reports[{kind, s}];
+    Report &r = launch->reports[{kind, site(s)}];
     if (r.count++ == 0)
       r.first = what + " (" + where(t) + ", at " + site(s) + ")";
   }
@@ -618,7 +619,20 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
   auto *a = static_cast<uint8_t *>(p);
   uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
   auto n = static_cast<size_t>(bytes);
-  if (a >= lo && a < hi) {
+  uint64_t align = uint64_t(1) << ((flags >> 8) & 0xff);
+  bool inShared = a >= lo && a < hi;
+  uint64_t offset = inShared ? static_cast<uint64_t>(a - lo)
+                             : reinterpret_cast<uint64_t>(a);
+  if (offset % align != 0) {
+    // The GPU faults on a misaligned access; the emulator reports it.
+    w.report(OutOfBounds, site, t,
+             std::string("misaligned ") + (inShared ? "shared" : "global") +
+                 " access of " + std::to_string(n) + " bytes (needs " +
+                 std::to_string(align) + "-byte alignment)");
+    std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
+    return t.sink;
+  }
+  if (inShared) {
     if (a + n > hi) {
       w.report(OutOfBounds, site, t,
                "out-of-bounds shared-memory access of " +
@@ -664,7 +678,7 @@ void __fused_emu_cp_async(void *dst, void *src, int32_t size,
   }
   if (d < lo || d + size > hi) {
     w.report(OutOfBounds, site, t,
-             "cp.async to " + std::to_string(size) +
+             "cp.async of " + std::to_string(size) +
                  " bytes outside shared memory");
     return;
   }

@@ -2,8 +2,9 @@
 //
 // The ABI between `fused-emulate` (lib/Emulator/Emulate.cpp) and the
 // emulator runtime. Sites number the rewritten operations; the site table
-// in the kernel image names each one. Flags of __fused_emu_access: 1 read,
-// 2 write (3 for atomics). Special-register kinds: 0-2 tid.xyz, 3-5
+// in the kernel image names each one. Flags of __fused_emu_access: bit 0 read,
+// bit 1 write (both for atomics), bits 8-15 the log2 of the alignment the
+// access assumes. Special-register kinds: 0-2 tid.xyz, 3-5
 // ntid.xyz, 6-8 ctaid.xyz, 9-11 nctaid.xyz, 12 laneid, 13 warpid, 14
 // warpsize. Shuffle modes follow fused::emu::ShflMode, vote modes VoteMode.
 //

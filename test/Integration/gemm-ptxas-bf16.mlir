@@ -1,10 +1,10 @@
 /// The GEMM shape matrix (bf16) compiled to PTX for sm_80 and sm_90 and
 /// assembled by ptxas: every kernel has 0 bytes of spill stores, spill loads
 /// and stack; the PTX holds cp.async, ldmatrix and mma.sync. The kernels are
-/// those of gemm-host-bf16.mlir.
+/// those of gemm-matrix-bf16.mlir.
 // REQUIRES: ptxas
-// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/gemm-host-bf16.mlir -o %t.sm80.ptx | FileCheck %s
-// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/gemm-host-bf16.mlir -o %t.sm90.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/gemm-matrix-bf16.mlir -o %t.sm80.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/gemm-matrix-bf16.mlir -o %t.sm90.ptx | FileCheck %s
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 

@@ -145,6 +145,19 @@ static cl::opt<bool> counters(
              "tensor-core operations, barriers)"),
     cl::cat(category));
 
+static cl::opt<uint64_t> emulatorSeed(
+    "emulator-seed",
+    cl::desc("With --run on the emulator: the seed of the block order and "
+             "thread interleaving (default: --seed)"),
+    cl::init(0), cl::cat(category));
+
+static cl::opt<std::string> plantBug(
+    "plant-bug",
+    cl::desc("With --run on the emulator: miscompile on purpose to test the "
+             "emulator's checks (missing-barrier, oob-store, ldmatrix-trans, "
+             "early-read)"),
+    cl::Hidden, cl::cat(category));
+
 static cl::opt<unsigned> emulatorThreads(
     "emulator-threads",
     cl::desc("With --run on the emulator: host threads that run blocks "
@@ -647,7 +660,7 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
   }
   if (!device) {
     fused::rt::EmulatorOptions eo;
-    eo.seed = seed;
+    eo.seed = emulatorSeed ? uint64_t(emulatorSeed) : seed;
     eo.hostThreads = static_cast<int>(emulatorThreads);
     auto emu = fused::rt::openEmulatorDevice(eo);
     if (!emu) {
@@ -677,7 +690,8 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
   std::string image;
   fused::rt::ModuleFormat format;
   if (emulator) {
-    FailureOr<std::string> ir = fused::emu::buildEmulatorImage(module);
+    FailureOr<std::string> ir =
+        fused::emu::buildEmulatorImage(module, plantBug);
     if (failed(ir))
       return 1;
     image = std::move(*ir);
@@ -769,6 +783,13 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
           }
           actual.push_back(fused::host::decodeTensor(bytes, shapeOf(t->type),
                                                      t->type.getElementType()));
+          // FNV-1a of the output bytes: equal runs print equal checksums.
+          uint64_t h = 1469598103934665603ull;
+          for (uint8_t byte : bytes)
+            h = (h ^ byte) * 1099511628211ull;
+          llvm::outs() << "@" << name << " result " << actual.size() - 1
+                       << ": checksum " << llvm::format_hex_no_prefix(h, 16)
+                       << "\n";
         }
         break;
       }
@@ -868,9 +889,12 @@ int main(int argc, char **argv) {
     llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
     return 2;
   }
-  if ((check || counters || emulatorThreads > 0 || bench > 0) && !run) {
-    llvm::errs() << "fused-compile: --check, --counters, --emulator-threads "
-                    "and --bench go with --run\n";
+  if ((check || counters || emulatorThreads > 0 || emulatorSeed > 0 ||
+       !plantBug.empty() || bench > 0) &&
+      !run) {
+    llvm::errs() << "fused-compile: --check, --counters, --emulator-seed, "
+                    "--emulator-threads, --plant-bug and --bench go with "
+                    "--run\n";
     return 2;
   }
   int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) + (run ? 1 : 0) +

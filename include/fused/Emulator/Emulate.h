@@ -13,6 +13,7 @@
 #define FUSED_EMULATOR_EMULATE_H
 
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <memory>
 #include <string>
@@ -38,7 +39,15 @@ void buildEmulatorPipeline(mlir::OpPassManager &pm);
 /// Lowers a clone of `module` (at the `mma` stage: host functions with
 /// fused.launch and a gpu.module of kernels) for the emulator and returns
 /// the LLVM IR text of the result. Diagnostics go to the module's context.
-mlir::FailureOr<std::string> buildEmulatorImage(mlir::ModuleOp module);
+/// `plantBug`, for the emulator's own tests, miscompiles the kernels on
+/// purpose before the rewrite: "missing-barrier" drops the last barrier0 of
+/// each kernel,
+/// "oob-store" moves each kernel's last global store one stored value
+/// further,
+/// "ldmatrix-trans" flips the transpose of every ldmatrix, "early-read"
+/// drops every cp.async wait.
+mlir::FailureOr<std::string> buildEmulatorImage(mlir::ModuleOp module,
+                                                llvm::StringRef plantBug = "");
 
 } // namespace fused::emu
 

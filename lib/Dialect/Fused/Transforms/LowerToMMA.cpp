@@ -535,13 +535,21 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
           Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
           Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
+          // At an edge the epilogue runs only for elements inside the
+          // output (its operands may be read only there); the others stage
+          // a zero so that the copy-out never reads unwritten memory.
           OpBuilder ib = eb;
+          scf::IfOp ifOp;
           if (edges) {
             Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
-            auto ifOp = scf::IfOp::create(eb, loc, inside, false);
+            ifOp = scf::IfOp::create(eb, loc, TypeRange{outType}, inside,
+                                     /*withElseRegion=*/true);
             ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+            OpBuilder zb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+            Value zero = arith::ConstantOp::create(
+                zb, loc, outType, zb.getZeroAttr(outType));
+            scf::YieldOp::create(zb, loc, zero);
           }
-          IB ih{ib, loc};
           IRMapping emap;
           emap.map(body.getArgument(0),
                    vector::ExtractOp::create(ib, loc, acc,
@@ -564,10 +572,14 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           for (Operation &op : body.without_terminator())
             ib.clone(op, emap);
           Value result = emap.lookup(body.getTerminator()->getOperand(0));
+          if (ifOp) {
+            scf::YieldOp::create(ib, loc, result);
+            result = ifOp.getResult(0);
+          }
           Value stored =
-              ih.add(ih.swizzleCol(row, ih.div(col, epc), stagingRowBytes, epc),
-                     ih.rem(col, epc));
-          memref::StoreOp::create(ib, loc, result, staging,
+              h.add(h.swizzleCol(row, h.div(col, epc), stagingRowBytes, epc),
+                    h.rem(col, epc));
+          memref::StoreOp::create(eb, loc, result, staging,
                                   ValueRange{row, stored});
         }
     gpu::BarrierOp::create(eb, loc);

@@ -1,7 +1,11 @@
-/// The GEMM shape matrix (plus transposed A) on the host path: fused, tiled IR run through the
-/// ExecutionEngine against the float64 reference, bf16 operands, fresh random
-/// inputs each run (the seed is printed). Relative error <= 1e-2; NaN fails.
+/// The GEMM shape matrix (plus transposed A), bf16 operands, against the
+/// float64 reference with fresh random inputs each run (the seed is
+/// printed); relative error <= 1e-2, NaN fails. Twice: the host path (fused,
+/// tiled IR through the ExecutionEngine) and the emulator running the
+/// generated GPU kernels thread by thread (any out-of-bounds access,
+/// shared-memory race or uninitialised read fails the launch).
 // RUN: fused-compile --check-host --seed=0 %s | FileCheck %s
+// RUN: fused-compile --run --device=emulator --check --seed=0 %s | FileCheck %s
 
 // CHECK: @sq128_plain result 0: relative error {{.*}} PASS
 func.func @sq128_plain(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xf32> {
