@@ -54,8 +54,8 @@ run_example() {
     echo "(no ptxas found: resource usage not shown)"
   fi
   grep -c "mma.sync" "$BUILD/example.ptx" | sed 's/^/mma.sync instructions in the PTX: /'
-  log "GEMM on the host path against the reference (no GPU runtime yet)"
-  "$BUILD/bin/fused-compile" --check-host --entry=gemm_bias_gelu "$model"
+  log "GEMM kernel run on the best device (a GPU, else the emulator) against the reference"
+  "$BUILD/bin/fused-compile" --run --check --counters --entry=gemm_bias_gelu "$model"
 }
 
 run_tests() {
