@@ -647,6 +647,16 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
              static_cast<uint64_t>(a - lo), n);
     return p;
   }
+  if (a + n > lo - 4096 && a < hi + 4096 && !w.findRegion(uintptr_t(a), n)) {
+    // Just outside the arena: an out-of-bounds shared-memory access.
+    int64_t off = a - lo;
+    w.report(OutOfBounds, site, t,
+             "out-of-bounds shared-memory access of " + std::to_string(n) +
+                 " bytes at offset " + std::to_string(off) + " of a " +
+                 std::to_string(w.arena.size()) + "-byte arena");
+    std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
+    return t.sink;
+  }
   uint8_t *q = w.globalAccess(t, a, n, flags, site);
   if (q == a)
     w.record(t, site, (flags & 2) ? GlobalStore : GlobalLoad,
