@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GpuBuilders.h"
 #include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
@@ -45,30 +46,16 @@ namespace fused::fused {
 
 using namespace mlir;
 using namespace fused::fused;
+using namespace fused::fused::gpu_builders;
 
 namespace {
 
 constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
 
-/// Index arithmetic, plus the shared-memory swizzle.
-struct IB : IndexBuilder {
-  using IndexBuilder::IndexBuilder;
-
-  /// The stored column of the first element of `chunk` in `row` (the xor16
-  /// swizzle of fused/Transforms/Layouts.h).
-  Value swizzleCol(Value row, Value chunk, int64_t rowBytes,
-                   int64_t elemsPerChunk = 8) {
-    return fused::layout::swizzledColumn(*this, row, chunk, rowBytes,
-                                         elemsPerChunk);
-  }
-};
-
 /// What the lowering needs to know about a thread.
 struct ThreadIds {
   Value tid, lane, warpM, warpN;
 };
-
-int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 
 /// True if every row of the 2-D memref `type` starts 16 bytes after a
 /// 16-byte boundary when its base does: unit inner stride and a static row
@@ -81,26 +68,6 @@ bool hasAligned16ByteRows(MemRefType type) {
          strides.size() == 2 && strides[1] == 1 &&
          !ShapedType::isDynamic(strides[0]) &&
          (strides[0] * elementBytes(type.getElementType())) % 16 == 0;
-}
-
-/// Hands `total` 16-byte chunks round-robin to the block's `numThreads`
-/// threads: calls `emit` with the chunk id that thread `tid` handles in each
-/// round, guarded in the last round when `total` is not a multiple of the
-/// thread count.
-void forEachThreadChunk(OpBuilder &b, Location loc, Value tid, int64_t total,
-                        int64_t numThreads,
-                        function_ref<void(OpBuilder &, Value)> emit) {
-  IB h{b, loc};
-  for (int64_t first = 0; first < total; first += numThreads) {
-    Value chunkId = h.add(tid, first);
-    if (first + numThreads <= total) {
-      emit(b, chunkId);
-      continue;
-    }
-    auto ifOp = scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
-    OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-    emit(ib, chunkId);
-  }
 }
 
 /// Lowers one fused.copy_tile: the `dest` tile (R x C, 16-bit elements, in
@@ -184,54 +151,13 @@ struct MmaEmitter {
   int64_t fragsN() const { return cfg.getWarpTileN() / 8; }
   int64_t numAcc() const { return fragsM() * fragsN(); }
 
-  /// One mma.sync m16n8k16 with f32 accumulation.
   Value mma(OpBuilder &b, Location loc, Value a, Value bFrag, Value c) {
-    if (elemType.isF16())
-      return nvgpu::MmaSyncOp::create(b, loc, a, bFrag, c,
-                                      b.getI64ArrayAttr({16, 8, 16}));
-    // bf16: nvvm.mma.sync on 32-bit registers holding bf16 pairs.
-    auto i32 = b.getI32Type();
-    auto toI32 = [&](Value pair) -> Value {
-      Value v =
-          vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
-      return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
-    };
-    SmallVector<Value> aRegs, bRegs, cRegs;
-    for (int64_t i = 0; i < 4; ++i)
-      aRegs.push_back(
-          toI32(vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i})));
-    for (int64_t i = 0; i < 2; ++i)
-      bRegs.push_back(toI32(
-          vector::ExtractOp::create(b, loc, bFrag, ArrayRef<int64_t>{i})));
-    for (int64_t i = 0; i < 4; ++i)
-      cRegs.push_back(vector::ExtractOp::create(
-          b, loc, c, ArrayRef<int64_t>{i / 2, i % 2}));
-    auto f32 = b.getF32Type();
-    auto resType =
-        LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-    auto op = NVVM::MmaOp::create(
-        b, loc, resType, aRegs, bRegs, cRegs, ArrayRef<int64_t>{16, 8, 16},
-        std::nullopt, std::nullopt,
-        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                      NVVM::MMATypes::bf16},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
-    SmallVector<Value> parts;
-    for (int64_t i = 0; i < 4; ++i)
-      parts.push_back(LLVM::ExtractValueOp::create(b, loc, op.getResult(),
-                                                   ArrayRef<int64_t>{i}));
-    Value flat = vector::FromElementsOp::create(
-        b, loc, VectorType::get({4}, f32), parts);
-    return vector::ShapeCastOp::create(b, loc, VectorType::get({2, 2}, f32),
-                                       flat);
+    return emitMma(b, loc, elemType, a, bFrag, c);
   }
 
   Value ldmatrix(OpBuilder &b, Location loc, Value tile, Value row, Value col,
                  bool transpose) {
-    auto type = VectorType::get({4, 2}, elemType);
-    return nvgpu::LdMatrixOp::create(b, loc, type, tile, ValueRange{row, col},
-                                     b.getBoolAttr(transpose),
-                                     b.getI32IntegerAttr(4));
+    return emitLdMatrix(b, loc, elemType, tile, row, col, transpose);
   }
 
   /// Emits the contraction of the stage tiles `tileA`, `tileB` into `accs`

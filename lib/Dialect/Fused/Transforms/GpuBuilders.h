@@ -1,0 +1,115 @@
+//===- GpuBuilders.h - IR builders shared by the GPU kernel lowerings -*- C++
+//-*-===//
+//
+// Index arithmetic with the shared-memory swizzle, the round-robin chunk
+// loop of tile copies, and the tensor-core ops (mma.sync m16n8k16 and
+// ldmatrix.x4) that fused-lower-to-mma and fused-lower-attention emit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
+#define FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
+
+#include "KernelStructure.h"
+#include "fused/Transforms/Layouts.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace fused::fused::gpu_builders {
+
+using namespace mlir;
+
+/// Index arithmetic, plus the shared-memory swizzle.
+struct IB : IndexBuilder {
+  using IndexBuilder::IndexBuilder;
+
+  /// The stored column of the first element of `chunk` in `row` (the xor16
+  /// swizzle of fused/Transforms/Layouts.h).
+  Value swizzleCol(Value row, Value chunk, int64_t rowBytes,
+                   int64_t elemsPerChunk = 8) {
+    return ::fused::layout::swizzledColumn(*this, row, chunk, rowBytes,
+                                           elemsPerChunk);
+  }
+};
+
+inline int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// Hands `total` 16-byte chunks round-robin to the block's `numThreads`
+/// threads: calls `emit` with the chunk id that thread `tid` handles in each
+/// round, guarded in the last round when `total` is not a multiple of the
+/// thread count.
+inline void forEachThreadChunk(OpBuilder &b, Location loc, Value tid,
+                               int64_t total, int64_t numThreads,
+                               function_ref<void(OpBuilder &, Value)> emit) {
+  IB h{b, loc};
+  for (int64_t first = 0; first < total; first += numThreads) {
+    Value chunkId = h.add(tid, first);
+    if (first + numThreads <= total) {
+      emit(b, chunkId);
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, h.ult(chunkId, h.c(total)), false);
+    OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    emit(ib, chunkId);
+  }
+}
+
+/// One mma.sync m16n8k16 with f32 accumulation: `a` is vector<4x2xT>,
+/// `bFrag` vector<2x2xT>, `c` and the result vector<2x2xf32>.
+inline Value emitMma(OpBuilder &b, Location loc, Type elemType, Value a,
+                     Value bFrag, Value c) {
+  if (elemType.isF16())
+    return nvgpu::MmaSyncOp::create(b, loc, a, bFrag, c,
+                                    b.getI64ArrayAttr({16, 8, 16}));
+  // bf16: nvvm.mma.sync on 32-bit registers holding bf16 pairs.
+  auto i32 = b.getI32Type();
+  auto toI32 = [&](Value pair) -> Value {
+    Value v =
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
+    return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+  };
+  SmallVector<Value> aRegs, bRegs, cRegs;
+  for (int64_t i = 0; i < 4; ++i)
+    aRegs.push_back(
+        toI32(vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i})));
+  for (int64_t i = 0; i < 2; ++i)
+    bRegs.push_back(
+        toI32(vector::ExtractOp::create(b, loc, bFrag, ArrayRef<int64_t>{i})));
+  for (int64_t i = 0; i < 4; ++i)
+    cRegs.push_back(
+        vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{i / 2, i % 2}));
+  auto f32 = b.getF32Type();
+  auto resType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  auto op = NVVM::MmaOp::create(
+      b, loc, resType, aRegs, bRegs, cRegs, ArrayRef<int64_t>{16, 8, 16},
+      std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> parts;
+  for (int64_t i = 0; i < 4; ++i)
+    parts.push_back(LLVM::ExtractValueOp::create(b, loc, op.getResult(),
+                                                 ArrayRef<int64_t>{i}));
+  Value flat =
+      vector::FromElementsOp::create(b, loc, VectorType::get({4}, f32), parts);
+  return vector::ShapeCastOp::create(b, loc, VectorType::get({2, 2}, f32),
+                                     flat);
+}
+
+/// ldmatrix.x4 of 16-bit `elemType` at (row, col) of a shared-memory tile.
+inline Value emitLdMatrix(OpBuilder &b, Location loc, Type elemType, Value tile,
+                          Value row, Value col, bool transpose) {
+  auto type = VectorType::get({4, 2}, elemType);
+  return nvgpu::LdMatrixOp::create(b, loc, type, tile, ValueRange{row, col},
+                                   b.getBoolAttr(transpose),
+                                   b.getI32IntegerAttr(4));
+}
+
+} // namespace fused::fused::gpu_builders
+
+#endif // FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
