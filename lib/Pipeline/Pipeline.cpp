@@ -59,6 +59,7 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   if (options.stopAfter == Stage::Promote)
     return;
   pm.addPass(::fused::fused::createFusedLowerToMMAPass());
+  pm.addPass(::fused::fused::createFusedLowerAttentionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.stopAfter == Stage::Mma)

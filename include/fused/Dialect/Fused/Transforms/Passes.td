@@ -174,4 +174,34 @@ def FusedLowerToMMAPass : Pass<"fused-lower-to-mma", "::mlir::ModuleOp"> {
   ];
 }
 
+def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> {
+  let summary = "Attention kernels to FlashAttention-style tensor-core GPU kernels";
+  let description = [{
+    Turns every `fused.kernel` of kind `attention` (one `fused.attention`)
+    into a `gpu.func` in `gpu.module @fused_kernels` and the kernel op into a
+    `fused.launch` of it. Thread block (x, y, z) = (block of 64 query rows,
+    query head, batch); 4 warps of 16 query rows. Q is copied once into
+    XOR-swizzled shared memory; K and V tiles (64 keys, 32 when a head
+    dimension exceeds 128) stream through a two-stage cp.async ring with
+    zero-fill past the sequence ends. Per tile: S = Q Kᵀ with ldmatrix and
+    mma.sync m16n8k16 into f32 registers; scale (folded with log2 e), bias
+    and mask (keys past Skv, keys above the bottom-right causal diagonal);
+    an exp2-based online softmax (running row maximum and sum, quad
+    shuffles, rescaled O accumulators); P rounded to f16/bf16 in registers
+    as the A operand of P V (ldmatrix .trans for V). Tiles wholly above the
+    causal diagonal are not visited; the KV head of query head h is h /
+    (Hq / Hkv). The epilogue divides by the row sum, stores O and, when
+    asked, LSE = m + log(l) (zeros and -inf for rows that see no key).
+    Head dimensions: multiples of 16 up to 256; f16 or bf16 inputs; f16,
+    bf16 or f32 outputs.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_TD

@@ -1,0 +1,570 @@
+//===- LowerAttention.cpp - attention kernels on tensor cores -------------===//
+//
+// The fused-lower-attention pass: every `fused.kernel` of kind attention
+// becomes one `gpu.func` in `gpu.module @fused_kernels`, a FlashAttention-2
+// style kernel written per thread, and the kernel op a `fused.launch` of it.
+//
+// Thread block (x, y, z) = (query block, query head, batch) holds BM = 64
+// query rows, 16 per warp (4 warps). Q is copied once into shared memory;
+// K and V tiles of BN rows stream through a two-stage cp.async ring. Per KV
+// tile each warp computes S = Q Kᵀ (ldmatrix + mma.sync m16n8k16, f32
+// accumulators), scales it into the log2 domain, adds the bias, masks keys
+// past Skv or above the causal diagonal, and runs the online softmax: the
+// running row maximum and sum live in registers (each row is spread over
+// the four lanes of a quad, reduced with shuffles), the O accumulators are
+// rescaled, and P, rounded to f16/bf16 in registers, is used directly as
+// the A operand of P V (its accumulator layout is the A fragment layout).
+// KV tiles wholly above the causal diagonal are never visited. At the end O
+// is divided by the row sum and stored; the optional LSE is m + log(l).
+//
+//===----------------------------------------------------------------------===//
+
+#include "GpuBuilders.h"
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <cmath>
+
+namespace fused::fused {
+#define GEN_PASS_DEF_FUSEDLOWERATTENTIONPASS
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+} // namespace fused::fused
+
+using namespace mlir;
+using namespace fused::fused;
+using namespace fused::fused::gpu_builders;
+
+namespace {
+
+constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
+constexpr int64_t kBlockM = 64;
+constexpr int64_t kWarps = 4;
+constexpr int64_t kThreads = 32 * kWarps;
+
+/// The static problem.
+struct Problem {
+  int64_t B, Hq, Hkv, Sq, Skv, D, Dv;
+  int64_t BN;
+  Type elemType, outType;
+  bool causal, hasBias, hasLse;
+  float scale;
+};
+
+/// f32 arithmetic at the builder's insertion point.
+struct FB {
+  OpBuilder &b;
+  Location loc;
+  Value c(float v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
+  Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
+  Value log2(Value x) { return math::Log2Op::create(b, loc, x); }
+  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+  Value oeq(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
+  }
+  Value ogt(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+  }
+  Value select(Value cond, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+  Value extract(Value v, int64_t i, int64_t j) {
+    return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i, j});
+  }
+  Value insert(Value x, Value v, int64_t i, int64_t j) {
+    return vector::InsertOp::create(b, loc, x, v, ArrayRef<int64_t>{i, j});
+  }
+  /// A reduction over the four lanes of a quad (xor 1, then xor 2).
+  Value quad(Value x, bool isMax) {
+    for (int32_t offset : {1, 2}) {
+      Value o = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(offset));
+      Value w = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(32));
+      Value other = gpu::ShuffleOp::create(b, loc, x, o, w,
+                                           gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      x = isMax ? max(x, other) : add(x, other);
+    }
+    return x;
+  }
+};
+
+Value scmp(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x,
+           Value y) {
+  return arith::CmpIOp::create(b, loc, p, x, y);
+}
+
+/// Copies rows [row0, row0 + rows) of the (batch, head) slice of a global
+/// [B, H, S, D] tensor into rows [dstRow0, ...) of a shared [*, D] tile, in
+/// 16-byte cp.async chunks at their swizzled columns; rows at or past `S`
+/// are zero-filled.
+void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
+              Value head, Value row0, int64_t rows, int64_t S, Value dst,
+              Value dstRow0) {
+  auto srcType = cast<MemRefType>(src.getType());
+  int64_t D = srcType.getDimSize(3);
+  int64_t chunksPerRow = D / 8;
+  forEachThreadChunk(
+      b, loc, tid, rows * chunksPerRow, kThreads,
+      [&](OpBuilder &ob, Value chunkId) {
+        IB g{ob, loc};
+        auto pos = ::fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
+        Value srow = g.add(row0, pos.row);
+        Value in = g.ult(srow, g.c(S));
+        Value valid = g.select(in, g.c(8), g.c(0));
+        Value safeRow = g.select(in, srow, g.c(0));
+        Value drow = g.add(dstRow0, pos.row);
+        Value dcol = g.swizzleCol(drow, pos.chunk, D * 2);
+        nvgpu::DeviceAsyncCopyOp::create(
+            ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
+            ValueRange{drow, dcol}, src,
+            ValueRange{batch, head, safeRow, g.mul(pos.chunk, 8)},
+            ob.getIndexAttr(8), valid, ob.getUnitAttr());
+      });
+}
+
+/// The index of `coord` (the coordinates in [B, Hq, Sq, Skv]) in a bias of
+/// shape `shape` that broadcasts to it (numpy rules, trailing alignment).
+SmallVector<Value> biasIndices(IB &h, ArrayRef<int64_t> shape,
+                               ArrayRef<Value> coord) {
+  SmallVector<Value> idx;
+  size_t lead = coord.size() - shape.size();
+  for (size_t d = 0; d < shape.size(); ++d)
+    idx.push_back(shape[d] == 1 ? h.c(0) : coord[lead + d]);
+  return idx;
+}
+
+LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
+                          gpu::GPUModuleOp gpuModule, StringRef name,
+                          const Problem &p, gpu::GPUFuncOp &out) {
+  MLIRContext *ctx = kernelOp.getContext();
+  Location loc = att.getLoc();
+  // Arguments: the kernel's inputs, then its results, as memrefs.
+  SmallVector<Type> argTypes;
+  for (Type t : kernelOp.getInputs().getTypes()) {
+    auto rt = cast<RankedTensorType>(t);
+    argTypes.push_back(MemRefType::get(rt.getShape(), rt.getElementType()));
+  }
+  for (Type t : kernelOp.getResultTypes()) {
+    auto rt = cast<RankedTensorType>(t);
+    argTypes.push_back(MemRefType::get(rt.getShape(), rt.getElementType()));
+  }
+  OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
+  auto kernel = gpu::GPUFuncOp::create(mb, loc, name,
+                                       FunctionType::get(ctx, argTypes, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  SymbolTable(gpuModule).insert(kernel);
+  kernel.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(kThreads), 1, 1}));
+  Block &entry = kernel.getBody().front();
+  if (!entry.empty() && entry.back().hasTrait<OpTrait::IsTerminator>())
+    entry.back().erase();
+
+  // Which kernel argument each attention operand is.
+  Block &body = kernelOp.getBody().front();
+  auto argOf = [&](Value v) -> Value {
+    auto ba = cast<BlockArgument>(v);
+    return entry.getArgument(ba.getArgNumber());
+  };
+  Value gQ = argOf(att.getQuery()), gK = argOf(att.getKey()),
+        gV = argOf(att.getValue());
+  Value gBias = p.hasBias ? argOf(att.getBias()) : Value();
+  size_t numInputs = body.getNumArguments();
+  Value gO = entry.getArgument(numInputs);
+  Value gLse = p.hasLse ? entry.getArgument(numInputs + 1) : Value();
+
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  IB h{b, loc};
+  FB f{b, loc};
+  Type f32 = b.getF32Type();
+  auto accType = VectorType::get({2, 2}, f32);
+  const float log2e = 1.4426950408889634f;
+  const float negInf = -std::numeric_limits<float>::infinity();
+
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value lane = h.rem(tid, 32), warp = h.div(tid, 32);
+  Value g = h.div(lane, 4), t2 = h.mul(h.rem(lane, 4), 2);
+  Value qBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  Value kvHead = h.div(head, p.Hq / p.Hkv);
+  Value q0 = h.mul(qBlock, kBlockM);
+  Value warpRow0 = h.add(q0, h.mul(warp, 16));
+  // The two rows this thread holds: warpRow0 + g and warpRow0 + g + 8.
+  Value rows[2] = {h.add(warpRow0, g), h.add(h.add(warpRow0, g), 8)};
+
+  // Shared memory: Q [BM][D], K [2 BN][D], V [2 BN][Dv].
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                  MemRefLayoutAttrInterface(), wg);
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
+  int64_t offset = 0;
+  auto view = [&](int64_t r, int64_t c) {
+    auto type = MemRefType::get({r, c}, p.elemType,
+                                MemRefLayoutAttrInterface(), wg);
+    Value v = memref::ViewOp::create(b, loc, type, base, h.c(offset),
+                                     ValueRange{});
+    offset += (r * c * 2 + 127) / 128 * 128;
+    return v;
+  };
+  Value sQ = view(kBlockM, p.D);
+  Value sK = view(2 * p.BN, p.D);
+  Value sV = view(2 * p.BN, p.Dv);
+  int64_t sharedBytes = offset;
+
+  // The KV tiles this block visits: up to the causal diagonal of its last
+  // row (bottom-right aligned: key j is visible from row i iff
+  // j <= i + Skv - Sq).
+  int64_t diag = p.Skv - p.Sq;
+  Value kvEnd = h.c(p.Skv);
+  if (p.causal) {
+    Value lastRow = h.mins(h.add(q0, kBlockM), h.c(p.Sq));
+    kvEnd = h.maxs(h.c(0), h.mins(h.c(p.Skv), h.add(lastRow, diag)));
+  }
+  Value numTiles = h.div(h.add(kvEnd, p.BN - 1), p.BN);
+  // Per row: keys below `limit` are visible.
+  Value limits[2];
+  for (int r = 0; r < 2; ++r)
+    limits[r] = p.causal ? h.mins(h.c(p.Skv), h.add(rows[r], diag + 1))
+                         : h.c(p.Skv);
+
+  // Prologue: Q and the first K/V tile.
+  copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, p.Sq, sQ, h.c(0));
+  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.BN, p.Skv, sK, h.c(0));
+  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.BN, p.Skv, sV, h.c(0));
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+
+  int64_t numO = p.Dv / 8, numS = p.BN / 8;
+  Value zeroAcc = arith::ConstantOp::create(
+      b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+  SmallVector<Value> inits(numO, zeroAcc);
+  inits.append({f.c(negInf), f.c(negInf), f.c(0), f.c(0)});
+  auto loop = scf::ForOp::create(b, loc, h.c(0), numTiles, h.c(1), inits);
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    IB l{lb, loc};
+    FB lf{lb, loc};
+    Value j = loop.getInductionVar();
+    auto iter = loop.getRegionIterArgs();
+    SmallVector<Value> acc(iter.begin(), iter.begin() + numO);
+    Value m[2] = {iter[numO], iter[numO + 1]};
+    Value lsum[2] = {iter[numO + 2], iter[numO + 3]};
+    Value stage = l.rem(j, 2);
+    Value stageRow = l.mul(stage, p.BN);
+
+    // Prefetch the next tile into the other stage.
+    Value next = l.add(j, 1);
+    auto pre = scf::IfOp::create(lb, loc, l.ult(next, numTiles), false);
+    {
+      OpBuilder pb = OpBuilder::atBlockBegin(pre.thenBlock());
+      IB ph{pb, loc};
+      Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.BN);
+      Value kv0 = ph.mul(next, p.BN);
+      copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.BN, p.Skv, sK, otherRow);
+      copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.BN, p.Skv, sV, otherRow);
+    }
+    NVVM::CpAsyncCommitGroupOp::create(lb, loc);
+    NVVM::CpAsyncWaitGroupOp::create(lb, loc, lb.getI32IntegerAttr(1));
+    gpu::BarrierOp::create(lb, loc);
+
+    // S = Q Kᵀ for this warp's 16 rows and the tile's BN keys.
+    SmallVector<Value> s(numS, zeroAcc);
+    Value warpTileRow = l.mul(warp, 16);
+    for (int64_t kk = 0; kk < p.D; kk += 16) {
+      auto qa = ::fused::layout::aFragmentSegment(l, lane, warpTileRow, kk,
+                                                  /*kMajor=*/false);
+      Value aFrag =
+          emitLdMatrix(lb, loc, p.elemType, sQ, qa.row,
+                       l.swizzleCol(qa.row, qa.chunk, p.D * 2), false);
+      for (int64_t n = 0; n < p.BN; n += 16) {
+        auto kb = ::fused::layout::bFragmentSegment(
+            l, lane, l.add(stageRow, n), kk, /*nMajor=*/true);
+        Value x4 =
+            emitLdMatrix(lb, loc, p.elemType, sK, kb.row,
+                         l.swizzleCol(kb.row, kb.chunk, p.D * 2), false);
+        for (int64_t half = 0; half < 2; ++half) {
+          Value bFrag = vector::ExtractStridedSliceOp::create(
+              lb, loc, x4, ArrayRef<int64_t>{2 * half, 0},
+              ArrayRef<int64_t>{2, 2}, ArrayRef<int64_t>{1, 1});
+          int64_t i = n / 8 + half;
+          s[i] = emitMma(lb, loc, p.elemType, aFrag, bFrag, s[i]);
+        }
+      }
+    }
+
+    // Scale into the log2 domain, add the bias, mask; row maxima.
+    Value kv0 = l.mul(j, p.BN);
+    Value scaleLog2 = lf.c(p.scale * log2e);
+    Value ninf = lf.c(negInf);
+    Value rowMax[2] = {ninf, ninf};
+    for (int64_t i = 0; i < numS; ++i)
+      for (int64_t e = 0; e < 4; ++e) {
+        int r = e / 2;
+        Value key = l.add(l.add(kv0, t2), i * 8 + e % 2);
+        Value v = lf.mul(lf.extract(s[i], r, e % 2), scaleLog2);
+        if (p.hasBias) {
+          Value row = l.mins(rows[r], l.c(p.Sq - 1));
+          Value col = l.mins(key, l.c(p.Skv - 1));
+          auto bt = cast<MemRefType>(gBias.getType());
+          SmallVector<Value> coord = {batch, head, row, col};
+          Value bv = memref::LoadOp::create(
+              lb, loc, gBias, biasIndices(l, bt.getShape(), coord));
+          if (!bv.getType().isF32())
+            bv = arith::ExtFOp::create(lb, loc, f32, bv);
+          v = lf.add(v, lf.mul(bv, lf.c(log2e)));
+        }
+        Value visible =
+            scmp(lb, loc, arith::CmpIPredicate::slt, key, limits[r]);
+        v = lf.select(visible, v, ninf);
+        s[i] = lf.insert(v, s[i], r, e % 2);
+        rowMax[r] = lf.max(rowMax[r], v);
+      }
+
+    // Online softmax.
+    Value mNew[2], mUse[2], alpha[2], rowSum[2];
+    for (int r = 0; r < 2; ++r) {
+      mNew[r] = lf.max(m[r], lf.quad(rowMax[r], /*isMax=*/true));
+      // A row that has seen no visible key yet keeps -inf; subtract 0 then
+      // so that exp2 gives 0 rather than NaN.
+      mUse[r] = lf.select(lf.oeq(mNew[r], ninf), lf.c(0), mNew[r]);
+      alpha[r] = lf.exp2(lf.sub(m[r], mUse[r]));
+      rowSum[r] = lf.c(0);
+    }
+    for (int64_t i = 0; i < numS; ++i)
+      for (int64_t e = 0; e < 4; ++e) {
+        int r = e / 2;
+        Value pv = lf.exp2(lf.sub(lf.extract(s[i], r, e % 2), mUse[r]));
+        rowSum[r] = lf.add(rowSum[r], pv);
+        s[i] = lf.insert(pv, s[i], r, e % 2);
+      }
+    Value newL[2];
+    for (int r = 0; r < 2; ++r)
+      newL[r] = lf.add(lf.mul(lsum[r], alpha[r]), rowSum[r]);
+    for (Value &a : acc)
+      for (int64_t e = 0; e < 4; ++e) {
+        int r = e / 2;
+        a = lf.insert(lf.mul(lf.extract(a, r, e % 2), alpha[r]), a, r, e % 2);
+      }
+
+    // O += P V: P's accumulator fragments are the A fragments of P V.
+    auto pairType = VectorType::get({2}, p.elemType);
+    auto aType = VectorType::get({4, 2}, p.elemType);
+    for (int64_t ks = 0; ks < p.BN / 16; ++ks) {
+      auto pack = [&](Value sv, int64_t r) {
+        Value lo = arith::TruncFOp::create(lb, loc, p.elemType,
+                                           lf.extract(sv, r, 0));
+        Value hi = arith::TruncFOp::create(lb, loc, p.elemType,
+                                           lf.extract(sv, r, 1));
+        return vector::FromElementsOp::create(lb, loc, pairType,
+                                              ValueRange{lo, hi})
+            .getResult();
+      };
+      Value parts[4] = {pack(s[2 * ks], 0), pack(s[2 * ks], 1),
+                        pack(s[2 * ks + 1], 0), pack(s[2 * ks + 1], 1)};
+      Value aFrag = arith::ConstantOp::create(lb, loc, aType,
+                                              lb.getZeroAttr(aType));
+      for (int64_t i = 0; i < 4; ++i)
+        aFrag = vector::InsertOp::create(lb, loc, parts[i], aFrag,
+                                         ArrayRef<int64_t>{i});
+      for (int64_t d = 0; d < p.Dv; d += 16) {
+        auto vb = ::fused::layout::bFragmentSegment(l, lane, l.c(d), ks * 16,
+                                                    /*nMajor=*/false);
+        Value vrow = l.add(vb.row, stageRow);
+        Value x4 =
+            emitLdMatrix(lb, loc, p.elemType, sV, vrow,
+                         l.swizzleCol(vrow, vb.chunk, p.Dv * 2), true);
+        for (int64_t half = 0; half < 2; ++half) {
+          Value bFrag = vector::ExtractStridedSliceOp::create(
+              lb, loc, x4, ArrayRef<int64_t>{2 * half, 0},
+              ArrayRef<int64_t>{2, 2}, ArrayRef<int64_t>{1, 1});
+          int64_t i = d / 8 + half;
+          acc[i] = emitMma(lb, loc, p.elemType, aFrag, bFrag, acc[i]);
+        }
+      }
+    }
+    // The stage just read is refilled by the next iteration's prefetch.
+    gpu::BarrierOp::create(lb, loc);
+    SmallVector<Value> yields(acc);
+    yields.append({mNew[0], mNew[1], newL[0], newL[1]});
+    scf::YieldOp::create(lb, loc, yields);
+  }
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+
+  // Normalise and store.
+  auto results = loop.getResults();
+  Value inv[2], lse[2];
+  for (int r = 0; r < 2; ++r) {
+    Value m = results[numO + r];
+    Value lTotal = f.quad(results[numO + 2 + r], /*isMax=*/false);
+    Value any = f.ogt(lTotal, f.c(0));
+    inv[r] = f.select(any, f.div(f.c(1), lTotal), f.c(0));
+    // lse = ln(l) + m ln 2 (m is in the log2 domain).
+    Value ln2 = f.c(0.6931471805599453f);
+    lse[r] = f.select(any, f.mul(f.add(m, f.log2(lTotal)), ln2),
+                      f.c(negInf));
+  }
+  auto outPair = VectorType::get({2}, p.outType);
+  for (int r = 0; r < 2; ++r) {
+    Value inside = h.ult(rows[r], h.c(p.Sq));
+    auto ifOp = scf::IfOp::create(b, loc, inside, false);
+    OpBuilder sb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    IB sh{sb, loc};
+    FB sf{sb, loc};
+    for (int64_t i = 0; i < numO; ++i) {
+      Value vals[2];
+      for (int64_t c = 0; c < 2; ++c) {
+        vals[c] = sf.mul(sf.extract(results[i], r, c), inv[r]);
+        if (p.outType != f32)
+          vals[c] = arith::TruncFOp::create(sb, loc, p.outType, vals[c]);
+      }
+      Value pair =
+          vector::FromElementsOp::create(sb, loc, outPair, ValueRange(vals));
+      vector::StoreOp::create(sb, loc, pair, gO,
+                              ValueRange{batch, head, rows[r],
+                                         sh.add(t2, i * 8)});
+    }
+    if (p.hasLse) {
+      Value first = sh.ult(sh.rem(lane, 4), sh.c(1));
+      auto lseIf = scf::IfOp::create(sb, loc, first, false);
+      OpBuilder xb = OpBuilder::atBlockBegin(lseIf.thenBlock());
+      memref::StoreOp::create(xb, loc, lse[r], gLse,
+                              ValueRange{batch, head, rows[r]});
+    }
+  }
+  gpu::ReturnOp::create(b, loc);
+
+  int64_t qBlocks = (p.Sq + kBlockM - 1) / kBlockM;
+  kernel->setAttr("fused.grid", b.getDenseI64ArrayAttr({qBlocks, p.Hq, p.B}));
+  kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({kThreads, 1, 1}));
+  kernel->setAttr("fused.dynamic_shared_memory",
+                  b.getI64IntegerAttr(sharedBytes));
+  kernel->setAttr("fused.attention_config",
+                  b.getDenseI64ArrayAttr({kBlockM, p.BN, kWarps}));
+  out = kernel;
+  return success();
+}
+
+FailureOr<Problem> analyze(KernelOp kernel, AttentionOp &att) {
+  Block &body = kernel.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (auto a = dyn_cast<AttentionOp>(op); a && !att)
+      att = a;
+    else
+      return kernel.emitOpError()
+             << "attention code generation handles a kernel holding one "
+                "fused.attention and nothing else";
+  }
+  if (!att)
+    return kernel.emitOpError() << "has no fused.attention";
+  auto yield = body.getTerminator();
+  if (yield->getNumOperands() != att->getNumResults() ||
+      !llvm::equal(yield->getOperands(), att->getResults()))
+    return kernel.emitOpError()
+           << "must yield the attention's results, in order";
+  for (Value v : att->getOperands())
+    if (!isa<BlockArgument>(v))
+      return att.emitOpError() << "operands must be kernel inputs";
+
+  Problem p;
+  auto q = cast<RankedTensorType>(att.getQuery().getType());
+  auto k = cast<RankedTensorType>(att.getKey().getType());
+  auto v = cast<RankedTensorType>(att.getValue().getType());
+  auto o = cast<RankedTensorType>(att.getOutput().getType());
+  if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
+    return att.emitOpError()
+           << "code generation needs 4-D query, key and value [B,H,S,D]";
+  p.B = q.getDimSize(0);
+  p.Hq = q.getDimSize(1);
+  p.Sq = q.getDimSize(2);
+  p.D = q.getDimSize(3);
+  p.Hkv = k.getDimSize(1);
+  p.Skv = k.getDimSize(2);
+  p.Dv = v.getDimSize(3);
+  if (k.getDimSize(0) != p.B || v.getDimSize(0) != p.B)
+    return att.emitOpError()
+           << "code generation needs the same batch for query, key and value";
+  p.elemType = q.getElementType();
+  if ((!p.elemType.isF16() && !p.elemType.isBF16()) ||
+      k.getElementType() != p.elemType || v.getElementType() != p.elemType)
+    return att.emitOpError()
+           << "code generation needs query, key and value of one type, f16 "
+              "or bf16, got "
+           << q.getElementType() << ", " << k.getElementType() << ", "
+           << v.getElementType();
+  p.outType = o.getElementType();
+  if (!p.outType.isF16() && !p.outType.isBF16() && !p.outType.isF32())
+    return att.emitOpError()
+           << "code generation writes f16, bf16 or f32 outputs, got "
+           << p.outType;
+  for (int64_t d : {p.D, p.Dv})
+    if (d % 16 != 0 || d > 256)
+      return att.emitOpError()
+             << "code generation needs head dimensions that are multiples of "
+                "16 up to 256, got "
+             << p.D << " and " << p.Dv;
+  p.causal = att.getCausal();
+  p.hasBias = static_cast<bool>(att.getBias());
+  p.hasLse = static_cast<bool>(att.getLse());
+  p.scale = att.getScale() ? att.getScale()->convertToFloat()
+                           : 1.0f / std::sqrt(static_cast<float>(p.D));
+  p.BN = std::max(p.D, p.Dv) > 128 ? 32 : 64;
+  return p;
+}
+
+struct LowerAttentionPass
+    : public ::fused::fused::impl::FusedLowerAttentionPassBase<
+          LowerAttentionPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<KernelOp> kernels;
+    module.walk([&](KernelOp k) {
+      if (k.getKind() == KernelKind::attention)
+        kernels.push_back(k);
+    });
+    if (kernels.empty())
+      return;
+    MLIRContext *ctx = module.getContext();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>(kGpuModuleName);
+    if (!gpuModule) {
+      OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+      gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kGpuModuleName);
+    }
+    for (KernelOp k : kernels) {
+      AttentionOp att;
+      FailureOr<Problem> p = analyze(k, att);
+      if (failed(p))
+        return signalPassFailure();
+      auto func = k->getParentOfType<func::FuncOp>();
+      std::string name =
+          (func ? func.getSymName().str() : std::string("kernel")) +
+          "_attention";
+      gpu::GPUFuncOp kernel;
+      if (failed(buildKernel(k, att, gpuModule, name, *p, kernel)))
+        return signalPassFailure();
+      OpBuilder b(k);
+      auto ref = SymbolRefAttr::get(
+          ctx, kGpuModuleName, {FlatSymbolRefAttr::get(kernel.getNameAttr())});
+      auto launch = LaunchOp::create(b, k.getLoc(), k.getResultTypes(), ref,
+                                     k.getInputs());
+      k.replaceAllUsesWith(launch.getResults());
+      k.erase();
+    }
+  }
+};
+
+} // namespace
