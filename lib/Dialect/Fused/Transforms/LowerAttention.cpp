@@ -15,7 +15,8 @@
 // rescaled, and P, rounded to f16/bf16 in registers, is used directly as
 // the A operand of P V (its accumulator layout is the A fragment layout).
 // KV tiles wholly above the causal diagonal are never visited. At the end O
-// is divided by the row sum and stored; the optional LSE is m + log(l).
+// is divided by the row sum, staged through shared memory and stored in
+// 16-byte chunks; the optional LSE is m + log(l).
 //
 //===----------------------------------------------------------------------===//
 
@@ -416,34 +417,66 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     lse[r] = f.select(any, f.mul(f.add(m, f.log2(lTotal)), ln2),
                       f.c(negInf));
   }
+  // O goes through shared memory (the Q and K buffers, free once every
+  // copy has landed and every warp is past the loop) so that it leaves in
+  // 16-byte chunks.
+  gpu::BarrierOp::create(b, loc);
+  int64_t outBytes = elementBytes(p.outType);
+  int64_t stageRowBytes = p.Dv * outBytes;
+  auto stageType = MemRefType::get({kBlockM, p.Dv}, p.outType,
+                                   MemRefLayoutAttrInterface(), wg);
+  Value sO = memref::ViewOp::create(b, loc, stageType, base, h.c(0),
+                                    ValueRange{});
+  sharedBytes = std::max(sharedBytes, kBlockM * stageRowBytes);
+  int64_t epc = 16 / outBytes; // elements per 16-byte chunk
   auto outPair = VectorType::get({2}, p.outType);
   for (int r = 0; r < 2; ++r) {
-    Value inside = h.ult(rows[r], h.c(p.Sq));
-    auto ifOp = scf::IfOp::create(b, loc, inside, false);
-    OpBuilder sb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-    IB sh{sb, loc};
-    FB sf{sb, loc};
+    Value localRow = h.add(h.add(h.mul(warp, 16), g), 8 * r);
     for (int64_t i = 0; i < numO; ++i) {
       Value vals[2];
       for (int64_t c = 0; c < 2; ++c) {
-        vals[c] = sf.mul(sf.extract(results[i], r, c), inv[r]);
+        vals[c] = f.mul(f.extract(results[i], r, c), inv[r]);
         if (p.outType != f32)
-          vals[c] = arith::TruncFOp::create(sb, loc, p.outType, vals[c]);
+          vals[c] = arith::TruncFOp::create(b, loc, p.outType, vals[c]);
       }
       Value pair =
-          vector::FromElementsOp::create(sb, loc, outPair, ValueRange(vals));
-      vector::StoreOp::create(sb, loc, pair, gO,
-                              ValueRange{batch, head, rows[r],
-                                         sh.add(t2, i * 8)});
+          vector::FromElementsOp::create(b, loc, outPair, ValueRange(vals));
+      Value col = h.add(t2, i * 8);
+      Value stored = h.add(h.swizzleCol(localRow, h.div(col, epc),
+                                        stageRowBytes, epc),
+                           h.rem(col, epc));
+      vector::StoreOp::create(b, loc, pair, sO, ValueRange{localRow, stored});
     }
     if (p.hasLse) {
-      Value first = sh.ult(sh.rem(lane, 4), sh.c(1));
-      auto lseIf = scf::IfOp::create(sb, loc, first, false);
+      Value inside = h.andi(h.ult(rows[r], h.c(p.Sq)),
+                            h.ult(h.rem(lane, 4), h.c(1)));
+      auto lseIf = scf::IfOp::create(b, loc, inside, false);
       OpBuilder xb = OpBuilder::atBlockBegin(lseIf.thenBlock());
       memref::StoreOp::create(xb, loc, lse[r], gLse,
                               ValueRange{batch, head, rows[r]});
     }
   }
+  gpu::BarrierOp::create(b, loc);
+  int64_t chunksPerRow = stageRowBytes / 16;
+  auto chunkType = VectorType::get({epc}, p.outType);
+  forEachThreadChunk(
+      b, loc, tid, kBlockM * chunksPerRow, kThreads,
+      [&](OpBuilder &ob, Value chunkId) {
+        IB c{ob, loc};
+        auto pos =
+            ::fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
+        Value v = vector::LoadOp::create(
+            ob, loc, chunkType, sO,
+            ValueRange{pos.row,
+                       c.swizzleCol(pos.row, pos.chunk, stageRowBytes, epc)});
+        Value row = c.add(q0, pos.row);
+        auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, c.c(p.Sq)), false);
+        OpBuilder wb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+        IB w{wb, loc};
+        vector::StoreOp::create(wb, loc, v, gO,
+                                ValueRange{batch, head, row,
+                                           w.mul(pos.chunk, epc)});
+      });
   gpu::ReturnOp::create(b, loc);
 
   int64_t qBlocks = (p.Sq + kBlockM - 1) / kBlockM;
@@ -520,7 +553,7 @@ FailureOr<Problem> analyze(KernelOp kernel, AttentionOp &att) {
   p.hasLse = static_cast<bool>(att.getLse());
   p.scale = att.getScale() ? att.getScale()->convertToFloat()
                            : 1.0f / std::sqrt(static_cast<float>(p.D));
-  p.BN = std::max(p.D, p.Dv) > 128 ? 32 : 64;
+  p.BN = std::max(p.D, p.Dv) > 64 ? 32 : 64;
   return p;
 }
 

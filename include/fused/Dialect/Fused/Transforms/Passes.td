@@ -182,7 +182,7 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
     `fused.launch` of it. Thread block (x, y, z) = (block of 64 query rows,
     query head, batch); 4 warps of 16 query rows. Q is copied once into
     XOR-swizzled shared memory; K and V tiles (64 keys, 32 when a head
-    dimension exceeds 128) stream through a two-stage cp.async ring with
+    dimension exceeds 64) stream through a two-stage cp.async ring with
     zero-fill past the sequence ends. Per tile: S = Q Kᵀ with ldmatrix and
     mma.sync m16n8k16 into f32 registers; scale (folded with log2 e), bias
     and mask (keys past Skv, keys above the bottom-right causal diagonal);
@@ -190,8 +190,9 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
     shuffles, rescaled O accumulators); P rounded to f16/bf16 in registers
     as the A operand of P V (ldmatrix .trans for V). Tiles wholly above the
     causal diagonal are not visited; the KV head of query head h is h /
-    (Hq / Hkv). The epilogue divides by the row sum, stores O and, when
-    asked, LSE = m + log(l) (zeros and -inf for rows that see no key).
+    (Hq / Hkv). The epilogue divides by the row sum, stages O through
+    shared memory, stores it in 16-byte chunks and, when asked, stores
+    LSE = m + log(l) (zeros and -inf for rows that see no key).
     Head dimensions: multiples of 16 up to 256; f16 or bf16 inputs; f16,
     bf16 or f32 outputs.
   }];
