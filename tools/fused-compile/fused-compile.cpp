@@ -634,6 +634,38 @@ static double peakTflops(const std::string &deviceName) {
   return 0.0;
 }
 
+/// The useful FLOPs of a function as written (its one kernel's, for
+/// --bench): 2 M N K per GEMM; for attention 2 (D + Dv) per visible
+/// (query, key) pair (causal: bottom-right aligned, counted exactly).
+static double functionFlops(ModuleOp original, StringRef funcName) {
+  auto func = original.lookupSymbol<func::FuncOp>(funcName);
+  double flops = 0;
+  func.walk([&](Operation *op) {
+    if (auto mm = dyn_cast<::fused::fused::MatmulOp>(op)) {
+      auto out = mm.getType();
+      auto a = mm.getA().getType();
+      int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
+                                     : a.getDimSize(a.getRank() - 1);
+      flops += 2.0 * out.getNumElements() * K;
+    } else if (auto att = dyn_cast<::fused::fused::AttentionOp>(op)) {
+      auto q = cast<RankedTensorType>(att.getQuery().getType());
+      auto k = cast<RankedTensorType>(att.getKey().getType());
+      auto v = cast<RankedTensorType>(att.getValue().getType());
+      int64_t Sq = q.getDimSize(q.getRank() - 2);
+      int64_t Skv = k.getDimSize(k.getRank() - 2);
+      double pairs = 0;
+      for (int64_t i = 0; i < Sq; ++i)
+        pairs += att.getCausal()
+                     ? std::clamp<int64_t>(i + Skv - Sq + 1, 0, Skv)
+                     : Skv;
+      double heads = q.getNumElements() / double(Sq * q.getShape().back());
+      flops += 2.0 * pairs * heads *
+               (q.getShape().back() + v.getShape().back());
+    }
+  });
+  return flops;
+}
+
 /// --run: compile, run each function's launches on the device, compare.
 static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
   if (deviceOption != "auto" && deviceOption != "cuda" &&
@@ -853,11 +885,7 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
         std::vector<float> t(times->begin() + 1, times->end());
         std::sort(t.begin(), t.end());
         double ms = t[t.size() / 2];
-        // GEMM flops: 2 * batch * M * N * K from the launch's operands.
-        auto out = cast<RankedTensorType>(launch.getResult(0).getType());
-        auto a = cast<RankedTensorType>(launch.getInputs()[0].getType());
-        double flops = 2.0 * out.getNumElements() *
-                       a.getShape().back(); // K (not transposed A)
+        double flops = functionFlops(*original, name);
         double tflops = flops / (ms * 1e-3) / 1e12;
         double peak = peakTflops(device->name());
         llvm::outs() << "@" << name << " " << kernel << ": median "
