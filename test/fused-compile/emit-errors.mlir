@@ -20,15 +20,15 @@
 // KIND: Cannot find option named 'wasm'
 // OPTSTAGE: error: fused-gpu-pipeline: unknown stage 'lower' (expected fuse, tile, promote, mma, nvvm, binary)
 // OPTCHIP: error: fused-gpu-pipeline: unknown chip 'sm_70' (expected sm_80, sm_86, sm_89 or sm_90)
-// NOTHING: error: nothing to compile: the input has no kernel that code generation supports yet (GEMM kernels)
+// NOTHING: error: nothing to compile: the input has no kernel that code generation supports yet (GEMM and attention kernels)
 
 func.func @gemm(%a: tensor<32x32xf16>, %b: tensor<32x32xf16>) -> tensor<32x32xf32> {
   %c = fused.matmul %a, %b : tensor<32x32xf16>, tensor<32x32xf16> -> tensor<32x32xf32>
   return %c : tensor<32x32xf32>
 }
 
-func.func @attention(%q: tensor<1x1x4x8xf16>) -> tensor<1x1x4x8xf16> {
-  %o = fused.attention %q, %q, %q : tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16>, tensor<1x1x4x8xf16> -> tensor<1x1x4x8xf16>
-  return %o : tensor<1x1x4x8xf16>
+func.func @softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = fused.softmax %x axis = 1 : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
 }
 

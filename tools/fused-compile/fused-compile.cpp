@@ -512,7 +512,7 @@ static int runCompile(ModuleOp module) {
     return 1;
   if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels")) {
     module.emitError() << "nothing to compile: the input has no kernel that "
-                          "code generation supports yet (GEMM kernels)";
+                          "code generation supports yet (GEMM and attention kernels)";
     return 1;
   }
   SmallVector<KernelInfo> kernels = collectKernels(module);

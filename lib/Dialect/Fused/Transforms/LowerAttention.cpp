@@ -516,9 +516,11 @@ FailureOr<Problem> analyze(KernelOp kernel, AttentionOp &att) {
   auto k = cast<RankedTensorType>(att.getKey().getType());
   auto v = cast<RankedTensorType>(att.getValue().getType());
   auto o = cast<RankedTensorType>(att.getOutput().getType());
-  if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
-    return att.emitOpError()
-           << "code generation needs 4-D query, key and value [B,H,S,D]";
+  // The verifier guarantees 4-D [B, H, S, D] operands with one batch.
+  for (Value v : att->getOperands())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return att.emitOpError() << "code generation needs static shapes, got "
+                               << v.getType();
   p.B = q.getDimSize(0);
   p.Hq = q.getDimSize(1);
   p.Sq = q.getDimSize(2);
@@ -526,9 +528,6 @@ FailureOr<Problem> analyze(KernelOp kernel, AttentionOp &att) {
   p.Hkv = k.getDimSize(1);
   p.Skv = k.getDimSize(2);
   p.Dv = v.getDimSize(3);
-  if (k.getDimSize(0) != p.B || v.getDimSize(0) != p.B)
-    return att.emitOpError()
-           << "code generation needs the same batch for query, key and value";
   p.elemType = q.getElementType();
   if ((!p.elemType.isF16() && !p.elemType.isBF16()) ||
       k.getElementType() != p.elemType || v.getElementType() != p.elemType)

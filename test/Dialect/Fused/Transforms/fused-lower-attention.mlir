@@ -1,0 +1,54 @@
+// RUN: fused-opt %s -split-input-file -fused-fuse -fused-lower-attention -verify-diagnostics | FileCheck %s
+
+/// GQA attention with LSE: one kernel, launched on (query blocks, heads,
+/// batch); Q, K and V copied by cp.async; a loop over KV tiles with
+/// ldmatrix, mma.sync, quad shuffles for the row maximum, exp2; the KV head
+/// is the query head divided by the group size (8 / 2 = 4).
+// CHECK: module attributes {gpu.container_module}
+// CHECK-LABEL: func.func @gqa
+// CHECK: %{{.*}}:2 = fused.launch @fused_kernels::@gqa_attention(%{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: gpu.module @fused_kernels
+// CHECK: gpu.func @gqa_attention(%{{.*}}: memref<2x8x100x64xf16>, %{{.*}}: memref<2x2x300x64xf16>, %{{.*}}: memref<2x2x300x64xf16>, %{{.*}}: memref<2x8x100x64xf16>, %{{.*}}: memref<2x8x100xf32>) kernel
+// CHECK-SAME: fused.attention_config = array<i64: 64, 64, 4>
+// CHECK-SAME: fused.block = array<i64: 128, 1, 1>
+// CHECK-SAME: fused.dynamic_shared_memory = 40960
+// CHECK-SAME: fused.grid = array<i64: 2, 8, 2>
+// CHECK: %[[HEAD:.*]] = gpu.block_id  y
+// CHECK: arith.divui %[[HEAD]], %{{.*}}
+// CHECK: nvgpu.device_async_copy
+// CHECK: scf.for
+// CHECK: nvvm.cp.async.wait.group 1
+// CHECK: nvgpu.ldmatrix
+// CHECK: nvgpu.mma.sync
+// CHECK: gpu.shuffle  xor
+// CHECK: math.exp2
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK: scf.yield
+func.func @gqa(%q: tensor<2x8x100x64xf16>, %k: tensor<2x2x300x64xf16>, %v: tensor<2x2x300x64xf16>) -> (tensor<2x8x100x64xf16>, tensor<2x8x100xf32>) {
+  %o, %l = fused.attention %q, %k, %v : tensor<2x8x100x64xf16>, tensor<2x2x300x64xf16>, tensor<2x2x300x64xf16> -> tensor<2x8x100x64xf16>, tensor<2x8x100xf32>
+  return %o, %l : tensor<2x8x100x64xf16>, tensor<2x8x100xf32>
+}
+
+// -----
+
+func.func @f32_inputs(%q: tensor<1x1x16x64xf32>, %k: tensor<1x1x16x64xf32>, %v: tensor<1x1x16x64xf32>) -> tensor<1x1x16x64xf32> {
+  // expected-error @+1 {{code generation needs query, key and value of one type, f16 or bf16, got 'f32', 'f32', 'f32'}}
+  %o = fused.attention %q, %k, %v : tensor<1x1x16x64xf32>, tensor<1x1x16x64xf32>, tensor<1x1x16x64xf32> -> tensor<1x1x16x64xf32>
+  return %o : tensor<1x1x16x64xf32>
+}
+
+// -----
+
+func.func @head_dim_40(%q: tensor<1x1x16x40xf16>, %k: tensor<1x1x16x40xf16>, %v: tensor<1x1x16x40xf16>) -> tensor<1x1x16x40xf16> {
+  // expected-error @+1 {{code generation needs head dimensions that are multiples of 16 up to 256, got 40 and 40}}
+  %o = fused.attention %q, %k, %v : tensor<1x1x16x40xf16>, tensor<1x1x16x40xf16>, tensor<1x1x16x40xf16> -> tensor<1x1x16x40xf16>
+  return %o : tensor<1x1x16x40xf16>
+}
+
+// -----
+
+func.func @dynamic(%q: tensor<1x1x?x64xf16>, %k: tensor<1x1x16x64xf16>, %v: tensor<1x1x16x64xf16>) -> tensor<1x1x?x64xf16> {
+  // expected-error @+1 {{code generation needs static shapes, got 'tensor<1x1x?x64xf16>'}}
+  %o = fused.attention %q, %k, %v : tensor<1x1x?x64xf16>, tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16> -> tensor<1x1x?x64xf16>
+  return %o : tensor<1x1x?x64xf16>
+}
