@@ -3,14 +3,17 @@
 // The fused-fuse pass: greedy, in program order, over the top-level ops of a
 // function. A group starts at the first op not yet in a kernel and grows
 // forward along single-consumer elementwise links; each group becomes one
-// fused.kernel.
+// fused.kernel. Before grouping, the unfused attention pattern becomes
+// one fused.attention (see recognizeAttention).
 //
 //===----------------------------------------------------------------------===//
 
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -67,11 +70,111 @@ Operation *nextLink(Value value, ArrayRef<int64_t> shape) {
   return user;
 }
 
+/// The single user of `v`, or null.
+Operation *soleUser(Value v) {
+  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+}
+
+/// Recognises attention written op by op:
+///   s = matmul(q, k) {transpose_b}        [B,H,Sq,D] x [B,Hk,Skv,D]
+///   s = mul(s, splat constant)            optional: the scale (else 1)
+///   s = add(s, bias)                      optional
+///   p = softmax(s) over the last axis
+///   p = cast(p) to f16/bf16               optional
+///   o = matmul(p, v)                      [B,Hk,Skv,Dv]
+///   o = cast(o)                           optional
+/// with every intermediate used once, and replaces it with one
+/// fused.attention (Hq a multiple of Hk: GQA/MQA when Hk < Hq).
+bool recognizeAttention(SoftmaxOp softmax) {
+  auto sType = cast<RankedTensorType>(softmax.getType());
+  int64_t rank = sType.getRank();
+  if (rank != 4 || (softmax.getAxis() != 3 && softmax.getAxis() != -1))
+    return false;
+  SmallVector<Operation *> chain = {softmax};
+  Value s = softmax.getInput();
+  Value bias;
+  if (auto add = s.getDefiningOp<AddOp>(); add && s.hasOneUse()) {
+    bool lhsChain = add.getLhs().getDefiningOp<MulOp>() ||
+                    add.getLhs().getDefiningOp<MatmulOp>();
+    s = lhsChain ? add.getLhs() : add.getRhs();
+    bias = lhsChain ? add.getRhs() : add.getLhs();
+    chain.push_back(add);
+  }
+  float scale = 1.0f;
+  if (auto mul = s.getDefiningOp<MulOp>(); mul && s.hasOneUse()) {
+    Value other = mul.getRhs();
+    s = mul.getLhs();
+    if (!s.getDefiningOp<MatmulOp>())
+      std::swap(s, other);
+    DenseFPElementsAttr c;
+    if (!matchPattern(other, m_Constant(&c)) || !c.isSplat())
+      return false;
+    scale = c.getSplatValue<APFloat>().convertToFloat();
+    chain.push_back(mul);
+  }
+  auto qk = s.getDefiningOp<MatmulOp>();
+  if (!qk || !s.hasOneUse() || qk.getTransposeA() || !qk.getTransposeB() ||
+      qk.getType() != softmax.getInput().getType())
+    return false;
+  chain.push_back(qk);
+
+  Value p = softmax.getResult();
+  Operation *user = soleUser(p);
+  if (auto cast = dyn_cast_or_null<CastOp>(user)) {
+    p = cast.getResult();
+    user = soleUser(p);
+    chain.insert(chain.begin(), cast);
+  }
+  auto pv = dyn_cast_or_null<MatmulOp>(user);
+  if (!pv || pv.getA() != p || pv.getTransposeA() || pv.getTransposeB())
+    return false;
+  chain.insert(chain.begin(), pv);
+  Value out = pv.getResult();
+  if (auto cast = dyn_cast_or_null<CastOp>(soleUser(out))) {
+    out = cast.getResult();
+    chain.insert(chain.begin(), cast);
+  }
+
+  Value q = qk.getA(), k = qk.getB(), v = pv.getB();
+  auto qT = cast<RankedTensorType>(q.getType());
+  auto kT = cast<RankedTensorType>(k.getType());
+  auto vT = cast<RankedTensorType>(v.getType());
+  if (qT.getRank() != 4 || kT.getRank() != 4 || vT.getRank() != 4 ||
+      !qT.hasStaticShape() || !kT.hasStaticShape() || !vT.hasStaticShape())
+    return false;
+  int64_t hq = qT.getDimSize(1), hk = kT.getDimSize(1);
+  if (kT.getDimSize(0) != qT.getDimSize(0) ||
+      vT.getDimSize(0) != qT.getDimSize(0) || vT.getDimSize(1) != hk ||
+      hq % hk != 0 || kT.getDimSize(3) != qT.getDimSize(3) ||
+      vT.getDimSize(2) != kT.getDimSize(2) ||
+      cast<RankedTensorType>(out.getType()).getShape() !=
+          ArrayRef<int64_t>{qT.getDimSize(0), hq, qT.getDimSize(2),
+                            vT.getDimSize(3)})
+    return false;
+
+  OpBuilder b(out.getDefiningOp());
+  SmallVector<Value> operands = {q, k, v};
+  if (bias)
+    operands.push_back(bias);
+  NamedAttrList attrs;
+  attrs.set("scale", b.getF32FloatAttr(scale));
+  auto att = AttentionOp::create(b, softmax.getLoc(), TypeRange{out.getType()},
+                                 operands, attrs);
+  out.replaceAllUsesWith(att.getOutput());
+  for (Operation *op : chain)
+    op->erase();
+  return true;
+}
+
 struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
   using FusedFusePassBase::FusedFusePassBase;
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    SmallVector<SoftmaxOp> softmaxes;
+    func.walk([&](SoftmaxOp op) { softmaxes.push_back(op); });
+    for (SoftmaxOp op : softmaxes)
+      recognizeAttention(op);
     for (Block &block : func.getBody()) {
       SmallVector<Operation *> candidates;
       for (Operation &op : block)
