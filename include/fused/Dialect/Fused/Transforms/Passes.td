@@ -15,6 +15,13 @@ def FusedFusePass : Pass<"fused-fuse", "::mlir::func::FuncOp"> {
     Wraps every `fused` op at the top level of a function into a
     `fused.kernel`, grouping ops that one kernel can compute together:
 
+    - **Attention written op by op**: `fused.matmul` of Q and Kᵀ
+      (`transpose_b`), optionally `fused.mul` by a splat constant (the
+      scale) and `fused.add` of a bias, `fused.softmax` over the last axis,
+      optionally `fused.cast`, `fused.matmul` with V and optionally a final
+      `fused.cast`, every intermediate used once and shapes [B,H,S,D] with
+      Hq a multiple of the K/V heads, becomes one `fused.attention` (and
+      then one `attention` kernel).
     - **GEMM + epilogue**: a `fused.matmul` and the chain of elementwise ops
       that consume it (bias add with broadcasting, scale, gelu/silu/relu/…,
       residual add, cast) become one `gemm` kernel. A link joins the chain
