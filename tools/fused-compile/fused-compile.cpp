@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Api/Program.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Emulator/Emulate.h"
 #include "fused/Execution/HostRunner.h"
@@ -157,6 +158,11 @@ static cl::opt<std::string> plantBug(
              "emulator's checks (missing-barrier, oob-store, ldmatrix-trans, "
              "early-read)"),
     cl::Hidden, cl::cat(category));
+
+static cl::opt<bool> useCache(
+    "cache",
+    cl::desc("With --run: use the kernel cache (see README: FUSED_CACHE_DIR)"),
+    cl::cat(category));
 
 static cl::opt<unsigned> emulatorThreads(
     "emulator-threads",
@@ -634,40 +640,10 @@ static double peakTflops(const std::string &deviceName) {
   return 0.0;
 }
 
-/// The useful FLOPs of a function as written (its one kernel's, for
-/// --bench): 2 M N K per GEMM; for attention 2 (D + Dv) per visible
-/// (query, key) pair (causal: bottom-right aligned, counted exactly).
-static double functionFlops(ModuleOp original, StringRef funcName) {
-  auto func = original.lookupSymbol<func::FuncOp>(funcName);
-  double flops = 0;
-  func.walk([&](Operation *op) {
-    if (auto mm = dyn_cast<::fused::fused::MatmulOp>(op)) {
-      auto out = mm.getType();
-      auto a = mm.getA().getType();
-      int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
-                                     : a.getDimSize(a.getRank() - 1);
-      flops += 2.0 * out.getNumElements() * K;
-    } else if (auto att = dyn_cast<::fused::fused::AttentionOp>(op)) {
-      auto q = cast<RankedTensorType>(att.getQuery().getType());
-      auto k = cast<RankedTensorType>(att.getKey().getType());
-      auto v = cast<RankedTensorType>(att.getValue().getType());
-      int64_t Sq = q.getDimSize(q.getRank() - 2);
-      int64_t Skv = k.getDimSize(k.getRank() - 2);
-      double pairs = 0;
-      for (int64_t i = 0; i < Sq; ++i)
-        pairs += att.getCausal()
-                     ? std::clamp<int64_t>(i + Skv - Sq + 1, 0, Skv)
-                     : Skv;
-      double heads = q.getNumElements() / double(Sq * q.getShape().back());
-      flops += 2.0 * pairs * heads *
-               (q.getShape().back() + v.getShape().back());
-    }
-  });
-  return flops;
-}
-
-/// --run: compile, run each function's launches on the device, compare.
-static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
+/// --run: compile with the embedding API, run each function on the device
+/// with random inputs, print checksums and (with --check) compare.
+static int runOnDevice(const std::string &source,
+                       ArrayRef<std::string> names) {
   if (deviceOption != "auto" && deviceOption != "cuda" &&
       deviceOption != "emulator") {
     llvm::errs() << "fused-compile: unknown device '" << deviceOption
@@ -709,198 +685,94 @@ static int runOnDevice(ModuleOp module, ArrayRef<std::string> names) {
     return 2;
   }
 
-  // Reference inputs and results come from the module as written.
-  OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
-  fused::PipelineOptions options;
-  options.chip = chip;
-  options.stopAfter = fused::Stage::Mma;
-  PassManager front(module.getContext());
-  fused::buildPipeline(front, options);
-  if (failed(front.run(module)))
-    return 1;
-  SmallVector<KernelInfo> kernels = collectKernels(module);
-  std::string image;
-  fused::rt::ModuleFormat format;
-  if (emulator) {
-    FailureOr<std::string> ir =
-        fused::emu::buildEmulatorImage(module, plantBug);
-    if (failed(ir))
-      return 1;
-    image = std::move(*ir);
-    format = fused::rt::ModuleFormat::EmulatorIR;
-  } else {
-    std::string ptxas = ptxasPath();
-    OwningOpRef<ModuleOp> binaryModule = cast<ModuleOp>(module->clone());
-    fused::PipelineOptions o = options;
-    o.stopAfter = fused::Stage::Binary;
-    if (!ptxas.empty()) {
-      o.binaryFormat = fused::PipelineOptions::BinaryFormat::Cubin;
-      o.toolkitPath =
-          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
-              .str();
-    }
-    PassManager back(module.getContext());
-    fused::buildBackendPipeline(back, o);
-    if (failed(back.run(*binaryModule)))
-      return 1;
-    FailureOr<std::string> binary = fused::extractBinary(*binaryModule);
-    if (failed(binary))
-      return 1;
-    image = std::move(*binary);
-    format = ptxas.empty() ? fused::rt::ModuleFormat::PTX
-                           : fused::rt::ModuleFormat::Cubin;
-  }
-  auto loaded = device->loadModule(image, format);
-  if (!loaded) {
-    llvm::errs() << "fused-compile: " << loaded.getStatus().getMessage()
-                 << "\n";
+  fused::CompileOptions co;
+  co.chip = chip;
+  co.target = emulator ? "emulator" : "cuda";
+  co.cache = useCache;
+  co.sourceName = inputFilename;
+  co.plantBug = plantBug;
+  auto program = fused::Program::compile(source, co);
+  if (!program) {
+    llvm::errs() << program.getStatus().getMessage() << "\n";
     return 1;
   }
   llvm::outs() << "device: " << device->name() << " (" << device->backend()
                << ")\n";
 
+  // Per launch: the emulator's counters, or GPU timing.
+  auto afterLaunch = [&](const fused::LaunchInfo &l) -> fused::rt::Status {
+    if (emulator && counters)
+      llvm::outs() << "@" << l.function << " " << l.kernel << " counters:\n"
+                   << emulator->lastCounters().format();
+    if (bench == 0)
+      return fused::rt::Status::ok();
+    auto times = l.device->timeLaunches(*l.module, l.kernel, l.config,
+                                        *l.args, bench + 1);
+    if (!times)
+      return times.getStatus();
+    std::vector<float> t(times->begin() + 1, times->end());
+    std::sort(t.begin(), t.end());
+    double ms = t[t.size() / 2];
+    double tflops = l.flops / (ms * 1e-3) / 1e12;
+    double peak = peakTflops(l.device->name());
+    llvm::outs() << "@" << l.function << " " << l.kernel << ": median "
+                 << llvm::format("%.4f", ms) << " ms of " << bench << ", "
+                 << llvm::format("%.1f", tflops) << " TFLOP/s";
+    if (peak > 0)
+      llvm::outs() << " (" << llvm::format("%.1f", 100 * tflops / peak)
+                   << "% of " << peak << ")";
+    llvm::outs() << "\n";
+    return fused::rt::Status::ok();
+  };
+
   bool allPass = true;
   for (const std::string &name : names) {
-    auto refFunc = original->lookupSymbol<func::FuncOp>(name);
-    auto graph = module.lookupSymbol<func::FuncOp>(name);
-    std::vector<fused::ref::Tensor> inputs, expected;
-    if (failed(fused::ref::makeRandomInputs(refFunc, seed, inputs)) ||
-        failed(fused::ref::evaluate(refFunc, inputs, expected)))
+    auto inputs = (*program)->randomInputs(name, seed);
+    if (!inputs) {
+      llvm::errs() << inputs.getStatus().getMessage() << "\n";
       return 1;
-    struct DeviceTensor {
-      std::unique_ptr<fused::rt::Buffer> buffer;
-      RankedTensorType type;
-    };
-    llvm::DenseMap<Value, std::shared_ptr<DeviceTensor>> values;
-    auto upload = [&](Value v, const std::vector<uint8_t> &bytes)
-        -> std::shared_ptr<DeviceTensor> {
-      auto t = std::make_shared<DeviceTensor>();
-      t->type = cast<RankedTensorType>(v.getType());
-      auto buf = device->allocate(bytes.size());
-      if (!buf) {
-        llvm::errs() << "fused-compile: " << buf.getStatus().getMessage()
-                     << "\n";
-        return nullptr;
-      }
-      t->buffer = std::move(*buf);
-      if (fused::rt::Status s =
-              device->copyToDevice(*t->buffer, bytes.data(), bytes.size());
-          !s) {
-        llvm::errs() << "fused-compile: " << s.getMessage() << "\n";
-        return nullptr;
-      }
-      return t;
-    };
-    auto shapeOf = [](RankedTensorType t) {
-      return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
-    };
-    for (auto [arg, tensor] : llvm::zip(graph.getArguments(), inputs)) {
-      auto et = cast<RankedTensorType>(arg.getType()).getElementType();
-      auto t = upload(arg, fused::host::encodeTensor(tensor, et));
-      if (!t)
-        return 1;
-      values[arg] = t;
     }
-    std::vector<fused::ref::Tensor> actual;
-    for (Operation &op : graph.getBody().front()) {
-      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-        for (Value v : ret.getOperands()) {
-          auto t = values.lookup(v);
-          std::vector<uint8_t> bytes(t->buffer->size());
-          if (fused::rt::Status s =
-                  device->copyToHost(bytes.data(), *t->buffer, bytes.size());
-              !s) {
-            llvm::errs() << "fused-compile: " << s.getMessage() << "\n";
-            return 1;
-          }
-          actual.push_back(fused::host::decodeTensor(bytes, shapeOf(t->type),
-                                                     t->type.getElementType()));
-          // FNV-1a of the output bytes: equal runs print equal checksums.
-          uint64_t h = 1469598103934665603ull;
-          for (uint8_t byte : bytes)
-            h = (h ^ byte) * 1099511628211ull;
-          llvm::outs() << "@" << name << " result " << actual.size() - 1
-                       << ": checksum " << llvm::format_hex_no_prefix(h, 16)
-                       << "\n";
-        }
-        break;
-      }
-      auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
-      if (!launch) {
-        op.emitOpError() << "cannot run on a device: code generation does "
-                            "not support this kernel kind yet";
-        return 1;
-      }
-      std::vector<fused::rt::KernelArg> args;
-      for (Value in : launch.getInputs()) {
-        auto t = values.lookup(in);
-        auto a = fused::rt::memrefArgs(*t->buffer, shapeOf(t->type));
-        args.insert(args.end(), a.begin(), a.end());
-      }
-      for (Value r : launch.getResults()) {
-        auto type = cast<RankedTensorType>(r.getType());
-        fused::ref::Tensor poison(shapeOf(type),
-                                  std::numeric_limits<double>::quiet_NaN());
-        auto t =
-            upload(r, fused::host::encodeTensor(poison, type.getElementType()));
-        if (!t)
-          return 1;
-        values[r] = t;
-        auto a = fused::rt::memrefArgs(*t->buffer, shapeOf(type));
-        args.insert(args.end(), a.begin(), a.end());
-      }
-      std::string kernel =
-          launch.getCallee().getLeafReference().getValue().str();
-      const KernelInfo *info = nullptr;
-      for (const KernelInfo &k : kernels)
-        if (k.name == kernel)
-          info = &k;
-      if (!info || info->grid.size() != 3 || info->block.size() != 3) {
-        launch.emitOpError() << "has no launch geometry";
-        return 1;
-      }
-      fused::rt::LaunchConfig config;
-      for (int i = 0; i < 3; ++i) {
-        config.grid[i] = info->grid[i];
-        config.block[i] = info->block[i];
-      }
-      config.dynamicSharedMemory = info->dynamicSharedMemory;
-      fused::rt::Status launched =
-          device->launch(**loaded, kernel, config, args);
-      if (emulator && counters)
-        llvm::outs() << "@" << name << " " << kernel << " counters:\n"
-                     << emulator->lastCounters().format();
-      if (!launched) {
-        llvm::errs() << "fused-compile: " << launched.getMessage() << "\n";
-        return 1;
-      }
-      if (bench > 0) {
-        auto times =
-            device->timeLaunches(**loaded, kernel, config, args, bench + 1);
-        if (!times) {
-          llvm::errs() << "fused-compile: " << times.getStatus().getMessage()
-                       << "\n";
-          return 1;
-        }
-        std::vector<float> t(times->begin() + 1, times->end());
-        std::sort(t.begin(), t.end());
-        double ms = t[t.size() / 2];
-        double flops = functionFlops(*original, name);
-        double tflops = flops / (ms * 1e-3) / 1e12;
-        double peak = peakTflops(device->name());
-        llvm::outs() << "@" << name << " " << kernel << ": median "
-                     << llvm::format("%.4f", ms) << " ms of " << bench << ", "
-                     << llvm::format("%.1f", tflops) << " TFLOP/s";
-        if (peak > 0)
-          llvm::outs() << " (" << llvm::format("%.1f", 100 * tflops / peak)
-                       << "% of " << peak << ")";
-        llvm::outs() << "\n";
-      }
+    auto actual = (*program)->run(*device, name, *inputs, afterLaunch);
+    if (!actual) {
+      llvm::errs() << "fused-compile: " << actual.getStatus().getMessage()
+                   << "\n";
+      return 1;
     }
-    if (check)
-      allPass &= reportComparison(refFunc, actual, expected);
-    else
+    const fused::FunctionInfo *info = nullptr;
+    for (const fused::FunctionInfo &f : (*program)->functions())
+      if (f.name == name)
+        info = &f;
+    for (size_t i = 0; i < actual->size(); ++i) {
+      // FNV-1a of the output bytes: equal runs print equal checksums.
+      uint64_t h = 1469598103934665603ull;
+      for (uint8_t byte :
+           fused::Program::encode((*actual)[i], info->results[i].dtype))
+        h = (h ^ byte) * 1099511628211ull;
+      llvm::outs() << "@" << name << " result " << i << ": checksum "
+                   << llvm::format_hex_no_prefix(h, 16) << "\n";
+    }
+    if (!check) {
       llvm::outs() << "@" << name << " ran (no --check)\n";
+      continue;
+    }
+    auto expected = (*program)->reference(name, *inputs);
+    if (!expected) {
+      llvm::errs() << expected.getStatus().getMessage() << "\n";
+      return 1;
+    }
+    double tol = tolerance > 0 ? double(tolerance)
+                               : (*program)->tolerance(name);
+    for (size_t i = 0; i < expected->size(); ++i) {
+      double err = i < actual->size()
+                       ? fused::ref::relativeError((*actual)[i], (*expected)[i])
+                       : std::numeric_limits<double>::quiet_NaN();
+      bool pass = !std::isnan(err) && err <= tol;
+      allPass &= pass;
+      llvm::outs() << "@" << name << " result " << i
+                   << ": relative error " << llvm::format("%.3e", err)
+                   << " (tolerance " << llvm::format("%.1e", tol) << ", seed "
+                   << seed << ") " << (pass ? "PASS" : "FAIL") << "\n";
+    }
   }
   return allPass ? 0 : 1;
 }
@@ -949,6 +821,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "fused-compile: " << errorMessage << "\n";
     return 1;
   }
+  std::string sourceText = file->getBuffer().str();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
@@ -976,7 +849,7 @@ int main(int argc, char **argv) {
     SmallVector<std::string> names;
     for (func::FuncOp f : funcs)
       names.push_back(f.getSymName().str());
-    return runOnDevice(*module, names);
+    return runOnDevice(sourceText, names);
   }
   for (func::FuncOp func : funcs)
     if (failed(runReference(func)))

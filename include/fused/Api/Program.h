@@ -1,0 +1,144 @@
+//===- Program.h - the C++ embedding API ------------------------*- C++ -*-===//
+//
+// Compile a module of `fused` ops once, then run its functions on a device
+// (a CUDA GPU or the CPU emulator) as often as needed:
+//
+//   auto program = fused::Program::compile(source);      // StatusOr
+//   auto device = fused::openDevice("auto");             // StatusOr
+//   auto outputs = (*program)->run(**device, "attention", inputs);
+//
+// Tensors cross the API as fused::ref::Tensor (shape + float64 values);
+// they are rounded to each argument's element type on the way in. Errors
+// are values (fused::rt::Status) carrying the compiler's diagnostics as
+// text; nothing is thrown. Compiled programs are kept in an on-disk cache
+// keyed by source, options and compiler build (see cacheDirectory()).
+// This header needs no MLIR headers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_API_PROGRAM_H
+#define FUSED_API_PROGRAM_H
+
+#include "fused/Reference/Kernels.h"
+#include "fused/Runtime/Runtime.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fused {
+
+struct CompileOptions {
+  /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
+  std::string chip = "sm_80";
+  /// Which kernel image to build: "cuda" (cubin, or PTX without ptxas),
+  /// "emulator", or "auto" (cuda when a CUDA driver and device are present,
+  /// else emulator). A program runs on devices of its target's kind.
+  std::string target = "auto";
+  /// Use the on-disk cache (read and write).
+  bool cache = true;
+  /// The cache directory; empty: the default (cacheDirectory("")).
+  std::string cacheDir;
+  /// The name diagnostics give the source (a file name).
+  std::string sourceName = "<source>";
+  /// For the emulator's own tests: see fused::emu::buildEmulatorImage.
+  std::string plantBug;
+};
+
+/// A tensor argument or result: shape and element type ("f16", "bf16",
+/// "f32", "f64", ...).
+struct TensorInfo {
+  std::vector<int64_t> shape;
+  std::string dtype;
+};
+
+struct FunctionInfo {
+  std::string name;
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> results;
+};
+
+/// What a launch hook sees: the launch just made, with what it takes to
+/// repeat it (for timing).
+struct LaunchInfo {
+  std::string function;
+  std::string kernel;
+  rt::Device *device = nullptr;
+  rt::Module *module = nullptr;
+  rt::LaunchConfig config;
+  const std::vector<rt::KernelArg> *args = nullptr;
+  /// The useful FLOPs of the function (2 M N K per GEMM, 2 (D + Dv) per
+  /// visible query-key pair of attention).
+  double flops = 0;
+};
+
+class Program {
+public:
+  ~Program();
+  Program(const Program &) = delete;
+  Program &operator=(const Program &) = delete;
+
+  /// Parses, verifies and compiles `source` (MLIR text of `fused` ops).
+  static rt::StatusOr<std::unique_ptr<Program>>
+  compile(const std::string &source, const CompileOptions &options = {});
+
+  /// The functions of the module, in order.
+  const std::vector<FunctionInfo> &functions() const;
+  /// "cuda" or "emulator".
+  const std::string &target() const;
+  /// True when compile() was served from the cache.
+  bool fromCache() const;
+
+  /// Runs `function` on `device` with one tensor per argument; returns one
+  /// tensor per result. Outputs start as NaN on the device, so anything a
+  /// kernel leaves unwritten shows. `afterLaunch`, when given, is called
+  /// after every launch; an error it returns stops the run.
+  rt::StatusOr<std::vector<ref::Tensor>>
+  run(rt::Device &device, const std::string &function,
+      const std::vector<ref::Tensor> &inputs,
+      const std::function<rt::Status(const LaunchInfo &)> &afterLaunch = {});
+
+  /// Evaluates `function` with the float64 reference evaluator.
+  rt::StatusOr<std::vector<ref::Tensor>>
+  reference(const std::string &function,
+            const std::vector<ref::Tensor> &inputs) const;
+
+  /// Seeded random inputs for `function` (uniform in [-1, 1), rounded to
+  /// each argument's type).
+  rt::StatusOr<std::vector<ref::Tensor>>
+  randomInputs(const std::string &function, uint64_t seed) const;
+
+  /// The relative-error threshold for `function`'s element types: 2e-3
+  /// with f16, 1e-2 with bf16, else 1e-5 (the loosest present).
+  double tolerance(const std::string &function) const;
+
+  /// The raw bytes of `t` in element type `dtype` (as a device holds it).
+  static std::vector<uint8_t> encode(const ref::Tensor &t,
+                                     const std::string &dtype);
+
+  struct Impl;
+
+private:
+  explicit Program(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
+
+/// Opens a device: "cuda", "emulator", or "auto" (cuda when present, else
+/// the emulator).
+rt::StatusOr<std::unique_ptr<rt::Device>>
+openDevice(const std::string &kind, const rt::EmulatorOptions &emulator = {});
+
+/// The compiler version.
+std::string version();
+
+/// The cache directory `dir`, or when empty: $FUSED_CACHE_DIR, else
+/// $XDG_CACHE_HOME/fused, else $HOME/.cache/fused.
+std::string cacheDirectory(const std::string &dir = "");
+
+/// Removes every cached program from cacheDirectory(dir); returns how many.
+rt::StatusOr<int> clearCache(const std::string &dir = "");
+
+} // namespace fused
+
+#endif // FUSED_API_PROGRAM_H

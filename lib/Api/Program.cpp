@@ -1,0 +1,587 @@
+//===- Program.cpp - the C++ embedding API --------------------------------===//
+//
+// A Program owns an MLIRContext, the module as written (for the reference
+// evaluator), the module at the `mma` stage (host functions whose bodies
+// are fused.launch schedules, and the gpu.module of kernels) and one kernel
+// image. The cache stores the last two as files named by a hash of the
+// source, the options and the compiler build.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Api/Program.h"
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Emulator/Emulate.h"
+#include "fused/Execution/HostRunner.h"
+#include "fused/InitAll.h"
+#include "fused/Pipeline/Bundle.h"
+#include "fused/Pipeline/Pipeline.h"
+#include "fused/Reference/Evaluator.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <limits>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mlir;
+using fused::rt::Status;
+using fused::rt::StatusOr;
+
+namespace fused {
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+/// Launch geometry recorded on each gpu.func by the lowering passes.
+struct KernelGeometry {
+  rt::LaunchConfig config;
+  bool known = false;
+};
+
+std::string typeName(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t.print(os);
+  return s;
+}
+
+uint64_t fnv1a(const std::string &text, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : text)
+    h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+/// Identifies the compiler build: the version and the size and time of the
+/// binary this code is in, so that a rebuilt compiler misses the cache.
+std::string buildId() {
+  std::string id = kVersion;
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void *>(&buildId), &info) && info.dli_fname) {
+    struct stat st;
+    if (stat(info.dli_fname, &st) == 0)
+      id += ":" + std::to_string(st.st_size) + ":" +
+            std::to_string(st.st_mtime);
+  }
+  return id;
+}
+
+double functionFlops(func::FuncOp func) {
+  double flops = 0;
+  func.walk([&](Operation *op) {
+    if (auto mm = dyn_cast<::fused::fused::MatmulOp>(op)) {
+      auto a = mm.getA().getType();
+      int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
+                                     : a.getDimSize(a.getRank() - 1);
+      flops += 2.0 * mm.getType().getNumElements() * K;
+    } else if (auto att = dyn_cast<::fused::fused::AttentionOp>(op)) {
+      auto q = cast<RankedTensorType>(att.getQuery().getType());
+      auto k = cast<RankedTensorType>(att.getKey().getType());
+      auto v = cast<RankedTensorType>(att.getValue().getType());
+      int64_t Sq = q.getDimSize(q.getRank() - 2);
+      int64_t Skv = k.getDimSize(k.getRank() - 2);
+      double pairs = 0;
+      for (int64_t i = 0; i < Sq; ++i)
+        pairs += att.getCausal()
+                     ? std::clamp<int64_t>(i + Skv - Sq + 1, 0, Skv)
+                     : Skv;
+      double heads = q.getNumElements() / double(Sq * q.getShape().back());
+      flops += 2.0 * pairs * heads *
+               (q.getShape().back() + v.getShape().back());
+    }
+  });
+  return flops;
+}
+
+bool writeFileAtomically(const std::string &path, const std::string &data) {
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream os(tmp, ec);
+    if (ec)
+      return false;
+    os << data;
+  }
+  return !llvm::sys::fs::rename(tmp, path);
+}
+
+std::optional<std::string> readFile(const std::string &path) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return std::nullopt;
+  return (*buf)->getBuffer().str();
+}
+
+} // namespace
+
+struct Program::Impl {
+  std::unique_ptr<MLIRContext> context;
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> original;
+  OwningOpRef<ModuleOp> schedule;
+  std::string image;
+  rt::ModuleFormat format = rt::ModuleFormat::EmulatorIR;
+  std::string target;
+  bool fromCache = false;
+  std::vector<FunctionInfo> functions;
+  std::map<std::string, KernelGeometry> geometry;
+  std::map<rt::Device *, std::unique_ptr<rt::Module>> loaded;
+  std::string diagnostics;
+
+  /// Runs `fn` with diagnostics collected as text ("file:line:col: error:
+  /// ...", with the source line); returns them on failure.
+  Status capture(const std::function<LogicalResult()> &fn) {
+    diagnostics.clear();
+    llvm::raw_string_ostream os(diagnostics);
+    SourceMgrDiagnosticHandler handler(sourceMgr, context.get(), os);
+    if (succeeded(fn()))
+      return Status::ok();
+    std::string text = diagnostics;
+    while (!text.empty() && text.back() == '\n')
+      text.pop_back();
+    return Status::error(text.empty() ? "compilation failed" : text);
+  }
+
+  func::FuncOp originalFunc(const std::string &name) const {
+    return const_cast<OwningOpRef<ModuleOp> &>(original)
+        ->lookupSymbol<func::FuncOp>(name);
+  }
+};
+
+Program::Program(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
+Program::~Program() = default;
+
+const std::vector<FunctionInfo> &Program::functions() const {
+  return impl->functions;
+}
+const std::string &Program::target() const { return impl->target; }
+bool Program::fromCache() const { return impl->fromCache; }
+
+StatusOr<std::unique_ptr<Program>>
+Program::compile(const std::string &source, const CompileOptions &options) {
+  if (!isSupportedChip(options.chip))
+    return Status::error("unknown chip '" + options.chip +
+                         "' (expected sm_80, sm_86, sm_89 or sm_90)");
+  auto impl = std::make_unique<Impl>();
+  std::string target = options.target;
+  if (target == "auto")
+    target = rt::openCudaDevice().isOk() ? "cuda" : "emulator";
+  if (target != "cuda" && target != "emulator")
+    return Status::error("unknown target '" + options.target +
+                         "' (expected auto, cuda or emulator)");
+  impl->target = target;
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  impl->context = std::make_unique<MLIRContext>(registry);
+  impl->context->loadAllAvailableDialects();
+  impl->sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, options.sourceName),
+      llvm::SMLoc());
+  Impl &p = *impl;
+  if (Status s = p.capture([&]() -> LogicalResult {
+        p.original =
+            parseSourceFile<ModuleOp>(p.sourceMgr, p.context.get());
+        return success(static_cast<bool>(p.original));
+      });
+      !s)
+    return s;
+  for (auto f : p.original->getOps<func::FuncOp>()) {
+    FunctionInfo info;
+    info.name = f.getSymName().str();
+    auto describe = [](Type t) {
+      TensorInfo ti;
+      if (auto rt = dyn_cast<RankedTensorType>(t)) {
+        ti.shape.assign(rt.getShape().begin(), rt.getShape().end());
+        ti.dtype = typeName(rt.getElementType());
+      } else {
+        ti.dtype = typeName(t);
+      }
+      return ti;
+    };
+    for (Type t : f.getArgumentTypes())
+      info.inputs.push_back(describe(t));
+    for (Type t : f.getResultTypes())
+      info.results.push_back(describe(t));
+    p.functions.push_back(std::move(info));
+  }
+
+  // The cache.
+  std::string key;
+  std::string dir = cacheDirectory(options.cacheDir);
+  if (options.cache) {
+    uint64_t h = fnv1a(buildId());
+    h = fnv1a(options.chip + "\n" + target + "\n" + options.plantBug + "\n",
+              h);
+    h = fnv1a(source, h);
+    char name[32];
+    snprintf(name, sizeof(name), "%016llx", static_cast<unsigned long long>(h));
+    key = name;
+  }
+  auto cachePath = [&](const char *ext) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, key + ext);
+    return std::string(path);
+  };
+  const char *imageExt = target == "emulator" ? ".emu.ll" : ".bin";
+  if (options.cache) {
+    auto scheduleText = readFile(cachePath(".mlir"));
+    auto image = readFile(cachePath(imageExt));
+    auto format = readFile(cachePath(".format"));
+    if (scheduleText && image && format) {
+      if (Status s = p.capture([&]() -> LogicalResult {
+            p.schedule =
+                parseSourceString<ModuleOp>(*scheduleText, p.context.get());
+            return success(static_cast<bool>(p.schedule));
+          });
+          s) {
+        p.image = std::move(*image);
+        p.format = *format == "cubin" ? rt::ModuleFormat::Cubin
+                   : *format == "ptx" ? rt::ModuleFormat::PTX
+                                      : rt::ModuleFormat::EmulatorIR;
+        p.fromCache = true;
+      }
+    }
+  }
+
+  if (!p.fromCache) {
+    p.schedule = cast<ModuleOp>(p.original->clone());
+    PipelineOptions po;
+    po.chip = options.chip;
+    po.stopAfter = Stage::Mma;
+    std::string formatName = "emulator";
+    Status s = p.capture([&]() -> LogicalResult {
+      PassManager pm(p.context.get());
+      buildPipeline(pm, po);
+      if (failed(pm.run(*p.schedule)))
+        return failure();
+      bool anyKernel = false;
+      p.schedule->walk([&](gpu::GPUFuncOp) { anyKernel = true; });
+      if (!anyKernel)
+        return p.schedule->emitError()
+               << "nothing to compile: the input has no kernel that code "
+                  "generation supports yet (GEMM and attention kernels)";
+      if (target == "emulator") {
+        FailureOr<std::string> ir =
+            emu::buildEmulatorImage(*p.schedule, options.plantBug);
+        if (failed(ir))
+          return failure();
+        p.image = std::move(*ir);
+        p.format = rt::ModuleFormat::EmulatorIR;
+        return success();
+      }
+      OwningOpRef<ModuleOp> binary = cast<ModuleOp>(p.schedule->clone());
+      PipelineOptions bo = po;
+      bo.stopAfter = Stage::Binary;
+      std::string ptxas = findPtxas();
+      if (!ptxas.empty()) {
+        bo.binaryFormat = PipelineOptions::BinaryFormat::Cubin;
+        bo.toolkitPath =
+            llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
+                .str();
+      }
+      PassManager back(p.context.get());
+      buildBackendPipeline(back, bo);
+      if (failed(back.run(*binary)))
+        return failure();
+      FailureOr<std::string> image = extractBinary(*binary);
+      if (failed(image))
+        return failure();
+      p.image = std::move(*image);
+      p.format = ptxas.empty() ? rt::ModuleFormat::PTX
+                               : rt::ModuleFormat::Cubin;
+      formatName = ptxas.empty() ? "ptx" : "cubin";
+      return success();
+    });
+    if (!s)
+      return s;
+    if (options.cache && !llvm::sys::fs::create_directories(dir)) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      p.schedule->print(os);
+      // A failed write only costs the next compile its cache hit.
+      (void)(writeFileAtomically(cachePath(imageExt), p.image) &&
+             writeFileAtomically(cachePath(".mlir"), text) &&
+             writeFileAtomically(cachePath(".format"), formatName));
+    }
+  }
+
+  p.schedule->walk([&](gpu::GPUFuncOp k) {
+    if (!k.isKernel())
+      return;
+    KernelGeometry g;
+    auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
+    auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
+    if (grid && block && grid.size() == 3 && block.size() == 3) {
+      for (int i = 0; i < 3; ++i) {
+        g.config.grid[i] = static_cast<uint32_t>(grid[i]);
+        g.config.block[i] = static_cast<uint32_t>(block[i]);
+      }
+      g.known = true;
+    }
+    if (auto s = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
+      g.config.dynamicSharedMemory = static_cast<uint32_t>(s.getInt());
+    p.geometry[k.getName().str()] = g;
+  });
+  return std::unique_ptr<Program>(new Program(std::move(impl)));
+}
+
+std::vector<uint8_t> Program::encode(const ref::Tensor &t,
+                                     const std::string &dtype) {
+  MLIRContext ctx;
+  Type et = llvm::StringSwitch<Type>(dtype)
+                .Case("f16", Float16Type::get(&ctx))
+                .Case("bf16", BFloat16Type::get(&ctx))
+                .Case("f64", Float64Type::get(&ctx))
+                .Default(Float32Type::get(&ctx));
+  return host::encodeTensor(t, et);
+}
+
+StatusOr<std::vector<ref::Tensor>>
+Program::run(rt::Device &device, const std::string &function,
+             const std::vector<ref::Tensor> &inputs,
+             const std::function<Status(const LaunchInfo &)> &afterLaunch) {
+  Impl &p = *impl;
+  auto graph = p.schedule->lookupSymbol<func::FuncOp>(function);
+  if (!graph)
+    return Status::error("no function named '" + function + "'");
+  bool isEmulator = device.backend() == "emulator";
+  if (isEmulator != (p.target == "emulator"))
+    return Status::error("the program was compiled for the " + p.target +
+                         " target and cannot run on the " + device.backend() +
+                         " device (compile with target '" +
+                         device.backend() + "' or 'auto')");
+  if (inputs.size() != graph.getNumArguments())
+    return Status::error("@" + function + " takes " +
+                         std::to_string(graph.getNumArguments()) +
+                         " inputs, got " + std::to_string(inputs.size()));
+  auto shapeOf = [](RankedTensorType t) {
+    return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
+  };
+  for (auto [i, arg] : llvm::enumerate(graph.getArguments())) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (inputs[i].shape != shapeOf(type) ||
+        inputs[i].data.size() != static_cast<size_t>(type.getNumElements()))
+      return Status::error("input " + std::to_string(i) + " of @" + function +
+                           " must have shape " + ref::formatShape(shapeOf(type)) +
+                           ", got " + ref::formatShape(inputs[i].shape));
+  }
+  auto &mod = p.loaded[&device];
+  if (!mod) {
+    auto loaded = device.loadModule(p.image, p.format);
+    if (!loaded)
+      return loaded.getStatus();
+    mod = std::move(*loaded);
+  }
+
+  struct DeviceTensor {
+    std::unique_ptr<rt::Buffer> buffer;
+    RankedTensorType type;
+  };
+  llvm::DenseMap<Value, std::shared_ptr<DeviceTensor>> values;
+  auto upload = [&](Value v, const std::vector<uint8_t> &bytes)
+      -> StatusOr<std::shared_ptr<DeviceTensor>> {
+    auto t = std::make_shared<DeviceTensor>();
+    t->type = cast<RankedTensorType>(v.getType());
+    auto buf = device.allocate(bytes.size());
+    if (!buf)
+      return buf.getStatus();
+    t->buffer = std::move(*buf);
+    if (Status s = device.copyToDevice(*t->buffer, bytes.data(), bytes.size());
+        !s)
+      return s;
+    return t;
+  };
+  for (auto [arg, tensor] : llvm::zip(graph.getArguments(), inputs)) {
+    auto et = cast<RankedTensorType>(arg.getType()).getElementType();
+    auto t = upload(arg, host::encodeTensor(tensor, et));
+    if (!t)
+      return t.getStatus();
+    values[arg] = *t;
+  }
+  double flops = 0;
+  if (afterLaunch)
+    if (func::FuncOp f = p.originalFunc(function))
+      flops = functionFlops(f);
+
+  std::vector<ref::Tensor> outputs;
+  for (Operation &op : graph.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        auto t = values.lookup(v);
+        if (!t)
+          return Status::error("@" + function + " returns a value that no "
+                               "kernel computes");
+        std::vector<uint8_t> bytes(t->buffer->size());
+        if (Status s =
+                device.copyToHost(bytes.data(), *t->buffer, bytes.size());
+            !s)
+          return s;
+        outputs.push_back(host::decodeTensor(bytes, shapeOf(t->type),
+                                             t->type.getElementType()));
+      }
+      break;
+    }
+    auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
+    if (!launch) {
+      std::string name = op.getName().getStringRef().str();
+      if (auto k = dyn_cast<::fused::fused::KernelOp>(op))
+        name = "a " + ::fused::fused::stringifyKernelKind(k.getKind()).str() + " kernel";
+      return Status::error("@" + function + " cannot run on a device: code "
+                           "generation does not support " + name + " yet");
+    }
+    std::vector<rt::KernelArg> args;
+    for (Value in : launch.getInputs()) {
+      auto t = values.lookup(in);
+      if (!t)
+        return Status::error("@" + function + ": a launch reads a value no "
+                             "kernel computed");
+      auto a = rt::memrefArgs(*t->buffer, shapeOf(t->type));
+      args.insert(args.end(), a.begin(), a.end());
+    }
+    for (Value r : launch.getResults()) {
+      auto type = cast<RankedTensorType>(r.getType());
+      ref::Tensor poison{shapeOf(type),
+                         std::vector<double>(type.getNumElements(),
+                                             std::numeric_limits<double>::quiet_NaN())};
+      auto t = upload(r, host::encodeTensor(poison, type.getElementType()));
+      if (!t)
+        return t.getStatus();
+      values[r] = *t;
+      auto a = rt::memrefArgs(*(*t)->buffer, shapeOf(type));
+      args.insert(args.end(), a.begin(), a.end());
+    }
+    std::string kernel = launch.getCallee().getLeafReference().getValue().str();
+    auto g = p.geometry.find(kernel);
+    if (g == p.geometry.end() || !g->second.known)
+      return Status::error("kernel " + kernel + " has no launch geometry");
+    Status launched = device.launch(*mod, kernel, g->second.config, args);
+    if (afterLaunch) {
+      LaunchInfo info{function, kernel, &device, mod.get(), g->second.config,
+                      &args, flops};
+      if (Status s = afterLaunch(info); !s)
+        return s;
+    }
+    if (!launched)
+      return launched;
+  }
+  return outputs;
+}
+
+StatusOr<std::vector<ref::Tensor>>
+Program::reference(const std::string &function,
+                   const std::vector<ref::Tensor> &inputs) const {
+  func::FuncOp f = impl->originalFunc(function);
+  if (!f)
+    return Status::error("no function named '" + function + "'");
+  std::vector<ref::Tensor> results;
+  if (Status s = impl->capture([&] { return ref::evaluate(f, inputs, results); });
+      !s)
+    return s;
+  return results;
+}
+
+StatusOr<std::vector<ref::Tensor>>
+Program::randomInputs(const std::string &function, uint64_t seed) const {
+  func::FuncOp f = impl->originalFunc(function);
+  if (!f)
+    return Status::error("no function named '" + function + "'");
+  std::vector<ref::Tensor> inputs;
+  if (Status s =
+          impl->capture([&] { return ref::makeRandomInputs(f, seed, inputs); });
+      !s)
+    return s;
+  return inputs;
+}
+
+double Program::tolerance(const std::string &function) const {
+  double tol = 1e-5;
+  for (const FunctionInfo &f : impl->functions) {
+    if (f.name != function)
+      continue;
+    for (const auto *list : {&f.inputs, &f.results})
+      for (const TensorInfo &t : *list) {
+        if (t.dtype == "f16")
+          tol = std::max(tol, 2e-3);
+        else if (t.dtype == "bf16")
+          tol = std::max(tol, 1e-2);
+      }
+  }
+  return tol;
+}
+
+StatusOr<std::unique_ptr<rt::Device>>
+openDevice(const std::string &kind, const rt::EmulatorOptions &emulator) {
+  if (kind != "auto" && kind != "cuda" && kind != "emulator")
+    return Status::error("unknown device '" + kind +
+                         "' (expected auto, cuda or emulator)");
+  if (kind != "emulator") {
+    auto cuda = rt::openCudaDevice();
+    if (cuda || kind == "cuda")
+      return cuda;
+  }
+  auto emu = rt::openEmulatorDevice(emulator);
+  if (!emu)
+    return emu.getStatus();
+  return std::unique_ptr<rt::Device>(std::move(*emu));
+}
+
+std::string version() { return kVersion; }
+
+std::string cacheDirectory(const std::string &dir) {
+  if (!dir.empty())
+    return dir;
+  if (const char *env = std::getenv("FUSED_CACHE_DIR"); env && *env)
+    return env;
+  llvm::SmallString<256> path;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    path = xdg;
+  } else {
+    const char *home = std::getenv("HOME");
+    path = home && *home ? home : "/tmp";
+    llvm::sys::path::append(path, ".cache");
+  }
+  llvm::sys::path::append(path, "fused");
+  return std::string(path);
+}
+
+StatusOr<int> clearCache(const std::string &dir) {
+  std::string d = cacheDirectory(dir);
+  if (!llvm::sys::fs::exists(d))
+    return 0;
+  int removed = 0;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(d, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (name.ends_with(".mlir") || name.ends_with(".emu.ll") ||
+        name.ends_with(".bin") || name.ends_with(".format")) {
+      if (!llvm::sys::fs::remove(it->path()))
+        removed += name.ends_with(".format") ? 1 : 0;
+    }
+  }
+  if (ec)
+    return Status::error("cannot list the cache directory " + d + ": " +
+                         ec.message());
+  return removed;
+}
+
+} // namespace fused
