@@ -7,7 +7,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "FUSED"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.fused_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
@@ -52,3 +52,10 @@ try:
         config.available_features.add("cuda")
 except OSError:
     pass
+
+# The build and source trees, for the installed-package test.
+config.substitutions.append(("%fused_obj_root", config.fused_obj_root))
+config.substitutions.append(("%fused_src_root", config.fused_src_root))
+# Compiled programs are cached inside the build tree, not in $HOME.
+config.environment["FUSED_CACHE_DIR"] = os.path.join(
+    config.fused_obj_root, "test", "kernel-cache")

@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -344,15 +345,24 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   return std::unique_ptr<Program>(new Program(std::move(impl)));
 }
 
+static Type elementTypeNamed(MLIRContext &ctx, const std::string &dtype) {
+  return llvm::StringSwitch<Type>(dtype)
+      .Case("f16", Float16Type::get(&ctx))
+      .Case("bf16", BFloat16Type::get(&ctx))
+      .Case("f64", Float64Type::get(&ctx))
+      .Default(Float32Type::get(&ctx));
+}
+
 std::vector<uint8_t> Program::encode(const ref::Tensor &t,
                                      const std::string &dtype) {
   MLIRContext ctx;
-  Type et = llvm::StringSwitch<Type>(dtype)
-                .Case("f16", Float16Type::get(&ctx))
-                .Case("bf16", BFloat16Type::get(&ctx))
-                .Case("f64", Float64Type::get(&ctx))
-                .Default(Float32Type::get(&ctx));
-  return host::encodeTensor(t, et);
+  return host::encodeTensor(t, elementTypeNamed(ctx, dtype));
+}
+
+ref::Tensor Program::round(const ref::Tensor &t, const std::string &dtype) {
+  MLIRContext ctx;
+  Type et = elementTypeNamed(ctx, dtype);
+  return host::decodeTensor(host::encodeTensor(t, et), t.shape, et);
 }
 
 StatusOr<std::vector<ref::Tensor>>

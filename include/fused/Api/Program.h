@@ -116,6 +116,8 @@ public:
   /// The raw bytes of `t` in element type `dtype` (as a device holds it).
   static std::vector<uint8_t> encode(const ref::Tensor &t,
                                      const std::string &dtype);
+  /// `t` rounded to element type `dtype` (nearest even).
+  static ref::Tensor round(const ref::Tensor &t, const std::string &dtype);
 
   struct Impl;
 
