@@ -13,7 +13,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD="${FUSED_BUILD_DIR:-$ROOT/build}"
 LLVM_BIN=/usr/lib/llvm-22/bin
 PACKAGES=(cmake ninja-build ccache g++ llvm-22-dev llvm-22-tools
-          libmlir-22-dev mlir-22-tools libgtest-dev)
+          libmlir-22-dev mlir-22-tools libgtest-dev
+          python3-dev pybind11-dev python3-numpy python3-pytest)
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -59,7 +60,7 @@ run_example() {
 }
 
 run_tests() {
-  local status=0 lit_out ctest_out lit_pass lit_fail ct_pass ct_fail
+  local status=0 lit_out ctest_out py_out lit_pass lit_fail ct_pass ct_fail py_pass py_fail
   log "lit suite"
   lit_out="$(mktemp)"
   "$LLVM_BIN/lit" -sv "$BUILD/test" 2>&1 | tee "$lit_out" || status=1
@@ -72,10 +73,18 @@ run_tests() {
   ct_pass=$(sed -n 's/^[0-9]*% tests passed, \([0-9]*\) tests failed out of \([0-9]*\)$/\2 \1/p' \
             "$ctest_out" | awk '{print $1 - $2}')
   ct_fail=$(sed -n 's/^[0-9]*% tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$ctest_out")
-  rm -f "$lit_out" "$ctest_out"
-  local pass=$(( ${lit_pass:-0} + ${ct_pass:-0} )) fail=$(( ${lit_fail:-0} + ${ct_fail:-0} ))
-  log "summary: lit ${lit_pass:-0} passed, ${lit_fail:-0} failed; ctest ${ct_pass:-0} passed, ${ct_fail:-0} failed"
-  if [ -z "${lit_pass:-}" ] || [ -z "${ct_pass:-}" ]; then status=1; fi
+  log "Python tests (pytest)"
+  py_out="$(mktemp)"
+  FUSED_BUILD_DIR="$BUILD" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    "$ROOT/python/tests" 2>&1 | tee "$py_out" || status=1
+  py_pass=$(tail -1 "$py_out" | { grep -o '[0-9]* passed' || true; } | awk '{print $1}')
+  py_fail=$(tail -1 "$py_out" | { grep -o '[0-9]* \(failed\|errors\?\)' || true; } \
+            | awk '{s+=$1} END {print s+0}')
+  rm -f "$lit_out" "$ctest_out" "$py_out"
+  local pass=$(( ${lit_pass:-0} + ${ct_pass:-0} + ${py_pass:-0} ))
+  local fail=$(( ${lit_fail:-0} + ${ct_fail:-0} + ${py_fail:-0} ))
+  log "summary: lit ${lit_pass:-0} passed, ${lit_fail:-0} failed; ctest ${ct_pass:-0} passed, ${ct_fail:-0} failed; pytest ${py_pass:-0} passed, ${py_fail:-0} failed"
+  if [ -z "${lit_pass:-}" ] || [ -z "${ct_pass:-}" ] || [ -z "${py_pass:-}" ]; then status=1; fi
   echo "fused: $pass passed, $fail failed"
   return $status
 }

@@ -185,9 +185,9 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   std::string target = options.target;
   if (target == "auto")
     target = rt::openCudaDevice().isOk() ? "cuda" : "emulator";
-  if (target != "cuda" && target != "emulator")
+  if (target != "cuda" && target != "emulator" && target != "reference")
     return Status::error("unknown target '" + options.target +
-                         "' (expected auto, cuda or emulator)");
+                         "' (expected auto, cuda, emulator or reference)");
   impl->target = target;
 
   DialectRegistry registry;
@@ -224,6 +224,10 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       info.results.push_back(describe(t));
     p.functions.push_back(std::move(info));
   }
+
+  // "reference": parse and verify only, for the reference evaluator.
+  if (target == "reference")
+    return std::unique_ptr<Program>(new Program(std::move(impl)));
 
   // The cache.
   std::string key;
@@ -370,15 +374,14 @@ Program::run(rt::Device &device, const std::string &function,
              const std::vector<ref::Tensor> &inputs,
              const std::function<Status(const LaunchInfo &)> &afterLaunch) {
   Impl &p = *impl;
-  auto graph = p.schedule->lookupSymbol<func::FuncOp>(function);
-  if (!graph)
-    return Status::error("no function named '" + function + "'");
-  bool isEmulator = device.backend() == "emulator";
-  if (isEmulator != (p.target == "emulator"))
+  if (device.backend() != p.target)
     return Status::error("the program was compiled for the " + p.target +
                          " target and cannot run on the " + device.backend() +
                          " device (compile with target '" +
                          device.backend() + "' or 'auto')");
+  auto graph = p.schedule->lookupSymbol<func::FuncOp>(function);
+  if (!graph)
+    return Status::error("no function named '" + function + "'");
   if (inputs.size() != graph.getNumArguments())
     return Status::error("@" + function + " takes " +
                          std::to_string(graph.getNumArguments()) +

@@ -34,7 +34,9 @@ struct CompileOptions {
   std::string chip = "sm_80";
   /// Which kernel image to build: "cuda" (cubin, or PTX without ptxas),
   /// "emulator", or "auto" (cuda when a CUDA driver and device are present,
-  /// else emulator). A program runs on devices of its target's kind.
+  /// else emulator), or "reference" (parse and verify only: the program
+  /// can then only be evaluated with reference()). A program runs on
+  /// devices of its target's kind.
   std::string target = "auto";
   /// Use the on-disk cache (read and write).
   bool cache = true;
@@ -85,7 +87,7 @@ public:
 
   /// The functions of the module, in order.
   const std::vector<FunctionInfo> &functions() const;
-  /// "cuda" or "emulator".
+  /// "cuda", "emulator" or "reference".
   const std::string &target() const;
   /// True when compile() was served from the cache.
   bool fromCache() const;

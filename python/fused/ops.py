@@ -1,0 +1,145 @@
+"""Builders for common kernels, so that no MLIR needs writing.
+
+    out = fused.ops.attention(q, k, v, causal=True)            # runs it
+    out, lse = fused.ops.attention(q, k, v, return_lse=True)
+    c = fused.ops.matmul(a, b, bias=bias, epilogue="gelu", out_dtype="f16")
+
+Each function builds the MLIR of one kernel from the arrays' shapes and
+dtypes (float16 arrays are f16; pass dtype="bf16" for bf16, with float32
+arrays), compiles it (through the on-disk cache) and runs it on `device`
+("auto", "cuda", "emulator" or "reference"). The builder classes
+(Attention, Matmul) give the MLIR text and compile without running:
+fused.compile(fused.ops.Attention(...)).
+"""
+
+import numpy as _np
+
+import fused as _fused
+
+_EPILOGUES = {None: None, "relu": "relu", "silu": "silu",
+              "gelu": "gelu erf", "gelu_tanh": "gelu tanh"}
+
+
+def _dtype_of(array, dtype):
+    if dtype is not None:
+        if dtype not in ("f16", "bf16"):
+            raise _fused.FusedError(f"unsupported dtype '{dtype}' (expected "
+                                    "f16 or bf16)")
+        return dtype
+    kind = _np.asarray(array).dtype
+    if kind == _np.float16:
+        return "f16"
+    raise _fused.FusedError(f"inputs must be float16 arrays (or pass "
+                            f"dtype='f16'/'bf16'), got {kind}")
+
+
+def _tensor(shape, dtype):
+    return "tensor<" + "x".join(str(int(d)) for d in shape) + f"x{dtype}>"
+
+
+class Attention:
+    """fused.attention for Q [B,Hq,Sq,D], K/V [B,Hkv,Skv,D] (GQA/MQA when
+    Hkv < Hq), bottom-right aligned causal mask, optional additive bias and
+    log-sum-exp output."""
+
+    def __init__(self, q_shape, k_shape, v_shape, dtype="f16", causal=False,
+                 scale=None, bias_shape=None, return_lse=False,
+                 out_dtype=None):
+        self.q_shape, self.k_shape, self.v_shape = (
+            tuple(q_shape), tuple(k_shape), tuple(v_shape))
+        self.dtype, self.causal, self.scale = dtype, causal, scale
+        self.bias_shape = tuple(bias_shape) if bias_shape is not None else None
+        self.return_lse = return_lse
+        self.out_dtype = out_dtype or dtype
+
+    def mlir(self):
+        q = _tensor(self.q_shape, self.dtype)
+        k = _tensor(self.k_shape, self.dtype)
+        v = _tensor(self.v_shape, self.dtype)
+        o = _tensor(self.q_shape[:-1] + self.v_shape[-1:], self.out_dtype)
+        lse = _tensor(self.q_shape[:-1], "f32")
+        args = f"%q: {q}, %k: {k}, %v: {v}"
+        bias = ""
+        if self.bias_shape is not None:
+            bt = _tensor(self.bias_shape, "f32")
+            args += f", %bias: {bt}"
+            bias = f" bias(%bias : {bt})"
+        attrs = []
+        if self.causal:
+            attrs.append("causal")
+        if self.scale is not None:
+            attrs.append(f"scale = {float(self.scale):e} : f32")
+        attr = " {" + ", ".join(attrs) + "}" if attrs else ""
+        results = f"{o}, {lse}" if self.return_lse else o
+        names = "%o, %lse" if self.return_lse else "%o"
+        return (f"func.func @attention({args}) -> ({results}) {{\n"
+                f"  {names} = fused.attention %q, %k, %v{bias}{attr} : "
+                f"{q}, {k}, {v} -> {results}\n"
+                f"  return {names} : {results}\n}}\n")
+
+
+class Matmul:
+    """fused.matmul A [..., M, K] x B [..., K, N] with an optional bias
+    ([N]) and activation epilogue, f32 accumulation, cast to out_dtype."""
+
+    def __init__(self, a_shape, b_shape, dtype="f16", bias=False,
+                 epilogue=None, out_dtype="f32"):
+        if epilogue not in _EPILOGUES:
+            raise _fused.FusedError(
+                f"unknown epilogue '{epilogue}' (expected relu, silu, gelu "
+                "or gelu_tanh)")
+        self.a_shape, self.b_shape = tuple(a_shape), tuple(b_shape)
+        self.dtype, self.bias, self.epilogue = dtype, bias, epilogue
+        self.out_dtype = out_dtype
+
+    def mlir(self):
+        if len(self.a_shape) < 2 or len(self.b_shape) < 2:
+            raise _fused.FusedError("matmul operands need at least 2 dims")
+        a = _tensor(self.a_shape, self.dtype)
+        b = _tensor(self.b_shape, self.dtype)
+        batch = (self.a_shape[:-2] if len(self.a_shape) >= len(self.b_shape)
+                 else self.b_shape[:-2])
+        shape = batch + (self.a_shape[-2], self.b_shape[-1])
+        acc = _tensor(shape, "f32")
+        out = _tensor(shape, self.out_dtype)
+        args = f"%a: {a}, %b: {b}"
+        lines = [f"  %c = fused.matmul %a, %b : {a}, {b} -> {acc}"]
+        cur = "%c"
+        if self.bias:
+            bt = _tensor((self.b_shape[-1],), "f32")
+            args += f", %bias: {bt}"
+            lines.append(f"  %d = fused.add {cur}, %bias : {acc}, {bt} -> {acc}")
+            cur = "%d"
+        op = _EPILOGUES[self.epilogue]
+        if op:
+            lines.append(f"  %e = fused.{op} {cur} : {acc}")
+            cur = "%e"
+        if self.out_dtype != "f32":
+            lines.append(f"  %f = fused.cast {cur} : {acc} to {out}")
+            cur = "%f"
+        body = "\n".join(lines)
+        return (f"func.func @matmul({args}) -> {out} {{\n{body}\n"
+                f"  return {cur} : {out}\n}}\n")
+
+
+def attention(q, k, v, causal=False, scale=None, bias=None, return_lse=False,
+              dtype=None, out_dtype=None, device="auto"):
+    """Scaled dot-product attention of numpy arrays; see Attention."""
+    dt = _dtype_of(q, dtype)
+    b = Attention(_np.shape(q), _np.shape(k), _np.shape(v), dt, causal, scale,
+                  None if bias is None else _np.shape(bias), return_lse,
+                  out_dtype)
+    kernel = _fused.compile(b, device=device)
+    args = (q, k, v) if bias is None else (q, k, v, bias)
+    return kernel(*args, device=device)
+
+
+def matmul(a, b, bias=None, epilogue=None, out_dtype="f32", dtype=None,
+           device="auto"):
+    """a @ b (+ bias, activation) of numpy arrays; see Matmul."""
+    dt = _dtype_of(a, dtype)
+    m = Matmul(_np.shape(a), _np.shape(b), dt, bias is not None, epilogue,
+               out_dtype)
+    kernel = _fused.compile(m, device=device)
+    args = (a, b) if bias is None else (a, b, bias)
+    return kernel(*args, device=device)

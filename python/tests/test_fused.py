@@ -1,0 +1,138 @@
+"""The Python package against the float64 reference, on the emulator (or a
+GPU where there is one), and its errors."""
+
+import numpy as np
+import pytest
+
+import fused
+
+rng = np.random.default_rng(2026)
+
+
+def randn(*shape, dtype=np.float16):
+    return rng.uniform(-1, 1, size=shape).astype(dtype)
+
+
+def test_attention_gqa_causal_odd_lengths():
+    q, k, v = randn(2, 8, 113, 64), randn(2, 2, 203, 64), randn(2, 2, 203, 64)
+    out = fused.ops.attention(q, k, v, causal=True, device="emulator")
+    ref = fused.ops.attention(q, k, v, causal=True, device="reference")
+    assert out.dtype == np.float16 and out.shape == (2, 8, 113, 64)
+    assert fused.relative_error(out, ref) <= 2e-3
+
+
+def test_attention_bf16_with_lse_and_bias():
+    q = randn(1, 4, 70, 128, dtype=np.float32)
+    k = randn(1, 1, 90, 128, dtype=np.float32)
+    v = randn(1, 1, 90, 128, dtype=np.float32)
+    bias = randn(70, 90, dtype=np.float32)
+    kw = dict(bias=bias, return_lse=True, dtype="bf16", scale=0.1)
+    out, lse = fused.ops.attention(q, k, v, device="emulator", **kw)
+    ref_out, ref_lse = fused.ops.attention(q, k, v, device="reference", **kw)
+    assert out.dtype == np.float32 and lse.shape == (1, 4, 70)
+    assert fused.relative_error(out, ref_out) <= 1e-2
+    assert fused.relative_error(lse, ref_lse) <= 1e-5
+
+
+def test_matmul_with_bias_gelu_epilogue():
+    a, b = randn(77, 200), randn(200, 129)
+    bias = randn(129, dtype=np.float32)
+    kw = dict(bias=bias, epilogue="gelu_tanh", out_dtype="f16")
+    out = fused.ops.matmul(a, b, device="emulator", **kw)
+    ref = fused.ops.matmul(a, b, device="reference", **kw)
+    assert out.dtype == np.float16 and out.shape == (77, 129)
+    assert fused.relative_error(out, ref) <= 2e-3
+    # Against numpy too, in float64.
+    x = a.astype(np.float64) @ b.astype(np.float64) + bias
+    gelu = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    assert fused.relative_error(out, gelu) <= 2e-3
+
+
+SOURCE = """
+func.func @gemm(%a: tensor<64x32xf16>, %b: tensor<32x48xf16>) -> tensor<64x48xf32> {
+  %c = fused.matmul %a, %b : tensor<64x32xf16>, tensor<32x48xf16> -> tensor<64x48xf32>
+  return %c : tensor<64x48xf32>
+}
+"""
+
+
+def test_compile_text_and_call():
+    kernel = fused.compile(SOURCE, device="emulator")
+    a, b = randn(64, 32), randn(32, 48)
+    out = kernel(a, b, device="emulator")
+    expected = a.astype(np.float64) @ b.astype(np.float64)
+    assert out.dtype == np.float32
+    assert fused.relative_error(out, expected) <= 1e-5
+    assert kernel.signature["inputs"][0] == {"shape": (64, 32), "dtype": "f16"}
+
+
+def test_reference_of_ops_without_code_generation():
+    src = """
+func.func @sm(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
+  %y = fused.softmax %x axis = 1 : tensor<3x5xf32>
+  return %y : tensor<3x5xf32>
+}
+"""
+    x = rng.standard_normal((3, 5)).astype(np.float32)
+    y = fused.reference(src, x)
+    e = np.exp(x.astype(np.float64) - x.max(axis=1, keepdims=True))
+    assert fused.relative_error(y, e / e.sum(axis=1, keepdims=True)) <= 1e-6
+
+
+def test_cache_serves_a_second_compile(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUSED_CACHE_DIR", str(tmp_path))
+    assert fused.cache_directory() == str(tmp_path)
+    first = fused.compile(SOURCE, device="emulator")
+    second = fused.compile(SOURCE, device="emulator")
+    assert not first.from_cache and second.from_cache
+    a, b = randn(64, 32), randn(32, 48)
+    assert np.array_equal(first(a, b, device="emulator"),
+                          second(a, b, device="emulator"))
+    assert fused.clear_cache() == 1
+    assert not fused.compile(SOURCE, device="emulator").from_cache
+
+
+def test_malformed_mlir_raises_with_the_diagnostic():
+    with pytest.raises(fused.FusedError, match=r"<source>:2:\d+: error"):
+        fused.compile("func.func @f(%x: tensor<4xf32>) {\n  %y = fused.nope\n}")
+
+
+def test_unsupported_kernel_raises():
+    src = SOURCE.replace("f16", "f32")
+    with pytest.raises(fused.FusedError, match="supports f16 and bf16"):
+        fused.compile(src, device="emulator")
+
+
+def test_bad_inputs_raise():
+    kernel = fused.compile(SOURCE, device="emulator")
+    with pytest.raises(fused.FusedError, match=r"must have shape \(64, 32\)"):
+        kernel(randn(32, 64), randn(32, 48), device="emulator")
+    with pytest.raises(fused.FusedError, match="takes 2 inputs, got 1"):
+        kernel(randn(64, 32), device="emulator")
+    with pytest.raises(fused.FusedError, match="cannot use an array of dtype"):
+        kernel(np.array([["a"] * 32] * 64), randn(32, 48), device="emulator")
+    with pytest.raises(fused.FusedError, match="unknown device 'tpu'"):
+        kernel(randn(64, 32), randn(32, 48), device="tpu")
+
+
+def test_bad_builder_arguments_raise():
+    q = randn(1, 1, 16, 64, dtype=np.float32)
+    with pytest.raises(fused.FusedError, match="inputs must be float16"):
+        fused.ops.attention(q, q, q)
+    with pytest.raises(fused.FusedError, match="unknown epilogue 'swish'"):
+        fused.ops.matmul(randn(16, 16), randn(16, 16), epilogue="swish")
+    with pytest.raises(fused.FusedError, match="head dimensions that are "
+                                               "multiples of 16"):
+        h = randn(1, 1, 16, 40)
+        fused.ops.attention(h, h, h, device="emulator")
+    with pytest.raises(fused.FusedError, match="head dimension mismatch: 'query' has D = 64 but 'key' has D = 32"):
+        fused.ops.attention(randn(1, 1, 16, 64), randn(1, 1, 16, 32),
+                            randn(1, 1, 16, 64), device="emulator")
+
+
+def test_no_gpu_is_an_error_not_a_crash():
+    if fused.devices() == "cuda":
+        pytest.skip("a GPU is present")
+    with pytest.raises(fused.FusedError, match="no CUDA driver found"):
+        fused.compile(SOURCE, device="emulator")(randn(64, 32), randn(32, 48),
+                                                 device="cuda")
