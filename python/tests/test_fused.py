@@ -136,3 +136,17 @@ def test_no_gpu_is_an_error_not_a_crash():
     with pytest.raises(fused.FusedError, match="no CUDA driver found"):
         fused.compile(SOURCE, device="emulator")(randn(64, 32), randn(32, 48),
                                                  device="cuda")
+
+
+def test_readme_example_runs():
+    import os
+    import subprocess
+    import sys
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    r = subprocess.run([sys.executable,
+                        os.path.join(root, "examples", "attention.py")],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    err = float(r.stdout.split("relative error")[1])
+    assert r.stdout.startswith("attention on ") and err <= 2e-3

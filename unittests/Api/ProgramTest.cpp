@@ -1,0 +1,123 @@
+//===- ProgramTest.cpp - the C++ embedding API ----------------------------===//
+
+#include "fused/Api/Program.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace {
+
+const char *kGemm = R"(
+func.func @gemm(%a: tensor<40x32xf16>, %b: tensor<32x24xf16>) -> tensor<40x24xf32> {
+  %c = fused.matmul %a, %b : tensor<40x32xf16>, tensor<32x24xf16> -> tensor<40x24xf32>
+  return %c : tensor<40x24xf32>
+}
+)";
+
+std::string freshCacheDir(const char *name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             (std::string("fused-api-test-") + name);
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+TEST(ProgramTest, CompilesRunsAndMatchesTheReference) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = freshCacheDir("run");
+  auto program = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  ASSERT_EQ((*program)->functions().size(), 1u);
+  const fused::FunctionInfo &f = (*program)->functions()[0];
+  EXPECT_EQ(f.name, "gemm");
+  EXPECT_EQ(f.inputs[0].dtype, "f16");
+  EXPECT_EQ(f.results[0].shape, (std::vector<int64_t>{40, 24}));
+  auto device = fused::openDevice("emulator");
+  ASSERT_TRUE(device.isOk());
+  auto inputs = (*program)->randomInputs("gemm", 7);
+  ASSERT_TRUE(inputs.isOk());
+  int launches = 0;
+  auto out = (*program)->run(**device, "gemm", *inputs,
+                             [&](const fused::LaunchInfo &l) {
+                               ++launches;
+                               EXPECT_EQ(l.kernel, "gemm_gemm");
+                               EXPECT_DOUBLE_EQ(l.flops, 2.0 * 40 * 24 * 32);
+                               return fused::rt::Status::ok();
+                             });
+  ASSERT_TRUE(out.isOk()) << out.getStatus().getMessage();
+  EXPECT_EQ(launches, 1);
+  auto ref = (*program)->reference("gemm", *inputs);
+  ASSERT_TRUE(ref.isOk());
+  EXPECT_LE(fused::ref::relativeError((*out)[0], (*ref)[0]), 1e-5);
+}
+
+TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cache = false;
+  o.sourceName = "bad.mlir";
+  auto bad = fused::Program::compile("func.func @f(", o);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.getStatus().getMessage().find("bad.mlir:1:"),
+            std::string::npos)
+      << bad.getStatus().getMessage();
+  o.chip = "sm_70";
+  EXPECT_FALSE(fused::Program::compile(kGemm, o).isOk());
+  o.chip = "sm_80";
+  o.target = "tpu";
+  EXPECT_FALSE(fused::Program::compile(kGemm, o).isOk());
+
+  o.target = "emulator";
+  auto program = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(program.isOk());
+  auto device = fused::openDevice("emulator");
+  ASSERT_TRUE(device.isOk());
+  fused::ref::Tensor wrong{{32, 40}, std::vector<double>(32 * 40, 0.0)};
+  fused::ref::Tensor b{{32, 24}, std::vector<double>(32 * 24, 0.0)};
+  auto run = (*program)->run(**device, "gemm", {wrong, b});
+  ASSERT_FALSE(run.isOk());
+  EXPECT_NE(run.getStatus().getMessage().find("must have shape [40, 32]"),
+            std::string::npos)
+      << run.getStatus().getMessage();
+  EXPECT_FALSE((*program)->run(**device, "nope", {}).isOk());
+  EXPECT_FALSE((*program)->run(**device, "gemm", {b}).isOk());
+  EXPECT_FALSE(fused::openDevice("tpu").isOk());
+}
+
+TEST(ProgramTest, SecondCompileIsServedFromTheCache) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = freshCacheDir("cache");
+  auto first = fused::Program::compile(kGemm, o);
+  auto second = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(first.isOk() && second.isOk());
+  EXPECT_FALSE((*first)->fromCache());
+  EXPECT_TRUE((*second)->fromCache());
+  // Other options miss.
+  o.chip = "sm_90";
+  auto other = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(other.isOk());
+  EXPECT_FALSE((*other)->fromCache());
+  auto removed = fused::clearCache(o.cacheDir);
+  ASSERT_TRUE(removed.isOk());
+  EXPECT_EQ(*removed, 2);
+  o.chip = "sm_80";
+  auto third = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(third.isOk());
+  EXPECT_FALSE((*third)->fromCache());
+  std::filesystem::remove_all(o.cacheDir);
+}
+
+TEST(ProgramTest, CacheDirectoryFollowsTheEnvironment) {
+  EXPECT_EQ(fused::cacheDirectory("/x/y"), "/x/y");
+  setenv("FUSED_CACHE_DIR", "/tmp/somewhere", 1);
+  EXPECT_EQ(fused::cacheDirectory(), "/tmp/somewhere");
+  unsetenv("FUSED_CACHE_DIR");
+  setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
+  EXPECT_EQ(fused::cacheDirectory(), "/tmp/xdg/fused");
+  unsetenv("XDG_CACHE_HOME");
+}
+
+} // namespace
