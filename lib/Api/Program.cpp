@@ -174,6 +174,16 @@ const std::vector<FunctionInfo> &Program::functions() const {
   return impl->functions;
 }
 const std::string &Program::target() const { return impl->target; }
+const std::string &Program::image() const { return impl->image; }
+rt::ModuleFormat Program::imageFormat() const { return impl->format; }
+
+StatusOr<std::unique_ptr<Program>>
+Program::compile(ModuleOp module, const CompileOptions &options) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  return compile(text, options);
+}
 bool Program::fromCache() const { return impl->fromCache; }
 
 StatusOr<std::unique_ptr<Program>>

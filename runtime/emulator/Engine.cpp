@@ -157,6 +157,13 @@ struct Worker {
   void sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
                     bool write, bool pending, int s);
   const GlobalRegion *findRegion(uintptr_t p, size_t n) const;
+  /// True when `p` is inside a buffer or its redzones.
+  bool nearRegion(uintptr_t p) const {
+    for (const GlobalRegion &r : launch->regions)
+      if (p + 256 >= r.base && p < r.base + r.size + 256)
+        return true;
+    return false;
+  }
   uint8_t *globalAccess(GpuThread &t, uint8_t *p, size_t n, int flags, int s);
   void record(GpuThread &t, int s, AccessKind kind, uint64_t addr,
               size_t bytes);
@@ -647,7 +654,7 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
              static_cast<uint64_t>(a - lo), n);
     return p;
   }
-  if (a + n > lo - 4096 && a < hi + 4096 && !w.findRegion(uintptr_t(a), n)) {
+  if (a + n > lo - 4096 && a < hi + 4096 && !w.nearRegion(uintptr_t(a))) {
     // Just outside the arena: an out-of-bounds shared-memory access.
     int64_t off = a - lo;
     w.report(OutOfBounds, site, t,

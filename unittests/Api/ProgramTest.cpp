@@ -2,6 +2,13 @@
 
 #include "fused/Api/Program.h"
 
+#include "fused/InitAll.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -108,6 +115,25 @@ TEST(ProgramTest, SecondCompileIsServedFromTheCache) {
   ASSERT_TRUE(third.isOk());
   EXPECT_FALSE((*third)->fromCache());
   std::filesystem::remove_all(o.cacheDir);
+}
+
+TEST(ProgramTest, CompilesAModuleBuiltInMemory) {
+  mlir::DialectRegistry registry;
+  fused::registerAllDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(kGemm, &ctx);
+  ASSERT_TRUE(module);
+  fused::CompileOptions o;
+  o.target = "cuda"; // Compiles without a GPU: PTX or cubin.
+  o.cache = false;
+  auto program = fused::Program::compile(*module, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  EXPECT_NE((*program)->imageFormat(), fused::rt::ModuleFormat::EmulatorIR);
+  EXPECT_FALSE((*program)->image().empty());
+  // The module is left as it was.
+  EXPECT_TRUE(module->lookupSymbol("gemm"));
 }
 
 TEST(ProgramTest, CacheDirectoryFollowsTheEnvironment) {

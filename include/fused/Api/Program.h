@@ -22,10 +22,15 @@
 #include "fused/Reference/Kernels.h"
 #include "fused/Runtime/Runtime.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace mlir {
+class ModuleOp;
+} // namespace mlir
 
 namespace fused {
 
@@ -84,6 +89,16 @@ public:
   /// Parses, verifies and compiles `source` (MLIR text of `fused` ops).
   static rt::StatusOr<std::unique_ptr<Program>>
   compile(const std::string &source, const CompileOptions &options = {});
+
+  /// Compiles a module built in memory (its text is what is compiled and
+  /// cached; `module` is not modified). Needs the MLIR headers at the call.
+  static rt::StatusOr<std::unique_ptr<Program>>
+  compile(mlir::ModuleOp module, const CompileOptions &options = {});
+
+  /// The kernel image (cubin, PTX text, or the emulator's LLVM IR) and its
+  /// format; empty for the "reference" target.
+  const std::string &image() const;
+  rt::ModuleFormat imageFormat() const;
 
   /// The functions of the module, in order.
   const std::vector<FunctionInfo> &functions() const;

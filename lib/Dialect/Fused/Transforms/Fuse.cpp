@@ -88,7 +88,8 @@ Operation *soleUser(Value v) {
 bool recognizeAttention(SoftmaxOp softmax) {
   auto sType = cast<RankedTensorType>(softmax.getType());
   int64_t rank = sType.getRank();
-  if (rank != 4 || (softmax.getAxis() != 3 && softmax.getAxis() != -1))
+  auto axis = static_cast<int64_t>(softmax.getAxis());
+  if (rank != 4 || (axis != 3 && axis != -1))
     return false;
   SmallVector<Operation *> chain = {softmax};
   Value s = softmax.getInput();
