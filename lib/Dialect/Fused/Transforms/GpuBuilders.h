@@ -13,11 +13,15 @@
 #include "KernelStructure.h"
 #include "fused/Transforms/Layouts.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <array>
 
 namespace fused::fused::gpu_builders {
 
@@ -108,6 +112,38 @@ inline Value emitLdMatrix(OpBuilder &b, Location loc, Type elemType, Value tile,
   return nvgpu::LdMatrixOp::create(b, loc, type, tile, ValueRange{row, col},
                                    b.getBoolAttr(transpose),
                                    b.getI32IntegerAttr(4));
+}
+
+/// The B fragments of the two adjacent 8-column n-tiles that one
+/// ldmatrix.x4 (vector<4x2xT>, from layout::bFragmentSegment) holds.
+inline std::array<Value, 2> splitBFragments(OpBuilder &b, Location loc,
+                                            Value x4) {
+  std::array<Value, 2> out;
+  for (int64_t half = 0; half < 2; ++half)
+    out[half] = vector::ExtractStridedSliceOp::create(
+        b, loc, x4, ArrayRef<int64_t>{2 * half, 0}, ArrayRef<int64_t>{2, 2},
+        ArrayRef<int64_t>{1, 1});
+  return out;
+}
+
+/// The gpu.module that holds every generated kernel.
+constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
+
+/// The kernels' gpu.module of `module` (created at its end if missing);
+/// `module` becomes a gpu.container_module.
+inline gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(module.getContext()));
+  if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kGpuModuleName))
+    return existing;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  return gpu::GPUModuleOp::create(b, module.getLoc(), kGpuModuleName);
+}
+
+/// `@fused_kernels::@name`, what a fused.launch of a kernel names.
+inline SymbolRefAttr kernelRef(gpu::GPUFuncOp kernel) {
+  return SymbolRefAttr::get(kernel.getContext(), kGpuModuleName,
+                            {FlatSymbolRefAttr::get(kernel.getNameAttr())});
 }
 
 } // namespace fused::fused::gpu_builders

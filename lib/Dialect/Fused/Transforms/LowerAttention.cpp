@@ -44,7 +44,6 @@ using namespace fused::fused::gpu_builders;
 
 namespace {
 
-constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
 constexpr int64_t kBlockM = 64;
 constexpr int64_t kWarps = 4;
 constexpr int64_t kThreads = 32 * kWarps;
@@ -296,12 +295,10 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
         Value x4 =
             emitLdMatrix(lb, loc, p.elemType, sK, kb.row,
                          l.swizzleCol(kb.row, kb.chunk, p.D * 2), false);
+        auto frags = splitBFragments(lb, loc, x4);
         for (int64_t half = 0; half < 2; ++half) {
-          Value bFrag = vector::ExtractStridedSliceOp::create(
-              lb, loc, x4, ArrayRef<int64_t>{2 * half, 0},
-              ArrayRef<int64_t>{2, 2}, ArrayRef<int64_t>{1, 1});
           int64_t i = n / 8 + half;
-          s[i] = emitMma(lb, loc, p.elemType, aFrag, bFrag, s[i]);
+          s[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], s[i]);
         }
       }
     }
@@ -387,12 +384,10 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
         Value x4 =
             emitLdMatrix(lb, loc, p.elemType, sV, vrow,
                          l.swizzleCol(vrow, vb.chunk, p.Dv * 2), true);
+        auto frags = splitBFragments(lb, loc, x4);
         for (int64_t half = 0; half < 2; ++half) {
-          Value bFrag = vector::ExtractStridedSliceOp::create(
-              lb, loc, x4, ArrayRef<int64_t>{2 * half, 0},
-              ArrayRef<int64_t>{2, 2}, ArrayRef<int64_t>{1, 1});
           int64_t i = d / 8 + half;
-          acc[i] = emitMma(lb, loc, p.elemType, aFrag, bFrag, acc[i]);
+          acc[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], acc[i]);
         }
       }
     }
@@ -568,14 +563,7 @@ struct LowerAttentionPass
     });
     if (kernels.empty())
       return;
-    MLIRContext *ctx = module.getContext();
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(ctx));
-    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>(kGpuModuleName);
-    if (!gpuModule) {
-      OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-      gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kGpuModuleName);
-    }
+    gpu::GPUModuleOp gpuModule = getOrCreateKernelModule(module);
     for (KernelOp k : kernels) {
       AttentionOp att;
       FailureOr<Problem> p = analyze(k, att);
@@ -589,10 +577,8 @@ struct LowerAttentionPass
       if (failed(buildKernel(k, att, gpuModule, name, *p, kernel)))
         return signalPassFailure();
       OpBuilder b(k);
-      auto ref = SymbolRefAttr::get(
-          ctx, kGpuModuleName, {FlatSymbolRefAttr::get(kernel.getNameAttr())});
-      auto launch = LaunchOp::create(b, k.getLoc(), k.getResultTypes(), ref,
-                                     k.getInputs());
+      auto launch = LaunchOp::create(b, k.getLoc(), k.getResultTypes(),
+                                     kernelRef(kernel), k.getInputs());
       k.replaceAllUsesWith(launch.getResults());
       k.erase();
     }

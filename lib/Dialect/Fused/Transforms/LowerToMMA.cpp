@@ -50,7 +50,6 @@ using namespace fused::fused::gpu_builders;
 
 namespace {
 
-constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";
 
 /// What the lowering needs to know about a thread.
 struct ThreadIds {
@@ -189,13 +188,8 @@ struct MmaEmitter {
                                                    kk, transposeB);
         Value col = h.swizzleCol(seg.row, seg.chunk, bRowBytes);
         Value x4 = ldmatrix(b, loc, tileB, seg.row, col, !transposeB);
-        auto half = [&](int64_t off) -> Value {
-          return vector::ExtractStridedSliceOp::create(
-              b, loc, x4, ArrayRef<int64_t>{off, 0}, ArrayRef<int64_t>{2, 2},
-              ArrayRef<int64_t>{1, 1});
-        };
-        bFrags.push_back(half(0));
-        bFrags.push_back(half(2));
+        auto frags = splitBFragments(b, loc, x4);
+        bFrags.append(frags.begin(), frags.end());
       }
       for (int64_t mi = 0; mi < fragsM(); ++mi)
         for (int64_t ni = 0; ni < fragsN(); ++ni) {
@@ -217,13 +211,7 @@ struct LowerToMMAPass
         kernels.push_back(f);
     if (kernels.empty())
       return;
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(module.getContext()));
-    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>(kGpuModuleName);
-    if (!gpuModule) {
-      OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-      gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kGpuModuleName);
-    }
+    gpu::GPUModuleOp gpuModule = getOrCreateKernelModule(module);
     for (func::FuncOp f : kernels)
       if (failed(lower(module, gpuModule, f)))
         return signalPassFailure();
@@ -595,8 +583,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   kernel->setAttr("fused.gemm_config", cfg);
 
   // Launches now name the GPU kernel.
-  auto newRef = SymbolRefAttr::get(
-      ctx, kGpuModuleName, {FlatSymbolRefAttr::get(kernel.getNameAttr())});
+  SymbolRefAttr newRef = kernelRef(kernel);
   StringAttr oldName = func.getSymNameAttr();
   module.walk([&](LaunchOp launch) {
     if (launch.getCalleeAttr().getRootReference() == oldName &&
