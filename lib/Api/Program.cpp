@@ -204,6 +204,8 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   registerAllDialects(registry);
   impl->context = std::make_unique<MLIRContext>(registry);
   impl->context->loadAllAvailableDialects();
+  // Diagnostics name the op; they do not dump it.
+  impl->context->printOpOnDiagnostic(false);
   impl->sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(source, options.sourceName),
       llvm::SMLoc());

@@ -208,10 +208,17 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
       return success();
     }
     auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
-    if (!launch)
+    if (!launch) {
+      auto kernel = dyn_cast<::fused::fused::KernelOp>(op);
+      if (kernel && kernel.getKind() == ::fused::fused::KernelKind::attention)
+        return op.emitOpError()
+               << "cannot run on the host: attention kernels have no host "
+                  "form; run them with --run (on the emulator when there is "
+                  "no GPU)";
       return op.emitOpError() << "cannot run on the host: only "
                                  "fused.launch ops are compiled (is "
                                  "this kernel kind supported by fused-tile?)";
+    }
     SmallVector<void *> args;
     std::vector<void *> descriptorPtrs;
     for (Value in : launch.getInputs()) {

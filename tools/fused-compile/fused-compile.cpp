@@ -814,6 +814,8 @@ int main(int argc, char **argv) {
   fused::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics name the op; they do not dump it.
+  context.printOpOnDiagnostic(false);
 
   std::string errorMessage;
   auto file = openInputFile(inputFilename, &errorMessage);
