@@ -97,13 +97,27 @@ struct IntOps {
 template <typename Ops>
 typename Ops::Value swizzledColumn(Ops &o, typename Ops::Value row,
                                    typename Ops::Value chunk, int64_t rowBytes,
-                                   int64_t elemsPerChunk = 8) {
+                                   int64_t elemsPerChunk = 8,
+                                   int64_t rowStep = 1) {
   int64_t rowsPer128 = std::max<int64_t>(1, 128 / rowBytes);
   int64_t period = swizzlePeriod(rowBytes);
   typename Ops::Value stored = chunk;
-  if (period > 1)
-    stored = o.xori(chunk, o.rem(o.div(row, rowsPer128), period));
+  if (period > 1) {
+    typename Ops::Value r = o.div(row, rowsPer128);
+    if (rowStep != 1)
+      r = o.mul(r, rowStep);
+    stored = o.xori(chunk, o.rem(r, period));
+  }
   return o.mul(stored, elemsPerChunk);
+}
+
+/// The row step for swizzledColumn in a staging tile of 4-byte elements
+/// written as pairs by the mma accumulator layout (lanes 4g..4g+3 write 32
+/// bytes, two chunks, of row g): stepping the XOR mask by 2 per row puts the
+/// four rows of a half-warp on distinct chunk pairs, so the 8-byte stores
+/// are conflict-free; 1 otherwise.
+inline int64_t stagingRowStep(int64_t elementBytes, int64_t rowBytes) {
+  return elementBytes == 4 && swizzlePeriod(rowBytes) == 8 ? 2 : 1;
 }
 
 /// A (row, chunk) pair of a 16-bit tile: which 16-byte row segment a lane

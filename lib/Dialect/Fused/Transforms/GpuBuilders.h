@@ -34,9 +34,9 @@ struct IB : IndexBuilder {
   /// The stored column of the first element of `chunk` in `row` (the xor16
   /// swizzle of fused/Transforms/Layouts.h).
   Value swizzleCol(Value row, Value chunk, int64_t rowBytes,
-                   int64_t elemsPerChunk = 8) {
+                   int64_t elemsPerChunk = 8, int64_t rowStep = 1) {
     return ::fused::layout::swizzledColumn(*this, row, chunk, rowBytes,
-                                           elemsPerChunk);
+                                           elemsPerChunk, rowStep);
   }
 };
 

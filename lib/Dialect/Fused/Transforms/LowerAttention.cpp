@@ -424,6 +424,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
                                     ValueRange{});
   sharedBytes = std::max(sharedBytes, kBlockM * stageRowBytes);
   int64_t epc = 16 / outBytes; // elements per 16-byte chunk
+  int64_t rowStep = ::fused::layout::stagingRowStep(outBytes, stageRowBytes);
   auto outPair = VectorType::get({2}, p.outType);
   for (int r = 0; r < 2; ++r) {
     Value localRow = h.add(h.add(h.mul(warp, 16), g), 8 * r);
@@ -438,7 +439,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
           vector::FromElementsOp::create(b, loc, outPair, ValueRange(vals));
       Value col = h.add(t2, i * 8);
       Value stored = h.add(h.swizzleCol(localRow, h.div(col, epc),
-                                        stageRowBytes, epc),
+                                        stageRowBytes, epc, rowStep),
                            h.rem(col, epc));
       vector::StoreOp::create(b, loc, pair, sO, ValueRange{localRow, stored});
     }
@@ -463,7 +464,8 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
         Value v = vector::LoadOp::create(
             ob, loc, chunkType, sO,
             ValueRange{pos.row,
-                       c.swizzleCol(pos.row, pos.chunk, stageRowBytes, epc)});
+                       c.swizzleCol(pos.row, pos.chunk, stageRowBytes, epc,
+                                    rowStep)});
         Value row = c.add(q0, pos.row);
         auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, c.c(p.Sq)), false);
         OpBuilder wb = OpBuilder::atBlockBegin(ifOp.thenBlock());

@@ -441,11 +441,15 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
     Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
     Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
     Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
+    int64_t rowStep = ::fused::layout::stagingRowStep(outBytes, stagingRowBytes);
+    SmallVector<Value, 2> pair;
     auto emaps = epilogue.getIndexingMapsArray();
     Block &body = epilogue.getRegion().front();
     for (int64_t mi = 0; mi < emitter.fragsM(); ++mi)
       for (int64_t ni = 0; ni < emitter.fragsN(); ++ni)
         for (int64_t e = 0; e < 4; ++e) {
+          if (e % 2 == 0)
+            pair.clear();
           Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
           Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
           Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
@@ -490,10 +494,18 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
             scf::YieldOp::create(ib, loc, result);
             result = ifOp.getResult(0);
           }
-          Value stored =
-              h.add(h.swizzleCol(row, h.div(col, epc), stagingRowBytes, epc),
-                    h.rem(col, epc));
-          memref::StoreOp::create(eb, loc, result, staging,
+          // Adjacent columns leave as one pair store (never across a
+          // chunk: the pair starts at an even column).
+          pair.push_back(result);
+          if (e % 2 == 0)
+            continue;
+          Value col0 = h.add(h.add(wn0, t2), ni * 8);
+          Value stored = h.add(h.swizzleCol(row, h.div(col0, epc),
+                                            stagingRowBytes, epc, rowStep),
+                               h.rem(col0, epc));
+          Value v = vector::FromElementsOp::create(
+              eb, loc, VectorType::get({2}, outType), pair);
+          vector::StoreOp::create(eb, loc, v, staging,
                                   ValueRange{row, stored});
         }
     gpu::BarrierOp::create(eb, loc);
@@ -512,7 +524,8 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           Value col = c.mul(chunk, epc);
           Value v = vector::LoadOp::create(
               ob, loc, vecType, staging,
-              ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc)},
+              ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc,
+                                           rowStep)},
               /*nontemporal=*/false, llvm::MaybeAlign(16));
           Value rowIn = c.ult(row, mSize);
           Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));

@@ -34,7 +34,8 @@
 // CHECK: %[[STAGE:.*]] = memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<32x32xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.if
 // CHECK: vector.extract
-// CHECK: memref.store %{{.*}}, %[[STAGE]]
+// CHECK: vector.from_elements %{{.*}}, %{{.*}} : vector<2xf32>
+// CHECK: vector.store %{{.*}}, %[[STAGE]][%{{.*}}, %{{.*}}] : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // CHECK: gpu.barrier
 // CHECK: vector.load %[[STAGE]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xf32, {{.*}}>, vector<4xf32>
@@ -61,12 +62,13 @@ func.func @bf16_transposed(%a: tensor<32x32xbf16>, %b: tensor<16x32xbf16>) -> te
 
 /// Rows of B that are not 16-byte aligned (N = 9 halves) are copied element
 /// by element instead of with cp.async, and so is the output (9 floats a
-/// row): no vector store.
+/// row): no vector store to global memory.
 // CHECK-LABEL: gpu.func @unaligned_gemm
 // CHECK: nvgpu.device_async_copy
 // CHECK: memref.load %{{.*}} : memref<?x?xf16, strided<[9, 1], offset: ?>>
 // CHECK: memref.store %{{.*}} : memref<32x16xf16, strided<[16, 1], offset: ?>, #gpu.address_space<workgroup>>
-// CHECK-NOT: vector.store
+// CHECK: gpu.barrier
+// CHECK-NOT: vector.store %{{.*}} : memref<?x?xf32
 // CHECK: gpu.return
 func.func @unaligned(%a: tensor<16x32xf16>, %b: tensor<32x9xf16>) -> tensor<16x9xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [16, 16, 32], warps = [1, 1], stages = 2>} : tensor<16x32xf16>, tensor<32x9xf16> -> tensor<16x9xf32>
