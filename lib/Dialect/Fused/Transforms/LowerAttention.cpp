@@ -303,19 +303,20 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
       }
     }
 
-    // Scale into the log2 domain, add the bias, mask; row maxima.
+    // Scale into the log2 domain and add the bias.
     Value kv0 = l.mul(j, p.BN);
     Value scaleLog2 = lf.c(p.scale * log2e);
     Value ninf = lf.c(negInf);
-    Value rowMax[2] = {ninf, ninf};
+    auto keyOf = [&](IB &ib, int64_t i, int64_t e) {
+      return ib.add(ib.add(kv0, t2), i * 8 + e % 2);
+    };
     for (int64_t i = 0; i < numS; ++i)
       for (int64_t e = 0; e < 4; ++e) {
         int r = e / 2;
-        Value key = l.add(l.add(kv0, t2), i * 8 + e % 2);
         Value v = lf.mul(lf.extract(s[i], r, e % 2), scaleLog2);
         if (p.hasBias) {
           Value row = l.mins(rows[r], l.c(p.Sq - 1));
-          Value col = l.mins(key, l.c(p.Skv - 1));
+          Value col = l.mins(keyOf(l, i, e), l.c(p.Skv - 1));
           auto bt = cast<MemRefType>(gBias.getType());
           SmallVector<Value> coord = {batch, head, row, col};
           Value bv = memref::LoadOp::create(
@@ -324,12 +325,46 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
             bv = arith::ExtFOp::create(lb, loc, f32, bv);
           v = lf.add(v, lf.mul(bv, lf.c(log2e)));
         }
-        Value visible =
-            scmp(lb, loc, arith::CmpIPredicate::slt, key, limits[r]);
-        v = lf.select(visible, v, ninf);
         s[i] = lf.insert(v, s[i], r, e % 2);
-        rowMax[r] = lf.max(rowMax[r], v);
       }
+
+    // Mask keys past Skv and above the diagonal, in the tiles that have
+    // any: the last tile when Skv is not a multiple of BN, and (causal) the
+    // tiles that cross the block's diagonal. The others skip the compares.
+    Value tileEnd = l.add(kv0, p.BN);
+    Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
+                          l.c(p.Skv));
+    if (p.causal)
+      needMask = arith::OrIOp::create(
+          lb, loc, needMask,
+          scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
+               l.add(q0, diag + 1)));
+    auto masked = scf::IfOp::create(
+        lb, loc, needMask,
+        [&](OpBuilder &mb2, Location ml) {
+          IB mh{mb2, ml};
+          FB mf{mb2, ml};
+          SmallVector<Value> out(s);
+          for (int64_t i = 0; i < numS; ++i)
+            for (int64_t e = 0; e < 4; ++e) {
+              int r = e / 2;
+              Value visible = scmp(mb2, ml, arith::CmpIPredicate::slt,
+                                   keyOf(mh, i, e), limits[r]);
+              Value v = mf.select(visible, mf.extract(out[i], r, e % 2),
+                                  mf.c(negInf));
+              out[i] = mf.insert(v, out[i], r, e % 2);
+            }
+          scf::YieldOp::create(mb2, ml, out);
+        },
+        [&](OpBuilder &eb2, Location el) {
+          scf::YieldOp::create(eb2, el, s);
+        });
+    Value rowMax[2] = {ninf, ninf};
+    for (int64_t i = 0; i < numS; ++i) {
+      s[i] = masked.getResult(i);
+      for (int64_t e = 0; e < 4; ++e)
+        rowMax[e / 2] = lf.max(rowMax[e / 2], lf.extract(s[i], e / 2, e % 2));
+    }
 
     // Online softmax.
     Value mNew[2], mUse[2], alpha[2], rowSum[2];
