@@ -9,7 +9,8 @@
 // K and V tiles of BN rows stream through a two-stage cp.async ring. Per KV
 // tile each warp computes S = Q Kᵀ (ldmatrix + mma.sync m16n8k16, f32
 // accumulators), scales it into the log2 domain, adds the bias, masks keys
-// past Skv or above the causal diagonal, and runs the online softmax: the
+// past Skv or above the causal diagonal (only in the tiles that have such
+// keys), and runs the online softmax: the
 // running row maximum and sum live in registers (each row is spread over
 // the four lanes of a quad, reduced with shuffles), the O accumulators are
 // rescaled, and P, rounded to f16/bf16 in registers, is used directly as

@@ -192,7 +192,8 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
     dimension exceeds 64) stream through a two-stage cp.async ring with
     zero-fill past the sequence ends. Per tile: S = Q Kᵀ with ldmatrix and
     mma.sync m16n8k16 into f32 registers; scale (folded with log2 e), bias
-    and mask (keys past Skv, keys above the bottom-right causal diagonal);
+    and, only in tiles that have such keys, the mask (keys past Skv, keys
+    above the bottom-right causal diagonal);
     an exp2-based online softmax (running row maximum and sum, quad
     shuffles, rescaled O accumulators); P rounded to f16/bf16 in registers
     as the A operand of P V (ldmatrix .trans for V). Tiles wholly above the
