@@ -188,6 +188,10 @@ bool Program::fromCache() const { return impl->fromCache; }
 
 StatusOr<std::unique_ptr<Program>>
 Program::compile(const std::string &source, const CompileOptions &options) {
+  if (options.emit != "auto" && options.emit != "cubin" &&
+      options.emit != "ptx")
+    return Status::error("unknown emit kind '" + options.emit +
+                         "' (expected auto, cubin or ptx)");
   if (!isSupportedChip(options.chip))
     return Status::error("unknown chip '" + options.chip +
                          "' (expected sm_80, sm_86, sm_89 or sm_90)");
@@ -246,7 +250,8 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   std::string dir = cacheDirectory(options.cacheDir);
   if (options.cache) {
     uint64_t h = fnv1a(buildId());
-    h = fnv1a(options.chip + "\n" + target + "\n" + options.plantBug + "\n",
+    h = fnv1a(options.chip + "\n" + target + "\n" + options.emit + "\n" +
+                  options.plantBug + "\n",
               h);
     h = fnv1a(source, h);
     char name[32];
@@ -308,7 +313,11 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       OwningOpRef<ModuleOp> binary = cast<ModuleOp>(p.schedule->clone());
       PipelineOptions bo = po;
       bo.stopAfter = Stage::Binary;
-      std::string ptxas = findPtxas();
+      std::string ptxas = options.emit == "ptx" ? "" : findPtxas();
+      if (options.emit == "cubin" && ptxas.empty())
+        return p.schedule->emitError()
+               << "emit kind 'cubin' needs ptxas from a CUDA toolkit (none "
+                  "found in $CUDA_HOME/bin, on PATH or in /usr/local/cuda/bin)";
       if (!ptxas.empty()) {
         bo.binaryFormat = PipelineOptions::BinaryFormat::Cubin;
         bo.toolkitPath =

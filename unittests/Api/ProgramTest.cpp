@@ -132,6 +132,13 @@ TEST(ProgramTest, CompilesAModuleBuiltInMemory) {
   ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
   EXPECT_NE((*program)->imageFormat(), fused::rt::ModuleFormat::EmulatorIR);
   EXPECT_FALSE((*program)->image().empty());
+  o.emit = "ptx";
+  auto ptx = fused::Program::compile(*module, o);
+  ASSERT_TRUE(ptx.isOk()) << ptx.getStatus().getMessage();
+  EXPECT_EQ((*ptx)->imageFormat(), fused::rt::ModuleFormat::PTX);
+  EXPECT_NE((*ptx)->image().find(".entry gemm_gemm"), std::string::npos);
+  o.emit = "elf";
+  EXPECT_FALSE(fused::Program::compile(*module, o).isOk());
   // The module is left as it was.
   EXPECT_TRUE(module->lookupSymbol("gemm"));
 }

@@ -43,6 +43,9 @@ struct CompileOptions {
   /// can then only be evaluated with reference()). A program runs on
   /// devices of its target's kind.
   std::string target = "auto";
+  /// The image kind for the cuda target: "cubin" (needs ptxas), "ptx"
+  /// (the driver JIT-compiles it), or "auto" (cubin when ptxas is found).
+  std::string emit = "auto";
   /// Use the on-disk cache (read and write).
   bool cache = true;
   /// The cache directory; empty: the default (cacheDirectory("")).
