@@ -23,7 +23,6 @@
 
 #include "fused/Emulator/Emulate.h"
 
-#include "fused/InitAll.h"
 #include "fused/Pipeline/Pipeline.h"
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -43,7 +42,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <mutex>
 
 using namespace mlir;
 
@@ -157,7 +155,7 @@ struct Rewriter {
     if (offset == 0)
       return scratch;
     return LLVM::GEPOp::create(b, loc, ptrTy, b.getI8Type(), scratch,
-                               ArrayRef<LLVM::GEPArg>{offset});
+                               ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
   }
 
   /// Stores a 32-bit register (i32, f32 or vector<2x16-bit>) as i32 bits.
@@ -553,22 +551,6 @@ std::unique_ptr<Pass> createEmulatePass() {
 
 void registerEmulatePass() { PassRegistration<EmulatePass>(); }
 
-/// The NVVM conversions of the `nvvm` stage, without convert-nvvm-to-llvm.
-static const char kNVVMConversions[] =
-    "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-    "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
-    "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
-    "canonicalize,cse)";
-
-void buildEmulatorPipeline(OpPassManager &pm) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { fused::registerAllPasses(); });
-  if (failed(parsePassPipeline(kNVVMConversions, pm)))
-    llvm::report_fatal_error("fused: invalid emulator pipeline");
-  pm.addPass(createEmulatePass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-}
-
 /// The miscompilations of buildEmulatorImage's `plantBug`.
 static LogicalResult plant(ModuleOp module, StringRef bug) {
   if (bug.empty())
@@ -624,11 +606,8 @@ FailureOr<std::string> buildEmulatorImage(ModuleOp module,
   OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone());
   // The NVVM conversions, then (for the emulator's tests) the planted bug,
   // then the rewrite.
-  static std::once_flag registered;
-  std::call_once(registered, [] { fused::registerAllPasses(); });
   PassManager nvvm(module.getContext());
-  if (failed(parsePassPipeline(kNVVMConversions, nvvm)))
-    return failure();
+  buildNVVMConversions(nvvm, /*toLLVM=*/false);
   if (failed(nvvm.run(*copy)) || failed(plant(*copy, plantBug)))
     return failure();
   PassManager rewrite(module.getContext());

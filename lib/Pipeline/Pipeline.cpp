@@ -82,21 +82,27 @@ static std::string libdeviceOption(const PipelineOptions &options) {
   return "";
 }
 
-void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
-  // NVVM: upstream conversions inside the gpu.module. The emulator reads
-  // the IR between convert-gpu-to-nvvm and convert-nvvm-to-llvm.
+void buildNVVMConversions(OpPassManager &pm, bool toLLVM) {
+  // The emulator reads the IR between convert-gpu-to-nvvm and
+  // convert-nvvm-to-llvm.
   static std::once_flag registered;
   std::call_once(registered, [] { mlir::registerAllPasses(); });
   std::string nvvm =
       "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
       "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
-      "canonicalize,cse,"
-      "convert-nvvm-to-llvm,reconcile-unrealized-casts),"
-      "nvvm-attach-target{chip=" +
-      options.chip + " O=3" + libdeviceOption(options) + "}";
+      "canonicalize,cse";
+  nvvm += toLLVM ? ",convert-nvvm-to-llvm,reconcile-unrealized-casts)" : ")";
   if (failed(parsePassPipeline(nvvm, pm)))
     llvm::report_fatal_error("fused: invalid NVVM pipeline");
+}
+
+void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  buildNVVMConversions(pm, /*toLLVM=*/true);
+  std::string target = "nvvm-attach-target{chip=" + options.chip +
+                       " O=3" + libdeviceOption(options) + "}";
+  if (failed(parsePassPipeline(target, pm)))
+    llvm::report_fatal_error("fused: invalid NVVM target options");
   if (options.stopAfter == Stage::NVVM)
     return;
   buildSerializationPipeline(pm, options);

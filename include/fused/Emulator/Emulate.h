@@ -20,7 +20,6 @@
 
 namespace mlir {
 class ModuleOp;
-class OpPassManager;
 class Pass;
 } // namespace mlir
 
@@ -31,10 +30,6 @@ std::unique_ptr<mlir::Pass> createEmulatePass();
 
 /// Registers `fused-emulate` with the pass registry.
 void registerEmulatePass();
-
-/// Adds the NVVM conversions (as the `nvvm` stage runs them, without
-/// convert-nvvm-to-llvm) and `fused-emulate` to `pm`.
-void buildEmulatorPipeline(mlir::OpPassManager &pm);
 
 /// Lowers a clone of `module` (at the `mma` stage: host functions with
 /// fused.launch and a gpu.module of kernels) for the emulator and returns

@@ -90,6 +90,11 @@ void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 void buildBackendPipeline(mlir::OpPassManager &pm,
                           const PipelineOptions &options);
 
+/// Appends the NVVM conversions of the `nvvm` stage inside each gpu.module:
+/// to typed NVVM ops (what the emulator rewrites), then, with `toLLVM`,
+/// convert-nvvm-to-llvm and the cast reconciliation.
+void buildNVVMConversions(mlir::OpPassManager &pm, bool toLLVM);
+
 /// Appends only the binary stage (gpu-module-to-binary in
 /// `options.binaryFormat`) to `pm`, for a module already at the nvvm stage.
 /// Serializing one NVVM-stage module to several formats runs the NVVM
