@@ -52,12 +52,6 @@ namespace {
 
 constexpr const char *kVersion = "0.1.0";
 
-/// Launch geometry recorded on each gpu.func by the lowering passes.
-struct KernelGeometry {
-  rt::LaunchConfig config;
-  bool known = false;
-};
-
 std::string typeName(Type t) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -143,7 +137,7 @@ struct Program::Impl {
   std::string target;
   bool fromCache = false;
   std::vector<FunctionInfo> functions;
-  std::map<std::string, KernelGeometry> geometry;
+  std::map<std::string, KernelLaunchInfo> geometry;
   std::map<rt::Device *, std::unique_ptr<rt::Module>> loaded;
   std::string diagnostics;
 
@@ -351,21 +345,8 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   }
 
   p.schedule->walk([&](gpu::GPUFuncOp k) {
-    if (!k.isKernel())
-      return;
-    KernelGeometry g;
-    auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
-    auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
-    if (grid && block && grid.size() == 3 && block.size() == 3) {
-      for (int i = 0; i < 3; ++i) {
-        g.config.grid[i] = static_cast<uint32_t>(grid[i]);
-        g.config.block[i] = static_cast<uint32_t>(block[i]);
-      }
-      g.known = true;
-    }
-    if (auto s = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
-      g.config.dynamicSharedMemory = static_cast<uint32_t>(s.getInt());
-    p.geometry[k.getName().str()] = g;
+    if (k.isKernel())
+      p.geometry[k.getName().str()] = readKernelLaunchInfo(k);
   });
   return std::unique_ptr<Program>(new Program(std::move(impl)));
 }
@@ -505,12 +486,19 @@ Program::run(rt::Device &device, const std::string &function,
     }
     std::string kernel = launch.getCallee().getLeafReference().getValue().str();
     auto g = p.geometry.find(kernel);
-    if (g == p.geometry.end() || !g->second.known)
+    if (g == p.geometry.end() || !g->second.hasGeometry)
       return Status::error("kernel " + kernel + " has no launch geometry");
-    Status launched = device.launch(*mod, kernel, g->second.config, args);
+    rt::LaunchConfig config;
+    for (int i = 0; i < 3; ++i) {
+      config.grid[i] = static_cast<uint32_t>(g->second.grid[i]);
+      config.block[i] = static_cast<uint32_t>(g->second.block[i]);
+    }
+    config.dynamicSharedMemory =
+        static_cast<uint32_t>(g->second.dynamicSharedMemory);
+    Status launched = device.launch(*mod, kernel, config, args);
     if (afterLaunch) {
-      LaunchInfo info{function, kernel, &device, mod.get(), g->second.config,
-                      &args, flops};
+      LaunchInfo info{function, kernel, &device, mod.get(), config, &args,
+                      flops};
       if (Status s = afterLaunch(info); !s)
         return s;
     }

@@ -47,26 +47,44 @@ static json::Array i64Array(ArrayRef<int64_t> values) {
   return a;
 }
 
+KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
+  KernelLaunchInfo info;
+  info.name = k.getName().str();
+  auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
+  auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
+  if (grid && block && grid.size() == 3 && block.size() == 3) {
+    llvm::copy(grid.asArrayRef(), info.grid.begin());
+    llvm::copy(block.asArrayRef(), info.block.begin());
+    info.hasGeometry = true;
+  }
+  if (auto smem = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
+    info.dynamicSharedMemory = smem.getInt();
+  if (auto n = k->getAttrOfType<IntegerAttr>("fused.num_outputs"))
+    info.numOutputs = n.getInt();
+  return info;
+}
+
 FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
   json::Array kernels;
   module.walk([&](gpu::GPUFuncOp k) {
     if (!k.isKernel())
       return;
+    KernelLaunchInfo info = readKernelLaunchInfo(k);
+    int64_t firstOutput =
+        static_cast<int64_t>(k.getNumArguments()) - info.numOutputs;
     json::Array args;
     for (auto [i, t] : llvm::enumerate(k.getArgumentTypes())) {
       json::Object a = tensorDesc(t);
       a["index"] = static_cast<int64_t>(i);
-      a["role"] = i + 1 == k.getNumArguments() ? "output" : "input";
+      a["role"] = static_cast<int64_t>(i) >= firstOutput ? "output" : "input";
       args.push_back(std::move(a));
     }
-    json::Object desc{{"name", k.getName().str()}, {"args", std::move(args)}};
-    if (auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid"))
-      desc["grid"] = i64Array(grid.asArrayRef());
-    if (auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block"))
-      desc["block"] = i64Array(block.asArrayRef());
-    if (auto smem =
-            k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
-      desc["dynamic_shared_memory"] = smem.getInt();
+    json::Object desc{{"name", info.name}, {"args", std::move(args)}};
+    if (info.hasGeometry) {
+      desc["grid"] = i64Array(info.grid);
+      desc["block"] = i64Array(info.block);
+    }
+    desc["dynamic_shared_memory"] = info.dynamicSharedMemory;
     if (auto cfg = k->getAttrOfType<::fused::fused::GemmConfigAttr>(
             "fused.gemm_config")) {
       desc["kind"] = "gemm";
@@ -80,6 +98,15 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
           json::Array{"ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
                       "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
                       "product(batch dims)"};
+    }
+    if (auto cfg =
+            k->getAttrOfType<DenseI64ArrayAttr>("fused.attention_config")) {
+      desc["kind"] = "attention";
+      desc["config"] = json::Object{{"block_m", cfg[0]},
+                                    {"block_n", cfg[1]},
+                                    {"warps", cfg[2]}};
+      desc["grid_formula"] =
+          json::Array{"ceil(Sq / " + std::to_string(cfg[0]) + ")", "Hq", "B"};
     }
     kernels.push_back(std::move(desc));
   });

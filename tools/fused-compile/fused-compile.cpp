@@ -358,26 +358,11 @@ static LogicalResult writeOutput(StringRef data) {
 }
 
 /// Per-kernel launch geometry, read at the mma stage.
-struct KernelInfo {
-  std::string name;
-  SmallVector<int64_t> grid, block;
-  int64_t dynamicSharedMemory = 0;
-};
-
-static SmallVector<KernelInfo> collectKernels(ModuleOp module) {
-  SmallVector<KernelInfo> infos;
+static SmallVector<fused::KernelLaunchInfo> collectKernels(ModuleOp module) {
+  SmallVector<fused::KernelLaunchInfo> infos;
   module.walk([&](gpu::GPUFuncOp k) {
-    if (!k.isKernel())
-      return;
-    KernelInfo info;
-    info.name = k.getName().str();
-    if (auto g = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid"))
-      info.grid.assign(g.asArrayRef().begin(), g.asArrayRef().end());
-    if (auto b = k->getAttrOfType<DenseI64ArrayAttr>("fused.block"))
-      info.block.assign(b.asArrayRef().begin(), b.asArrayRef().end());
-    if (auto s = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
-      info.dynamicSharedMemory = s.getInt();
-    infos.push_back(std::move(info));
+    if (k.isKernel())
+      infos.push_back(fused::readKernelLaunchInfo(k));
   });
   return infos;
 }
@@ -391,7 +376,7 @@ static std::string joinDims(ArrayRef<int64_t> dims) {
 
 /// Runs ptxas -v on `ptx` and prints one line of statistics per kernel.
 static LogicalResult printKernelStats(StringRef ptx,
-                                      ArrayRef<KernelInfo> kernels) {
+                                      ArrayRef<fused::KernelLaunchInfo> kernels) {
   std::string ptxas = ptxasPath();
   if (ptxas.empty()) {
     llvm::errs() << "fused-compile: --print-stats needs ptxas from a CUDA "
@@ -457,9 +442,9 @@ static LogicalResult printKernelStats(StringRef ptx,
         StringRef before = line.split(" bytes smem").first;
         before.rsplit(' ').second.getAsInteger(10, smem);
       }
-      const KernelInfo *info = nullptr;
-      for (const KernelInfo &k : kernels)
-        if (k.name == current)
+      const fused::KernelLaunchInfo *info = nullptr;
+      for (const fused::KernelLaunchInfo &k : kernels)
+        if (k.name == current && k.hasGeometry)
           info = &k;
       os << llvm::format("%-40s %5ld %7ld %7ld %7ld %8ld %9ld %7s %s\n",
                          current.c_str(), regs, spillS, spillL, stack, smem,
@@ -521,7 +506,7 @@ static int runCompile(ModuleOp module) {
                           "code generation supports yet (GEMM and attention kernels)";
     return 1;
   }
-  SmallVector<KernelInfo> kernels = collectKernels(module);
+  SmallVector<fused::KernelLaunchInfo> kernels = collectKernels(module);
   FailureOr<llvm::json::Value> manifest;
   if (emit == EmitKind::Bundle) {
     manifest = fused::buildManifest(module, chip);

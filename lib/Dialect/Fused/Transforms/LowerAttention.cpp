@@ -517,6 +517,8 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({kThreads, 1, 1}));
   kernel->setAttr("fused.dynamic_shared_memory",
                   b.getI64IntegerAttr(sharedBytes));
+  kernel->setAttr("fused.num_outputs",
+                  b.getI64IntegerAttr(p.hasLse ? 2 : 1));
   kernel->setAttr("fused.attention_config",
                   b.getDenseI64ArrayAttr({kBlockM, p.BN, kWarps}));
   out = kernel;

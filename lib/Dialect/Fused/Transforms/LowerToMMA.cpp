@@ -593,6 +593,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({numThreads, 1, 1}));
   kernel->setAttr("fused.dynamic_shared_memory",
                   b.getI64IntegerAttr(sharedBytes));
+  kernel->setAttr("fused.num_outputs", b.getI64IntegerAttr(1));
   kernel->setAttr("fused.gemm_config", cfg);
 
   // Launches now name the GPU kernel.

@@ -13,6 +13,7 @@
 // CHECK-SAME: fused.block = array<i64: 128, 1, 1>
 // CHECK-SAME: fused.dynamic_shared_memory = 40960
 // CHECK-SAME: fused.grid = array<i64: 2, 8, 2>
+// CHECK-SAME: fused.num_outputs = 2
 // CHECK: %[[HEAD:.*]] = gpu.block_id  y
 // CHECK: arith.divui %[[HEAD]], %{{.*}}
 // CHECK: nvgpu.device_async_copy
