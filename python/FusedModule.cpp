@@ -135,12 +135,7 @@ PYBIND11_MODULE(_fused, m) {
       .def("reference",
            [](fused::Program &p, const std::string &function,
               const std::vector<Array> &inputs) {
-             std::vector<fused::ref::Tensor> in = toTensors(inputs);
-             for (auto &f : p.functions())
-               if (f.name == function)
-                 for (size_t i = 0; i < in.size() && i < f.inputs.size(); ++i)
-                   in[i] = fused::Program::round(in[i], f.inputs[i].dtype);
-             return toArrays(take(p.reference(function, in)));
+             return toArrays(take(p.reference(function, toTensors(inputs))));
            })
       .def("tolerance", &fused::Program::tolerance);
 

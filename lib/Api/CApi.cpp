@@ -224,10 +224,6 @@ int fused_reference(fused_program *program, const char *function,
     if (int rc = gatherInputs(findFunction(program, function), function,
                               inputs, num_inputs, num_outputs, in, error))
       return rc;
-    // Round to the argument types first, as a device would see them.
-    const fused::FunctionInfo *f = findFunction(program, function);
-    for (size_t i = 0; i < in.size(); ++i)
-      in[i] = fused::Program::round(in[i], f->inputs[i].dtype);
     auto results = program->program->reference(function, in);
     if (!results)
       return fail(error, results.getStatus().getMessage());

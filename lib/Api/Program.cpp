@@ -351,24 +351,16 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   return std::unique_ptr<Program>(new Program(std::move(impl)));
 }
 
-static Type elementTypeNamed(MLIRContext &ctx, const std::string &dtype) {
-  return llvm::StringSwitch<Type>(dtype)
-      .Case("f16", Float16Type::get(&ctx))
-      .Case("bf16", BFloat16Type::get(&ctx))
-      .Case("f64", Float64Type::get(&ctx))
-      .Default(Float32Type::get(&ctx));
-}
-
 std::vector<uint8_t> Program::encode(const ref::Tensor &t,
                                      const std::string &dtype) {
-  MLIRContext ctx;
-  return host::encodeTensor(t, elementTypeNamed(ctx, dtype));
-}
-
-ref::Tensor Program::round(const ref::Tensor &t, const std::string &dtype) {
-  MLIRContext ctx;
-  Type et = elementTypeNamed(ctx, dtype);
-  return host::decodeTensor(host::encodeTensor(t, et), t.shape, et);
+  // One context for the element types, made on first use.
+  static MLIRContext ctx;
+  Type et = llvm::StringSwitch<Type>(dtype)
+                .Case("f16", Float16Type::get(&ctx))
+                .Case("bf16", BFloat16Type::get(&ctx))
+                .Case("f64", Float64Type::get(&ctx))
+                .Default(Float32Type::get(&ctx));
+  return host::encodeTensor(t, et);
 }
 
 StatusOr<std::vector<ref::Tensor>>
@@ -514,8 +506,15 @@ Program::reference(const std::string &function,
   func::FuncOp f = impl->originalFunc(function);
   if (!f)
     return Status::error("no function named '" + function + "'");
+  // Rounded to the argument types first, as a device sees them.
+  std::vector<ref::Tensor> rounded = inputs;
+  for (auto [t, type] : llvm::zip(rounded, f.getArgumentTypes()))
+    if (auto rt = dyn_cast<RankedTensorType>(type))
+      t = host::decodeTensor(host::encodeTensor(t, rt.getElementType()),
+                             t.shape, rt.getElementType());
   std::vector<ref::Tensor> results;
-  if (Status s = impl->capture([&] { return ref::evaluate(f, inputs, results); });
+  if (Status s =
+          impl->capture([&] { return ref::evaluate(f, rounded, results); });
       !s)
     return s;
   return results;

@@ -119,7 +119,8 @@ public:
       const std::vector<ref::Tensor> &inputs,
       const std::function<rt::Status(const LaunchInfo &)> &afterLaunch = {});
 
-  /// Evaluates `function` with the float64 reference evaluator.
+  /// Evaluates `function` with the float64 reference evaluator, on the
+  /// inputs rounded to the argument types (as a device sees them).
   rt::StatusOr<std::vector<ref::Tensor>>
   reference(const std::string &function,
             const std::vector<ref::Tensor> &inputs) const;
@@ -136,8 +137,6 @@ public:
   /// The raw bytes of `t` in element type `dtype` (as a device holds it).
   static std::vector<uint8_t> encode(const ref::Tensor &t,
                                      const std::string &dtype);
-  /// `t` rounded to element type `dtype` (nearest even).
-  static ref::Tensor round(const ref::Tensor &t, const std::string &dtype);
 
   struct Impl;
 
