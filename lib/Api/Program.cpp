@@ -533,20 +533,25 @@ Program::randomInputs(const std::string &function, uint64_t seed) const {
   return inputs;
 }
 
-double Program::tolerance(const std::string &function) const {
+double toleranceFor(const std::vector<std::string> &dtypes) {
   double tol = 1e-5;
-  for (const FunctionInfo &f : impl->functions) {
-    if (f.name != function)
-      continue;
-    for (const auto *list : {&f.inputs, &f.results})
-      for (const TensorInfo &t : *list) {
-        if (t.dtype == "f16")
-          tol = std::max(tol, 2e-3);
-        else if (t.dtype == "bf16")
-          tol = std::max(tol, 1e-2);
-      }
+  for (const std::string &t : dtypes) {
+    if (t == "f16")
+      tol = std::max(tol, 2e-3);
+    else if (t == "bf16")
+      tol = std::max(tol, 1e-2);
   }
   return tol;
+}
+
+double Program::tolerance(const std::string &function) const {
+  std::vector<std::string> dtypes;
+  for (const FunctionInfo &f : impl->functions)
+    if (f.name == function)
+      for (const auto *list : {&f.inputs, &f.results})
+        for (const TensorInfo &t : *list)
+          dtypes.push_back(t.dtype);
+  return toleranceFor(dtypes);
 }
 
 StatusOr<std::unique_ptr<rt::Device>>

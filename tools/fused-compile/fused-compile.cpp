@@ -281,26 +281,24 @@ static LogicalResult runReference(func::FuncOp func) {
 /// The default relative error threshold for a function: the loosest of its
 /// argument and result element types.
 static double defaultTolerance(func::FuncOp func) {
-  double tol = 1e-5;
+  std::vector<std::string> dtypes;
   auto consider = [&](Type t) {
-    Type et = cast<ShapedType>(t).getElementType();
-    if (et.isF16())
-      tol = std::max(tol, 2e-3);
-    else if (et.isBF16())
-      tol = std::max(tol, 1e-2);
+    std::string name;
+    llvm::raw_string_ostream os(name);
+    cast<ShapedType>(t).getElementType().print(os);
+    dtypes.push_back(name);
   };
-  for (Type t : func.getArgumentTypes())
-    consider(t);
-  for (Type t : func.getResultTypes())
-    consider(t);
-  return tol;
+  llvm::for_each(func.getArgumentTypes(), consider);
+  llvm::for_each(func.getResultTypes(), consider);
+  return fused::toleranceFor(dtypes);
 }
 
-/// Prints one PASS/FAIL line per result of `func`; true if all pass.
-static bool reportComparison(func::FuncOp func,
+/// Prints one PASS/FAIL line per result of @`name`; true if all pass.
+static bool reportComparison(StringRef name, double tol,
                              const std::vector<fused::ref::Tensor> &actual,
                              const std::vector<fused::ref::Tensor> &expected) {
-  double tol = tolerance > 0 ? double(tolerance) : defaultTolerance(func);
+  if (tolerance > 0)
+    tol = tolerance;
   bool allPass = true;
   for (size_t i = 0; i < expected.size(); ++i) {
     double err = i < actual.size()
@@ -308,10 +306,10 @@ static bool reportComparison(func::FuncOp func,
                      : std::numeric_limits<double>::quiet_NaN();
     bool pass = !std::isnan(err) && err <= tol;
     allPass &= pass;
-    llvm::outs() << "@" << func.getSymName() << " result " << i
-                 << ": relative error " << llvm::format("%.3e", err)
-                 << " (tolerance " << llvm::format("%.1e", tol) << ", seed "
-                 << seed << ") " << (pass ? "PASS" : "FAIL") << "\n";
+    llvm::outs() << "@" << name << " result " << i << ": relative error "
+                 << llvm::format("%.3e", err) << " (tolerance "
+                 << llvm::format("%.1e", tol) << ", seed " << seed << ") "
+                 << (pass ? "PASS" : "FAIL") << "\n";
   }
   return allPass;
 }
@@ -339,7 +337,8 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
     if (failed(fused::host::runOnHost(*compiled, func.getSymName(), inputs,
                                       actual)))
       return 1;
-    allPass &= reportComparison(func, actual, expected);
+    allPass &= reportComparison(func.getSymName(), defaultTolerance(func),
+                                actual, expected);
   }
   return allPass ? 0 : 1;
 }
@@ -745,19 +744,8 @@ static int runOnDevice(const std::string &source,
       llvm::errs() << expected.getStatus().getMessage() << "\n";
       return 1;
     }
-    double tol = tolerance > 0 ? double(tolerance)
-                               : (*program)->tolerance(name);
-    for (size_t i = 0; i < expected->size(); ++i) {
-      double err = i < actual->size()
-                       ? fused::ref::relativeError((*actual)[i], (*expected)[i])
-                       : std::numeric_limits<double>::quiet_NaN();
-      bool pass = !std::isnan(err) && err <= tol;
-      allPass &= pass;
-      llvm::outs() << "@" << name << " result " << i
-                   << ": relative error " << llvm::format("%.3e", err)
-                   << " (tolerance " << llvm::format("%.1e", tol) << ", seed "
-                   << seed << ") " << (pass ? "PASS" : "FAIL") << "\n";
-    }
+    allPass &= reportComparison(name, (*program)->tolerance(name), *actual,
+                                *expected);
   }
   return allPass ? 0 : 1;
 }

@@ -145,6 +145,10 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
+/// The relative-error threshold for results computed with these element
+/// types: 2e-3 with f16, 1e-2 with bf16, else 1e-5 (the loosest present).
+double toleranceFor(const std::vector<std::string> &dtypes);
+
 /// Opens a device: "cuda", "emulator", or "auto" (cuda when present, else
 /// the emulator).
 rt::StatusOr<std::unique_ptr<rt::Device>>
