@@ -172,7 +172,6 @@ struct Rewriter {
 
 LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
                                         const DataLayout &dl) {
-  MLIRContext *ctx = module.getContext();
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
   Location floc = func.getLoc();
@@ -413,7 +412,6 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
     params.push_back(generic(t));
   func.setFunctionType(LLVM::LLVMFunctionType::get(
       generic(func.getFunctionType().getReturnType()), params));
-  (void)ctx;
   return success();
 }
 

@@ -707,14 +707,10 @@ void __fused_emu_cp_async(void *dst, void *src, int32_t size,
 
 void __fused_emu_cp_commit(int32_t) {
   GpuThread &t = self();
-  bool any = false;
   for (CpAsync &c : t.cp)
-    if (c.group < 0) {
+    if (c.group < 0)
       c.group = t.committed;
-      any = true;
-    }
   // An empty group still counts, as in PTX.
-  (void)any;
   t.committed += 1;
 }
 

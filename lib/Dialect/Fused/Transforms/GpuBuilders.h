@@ -114,6 +114,18 @@ inline Value emitLdMatrix(OpBuilder &b, Location loc, Type elemType, Value tile,
                                    b.getI32IntegerAttr(4));
 }
 
+/// One 16-byte cp.async (L1 bypass) of 8 16-bit elements from `src` at
+/// `srcIndices` into shared `dst` at `dstIndices`, copying `validElements`
+/// of them and zero-filling the rest.
+inline void emitAsyncCopy16(OpBuilder &b, Location loc, Value dst,
+                            ValueRange dstIndices, Value src,
+                            ValueRange srcIndices, Value validElements) {
+  nvgpu::DeviceAsyncCopyOp::create(
+      b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
+      dstIndices, src, srcIndices, b.getIndexAttr(8), validElements,
+      b.getUnitAttr());
+}
+
 /// The B fragments of the two adjacent 8-column n-tiles that one
 /// ldmatrix.x4 (vector<4x2xT>, from layout::bFragmentSegment) holds.
 inline std::array<Value, 2> splitBFragments(OpBuilder &b, Location loc,

@@ -129,11 +129,9 @@ void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
         Value safeRow = g.select(in, srow, g.c(0));
         Value drow = g.add(dstRow0, pos.row);
         Value dcol = g.swizzleCol(drow, pos.chunk, D * 2);
-        nvgpu::DeviceAsyncCopyOp::create(
-            ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
-            ValueRange{drow, dcol}, src,
-            ValueRange{batch, head, safeRow, g.mul(pos.chunk, 8)},
-            ob.getIndexAttr(8), valid, ob.getUnitAttr());
+        emitAsyncCopy16(ob, loc, dst, ValueRange{drow, dcol}, src,
+                        ValueRange{batch, head, safeRow, g.mul(pos.chunk, 8)},
+                        valid);
       });
 }
 

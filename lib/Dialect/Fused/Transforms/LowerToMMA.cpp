@@ -113,10 +113,8 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
           Value any = g.ult(g.c(0), valid);
           Value sRow = g.select(any, row, zeroIdx);
           Value sCol = g.select(any, col, zeroIdx);
-          nvgpu::DeviceAsyncCopyOp::create(
-              ob, loc, nvgpu::DeviceAsyncTokenType::get(ob.getContext()), dst,
-              ValueRange{row, dstCol}, src, ValueRange{sRow, sCol},
-              ob.getIndexAttr(8), valid, ob.getUnitAttr());
+          emitAsyncCopy16(ob, loc, dst, ValueRange{row, dstCol}, src,
+                          ValueRange{sRow, sCol}, valid);
           return;
         }
         Value zero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(et));
