@@ -93,6 +93,43 @@ TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
   EXPECT_FALSE(fused::openDevice("tpu").isOk());
 }
 
+TEST(ProgramTest, RunRefusesWhatCannotRun) {
+  std::string source = std::string(kGemm) + R"(
+func.func @sm(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = fused.softmax %x axis = 1 : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+)";
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cache = false;
+  auto program = fused::Program::compile(source, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  auto device = fused::openDevice("emulator");
+  ASSERT_TRUE(device.isOk());
+  fused::ref::Tensor x{{4, 8}, std::vector<double>(32, 0.5)};
+  auto run = (*program)->run(**device, "sm", {x});
+  ASSERT_FALSE(run.isOk());
+  EXPECT_EQ(run.getStatus().getMessage(),
+            "@sm cannot run on a device: code generation does not support a "
+            "softmax kernel yet");
+  // The reference evaluator still evaluates it.
+  auto ref = (*program)->reference("sm", {x});
+  ASSERT_TRUE(ref.isOk());
+  EXPECT_NEAR((*ref)[0].data[0], 1.0 / 8, 1e-12);
+
+  o.target = "reference";
+  auto parsed = fused::Program::compile(source, o);
+  ASSERT_TRUE(parsed.isOk());
+  auto refused = (*parsed)->run(**device, "sm", {x});
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_NE(refused.getStatus().getMessage().find(
+                "compiled for the reference target and cannot run on the "
+                "emulator device"),
+            std::string::npos)
+      << refused.getStatus().getMessage();
+}
+
 TEST(ProgramTest, SecondCompileIsServedFromTheCache) {
   fused::CompileOptions o;
   o.target = "emulator";

@@ -53,3 +53,28 @@ func.func @dynamic(%q: tensor<1x1x?x64xf16>, %k: tensor<1x1x16x64xf16>, %v: tens
   %o = fused.attention %q, %k, %v : tensor<1x1x?x64xf16>, tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16> -> tensor<1x1x?x64xf16>
   return %o : tensor<1x1x?x64xf16>
 }
+
+// -----
+
+func.func @not_alone(%q: tensor<1x1x16x64xf16>) -> tensor<1x1x16x64xf16> {
+  // expected-error @+1 {{attention code generation handles a kernel holding one fused.attention and nothing else}}
+  %0 = fused.kernel attention ins(%q : tensor<1x1x16x64xf16>) -> tensor<1x1x16x64xf16> {
+  ^bb0(%a: tensor<1x1x16x64xf16>):
+    %o = fused.attention %a, %a, %a : tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16> -> tensor<1x1x16x64xf16>
+    %n = fused.neg %o : tensor<1x1x16x64xf16>
+    fused.yield %n : tensor<1x1x16x64xf16>
+  }
+  return %0 : tensor<1x1x16x64xf16>
+}
+
+// -----
+
+func.func @drops_lse(%q: tensor<1x1x16x64xf16>) -> tensor<1x1x16x64xf16> {
+  // expected-error @+1 {{must yield the attention's results, in order}}
+  %0 = fused.kernel attention ins(%q : tensor<1x1x16x64xf16>) -> tensor<1x1x16x64xf16> {
+  ^bb0(%a: tensor<1x1x16x64xf16>):
+    %o, %l = fused.attention %a, %a, %a : tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16>, tensor<1x1x16x64xf16> -> tensor<1x1x16x64xf16>, tensor<1x1x16xf32>
+    fused.yield %o : tensor<1x1x16x64xf16>
+  }
+  return %0 : tensor<1x1x16x64xf16>
+}
