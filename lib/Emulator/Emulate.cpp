@@ -97,6 +97,68 @@ bool isStackPointer(Value ptr) {
   return false;
 }
 
+} // namespace
+
+std::optional<KernelAccess> classifyAccess(Operation *op,
+                                           const DataLayout &dl) {
+  KernelAccess a;
+  auto space = [](Value ptr) {
+    return cast<LLVM::LLVMPointerType>(ptr.getType()).getAddressSpace();
+  };
+  if (auto cp = dyn_cast<NVVM::CpAsyncOp>(op)) {
+    a.kind = KernelAccess::CpAsync;
+    a.addressSpace = 3;
+    a.bytes = a.align = cp.getSize();
+    return a;
+  }
+  if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
+    a.kind = KernelAccess::Ldmatrix;
+    a.addressSpace = space(ld.getPtr());
+    a.ldmatrixNum = ld.getNum();
+    a.ldmatrixTrans = ld.getLayout() == NVVM::MMALayout::col;
+    a.bytes = a.align = 16;
+    return a;
+  }
+  Value ptr;
+  Type valueType;
+  std::optional<uint64_t> declared;
+  if (auto l = dyn_cast<LLVM::LoadOp>(op)) {
+    a.kind = KernelAccess::Load;
+    ptr = l.getAddr();
+    valueType = l.getType();
+    declared = l.getAlignment();
+  } else if (auto st = dyn_cast<LLVM::StoreOp>(op)) {
+    a.kind = KernelAccess::Store;
+    ptr = st.getAddr();
+    valueType = st.getValue().getType();
+    declared = st.getAlignment();
+  } else if (auto r = dyn_cast<LLVM::AtomicRMWOp>(op)) {
+    a.kind = KernelAccess::Atomic;
+    ptr = r.getPtr();
+    valueType = r.getVal().getType();
+    declared = r.getAlignment();
+  } else if (auto x = dyn_cast<LLVM::AtomicCmpXchgOp>(op)) {
+    a.kind = KernelAccess::Atomic;
+    ptr = x.getPtr();
+    valueType = x.getVal().getType();
+    declared = x.getAlignment();
+  } else {
+    return std::nullopt;
+  }
+  if (isStackPointer(ptr))
+    return std::nullopt;
+  a.addressSpace = space(ptr);
+  a.bytes = static_cast<int64_t>(dl.getTypeSize(valueType));
+  // The op's alignment, else the type's ABI alignment (what the LLVM IR
+  // translation assumes for an access without one).
+  a.align = declared && *declared ? static_cast<int64_t>(*declared)
+                                  : static_cast<int64_t>(
+                                        dl.getTypeABIAlignment(valueType));
+  return a;
+}
+
+namespace {
+
 struct Rewriter {
   ModuleOp module;
   OpBuilder b;
@@ -341,40 +403,19 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
       op->erase();
     } else if (isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::AtomicRMWOp,
                    LLVM::AtomicCmpXchgOp>(op)) {
-      Value ptr;
-      Type valueType;
-      int flags = 1;
-      if (auto l = dyn_cast<LLVM::LoadOp>(op)) {
-        ptr = l.getAddr();
-        valueType = l.getType();
-      } else if (auto s = dyn_cast<LLVM::StoreOp>(op)) {
-        ptr = s.getAddr();
-        valueType = s.getValue().getType();
-        flags = 2;
-      } else if (auto a = dyn_cast<LLVM::AtomicRMWOp>(op)) {
-        ptr = a.getPtr();
-        valueType = a.getVal().getType();
-        flags = 3;
-      } else {
-        auto x = cast<LLVM::AtomicCmpXchgOp>(op);
-        ptr = x.getPtr();
-        valueType = x.getVal().getType();
-        flags = 3;
-      }
-      if (isStackPointer(ptr))
+      std::optional<KernelAccess> access = classifyAccess(op, dl);
+      if (!access)
         continue;
-      int64_t bytes = static_cast<int64_t>(dl.getTypeSize(valueType));
+      int flags = access->kind == KernelAccess::Load    ? 1
+                  : access->kind == KernelAccess::Store ? 2
+                                                        : 3;
       // The alignment the GPU instruction relies on (bits 8-15 of flags:
-      // its log2): the op's, else the type's ABI alignment.
-      uint64_t align = dl.getTypeABIAlignment(valueType);
-      if (auto l = dyn_cast<LLVM::LoadOp>(op); l && l.getAlignment())
-        align = *l.getAlignment();
-      if (auto st = dyn_cast<LLVM::StoreOp>(op); st && st.getAlignment())
-        align = *st.getAlignment();
-      flags |= llvm::Log2_64(std::max<uint64_t>(align, 1)) << 8;
+      // its log2).
+      flags |= llvm::Log2_64(std::max<int64_t>(access->align, 1)) << 8;
+      Value ptr = op->getOperand(isa<LLVM::StoreOp>(op) ? 1 : 0);
       Value checked =
           call(loc, "__fused_emu_access", ptrTy,
-               {ptr, constI64(loc, bytes), constI32(loc, flags),
+               {ptr, constI64(loc, access->bytes), constI32(loc, flags),
                 constI32(loc, site(op))});
       // The address operand: operand 0 for loads and atomics, 1 for stores.
       op->setOperand(isa<LLVM::StoreOp>(op) ? 1 : 0, checked);

@@ -91,18 +91,29 @@ void buildNVVMConversions(OpPassManager &pm, bool toLLVM) {
       "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
       "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
-      "canonicalize,cse";
-  nvvm += toLLVM ? ",convert-nvvm-to-llvm,reconcile-unrealized-casts)" : ")";
+      "canonicalize,cse)";
   if (failed(parsePassPipeline(nvvm, pm)))
     llvm::report_fatal_error("fused: invalid NVVM pipeline");
+  if (toLLVM)
+    buildNVVMToLLVM(pm);
 }
 
-void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
-  buildNVVMConversions(pm, /*toLLVM=*/true);
+void buildNVVMToLLVM(OpPassManager &pm) {
+  if (failed(parsePassPipeline(
+          "gpu.module(convert-nvvm-to-llvm,reconcile-unrealized-casts)", pm)))
+    llvm::report_fatal_error("fused: invalid NVVM-to-LLVM pipeline");
+}
+
+void buildNVVMTarget(OpPassManager &pm, const PipelineOptions &options) {
   std::string target = "nvvm-attach-target{chip=" + options.chip +
                        " O=3" + libdeviceOption(options) + "}";
   if (failed(parsePassPipeline(target, pm)))
     llvm::report_fatal_error("fused: invalid NVVM target options");
+}
+
+void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  buildNVVMConversions(pm, /*toLLVM=*/true);
+  buildNVVMTarget(pm, options);
   if (options.stopAfter == Stage::NVVM)
     return;
   buildSerializationPipeline(pm, options);

@@ -11,6 +11,7 @@
 #include "emulator/Engine.h"
 #include "emulator/Hooks.h"
 
+#include "fused/Runtime/MemoryAccess.h"
 #include "fused/Runtime/Runtime.h"
 
 #include "llvm/AsmParser/Parser.h"
@@ -58,6 +59,13 @@ void EmulatorCounters::add(const EmulatorCounters &o) {
   mmaOps += o.mmaOps;
   mmaFlops += o.mmaFlops;
   barriers += o.barriers;
+  for (int i = 0; i < kNumAccessWidths; ++i) {
+    globalLoadWidths[i] += o.globalLoadWidths[i];
+    globalStoreWidths[i] += o.globalStoreWidths[i];
+    sharedLoadWidths[i] += o.sharedLoadWidths[i];
+    sharedStoreWidths[i] += o.sharedStoreWidths[i];
+    cpAsyncWidths[i] += o.cpAsyncWidths[i];
+  }
 }
 
 std::string EmulatorCounters::format() const {
@@ -93,6 +101,17 @@ std::string EmulatorCounters::format() const {
   line("mma.sync", mmaOps);
   line("tensor-core FLOPs", mmaFlops);
   line("barriers", barriers);
+  auto widths = [&](const char *name, const std::array<int64_t, 5> &w) {
+    os << "  " << name << " requests by width:";
+    for (int i = 0; i < kNumAccessWidths; ++i)
+      os << (i ? ", " : " ") << (1 << i) << "B " << w[i];
+    os << "\n";
+  };
+  widths("global load", globalLoadWidths);
+  widths("global store", globalStoreWidths);
+  widths("shared load", sharedLoadWidths);
+  widths("shared store", sharedStoreWidths);
+  widths("cp.async", cpAsyncWidths);
   return os.str();
 }
 

@@ -26,6 +26,8 @@
 #include "emulator/Collectives.h"
 #include "emulator/Hooks.h"
 
+#include "fused/Runtime/MemoryAccess.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -77,7 +79,14 @@ struct CpAsync {
   int64_t group;
 };
 
-enum ReportKind { OutOfBounds, Race, Uninitialised, BeforeWait, Collective };
+enum ReportKind {
+  OutOfBounds,
+  Misaligned,
+  Race,
+  Uninitialised,
+  BeforeWait,
+  Collective
+};
 
 struct Launch;
 struct Worker;
@@ -214,8 +223,38 @@ int lanesPerPhase(const Instance &in) {
   return widest >= 16 ? 8 : widest == 8 ? 16 : 32;
 }
 
+/// The width of an instance's widest lane access, as an index into the
+/// counters' by-width arrays.
+int widthIndex(const Instance &in) {
+  int widest = 1;
+  for (int lane = 0; lane < 32; ++lane)
+    if (in.mask & (1u << lane))
+      widest = std::max<int>(widest, in.bytes[lane]);
+  return rt::accessWidthIndex(widest);
+}
+
 void Worker::finalize(const Instance &in) {
   rt::EmulatorCounters &c = counters;
+  int w = widthIndex(in);
+  switch (in.kind) {
+  case GlobalLoad:
+    ++c.globalLoadWidths[w];
+    break;
+  case GlobalStore:
+    ++c.globalStoreWidths[w];
+    break;
+  case SharedLoad:
+    ++c.sharedLoadWidths[w];
+    break;
+  case SharedStore:
+    ++c.sharedStoreWidths[w];
+    break;
+  case CpAsyncShared:
+    ++c.cpAsyncWidths[w];
+    break;
+  case CpAsyncGlobal:
+    break;
+  }
   if (in.kind == GlobalLoad || in.kind == GlobalStore ||
       in.kind == CpAsyncGlobal) {
     std::vector<uint64_t> bytes;
@@ -626,19 +665,35 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
   auto *a = static_cast<uint8_t *>(p);
   uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
   auto n = static_cast<size_t>(bytes);
-  uint64_t align = uint64_t(1) << ((flags >> 8) & 0xff);
+  int64_t align = int64_t(1) << ((flags >> 8) & 0xff);
   bool inShared = a >= lo && a < hi;
   uint64_t offset = inShared ? static_cast<uint64_t>(a - lo)
                              : reinterpret_cast<uint64_t>(a);
-  if (offset % align != 0) {
-    // The GPU faults on a misaligned access; the emulator reports it.
-    w.report(OutOfBounds, site, t,
+  // The PTX instructions of this access (MemoryAccess.h); each needs the
+  // alignment of its own width, and the GPU faults without it.
+  int64_t piece = 0;
+  fused::rt::forEachAccessPiece(bytes, align, [&](int64_t, int64_t width) {
+    piece = std::max(piece, width);
+  });
+  if (piece > 0 && offset % static_cast<uint64_t>(piece) != 0) {
+    w.report(Misaligned, site, t,
              std::string("misaligned ") + (inShared ? "shared" : "global") +
-                 " access of " + std::to_string(n) + " bytes (needs " +
-                 std::to_string(align) + "-byte alignment)");
+                 " access of " + std::to_string(n) + " bytes at " +
+                 (inShared ? "offset " + std::to_string(offset)
+                           : std::string("an address")) +
+                 " that is " + std::to_string(offset % piece) +
+                 " bytes past a multiple of " + std::to_string(piece) +
+                 " (its PTX accesses " + std::to_string(piece) +
+                 " bytes at a time and needs " + std::to_string(piece) +
+                 "-byte alignment)");
     std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
     return t.sink;
   }
+  auto recordPieces = [&](AccessKind kind, uint64_t base) {
+    fused::rt::forEachAccessPiece(bytes, align, [&](int64_t off, int64_t width) {
+      w.record(t, site, kind, base + off, static_cast<size_t>(width));
+    });
+  };
   if (inShared) {
     if (a + n > hi) {
       w.report(OutOfBounds, site, t,
@@ -650,8 +705,8 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
       return t.sink;
     }
     w.sharedAccess(t, a - lo, n, flags & 1, flags & 2, false, site);
-    w.record(t, site, (flags & 2) ? SharedStore : SharedLoad,
-             static_cast<uint64_t>(a - lo), n);
+    recordPieces((flags & 2) ? SharedStore : SharedLoad,
+                 static_cast<uint64_t>(a - lo));
     return p;
   }
   if (a + n > lo - 4096 && a < hi + 4096 && !w.nearRegion(uintptr_t(a))) {
@@ -666,8 +721,8 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
   }
   uint8_t *q = w.globalAccess(t, a, n, flags, site);
   if (q == a)
-    w.record(t, site, (flags & 2) ? GlobalStore : GlobalLoad,
-             reinterpret_cast<uint64_t>(a), n);
+    recordPieces((flags & 2) ? GlobalStore : GlobalLoad,
+                 reinterpret_cast<uint64_t>(a));
   return q;
 }
 
@@ -686,6 +741,22 @@ void __fused_emu_cp_async(void *dst, void *src, int32_t size,
   auto *d = static_cast<uint8_t *>(dst);
   auto *s = static_cast<uint8_t *>(src);
   uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
+  // Both addresses of a cp.async must be aligned to its size.
+  uint64_t unit = static_cast<uint64_t>(std::max(size, 1));
+  uint64_t srcMis = reinterpret_cast<uintptr_t>(s) % unit;
+  uint64_t dstMis =
+      d >= lo && d < hi ? static_cast<uint64_t>(d - lo) % unit : 0;
+  if (srcMis || dstMis) {
+    w.report(Misaligned, site, t,
+             "misaligned cp.async of " + std::to_string(size) + " bytes: " +
+                 (srcMis ? "global source " + std::to_string(srcMis) +
+                               " bytes past a multiple of " +
+                               std::to_string(size)
+                         : "shared destination at offset " +
+                               std::to_string(d - lo)) +
+                 " (cp.async needs both addresses aligned to its size)");
+    return;
+  }
   if (srcBytes > 0) {
     uint8_t *q = w.globalAccess(t, s, srcBytes, 1, site);
     if (q == s)
@@ -738,6 +809,13 @@ void __fused_emu_ldmatrix(void *p, int32_t num, int32_t trans, void *out,
       if (row < lo || row + 16 > lo + w.arena.size()) {
         w.report(OutOfBounds, site, owner,
                  "ldmatrix row address outside shared memory");
+        continue;
+      }
+      if ((row - lo) % 16 != 0) {
+        w.report(Misaligned, site, owner,
+                 "misaligned ldmatrix row address: shared offset " +
+                     std::to_string(row - lo) +
+                     " (each row address needs 16-byte alignment)");
         continue;
       }
       w.sharedAccess(owner, row - lo, 16, true, false, false, site);

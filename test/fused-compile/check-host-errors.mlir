@@ -10,7 +10,7 @@ func.func @attention(%q: tensor<1x1x4x8xf16>) -> tensor<1x1x4x8xf16> {
   return %o : tensor<1x1x4x8xf16>
 }
 
-// EXCLUSIVE: fused-compile: --emit, --run, --reference and --check-host are exclusive
+// EXCLUSIVE: fused-compile: --emit, --run, --reference, --check-host and --cross-check-ptx are exclusive
 
 /// An impossible tolerance makes the check fail with a non-zero exit.
 // TIGHT: @gemm result 0: relative error {{.*}} (tolerance 1.0e-12, seed 1) FAIL

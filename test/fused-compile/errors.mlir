@@ -8,7 +8,7 @@
 // RUN: echo 'func.func @f() { return }' | not fused-compile --reference --entry=g 2>&1 | FileCheck %s --check-prefix=ENTRY2
 // RUN: echo 'module {}' | not fused-compile --reference 2>&1 | FileCheck %s --check-prefix=EMPTY
 
-// NOACTION: fused-compile: no action given; use --emit=<kind>, --run, --reference or --check-host
+// NOACTION: fused-compile: no action given; use --emit=<kind>, --run, --reference, --check-host or --cross-check-ptx
 // MISSING: fused-compile: cannot open input file '{{.*}}missing.mlir'
 // ENTRY: error: no function named @nope in the input
 // DYNAMIC: error: cannot make a random input for argument #0 of type tensor<?x4xf32>: random inputs need statically shaped float tensors

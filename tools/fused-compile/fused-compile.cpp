@@ -8,12 +8,16 @@
 //   --reference                         evaluate in float64 and print
 //   --check-host                        run the host-executable stage on
 //                                       the CPU against the reference
+//   --cross-check-ptx                   compare the memory instructions of
+//                                       the PTX with the emulator's, site
+//                                       for site
 //
 //===----------------------------------------------------------------------===//
 
 #include "fused/Api/Program.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Emulator/Emulate.h"
+#include "fused/Emulator/PtxCrossCheck.h"
 #include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
@@ -180,6 +184,14 @@ static cl::opt<bool> checkHost(
     "check-host",
     cl::desc("Compile to the last host-runnable stage, run the kernels on "
              "the CPU and compare with the float64 reference (PASS/FAIL)"),
+    cl::cat(category));
+
+static cl::opt<bool> crossCheck(
+    "cross-check-ptx",
+    cl::desc("Compile the kernels to PTX for --chip and compare its memory "
+             "instructions (ld/st by space and width, cp.async, ldmatrix) "
+             "site for site with what the emulator executes; non-zero exit "
+             "on any disagreement"),
     cl::cat(category));
 
 static cl::opt<double> tolerance(
@@ -453,6 +465,38 @@ static LogicalResult printKernelStats(StringRef ptx,
     }
   }
   return success();
+}
+
+/// --cross-check-ptx.
+static int runCrossCheck(ModuleOp module) {
+  if (!fused::isSupportedChip(chip)) {
+    llvm::errs() << "fused-compile: unknown chip '" << chip
+                 << "' (expected sm_80, sm_86, sm_89 or sm_90)\n";
+    return 2;
+  }
+  fused::PipelineOptions options;
+  options.chip = chip;
+  options.stopAfter = fused::Stage::Mma;
+  PassManager front(module.getContext());
+  fused::buildPipeline(front, options);
+  if (failed(front.run(module)))
+    return 1;
+  if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels")) {
+    module.emitError() << "nothing to check: the input has no kernel that "
+                          "code generation supports yet (GEMM and attention "
+                          "kernels)";
+    return 1;
+  }
+  FailureOr<fused::emu::PtxCrossCheck> result =
+      fused::emu::crossCheckPtx(module, options);
+  if (failed(result))
+    return 1;
+  llvm::outs() << result->report;
+  llvm::outs() << "PTX cross-check (" << chip << "): "
+               << (result->agree ? "the emulator and the PTX agree"
+                                 : "DISAGREEMENT")
+               << "\n";
+  return result->agree ? 0 : 1;
 }
 
 /// The --emit actions.
@@ -771,15 +815,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) + (run ? 1 : 0) +
-                (emit != EmitKind::None ? 1 : 0);
+                (emit != EmitKind::None ? 1 : 0) + (crossCheck ? 1 : 0);
   if (actions == 0) {
     llvm::errs() << "fused-compile: no action given; use --emit=<kind>, "
-                    "--run, --reference or --check-host (see --help)\n";
+                    "--run, --reference, --check-host or --cross-check-ptx (see --help)\n";
     return 2;
   }
   if (actions > 1) {
-    llvm::errs() << "fused-compile: --emit, --run, --reference and "
-                    "--check-host are exclusive\n";
+    llvm::errs() << "fused-compile: --emit, --run, --reference, "
+                    "--check-host and --cross-check-ptx are exclusive\n";
     return 2;
   }
 
@@ -803,7 +847,7 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
-  if (emit != EmitKind::None) {
+  if (emit != EmitKind::None || crossCheck) {
     // --entry restricts compilation to one function.
     if (!entry.empty()) {
       SmallVector<func::FuncOp> keep;
@@ -813,7 +857,7 @@ int main(int argc, char **argv) {
         if (f != keep.front())
           f.erase();
     }
-    return runCompile(*module);
+    return crossCheck ? runCrossCheck(*module) : runCompile(*module);
   }
   SmallVector<func::FuncOp> funcs;
   if (failed(findEntries(*module, funcs)))

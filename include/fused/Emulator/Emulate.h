@@ -18,12 +18,36 @@
 #include <memory>
 #include <string>
 
+#include <cstdint>
+#include <optional>
+
 namespace mlir {
+class DataLayout;
 class ModuleOp;
+class Operation;
 class Pass;
 } // namespace mlir
 
 namespace fused::emu {
+
+/// A memory instruction of a kernel at the NVVM level, as the emulator
+/// checks and counts it: its kind, address space (1 global, 3 shared, 0
+/// generic), size and the alignment the IR declares (for loads and stores,
+/// the op's, else the type's ABI alignment). The emulator splits it into
+/// PTX instructions by fused::rt::forEachAccessPiece.
+struct KernelAccess {
+  enum Kind { Load, Store, Atomic, CpAsync, Ldmatrix } kind = Load;
+  unsigned addressSpace = 0;
+  int64_t bytes = 0;
+  int64_t align = 1;
+  int ldmatrixNum = 0;
+  bool ldmatrixTrans = false;
+};
+
+/// The access `op` makes, or nothing when it makes none that the emulator
+/// checks (not a memory op, or an access to the thread's own stack).
+std::optional<KernelAccess> classifyAccess(mlir::Operation *op,
+                                           const mlir::DataLayout &dl);
 
 /// The `fused-emulate` pass (a pass on the top-level module).
 std::unique_ptr<mlir::Pass> createEmulatePass();

@@ -95,6 +95,14 @@ void buildBackendPipeline(mlir::OpPassManager &pm,
 /// convert-nvvm-to-llvm and the cast reconciliation.
 void buildNVVMConversions(mlir::OpPassManager &pm, bool toLLVM);
 
+/// Appends convert-nvvm-to-llvm and the cast reconciliation inside each
+/// gpu.module (the `toLLVM` part of buildNVVMConversions).
+void buildNVVMToLLVM(mlir::OpPassManager &pm);
+
+/// Appends the NVVM target attachment of the `nvvm` stage (chip, O3,
+/// libdevice) for a module whose gpu.module is in the LLVM dialect.
+void buildNVVMTarget(mlir::OpPassManager &pm, const PipelineOptions &options);
+
 /// Appends only the binary stage (gpu-module-to-binary in
 /// `options.binaryFormat`) to `pm`, for a module already at the nvvm stage.
 /// Serializing one NVVM-stage module to several formats runs the NVVM

@@ -203,6 +203,14 @@ struct EmulatorCounters {
   int64_t mmaFlops = 0;
   /// Block-wide barriers completed, summed over blocks.
   int64_t barriers = 0;
+  /// Warp-wide requests by the width of each lane's PTX instruction (1, 2,
+  /// 4, 8, 16 bytes; see MemoryAccess.h): an access the backend splits
+  /// counts as one request per piece.
+  std::array<int64_t, 5> globalLoadWidths{};
+  std::array<int64_t, 5> globalStoreWidths{};
+  std::array<int64_t, 5> sharedLoadWidths{};
+  std::array<int64_t, 5> sharedStoreWidths{};
+  std::array<int64_t, 5> cpAsyncWidths{};
 
   void add(const EmulatorCounters &other);
   /// A table, one counter per line.

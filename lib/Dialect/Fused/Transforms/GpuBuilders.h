@@ -14,6 +14,7 @@
 #include "fused/Transforms/Layouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -41,6 +42,55 @@ struct IB : IndexBuilder {
 };
 
 inline int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// True if every row of a memref of `type` (its innermost dimension)
+/// starts on a 16-byte boundary when the buffer's base does: unit inner
+/// stride and static outer strides that are multiples of 16 bytes, and an
+/// offset that is one too (a dynamic offset passes only with
+/// `dynamicOffset`).
+inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1)
+    return false;
+  int64_t bytes = elementBytes(type.getElementType());
+  if (ShapedType::isDynamic(offset) ? !dynamicOffset
+                                    : (offset * bytes) % 16 != 0)
+    return false;
+  for (int64_t s : ArrayRef(strides).drop_back())
+    if (ShapedType::isDynamic(s) || (s * bytes) % 16 != 0)
+      return false;
+  return true;
+}
+
+/// True if the rows of the view `memref` are 16-byte aligned: its own
+/// strides are, and so are the buffer it views (its offset as well as its
+/// strides: a kernel argument or an allocation) and every static inner
+/// offset of the subviews in between. Dynamic subview offsets are the
+/// tiles' positions, multiples of the tile sizes, which are whole 16-byte
+/// chunks.
+inline bool hasAligned16ByteRows(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (!hasAligned16ByteRows(type, /*dynamicOffset=*/true))
+    return false;
+  int64_t bytes = elementBytes(type.getElementType());
+  Value v = memref;
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto sv = dyn_cast<memref::SubViewOp>(def)) {
+      int64_t inner = sv.getStaticOffsets().back();
+      if (!ShapedType::isDynamic(inner) && (inner * bytes) % 16 != 0)
+        return false;
+      v = sv.getSource();
+    } else if (isa<memref::CastOp>(def)) {
+      v = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  return hasAligned16ByteRows(cast<MemRefType>(v.getType()),
+                              /*dynamicOffset=*/false);
+}
 
 /// Hands `total` 16-byte chunks round-robin to the block's `numThreads`
 /// threads: calls `emit` with the chunk id that thread `tid` handles in each

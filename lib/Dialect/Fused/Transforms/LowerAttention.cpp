@@ -184,6 +184,14 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   size_t numInputs = body.getNumArguments();
   Value gO = entry.getArgument(numInputs);
   Value gLse = p.hasLse ? entry.getArgument(numInputs + 1) : Value();
+  // The 16-byte cp.async copies of Q, K and V and the 16-byte stores of O
+  // need 16-byte aligned rows (offsets as well as strides).
+  for (Value buffer : {gQ, gK, gV, gO})
+    if (!hasAligned16ByteRows(buffer))
+      return kernel->emitOpError()
+             << "attention code generation needs buffers whose rows start "
+                "on 16-byte boundaries, got "
+             << buffer.getType();
 
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
   IB h{b, loc};
@@ -475,7 +483,10 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
       Value stored = h.add(h.swizzleCol(localRow, h.div(col, epc),
                                         stageRowBytes, epc, rowStep),
                            h.rem(col, epc));
-      vector::StoreOp::create(b, loc, pair, sO, ValueRange{localRow, stored});
+      // The pair starts at an even column of the staging tile.
+      vector::StoreOp::create(b, loc, pair, sO, ValueRange{localRow, stored},
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(2 * outBytes));
     }
     if (p.hasLse) {
       Value inside = h.andi(h.ult(rows[r], h.c(p.Sq)),
@@ -499,14 +510,18 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
             ob, loc, chunkType, sO,
             ValueRange{pos.row,
                        c.swizzleCol(pos.row, pos.chunk, stageRowBytes, epc,
-                                    rowStep)});
+                                    rowStep)},
+            /*nontemporal=*/false, llvm::MaybeAlign(16));
         Value row = c.add(q0, pos.row);
         auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, c.c(p.Sq)), false);
         OpBuilder wb = OpBuilder::atBlockBegin(ifOp.thenBlock());
         IB w{wb, loc};
+        // O's rows are 16-byte aligned (checked by analyze): one 16-byte
+        // store per chunk.
         vector::StoreOp::create(wb, loc, v, gO,
                                 ValueRange{batch, head, row,
-                                           w.mul(pos.chunk, epc)});
+                                           w.mul(pos.chunk, epc)},
+                                /*nontemporal=*/false, llvm::MaybeAlign(16));
       });
   gpu::ReturnOp::create(b, loc);
 

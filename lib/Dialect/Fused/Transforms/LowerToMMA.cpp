@@ -56,19 +56,6 @@ struct ThreadIds {
   Value tid, lane, warpM, warpN;
 };
 
-/// True if every row of the 2-D memref `type` starts 16 bytes after a
-/// 16-byte boundary when its base does: unit inner stride and a static row
-/// stride that is a multiple of 16 bytes (tile offsets are multiples of the
-/// tile sizes, so the tiles' rows stay aligned too).
-bool hasAligned16ByteRows(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) &&
-         strides.size() == 2 && strides[1] == 1 &&
-         !ShapedType::isDynamic(strides[0]) &&
-         (strides[0] * elementBytes(type.getElementType())) % 16 == 0;
-}
-
 /// Lowers one fused.copy_tile: the `dest` tile (R x C, 16-bit elements, in
 /// shared memory) is split in 16-byte chunks handed round-robin to the
 /// block's threads. Each chunk is one cp.async of 8 elements with zero-fill
@@ -93,7 +80,7 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
                                  "16-byte chunks";
   int64_t chunksPerRow = cols / 8, total = rows * chunksPerRow;
   // 16-byte copies need 16-byte aligned source rows.
-  bool aligned = hasAligned16ByteRows(srcType);
+  bool aligned = hasAligned16ByteRows(src);
 
   Value srcRows = memref::DimOp::create(b, loc, src, 0);
   Value srcCols = memref::DimOp::create(b, loc, src, 1);
@@ -503,15 +490,18 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
                                h.rem(col0, epc));
           Value v = vector::FromElementsOp::create(
               eb, loc, VectorType::get({2}, outType), pair);
-          vector::StoreOp::create(eb, loc, v, staging,
-                                  ValueRange{row, stored});
+          // The pair starts at an even column of the staging tile.
+          vector::StoreOp::create(
+              eb, loc, v, staging, ValueRange{row, stored},
+              /*nontemporal=*/false,
+              llvm::MaybeAlign(2 * elementBytes(outType)));
         }
     gpu::BarrierOp::create(eb, loc);
 
     // Copy-out: 16-byte chunks handed round-robin to the threads; a chunk
     // wholly inside the output (with 16-byte aligned rows) is one vector
     // store, an edge chunk is stored element by element.
-    bool aligned = hasAligned16ByteRows(cType);
+    bool aligned = hasAligned16ByteRows(cTile);
     int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
     auto vecType = VectorType::get({epc}, outType);
     forEachThreadChunk(

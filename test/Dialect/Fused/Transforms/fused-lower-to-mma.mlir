@@ -35,7 +35,7 @@
 // CHECK: scf.if
 // CHECK: vector.extract
 // CHECK: vector.from_elements %{{.*}}, %{{.*}} : vector<2xf32>
-// CHECK: vector.store %{{.*}}, %[[STAGE]][%{{.*}}, %{{.*}}] : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK: vector.store %{{.*}}, %[[STAGE]][%{{.*}}, %{{.*}}] {alignment = 8 : i64} : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // CHECK: gpu.barrier
 // CHECK: vector.load %[[STAGE]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<32x32xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xf32, {{.*}}>, vector<4xf32>
