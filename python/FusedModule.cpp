@@ -137,7 +137,30 @@ PYBIND11_MODULE(_fused, m) {
               const std::vector<Array> &inputs) {
              return toArrays(take(p.reference(function, toTensors(inputs))));
            })
-      .def("tolerance", &fused::Program::tolerance);
+      .def("tolerance", &fused::Program::tolerance)
+      .def("tolerances", &fused::Program::tolerances);
+
+  m.def(
+      "compare",
+      [](const Array &actual, const Array &expected, double rtol) {
+        std::vector<fused::ref::Tensor> t = toTensors({actual, expected});
+        fused::ref::Comparison c = fused::judge(t[0], t[1], rtol);
+        py::dict d;
+        d["passed"] = c.pass;
+        d["relative_error"] = c.relativeError;
+        d["rtol"] = c.rtol;
+        d["atol"] = c.atol;
+        d["elements"] = c.elements;
+        d["failures"] = c.failures;
+        d["worst_index"] = c.worst;
+        d["worst_value"] = c.worstValue;
+        d["worst_reference"] = c.worstReference;
+        d["summary"] = fused::ref::describe(c, t[1].shape);
+        return d;
+      },
+      py::arg("actual"), py::arg("expected"), py::arg("rtol"));
+  m.def("tolerance_for",
+        py::overload_cast<const std::string &>(&fused::toleranceFor));
 
   m.def("version", &fused::version);
   m.def("cache_directory", &fused::cacheDirectory, py::arg("dir") = "");

@@ -108,6 +108,38 @@ int fused_reference(fused_program *program, const char *function,
                     const float *const *inputs, size_t num_inputs,
                     float *const *outputs, size_t num_outputs, char **error);
 
+/* The judgement of one result (fused-compile --check's rule): every element
+ * must satisfy |actual - expected| <= atol + rtol * |expected| with atol =
+ * rtol * max|expected|; a NaN or infinity where `expected` is finite fails.
+ * The relative norm error is for information. */
+typedef struct fused_comparison {
+  int passed;
+  double relative_error;
+  double rtol;
+  double atol;
+  size_t elements;
+  size_t failures;
+  /* The element nearest to or furthest past the limit (flat index). */
+  size_t worst_index;
+  double worst_value;
+  double worst_reference;
+} fused_comparison;
+
+/* The tolerance fused uses for results of element type `dtype` ("f16",
+ * "bf16", "f32", ...): 2e-3, 1e-2, else 1e-5. */
+double fused_tolerance_for(const char *dtype);
+
+/* Compares `n` elements of `actual` with `expected` at `rtol` (0: f32's).
+ * Returns 0 when the comparison ran (see result->passed). */
+int fused_compare(const float *actual, const float *expected, size_t n,
+                  double rtol, fused_comparison *result, char **error);
+
+/* The per-result tolerance fused uses for `function` (in result order;
+ * `count` entries are written, at most `capacity`). */
+int fused_program_tolerances(const fused_program *program,
+                             const char *function, double *tolerances,
+                             size_t capacity, size_t *count, char **error);
+
 /* The cache directory (`dir` when not NULL, else $FUSED_CACHE_DIR, else
  * $XDG_CACHE_HOME/fused, else $HOME/.cache/fused), to be freed with
  * fused_string_free; and removing every cached program from it. */

@@ -231,6 +231,53 @@ int fused_reference(fused_program *program, const char *function,
   });
 }
 
+double fused_tolerance_for(const char *dtype) {
+  return fused::toleranceFor(std::string(dtype ? dtype : "f32"));
+}
+
+int fused_compare(const float *actual, const float *expected, size_t n,
+                  double rtol, fused_comparison *result, char **error) {
+  return guarded(error, [&] {
+    if (!result || (n && (!actual || !expected)))
+      return fail(error, "fused_compare: arrays and result must not be NULL");
+    fused::ref::Tensor a({static_cast<int64_t>(n)}),
+        e({static_cast<int64_t>(n)});
+    for (size_t i = 0; i < n; ++i) {
+      a.data[i] = actual[i];
+      e.data[i] = expected[i];
+    }
+    fused::ref::Comparison c =
+        fused::judge(a, e, rtol > 0 ? rtol : fused::toleranceFor("f32"));
+    result->passed = c.pass ? 1 : 0;
+    result->relative_error = c.relativeError;
+    result->rtol = c.rtol;
+    result->atol = c.atol;
+    result->elements = static_cast<size_t>(c.elements);
+    result->failures = static_cast<size_t>(c.failures);
+    result->worst_index = c.worst < 0 ? 0 : static_cast<size_t>(c.worst);
+    result->worst_value = c.worstValue;
+    result->worst_reference = c.worstReference;
+    return 0;
+  });
+}
+
+int fused_program_tolerances(const fused_program *program,
+                             const char *function, double *tolerances,
+                             size_t capacity, size_t *count, char **error) {
+  return guarded(error, [&] {
+    if (!program || !function || !count)
+      return fail(error, "fused_program_tolerances: program, function and "
+                         "count must not be NULL");
+    if (!findFunction(program, function))
+      return fail(error, std::string("no function named '") + function + "'");
+    std::vector<double> t = program->program->tolerances(function);
+    *count = t.size();
+    for (size_t i = 0; i < t.size() && i < capacity && tolerances; ++i)
+      tolerances[i] = t[i];
+    return 0;
+  });
+}
+
 char *fused_cache_directory(const char *dir) {
   try {
     return copyString(fused::cacheDirectory(dir ? dir : ""));

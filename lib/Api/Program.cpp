@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -533,25 +534,69 @@ Program::randomInputs(const std::string &function, uint64_t seed) const {
   return inputs;
 }
 
+double toleranceFor(const std::string &dtype) {
+  if (dtype == "f16")
+    return 2e-3;
+  if (dtype == "bf16")
+    return 1e-2;
+  return 1e-5;
+}
+
 double toleranceFor(const std::vector<std::string> &dtypes) {
   double tol = 1e-5;
-  for (const std::string &t : dtypes) {
-    if (t == "f16")
-      tol = std::max(tol, 2e-3);
-    else if (t == "bf16")
-      tol = std::max(tol, 1e-2);
-  }
+  for (const std::string &t : dtypes)
+    tol = std::max(tol, toleranceFor(t));
   return tol;
 }
 
+static double toleranceOfType(Type t) {
+  if (auto shaped = dyn_cast<ShapedType>(t))
+    t = shaped.getElementType();
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  t.print(os);
+  return toleranceFor(name);
+}
+
+std::vector<double> resultTolerances(func::FuncOp func) {
+  std::vector<double> out;
+  if (func.isExternal())
+    return out;
+  Operation *ret = func.getBody().front().getTerminator();
+  for (Value result : ret->getOperands()) {
+    double tol = toleranceOfType(result.getType());
+    // Every value the result is computed from, back to the inputs.
+    SmallVector<Value> work = {result};
+    llvm::DenseSet<Value> seen;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      Operation *def = v.getDefiningOp();
+      if (!def)
+        continue; // An input: rounded as the device sees it.
+      tol = std::max(tol, toleranceOfType(v.getType()));
+      if (auto att = dyn_cast<::fused::fused::AttentionOp>(def);
+          att && v == att->getResult(0))
+        tol = std::max(tol, toleranceOfType(att.getQuery().getType()));
+      for (Value operand : def->getOperands())
+        work.push_back(operand);
+    }
+    out.push_back(tol);
+  }
+  return out;
+}
+
+std::vector<double> Program::tolerances(const std::string &function) const {
+  func::FuncOp f = impl->originalFunc(function);
+  return f ? resultTolerances(f) : std::vector<double>();
+}
+
 double Program::tolerance(const std::string &function) const {
-  std::vector<std::string> dtypes;
-  for (const FunctionInfo &f : impl->functions)
-    if (f.name == function)
-      for (const auto *list : {&f.inputs, &f.results})
-        for (const TensorInfo &t : *list)
-          dtypes.push_back(t.dtype);
-  return toleranceFor(dtypes);
+  double tol = 1e-5;
+  for (double t : tolerances(function))
+    tol = std::max(tol, t);
+  return tol;
 }
 
 StatusOr<std::unique_ptr<rt::Device>>

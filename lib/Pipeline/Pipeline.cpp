@@ -60,6 +60,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
     return;
   pm.addPass(::fused::fused::createFusedLowerToMMAPass());
   pm.addPass(::fused::fused::createFusedLowerAttentionPass());
+  pm.addPass(::fused::fused::createFusedCheckLimitsPass(
+      ::fused::fused::FusedCheckLimitsPassOptions{options.chip}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.stopAfter == Stage::Mma)

@@ -24,7 +24,8 @@ import numpy as _np
 from . import _fused
 from ._fused import FusedError
 
-__all__ = ["compile", "Kernel", "FusedError", "reference", "relative_error",
+__all__ = ["compile", "Kernel", "FusedError", "reference", "compare",
+           "relative_error",
            "version", "cache_directory", "clear_cache", "ops", "devices"]
 
 _NUMPY_DTYPES = {"f16": _np.float16, "f32": _np.float32, "f64": _np.float64,
@@ -61,6 +62,23 @@ def _device(kind, seed=1):
 def devices():
     """The kind the "auto" device resolves to ("cuda" or "emulator")."""
     return _device("auto").backend
+
+
+def compare(actual, expected, dtype="f32", rtol=None):
+    """Judges `actual` against `expected` by the rule fused-compile --check
+    uses: every element must satisfy |actual - expected| <= atol +
+    rtol * |expected| with atol = rtol * max|expected|; a NaN or infinity
+    where `expected` is finite fails. `rtol` defaults to the tolerance of
+    `dtype` (2e-3 f16, 1e-2 bf16, 1e-5 otherwise). Returns a dict: passed,
+    failures, elements, worst_index (flat), worst_value, worst_reference,
+    relative_error (for information), rtol, atol and a one-line summary."""
+    a = _np.asarray(actual, dtype=_np.float64)
+    e = _np.asarray(expected, dtype=_np.float64)
+    if a.shape != e.shape:
+        raise FusedError(f"shapes differ: {a.shape} and {e.shape}")
+    if rtol is None:
+        rtol = _fused.tolerance_for(dtype)
+    return _fused.compare(a, e, float(rtol))
 
 
 def relative_error(actual, expected):

@@ -150,3 +150,23 @@ def test_readme_example_runs():
     assert r.returncode == 0, r.stderr
     err = float(r.stdout.split("relative error")[1])
     assert r.stdout.startswith("attention on ") and err <= 2e-3
+
+
+def test_compare_is_the_elementwise_rule_of_check():
+    ref = np.array([[10.0, 1.0], [-2.0, 0.0]])
+    ok = fused.compare(ref, ref, rtol=0.01)
+    assert ok["passed"] and ok["failures"] == 0 and ok["atol"] == 0.1
+    # [1, 1] is 0.2 off where 0.1 is allowed: one failure, named as the worst,
+    # although the relative norm (about 0.02) is inside the tolerance.
+    out = np.array([[10.0, 1.105], [-2.0, 0.2]])
+    c = fused.compare(out, ref, rtol=0.01)
+    assert not c["passed"] and c["failures"] == 1 and c["worst_index"] == 3
+    assert c["relative_error"] < 0.03
+    assert "1 of 4 elements" in c["summary"] and "[1, 1]" in c["summary"]
+    # NaN where the reference is finite fails at any tolerance.
+    assert not fused.compare(np.array([np.nan, 1.0]), np.array([0.0, 1.0]),
+                             rtol=1e9)["passed"]
+    # The default tolerance is the dtype's.
+    assert fused.compare(ref, ref, dtype="bf16")["rtol"] == 1e-2
+    with pytest.raises(fused.FusedError):
+        fused.compare(np.zeros(3), np.zeros(4))

@@ -190,4 +190,32 @@ TEST(ProgramTest, CacheDirectoryFollowsTheEnvironment) {
   unsetenv("XDG_CACHE_HOME");
 }
 
+TEST(ProgramTest, EachResultHasTheToleranceOfItsOwnRoundings) {
+  // An f32 LSE of a bf16 attention is judged at f32's tolerance; its f32
+  // output at bf16's (the probabilities are rounded to bf16 for P V); an
+  // f32 GEMM of f16 operands at f32's; an f32 result computed through an
+  // f16 intermediate at f16's.
+  const char *source = R"(
+func.func @att(%q: tensor<1x1x8x16xbf16>, %k: tensor<1x1x8x16xbf16>, %v: tensor<1x1x8x16xbf16>) -> (tensor<1x1x8x16xf32>, tensor<1x1x8xf32>) {
+  %o, %l = fused.attention %q, %k, %v : tensor<1x1x8x16xbf16>, tensor<1x1x8x16xbf16>, tensor<1x1x8x16xbf16> -> tensor<1x1x8x16xf32>, tensor<1x1x8xf32>
+  return %o, %l : tensor<1x1x8x16xf32>, tensor<1x1x8xf32>
+}
+func.func @mm(%a: tensor<8x16xf16>, %b: tensor<16x8xf16>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+  %c = fused.matmul %a, %b : tensor<8x16xf16>, tensor<16x8xf16> -> tensor<8x8xf32>
+  %h = fused.cast %c : tensor<8x8xf32> to tensor<8x8xf16>
+  %f = fused.cast %h : tensor<8x8xf16> to tensor<8x8xf32>
+  return %c, %f : tensor<8x8xf32>, tensor<8x8xf32>
+}
+)";
+  fused::CompileOptions o;
+  o.target = "reference";
+  o.cacheDir = freshCacheDir("tolerances");
+  auto program = fused::Program::compile(source, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  EXPECT_EQ((*program)->tolerances("att"), (std::vector<double>{1e-2, 1e-5}));
+  EXPECT_EQ((*program)->tolerances("mm"), (std::vector<double>{1e-5, 2e-3}));
+  EXPECT_DOUBLE_EQ((*program)->tolerance("att"), 1e-2);
+  EXPECT_TRUE((*program)->tolerances("nothing").empty());
+}
+
 } // namespace

@@ -557,4 +557,51 @@ TEST(RelativeErrorTest, NaNShapesAndInfinities) {
             kInf);
 }
 
+//===----------------------------------------------------------------------===//
+// compare: the elementwise rule
+//===----------------------------------------------------------------------===//
+
+TEST(CompareTest, ElementwiseRuleCountsFailuresAndNamesTheWorst) {
+  // max |ref| = 10, rtol = 0.01: atol = 0.1; element i may be off by
+  // 0.1 + 0.01 * |ref_i|.
+  Tensor ref({2, 2}, std::vector<double>{10, 1, -2, 0});
+  Comparison same = compare(ref, ref, 0.01);
+  EXPECT_TRUE(same.pass);
+  EXPECT_EQ(same.failures, 0);
+  EXPECT_DOUBLE_EQ(same.atol, 0.1);
+  // [0,1] is off by 0.105 (allowed 0.11: passes); [1,1] by 0.2 (allowed
+  // 0.1: fails); the relative norm (0.2 / ~10.25) alone would pass.
+  Tensor out({2, 2}, std::vector<double>{10, 1.105, -2, 0.2});
+  Comparison c = compare(out, ref, 0.01);
+  EXPECT_FALSE(c.pass);
+  EXPECT_EQ(c.failures, 1);
+  EXPECT_EQ(c.elements, 4);
+  EXPECT_EQ(c.worst, 3);
+  EXPECT_DOUBLE_EQ(c.worstValue, 0.2);
+  EXPECT_DOUBLE_EQ(c.worstReference, 0.0);
+  EXPECT_LT(c.relativeError, 0.03);
+  EXPECT_NE(describe(c, ref.shape).find("1 of 4 elements"), std::string::npos);
+  EXPECT_NE(describe(c, ref.shape).find("worst [1, 1]: 0.2 vs 0"),
+            std::string::npos);
+}
+
+TEST(CompareTest, NonFiniteValuesWhereTheReferenceIsFiniteFail) {
+  Tensor ref({3}, std::vector<double>{1, -kInf, 2});
+  EXPECT_TRUE(compare(ref, ref, 1e-5).pass);
+  for (double bad : {std::nan(""), kInf, -kInf}) {
+    Comparison c = compare(Tensor({3}, std::vector<double>{1, -kInf, bad}),
+                           ref, 1e9);
+    EXPECT_FALSE(c.pass) << bad;
+    EXPECT_EQ(c.failures, 1);
+    EXPECT_EQ(c.worst, 2);
+  }
+  // An infinity in the reference must be matched exactly.
+  EXPECT_FALSE(compare(Tensor({3}, std::vector<double>{1, 0, 2}), ref, 1e9)
+                   .pass);
+  // Shapes that differ fail every element.
+  Comparison shape = compare(Tensor({1, 3}, 0.0), ref, 1.0);
+  EXPECT_FALSE(shape.pass);
+  EXPECT_EQ(shape.failures, 3);
+}
+
 } // namespace

@@ -30,6 +30,9 @@
 
 namespace mlir {
 class ModuleOp;
+namespace func {
+class FuncOp;
+} // namespace func
 } // namespace mlir
 
 namespace fused {
@@ -130,9 +133,11 @@ public:
   rt::StatusOr<std::vector<ref::Tensor>>
   randomInputs(const std::string &function, uint64_t seed) const;
 
-  /// The relative-error threshold for `function`'s element types: 2e-3
-  /// with f16, 1e-2 with bf16, else 1e-5 (the loosest present).
+  /// The loosest of `tolerances(function)`.
   double tolerance(const std::string &function) const;
+
+  /// The relative tolerance of each result of `function` (resultTolerances).
+  std::vector<double> tolerances(const std::string &function) const;
 
   /// The raw bytes of `t` in element type `dtype` (as a device holds it).
   static std::vector<uint8_t> encode(const ref::Tensor &t,
@@ -145,9 +150,29 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
-/// The relative-error threshold for results computed with these element
-/// types: 2e-3 with f16, 1e-2 with bf16, else 1e-5 (the loosest present).
+/// The relative tolerance of values of element type `dtype`: 2e-3 for
+/// f16, 1e-2 for bf16, 1e-5 otherwise.
+double toleranceFor(const std::string &dtype);
+
+/// The loosest toleranceFor of these element types.
 double toleranceFor(const std::vector<std::string> &dtypes);
+
+/// The relative tolerance of each result of `func`: the loosest of the
+/// result's own element type and of every rounding on its way from the
+/// inputs (the element types of the intermediate tensors it is computed
+/// from, and for an attention's output the operands' type, to which the
+/// probabilities are rounded for the second product). Inputs do not count:
+/// the reference sees them rounded as the device does. So an f32 LSE of a
+/// bf16 attention is judged at f32's tolerance and its f32 output at
+/// bf16's.
+std::vector<double> resultTolerances(mlir::func::FuncOp func);
+
+/// The one rule by which --check, --check-host, the C and C++ APIs and
+/// Python judge a result: ref::compare with the given tolerance.
+inline ref::Comparison judge(const ref::Tensor &out, const ref::Tensor &ref,
+                             double rtol) {
+  return ref::compare(out, ref, rtol);
+}
 
 /// Opens a device: "cuda", "emulator", or "auto" (cuda when present, else
 /// the emulator).

@@ -213,4 +213,22 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
   ];
 }
 
+def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
+  let summary = "Refuse kernels over the target chip's launch limits";
+  let description = [{
+    Checks every `gpu.func` kernel of `gpu.module @fused_kernels` against
+    the limits of `chip` and reports each violation as an error naming the
+    limit, so that no kernel over a limit reaches the emulator, a binary or
+    a bundle: threads per block (1024), grid dimensions (x up to 2^31 - 1,
+    y and z up to 65535), dynamic shared memory per block (the chip's
+    opt-in maximum: 163 KiB on sm_80, 99 KiB on sm_86 and sm_89, 227 KiB on
+    sm_90) and, for each memref argument, byte offsets that overflow the
+    64-bit index arithmetic the kernels use.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "target chip (sm_80, sm_86, sm_89, sm_90)">
+  ];
+}
+
 #endif // FUSED_DIALECT_FUSED_TRANSFORMS_PASSES_TD

@@ -1,0 +1,99 @@
+//===- CheckLimits.cpp - kernels against the chip's launch limits ---------===//
+//
+// fused-check-limits: see Passes.td. The grid, block and dynamic shared
+// memory come from the kernels' launch attributes (fused.grid, fused.block,
+// fused.dynamic_shared_memory).
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "fused/Transforms/ChipLimits.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace fused::fused {
+#define GEN_PASS_DEF_FUSEDCHECKLIMITSPASS
+#include "fused/Dialect/Fused/Transforms/Passes.h.inc"
+} // namespace fused::fused
+
+using namespace mlir;
+
+namespace {
+
+/// The bytes a memref of `type` spans, or nothing when it overflows 63 bits.
+std::optional<int64_t> spanBytes(MemRefType type) {
+  if (!type.hasStaticShape())
+    return 0; // Dynamic sizes are checked where they are known.
+  int64_t bytes =
+      std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+  for (int64_t d : type.getShape()) {
+    if (d != 0 && bytes > std::numeric_limits<int64_t>::max() / d)
+      return std::nullopt;
+    bytes *= d;
+  }
+  return bytes;
+}
+
+struct CheckLimitsPass
+    : public ::fused::fused::impl::FusedCheckLimitsPassBase<CheckLimitsPass> {
+  using FusedCheckLimitsPassBase::FusedCheckLimitsPassBase;
+
+  void runOnOperation() override {
+    std::optional<::fused::ChipLimits> limits = ::fused::chipLimits(chip);
+    if (!limits) {
+      getOperation().emitError() << "fused-check-limits: unknown chip '"
+                                 << chip << "'";
+      return signalPassFailure();
+    }
+    bool failed = false;
+    getOperation().walk([&](gpu::GPUFuncOp k) {
+      if (!k.isKernel())
+        return;
+      auto fail = [&]() {
+        failed = true;
+        return k.emitError() << "kernel '" << k.getName() << "' for " << chip
+                             << ": ";
+      };
+      auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
+      auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
+      if (block && block.size() == 3) {
+        ArrayRef<int64_t> b = block.asArrayRef();
+        int64_t threads = b[0] * b[1] * b[2];
+        if (threads > limits->maxThreadsPerBlock)
+          fail() << threads << " threads per block exceed the limit of "
+                 << limits->maxThreadsPerBlock;
+      }
+      if (grid && grid.size() == 3) {
+        ArrayRef<int64_t> g = grid.asArrayRef();
+        if (g[0] > limits->maxGridX)
+          fail() << "a grid x dimension of " << g[0]
+                 << " blocks exceeds the limit of " << limits->maxGridX
+                 << " (2^31 - 1)";
+        for (int d = 1; d < 3; ++d)
+          if (g[d] > limits->maxGridYZ)
+            fail() << "a grid " << (d == 1 ? "y" : "z") << " dimension of "
+                   << g[d] << " blocks exceeds the limit of "
+                   << limits->maxGridYZ;
+      }
+      if (auto smem =
+              k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory");
+          smem && smem.getInt() > limits->maxSharedMemoryPerBlock)
+        fail() << smem.getInt()
+               << " bytes of dynamic shared memory per block exceed the "
+                  "chip's opt-in maximum of "
+               << limits->maxSharedMemoryPerBlock << " bytes ("
+               << limits->maxSharedMemoryPerBlock / 1024 << " KiB)";
+      for (auto [i, t] : llvm::enumerate(k.getArgumentTypes()))
+        if (auto m = dyn_cast<MemRefType>(t); m && !spanBytes(m))
+          fail() << "argument " << i << " (" << t
+                 << ") spans more bytes than the kernels' 64-bit index "
+                    "arithmetic can address";
+    });
+    if (failed)
+      signalPassFailure();
+  }
+};
+
+} // namespace
