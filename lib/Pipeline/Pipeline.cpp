@@ -46,6 +46,11 @@ bool isSupportedChip(llvm::StringRef chip) {
 
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(::fused::fused::createFusedFusePass());
+  auto checkLimits = [&] {
+    pm.addPass(::fused::fused::createFusedCheckLimitsPass(
+        ::fused::fused::FusedCheckLimitsPassOptions{options.chip}));
+  };
+  checkLimits();
   if (options.stopAfter == Stage::Fuse)
     return;
   pm.addPass(::fused::fused::createFusedTilePass());
@@ -60,8 +65,7 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
     return;
   pm.addPass(::fused::fused::createFusedLowerToMMAPass());
   pm.addPass(::fused::fused::createFusedLowerAttentionPass());
-  pm.addPass(::fused::fused::createFusedCheckLimitsPass(
-      ::fused::fused::FusedCheckLimitsPassOptions{options.chip}));
+  checkLimits();
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.stopAfter == Stage::Mma)

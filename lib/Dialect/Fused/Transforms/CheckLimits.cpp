@@ -9,6 +9,7 @@
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Transforms/ChipLimits.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/MathExtras.h"
@@ -23,7 +24,7 @@ using namespace mlir;
 namespace {
 
 /// The bytes a memref of `type` spans, or nothing when it overflows 63 bits.
-std::optional<int64_t> spanBytes(MemRefType type) {
+std::optional<int64_t> spanBytes(ShapedType type) {
   if (!type.hasStaticShape())
     return 0; // Dynamic sizes are checked where they are known.
   int64_t bytes =
@@ -48,6 +49,25 @@ struct CheckLimitsPass
       return signalPassFailure();
     }
     bool failed = false;
+    // Tensors of the graph functions, before any kernel exists (the pass
+    // runs after fusion and again after the GPU lowerings).
+    getOperation().walk([&](func::FuncOp f) {
+      auto check = [&](Type t, StringRef what, size_t i) {
+        if (auto s = dyn_cast<ShapedType>(t); s && !spanBytes(s)) {
+          failed = true;
+          f.emitError() << "function '" << f.getSymName() << "': " << what
+                        << " " << i << " (" << t
+                        << ") spans more bytes than the kernels' 64-bit "
+                           "index arithmetic can address";
+        }
+      };
+      for (auto [i, t] : llvm::enumerate(f.getArgumentTypes()))
+        check(t, "argument", i);
+      for (auto [i, t] : llvm::enumerate(f.getResultTypes()))
+        check(t, "result", i);
+    });
+    if (failed)
+      return signalPassFailure();
     getOperation().walk([&](gpu::GPUFuncOp k) {
       if (!k.isKernel())
         return;

@@ -223,7 +223,10 @@ def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
     y and z up to 65535), dynamic shared memory per block (the chip's
     opt-in maximum: 163 KiB on sm_80, 99 KiB on sm_86 and sm_89, 227 KiB on
     sm_90) and, for each memref argument, byte offsets that overflow the
-    64-bit index arithmetic the kernels use.
+    64-bit index arithmetic the kernels use. The last check also applies to
+    the arguments and results of every `func.func`, so that the pipeline
+    runs the pass after fusion (before any kernel is built) and again after
+    the GPU lowerings.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
