@@ -297,6 +297,7 @@ Program::compile(const std::string &source, const CompileOptions &options) {
                << "nothing to compile: the input has no kernel that code "
                   "generation supports yet (GEMM and attention kernels)";
       if (target == "emulator") {
+        emu::plantLaunchBug(*p.schedule, options.plantBug);
         FailureOr<std::string> ir =
             emu::buildEmulatorImage(*p.schedule, options.plantBug);
         if (failed(ir))

@@ -590,43 +590,126 @@ std::unique_ptr<Pass> createEmulatePass() {
 
 void registerEmulatePass() { PassRegistration<EmulatePass>(); }
 
-/// The miscompilations of buildEmulatorImage's `plantBug`.
+ArrayRef<PlantedBug> plantedBugs() {
+  static const PlantedBug bugs[] = {
+      {"missing-barrier", "drops the last barrier of each kernel"},
+      {"missing-first-barrier", "drops the first barrier of each kernel"},
+      {"oob-store", "moves each kernel's last global store one stored value "
+                    "further"},
+      {"dropped-store", "drops each kernel's last global store"},
+      {"ldmatrix-trans", "flips the transpose of every ldmatrix"},
+      {"early-read", "drops every cp.async wait"},
+      {"wait-count", "waits for one cp.async group fewer at every wait"},
+      {"no-zero-fill", "copies whole 16-byte chunks where cp.async "
+                       "zero-fills past the source's end"},
+      {"misaligned-cp-async", "moves each kernel's first cp.async source 8 "
+                              "bytes further"},
+      {"shared-overrun", "moves each kernel's last shared-memory store "
+                         "past the end of shared memory"},
+      {"mma-b-swap", "swaps the two B registers of every mma.sync"},
+      {"shfl-lane", "makes every butterfly shuffle reach 4 lanes further"},
+      {"grid-short", "launches each kernel with one block fewer along x"},
+  };
+  return bugs;
+}
+
+bool isPlantedBug(StringRef name) {
+  return llvm::any_of(plantedBugs(),
+                      [&](const PlantedBug &b) { return b.name == name; });
+}
+
+/// The miscompilations of buildEmulatorImage's `plantBug` (all but
+/// grid-short, which the caller plants in the launch schedule).
 static LogicalResult plant(ModuleOp module, StringRef bug) {
-  if (bug.empty())
+  if (bug.empty() || bug == "grid-short")
     return success();
-  if (bug != "missing-barrier" && bug != "oob-store" &&
-      bug != "ldmatrix-trans" && bug != "early-read")
+  if (!isPlantedBug(bug)) {
+    std::string names;
+    for (const PlantedBug &b : plantedBugs())
+      names += (names.empty() ? "" : ", ") + b.name.str();
     return module.emitError("fused: unknown planted bug '")
-           << bug
-           << "' (expected missing-barrier, oob-store, ldmatrix-trans or "
-              "early-read)";
+           << bug << "' (expected one of " << names << ")";
+  }
   for (auto gm : module.getOps<gpu::GPUModuleOp>())
     for (auto func : gm.getOps<LLVM::LLVMFuncOp>()) {
       if (func.isExternal())
         continue;
-      Operation *lastBarrier = nullptr;
-      LLVM::StoreOp lastGlobalStore;
-      SmallVector<Operation *> waits;
+      SmallVector<Operation *> barriers, waits, cps, mmas, shfls;
+      LLVM::StoreOp lastGlobalStore, lastSharedStore;
       func.walk([&](Operation *op) {
         if (isa<NVVM::Barrier0Op>(op))
-          lastBarrier = op;
+          barriers.push_back(op);
         if (auto st = dyn_cast<LLVM::StoreOp>(op)) {
           auto p = cast<LLVM::LLVMPointerType>(st.getAddr().getType());
-          if (p.getAddressSpace() != 3)
+          if (p.getAddressSpace() == 3)
+            lastSharedStore = st;
+          else if (!isStackPointer(st.getAddr()))
             lastGlobalStore = st;
         }
         if (isa<NVVM::CpAsyncWaitGroupOp>(op))
           waits.push_back(op);
+        if (isa<NVVM::CpAsyncOp>(op))
+          cps.push_back(op);
+        if (isa<NVVM::MmaOp>(op))
+          mmas.push_back(op);
+        if (auto sh = dyn_cast<NVVM::ShflOp>(op);
+            sh && sh.getKind() == NVVM::ShflKind::bfly)
+          shfls.push_back(op);
         if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op); ld && bug == "ldmatrix-trans")
           ld.setLayout(ld.getLayout() == NVVM::MMALayout::row
                            ? NVVM::MMALayout::col
                            : NVVM::MMALayout::row);
       });
-      if (bug == "missing-barrier" && lastBarrier)
-        lastBarrier->erase();
+      // ptr + bytes, in the pointer's own address space.
+      auto offset = [](Operation *at, Value ptr, int32_t bytes) {
+        OpBuilder b(at);
+        return LLVM::GEPOp::create(b, at->getLoc(), ptr.getType(),
+                                   b.getI8Type(), ptr,
+                                   ArrayRef<LLVM::GEPArg>{bytes})
+            .getResult();
+      };
+      if (bug == "missing-barrier" && !barriers.empty())
+        barriers.back()->erase();
+      if (bug == "missing-first-barrier" && !barriers.empty())
+        barriers.front()->erase();
       if (bug == "early-read")
         for (Operation *w : waits)
           w->erase();
+      if (bug == "wait-count")
+        for (Operation *w : waits) {
+          auto wait = cast<NVVM::CpAsyncWaitGroupOp>(w);
+          wait.setN(wait.getN() + 1);
+        }
+      if (bug == "no-zero-fill")
+        for (Operation *c : cps)
+          cast<NVVM::CpAsyncOp>(c).getCpSizeMutable().clear();
+      if (bug == "misaligned-cp-async" && !cps.empty()) {
+        auto cp = cast<NVVM::CpAsyncOp>(cps.front());
+        cp.getSrcMutable().assign(offset(cp, cp.getSrc(), 8));
+      }
+      if (bug == "shared-overrun" && lastSharedStore)
+        lastSharedStore.getAddrMutable().assign(
+            offset(lastSharedStore, lastSharedStore.getAddr(), 256 * 1024));
+      if (bug == "mma-b-swap")
+        for (Operation *m : mmas) {
+          auto mma = cast<NVVM::MmaOp>(m);
+          SmallVector<Value> bRegs(mma.getOperandB());
+          if (bRegs.size() == 2)
+            mma.getOperandBMutable().assign({bRegs[1], bRegs[0]});
+        }
+      if (bug == "shfl-lane")
+        for (Operation *op : shfls) {
+          auto sh = cast<NVVM::ShflOp>(op);
+          OpBuilder b(sh);
+          Value four = LLVM::ConstantOp::create(
+              b, sh.getLoc(), sh.getOffset().getType(),
+              b.getI32IntegerAttr(4));
+          Value moved = LLVM::XOrOp::create(b, sh.getLoc(), sh.getOffset(),
+                                            four);
+          sh.getOffsetMutable().assign(moved);
+        }
+      if (bug == "dropped-store" && lastGlobalStore)
+        lastGlobalStore.erase();
       if (bug == "oob-store" && lastGlobalStore) {
         // One whole stored value further: the address stays aligned.
         OpBuilder b(lastGlobalStore);
@@ -638,6 +721,19 @@ static LogicalResult plant(ModuleOp module, StringRef bug) {
       }
     }
   return success();
+}
+
+void plantLaunchBug(ModuleOp module, StringRef bug) {
+  if (bug != "grid-short")
+    return;
+  module.walk([&](gpu::GPUFuncOp k) {
+    auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
+    if (!grid || grid.size() != 3 || grid[0] < 2)
+      return;
+    SmallVector<int64_t> g(grid.asArrayRef());
+    g[0] -= 1;
+    k->setAttr("fused.grid", DenseI64ArrayAttr::get(k.getContext(), g));
+  });
 }
 
 FailureOr<std::string> buildEmulatorImage(ModuleOp module,

@@ -378,6 +378,11 @@ void BlockRunner::yield(ThreadContext &t) {
   s.suspend();
 }
 
+void BlockRunner::maybeYield(ThreadContext &t, uint32_t oneIn) {
+  if (oneIn > 0 && state->rng() % oneIn == 0)
+    yield(t);
+}
+
 void BlockRunner::barrier(ThreadContext &t) {
   BlockState &s = *state;
   Fiber *f = s.running(t);

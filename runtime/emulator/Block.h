@@ -94,6 +94,11 @@ public:
   /// memory operations).
   void yield(ThreadContext &t);
 
+  /// Called by a fiber: yields with probability 1 / `oneIn`, drawn from the
+  /// block's seeded generator, so that the seed also fixes where threads
+  /// switch between synchronisation points.
+  void maybeYield(ThreadContext &t, uint32_t oneIn);
+
   /// How many barriers completed in the last run (for the emulator's
   /// statistics).
   int64_t barriersCompleted() const;

@@ -403,6 +403,7 @@ public:
     req.seed = options.seed;
     req.hostThreads = options.hostThreads;
     req.maxReports = options.maxReports;
+    req.reportRaces = options.reportRaces;
     bool ok = emu::runGrid(req, counters, reports);
     if (ok)
       return Status::ok();

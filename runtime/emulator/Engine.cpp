@@ -43,6 +43,15 @@
 namespace fused::emu {
 namespace {
 
+/// Bytes after each block's shared memory that no buffer can occupy: more
+/// than the largest shared memory of any chip, so that an access past the
+/// end of shared memory by up to this much is reported as one.
+constexpr size_t kSharedGuard = 512 * 1024;
+
+/// A thread gives way to another at a shared-memory access or cp.async
+/// issue with probability 1 / kSwitchOneIn.
+constexpr uint32_t kSwitchOneIn = 4;
+
 enum ShadowState : uint8_t { Uninit = 0, Written = 1, Pending = 2 };
 constexpr uint16_t kManyReaders = 0xffff;
 
@@ -129,7 +138,11 @@ struct Worker {
   Launch *launch = nullptr;
   std::unique_ptr<BlockRunner> runner;
   std::vector<GpuThread> threads;
+  /// The block's shared memory (sharedSize bytes), then a guard region
+  /// that no buffer can occupy, so that an access running past the end of
+  /// shared memory is reported as such.
   std::vector<uint8_t> arena;
+  size_t sharedSize = 0;
   std::vector<Shadow> shadow;
   std::array<uint32_t, 3> ctaid{};
   std::vector<std::unordered_map<uint64_t, Instance>> instances;
@@ -156,6 +169,8 @@ struct Worker {
 
   void report(ReportKind kind, int s, const GpuThread &t,
               const std::string &what) {
+    if (kind == Race && !launch->req->reportRaces)
+      return;
     std::lock_guard<std::mutex> lock(launch->mutex);
     Report &r = launch->reports[{kind, site(s)}];
     if (r.count++ == 0)
@@ -479,7 +494,7 @@ void Worker::run(uint32_t linear) {
   const LaunchRequest &req = *launch->req;
   ctaid = {linear % req.grid[0], (linear / req.grid[0]) % req.grid[1],
            linear / (req.grid[0] * req.grid[1])};
-  std::fill(arena.begin(), arena.end(), 0xff);
+  std::fill(arena.begin(), arena.begin() + sharedSize, 0xff);
   std::fill(shadow.begin(), shadow.end(), Shadow());
   for (auto &m : instances)
     m.clear();
@@ -565,7 +580,8 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
                static_cast<int>(i / (req.block[0] * req.block[1]))};
       t.worker = worker.get();
     }
-    worker->arena.assign(req.sharedBytes, 0xff);
+    worker->sharedSize = req.sharedBytes;
+    worker->arena.assign(req.sharedBytes + kSharedGuard, 0xff);
     worker->shadow.assign(req.sharedBytes, Shadow());
     worker->instances.resize((launch.numThreads + 31) / 32);
     workers.push_back(std::move(worker));
@@ -663,7 +679,7 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
   GpuThread &t = self();
   Worker &w = *t.worker;
   auto *a = static_cast<uint8_t *>(p);
-  uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
+  uint8_t *lo = w.arena.data(), *hi = lo + w.sharedSize;
   auto n = static_cast<size_t>(bytes);
   int64_t align = int64_t(1) << ((flags >> 8) & 0xff);
   bool inShared = a >= lo && a < hi;
@@ -700,22 +716,27 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
                "out-of-bounds shared-memory access of " +
                    std::to_string(n) + " bytes at offset " +
                    std::to_string(a - lo) + " of a " +
-                   std::to_string(w.arena.size()) + "-byte arena");
+                   std::to_string(w.sharedSize) + "-byte arena");
       std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
       return t.sink;
     }
     w.sharedAccess(t, a - lo, n, flags & 1, flags & 2, false, site);
     recordPieces((flags & 2) ? SharedStore : SharedLoad,
                  static_cast<uint64_t>(a - lo));
+    // Another thread may run first: the seed decides.
+    w.runner->maybeYield(*t.tc, kSwitchOneIn);
+    current = &t;
     return p;
   }
-  if (a + n > lo - 4096 && a < hi + 4096 && !w.nearRegion(uintptr_t(a))) {
-    // Just outside the arena: an out-of-bounds shared-memory access.
+  if ((a + n > lo - 4096 && a < lo && !w.nearRegion(uintptr_t(a))) ||
+      (a >= hi && a < hi + kSharedGuard)) {
+    // Just before the arena or in its guard: an out-of-bounds
+    // shared-memory access.
     int64_t off = a - lo;
     w.report(OutOfBounds, site, t,
              "out-of-bounds shared-memory access of " + std::to_string(n) +
                  " bytes at offset " + std::to_string(off) + " of a " +
-                 std::to_string(w.arena.size()) + "-byte arena");
+                 std::to_string(w.sharedSize) + "-byte arena");
     std::memset(t.sink, 0, std::min(n, sizeof(t.sink)));
     return t.sink;
   }
@@ -740,7 +761,7 @@ void __fused_emu_cp_async(void *dst, void *src, int32_t size,
   srcBytes = std::clamp(srcBytes, 0, size);
   auto *d = static_cast<uint8_t *>(dst);
   auto *s = static_cast<uint8_t *>(src);
-  uint8_t *lo = w.arena.data(), *hi = lo + w.arena.size();
+  uint8_t *lo = w.arena.data(), *hi = lo + w.sharedSize;
   // Both addresses of a cp.async must be aligned to its size.
   uint64_t unit = static_cast<uint64_t>(std::max(size, 1));
   uint64_t srcMis = reinterpret_cast<uintptr_t>(s) % unit;
@@ -774,6 +795,8 @@ void __fused_emu_cp_async(void *dst, void *src, int32_t size,
   w.record(t, site, CpAsyncShared, static_cast<uint64_t>(d - lo), size);
   w.counters.cpAsyncBytes += size;
   t.cp.push_back({d, s, size, srcBytes, -1});
+  w.runner->maybeYield(*t.tc, kSwitchOneIn);
+  current = &t;
 }
 
 void __fused_emu_cp_commit(int32_t) {
@@ -806,7 +829,7 @@ void __fused_emu_ldmatrix(void *p, int32_t num, int32_t trans, void *out,
       uint8_t *row;
       std::memcpy(&row, lanes[lane].data(), sizeof(row));
       GpuThread &owner = w.threads[base + lane];
-      if (row < lo || row + 16 > lo + w.arena.size()) {
+      if (row < lo || row + 16 > lo + w.sharedSize) {
         w.report(OutOfBounds, site, owner,
                  "ldmatrix row address outside shared memory");
         continue;

@@ -41,6 +41,7 @@ struct LaunchRequest {
   uint64_t seed = 1;
   int hostThreads = 1;
   int maxReports = 20;
+  bool reportRaces = true;
 };
 
 /// Runs the grid. Returns false when the launch found problems; `reports`

@@ -159,8 +159,12 @@ static cl::opt<uint64_t> emulatorSeed(
 static cl::opt<std::string> plantBug(
     "plant-bug",
     cl::desc("With --run on the emulator: miscompile on purpose to test the "
-             "emulator's checks (missing-barrier, oob-store, ldmatrix-trans, "
-             "early-read)"),
+             "emulator's checks (--list-planted-bugs names them)"),
+    cl::Hidden, cl::cat(category));
+
+static cl::opt<bool> listPlantedBugs(
+    "list-planted-bugs",
+    cl::desc("Print the bugs --plant-bug can plant, one per line"),
     cl::Hidden, cl::cat(category));
 
 static cl::opt<bool> useCache(
@@ -791,6 +795,11 @@ int main(int argc, char **argv) {
   if (seed == 0)
     seed = std::random_device{}() | 1;
 
+  if (listPlantedBugs) {
+    for (const fused::emu::PlantedBug &b : fused::emu::plantedBugs())
+      llvm::outs() << b.name << ": " << b.description << "\n";
+    return 0;
+  }
   if (printStats && emit == EmitKind::None) {
     llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
     return 2;

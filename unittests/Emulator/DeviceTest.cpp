@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <numeric>
+#include <set>
 #include <vector>
 
 using namespace fused::rt;
@@ -227,6 +228,119 @@ TEST_F(EmulatorDeviceTest, SharedMemoryOverrunIsReportedAsShared) {
             std::string::npos)
       << s.getMessage();
   EXPECT_NE(s.getMessage().find(" of a 512-byte arena"), std::string::npos);
+}
+
+// order(out): threads 0 and 1 write their value (tid + 1) to two shared
+// words, thread 0 to s[0] then s[1], thread 1 to s[1] then s[0], with no
+// barrier between; after a barrier thread 0 copies s[0] and s[1] to out.
+// Thread by thread the words end up equal (both 1 or both 2); s[0] = 2 and
+// s[1] = 1 needs a switch between one thread's two stores.
+const char *kOrderImage = R"(
+declare i32 @__fused_emu_sreg(i32)
+declare ptr @__fused_emu_access(ptr, i64, i32, i32)
+declare void @__fused_emu_barrier(i32)
+declare ptr @__fused_emu_shared()
+
+@__fused_emu_sites = constant [62 x i8] c"store at o.mlir:3:5\00barrier at o.mlir:4:5\00load at o.mlir:5:5\00\00"
+@__fused_emu_static_shared = constant i64 512
+
+define void @order(ptr %out) {
+entry:
+  %tid = call i32 @__fused_emu_sreg(i32 0)
+  %s = call ptr @__fused_emu_shared()
+  %s1 = getelementptr i32, ptr %s, i64 1
+  %is0 = icmp eq i32 %tid, 0
+  %v = add i32 %tid, 1
+  br i1 %is0, label %t0, label %t1
+t0:
+  %a = call ptr @__fused_emu_access(ptr %s, i64 4, i32 514, i32 0)
+  store i32 %v, ptr %a
+  %b = call ptr @__fused_emu_access(ptr %s1, i64 4, i32 514, i32 0)
+  store i32 %v, ptr %b
+  br label %sync
+t1:
+  %c = call ptr @__fused_emu_access(ptr %s1, i64 4, i32 514, i32 0)
+  store i32 %v, ptr %c
+  %d = call ptr @__fused_emu_access(ptr %s, i64 4, i32 514, i32 0)
+  store i32 %v, ptr %d
+  br label %sync
+sync:
+  call void @__fused_emu_barrier(i32 1)
+  br i1 %is0, label %read, label %done
+read:
+  %e = call ptr @__fused_emu_access(ptr %s, i64 4, i32 513, i32 2)
+  %x = load i32, ptr %e
+  %f = call ptr @__fused_emu_access(ptr %s1, i64 4, i32 513, i32 2)
+  %y = load i32, ptr %f
+  %o1 = getelementptr i32, ptr %out, i64 1
+  %g = call ptr @__fused_emu_access(ptr %out, i64 4, i32 514, i32 0)
+  store i32 %x, ptr %g
+  %h = call ptr @__fused_emu_access(ptr %o1, i64 4, i32 514, i32 0)
+  store i32 %y, ptr %h
+  br label %done
+done:
+  ret void
+}
+
+define void @__fused_emu_entry_order(ptr %args) {
+  %a0 = load ptr, ptr %args
+  %out = load ptr, ptr %a0
+  call void @order(ptr %out)
+  ret void
+}
+)";
+
+/// (s[0], s[1]) after kOrderImage's race under `seed`; the launch status in
+/// `status`.
+std::pair<int32_t, int32_t> runOrder(uint64_t seed, bool reportRaces,
+                                     Status *status = nullptr) {
+  EmulatorOptions options;
+  options.seed = seed;
+  options.hostThreads = 1;
+  options.reportRaces = reportRaces;
+  auto d = openEmulatorDevice(options);
+  EXPECT_TRUE(d.isOk());
+  auto m = (*d)->loadModule(kOrderImage, ModuleFormat::EmulatorIR);
+  EXPECT_TRUE(m.isOk()) << m.getStatus().getMessage();
+  auto out = (*d)->allocate(8);
+  std::vector<int32_t> got = {-1, -1};
+  EXPECT_TRUE((*d)->copyToDevice(**out, got.data(), 8).isOk());
+  LaunchConfig config;
+  config.grid = {1, 1, 1};
+  config.block = {2, 1, 1};
+  Status s = (*d)->launch(**m, "order", config,
+                          {KernelArg::pointer((*out)->address())});
+  if (status)
+    *status = s;
+  EXPECT_TRUE((*d)->copyToHost(got.data(), **out, 8).isOk());
+  return {got[0], got[1]};
+}
+
+TEST(EmulatorInterleavingTest, SeedsVaryTheOrderWithinABarrierInterval) {
+  // With the race report off, the outcome shows the order the seed chose.
+  std::set<std::pair<int32_t, int32_t>> seen;
+  uint64_t interleaved = 0;
+  for (uint64_t seed = 1; seed <= 64; ++seed) {
+    auto r = runOrder(seed, /*reportRaces=*/false);
+    seen.insert(r);
+    if (r == std::make_pair(2, 1) && !interleaved)
+      interleaved = seed;
+    // The same seed, the same order.
+    EXPECT_EQ(runOrder(seed, false), r) << "seed " << seed;
+  }
+  EXPECT_NE(interleaved, 0u) << "no seed switched threads between stores";
+  EXPECT_TRUE(seen.count({1, 1}) && seen.count({2, 2}))
+      << "both whole-thread orders should occur too";
+  for (auto r : seen)
+    EXPECT_TRUE(r == std::make_pair(1, 1) || r == std::make_pair(2, 2) ||
+                r == std::make_pair(2, 1))
+        << r.first << ", " << r.second;
+  // With the report on (the default), every seed reports the race.
+  Status s;
+  runOrder(interleaved, /*reportRaces=*/true, &s);
+  EXPECT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("shared-memory race"), std::string::npos)
+      << s.getMessage();
 }
 
 } // namespace

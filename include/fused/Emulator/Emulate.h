@@ -13,6 +13,7 @@
 #define FUSED_EMULATOR_EMULATE_H
 
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
@@ -55,16 +56,28 @@ std::unique_ptr<mlir::Pass> createEmulatePass();
 /// Registers `fused-emulate` with the pass registry.
 void registerEmulatePass();
 
+/// A miscompilation that the emulator's own tests plant on purpose
+/// (fused-compile --plant-bug), each of which the emulator must catch.
+struct PlantedBug {
+  llvm::StringRef name;
+  llvm::StringRef description;
+};
+
+/// Every planted bug buildEmulatorImage and plantLaunchBug know.
+llvm::ArrayRef<PlantedBug> plantedBugs();
+bool isPlantedBug(llvm::StringRef name);
+
+/// Plants the bugs that live in the launch schedule rather than in the
+/// kernels ("grid-short": one block fewer along x for every kernel with
+/// more than one) into `module` at the `mma` stage; others are ignored.
+void plantLaunchBug(mlir::ModuleOp module, llvm::StringRef bug);
+
 /// Lowers a clone of `module` (at the `mma` stage: host functions with
 /// fused.launch and a gpu.module of kernels) for the emulator and returns
 /// the LLVM IR text of the result. Diagnostics go to the module's context.
 /// `plantBug`, for the emulator's own tests, miscompiles the kernels on
-/// purpose before the rewrite: "missing-barrier" drops the last barrier0 of
-/// each kernel,
-/// "oob-store" moves each kernel's last global store one stored value
-/// further,
-/// "ldmatrix-trans" flips the transpose of every ldmatrix, "early-read"
-/// drops every cp.async wait.
+/// purpose before the rewrite (one of plantedBugs(); an unknown name is an
+/// error).
 mlir::FailureOr<std::string> buildEmulatorImage(mlir::ModuleOp module,
                                                 llvm::StringRef plantBug = "");
 

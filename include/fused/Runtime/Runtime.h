@@ -157,9 +157,15 @@ openCudaDevice(const CudaOptions &options = {});
 /// Options of the emulator backend.
 struct EmulatorOptions {
   /// Fixes the block order and, within each block, the order in which
-  /// threads run between synchronisation points. Results do not depend on
-  /// it for race-free kernels; reports of races do not either.
+  /// threads run: which ready thread runs after each barrier and warp
+  /// collective, and where a running thread gives way to another between
+  /// them (at shared-memory loads, stores and cp.async issues, each with
+  /// probability 1/4). Results do not depend on it for race-free kernels;
+  /// reports of races do not either.
   uint64_t seed = 1;
+  /// Report races (shared memory within a block, global memory between
+  /// blocks). Off only for tests that show what a race does.
+  bool reportRaces = true;
   /// Host threads that run blocks; 0: one per available core.
   int hostThreads = 0;
   /// Distinct reports kept per launch (further ones are counted only).
