@@ -609,6 +609,8 @@ ArrayRef<PlantedBug> plantedBugs() {
       {"mma-b-swap", "swaps the two B registers of every mma.sync"},
       {"shfl-lane", "makes every butterfly shuffle reach 4 lanes further"},
       {"grid-short", "launches each kernel with one block fewer along x"},
+      {"block-x-zero", "makes every block compute the work of the first "
+                       "block along x"},
   };
   return bugs;
 }
@@ -708,6 +710,13 @@ static LogicalResult plant(ModuleOp module, StringRef bug) {
                                             four);
           sh.getOffsetMutable().assign(moved);
         }
+      if (bug == "block-x-zero")
+        func.walk([&](NVVM::BlockIdXOp op) {
+          OpBuilder b(op);
+          Value zero = LLVM::ConstantOp::create(
+              b, op.getLoc(), op.getType(), b.getIntegerAttr(op.getType(), 0));
+          op.getResult().replaceAllUsesWith(zero);
+        });
       if (bug == "dropped-store" && lastGlobalStore)
         lastGlobalStore.erase();
       if (bug == "oob-store" && lastGlobalStore) {

@@ -97,6 +97,16 @@ enum ReportKind {
   Collective
 };
 
+/// The blocks that wrote and read a global byte: 0 none, else the block's
+/// linear id + 1, kManyBlocks for reads by several, kAtomicWriter for
+/// writes by atomics (which blocks may share).
+struct ByteOwners {
+  std::atomic<uint32_t> writer{0};
+  std::atomic<uint32_t> reader{0};
+};
+constexpr uint32_t kManyBlocks = 0xffffffff;
+constexpr uint32_t kAtomicWriter = 0xfffffffe;
+
 struct Launch;
 struct Worker;
 
@@ -121,7 +131,8 @@ struct Launch {
   const LaunchRequest *req = nullptr;
   int numThreads = 0;
   std::vector<GlobalRegion> regions; // Sorted by base.
-  std::vector<std::unique_ptr<std::atomic<uint8_t>[]>> touched;
+  /// Per byte of each buffer, which block wrote and read it first.
+  std::vector<std::unique_ptr<ByteOwners[]>> owners;
   std::mutex mutex;
   // (kind, site text) -> report: ops from one source line count as one.
   std::map<std::pair<int, std::string>, Report> reports;
@@ -145,6 +156,8 @@ struct Worker {
   size_t sharedSize = 0;
   std::vector<Shadow> shadow;
   std::array<uint32_t, 3> ctaid{};
+  /// The linear id of the block running.
+  uint32_t blockId = 0;
   std::vector<std::unordered_map<uint64_t, Instance>> instances;
   rt::EmulatorCounters counters;
 
@@ -448,11 +461,58 @@ uint8_t *Worker::globalAccess(GpuThread &t, uint8_t *p, size_t n, int flags,
     std::memset(t.sink, 0, m);
     return t.sink;
   }
-  auto *map = launch->touched[r - launch->regions.data()].get();
-  uint8_t bit = (flags & 2) ? 2 : 1;
-  for (size_t i = addr - r->base; i < addr - r->base + n; ++i)
-    if (!(map[i].load(std::memory_order_relaxed) & bit))
-      map[i].fetch_or(bit, std::memory_order_relaxed);
+  // Blocks of a launch run in no fixed order: one block writing bytes that
+  // another writes or reads is a race (atomics excepted).
+  ByteOwners *own = launch->owners[r - launch->regions.data()].get();
+  const uint32_t me = blockId + 1;
+  const bool write = flags & 2, atomic = (flags & 3) == 3;
+  uint32_t other = 0;
+  bool otherWrote = false;
+  constexpr auto relaxed = std::memory_order_relaxed;
+  for (size_t i = addr - r->base; i < addr - r->base + n; ++i) {
+    ByteOwners &o = own[i];
+    uint32_t w = o.writer.load(relaxed);
+    if (write && w == 0) {
+      uint32_t mine = atomic ? kAtomicWriter : me;
+      if (o.writer.compare_exchange_strong(w, mine, relaxed))
+        w = mine;
+    }
+    if (atomic)
+      continue;
+    if (!other && w != 0 && w != me && w != kAtomicWriter) {
+      other = w;
+      otherWrote = true;
+    }
+    uint32_t rd = o.reader.load(relaxed);
+    if (write) {
+      if (!other && rd != 0 && rd != me)
+        other = rd;
+    } else if (rd == 0) {
+      if (!o.reader.compare_exchange_strong(rd, me, relaxed) && rd != me)
+        o.reader.store(kManyBlocks, relaxed);
+    } else if (rd != me && rd != kManyBlocks) {
+      o.reader.store(kManyBlocks, relaxed);
+    }
+  }
+  if (other) {
+    const LaunchRequest &req = *launch->req;
+    auto block = [&](uint32_t id) {
+      if (id == kManyBlocks)
+        return std::string("other blocks");
+      uint32_t l = id - 1;
+      return "block (" + std::to_string(l % req.grid[0]) + "," +
+             std::to_string((l / req.grid[0]) % req.grid[1]) + "," +
+             std::to_string(l / (req.grid[0] * req.grid[1])) + ")";
+    };
+    size_t off = addr - r->base;
+    report(Race, s, t,
+           "global-memory race between blocks: bytes [" +
+               std::to_string(off) + ", " + std::to_string(off + n) +
+               ") of buffer #" + std::to_string(r->id) + " " +
+               (write ? "written" : "read") + " here after " + block(other) +
+               " " + (otherWrote ? "wrote" : "read") +
+               " them (the blocks of a launch run in no fixed order)");
+  }
   return p;
 }
 
@@ -494,6 +554,7 @@ void Worker::run(uint32_t linear) {
   const LaunchRequest &req = *launch->req;
   ctaid = {linear % req.grid[0], (linear / req.grid[0]) % req.grid[1],
            linear / (req.grid[0] * req.grid[1])};
+  blockId = linear;
   std::fill(arena.begin(), arena.begin() + sharedSize, 0xff);
   std::fill(shadow.begin(), shadow.end(), Shadow());
   for (auto &m : instances)
@@ -550,11 +611,8 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
             [](const GlobalRegion &a, const GlobalRegion &b) {
               return a.base < b.base;
             });
-  for (const GlobalRegion &r : launch.regions) {
-    launch.touched.emplace_back(new std::atomic<uint8_t>[r.size]);
-    for (size_t i = 0; i < r.size; ++i)
-      launch.touched.back()[i].store(0, std::memory_order_relaxed);
-  }
+  for (const GlobalRegion &r : launch.regions)
+    launch.owners.emplace_back(new ByteOwners[r.size]);
   uint64_t numBlocks =
       static_cast<uint64_t>(req.grid[0]) * req.grid[1] * req.grid[2];
   launch.order.resize(numBlocks);
@@ -611,9 +669,10 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
     counters.add(w->counters);
   for (size_t r = 0; r < launch.regions.size(); ++r)
     for (size_t i = 0; i < launch.regions[r].size; ++i) {
-      uint8_t v = launch.touched[r][i].load(std::memory_order_relaxed);
-      counters.uniqueBytesRead += v & 1;
-      counters.uniqueBytesWritten += (v >> 1) & 1;
+      const ByteOwners &o = launch.owners[r][i];
+      counters.uniqueBytesRead += o.reader.load(std::memory_order_relaxed) != 0;
+      counters.uniqueBytesWritten +=
+          o.writer.load(std::memory_order_relaxed) != 0;
     }
 
   reports = launch.fatal;

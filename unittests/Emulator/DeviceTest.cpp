@@ -196,6 +196,23 @@ TEST_F(EmulatorDeviceTest, MissingBarrierIsARaceOrUninitialisedRead) {
       << s.getMessage();
 }
 
+TEST_F(EmulatorDeviceTest, BlocksWritingTheSameBytesRace) {
+  // Every block of `reverse` writes out[0, ntid): two blocks race.
+  auto out = buffer(128);
+  Status s = launch("reverse", *out, 1, 2, 128);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("global-memory race between blocks: bytes ["),
+            std::string::npos)
+      << s.getMessage();
+  EXPECT_NE(s.getMessage().find(" written here after block ("),
+            std::string::npos)
+      << s.getMessage();
+  // One block alone writes them once: no race; `iota` blocks write apart.
+  EXPECT_TRUE(launch("reverse", *out, 1, 1, 128).isOk());
+  auto wide = buffer(4 * 64);
+  EXPECT_TRUE(launch("iota", *wide, 0, 4, 64).isOk());
+}
+
 TEST_F(EmulatorDeviceTest, ErrorsAreValues) {
   auto out = buffer(4);
   EXPECT_FALSE(launch("nope", *out, 0, 1, 32).isOk());
