@@ -41,6 +41,21 @@ if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
 
+# nvcc, for the GPU side of the ISA conformance program (built, not run,
+# without a GPU).
+nvcc = None
+for candidate in [
+    os.path.join(os.environ.get("CUDA_HOME", ""), "bin", "nvcc"),
+    shutil.which("nvcc"),
+    "/usr/local/cuda/bin/nvcc",
+]:
+    if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        nvcc = candidate
+        break
+if nvcc:
+    config.available_features.add("nvcc")
+    config.substitutions.append(("%nvcc", nvcc))
+
 # A CUDA driver and device: tests that run kernels on a GPU say
 # "REQUIRES: cuda". The driver library is what the runtime loads.
 import ctypes
