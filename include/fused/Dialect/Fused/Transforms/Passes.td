@@ -226,7 +226,10 @@ def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
     64-bit index arithmetic the kernels use. The last check also applies to
     the arguments and results of every `func.func`, so that the pipeline
     runs the pass after fusion (before any kernel is built) and again after
-    the GPU lowerings.
+    the GPU lowerings. Registers need no check here: every kernel carries
+    its block size (`known_block_size`, `.maxntid` in the PTX), so ptxas
+    keeps each thread within 65536 / threads registers, spilling if it
+    must.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
