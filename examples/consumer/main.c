@@ -114,6 +114,26 @@ int main(void) {
   fused_string_free(error);
   error = NULL;
 
+  /* The comparison rule: a NaN where the reference is finite fails. */
+  {
+    const float got[2] = {1.0f, NAN}, want[2] = {1.0f, 2.0f};
+    fused_comparison c;
+    if (fused_compare(got, want, 2, fused_tolerance_for("f16"), &c, &error) ||
+        c.passed || c.failures != 1 || c.worst_index != 1) {
+      fprintf(stderr, "consumer: fused_compare misjudged a NaN\n");
+      return 1;
+    }
+    if (fused_compare(got, NULL, 2, 0, &c, &error) == 0) {
+      fprintf(stderr, "consumer: fused_compare accepted a NULL array\n");
+      return 1;
+    }
+    printf("consumer: comparison rule: NaN fails (%zu of %zu), NULL "
+           "rejected: %s\n",
+           c.failures, c.elements, error ? "message received" : "no message");
+    fused_string_free(error);
+    error = NULL;
+  }
+
   if (fused_device_open("auto", &device, &error) ||
       fused_compile(kSource, fused_device_backend(device), NULL, 0, &program,
                     &error)) {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Runtime/MemoryAccess.h"
 #include "fused/Runtime/Runtime.h"
 
 #include <gtest/gtest.h>
@@ -358,6 +359,37 @@ TEST(EmulatorInterleavingTest, SeedsVaryTheOrderWithinABarrierInterval) {
   EXPECT_FALSE(s.isOk());
   EXPECT_NE(s.getMessage().find("shared-memory race"), std::string::npos)
       << s.getMessage();
+}
+
+// The split of one access into PTX instructions, case by case as the
+// NVPTX backend emits them (test/Emulator/access-widths-llc.test checks the
+// same cases against llc).
+TEST(MemoryAccessTest, PiecesFollowTheDeclaredAlignment) {
+  auto pieces = [](int64_t bytes, int64_t align) {
+    std::vector<int64_t> widths;
+    int64_t next = 0;
+    forEachAccessPiece(bytes, align, [&](int64_t offset, int64_t w) {
+      EXPECT_EQ(offset, next); // In address order, without gaps.
+      next += w;
+      widths.push_back(w);
+    });
+    EXPECT_EQ(next, bytes);
+    return widths;
+  };
+  using W = std::vector<int64_t>;
+  EXPECT_EQ(pieces(16, 1), W(16, 1));  // <8 x half> align 1: 16 x b8
+  EXPECT_EQ(pieces(16, 2), W(8, 2));   // align 2: 8 x b16
+  EXPECT_EQ(pieces(16, 4), W(4, 4));   // align 4: 4 x b32
+  EXPECT_EQ(pieces(16, 8), W(2, 8));   // align 8: 2 x v2.b32
+  EXPECT_EQ(pieces(16, 16), W(1, 16)); // align 16: v4.b32
+  EXPECT_EQ(pieces(8, 16), W(1, 8));   // <4 x half> align 16: v2.b32
+  EXPECT_EQ(pieces(4, 2), W(2, 2));    // float align 2: 2 x b16
+  EXPECT_EQ(pieces(2, 16), W(1, 2));   // half align 16: b16
+  EXPECT_EQ(pieces(32, 32), W(2, 16)); // nothing wider than 16 bytes
+  EXPECT_EQ(pieces(12, 16), (W{8, 4}));
+  EXPECT_EQ(accessWidthIndex(1), 0);
+  EXPECT_EQ(accessWidthIndex(16), 4);
+  EXPECT_EQ(accessWidthIndex(32), 4);
 }
 
 } // namespace

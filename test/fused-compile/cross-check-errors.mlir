@@ -1,0 +1,15 @@
+/// Errors of --cross-check-ptx and fused-check-limits.
+// RUN: not fused-compile --cross-check-ptx --chip=sm_70 %s 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not fused-compile --cross-check-ptx %s 2>&1 | FileCheck %s --check-prefix=NOTHING
+// RUN: not fused-compile --cross-check-ptx --emit=ptx %s 2>&1 | FileCheck %s --check-prefix=EXCLUSIVE
+// RUN: not fused-opt --fused-check-limits="chip=sm_70" %s 2>&1 | FileCheck %s --check-prefix=PASSCHIP
+
+// CHIP: fused-compile: unknown chip 'sm_70' (expected sm_80, sm_86, sm_89 or sm_90)
+// NOTHING: error: nothing to check: the input has no kernel that code generation supports yet (GEMM and attention kernels)
+// EXCLUSIVE: fused-compile: --emit, --run, --reference, --check-host and --cross-check-ptx are exclusive
+// PASSCHIP: error: fused-check-limits: unknown chip 'sm_70'
+
+func.func @softmax_only(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = fused.softmax %x axis = 1 : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
