@@ -99,7 +99,7 @@ PYBIND11_MODULE(_fused, m) {
             return take(fused::Program::compile(source, o));
           },
           py::arg("source"), py::arg("target") = "auto",
-          py::arg("chip") = "sm_80", py::arg("cache") = true,
+          py::arg("chip") = "auto", py::arg("cache") = true,
           py::arg("cache_dir") = "", py::arg("name") = "<source>")
       .def_property_readonly("target", &fused::Program::target)
       .def_property_readonly("from_cache", &fused::Program::fromCache)

@@ -28,6 +28,8 @@ using CUevent = void *;
 constexpr CUresult kSuccess = 0;
 constexpr CUresult kStubLibrary = 34;
 constexpr int kAttrMaxDynamicSharedMemory = 8; // CU_FUNC_ATTRIBUTE_...
+constexpr int kAttrComputeCapabilityMajor = 75; // CU_DEVICE_ATTRIBUTE_...
+constexpr int kAttrComputeCapabilityMinor = 76;
 
 /// The driver entry points.
 struct Driver {
@@ -36,6 +38,7 @@ struct Driver {
   CUresult (*cuDeviceGetCount)(int *);
   CUresult (*cuDeviceGet)(CUdevice *, int);
   CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
   CUresult (*cuCtxSetCurrent)(CUcontext);
   CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
@@ -97,6 +100,7 @@ StatusOr<std::shared_ptr<Driver>> loadDriver(const std::string &path) {
   get(d->cuDeviceGetCount, "cuDeviceGetCount");
   get(d->cuDeviceGet, "cuDeviceGet");
   get(d->cuDeviceGetName, "cuDeviceGetName");
+  get(d->cuDeviceGetAttribute, "cuDeviceGetAttribute");
   get(d->cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
   get(d->cuCtxSetCurrent, "cuCtxSetCurrent");
   get(d->cuMemAlloc, "cuMemAlloc_v2", "cuMemAlloc");
@@ -181,11 +185,14 @@ Status checkCopySize(size_t bytes, const Buffer &buffer,
 
 class CudaDevice : public Device {
 public:
-  CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, std::string name)
-      : driver(std::move(d)), device(dev), deviceName(std::move(name)) {}
+  CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, std::string name,
+             std::string chipName)
+      : driver(std::move(d)), device(dev), deviceName(std::move(name)),
+        chipName(std::move(chipName)) {}
 
   std::string backend() const override { return "cuda"; }
   std::string name() const override { return deviceName; }
+  std::string chip() const override { return chipName; }
 
   StatusOr<std::unique_ptr<Buffer>> allocate(size_t bytes) override {
     CUdeviceptr ptr = 0;
@@ -305,6 +312,7 @@ private:
   std::shared_ptr<Driver> driver;
   CUdevice device;
   std::string deviceName;
+  std::string chipName;
 };
 
 } // namespace
@@ -355,6 +363,17 @@ StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {
     return s;
   char name[256] = {0};
   d->cuDeviceGetName(name, sizeof(name) - 1, dev);
+  int major = 0, minor = 0;
+  if (Status s = d->check(
+          d->cuDeviceGetAttribute(&major, kAttrComputeCapabilityMajor, dev),
+          "cuDeviceGetAttribute");
+      !s)
+    return s;
+  if (Status s = d->check(
+          d->cuDeviceGetAttribute(&minor, kAttrComputeCapabilityMinor, dev),
+          "cuDeviceGetAttribute");
+      !s)
+    return s;
   CUcontext ctx = nullptr;
   if (Status s = d->check(d->cuDevicePrimaryCtxRetain(&ctx, dev),
                           "cuDevicePrimaryCtxRetain");
@@ -362,7 +381,9 @@ StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {
     return s;
   if (Status s = d->check(d->cuCtxSetCurrent(ctx), "cuCtxSetCurrent"); !s)
     return s;
-  return std::unique_ptr<Device>(new CudaDevice(d, dev, name));
+  return std::unique_ptr<Device>(new CudaDevice(
+      d, dev, name,
+      "sm_" + std::to_string(major) + std::to_string(minor)));
 }
 
 } // namespace fused::rt

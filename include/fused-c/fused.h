@@ -58,7 +58,9 @@ void fused_string_free(char *s);
 
 /* Compiles `source` (MLIR text, NUL-terminated). `target`: "auto" (a CUDA
  * GPU when present, else the emulator), "cuda" or "emulator"; NULL means
- * "auto". `chip`: "sm_80", "sm_86", "sm_89" or "sm_90"; NULL means "sm_80".
+ * "auto". `chip`: "sm_80", "sm_86", "sm_89", "sm_90" or "auto" (the
+ * chip of the CUDA device present for the cuda target, else sm_80); NULL
+ * means "auto".
  * `use_cache`: non-zero to read and write the kernel cache. */
 int fused_compile(const char *source, const char *target, const char *chip,
                   int use_cache, fused_program **program, char **error);

@@ -17,6 +17,7 @@
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
+#include "fused/Runtime/Images.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -136,6 +137,8 @@ struct Program::Impl {
   std::string image;
   rt::ModuleFormat format = rt::ModuleFormat::EmulatorIR;
   std::string target;
+  /// The chip the kernels were compiled for (auto resolved).
+  std::string chip;
   bool fromCache = false;
   std::vector<FunctionInfo> functions;
   std::map<std::string, KernelLaunchInfo> geometry;
@@ -169,6 +172,7 @@ const std::vector<FunctionInfo> &Program::functions() const {
   return impl->functions;
 }
 const std::string &Program::target() const { return impl->target; }
+const std::string &Program::chip() const { return impl->chip; }
 const std::string &Program::image() const { return impl->image; }
 rt::ModuleFormat Program::imageFormat() const { return impl->format; }
 
@@ -187,17 +191,37 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       options.emit != "ptx")
     return Status::error("unknown emit kind '" + options.emit +
                          "' (expected auto, cubin or ptx)");
-  if (!isSupportedChip(options.chip))
+  if (options.chip != "auto" && !isSupportedChip(options.chip))
     return Status::error("unknown chip '" + options.chip +
-                         "' (expected sm_80, sm_86, sm_89 or sm_90)");
+                         "' (expected auto, sm_80, sm_86, sm_89 or sm_90)");
   auto impl = std::make_unique<Impl>();
   std::string target = options.target;
-  if (target == "auto")
-    target = rt::openCudaDevice().isOk() ? "cuda" : "emulator";
+  std::optional<std::string> deviceChip;
+  if (target == "auto" || (target == "cuda" && options.chip == "auto")) {
+    auto cuda = rt::openCudaDevice();
+    if (cuda)
+      deviceChip = (*cuda)->chip();
+    if (target == "auto")
+      target = cuda ? "cuda" : "emulator";
+  }
   if (target != "cuda" && target != "emulator" && target != "reference")
     return Status::error("unknown target '" + options.target +
                          "' (expected auto, cuda, emulator or reference)");
   impl->target = target;
+  std::string emit = options.emit;
+  std::string chip = options.chip;
+  if (chip == "auto") {
+    // The present GPU's chip for the cuda target (sm_80 without one, and for
+    // the emulator, which runs every chip's code).
+    StatusOr<AutoChip> resolved =
+        resolveAutoChip(target == "cuda" ? deviceChip.value_or("") : "");
+    if (!resolved)
+      return resolved.getStatus();
+    chip = resolved->chip;
+    if (resolved->needsPtx && emit == "auto")
+      emit = "ptx";
+  }
+  impl->chip = chip;
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -245,7 +269,7 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   std::string dir = cacheDirectory(options.cacheDir);
   if (options.cache) {
     uint64_t h = fnv1a(buildId());
-    h = fnv1a(options.chip + "\n" + target + "\n" + options.emit + "\n" +
+    h = fnv1a(chip + "\n" + target + "\n" + emit + "\n" +
                   options.plantBug + "\n",
               h);
     h = fnv1a(source, h);
@@ -282,7 +306,7 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   if (!p.fromCache) {
     p.schedule = cast<ModuleOp>(p.original->clone());
     PipelineOptions po;
-    po.chip = options.chip;
+    po.chip = chip;
     po.stopAfter = Stage::Mma;
     std::string formatName = "emulator";
     Status s = p.capture([&]() -> LogicalResult {
@@ -309,8 +333,8 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       OwningOpRef<ModuleOp> binary = cast<ModuleOp>(p.schedule->clone());
       PipelineOptions bo = po;
       bo.stopAfter = Stage::Binary;
-      std::string ptxas = options.emit == "ptx" ? "" : findPtxas();
-      if (options.emit == "cubin" && ptxas.empty())
+      std::string ptxas = emit == "ptx" ? "" : findPtxas();
+      if (emit == "cubin" && ptxas.empty())
         return p.schedule->emitError()
                << "emit kind 'cubin' needs ptxas from a CUDA toolkit (none "
                   "found in $CUDA_HOME/bin, on PATH or in /usr/local/cuda/bin)";
@@ -395,6 +419,16 @@ Program::run(rt::Device &device, const std::string &function,
   }
   auto &mod = p.loaded[&device];
   if (!mod) {
+    // A CUDA device must be able to load the image: say so plainly rather
+    // than pass the driver's error on.
+    if (device.backend() == "cuda" && p.format != rt::ModuleFormat::EmulatorIR) {
+      std::optional<rt::Chip> dc = rt::parseChip(device.chip());
+      if (dc) {
+        auto choice = rt::selectImage({{p.format, p.chip}}, *dc, device.name());
+        if (!choice)
+          return choice.getStatus();
+      }
+    }
     auto loaded = device.loadModule(p.image, p.format);
     if (!loaded)
       return loaded.getStatus();
@@ -533,6 +567,34 @@ Program::randomInputs(const std::string &function, uint64_t seed) const {
       !s)
     return s;
   return inputs;
+}
+
+StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {
+  AutoChip r;
+  if (deviceChip.empty())
+    return r;
+  std::optional<rt::Chip> d = rt::parseChip(deviceChip);
+  if (!d)
+    return Status::error("the CUDA device reports an unknown chip '" +
+                         deviceChip + "'");
+  if (d->major < 8)
+    return Status::error("the CUDA device is " + deviceChip +
+                         "; fused's kernels need compute capability 8.0 "
+                         "(sm_80) or later");
+  // The newest supported chip whose code the device runs: a cubin of the
+  // same major version, else PTX for the driver to compile.
+  std::string best;
+  bool sameMajor = false;
+  for (const char *c : {"sm_80", "sm_86", "sm_89", "sm_90"}) {
+    rt::Chip k = *rt::parseChip(c);
+    if (k.major * 10 + k.minor > d->major * 10 + d->minor)
+      continue;
+    best = c;
+    sameMajor = k.major == d->major;
+  }
+  r.chip = best;
+  r.needsPtx = !sameMajor;
+  return r;
 }
 
 double toleranceFor(const std::string &dtype) {

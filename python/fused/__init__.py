@@ -172,7 +172,7 @@ def _source_of(source_or_builder):
                      f"got {type(source_or_builder).__name__}")
 
 
-def compile(source_or_builder, function=None, chip="sm_80", cache=True,
+def compile(source_or_builder, function=None, chip="auto", cache=True,
             device="auto", name="<source>"):
     """Compiles MLIR text of `fused` ops (or a fused.ops builder) for
     `device` ("auto", "cuda", "emulator", or "reference" to parse and

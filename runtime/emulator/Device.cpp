@@ -277,6 +277,8 @@ public:
   }
 
   std::string backend() const override { return "emulator"; }
+  /// The emulator runs the kernels of every chip.
+  std::string chip() const override { return ""; }
   std::string name() const override {
     return "CPU emulator (" + std::to_string(options.hostThreads) +
            " host thread" + (options.hostThreads == 1 ? "" : "s") + ")";

@@ -88,8 +88,29 @@ static cl::opt<std::string> stopAfter(
     cl::init("nvvm"), cl::cat(category));
 
 static cl::opt<std::string>
-    chip("chip", cl::desc("Target GPU: sm_80 (default), sm_86, sm_89, sm_90"),
-         cl::init("sm_80"), cl::cat(category));
+    chip("chip",
+         cl::desc("Target GPU: auto (default: the chip of the CUDA device "
+                  "present, else sm_80), sm_80, sm_86, sm_89, sm_90"),
+         cl::init("auto"), cl::cat(category));
+
+/// --chip with "auto" resolved against the CUDA device present (sm_80
+/// without one); "" after printing an error.
+static std::string resolvedChip() {
+  if (chip != "auto") {
+    if (fused::isSupportedChip(chip))
+      return chip;
+    llvm::errs() << "fused-compile: unknown chip '" << chip
+                 << "' (expected auto, sm_80, sm_86, sm_89 or sm_90)\n";
+    return "";
+  }
+  auto cuda = fused::rt::openCudaDevice();
+  auto r = fused::resolveAutoChip(cuda ? (*cuda)->chip() : "");
+  if (!r) {
+    llvm::errs() << "fused-compile: " << r.getStatus().getMessage() << "\n";
+    return "";
+  }
+  return r->chip;
+}
 
 static cl::opt<std::string> outputFilename(
     "o",
@@ -379,7 +400,7 @@ static std::string joinDims(ArrayRef<int64_t> dims) {
 }
 
 /// Runs ptxas -v on `ptx` and prints one line of statistics per kernel.
-static LogicalResult printKernelStats(StringRef ptx,
+static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
                                       ArrayRef<fused::KernelLaunchInfo> kernels) {
   std::string ptxas = ptxasPath();
   if (ptxas.empty()) {
@@ -400,7 +421,7 @@ static LogicalResult printKernelStats(StringRef ptx,
     llvm::raw_fd_ostream os(ptxPath, ec);
     os << ptx;
   }
-  std::string arch = "-arch=" + chip;
+  std::string arch = ("-arch=" + chip).str();
   SmallVector<StringRef> args = {ptxas, "-v", arch, ptxPath, "-o", cubinPath};
   std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
   std::string err;
@@ -462,11 +483,9 @@ static LogicalResult printKernelStats(StringRef ptx,
 
 /// --cross-check-ptx.
 static int runCrossCheck(ModuleOp module) {
-  if (!fused::isSupportedChip(chip)) {
-    llvm::errs() << "fused-compile: unknown chip '" << chip
-                 << "' (expected sm_80, sm_86, sm_89 or sm_90)\n";
+  std::string chip = resolvedChip();
+  if (chip.empty())
     return 2;
-  }
   fused::PipelineOptions options;
   options.chip = chip;
   options.stopAfter = fused::Stage::Mma;
@@ -494,11 +513,9 @@ static int runCrossCheck(ModuleOp module) {
 
 /// The --emit actions.
 static int runCompile(ModuleOp module) {
-  if (!fused::isSupportedChip(chip)) {
-    llvm::errs() << "fused-compile: unknown chip '" << chip
-                 << "' (expected sm_80, sm_86, sm_89 or sm_90)\n";
+  std::string chip = resolvedChip();
+  if (chip.empty())
     return 2;
-  }
   fused::PipelineOptions options;
   options.chip = chip;
   std::string ptxas;
@@ -593,7 +610,7 @@ static int runCompile(ModuleOp module) {
     if (failed(text))
       return 1;
     ptx = std::move(*text);
-    if (printStats && failed(printKernelStats(ptx, kernels)))
+    if (printStats && failed(printKernelStats(ptx, chip, kernels)))
       return 1;
   }
 
@@ -718,7 +735,14 @@ static int runOnDevice(const std::string &source,
     return 1;
   }
   llvm::outs() << "device: " << device->name() << " (" << device->backend()
-               << ")\n";
+               << ")";
+  if (!emulator)
+    llvm::outs() << ", kernels for " << (*program)->chip() << " ("
+                 << ((*program)->imageFormat() == fused::rt::ModuleFormat::PTX
+                         ? "PTX"
+                         : "cubin")
+                 << ")";
+  llvm::outs() << "\n";
 
   // Per launch: the emulator's counters, or GPU timing.
   auto afterLaunch = [&](const fused::LaunchInfo &l) -> fused::rt::Status {

@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace {
 
@@ -216,6 +217,123 @@ func.func @mm(%a: tensor<8x16xf16>, %b: tensor<16x8xf16>) -> (tensor<8x8xf32>, t
   EXPECT_EQ((*program)->tolerances("mm"), (std::vector<double>{1e-5, 2e-3}));
   EXPECT_DOUBLE_EQ((*program)->tolerance("att"), 1e-2);
   EXPECT_TRUE((*program)->tolerances("nothing").empty());
+}
+
+/// A CUDA device that is not there: it reports a chip and refuses
+/// everything else, so that what reaches the driver shows.
+class FakeCudaDevice : public fused::rt::Device {
+public:
+  FakeCudaDevice(std::string chip) : chipName(std::move(chip)) {}
+  std::string backend() const override { return "cuda"; }
+  std::string name() const override { return "Fake GPU"; }
+  std::string chip() const override { return chipName; }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Buffer>>
+  allocate(size_t) override {
+    return fused::rt::Status::error("fake: allocate");
+  }
+  fused::rt::Status copyToDevice(fused::rt::Buffer &, const void *,
+                                 size_t) override {
+    return fused::rt::Status::error("fake: copy");
+  }
+  fused::rt::Status copyToHost(void *, const fused::rt::Buffer &,
+                               size_t) override {
+    return fused::rt::Status::error("fake: copy");
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Module>>
+  loadModule(const std::string &, fused::rt::ModuleFormat format) override {
+    loadedFormat = format;
+    return fused::rt::Status::error("fake: the driver was asked to load it");
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Stream>>
+  createStream() override {
+    return fused::rt::Status::error("fake: stream");
+  }
+  fused::rt::Status launch(fused::rt::Module &, const std::string &,
+                           const fused::rt::LaunchConfig &,
+                           const std::vector<fused::rt::KernelArg> &,
+                           fused::rt::Stream *) override {
+    return fused::rt::Status::error("fake: launch");
+  }
+  fused::rt::StatusOr<std::vector<float>>
+  timeLaunches(fused::rt::Module &, const std::string &,
+               const fused::rt::LaunchConfig &,
+               const std::vector<fused::rt::KernelArg> &, int) override {
+    return fused::rt::Status::error("fake: time");
+  }
+  std::optional<fused::rt::ModuleFormat> loadedFormat;
+
+private:
+  std::string chipName;
+};
+
+TEST(ProgramTest, AnImageForAnotherChipIsRefusedBeforeTheDriverSeesIt) {
+  for (const char *emit : {"cubin", "ptx"}) {
+    fused::CompileOptions o;
+    o.target = "cuda";
+    o.chip = "sm_80";
+    o.emit = emit;
+    o.cacheDir = freshCacheDir(emit);
+    auto program = fused::Program::compile(kGemm, o);
+    if (!program.isOk() && std::string(emit) == "cubin") {
+      // No ptxas: the cubin case cannot be built here.
+      EXPECT_NE(program.getStatus().getMessage().find("ptxas"),
+                std::string::npos);
+      continue;
+    }
+    ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+    EXPECT_EQ((*program)->chip(), "sm_80");
+    auto inputs = (*program)->randomInputs("gemm", 1);
+    ASSERT_TRUE(inputs.isOk());
+    FakeCudaDevice hopper("sm_90");
+    auto out = (*program)->run(hopper, "gemm", *inputs);
+    ASSERT_FALSE(out.isOk());
+    const std::string &m = out.getStatus().getMessage();
+    if (std::string(emit) == "cubin") {
+      // An sm_80 cubin does not load on sm_90: refused, naming both.
+      EXPECT_NE(m.find("no kernel image loads on Fake GPU (sm_90): the "
+                       "program has cubin for sm_80"),
+                std::string::npos)
+          << m;
+      EXPECT_FALSE(hopper.loadedFormat.has_value());
+    } else {
+      // PTX for sm_80 is compiled by the driver for sm_90: it is loaded.
+      EXPECT_NE(m.find("fake: the driver was asked to load it"),
+                std::string::npos)
+          << m;
+      EXPECT_EQ(hopper.loadedFormat, fused::rt::ModuleFormat::PTX);
+    }
+  }
+}
+
+TEST(ProgramTest, AutoChipFollowsTheDevice) {
+  auto none = fused::resolveAutoChip("");
+  ASSERT_TRUE(none.isOk());
+  EXPECT_EQ(none->chip, "sm_80");
+  auto h200 = fused::resolveAutoChip("sm_90");
+  ASSERT_TRUE(h200.isOk());
+  EXPECT_EQ(h200->chip, "sm_90");
+  EXPECT_FALSE(h200->needsPtx);
+  auto l4 = fused::resolveAutoChip("sm_89");
+  EXPECT_EQ(l4->chip, "sm_89");
+  auto a10 = fused::resolveAutoChip("sm_87");
+  EXPECT_EQ(a10->chip, "sm_86");
+  EXPECT_FALSE(a10->needsPtx);
+  // A newer major version than fused compiles for: sm_90 PTX, which the
+  // driver compiles for it.
+  auto b200 = fused::resolveAutoChip("sm_100");
+  EXPECT_EQ(b200->chip, "sm_90");
+  EXPECT_TRUE(b200->needsPtx);
+  auto old = fused::resolveAutoChip("sm_75");
+  ASSERT_FALSE(old.isOk());
+  EXPECT_NE(old.getStatus().getMessage().find("compute capability 8.0"),
+            std::string::npos);
+  // The emulator target compiles for sm_80 under auto.
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = freshCacheDir("autochip");
+  auto program = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  EXPECT_EQ((*program)->chip(), "sm_80");
 }
 
 } // namespace

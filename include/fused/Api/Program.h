@@ -38,8 +38,10 @@ class FuncOp;
 namespace fused {
 
 struct CompileOptions {
-  /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
-  std::string chip = "sm_80";
+  /// Target GPU: sm_80, sm_86, sm_89, sm_90, or "auto": the chip of the
+  /// CUDA device present when the target is cuda (see resolveAutoChip),
+  /// else sm_80 (the emulator runs every chip's code).
+  std::string chip = "auto";
   /// Which kernel image to build: "cuda" (cubin, or PTX without ptxas),
   /// "emulator", or "auto" (cuda when a CUDA driver and device are present,
   /// else emulator), or "reference" (parse and verify only: the program
@@ -110,6 +112,8 @@ public:
   const std::vector<FunctionInfo> &functions() const;
   /// "cuda", "emulator" or "reference".
   const std::string &target() const;
+  /// The chip the kernels were compiled for ("auto" resolved).
+  const std::string &chip() const;
   /// True when compile() was served from the cache.
   bool fromCache() const;
 
@@ -149,6 +153,17 @@ private:
   explicit Program(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl;
 };
+
+/// What --chip=auto compiles for on a device of chip `deviceChip` ("sm_90";
+/// "" for no CUDA device: sm_80): the newest supported chip whose code the
+/// device runs, as a cubin when it has the device's major version, else as
+/// PTX for the driver to compile (`needsPtx`; e.g. sm_90 PTX on an sm_100
+/// device). Devices older than sm_80 are refused.
+struct AutoChip {
+  std::string chip = "sm_80";
+  bool needsPtx = false;
+};
+rt::StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip);
 
 /// The relative tolerance of values of element type `dtype`: 2e-3 for
 /// f16, 1e-2 for bf16, 1e-5 otherwise.

@@ -120,6 +120,10 @@ public:
   virtual std::string backend() const = 0;
   /// The device's name (e.g. the GPU's product name).
   virtual std::string name() const = 0;
+  /// The chip of its compute capability ("sm_90" for an H100 or H200), or
+  /// "" for a device that runs the code of every chip (the emulator). See
+  /// Images.h for which images a chip loads.
+  virtual std::string chip() const = 0;
   virtual StatusOr<std::unique_ptr<Buffer>> allocate(size_t bytes) = 0;
   virtual Status copyToDevice(Buffer &dst, const void *src, size_t bytes) = 0;
   virtual Status copyToHost(void *dst, const Buffer &src, size_t bytes) = 0;
