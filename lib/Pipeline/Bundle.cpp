@@ -11,6 +11,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -47,6 +50,51 @@ static json::Array i64Array(ArrayRef<int64_t> values) {
   return a;
 }
 
+/// The alignment in bytes that kernel `k` assumes of each argument: the
+/// widest alignment any of its accesses to that buffer declares (16-byte
+/// cp.async copies and vector accesses; element loads and stores need
+/// their element's size).
+static SmallVector<int64_t> argumentAlignments(gpu::GPUFuncOp k) {
+  SmallVector<int64_t> align(k.getNumArguments(), 1);
+  auto rootArg = [&](Value v) -> int {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
+               memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+        return -1;
+      v = def->getOperand(0);
+    }
+    auto ba = dyn_cast<BlockArgument>(v);
+    return ba && ba.getOwner() == &k.getBody().front()
+               ? static_cast<int>(ba.getArgNumber())
+               : -1;
+  };
+  auto need = [&](Value memref, int64_t bytes) {
+    int i = rootArg(memref);
+    if (i >= 0 && i < static_cast<int>(align.size()))
+      align[i] = std::max(align[i], bytes);
+  };
+  auto elementBytes = [](Value memref) -> int64_t {
+    auto t = cast<MemRefType>(memref.getType());
+    return std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
+  };
+  k.walk([&](Operation *op) {
+    if (auto l = dyn_cast<vector::LoadOp>(op))
+      need(l.getBase(), l.getAlignment() ? int64_t(*l.getAlignment())
+                                         : elementBytes(l.getBase()));
+    else if (auto st = dyn_cast<vector::StoreOp>(op))
+      need(st.getBase(), st.getAlignment() ? int64_t(*st.getAlignment())
+                                           : elementBytes(st.getBase()));
+    else if (auto cp = dyn_cast<nvgpu::DeviceAsyncCopyOp>(op))
+      need(cp.getSrc(), cp.getDstElements().getZExtValue() *
+                            elementBytes(cp.getSrc()));
+    else if (auto ml = dyn_cast<memref::LoadOp>(op))
+      need(ml.getMemRef(), elementBytes(ml.getMemRef()));
+    else if (auto ms = dyn_cast<memref::StoreOp>(op))
+      need(ms.getMemRef(), elementBytes(ms.getMemRef()));
+  });
+  return align;
+}
+
 KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
   KernelLaunchInfo info;
   info.name = k.getName().str();
@@ -64,7 +112,8 @@ KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
   return info;
 }
 
-FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
+FailureOr<json::Value> buildManifest(ModuleOp module,
+                                     ArrayRef<std::string> chips) {
   json::Array kernels;
   module.walk([&](gpu::GPUFuncOp k) {
     if (!k.isKernel())
@@ -73,10 +122,12 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
     int64_t firstOutput =
         static_cast<int64_t>(k.getNumArguments()) - info.numOutputs;
     json::Array args;
+    SmallVector<int64_t> alignments = argumentAlignments(k);
     for (auto [i, t] : llvm::enumerate(k.getArgumentTypes())) {
       json::Object a = tensorDesc(t);
       a["index"] = static_cast<int64_t>(i);
       a["role"] = static_cast<int64_t>(i) >= firstOutput ? "output" : "input";
+      a["alignment"] = alignments[i];
       args.push_back(std::move(a));
     }
     json::Object desc{{"name", info.name}, {"args", std::move(args)}};
@@ -85,6 +136,9 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
       desc["block"] = i64Array(info.block);
     }
     desc["dynamic_shared_memory"] = info.dynamicSharedMemory;
+    // Above 48 KiB a kernel must be allowed more (the runtime sets
+    // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES).
+    desc["shared_memory_opt_in"] = info.dynamicSharedMemory > 48 * 1024;
     if (auto cfg = k->getAttrOfType<::fused::fused::GemmConfigAttr>(
             "fused.gemm_config")) {
       desc["kind"] = "gemm";
@@ -159,9 +213,12 @@ FailureOr<json::Value> buildManifest(ModuleOp module, StringRef chip) {
   }
   if (!ok)
     return failure();
+  json::Array chipList;
+  for (const std::string &c : chips)
+    chipList.push_back(c);
   return json::Value(json::Object{{"format", "fused-bundle"},
-                                  {"version", 1},
-                                  {"chip", chip.str()},
+                                  {"version", 2},
+                                  {"chips", std::move(chipList)},
                                   {"kernels", std::move(kernels)},
                                   {"functions", std::move(functions)}});
 }

@@ -4,8 +4,8 @@
 // RUN: fused-compile --emit=mlir --after=nvvm %s | FileCheck %s --check-prefix=NVVM
 // RUN: fused-compile --emit=mlir --after=tile %s | FileCheck %s --check-prefix=TILE
 // RUN: fused-compile --emit=llvm %s | FileCheck %s --check-prefix=LLVM
-// RUN: rm -rf %t.bundle && fused-compile --emit=bundle %s -o %t.bundle && FileCheck %s --check-prefix=MANIFEST < %t.bundle/manifest.json
-// RUN: FileCheck %s --check-prefix=PTX < %t.bundle/kernels.ptx
+// RUN: rm -rf %t.bundle && fused-compile --emit=bundle --chip=sm_80 %s -o %t.bundle && FileCheck %s --check-prefix=MANIFEST < %t.bundle/manifest.json
+// RUN: FileCheck %s --check-prefix=PTX < %t.bundle/kernels.sm_80.ptx
 
 /// A GEMM with an f16 epilogue compiled to PTX, with cp.async copies (16-byte,
 /// zero-fill), ldmatrix (plain for A, transposed for the K-major B tile),
@@ -45,13 +45,32 @@
 // LLVM: call {{.*}}@llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4.b16
 // LLVM: call {{.*}}@llvm.nvvm.mma.m16n8k16.row.col.f32.f32
 
-// MANIFEST: "binary": {
-// MANIFEST: "ptx": "kernels.ptx"
-// MANIFEST: "chip": "sm_80"
+// MANIFEST: "chips": [
+// MANIFEST-NEXT: "sm_80"
+// MANIFEST: "format": "fused-bundle",
 // MANIFEST: "functions": [
 // MANIFEST: "launches": [
 // MANIFEST: "kernel": "gemm_gemm"
+// MANIFEST: "images": [
+// MANIFEST: "chip": "sm_80",
+// MANIFEST-NEXT: "file": "kernels.sm_80.ptx",
+// MANIFEST-NEXT: "format": "ptx"
 // MANIFEST: "kernels": [
+// A and B (16-byte rows) are read with 16-byte cp.async; the bias with
+// element loads; the output's rows (400 bytes) take 16-byte stores.
+// MANIFEST: "alignment": 16,
+// MANIFEST-NEXT: "dtype": "f16",
+// MANIFEST-NEXT: "index": 0,
+// MANIFEST: "alignment": 16,
+// MANIFEST-NEXT: "dtype": "f16",
+// MANIFEST-NEXT: "index": 1,
+// MANIFEST: "alignment": 2,
+// MANIFEST-NEXT: "dtype": "f16",
+// MANIFEST-NEXT: "index": 2,
+// MANIFEST: "alignment": 16,
+// MANIFEST-NEXT: "dtype": "f16",
+// MANIFEST-NEXT: "index": 3,
+// MANIFEST-NEXT: "role": "output",
 // MANIFEST: "block": [
 // MANIFEST-NEXT: 256,
 // MANIFEST: "dynamic_shared_memory": 49152,

@@ -16,6 +16,7 @@
 
 #include "fused/Api/Program.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Emulator/Emulate.h"
 #include "fused/Emulator/PtxCrossCheck.h"
 #include "fused/Execution/HostRunner.h"
@@ -93,9 +94,9 @@ static cl::opt<std::string>
                   "present, else sm_80), sm_80, sm_86, sm_89, sm_90"),
          cl::init("auto"), cl::cat(category));
 
-/// --chip with "auto" resolved against the CUDA device present (sm_80
+/// A chip name with "auto" resolved against the CUDA device present (sm_80
 /// without one); "" after printing an error.
-static std::string resolvedChip() {
+static std::string resolvedChip(const std::string &chip = ::chip) {
   if (chip != "auto") {
     if (fused::isSupportedChip(chip))
       return chip;
@@ -511,11 +512,112 @@ static int runCrossCheck(ModuleOp module) {
   return result->agree ? 0 : 1;
 }
 
+/// --emit=bundle: a directory with, per chip, the PTX and (with ptxas) the
+/// cubin of the kernels, and the manifest. `module` is at the mma stage.
+static int writeBundle(ModuleOp module, ArrayRef<std::string> chips,
+                       const std::string &ptxas,
+                       ArrayRef<fused::KernelLaunchInfo> kernels) {
+  FailureOr<llvm::json::Value> manifest = fused::buildManifest(module, chips);
+  if (failed(manifest))
+    return 1;
+  struct File {
+    std::string name, data;
+  };
+  std::vector<File> files;
+  llvm::json::Array images;
+  for (const std::string &chip : chips) {
+    fused::PipelineOptions options;
+    options.chip = chip;
+    if (!ptxas.empty())
+      options.toolkitPath =
+          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
+              .str();
+    OwningOpRef<ModuleOp> nvvm = cast<ModuleOp>(module->clone());
+    {
+      fused::PipelineOptions o = options;
+      o.stopAfter = fused::Stage::NVVM;
+      PassManager pm(module.getContext());
+      fused::buildBackendPipeline(pm, o);
+      if (failed(pm.run(*nvvm)))
+        return 1;
+    }
+    using Format = fused::PipelineOptions::BinaryFormat;
+    for (Format format : {Format::PTX, Format::Cubin}) {
+      if (format == Format::Cubin && ptxas.empty())
+        continue;
+      OwningOpRef<ModuleOp> m = cast<ModuleOp>(nvvm->clone());
+      fused::PipelineOptions o = options;
+      o.binaryFormat = format;
+      PassManager pm(module.getContext());
+      fused::buildSerializationPipeline(pm, o);
+      if (failed(pm.run(*m)))
+        return 1;
+      FailureOr<std::string> data = fused::extractBinary(*m);
+      if (failed(data))
+        return 1;
+      bool isPtx = format == Format::PTX;
+      if (isPtx && printStats && failed(printKernelStats(*data, chip, kernels)))
+        return 1;
+      std::string name = "kernels." + chip + (isPtx ? ".ptx" : ".cubin");
+      images.push_back(llvm::json::Object{{"chip", chip},
+                                          {"format", isPtx ? "ptx" : "cubin"},
+                                          {"file", name}});
+      files.push_back({name, std::move(*data)});
+    }
+  }
+  (*manifest->getAsObject())["images"] = std::move(images);
+  std::string manifestText;
+  llvm::raw_string_ostream ms(manifestText);
+  ms << llvm::formatv("{0:2}", *manifest) << "\n";
+  files.push_back({"manifest.json", manifestText});
+
+  // Everything is built: only now does the directory appear.
+  std::string dir = outputFilename == "-" ? std::string("out.bundle")
+                                          : std::string(outputFilename);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    llvm::errs() << "fused-compile: cannot create bundle directory '" << dir
+                 << "': " << ec.message() << "\n";
+    return 1;
+  }
+  for (const File &f : files) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, f.name);
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec) {
+      llvm::errs() << "fused-compile: cannot write '" << path
+                   << "': " << ec.message() << "\n";
+      return 1;
+    }
+    os << f.data;
+  }
+  if (ptxas.empty())
+    llvm::errs() << "fused-compile: note: no ptxas found; the bundle holds "
+                    "PTX only (the CUDA driver compiles it at load)\n";
+  return 0;
+}
+
 /// The --emit actions.
 static int runCompile(ModuleOp module) {
-  std::string chip = resolvedChip();
-  if (chip.empty())
-    return 2;
+  // --chip=a,b,... (bundles only): every chip gets its images.
+  SmallVector<std::string> chips;
+  {
+    SmallVector<StringRef> names;
+    StringRef(chip).split(names, ',');
+    if (names.size() > 1 && emit != EmitKind::Bundle) {
+      llvm::errs() << "fused-compile: a list of chips (--chip=" << chip
+                   << ") goes with --emit=bundle\n";
+      return 2;
+    }
+    for (StringRef n : names) {
+      std::string c = resolvedChip(n.trim().str());
+      if (c.empty())
+        return 2;
+      if (!llvm::is_contained(chips, c))
+        chips.push_back(c);
+    }
+  }
+  std::string chip = chips.front();
   fused::PipelineOptions options;
   options.chip = chip;
   std::string ptxas;
@@ -559,13 +661,17 @@ static int runCompile(ModuleOp module) {
                           "code generation supports yet (GEMM and attention kernels)";
     return 1;
   }
-  SmallVector<fused::KernelLaunchInfo> kernels = collectKernels(module);
-  FailureOr<llvm::json::Value> manifest;
-  if (emit == EmitKind::Bundle) {
-    manifest = fused::buildManifest(module, chip);
-    if (failed(manifest))
+  // The other chips' limits (the front end checked the first one's).
+  for (const std::string &c : ArrayRef(chips).drop_front()) {
+    PassManager pm(module.getContext());
+    pm.addPass(::fused::fused::createFusedCheckLimitsPass(
+        ::fused::fused::FusedCheckLimitsPassOptions{c}));
+    if (failed(pm.run(module)))
       return 1;
   }
+  SmallVector<fused::KernelLaunchInfo> kernels = collectKernels(module);
+  if (emit == EmitKind::Bundle)
+    return writeBundle(module, chips, ptxas, kernels);
 
   // The NVVM conversions run once; each binary format serializes that.
   if (!ptxas.empty())
@@ -629,42 +735,6 @@ static int runCompile(ModuleOp module) {
   if (emit == EmitKind::Cubin)
     return failed(writeOutput(*cubin)) ? 1 : 0;
 
-  // Bundle: a directory with the binaries and the manifest.
-  std::string dir = outputFilename == "-" ? std::string("out.bundle")
-                                          : std::string(outputFilename);
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    llvm::errs() << "fused-compile: cannot create bundle directory '" << dir
-                 << "': " << ec.message() << "\n";
-    return 1;
-  }
-  auto writeFile = [&](StringRef name, StringRef data) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec) {
-      llvm::errs() << "fused-compile: cannot write '" << path
-                   << "': " << ec.message() << "\n";
-      return false;
-    }
-    os << data;
-    return true;
-  };
-  auto &obj = *manifest->getAsObject();
-  obj["binary"] =
-      llvm::json::Object{{"ptx", "kernels.ptx"},
-                         {"cubin", cubin ? llvm::json::Value("kernels.cubin")
-                                         : llvm::json::Value(nullptr)}};
-  std::string manifestText;
-  llvm::raw_string_ostream ms(manifestText);
-  ms << llvm::formatv("{0:2}", *manifest) << "\n";
-  if (!writeFile("kernels.ptx", ptx) ||
-      (cubin && !writeFile("kernels.cubin", *cubin)) ||
-      !writeFile("manifest.json", manifestText))
-    return 1;
-  if (!cubin)
-    llvm::errs() << "fused-compile: note: no ptxas found; the bundle holds "
-                    "PTX only (the CUDA driver compiles it at load)\n";
   return 0;
 }
 

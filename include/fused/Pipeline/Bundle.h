@@ -45,8 +45,10 @@ KernelLaunchInfo readKernelLaunchInfo(mlir::gpu::GPUFuncOp kernel);
 /// functions of fused.launch, gpu.func kernels with launch geometry).
 /// Emits a diagnostic and returns failure for anything the runtime could not
 /// run (an op other than fused.launch in a graph function).
-mlir::FailureOr<llvm::json::Value> buildManifest(mlir::ModuleOp module,
-                                                 llvm::StringRef chip);
+/// `chips` are the chips the bundle carries images for (the caller adds the
+/// "images" list).
+mlir::FailureOr<llvm::json::Value>
+buildManifest(mlir::ModuleOp module, llvm::ArrayRef<std::string> chips);
 
 /// The serialized object of the module's gpu.binary (after the `binary`
 /// stage).

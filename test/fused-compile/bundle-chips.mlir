@@ -1,0 +1,39 @@
+/// A bundle for several chips carries each chip's PTX (and its cubin when
+/// ptxas is present) and lists them in the manifest (version 2); the limits
+/// of every chip apply, and nothing is written when one is exceeded.
+// RUN: rm -rf %t.bundle && fused-compile --emit=bundle --chip=sm_80,sm_90 --entry=small %s -o %t.bundle
+// RUN: FileCheck %s < %t.bundle/manifest.json
+// RUN: FileCheck %s --check-prefix=PTX80 < %t.bundle/kernels.sm_80.ptx
+// RUN: FileCheck %s --check-prefix=PTX90 < %t.bundle/kernels.sm_90.ptx
+// RUN: not fused-compile --emit=ptx --chip=sm_80,sm_90 %s 2>&1 | FileCheck %s --check-prefix=LIST
+// RUN: rm -rf %t.over && not fused-compile --emit=bundle --chip=sm_80,sm_86 --entry=smem_128k %s -o %t.over 2>&1 | FileCheck %s --check-prefix=OVER
+// RUN: not test -e %t.over
+// RUN: not fused-compile --emit=bundle --chip=sm_80,sm_70 %s -o %t.bad 2>&1 | FileCheck %s --check-prefix=BADCHIP
+
+// CHECK: "chips": [
+// CHECK-NEXT: "sm_80",
+// CHECK-NEXT: "sm_90"
+// CHECK: "format": "fused-bundle",
+// CHECK: "images": [
+// CHECK: "chip": "sm_80",
+// CHECK-NEXT: "file": "kernels.sm_80.ptx",
+// CHECK-NEXT: "format": "ptx"
+// CHECK: "chip": "sm_90",
+// CHECK-NEXT: "file": "kernels.sm_90.ptx",
+// CHECK-NEXT: "format": "ptx"
+// CHECK: "version": 2
+// PTX80: .target sm_80
+// PTX90: .target sm_90
+// LIST: fused-compile: a list of chips (--chip=sm_80,sm_90) goes with --emit=bundle
+// OVER: error: kernel 'smem_128k_gemm' for sm_86: 131072 bytes of dynamic shared memory per block exceed the chip's opt-in maximum of 101376 bytes (99 KiB)
+// BADCHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89 or sm_90)
+
+func.func @small(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf32> {
+  %c = fused.matmul %a, %b : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf32>
+  return %c : tensor<64x64xf32>
+}
+
+func.func @smem_128k(%a: tensor<256x256xf16>, %b: tensor<256x256xf16>) -> tensor<256x256xf32> {
+  %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [128, 128, 64], warps = [2, 4], stages = 4>} : tensor<256x256xf16>, tensor<256x256xf16> -> tensor<256x256xf32>
+  return %c : tensor<256x256xf32>
+}
