@@ -598,11 +598,7 @@ StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {
 }
 
 double toleranceFor(const std::string &dtype) {
-  if (dtype == "f16")
-    return 2e-3;
-  if (dtype == "bf16")
-    return 1e-2;
-  return 1e-5;
+  return rt::toleranceFor(dtype);
 }
 
 double toleranceFor(const std::vector<std::string> &dtypes) {

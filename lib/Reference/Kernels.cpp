@@ -649,102 +649,18 @@ std::string formatShape(const std::vector<int64_t> &shape) {
 }
 
 double relativeError(const Tensor &out, const Tensor &ref) {
-  if (out.shape != ref.shape || out.data.size() != ref.data.size())
+  if (out.shape != ref.shape)
     return kInf;
-  for (size_t i = 0; i < out.data.size(); ++i)
-    if (std::isnan(out.data[i]) || std::isnan(ref.data[i]))
-      return kNaN;
-  double diffSquares = 0.0;
-  double refSquares = 0.0;
-  for (size_t i = 0; i < out.data.size(); ++i) {
-    double o = out.data[i], r = ref.data[i];
-    if (std::isinf(o) || std::isinf(r)) {
-      // Matching infinities (e.g. the lse of masked rows) are exact.
-      if (o != r)
-        return kInf;
-      continue;
-    }
-    diffSquares += (o - r) * (o - r);
-    refSquares += r * r;
-  }
-  double diffNorm = std::sqrt(diffSquares);
-  double refNorm = std::sqrt(refSquares);
-  if (refNorm == 0.0)
-    return diffNorm;
-  return diffNorm / refNorm;
+  return rt::relativeError(out.data, ref.data);
 }
 
 Comparison compare(const Tensor &out, const Tensor &ref, double rtol) {
-  Comparison c;
-  c.relativeError = relativeError(out, ref);
-  c.rtol = rtol;
-  c.elements = static_cast<int64_t>(ref.data.size());
-  if (out.shape != ref.shape || out.data.size() != ref.data.size()) {
-    c.failures = c.elements;
+  if (out.shape != ref.shape) {
+    Comparison c = rt::compare({}, ref.data, rtol);
+    c.relativeError = kInf;
     return c;
   }
-  double scale = 0.0;
-  for (double r : ref.data)
-    if (std::isfinite(r))
-      scale = std::max(scale, std::fabs(r));
-  c.atol = rtol * scale;
-  // How far outside the rule each element is: its error over what the rule
-  // allows (> 1 fails; infinite for a wrong non-finite value).
-  double worstRatio = -1.0;
-  for (size_t i = 0; i < ref.data.size(); ++i) {
-    double o = out.data[i], r = ref.data[i];
-    double ratio;
-    if (std::isnan(r))
-      ratio = std::isnan(o) ? 0.0 : kInf;
-    else if (std::isinf(r))
-      ratio = o == r ? 0.0 : kInf;
-    else if (!std::isfinite(o))
-      ratio = kInf;
-    else {
-      double allowed = c.atol + rtol * std::fabs(r);
-      double err = std::fabs(o - r);
-      ratio = err == 0.0 ? 0.0 : allowed > 0.0 ? err / allowed : kInf;
-    }
-    if (ratio > 1.0)
-      ++c.failures;
-    if (ratio > worstRatio) {
-      worstRatio = ratio;
-      c.worst = static_cast<int64_t>(i);
-      c.worstValue = o;
-      c.worstReference = r;
-    }
-  }
-  c.pass = c.failures == 0;
-  return c;
-}
-
-std::string describe(const Comparison &c, const std::vector<int64_t> &shape) {
-  char buf[96];
-  std::string s;
-  std::snprintf(buf, sizeof(buf), "relative error %.3e, ", c.relativeError);
-  s += buf;
-  std::snprintf(buf, sizeof(buf), " elements outside %.1e + %.1e*|ref|",
-                c.atol, c.rtol);
-  s += std::to_string(c.failures) + " of " + std::to_string(c.elements) + buf;
-  if (c.worst >= 0 && !shape.empty() &&
-      static_cast<size_t>(c.worst) < static_cast<size_t>(
-                                         std::max<int64_t>(1, c.elements))) {
-    std::vector<int64_t> index(shape.size());
-    int64_t rest = c.worst;
-    for (size_t d = shape.size(); d-- > 0;) {
-      int64_t n = std::max<int64_t>(shape[d], 1);
-      index[d] = rest % n;
-      rest /= n;
-    }
-    std::snprintf(buf, sizeof(buf), ": %.6g vs %.6g)", c.worstValue,
-                  c.worstReference);
-    s += " (worst " + formatShape(index) + buf;
-  } else if (c.worst >= 0) {
-    std::snprintf(buf, sizeof(buf), " (worst: %.6g vs %.6g)", c.worstValue,
-                  c.worstReference);
-    s += buf;
-  }
-  return s;
+  return rt::compare(out.data, ref.data, rtol);
 }
 
 } // namespace ref

@@ -15,6 +15,8 @@
 #ifndef FUSED_REFERENCE_KERNELS_H
 #define FUSED_REFERENCE_KERNELS_H
 
+#include "fused/Runtime/Compare.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -153,34 +155,16 @@ std::string formatShape(const std::vector<int64_t> &shape);
 /// infinity gives +inf.
 double relativeError(const Tensor &out, const Tensor &ref);
 
-/// The judgement of one result against the reference.
-struct Comparison {
-  /// ||out - ref|| / ||ref|| (relativeError), for information.
-  double relativeError = 0.0;
-  /// The elementwise rule: |out - ref| <= atol + rtol * |ref|, with atol =
-  /// rtol * max |ref| (the finite elements' largest magnitude).
-  double rtol = 0.0;
-  double atol = 0.0;
-  int64_t elements = 0;
-  /// Elements that break the rule. A NaN or infinity where the reference
-  /// is finite always does; where the reference is infinite the result
-  /// must be the same infinity, where it is NaN, NaN.
-  int64_t failures = 0;
-  /// The element furthest outside (or nearest to the edge of) the rule:
-  /// its flat index, value and reference; -1 when there are no elements.
-  int64_t worst = -1;
-  double worstValue = 0.0;
-  double worstReference = 0.0;
-  bool pass = false;
-};
+/// The judgement of one result against the reference (the rule of
+/// fused/Runtime/Compare.h).
+using Comparison = rt::Comparison;
 
 /// Judges `out` against `ref` with relative tolerance `rtol`. Differing
 /// shapes fail with every element counted as a failure.
 Comparison compare(const Tensor &out, const Tensor &ref, double rtol);
 
-/// "relative error 1.2e-04, 0 of 4096 elements outside 2.0e-03 + 2.0e-03
-/// * |ref| (worst [0, 3]: 0.1234 vs 0.1233)", for reports.
-std::string describe(const Comparison &c, const std::vector<int64_t> &shape);
+/// "relative error ..., N of M elements outside ..." (rt::describe).
+using rt::describe;
 
 } // namespace ref
 } // namespace fused
