@@ -22,7 +22,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.fused_tools_dir, append_path=True)
 
-tools = ["fused-opt", "fused-compile"]
+tools = ["fused-opt", "fused-compile", "fused-run"]
 llvm_config.add_tool_substitutions(tools, [config.fused_tools_dir])
 
 # GPU toolchain: tests that run ptxas need a CUDA toolkit (not a GPU).

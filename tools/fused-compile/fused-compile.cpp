@@ -24,6 +24,7 @@
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
+#include "fused/Runtime/Bundle.h"
 #include "fused/Runtime/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -210,6 +211,13 @@ static cl::opt<bool> checkHost(
     "check-host",
     cl::desc("Compile to the last host-runnable stage, run the kernels on "
              "the CPU and compare with the float64 reference (PASS/FAIL)"),
+    cl::cat(category));
+
+static cl::opt<bool> withReference(
+    "with-reference",
+    cl::desc("With --emit=bundle: store seeded random inputs (--seed) of "
+             "every function and their float64 reference outputs in the "
+             "bundle, for fused-run --check"),
     cl::cat(category));
 
 static cl::opt<bool> crossCheck(
@@ -514,8 +522,8 @@ static int runCrossCheck(ModuleOp module) {
 
 /// --emit=bundle: a directory with, per chip, the PTX and (with ptxas) the
 /// cubin of the kernels, and the manifest. `module` is at the mma stage.
-static int writeBundle(ModuleOp module, ArrayRef<std::string> chips,
-                       const std::string &ptxas,
+static int writeBundle(ModuleOp module, ModuleOp original,
+                       ArrayRef<std::string> chips, const std::string &ptxas,
                        ArrayRef<fused::KernelLaunchInfo> kernels) {
   FailureOr<llvm::json::Value> manifest = fused::buildManifest(module, chips);
   if (failed(manifest))
@@ -524,7 +532,48 @@ static int writeBundle(ModuleOp module, ArrayRef<std::string> chips,
     std::string name, data;
   };
   std::vector<File> files;
+  std::vector<std::pair<std::string, fused::rt::HostTensor>> arrays;
   llvm::json::Array images;
+  // The emulator image: fused-run runs the bundle on the emulator with it.
+  {
+    FailureOr<std::string> ir = fused::emu::buildEmulatorImage(module);
+    if (failed(ir))
+      return 1;
+    images.push_back(llvm::json::Object{{"format", "emulator"},
+                                        {"file", "kernels.emu.ll"}});
+    files.push_back({"kernels.emu.ll", std::move(*ir)});
+  }
+  // Seeded inputs and their float64 reference outputs.
+  if (withReference) {
+    auto *functions =
+        (*manifest->getAsObject())["functions"].getAsArray();
+    for (auto &fv : *functions) {
+      auto &fo = *fv.getAsObject();
+      std::string name = fo.getString("name")->str();
+      auto func = original.lookupSymbol<func::FuncOp>(name);
+      std::vector<fused::ref::Tensor> inputs, outputs;
+      if (!func || failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
+          failed(fused::ref::evaluate(func, inputs, outputs)))
+        return 1;
+      llvm::json::Array inFiles, outFiles, tols;
+      for (auto [i, t] : llvm::enumerate(inputs)) {
+        std::string f = name + ".in" + std::to_string(i) + ".npy";
+        arrays.push_back({f, {t.shape, t.data}});
+        inFiles.push_back(f);
+      }
+      for (auto [i, t] : llvm::enumerate(outputs)) {
+        std::string f = name + ".ref" + std::to_string(i) + ".npy";
+        arrays.push_back({f, {t.shape, t.data}});
+        outFiles.push_back(f);
+      }
+      for (double t : fused::resultTolerances(func))
+        tols.push_back(t);
+      fo["reference"] = llvm::json::Object{{"seed", static_cast<int64_t>(seed)},
+                                           {"inputs", std::move(inFiles)},
+                                           {"outputs", std::move(outFiles)},
+                                           {"tolerances", std::move(tols)}};
+    }
+  }
   for (const std::string &chip : chips) {
     fused::PipelineOptions options;
     options.chip = chip;
@@ -591,6 +640,15 @@ static int writeBundle(ModuleOp module, ArrayRef<std::string> chips,
     }
     os << f.data;
   }
+  for (const auto &[name, tensor] : arrays) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, name);
+    if (fused::rt::Status st = fused::rt::writeNpy(std::string(path), tensor);
+        !st) {
+      llvm::errs() << "fused-compile: " << st.getMessage() << "\n";
+      return 1;
+    }
+  }
   if (ptxas.empty())
     llvm::errs() << "fused-compile: note: no ptxas found; the bundle holds "
                     "PTX only (the CUDA driver compiles it at load)\n";
@@ -618,6 +676,8 @@ static int runCompile(ModuleOp module) {
     }
   }
   std::string chip = chips.front();
+  // The module as written, for the reference outputs of a bundle.
+  OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
   fused::PipelineOptions options;
   options.chip = chip;
   std::string ptxas;
@@ -671,7 +731,7 @@ static int runCompile(ModuleOp module) {
   }
   SmallVector<fused::KernelLaunchInfo> kernels = collectKernels(module);
   if (emit == EmitKind::Bundle)
-    return writeBundle(module, chips, ptxas, kernels);
+    return writeBundle(module, *original, chips, ptxas, kernels);
 
   // The NVVM conversions run once; each binary format serializes that.
   if (!ptxas.empty())
@@ -896,6 +956,10 @@ int main(int argc, char **argv) {
   }
   if (printStats && emit == EmitKind::None) {
     llvm::errs() << "fused-compile: --print-stats goes with --emit\n";
+    return 2;
+  }
+  if (withReference && emit != EmitKind::Bundle) {
+    llvm::errs() << "fused-compile: --with-reference goes with --emit=bundle\n";
     return 2;
   }
   if ((check || counters || emulatorThreads > 0 || emulatorSeed > 0 ||

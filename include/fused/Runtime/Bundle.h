@@ -1,0 +1,161 @@
+//===- Bundle.h - loading and running kernel bundles ------------*- C++ -*-===//
+//
+// A bundle (docs/bundle.md) is what fused-compile --emit=bundle writes: the
+// kernels' images and a manifest saying how to call them. Bundle::open
+// reads and validates the manifest; BundleRunner loads the image a device
+// can run (Images.h) and runs a function: it checks the inputs against the
+// manifest (count, dtype, shape), allocates the buffers, launches the
+// kernels in order and returns the outputs. Plain C++17 (the runtime-only
+// build has no LLVM), the CUDA driver loaded at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_RUNTIME_BUNDLE_H
+#define FUSED_RUNTIME_BUNDLE_H
+
+#include "fused/Runtime/Runtime.h"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fused::rt {
+
+/// The size in bytes of one element of `dtype` ("f16", "bf16", "f32",
+/// "f64"), or 0 for a dtype the runtime cannot encode.
+size_t dtypeBytes(const std::string &dtype);
+
+/// `values` rounded to `dtype` (to nearest even) as its raw bytes, and back.
+std::vector<uint8_t> encodeValues(const std::vector<double> &values,
+                                  const std::string &dtype);
+std::vector<double> decodeValues(const std::vector<uint8_t> &bytes,
+                                 const std::string &dtype);
+
+struct TensorSpec {
+  std::string dtype;
+  std::vector<int64_t> shape;
+  int64_t elements() const;
+  /// "f16[2, 3]".
+  std::string text() const;
+};
+
+/// A tensor in host memory: its values as doubles.
+struct HostTensor {
+  std::vector<int64_t> shape;
+  std::vector<double> data;
+};
+
+struct KernelSpec {
+  std::string name;
+  std::string kind;
+  struct Arg {
+    TensorSpec tensor;
+    bool output = false;
+    int64_t alignment = 1;
+  };
+  std::vector<Arg> args;
+  std::array<uint32_t, 3> grid = {1, 1, 1};
+  std::array<uint32_t, 3> block = {1, 1, 1};
+  uint32_t dynamicSharedMemory = 0;
+  bool sharedMemoryOptIn = false;
+};
+
+struct FunctionSpec {
+  std::string name;
+  struct Buffer {
+    TensorSpec tensor;
+    bool fromKernel = false;
+  };
+  std::vector<Buffer> buffers;
+  std::vector<int64_t> inputs;
+  std::vector<int64_t> outputs;
+  struct Launch {
+    std::string kernel;
+    std::vector<int64_t> args;
+  };
+  std::vector<Launch> launches;
+  /// With --with-reference: the seed of the stored inputs, the files (in
+  /// the bundle) of the inputs and of the float64 reference outputs, and
+  /// each output's tolerance.
+  bool hasReference = false;
+  uint64_t referenceSeed = 0;
+  std::vector<std::string> referenceInputs;
+  std::vector<std::string> referenceOutputs;
+  std::vector<double> tolerances;
+};
+
+struct ImageSpec {
+  /// "" for the emulator image (it runs the code of every chip).
+  std::string chip;
+  ModuleFormat format = ModuleFormat::PTX;
+  /// Relative to the bundle directory.
+  std::string file;
+};
+
+class Bundle {
+public:
+  /// Reads `dir`/manifest.json and checks it: format and version, that
+  /// every image file exists, every launch names a kernel with as many
+  /// arguments as it passes, and every buffer a launch passes has the
+  /// dtype and shape of the kernel's argument. Errors name the bundle and
+  /// what is wrong.
+  static StatusOr<Bundle> open(const std::string &dir);
+
+  const std::string &directory() const { return dir; }
+  const std::vector<std::string> &chips() const { return chipList; }
+  const std::vector<ImageSpec> &images() const { return imageList; }
+  const std::vector<KernelSpec> &kernels() const { return kernelList; }
+  const std::vector<FunctionSpec> &functions() const { return functionList; }
+  const KernelSpec *kernel(const std::string &name) const;
+  const FunctionSpec *function(const std::string &name) const;
+
+private:
+  std::string dir;
+  std::vector<std::string> chipList;
+  std::vector<ImageSpec> imageList;
+  std::vector<KernelSpec> kernelList;
+  std::vector<FunctionSpec> functionList;
+};
+
+/// A bundle loaded on a device.
+class BundleRunner {
+public:
+  /// Picks the image `device` runs (the emulator image on the emulator; on
+  /// a CUDA device the one selectImage chooses for its chip) and loads it.
+  static StatusOr<std::unique_ptr<BundleRunner>> load(const Bundle &bundle,
+                                                      Device &device);
+
+  /// Which image was loaded and why ("cubin for sm_90 (exact match)").
+  const std::string &imageChoice() const { return choice; }
+
+  /// Called after each launch with what it takes to repeat it.
+  using LaunchHook = std::function<Status(
+      const KernelSpec &, Module &, const LaunchConfig &,
+      const std::vector<KernelArg> &)>;
+
+  /// Runs `function` on `inputs` (one per argument, with the manifest's
+  /// shapes; values are rounded to each argument's dtype) and returns its
+  /// outputs. Outputs start as NaN on the device.
+  StatusOr<std::vector<HostTensor>> run(const std::string &function,
+                                        const std::vector<HostTensor> &inputs,
+                                        const LaunchHook &afterLaunch = {});
+
+private:
+  BundleRunner() = default;
+  const Bundle *bundle = nullptr;
+  Device *device = nullptr;
+  std::unique_ptr<Module> module;
+  std::string choice;
+};
+
+/// Reads a .npy file of float16, float32 or float64 (little-endian, C
+/// order) as doubles, and writes one as float64.
+StatusOr<HostTensor> readNpy(const std::string &path);
+Status writeNpy(const std::string &path, const HostTensor &tensor);
+
+} // namespace fused::rt
+
+#endif // FUSED_RUNTIME_BUNDLE_H

@@ -1,0 +1,247 @@
+//===- fused-run.cpp - run a kernel bundle without the compiler -----------===//
+//
+//   fused-run BUNDLE [--function=NAME] [--device=auto|cuda|emulator]
+//             [--check] [--inputs=DIR] [--outputs=DIR] [--seed=N]
+//             [--bench=N]
+//
+// Runs a bundle's functions (docs/bundle.md) on a CUDA GPU or, in the full
+// build, on the emulator. Inputs come from the bundle's reference data
+// (--check, which then compares every output with its float64 reference
+// by fused's rule), from DIR/<function>.in<i>.npy (--inputs), or are drawn
+// uniformly in [-1, 1) from --seed. --outputs writes each output as
+// DIR/<function>.out<i>.npy (float64). --bench times each launch on a GPU
+// (device events, one warm-up, median of N). Plain C++17: the runtime-only
+// build has it too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Compare.h"
+#include "fused/Runtime/Runtime.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace fused::rt;
+
+namespace {
+
+void usage(FILE *out) {
+  std::fprintf(out,
+               "usage: fused-run BUNDLE [--function=NAME] "
+               "[--device=auto|cuda|emulator] [--check] [--inputs=DIR] "
+               "[--outputs=DIR] [--seed=N] [--bench=N]\n");
+}
+
+int fail(const std::string &message, int code = 1) {
+  std::fprintf(stderr, "fused-run: %s\n", message.c_str());
+  return code;
+}
+
+bool parseUnsigned(const std::string &s, uint64_t &out) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  out = std::strtoull(s.c_str(), nullptr, 10);
+  return true;
+}
+
+uint64_t checksum(const HostTensor &t) {
+  uint64_t h = 1469598103934665603ull;
+  for (double v : t.data) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    h = (h ^ bits) * 1099511628211ull;
+  }
+  return h;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string bundleDir, function, deviceKind = "auto", inputsDir, outputsDir;
+  bool check = false;
+  uint64_t seed = 1, bench = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char *flag, std::string &out) {
+      std::string prefix = std::string(flag) + "=";
+      if (a.rfind(prefix, 0) == 0) {
+        out = a.substr(prefix.size());
+        return true;
+      }
+      return false;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    } else if (a == "--check") {
+      check = true;
+    } else if (value("--function", function) || value("--device", deviceKind) ||
+               value("--inputs", inputsDir) || value("--outputs", outputsDir)) {
+    } else if (value("--seed", v)) {
+      if (!parseUnsigned(v, seed))
+        return fail("--seed needs a number, got '" + v + "'", 2);
+    } else if (value("--bench", v)) {
+      if (!parseUnsigned(v, bench) || bench == 0)
+        return fail("--bench needs a positive number, got '" + v + "'", 2);
+    } else if (a.rfind("--", 0) == 0) {
+      usage(stderr);
+      return fail("unknown option '" + a + "'", 2);
+    } else if (bundleDir.empty()) {
+      bundleDir = a;
+    } else {
+      usage(stderr);
+      return fail("one bundle at a time ('" + a + "' is a second)", 2);
+    }
+  }
+  if (bundleDir.empty()) {
+    usage(stderr);
+    return 2;
+  }
+  if (deviceKind != "auto" && deviceKind != "cuda" && deviceKind != "emulator")
+    return fail("unknown device '" + deviceKind +
+                    "' (expected auto, cuda or emulator)",
+                2);
+  if (check && !inputsDir.empty())
+    return fail("--check runs on the bundle's reference inputs; --inputs "
+                "goes without it",
+                2);
+
+  StatusOr<Bundle> bundle = Bundle::open(bundleDir);
+  if (!bundle)
+    return fail(bundle.getStatus().getMessage());
+
+  // The device.
+  std::unique_ptr<Device> device;
+  if (deviceKind != "emulator") {
+    auto cuda = openCudaDevice();
+    if (cuda) {
+      device = std::move(*cuda);
+    } else if (deviceKind == "cuda") {
+      return fail(cuda.getStatus().getMessage());
+    } else {
+#ifdef FUSED_RUN_WITH_EMULATOR
+      std::printf("fused-run: no CUDA GPU (%s); using the emulator\n",
+                  cuda.getStatus().getMessage().c_str());
+#else
+      return fail(cuda.getStatus().getMessage() +
+                  " (this runtime-only build has no emulator)");
+#endif
+    }
+  }
+  if (!device) {
+#ifdef FUSED_RUN_WITH_EMULATOR
+    auto emu = openEmulatorDevice();
+    if (!emu)
+      return fail(emu.getStatus().getMessage());
+    device = std::move(*emu);
+#else
+    return fail("--device=emulator needs the full build of fused (this "
+                "runtime-only build has no emulator)",
+                2);
+#endif
+  }
+  if (bench && device->backend() != "cuda")
+    return fail("--bench times kernels on a GPU", 2);
+
+  auto runner = BundleRunner::load(*bundle, *device);
+  if (!runner)
+    return fail(runner.getStatus().getMessage());
+  std::printf("device: %s (%s), image: %s\n", device->name().c_str(),
+              device->backend().c_str(), (*runner)->imageChoice().c_str());
+
+  std::vector<const FunctionSpec *> functions;
+  for (const FunctionSpec &f : bundle->functions())
+    if (function.empty() || f.name == function)
+      functions.push_back(&f);
+  if (functions.empty())
+    return fail(function.empty() ? "the bundle has no functions"
+                                 : "the bundle has no function named '" +
+                                       function + "'",
+                2);
+
+  bool allPass = true;
+  for (const FunctionSpec *f : functions) {
+    std::vector<HostTensor> inputs;
+    if (check) {
+      if (!f->hasReference)
+        return fail("@" + f->name + " has no reference data in the bundle "
+                    "(compile it with fused-compile --emit=bundle "
+                    "--with-reference)");
+      for (const std::string &file : f->referenceInputs) {
+        auto t = readNpy(bundleDir + "/" + file);
+        if (!t)
+          return fail(t.getStatus().getMessage());
+        inputs.push_back(std::move(*t));
+      }
+    } else if (!inputsDir.empty()) {
+      for (size_t i = 0; i < f->inputs.size(); ++i) {
+        auto t = readNpy(inputsDir + "/" + f->name + ".in" +
+                         std::to_string(i) + ".npy");
+        if (!t)
+          return fail(t.getStatus().getMessage());
+        inputs.push_back(std::move(*t));
+      }
+    } else {
+      std::mt19937_64 rng(seed);
+      std::uniform_real_distribution<double> u(-1.0, 1.0);
+      for (int64_t id : f->inputs) {
+        const TensorSpec &t = f->buffers[id].tensor;
+        HostTensor h{t.shape, std::vector<double>(t.elements())};
+        for (double &x : h.data)
+          x = u(rng);
+        inputs.push_back(std::move(h));
+      }
+    }
+    BundleRunner::LaunchHook hook;
+    if (bench)
+      hook = [&](const KernelSpec &k, Module &m, const LaunchConfig &config,
+                 const std::vector<KernelArg> &args) -> Status {
+        auto times = device->timeLaunches(m, k.name, config, args,
+                                          static_cast<int>(bench));
+        if (!times)
+          return times.getStatus();
+        std::vector<float> t = *times;
+        std::sort(t.begin(), t.end());
+        std::printf("@%s %s: median %.4f ms of %zu launches\n",
+                    f->name.c_str(), k.name.c_str(), t[t.size() / 2],
+                    t.size());
+        return Status::ok();
+      };
+    auto outputs = (*runner)->run(f->name, inputs, hook);
+    if (!outputs)
+      return fail(outputs.getStatus().getMessage());
+    for (size_t i = 0; i < outputs->size(); ++i) {
+      const HostTensor &out = (*outputs)[i];
+      std::printf("@%s result %zu: checksum %016llx\n", f->name.c_str(), i,
+                  static_cast<unsigned long long>(checksum(out)));
+      if (!outputsDir.empty()) {
+        std::string path =
+            outputsDir + "/" + f->name + ".out" + std::to_string(i) + ".npy";
+        if (Status s = writeNpy(path, out); !s)
+          return fail(s.getMessage());
+      }
+      if (!check)
+        continue;
+      auto ref = readNpy(bundleDir + "/" + f->referenceOutputs[i]);
+      if (!ref)
+        return fail(ref.getStatus().getMessage());
+      double tol = f->tolerances[i];
+      Comparison c = ref->shape == out.shape
+                         ? compare(out.data, ref->data, tol)
+                         : compare({}, ref->data, tol);
+      allPass &= c.pass;
+      std::printf("@%s result %zu: %s (tolerance %.1e, seed %llu) %s\n",
+                  f->name.c_str(), i, describe(c, ref->shape).c_str(), tol,
+                  static_cast<unsigned long long>(f->referenceSeed),
+                  c.pass ? "PASS" : "FAIL");
+    }
+  }
+  return allPass ? 0 : 1;
+}
