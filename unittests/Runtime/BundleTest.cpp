@@ -1,0 +1,111 @@
+//===- BundleTest.cpp - the runtime's JSON, element types and .npy --------===//
+
+#include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Json.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+using namespace fused::rt;
+
+namespace {
+
+TEST(JsonTest, ParsesWhatManifestsHold) {
+  auto v = json::parse(R"( {"a": [1, -2.5e1, true, null], "s": "x\"\u00e9\n",
+                            "o": {}} )");
+  ASSERT_TRUE(v.isOk()) << v.getStatus().getMessage();
+  const json::Value *a = v->get("a");
+  ASSERT_TRUE(a && a->isArray());
+  int64_t one;
+  EXPECT_TRUE(a->array()[0].integer(one));
+  EXPECT_EQ(one, 1);
+  EXPECT_EQ(a->array()[1].number(), -25.0);
+  int64_t notInt;
+  EXPECT_FALSE(json::Value::makeNumber(2.5).integer(notInt));
+  EXPECT_TRUE(a->array()[2].boolean());
+  EXPECT_TRUE(a->array()[3].isNull());
+  EXPECT_EQ(v->get("s")->string(), "x\"\xc3\xa9\n");
+  EXPECT_TRUE(v->get("o")->isObject());
+  EXPECT_EQ(v->get("missing"), nullptr);
+}
+
+TEST(JsonTest, ErrorsNameLineAndColumn) {
+  auto expectError = [](const std::string &text, const std::string &what) {
+    auto v = json::parse(text);
+    ASSERT_FALSE(v.isOk()) << text;
+    EXPECT_NE(v.getStatus().getMessage().find(what), std::string::npos)
+        << v.getStatus().getMessage();
+  };
+  expectError("{\n  \"a\": }", "line 2, column 8: unexpected character '}'");
+  expectError("[1, 2", "expected ',' or ']'");
+  expectError("{\"a\": 1, \"a\": 2}", "duplicate key 'a'");
+  expectError("\"abc", "unterminated string");
+  expectError("[1] x", "trailing characters");
+  expectError("-", "bad number");
+  expectError(std::string(100, '['), "nested too deeply");
+  expectError("", "unexpected end");
+}
+
+TEST(DtypeTest, RoundsToNearestEven) {
+  auto f16 = [](double x) {
+    std::vector<uint8_t> b = encodeValues({x}, "f16");
+    uint16_t h;
+    std::memcpy(&h, b.data(), 2);
+    return h;
+  };
+  EXPECT_EQ(f16(1.0), 0x3c00);
+  EXPECT_EQ(f16(-2.0), 0xc000);
+  EXPECT_EQ(f16(65504.0), 0x7bff);
+  EXPECT_EQ(f16(65520.0), 0x7c00); // Rounds up to infinity.
+  EXPECT_EQ(f16(1.0 + 1.0 / 2048), 0x3c00); // A tie: to even.
+  EXPECT_EQ(f16(1.0 + 3.0 / 2048), 0x3c02);
+  EXPECT_EQ(f16(std::ldexp(1.0, -24)), 0x0001); // Smallest subnormal.
+  EXPECT_EQ(f16(std::ldexp(1.0, -26)), 0x0000);
+  auto bf16 = [](double x) {
+    std::vector<uint8_t> b = encodeValues({x}, "bf16");
+    uint16_t h;
+    std::memcpy(&h, b.data(), 2);
+    return h;
+  };
+  EXPECT_EQ(bf16(1.0), 0x3f80);
+  EXPECT_EQ(bf16(1.0 + 1.0 / 256), 0x3f80); // A tie: to even.
+  EXPECT_EQ(bf16(1.0 + 3.0 / 256), 0x3f82);
+  std::vector<double> values = {0.5, -3.25, 1e-3, 7.0};
+  for (const char *t : {"f16", "bf16", "f32", "f64"}) {
+    std::vector<double> back = decodeValues(encodeValues(values, t), t);
+    ASSERT_EQ(back.size(), values.size()) << t;
+    for (size_t i = 0; i < values.size(); ++i)
+      EXPECT_NEAR(back[i], values[i], std::fabs(values[i]) * 1e-2) << t;
+  }
+  EXPECT_TRUE(std::isnan(
+      decodeValues(encodeValues({std::nan("")}, "f16"), "f16")[0]));
+  EXPECT_EQ(dtypeBytes("f8E4M3FN"), 0u);
+}
+
+TEST(NpyTest, RoundTripsAndRefusesWhatItCannotRead) {
+  auto dir = std::filesystem::temp_directory_path() / "fused-npy-test";
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "a.npy").string();
+  HostTensor t{{2, 3}, {1, -2, 3.5, 0, 1e-30, -7}};
+  ASSERT_TRUE(writeNpy(path, t).isOk());
+  auto back = readNpy(path);
+  ASSERT_TRUE(back.isOk()) << back.getStatus().getMessage();
+  EXPECT_EQ(back->shape, t.shape);
+  EXPECT_EQ(back->data, t.data);
+  HostTensor vec{{3}, {1, 2, 3}};
+  ASSERT_TRUE(writeNpy(path, vec).isOk());
+  EXPECT_EQ(readNpy(path)->shape, std::vector<int64_t>{3});
+  {
+    FILE *f = std::fopen(path.c_str(), "wb");
+    std::fputs("not numpy", f);
+    std::fclose(f);
+  }
+  EXPECT_FALSE(readNpy(path).isOk());
+  EXPECT_FALSE(readNpy((dir / "missing.npy").string()).isOk());
+}
+
+} // namespace
