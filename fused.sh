@@ -59,6 +59,49 @@ run_example() {
   "$BUILD/bin/fused-compile" --run --check "$model"
 }
 
+# The runtime-only build (no LLVM or MLIR) in its own directory: it must
+# build, link nothing of LLVM or MLIR, and refuse plainly to run without a
+# GPU. Prints "runtime-only: N passed, M failed".
+runtime_only_check() {
+  local dir="$BUILD/runtime-only" pass=0 fail=0 out
+  log "runtime-only build (-DFUSED_RUNTIME_ONLY=ON) in $dir"
+  if cmake -G Ninja -S "$ROOT" -B "$dir" -DFUSED_RUNTIME_ONLY=ON \
+       -DCMAKE_BUILD_TYPE=Release >/dev/null && ninja -C "$dir"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL: the runtime-only build"
+  fi
+  for f in "$dir/bin/fused-run" "$dir/lib/libfused_runtime.so"; do
+    if [ -e "$f" ] && ! ldd "$f" | grep -qiE 'libLLVM|libMLIR'; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1)); echo "FAIL: $f is missing or links LLVM/MLIR"
+    fi
+  done
+  if [ -x "$dir/bin/fused-run" ]; then
+    # A bundle from the full build: the runtime-only fused-run checks it on
+    # a GPU, or says plainly that it needs one.
+    rm -rf "$dir/model.bundle"
+    "$BUILD/bin/fused-compile" --emit=bundle --with-reference \
+      "$ROOT/examples/model.mlir" -o "$dir/model.bundle" 2>/dev/null
+    out="$("$dir/bin/fused-run" "$dir/model.bundle" --device=emulator 2>&1 || true)"
+    if echo "$out" | grep -q "needs the full build"; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1)); echo "FAIL: fused-run (runtime-only) --device=emulator said: $out"
+    fi
+    if out="$("$dir/bin/fused-run" "$dir/model.bundle" --check 2>&1)"; then
+      pass=$((pass + 1)); echo "$out"
+    elif echo "$out" | grep -q "this runtime-only build has no emulator"; then
+      pass=$((pass + 1)); echo "runtime-only fused-run without a GPU: $out"
+    else
+      fail=$((fail + 1)); echo "FAIL: fused-run (runtime-only) --check said: $out"
+    fi
+  fi
+  echo "runtime-only: $pass passed, $fail failed"
+  RT_PASS=$pass RT_FAIL=$fail
+}
+
 run_tests() {
   local status=0 lit_out ctest_out py_out lit_pass lit_fail ct_pass ct_fail py_pass py_fail
   log "lit suite"
@@ -81,9 +124,11 @@ run_tests() {
   py_fail=$(tail -1 "$py_out" | { grep -o '[0-9]* \(failed\|errors\?\)' || true; } \
             | awk '{s+=$1} END {print s+0}')
   rm -f "$lit_out" "$ctest_out" "$py_out"
-  local pass=$(( ${lit_pass:-0} + ${ct_pass:-0} + ${py_pass:-0} ))
-  local fail=$(( ${lit_fail:-0} + ${ct_fail:-0} + ${py_fail:-0} ))
-  log "summary: lit ${lit_pass:-0} passed, ${lit_fail:-0} failed; ctest ${ct_pass:-0} passed, ${ct_fail:-0} failed; pytest ${py_pass:-0} passed, ${py_fail:-0} failed"
+  runtime_only_check
+  [ "$RT_FAIL" -eq 0 ] || status=1
+  local pass=$(( ${lit_pass:-0} + ${ct_pass:-0} + ${py_pass:-0} + RT_PASS ))
+  local fail=$(( ${lit_fail:-0} + ${ct_fail:-0} + ${py_fail:-0} + RT_FAIL ))
+  log "summary: lit ${lit_pass:-0} passed, ${lit_fail:-0} failed; ctest ${ct_pass:-0} passed, ${ct_fail:-0} failed; pytest ${py_pass:-0} passed, ${py_fail:-0} failed; runtime-only ${RT_PASS} passed, ${RT_FAIL} failed"
   if [ -z "${lit_pass:-}" ] || [ -z "${ct_pass:-}" ] || [ -z "${py_pass:-}" ]; then status=1; fi
   echo "fused: $pass passed, $fail failed"
   return $status

@@ -130,8 +130,10 @@ int main(int argc, char **argv) {
       std::printf("fused-run: no CUDA GPU (%s); using the emulator\n",
                   cuda.getStatus().getMessage().c_str());
 #else
-      return fail(cuda.getStatus().getMessage() +
-                  " (this runtime-only build has no emulator)");
+      std::string m = cuda.getStatus().getMessage();
+      if (size_t at = m.find("; use --device=emulator"); at != std::string::npos)
+        m.erase(at);
+      return fail(m + " (and this runtime-only build has no emulator)");
 #endif
     }
   }

@@ -1,0 +1,227 @@
+//===- RuntimeCApi.cpp - the C API of libfused_runtime --------------------===//
+
+#include "fused-c/fused_runtime.h"
+
+#include "fused/Runtime/Bundle.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+using namespace fused::rt;
+
+struct fused_rt_bundle {
+  Bundle bundle;
+};
+struct fused_rt_device {
+  std::unique_ptr<Device> device;
+  std::string backend, name, chip;
+};
+struct fused_rt_program {
+  const fused_rt_bundle *bundle;
+  std::unique_ptr<BundleRunner> runner;
+};
+
+namespace {
+
+char *copyString(const std::string &s) {
+  char *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (p)
+    std::memcpy(p, s.c_str(), s.size() + 1);
+  return p;
+}
+
+int fail(char **error, const std::string &message) {
+  if (error)
+    *error = copyString(message);
+  return 1;
+}
+
+template <typename Fn> int guarded(char **error, Fn fn) {
+  if (error)
+    *error = nullptr;
+  try {
+    return fn();
+  } catch (const std::bad_alloc &) {
+    return fail(error, "out of memory");
+  } catch (...) {
+    return fail(error, "internal error");
+  }
+}
+
+} // namespace
+
+extern "C" {
+
+void fused_rt_string_free(char *s) { std::free(s); }
+
+int fused_rt_bundle_open(const char *dir, fused_rt_bundle **bundle,
+                         char **error) {
+  return guarded(error, [&] {
+    if (!dir || !bundle)
+      return fail(error, "fused_rt_bundle_open: dir and bundle must not be "
+                         "NULL");
+    auto b = Bundle::open(dir);
+    if (!b)
+      return fail(error, b.getStatus().getMessage());
+    *bundle = new fused_rt_bundle{std::move(*b)};
+    return 0;
+  });
+}
+
+void fused_rt_bundle_destroy(fused_rt_bundle *bundle) { delete bundle; }
+
+size_t fused_rt_bundle_num_functions(const fused_rt_bundle *bundle) {
+  return bundle ? bundle->bundle.functions().size() : 0;
+}
+
+const char *fused_rt_bundle_function_name(const fused_rt_bundle *bundle,
+                                          size_t index) {
+  if (!bundle || index >= bundle->bundle.functions().size())
+    return nullptr;
+  return bundle->bundle.functions()[index].name.c_str();
+}
+
+int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
+                           int output, size_t index, const char **dtype,
+                           int64_t *shape, size_t max_rank, size_t *rank,
+                           char **error) {
+  return guarded(error, [&] {
+    if (!bundle || !function)
+      return fail(error, "fused_rt_bundle_tensor: bundle and function must "
+                         "not be NULL");
+    const FunctionSpec *f = bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    const std::vector<int64_t> &ids = output ? f->outputs : f->inputs;
+    if (index >= ids.size())
+      return fail(error, std::string("@") + function + " has " +
+                             std::to_string(ids.size()) +
+                             (output ? " outputs" : " inputs"));
+    const TensorSpec &t = f->buffers[ids[index]].tensor;
+    if (dtype)
+      *dtype = t.dtype.c_str();
+    if (rank)
+      *rank = t.shape.size();
+    for (size_t i = 0; shape && i < t.shape.size() && i < max_rank; ++i)
+      shape[i] = t.shape[i];
+    return 0;
+  });
+}
+
+int fused_rt_device_open(const char *kind, fused_rt_device **device,
+                         char **error) {
+  return guarded(error, [&] {
+    if (!device)
+      return fail(error, "fused_rt_device_open: device must not be NULL");
+    std::string k = kind ? kind : "auto";
+    if (k != "auto" && k != "cuda" && k != "emulator")
+      return fail(error, "unknown device '" + k +
+                             "' (expected auto, cuda or emulator)");
+    std::unique_ptr<Device> d;
+    if (k != "emulator") {
+      auto cuda = openCudaDevice();
+      if (cuda)
+        d = std::move(*cuda);
+      else if (k == "cuda")
+        return fail(error, cuda.getStatus().getMessage());
+#ifndef FUSED_RUNTIME_WITH_EMULATOR
+      else
+        return fail(error, cuda.getStatus().getMessage() +
+                               " (this runtime-only library has no "
+                               "emulator)");
+#endif
+    }
+    if (!d) {
+#ifdef FUSED_RUNTIME_WITH_EMULATOR
+      auto emu = openEmulatorDevice();
+      if (!emu)
+        return fail(error, emu.getStatus().getMessage());
+      d = std::move(*emu);
+#else
+      return fail(error, "the emulator needs the full build of fused (this "
+                         "runtime-only library has no emulator)");
+#endif
+    }
+    auto *out = new fused_rt_device{std::move(d), "", "", ""};
+    out->backend = out->device->backend();
+    out->name = out->device->name();
+    out->chip = out->device->chip();
+    *device = out;
+    return 0;
+  });
+}
+
+void fused_rt_device_destroy(fused_rt_device *device) { delete device; }
+
+const char *fused_rt_device_backend(const fused_rt_device *device) {
+  return device ? device->backend.c_str() : "";
+}
+const char *fused_rt_device_name(const fused_rt_device *device) {
+  return device ? device->name.c_str() : "";
+}
+const char *fused_rt_device_chip(const fused_rt_device *device) {
+  return device ? device->chip.c_str() : "";
+}
+
+int fused_rt_program_load(const fused_rt_bundle *bundle,
+                          fused_rt_device *device, fused_rt_program **program,
+                          char **error) {
+  return guarded(error, [&] {
+    if (!bundle || !device || !program)
+      return fail(error, "fused_rt_program_load: bundle, device and program "
+                         "must not be NULL");
+    auto r = BundleRunner::load(bundle->bundle, *device->device);
+    if (!r)
+      return fail(error, r.getStatus().getMessage());
+    *program = new fused_rt_program{bundle, std::move(*r)};
+    return 0;
+  });
+}
+
+void fused_rt_program_destroy(fused_rt_program *program) { delete program; }
+
+const char *fused_rt_program_image(const fused_rt_program *program) {
+  return program ? program->runner->imageChoice().c_str() : "";
+}
+
+int fused_rt_run(fused_rt_program *program, const char *function,
+                 const double *const *inputs, size_t num_inputs,
+                 double *const *outputs, size_t num_outputs, char **error) {
+  return guarded(error, [&] {
+    if (!program || !function)
+      return fail(error, "fused_rt_run: program and function must not be "
+                         "NULL");
+    const FunctionSpec *f = program->bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    if (num_inputs != f->inputs.size() || num_outputs != f->outputs.size())
+      return fail(error, std::string("@") + function + " takes " +
+                             std::to_string(f->inputs.size()) +
+                             " inputs and returns " +
+                             std::to_string(f->outputs.size()) +
+                             " outputs; got " + std::to_string(num_inputs) +
+                             " and " + std::to_string(num_outputs));
+    std::vector<HostTensor> in;
+    for (size_t i = 0; i < num_inputs; ++i) {
+      const TensorSpec &t = f->buffers[f->inputs[i]].tensor;
+      if (!inputs || !inputs[i])
+        return fail(error, "input " + std::to_string(i) + " is NULL");
+      in.push_back({t.shape, std::vector<double>(inputs[i],
+                                                 inputs[i] + t.elements())});
+    }
+    for (size_t i = 0; i < num_outputs; ++i)
+      if (!outputs || !outputs[i])
+        return fail(error, "output " + std::to_string(i) + " is NULL");
+    auto out = program->runner->run(function, in);
+    if (!out)
+      return fail(error, out.getStatus().getMessage());
+    for (size_t i = 0; i < num_outputs; ++i)
+      std::copy((*out)[i].data.begin(), (*out)[i].data.end(), outputs[i]);
+    return 0;
+  });
+}
+
+} // extern "C"
