@@ -388,6 +388,8 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       return Status::error(fr.error.empty() ? fr.where + ": not an object"
                                             : fr.error);
     fr.where += " (" + spec.name + ")";
+    if (const json::Value *flops = f.get("flops"); flops && flops->isNumber())
+      spec.flops = flops->number();
     const json::Value *buffers =
         fr.member(f, "buffers", json::Value::Kind::Array);
     if (!buffers)

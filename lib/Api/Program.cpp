@@ -81,6 +81,28 @@ std::string buildId() {
   return id;
 }
 
+
+bool writeFileAtomically(const std::string &path, const std::string &data) {
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream os(tmp, ec);
+    if (ec)
+      return false;
+    os << data;
+  }
+  return !llvm::sys::fs::rename(tmp, path);
+}
+
+std::optional<std::string> readFile(const std::string &path) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return std::nullopt;
+  return (*buf)->getBuffer().str();
+}
+
+} // namespace
+
 double functionFlops(func::FuncOp func) {
   double flops = 0;
   func.walk([&](Operation *op) {
@@ -107,27 +129,6 @@ double functionFlops(func::FuncOp func) {
   });
   return flops;
 }
-
-bool writeFileAtomically(const std::string &path, const std::string &data) {
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::error_code ec;
-  {
-    llvm::raw_fd_ostream os(tmp, ec);
-    if (ec)
-      return false;
-    os << data;
-  }
-  return !llvm::sys::fs::rename(tmp, path);
-}
-
-std::optional<std::string> readFile(const std::string &path) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return std::nullopt;
-  return (*buf)->getBuffer().str();
-}
-
-} // namespace
 
 struct Program::Impl {
   std::unique_ptr<MLIRContext> context;

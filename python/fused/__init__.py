@@ -21,8 +21,25 @@ float32 arrays (holding bf16-representable values).
 
 import numpy as _np
 
-from . import _fused
-from ._fused import FusedError
+try:
+    from . import _fused
+    from ._fused import FusedError
+except ImportError as _import_error:  # noqa: F841
+    # Another Python than the one fused was built for: the compiler is not
+    # available, fused.runtime (pure Python over libfused_runtime) is.
+    class FusedError(RuntimeError):
+        """An error from fused."""
+
+    class _MissingExtension:
+        def __init__(self, error):
+            self._error = error
+
+        def __getattr__(self, name):
+            raise FusedError("the compiler extension (_fused) does not load in "
+                             f"this Python ({self._error}); fused.runtime "
+                             "runs bundles without it")
+
+    _fused = _MissingExtension(_import_error)
 
 __all__ = ["compile", "Kernel", "FusedError", "reference", "compare",
            "relative_error",

@@ -173,3 +173,40 @@ def test_compare_is_the_elementwise_rule_of_check():
     assert fused.compare(ref, ref, dtype="bf16")["rtol"] == 1e-2
     with pytest.raises(fused.FusedError):
         fused.compare(np.zeros(3), np.zeros(4))
+
+
+def test_runtime_runs_a_bundle_without_the_compiler(tmp_path):
+    """fused.runtime (ctypes over libfused_runtime.so) runs a bundle on the
+    emulator against the reference stored in it."""
+    import os
+    import subprocess
+    from fused import runtime
+    build = os.environ.get("FUSED_BUILD_DIR", os.path.join(
+        os.path.dirname(__file__), "..", "..", "build"))
+    os.environ.setdefault("FUSED_RUNTIME_LIB",
+                          os.path.join(build, "lib", "libfused_runtime.so"))
+    src = tmp_path / "gemm.mlir"
+    src.write_text(SOURCE)
+    bundle_dir = tmp_path / "gemm.bundle"
+    subprocess.run([os.path.join(build, "bin", "fused-compile"),
+                    "--emit=bundle", "--with-reference", "--seed=5",
+                    str(src), "-o", str(bundle_dir)], check=True)
+    bundle = runtime.Bundle(str(bundle_dir))
+    assert bundle.functions == ["gemm"]
+    sig = bundle.signature("gemm")
+    assert sig["inputs"] == [((64, 32), "f16"), ((32, 48), "f16")]
+    assert sig["outputs"] == [((64, 48), "f32")]
+    program = bundle.load(device="emulator")
+    assert program.backend == "emulator" and program.image == "emulator image"
+    a = np.load(bundle_dir / "gemm.in0.npy")
+    b = np.load(bundle_dir / "gemm.in1.npy")
+    out = program("gemm", a, b)
+    assert out.dtype == np.float32 and out.shape == (64, 48)
+    assert fused.compare(out, np.load(bundle_dir / "gemm.ref0.npy"),
+                         dtype="f32")["passed"]
+    with pytest.raises(runtime.RuntimeError_, match="must have shape"):
+        program("gemm", a[:3], b)
+    with pytest.raises(runtime.RuntimeError_, match="no function named"):
+        bundle.signature("nope")
+    with pytest.raises(runtime.RuntimeError_, match="not a fused bundle"):
+        runtime.Bundle(str(tmp_path))

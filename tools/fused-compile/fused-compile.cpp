@@ -543,6 +543,13 @@ static int writeBundle(ModuleOp module, ModuleOp original,
                                         {"file", "kernels.emu.ll"}});
     files.push_back({"kernels.emu.ll", std::move(*ir)});
   }
+  // Each function's useful FLOPs, for fused-run --bench.
+  for (auto &fv : *(*manifest->getAsObject())["functions"].getAsArray()) {
+    auto &fo = *fv.getAsObject();
+    if (auto func = original.lookupSymbol<func::FuncOp>(
+            fo.getString("name")->str()))
+      fo["flops"] = fused::functionFlops(func);
+  }
   // Seeded inputs and their float64 reference outputs.
   if (withReference) {
     auto *functions =

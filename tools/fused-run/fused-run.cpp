@@ -202,6 +202,7 @@ int main(int argc, char **argv) {
       }
     }
     BundleRunner::LaunchHook hook;
+    double callMs = 0;
     if (bench)
       hook = [&](const KernelSpec &k, Module &m, const LaunchConfig &config,
                  const std::vector<KernelArg> &args) -> Status {
@@ -214,11 +215,20 @@ int main(int argc, char **argv) {
         std::printf("@%s %s: median %.4f ms of %zu launches\n",
                     f->name.c_str(), k.name.c_str(), t[t.size() / 2],
                     t.size());
+        callMs += t[t.size() / 2];
         return Status::ok();
       };
     auto outputs = (*runner)->run(f->name, inputs, hook);
     if (!outputs)
       return fail(outputs.getStatus().getMessage());
+    if (bench && callMs > 0)
+      std::printf("@%s: %.4f ms per call (sum of its launches' medians)%s\n",
+                  f->name.c_str(), callMs,
+                  f->flops > 0 ? (", " + std::to_string(f->flops / callMs / 1e9)
+                                             .substr(0, 8) +
+                                  " TFLOP/s")
+                                     .c_str()
+                               : "");
     for (size_t i = 0; i < outputs->size(); ++i) {
       const HostTensor &out = (*outputs)[i];
       std::printf("@%s result %zu: checksum %016llx\n", f->name.c_str(), i,
