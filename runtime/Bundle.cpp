@@ -723,13 +723,21 @@ StatusOr<HostTensor> readNpy(const std::string &path) {
   return t;
 }
 
-Status writeNpy(const std::string &path, const HostTensor &t) {
+Status writeNpy(const std::string &path, const HostTensor &t,
+                const std::string &dtype) {
+  const char *descr = dtype == "f16"   ? "<f2"
+                      : dtype == "f32" ? "<f4"
+                      : dtype == "f64" ? "<f8"
+                                       : nullptr;
+  if (!descr)
+    return Status::error("cannot write " + path + ": .npy files hold f16, "
+                         "f32 or f64 here, not " + dtype);
   std::string shape = "(";
   for (size_t i = 0; i < t.shape.size(); ++i)
     shape += std::to_string(t.shape[i]) + (t.shape.size() == 1 ? "," : i + 1 < t.shape.size() ? ", " : "");
   shape += ")";
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " +
-                       shape + ", }";
+  std::string header = std::string("{'descr': '") + descr +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic (6) + version (2) + length (2) + header + '\n', a multiple of 64.
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -742,7 +750,7 @@ Status writeNpy(const std::string &path, const HostTensor &t) {
   char l[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
   out.write(l, 2);
   out << header;
-  std::vector<uint8_t> bytes = encodeValues(t.data, "f64");
+  std::vector<uint8_t> bytes = encodeValues(t.data, dtype);
   out.write(reinterpret_cast<const char *>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
   if (!out)

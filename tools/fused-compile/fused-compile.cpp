@@ -53,6 +53,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 
 using namespace mlir;
@@ -212,6 +213,12 @@ static cl::opt<bool> checkHost(
     cl::desc("Compile to the last host-runnable stage, run the kernels on "
              "the CPU and compare with the float64 reference (PASS/FAIL)"),
     cl::cat(category));
+
+static cl::opt<bool> bundleEmulatorImage(
+    "bundle-emulator-image",
+    cl::desc("With --emit=bundle: include the emulator image, so that "
+             "fused-run runs the bundle on the emulator (default true)"),
+    cl::init(true), cl::cat(category));
 
 static cl::opt<bool> withReference(
     "with-reference",
@@ -520,6 +527,13 @@ static int runCrossCheck(ModuleOp module) {
   return result->agree ? 0 : 1;
 }
 
+static std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t.print(os);
+  return s;
+}
+
 /// --emit=bundle: a directory with, per chip, the PTX and (with ptxas) the
 /// cubin of the kernels, and the manifest. `module` is at the mma stage.
 static int writeBundle(ModuleOp module, ModuleOp original,
@@ -532,10 +546,15 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     std::string name, data;
   };
   std::vector<File> files;
-  std::vector<std::pair<std::string, fused::rt::HostTensor>> arrays;
+  struct Array {
+    fused::rt::HostTensor tensor;
+    std::string dtype;
+  };
+  std::vector<std::pair<std::string, Array>> arrays;
+  std::map<std::string, std::string> stored; // contents -> file
   llvm::json::Array images;
   // The emulator image: fused-run runs the bundle on the emulator with it.
-  {
+  if (bundleEmulatorImage) {
     FailureOr<std::string> ir = fused::emu::buildEmulatorImage(module);
     if (failed(ir))
       return 1;
@@ -563,16 +582,31 @@ static int writeBundle(ModuleOp module, ModuleOp original,
           failed(fused::ref::evaluate(func, inputs, outputs)))
         return 1;
       llvm::json::Array inFiles, outFiles, tols;
-      for (auto [i, t] : llvm::enumerate(inputs)) {
-        std::string f = name + ".in" + std::to_string(i) + ".npy";
-        arrays.push_back({f, {t.shape, t.data}});
-        inFiles.push_back(f);
-      }
-      for (auto [i, t] : llvm::enumerate(outputs)) {
-        std::string f = name + ".ref" + std::to_string(i) + ".npy";
-        arrays.push_back({f, {t.shape, t.data}});
-        outFiles.push_back(f);
-      }
+      // Inputs in their own precision (bf16 as f32, exactly); references
+      // in float64, or float32 for f16 and bf16 results (its rounding,
+      // 6e-8 relative, is far inside their tolerances). Equal arrays are
+      // stored once.
+      auto store = [&](const fused::ref::Tensor &t, Type elem,
+                       bool isInput, const std::string &file) {
+        std::string et = typeString(elem);
+        std::string dtype = et == "f16" ? (isInput ? "f16" : "f32")
+                            : et == "f64" ? "f64"
+                            : et == "f32" ? (isInput ? "f32" : "f64")
+                                          : "f32";
+        std::string key = dtype + ":" + fused::ref::formatShape(t.shape) + ":";
+        key.append(reinterpret_cast<const char *>(t.data.data()),
+                   t.data.size() * sizeof(double));
+        auto [it, fresh] = stored.try_emplace(key, file);
+        if (fresh)
+          arrays.push_back({file, {{t.shape, t.data}, dtype}});
+        return it->second;
+      };
+      for (auto [i, t] : llvm::enumerate(inputs))
+        inFiles.push_back(store(t, getElementTypeOrSelf(func.getArgumentTypes()[i]),
+                                true, name + ".in" + std::to_string(i) + ".npy"));
+      for (auto [i, t] : llvm::enumerate(outputs))
+        outFiles.push_back(store(t, getElementTypeOrSelf(func.getResultTypes()[i]),
+                                 false, name + ".ref" + std::to_string(i) + ".npy"));
       for (double t : fused::resultTolerances(func))
         tols.push_back(t);
       fo["reference"] = llvm::json::Object{{"seed", static_cast<int64_t>(seed)},
@@ -647,10 +681,11 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     }
     os << f.data;
   }
-  for (const auto &[name, tensor] : arrays) {
+  for (const auto &[name, array] : arrays) {
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, name);
-    if (fused::rt::Status st = fused::rt::writeNpy(std::string(path), tensor);
+    if (fused::rt::Status st = fused::rt::writeNpy(std::string(path),
+                                                   array.tensor, array.dtype);
         !st) {
       llvm::errs() << "fused-compile: " << st.getMessage() << "\n";
       return 1;

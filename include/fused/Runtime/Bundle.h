@@ -154,9 +154,11 @@ private:
 };
 
 /// Reads a .npy file of float16, float32 or float64 (little-endian, C
-/// order) as doubles, and writes one as float64.
+/// order) as doubles, and writes one in `dtype` ("f16", "f32" or "f64";
+/// values are rounded to it).
 StatusOr<HostTensor> readNpy(const std::string &path);
-Status writeNpy(const std::string &path, const HostTensor &tensor);
+Status writeNpy(const std::string &path, const HostTensor &tensor,
+                const std::string &dtype = "f64");
 
 } // namespace fused::rt
 

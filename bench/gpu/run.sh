@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# One command for a GPU machine (nvcc, CMake, Ninja and a Python 3 with
+# PyTorch; no LLVM/MLIR, no network), after bench/gpu/prepare.sh has made
+# bench/gpu/bundles on a development machine:
+#   1. builds the runtime-only part (fused-run, libfused_runtime) into OUTDIR;
+#   2. runs every check bundle (fused-run --check: GEMM matrix, attention
+#      subset and features against their float64 references);
+#   3. times fused on the benchmark bundles (fused-run --bench);
+#   4. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
+#      and cuDNN backends) on the same shapes (bench/gpu/peers.py), prints
+#      the table of TFLOP/s and fused/peer ratios and draws the charts;
+#   5. runs the ISA conformance program against the emulator's output;
+#   6. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
+#      check of each kernel kind, when it is installed.
+# Logs, the table (results.md) and charts go to OUTDIR. Without a GPU it
+# says so and exits non-zero.
+#   bench/gpu/run.sh OUTDIR [--runs N]
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="${1:?usage: bench/gpu/run.sh OUTDIR [--runs N]}"
+RUNS=20
+[ "${2:-}" = "--runs" ] && RUNS="${3:-20}"
+BUNDLES="${FUSED_GPU_BUNDLES:-$ROOT/bench/gpu/bundles}"
+mkdir -p "$OUT"
+start=$SECONDS
+step() { printf '\n== [%s] %s (%d s)\n' "$1" "$2" "$((SECONDS - start))"; }
+[ -f "$BUNDLES/index.txt" ] || { echo "run.sh: no bundles: run bench/gpu/prepare.sh on a development machine first" >&2; exit 2; }
+
+step 1/6 "runtime-only build"
+if ! { cmake -G Ninja -S "$ROOT" -B "$OUT/build" -DFUSED_RUNTIME_ONLY=ON \
+         -DCMAKE_BUILD_TYPE=Release >"$OUT/build.log" 2>&1 &&
+       ninja -C "$OUT/build" >>"$OUT/build.log" 2>&1; }; then
+  echo "run.sh: the runtime-only build failed:"; tail -20 "$OUT/build.log"; exit 1
+fi
+RUN="$OUT/build/bin/fused-run"
+
+# Is there a GPU? fused-run says plainly when there is none.
+probe="$("$RUN" "$BUNDLES/check-attention-features" --device=cuda --function=nothing 2>&1)"
+if echo "$probe" | grep -qE "no CUDA driver|no CUDA device|did not initialise"; then
+  echo "run.sh: no GPU on this machine: ${probe#fused-run: }"
+  exit 1
+fi
+
+step 2/6 "checks against the float64 reference"
+checks_pass=0 checks_fail=0
+for b in "$BUNDLES"/check-*/; do
+  name="$(basename "$b")"
+  "$RUN" "$b" --device=cuda --check >"$OUT/$name.log" 2>&1
+  rc=$?
+  p=$(grep -c ' PASS$' "$OUT/$name.log"); f=$(grep -c ' FAIL$' "$OUT/$name.log")
+  checks_pass=$((checks_pass + p)); checks_fail=$((checks_fail + f))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && checks_fail=$((checks_fail + 1))
+  echo "$name: $p PASS, $f FAIL$( [ $rc -ne 0 ] && echo " (exit $rc: $(tail -1 "$OUT/$name.log"))")"
+done
+
+step 3/6 "fused timings (median of $RUNS launches)"
+: >"$OUT/fused.txt"
+while read -r name kind rest; do
+  line="$("$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
+  tflops="$(echo "$line" | sed -n 's/.*, \([0-9.]*\) TFLOP\/s/\1/p')"
+  echo "$name $kind $rest ${tflops:-nan}" >>"$OUT/fused.txt"
+  echo "$name: ${tflops:-failed} TFLOP/s"
+done <"$BUNDLES/index.txt"
+
+step 4/6 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
+if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+  python3 "$ROOT/bench/gpu/peers.py" "$BUNDLES/index.txt" "$OUT/fused.txt" \
+    "$OUT" --runs "$RUNS" 2>&1 | tee "$OUT/peers.log"
+else
+  echo "run.sh: no PyTorch with CUDA here: no peer timings" | tee "$OUT/peers.log"
+fi
+
+step 5/6 "ISA conformance against the emulator"
+isa=skipped
+NVCC="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
+if [ -x "$NVCC" ]; then
+  SRC="$ROOT/tools/isa-conformance"
+  "$NVCC" -std=c++17 -O2 -I "$SRC" -gencode arch=compute_80,code=sm_80 \
+    -gencode arch=compute_90,code=sm_90 "$SRC/isa_conformance.cu" \
+    -o "$OUT/isa-conformance-gpu" >"$OUT/isa.log" 2>&1 &&
+    "$OUT/isa-conformance-gpu" >"$OUT/isa-gpu.txt" 2>>"$OUT/isa.log"
+  if cmp -s "$OUT/isa-gpu.txt" "$BUNDLES/isa-emulator.txt"; then
+    isa="bit-exact ($(wc -l <"$OUT/isa-gpu.txt") lines)"
+  else
+    isa="MISMATCH: $(diff "$BUNDLES/isa-emulator.txt" "$OUT/isa-gpu.txt" | grep -c '^>') lines differ (diff in $OUT/isa.diff)"
+    diff "$BUNDLES/isa-emulator.txt" "$OUT/isa-gpu.txt" >"$OUT/isa.diff"
+  fi
+fi
+echo "ISA conformance: $isa ($(head -1 "$OUT/isa.log" 2>/dev/null))"
+
+step 6/6 "compute-sanitizer"
+san=skipped
+if command -v compute-sanitizer >/dev/null; then
+  san=""
+  for tool in memcheck racecheck synccheck; do
+    for fn in "sq128_bias_gelu check-gemm-matrix-f16" "bias_causal_lse check-attention-features"; do
+      set -- $fn
+      if compute-sanitizer --tool "$tool" --error-exitcode 9 "$RUN" \
+           "$BUNDLES/$2" --device=cuda --function="$1" \
+           >"$OUT/sanitizer-$tool-$1.log" 2>&1; then
+        san+="$tool/$1 clean; "
+      else
+        san+="$tool/$1 REPORTS (see $OUT/sanitizer-$tool-$1.log); "
+      fi
+    done
+  done
+fi
+echo "compute-sanitizer: $san"
+
+{
+  echo "# bench/gpu/run.sh on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1), $(date -u +%Y-%m-%d)"
+  echo
+  echo "checks: $checks_pass PASS, $checks_fail FAIL; ISA conformance: $isa"
+  echo
+  [ -f "$OUT/table.md" ] && cat "$OUT/table.md"
+} >"$OUT/results.md"
+step done "$(basename "$OUT")/results.md"
+cat "$OUT/results.md"
+[ "$checks_fail" -eq 0 ]
