@@ -1,6 +1,7 @@
 //===- ProgramTest.cpp - the C++ embedding API ----------------------------===//
 
 #include "fused/Api/Program.h"
+#include "fused/Runtime/Bundle.h"
 
 #include "fused/InitAll.h"
 
@@ -13,6 +14,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 namespace {
@@ -334,6 +336,37 @@ TEST(ProgramTest, AutoChipFollowsTheDevice) {
   auto program = fused::Program::compile(kGemm, o);
   ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
   EXPECT_EQ((*program)->chip(), "sm_80");
+}
+
+TEST(ProgramTest, ABundleForAnotherChipIsRefusedNamingBoth) {
+  // A bundle of sm_80 images only, opened on an sm_90 device.
+  auto dir = std::filesystem::temp_directory_path() / "fused-bundle-chip-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "kernels.sm_80.cubin") << "not really a cubin";
+    std::ofstream(dir / "manifest.json") << R"({
+      "format": "fused-bundle", "version": 2, "chips": ["sm_80"],
+      "images": [{"chip": "sm_80", "format": "cubin",
+                  "file": "kernels.sm_80.cubin"}],
+      "kernels": [], "functions": []})";
+  }
+  auto bundle = fused::rt::Bundle::open(dir.string());
+  ASSERT_TRUE(bundle.isOk()) << bundle.getStatus().getMessage();
+  FakeCudaDevice hopper("sm_90");
+  auto refused = fused::rt::BundleRunner::load(*bundle, hopper);
+  ASSERT_FALSE(refused.isOk());
+  const std::string &m = refused.getStatus().getMessage();
+  EXPECT_NE(m.find("no kernel image loads on Fake GPU (sm_90): the program "
+                   "has cubin for sm_80"),
+            std::string::npos)
+      << m;
+  EXPECT_FALSE(hopper.loadedFormat.has_value());
+  // On an sm_86 device the sm_80 cubin is the one loaded.
+  FakeCudaDevice ampere("sm_86");
+  auto loaded = fused::rt::BundleRunner::load(*bundle, ampere);
+  ASSERT_FALSE(loaded.isOk()); // The fake driver refuses every module.
+  EXPECT_EQ(ampere.loadedFormat, fused::rt::ModuleFormat::Cubin);
 }
 
 } // namespace
