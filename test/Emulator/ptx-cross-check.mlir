@@ -4,10 +4,10 @@
 /// counters; the GEMM's staging pair stores are 8-byte (f32) stores in
 /// both. A kernel whose declared alignment is below what the backend
 /// proves is a disagreement, with a non-zero exit.
-// RUN: fused-compile --cross-check-ptx %s | FileCheck %s
+// RUN: fused-compile --cross-check-ptx --chip=sm_80 %s | FileCheck %s
 // RUN: fused-compile --cross-check-ptx --chip=sm_90 %s | FileCheck %s --check-prefix=SM90
 // RUN: fused-compile --run --device=emulator --counters %s | FileCheck %s --check-prefix=COUNTERS
-// RUN: not fused-compile --cross-check-ptx %S/Inputs/underaligned-kernel.mlir | FileCheck %s --check-prefix=BAD
+// RUN: not fused-compile --cross-check-ptx --chip=sm_80 %S/Inputs/underaligned-kernel.mlir | FileCheck %s --check-prefix=BAD
 
 // CHECK-DAG: attn_attention: agree ({{[0-9]+}} sites); PTX: cp.async 16B x{{[0-9]+}}, ld.shared 16B x4, ldmatrix.x4 x{{[0-9]+}}, ldmatrix.x4.trans x{{[0-9]+}}, st.global 16B x4, st.global 4B x2, st.shared 4B x16
 // CHECK-DAG: mm_gemm: agree ({{[0-9]+}} sites); PTX: cp.async 16B x{{[0-9]+}}, ld.shared 16B x{{[0-9]+}}, ldmatrix.x4 x{{[0-9]+}}, ldmatrix.x4.trans x{{[0-9]+}}, st.global 16B x{{[0-9]+}}, st.shared 8B x{{[0-9]+}}

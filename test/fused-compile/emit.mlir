@@ -1,7 +1,7 @@
-// RUN: fused-compile --emit=ptx %s | FileCheck %s --check-prefix=PTX
+// RUN: fused-compile --emit=ptx --chip=sm_80 %s | FileCheck %s --check-prefix=PTX
 // RUN: fused-compile --emit=ptx --chip=sm_90 %s | FileCheck %s --check-prefix=PTX90
 // RUN: fused-compile --emit=mlir --after=mma %s | FileCheck %s --check-prefix=MMA
-// RUN: fused-compile --emit=mlir --after=nvvm %s | FileCheck %s --check-prefix=NVVM
+// RUN: fused-compile --emit=mlir --after=nvvm --chip=sm_80 %s | FileCheck %s --check-prefix=NVVM
 // RUN: fused-compile --emit=mlir --after=tile %s | FileCheck %s --check-prefix=TILE
 // RUN: fused-compile --emit=llvm %s | FileCheck %s --check-prefix=LLVM
 // RUN: rm -rf %t.bundle && fused-compile --emit=bundle --chip=sm_80 %s -o %t.bundle && FileCheck %s --check-prefix=MANIFEST < %t.bundle/manifest.json

@@ -2,18 +2,18 @@
 /// a diagnostic naming the limit (fused-check-limits), on every path: PTX,
 /// bundles and runs on the emulator. Threads per block over 1024 are
 /// refused earlier, by #fused.gemm_config's verifier (Dialect/Fused/invalid.mlir).
-// RUN: not fused-compile --emit=ptx --entry=grid_x %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDX
-// RUN: not fused-compile --emit=ptx --entry=grid_y %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDY
-// RUN: not fused-compile --emit=ptx --entry=grid_z %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDZ
+// RUN: not fused-compile --emit=ptx --chip=sm_80 --entry=grid_x %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDX
+// RUN: not fused-compile --emit=ptx --chip=sm_80 --entry=grid_y %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDY
+// RUN: not fused-compile --emit=ptx --chip=sm_80 --entry=grid_z %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRIDZ
 // RUN: not fused-compile --run --device=emulator %S/Inputs/limits-grid-z.mlir 2>&1 | FileCheck %s --check-prefix=GRIDZ
-// RUN: rm -rf %t.bundle && not fused-compile --emit=bundle --entry=grid_z %s -o %t.bundle 2>&1 | FileCheck %s --check-prefix=GRIDZ
+// RUN: rm -rf %t.bundle && not fused-compile --emit=bundle --chip=sm_80 --entry=grid_z %s -o %t.bundle 2>&1 | FileCheck %s --check-prefix=GRIDZ
 // RUN: not test -e %t.bundle
 // RUN: fused-compile --emit=ptx --chip=sm_80 --entry=smem_128k %s -o /dev/null
 // RUN: not fused-compile --emit=ptx --chip=sm_86 --entry=smem_128k %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SMEM86
 // RUN: not fused-compile --emit=ptx --chip=sm_89 --entry=smem_128k %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SMEM89
 // RUN: not fused-compile --emit=ptx --chip=sm_80 --entry=smem_240k %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SMEM80
 // RUN: not fused-compile --emit=ptx --chip=sm_90 --entry=smem_240k %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=SMEM90
-// RUN: not fused-compile --emit=ptx --entry=index_overflow %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=INDEX
+// RUN: not fused-compile --emit=ptx --chip=sm_80 --entry=index_overflow %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=INDEX
 
 // A query length of 2^40: 2^34 blocks of 64 query rows.
 // GRIDX: error: kernel 'grid_x_attention' for sm_80: a grid x dimension of 17179869184 blocks exceeds the limit of 2147483647 (2^31 - 1)
@@ -30,7 +30,7 @@ func.func @grid_y(%a: tensor<8388608x64xf16>, %b: tensor<64x128xf16>) -> tensor<
 }
 
 // A batch of 65536.
-// GRIDZ: error: kernel '{{.*}}grid_z_attention' for sm_80: a grid z dimension of 65536 blocks exceeds the limit of 65535
+// GRIDZ: error: kernel '{{.*}}grid_z_attention' for {{sm_[0-9]+}}: a grid z dimension of 65536 blocks exceeds the limit of 65535
 func.func @grid_z(%q: tensor<65536x1x16x16xf16>, %k: tensor<65536x1x16x16xf16>, %v: tensor<65536x1x16x16xf16>) -> tensor<65536x1x16x16xf16> {
   %o = fused.attention %q, %k, %v : tensor<65536x1x16x16xf16>, tensor<65536x1x16x16xf16>, tensor<65536x1x16x16xf16> -> tensor<65536x1x16x16xf16>
   return %o : tensor<65536x1x16x16xf16>
