@@ -2,6 +2,7 @@
 
 #include "fused/Runtime/Bundle.h"
 
+#include "fused/Runtime/Float16.h"
 #include "fused/Runtime/Images.h"
 #include "fused/Runtime/Json.h"
 
@@ -29,79 +30,6 @@ size_t dtypeBytes(const std::string &dtype) {
   return 0;
 }
 
-namespace {
-
-uint32_t floatBits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-float bitsFloat(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-/// float -> IEEE half, round to nearest even; overflow gives infinity.
-uint16_t toHalf(float f) {
-  uint32_t x = floatBits(f);
-  uint32_t sign = (x >> 16) & 0x8000u;
-  uint32_t exp = (x >> 23) & 0xff;
-  uint32_t man = x & 0x7fffffu;
-  if (exp == 0xff) // Inf or NaN.
-    return static_cast<uint16_t>(sign | 0x7c00u | (man ? 0x200u : 0));
-  int e = static_cast<int>(exp) - 127 + 15;
-  if (e >= 31)
-    return static_cast<uint16_t>(sign | 0x7c00u);
-  if (e <= 0) {
-    // Subnormal half (or zero): shift in the implicit bit, round.
-    if (e < -10)
-      return static_cast<uint16_t>(sign);
-    man |= 0x800000u;
-    int shift = 14 - e;
-    uint32_t half = man >> shift;
-    uint32_t rest = man & ((1u << shift) - 1);
-    uint32_t mid = 1u << (shift - 1);
-    if (rest > mid || (rest == mid && (half & 1)))
-      ++half;
-    return static_cast<uint16_t>(sign | half);
-  }
-  uint32_t half = (static_cast<uint32_t>(e) << 10) | (man >> 13);
-  uint32_t rest = man & 0x1fffu;
-  if (rest > 0x1000u || (rest == 0x1000u && (half & 1)))
-    ++half; // May carry into the exponent, up to infinity: correct.
-  return static_cast<uint16_t>(sign | half);
-}
-
-float fromHalf(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16;
-  uint32_t exp = (h >> 10) & 0x1f;
-  uint32_t man = h & 0x3ffu;
-  if (exp == 0) {
-    if (man == 0)
-      return bitsFloat(sign);
-    float v = std::ldexp(static_cast<float>(man), -24);
-    return sign ? -v : v;
-  }
-  if (exp == 31)
-    return bitsFloat(sign | 0x7f800000u | (man << 13));
-  return bitsFloat(sign | ((exp - 15 + 127) << 23) | (man << 13));
-}
-
-uint16_t toBf16(float f) {
-  uint32_t x = floatBits(f);
-  if ((x & 0x7fffffffu) > 0x7f800000u) // NaN stays NaN.
-    return static_cast<uint16_t>((x >> 16) | 0x40);
-  uint32_t rest = x & 0xffffu;
-  uint32_t top = x >> 16;
-  if (rest > 0x8000u || (rest == 0x8000u && (top & 1)))
-    ++top;
-  return static_cast<uint16_t>(top);
-}
-float fromBf16(uint16_t b) { return bitsFloat(static_cast<uint32_t>(b) << 16); }
-
-} // namespace
-
 std::vector<uint8_t> encodeValues(const std::vector<double> &values,
                                   const std::string &dtype) {
   size_t w = dtypeBytes(dtype);
@@ -116,8 +44,8 @@ std::vector<uint8_t> encodeValues(const std::vector<double> &values,
     } else {
       // Through float: double -> float rounding first can double-round in
       // rare ties; inputs here are drawn as floats or already rounded.
-      uint16_t h = dtype == "f16" ? toHalf(static_cast<float>(values[i]))
-                                  : toBf16(static_cast<float>(values[i]));
+      uint16_t h = dtype == "f16" ? floatToHalf(static_cast<float>(values[i]))
+                                  : floatToBf16(static_cast<float>(values[i]));
       std::memcpy(p, &h, 2);
     }
   }
@@ -139,10 +67,17 @@ std::vector<double> decodeValues(const std::vector<uint8_t> &bytes,
     } else {
       uint16_t h;
       std::memcpy(&h, p, 2);
-      out[i] = dtype == "f16" ? fromHalf(h) : fromBf16(h);
+      out[i] = dtype == "f16" ? halfToFloat(h) : bf16ToFloat(h);
     }
   }
   return out;
+}
+
+uint64_t outputChecksum(const std::vector<uint8_t> &bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (uint8_t byte : bytes)
+    h = (h ^ byte) * 1099511628211ull;
+  return h;
 }
 
 int64_t TensorSpec::elements() const {
@@ -188,6 +123,11 @@ struct Reader {
     if (error.empty())
       error = where + ": " + what;
     return false;
+  }
+  /// The error after a failed read: the first field that failed, else the
+  /// entry itself, which was not an object.
+  Status status() const {
+    return Status::error(error.empty() ? where + ": not an object" : error);
   }
   const json::Value *member(const json::Value &o, const std::string &key,
                             json::Value::Kind kind) {
@@ -267,7 +207,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
   std::string format;
   int64_t version = 0;
   if (!r.str(m, "format", format) || !r.integer(m, "version", version))
-    return Status::error(r.error);
+    return r.status();
   if (format != "fused-bundle")
     return Status::error(path + ": format \"" + format +
                          "\" is not \"fused-bundle\"");
@@ -282,13 +222,13 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       if (c.isString())
         b.chipList.push_back(c.string());
   } else {
-    return Status::error(r.error);
+    return r.status();
   }
 
   // Images.
   const json::Value *images = r.member(m, "images", json::Value::Kind::Array);
   if (!images)
-    return Status::error(r.error);
+    return r.status();
   for (size_t i = 0; i < images->array().size(); ++i) {
     const json::Value &im = images->array()[i];
     Reader ir{path + ": images[" + std::to_string(i) + "]"};
@@ -296,8 +236,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     std::string fmt;
     if (!im.isObject() || !ir.str(im, "format", fmt) ||
         !ir.str(im, "file", spec.file))
-      return Status::error(ir.error.empty() ? ir.where + ": not an object"
-                                            : ir.error);
+      return ir.status();
     if (fmt == "cubin")
       spec.format = ModuleFormat::Cubin;
     else if (fmt == "ptx")
@@ -308,7 +247,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       return Status::error(ir.where + ": unknown format \"" + fmt + "\"");
     if (spec.format != ModuleFormat::EmulatorIR) {
       if (!ir.str(im, "chip", spec.chip))
-        return Status::error(ir.error);
+        return ir.status();
       if (!parseChip(spec.chip))
         return Status::error(ir.where + ": unknown chip \"" + spec.chip +
                              "\"");
@@ -325,7 +264,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
   // Kernels.
   const json::Value *kernels = r.member(m, "kernels", json::Value::Kind::Array);
   if (!kernels)
-    return Status::error(r.error);
+    return r.status();
   for (size_t i = 0; i < kernels->array().size(); ++i) {
     const json::Value &k = kernels->array()[i];
     Reader kr{path + ": kernels[" + std::to_string(i) + "]"};
@@ -335,8 +274,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     if (!k.isObject() || !kr.str(k, "name", spec.name) ||
         !kr.ints(k, "grid", grid, 1) || !kr.ints(k, "block", block, 1) ||
         !kr.integer(k, "dynamic_shared_memory", smem, 0))
-      return Status::error(kr.error.empty() ? kr.where + ": not an object"
-                                            : kr.error);
+      return kr.status();
     kr.where += " (" + spec.name + ")";
     if (grid.size() != 3 || block.size() != 3)
       return Status::error(kr.where + ": grid and block need 3 dimensions");
@@ -354,7 +292,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       spec.kind = kind->string();
     const json::Value *args = kr.member(k, "args", json::Value::Kind::Array);
     if (!args)
-      return Status::error(kr.error);
+      return kr.status();
     for (size_t a = 0; a < args->array().size(); ++a) {
       const json::Value &arg = args->array()[a];
       Reader ar{kr.where + ": args[" + std::to_string(a) + "]"};
@@ -363,8 +301,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       if (!arg.isObject() || !ar.tensor(arg, s.tensor) ||
           !ar.str(arg, "role", role) ||
           !ar.integer(arg, "alignment", s.alignment, 1))
-        return Status::error(ar.error.empty() ? ar.where + ": not an object"
-                                              : ar.error);
+        return ar.status();
       if (role != "input" && role != "output")
         return Status::error(ar.where + ": role must be input or output");
       s.output = role == "output";
@@ -377,7 +314,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
   const json::Value *functions =
       r.member(m, "functions", json::Value::Kind::Array);
   if (!functions)
-    return Status::error(r.error);
+    return r.status();
   for (size_t i = 0; i < functions->array().size(); ++i) {
     const json::Value &f = functions->array()[i];
     Reader fr{path + ": functions[" + std::to_string(i) + "]"};
@@ -385,15 +322,14 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     if (!f.isObject() || !fr.str(f, "name", spec.name) ||
         !fr.ints(f, "inputs", spec.inputs) ||
         !fr.ints(f, "outputs", spec.outputs))
-      return Status::error(fr.error.empty() ? fr.where + ": not an object"
-                                            : fr.error);
+      return fr.status();
     fr.where += " (" + spec.name + ")";
     if (const json::Value *flops = f.get("flops"); flops && flops->isNumber())
       spec.flops = flops->number();
     const json::Value *buffers =
         fr.member(f, "buffers", json::Value::Kind::Array);
     if (!buffers)
-      return Status::error(fr.error);
+      return fr.status();
     for (size_t j = 0; j < buffers->array().size(); ++j) {
       const json::Value &bv = buffers->array()[j];
       Reader br{fr.where + ": buffers[" + std::to_string(j) + "]"};
@@ -402,8 +338,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       std::string origin;
       if (!bv.isObject() || !br.tensor(bv, buf.tensor) ||
           !br.integer(bv, "id", id, 0) || !br.str(bv, "origin", origin))
-        return Status::error(br.error.empty() ? br.where + ": not an object"
-                                              : br.error);
+        return br.status();
       if (id != static_cast<int64_t>(j))
         return Status::error(br.where + ": ids must count 0, 1, 2, ...");
       buf.fromKernel = origin == "kernel";
@@ -423,15 +358,14 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     const json::Value *launches =
         fr.member(f, "launches", json::Value::Kind::Array);
     if (!launches)
-      return Status::error(fr.error);
+      return fr.status();
     for (size_t j = 0; j < launches->array().size(); ++j) {
       const json::Value &lv = launches->array()[j];
       Reader lr{fr.where + ": launches[" + std::to_string(j) + "]"};
       FunctionSpec::Launch launch;
       if (!lv.isObject() || !lr.str(lv, "kernel", launch.kernel) ||
           !lr.ints(lv, "args", launch.args))
-        return Status::error(lr.error.empty() ? lr.where + ": not an object"
-                                              : lr.error);
+        return lr.status();
       const KernelSpec *k = nullptr;
       for (const KernelSpec &ks : b.kernelList)
         if (ks.name == launch.kernel)
@@ -481,8 +415,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       if (!ref->isObject() || !rr.integer(*ref, "seed", seed, 0) ||
           !files("inputs", spec.referenceInputs) ||
           !files("outputs", spec.referenceOutputs) || !tols)
-        return Status::error(rr.error.empty() ? rr.where + ": not an object"
-                                              : rr.error);
+        return rr.status();
       for (const json::Value &t : tols->array())
         spec.tolerances.push_back(t.isNumber() ? t.number() : 0.0);
       if (spec.referenceInputs.size() != spec.inputs.size() ||

@@ -25,36 +25,28 @@ llvm_config.with_environment("PATH", config.fused_tools_dir, append_path=True)
 tools = ["fused-opt", "fused-compile", "fused-run"]
 llvm_config.add_tool_substitutions(tools, [config.fused_tools_dir])
 
-# GPU toolchain: tests that run ptxas need a CUDA toolkit (not a GPU).
+# GPU toolchain (not a GPU): tests that run ptxas, or nvcc for the GPU side
+# of the ISA conformance program (built, not run, without a GPU), say
+# "REQUIRES: ptxas" / "REQUIRES: nvcc".
 import shutil
 
-ptxas = None
-for candidate in [
-    os.path.join(os.environ.get("CUDA_HOME", ""), "bin", "ptxas"),
-    shutil.which("ptxas"),
-    "/usr/local/cuda/bin/ptxas",
-]:
-    if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-        ptxas = candidate
-        break
-if ptxas:
-    config.available_features.add("ptxas")
-    config.substitutions.append(("%ptxas", ptxas))
 
-# nvcc, for the GPU side of the ISA conformance program (built, not run,
-# without a GPU).
-nvcc = None
-for candidate in [
-    os.path.join(os.environ.get("CUDA_HOME", ""), "bin", "nvcc"),
-    shutil.which("nvcc"),
-    "/usr/local/cuda/bin/nvcc",
-]:
-    if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-        nvcc = candidate
-        break
-if nvcc:
-    config.available_features.add("nvcc")
-    config.substitutions.append(("%nvcc", nvcc))
+def find_cuda_tool(name):
+    for candidate in [
+        os.path.join(os.environ.get("CUDA_HOME", ""), "bin", name),
+        shutil.which(name),
+        "/usr/local/cuda/bin/" + name,
+    ]:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+for tool in ("ptxas", "nvcc"):
+    path = find_cuda_tool(tool)
+    if path:
+        config.available_features.add(tool)
+        config.substitutions.append(("%" + tool, path))
 
 # A CUDA driver and device: tests that run kernels on a GPU say
 # "REQUIRES: cuda". The driver library is what the runtime loads.

@@ -8,6 +8,8 @@
 # Without a GPU it builds the GPU program, runs the emulator side and says
 # that the comparison needs a GPU (exit 0); with one, it exits non-zero on
 # any difference. Needs nvcc ($CUDA_HOME/bin, PATH or /usr/local/cuda/bin).
+# $ISA_EMULATOR_OUTPUT names the emulator side's output prepared elsewhere
+# (bench/gpu/prepare.sh), for machines without the full build.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${FUSED_BUILD_DIR:-$ROOT/build}"
@@ -26,7 +28,11 @@ if [ ! -x "$GPU_BIN" ]; then
     -gencode arch=compute_90,code=compute_90 \
     "$SRC/isa_conformance.cu" -o "$GPU_BIN"
 fi
-"$BUILD/bin/fused-isa-conformance-emu" > "$OUT/emulator.txt"
+if [ -n "${ISA_EMULATOR_OUTPUT:-}" ]; then
+  cp "$ISA_EMULATOR_OUTPUT" "$OUT/emulator.txt"
+else
+  "$BUILD/bin/fused-isa-conformance-emu" > "$OUT/emulator.txt"
+fi
 echo "isa-conformance: emulator side: $(wc -l < "$OUT/emulator.txt") lines ($OUT/emulator.txt)"
 if ! "$GPU_BIN" > "$OUT/gpu.txt" 2> "$OUT/gpu.err"; then
   echo "isa-conformance: no GPU ran the program ($(tail -1 "$OUT/gpu.err")); the comparison needs one"

@@ -71,22 +71,10 @@ else
 fi
 
 step 5/6 "ISA conformance against the emulator"
-isa=skipped
-NVCC="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
-if [ -x "$NVCC" ]; then
-  SRC="$ROOT/tools/isa-conformance"
-  "$NVCC" -std=c++17 -O2 -I "$SRC" -gencode arch=compute_80,code=sm_80 \
-    -gencode arch=compute_90,code=sm_90 "$SRC/isa_conformance.cu" \
-    -o "$OUT/isa-conformance-gpu" >"$OUT/isa.log" 2>&1 &&
-    "$OUT/isa-conformance-gpu" >"$OUT/isa-gpu.txt" 2>>"$OUT/isa.log"
-  if cmp -s "$OUT/isa-gpu.txt" "$BUNDLES/isa-emulator.txt"; then
-    isa="bit-exact ($(wc -l <"$OUT/isa-gpu.txt") lines)"
-  else
-    isa="MISMATCH: $(diff "$BUNDLES/isa-emulator.txt" "$OUT/isa-gpu.txt" | grep -c '^>') lines differ (diff in $OUT/isa.diff)"
-    diff "$BUNDLES/isa-emulator.txt" "$OUT/isa-gpu.txt" >"$OUT/isa.diff"
-  fi
-fi
-echo "ISA conformance: $isa ($(head -1 "$OUT/isa.log" 2>/dev/null))"
+ISA_EMULATOR_OUTPUT="$BUNDLES/isa-emulator.txt" \
+  "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
+isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
+echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 
 step 6/6 "compute-sanitizer"
 san=skipped

@@ -54,13 +54,6 @@ namespace {
 
 constexpr const char *kVersion = "0.1.0";
 
-std::string typeName(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  t.print(os);
-  return s;
-}
-
 uint64_t fnv1a(const std::string &text, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : text)
     h = (h ^ c) * 1099511628211ull;
@@ -586,11 +579,11 @@ StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {
   // same major version, else PTX for the driver to compile.
   std::string best;
   bool sameMajor = false;
-  for (const char *c : {"sm_80", "sm_86", "sm_89", "sm_90"}) {
-    rt::Chip k = *rt::parseChip(c);
+  for (llvm::StringRef c : supportedChips()) {
+    rt::Chip k = *rt::parseChip(c.str());
     if (k.major * 10 + k.minor > d->major * 10 + d->minor)
       continue;
-    best = c;
+    best = c.str();
     sameMajor = k.major == d->major;
   }
   r.chip = best;
@@ -610,12 +603,7 @@ double toleranceFor(const std::vector<std::string> &dtypes) {
 }
 
 static double toleranceOfType(Type t) {
-  if (auto shaped = dyn_cast<ShapedType>(t))
-    t = shaped.getElementType();
-  std::string name;
-  llvm::raw_string_ostream os(name);
-  t.print(os);
-  return toleranceFor(name);
+  return toleranceFor(typeName(getElementTypeOrSelf(t)));
 }
 
 std::vector<double> resultTolerances(func::FuncOp func) {

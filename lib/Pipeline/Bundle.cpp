@@ -27,7 +27,7 @@ namespace json = llvm::json;
 
 namespace fused {
 
-static std::string typeString(Type t) {
+std::string typeName(Type t) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << t;
@@ -39,7 +39,7 @@ static json::Object tensorDesc(Type type) {
   json::Array shape;
   for (int64_t d : shaped.getShape())
     shape.push_back(d);
-  return json::Object{{"dtype", typeString(shaped.getElementType())},
+  return json::Object{{"dtype", typeName(shaped.getElementType())},
                       {"shape", std::move(shape)}};
 }
 

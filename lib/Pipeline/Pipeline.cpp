@@ -39,9 +39,13 @@ llvm::StringRef stageNames() {
   return "fuse, tile, promote, mma, nvvm, binary";
 }
 
+llvm::ArrayRef<llvm::StringRef> supportedChips() {
+  static const llvm::StringRef chips[] = {"sm_80", "sm_86", "sm_89", "sm_90"};
+  return chips;
+}
+
 bool isSupportedChip(llvm::StringRef chip) {
-  return chip == "sm_80" || chip == "sm_86" || chip == "sm_89" ||
-         chip == "sm_90";
+  return llvm::is_contained(supportedChips(), chip);
 }
 
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {

@@ -12,6 +12,8 @@
 #ifndef FUSED_EMULATOR_COLLECTIVES_H
 #define FUSED_EMULATOR_COLLECTIVES_H
 
+#include "fused/Runtime/Float16.h"
+
 #include <array>
 #include <cstdint>
 
@@ -24,21 +26,11 @@ constexpr int kWarpSize = 32;
 // 16-bit floating point
 //===----------------------------------------------------------------------===//
 
-/// Widens an IEEE binary16 value to float (exact: subnormals, infinities and
-/// NaNs included; a NaN keeps its payload).
-float halfToFloat(uint16_t h);
-
-/// Narrows a float to IEEE binary16, rounding to nearest even. Values that
-/// round past the largest finite half (65504) become infinity, tiny values
-/// become subnormals or signed zero, and NaNs stay (quiet) NaNs.
-uint16_t floatToHalf(float f);
-
-/// Widens a bfloat16 value to float (exact).
-float bf16ToFloat(uint16_t h);
-
-/// Narrows a float to bfloat16, rounding to nearest even; NaNs stay (quiet)
-/// NaNs rather than rounding into infinity.
-uint16_t floatToBf16(float f);
+// The 16-bit float conversions (fused/Runtime/Float16.h).
+using rt::bf16ToFloat;
+using rt::floatToBf16;
+using rt::floatToHalf;
+using rt::halfToFloat;
 
 /// Packs two 16-bit values into one 32-bit register as PTX does for .f16x2
 /// and .bf16x2 operands: the first element in the low half.

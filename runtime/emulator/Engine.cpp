@@ -243,27 +243,24 @@ std::pair<int64_t, int64_t> wavefronts(const Instance &in, int firstLane,
   return {wf, ideal};
 }
 
-int lanesPerPhase(const Instance &in) {
+/// The widest access of the instance's lanes, in bytes (0 for none).
+int widestLane(const Instance &in) {
   int widest = 0;
   for (int lane = 0; lane < 32; ++lane)
     if (in.mask & (1u << lane))
       widest = std::max<int>(widest, in.bytes[lane]);
-  return widest >= 16 ? 8 : widest == 8 ? 16 : 32;
+  return widest;
 }
 
-/// The width of an instance's widest lane access, as an index into the
-/// counters' by-width arrays.
-int widthIndex(const Instance &in) {
-  int widest = 1;
-  for (int lane = 0; lane < 32; ++lane)
-    if (in.mask & (1u << lane))
-      widest = std::max<int>(widest, in.bytes[lane]);
-  return rt::accessWidthIndex(widest);
+int lanesPerPhase(const Instance &in) {
+  int widest = widestLane(in);
+  return widest >= 16 ? 8 : widest == 8 ? 16 : 32;
 }
 
 void Worker::finalize(const Instance &in) {
   rt::EmulatorCounters &c = counters;
-  int w = widthIndex(in);
+  // The by-width counters count the request at its widest lane's width.
+  int w = rt::accessWidthIndex(widestLane(in));
   switch (in.kind) {
   case GlobalLoad:
     ++c.globalLoadWidths[w];
@@ -746,10 +743,7 @@ void *__fused_emu_access(void *p, int64_t bytes, int32_t flags,
                              : reinterpret_cast<uint64_t>(a);
   // The PTX instructions of this access (MemoryAccess.h); each needs the
   // alignment of its own width, and the GPU faults without it.
-  int64_t piece = 0;
-  fused::rt::forEachAccessPiece(bytes, align, [&](int64_t, int64_t width) {
-    piece = std::max(piece, width);
-  });
+  int64_t piece = fused::rt::widestAccessPiece(bytes, align);
   if (piece > 0 && offset % static_cast<uint64_t>(piece) != 0) {
     w.report(Misaligned, site, t,
              std::string("misaligned ") + (inShared ? "shared" : "global") +

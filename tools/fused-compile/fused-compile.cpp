@@ -497,6 +497,23 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
   return success();
 }
 
+/// Runs the pipeline up to the GPU kernels (the `mma` stage) for `options`;
+/// `what` ("compile", "check") words the error for an input without any.
+static LogicalResult runFrontEnd(ModuleOp module, fused::PipelineOptions options,
+                                 StringRef what) {
+  options.stopAfter = fused::Stage::Mma;
+  PassManager front(module.getContext());
+  fused::buildPipeline(front, options);
+  if (failed(front.run(module)))
+    return failure();
+  if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels"))
+    return module.emitError()
+           << "nothing to " << what
+           << ": the input has no kernel that code generation supports yet "
+              "(GEMM and attention kernels)";
+  return success();
+}
+
 /// --cross-check-ptx.
 static int runCrossCheck(ModuleOp module) {
   std::string chip = resolvedChip();
@@ -504,17 +521,8 @@ static int runCrossCheck(ModuleOp module) {
     return 2;
   fused::PipelineOptions options;
   options.chip = chip;
-  options.stopAfter = fused::Stage::Mma;
-  PassManager front(module.getContext());
-  fused::buildPipeline(front, options);
-  if (failed(front.run(module)))
+  if (failed(runFrontEnd(module, options, "check")))
     return 1;
-  if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels")) {
-    module.emitError() << "nothing to check: the input has no kernel that "
-                          "code generation supports yet (GEMM and attention "
-                          "kernels)";
-    return 1;
-  }
   FailureOr<fused::emu::PtxCrossCheck> result =
       fused::emu::crossCheckPtx(module, options);
   if (failed(result))
@@ -527,11 +535,40 @@ static int runCrossCheck(ModuleOp module) {
   return result->agree ? 0 : 1;
 }
 
-static std::string typeString(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  t.print(os);
-  return s;
+using BinaryFormat = fused::PipelineOptions::BinaryFormat;
+
+/// The backend options for `chip`, with the toolkit of `ptxas` when there
+/// is one.
+static fused::PipelineOptions backendOptions(StringRef chip,
+                                             const std::string &ptxas) {
+  fused::PipelineOptions options;
+  options.chip = chip.str();
+  if (!ptxas.empty())
+    options.toolkitPath =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
+  return options;
+}
+
+/// The nvvm stage on `module` (at the mma stage), in place.
+static LogicalResult lowerToNVVM(ModuleOp module,
+                                 fused::PipelineOptions options) {
+  options.stopAfter = fused::Stage::NVVM;
+  PassManager pm(module.getContext());
+  fused::buildBackendPipeline(pm, options);
+  return pm.run(module);
+}
+
+/// `nvvm` (at the nvvm stage, left as is) serialized as `format`.
+static FailureOr<std::string> serialize(ModuleOp nvvm,
+                                        fused::PipelineOptions options,
+                                        BinaryFormat format) {
+  OwningOpRef<ModuleOp> m = cast<ModuleOp>(nvvm->clone());
+  options.binaryFormat = format;
+  PassManager pm(m->getContext());
+  fused::buildSerializationPipeline(pm, options);
+  if (failed(pm.run(*m)))
+    return failure();
+  return fused::extractBinary(*m);
 }
 
 /// --emit=bundle: a directory with, per chip, the PTX and (with ptxas) the
@@ -562,23 +599,18 @@ static int writeBundle(ModuleOp module, ModuleOp original,
                                         {"file", "kernels.emu.ll"}});
     files.push_back({"kernels.emu.ll", std::move(*ir)});
   }
-  // Each function's useful FLOPs, for fused-run --bench.
+  // Each function's useful FLOPs (for fused-run --bench) and, with
+  // --with-reference, its seeded inputs and their float64 reference outputs.
   for (auto &fv : *(*manifest->getAsObject())["functions"].getAsArray()) {
     auto &fo = *fv.getAsObject();
-    if (auto func = original.lookupSymbol<func::FuncOp>(
-            fo.getString("name")->str()))
-      fo["flops"] = fused::functionFlops(func);
-  }
-  // Seeded inputs and their float64 reference outputs.
-  if (withReference) {
-    auto *functions =
-        (*manifest->getAsObject())["functions"].getAsArray();
-    for (auto &fv : *functions) {
-      auto &fo = *fv.getAsObject();
-      std::string name = fo.getString("name")->str();
-      auto func = original.lookupSymbol<func::FuncOp>(name);
+    std::string name = fo.getString("name")->str();
+    auto func = original.lookupSymbol<func::FuncOp>(name);
+    if (!func)
+      continue;
+    fo["flops"] = fused::functionFlops(func);
+    if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
-      if (!func || failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
+      if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
           failed(fused::ref::evaluate(func, inputs, outputs)))
         return 1;
       llvm::json::Array inFiles, outFiles, tols;
@@ -588,7 +620,7 @@ static int writeBundle(ModuleOp module, ModuleOp original,
       // stored once.
       auto store = [&](const fused::ref::Tensor &t, Type elem,
                        bool isInput, const std::string &file) {
-        std::string et = typeString(elem);
+        std::string et = fused::typeName(elem);
         std::string dtype = et == "f16" ? (isInput ? "f16" : "f32")
                             : et == "f64" ? "f64"
                             : et == "f32" ? (isInput ? "f32" : "f64")
@@ -616,36 +648,17 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     }
   }
   for (const std::string &chip : chips) {
-    fused::PipelineOptions options;
-    options.chip = chip;
-    if (!ptxas.empty())
-      options.toolkitPath =
-          llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
-              .str();
+    fused::PipelineOptions options = backendOptions(chip, ptxas);
     OwningOpRef<ModuleOp> nvvm = cast<ModuleOp>(module->clone());
-    {
-      fused::PipelineOptions o = options;
-      o.stopAfter = fused::Stage::NVVM;
-      PassManager pm(module.getContext());
-      fused::buildBackendPipeline(pm, o);
-      if (failed(pm.run(*nvvm)))
-        return 1;
-    }
-    using Format = fused::PipelineOptions::BinaryFormat;
-    for (Format format : {Format::PTX, Format::Cubin}) {
-      if (format == Format::Cubin && ptxas.empty())
+    if (failed(lowerToNVVM(*nvvm, options)))
+      return 1;
+    for (BinaryFormat format : {BinaryFormat::PTX, BinaryFormat::Cubin}) {
+      if (format == BinaryFormat::Cubin && ptxas.empty())
         continue;
-      OwningOpRef<ModuleOp> m = cast<ModuleOp>(nvvm->clone());
-      fused::PipelineOptions o = options;
-      o.binaryFormat = format;
-      PassManager pm(module.getContext());
-      fused::buildSerializationPipeline(pm, o);
-      if (failed(pm.run(*m)))
-        return 1;
-      FailureOr<std::string> data = fused::extractBinary(*m);
+      FailureOr<std::string> data = serialize(*nvvm, options, format);
       if (failed(data))
         return 1;
-      bool isPtx = format == Format::PTX;
+      bool isPtx = format == BinaryFormat::PTX;
       if (isPtx && printStats && failed(printKernelStats(*data, chip, kernels)))
         return 1;
       std::string name = "kernels." + chip + (isPtx ? ".ptx" : ".cubin");
@@ -753,16 +766,8 @@ static int runCompile(ModuleOp module) {
 
   // Front end up to the GPU kernels; the manifest and launch geometry are
   // read there.
-  options.stopAfter = fused::Stage::Mma;
-  PassManager front(module.getContext());
-  fused::buildPipeline(front, options);
-  if (failed(front.run(module)))
+  if (failed(runFrontEnd(module, options, "compile")))
     return 1;
-  if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels")) {
-    module.emitError() << "nothing to compile: the input has no kernel that "
-                          "code generation supports yet (GEMM and attention kernels)";
-    return 1;
-  }
   // The other chips' limits (the front end checked the first one's).
   for (const std::string &c : ArrayRef(chips).drop_front()) {
     PassManager pm(module.getContext());
@@ -776,25 +781,9 @@ static int runCompile(ModuleOp module) {
     return writeBundle(module, *original, chips, ptxas, kernels);
 
   // The NVVM conversions run once; each binary format serializes that.
-  if (!ptxas.empty())
-    options.toolkitPath =
-        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
-  {
-    fused::PipelineOptions o = options;
-    o.stopAfter = fused::Stage::NVVM;
-    PassManager pm(module.getContext());
-    fused::buildBackendPipeline(pm, o);
-    if (failed(pm.run(module)))
-      return 1;
-  }
-  using Format = fused::PipelineOptions::BinaryFormat;
-  auto serialize = [&](ModuleOp m, Format format) {
-    fused::PipelineOptions o = options;
-    o.binaryFormat = format;
-    PassManager pm(m.getContext());
-    fused::buildSerializationPipeline(pm, o);
-    return pm.run(m);
-  };
+  fused::PipelineOptions backend = backendOptions(chip, ptxas);
+  if (failed(lowerToNVVM(module, backend)))
+    return 1;
 
   if (emit == EmitKind::LLVM) {
     auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels");
@@ -808,36 +797,22 @@ static int runCompile(ModuleOp module) {
     return failed(writeOutput(text)) ? 1 : 0;
   }
 
-  // PTX for --emit=ptx, bundles and statistics.
-  std::string ptx;
-  if (emit != EmitKind::Cubin || printStats) {
-    OwningOpRef<ModuleOp> ptxModule = cast<ModuleOp>(module->clone());
-    if (failed(serialize(*ptxModule, Format::PTX)))
+  // PTX for --emit=ptx and statistics.
+  if (emit == EmitKind::PTX || printStats) {
+    FailureOr<std::string> ptx = serialize(module, backend, BinaryFormat::PTX);
+    if (failed(ptx))
       return 1;
-    FailureOr<std::string> text = fused::extractBinary(*ptxModule);
-    if (failed(text))
+    if (printStats && failed(printKernelStats(*ptx, chip, kernels)))
       return 1;
-    ptx = std::move(*text);
-    if (printStats && failed(printKernelStats(ptx, chip, kernels)))
-      return 1;
+    if (emit == EmitKind::PTX)
+      return failed(writeOutput(*ptx)) ? 1 : 0;
   }
 
-  if (emit == EmitKind::PTX)
-    return failed(writeOutput(ptx)) ? 1 : 0;
-
-  std::optional<std::string> cubin;
-  if (!ptxas.empty()) {
-    if (failed(serialize(module, Format::Cubin)))
-      return 1;
-    FailureOr<std::string> bin = fused::extractBinary(module);
-    if (failed(bin))
-      return 1;
-    cubin = *bin;
-  }
-  if (emit == EmitKind::Cubin)
-    return failed(writeOutput(*cubin)) ? 1 : 0;
-
-  return 0;
+  // --emit=cubin (ptxas was found above).
+  FailureOr<std::string> cubin = serialize(module, backend, BinaryFormat::Cubin);
+  if (failed(cubin))
+    return 1;
+  return failed(writeOutput(*cubin)) ? 1 : 0;
 }
 
 /// Dense fp16/bf16 tensor-core peak of known GPUs, in TFLOP/s.
@@ -960,11 +935,8 @@ static int runOnDevice(const std::string &source,
       if (f.name == name)
         info = &f;
     for (size_t i = 0; i < actual->size(); ++i) {
-      // FNV-1a of the output bytes: equal runs print equal checksums.
-      uint64_t h = 1469598103934665603ull;
-      for (uint8_t byte :
-           fused::Program::encode((*actual)[i], info->results[i].dtype))
-        h = (h ^ byte) * 1099511628211ull;
+      uint64_t h = fused::rt::outputChecksum(
+          fused::Program::encode((*actual)[i], info->results[i].dtype));
       llvm::outs() << "@" << name << " result " << i << ": checksum "
                    << llvm::format_hex_no_prefix(h, 16) << "\n";
     }

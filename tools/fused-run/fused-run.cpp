@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,16 +47,6 @@ bool parseUnsigned(const std::string &s, uint64_t &out) {
     return false;
   out = std::strtoull(s.c_str(), nullptr, 10);
   return true;
-}
-
-uint64_t checksum(const HostTensor &t) {
-  uint64_t h = 1469598103934665603ull;
-  for (double v : t.data) {
-    uint64_t bits;
-    std::memcpy(&bits, &v, 8);
-    h = (h ^ bits) * 1099511628211ull;
-  }
-  return h;
 }
 
 } // namespace
@@ -231,8 +220,10 @@ int main(int argc, char **argv) {
                                : "");
     for (size_t i = 0; i < outputs->size(); ++i) {
       const HostTensor &out = (*outputs)[i];
+      const std::string &dtype = f->buffers[f->outputs[i]].tensor.dtype;
       std::printf("@%s result %zu: checksum %016llx\n", f->name.c_str(), i,
-                  static_cast<unsigned long long>(checksum(out)));
+                  static_cast<unsigned long long>(
+                      outputChecksum(encodeValues(out.data, dtype))));
       if (!outputsDir.empty()) {
         std::string path =
             outputsDir + "/" + f->name + ".out" + std::to_string(i) + ".npy";

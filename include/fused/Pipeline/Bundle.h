@@ -18,6 +18,7 @@
 
 namespace mlir {
 class ModuleOp;
+class Type;
 namespace gpu {
 class GPUFuncOp;
 } // namespace gpu
@@ -40,6 +41,10 @@ struct KernelLaunchInfo {
 };
 
 KernelLaunchInfo readKernelLaunchInfo(mlir::gpu::GPUFuncOp kernel);
+
+/// How manifests and the APIs name a type ("f16", "bf16", "f32", ...): its
+/// MLIR spelling.
+std::string typeName(mlir::Type t);
 
 /// Builds the manifest of `module`, which must be at the `mma` stage (graph
 /// functions of fused.launch, gpu.func kernels with launch geometry).

@@ -63,6 +63,9 @@ struct PipelineOptions {
   std::string toolkitPath;
 };
 
+/// The supported targets, oldest first.
+llvm::ArrayRef<llvm::StringRef> supportedChips();
+
 /// True if `chip` is a supported target.
 bool isSupportedChip(llvm::StringRef chip);
 

@@ -34,6 +34,11 @@ std::vector<uint8_t> encodeValues(const std::vector<double> &values,
 std::vector<double> decodeValues(const std::vector<uint8_t> &bytes,
                                  const std::string &dtype);
 
+/// The checksum fused-compile --run and fused-run print for an output:
+/// FNV-1a of its bytes in its own dtype, so equal results print equal
+/// checksums in both tools.
+uint64_t outputChecksum(const std::vector<uint8_t> &bytes);
+
 struct TensorSpec {
   std::string dtype;
   std::vector<int64_t> shape;

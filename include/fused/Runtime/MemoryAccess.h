@@ -32,13 +32,20 @@ inline int accessWidthIndex(int64_t width) {
   return i;
 }
 
+/// The width of the widest (the first) PTX instruction of an access of
+/// `bytes` bytes declared `align`-byte aligned; 0 for an empty access.
+inline int64_t widestAccessPiece(int64_t bytes, int64_t align) {
+  int64_t w = 16;
+  while (w > 1 && (w > align || w > bytes))
+    w /= 2;
+  return bytes > 0 ? w : 0;
+}
+
 /// Calls `piece(offset, width)` for each PTX instruction of an access of
 /// `bytes` bytes declared `align`-byte aligned, in address order.
 template <typename Fn>
 void forEachAccessPiece(int64_t bytes, int64_t align, Fn piece) {
-  int64_t widest = 16;
-  while (widest > 1 && widest > align)
-    widest /= 2;
+  int64_t widest = widestAccessPiece(bytes, align);
   for (int64_t offset = 0; offset < bytes;) {
     int64_t w = widest;
     while (w > bytes - offset)
