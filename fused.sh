@@ -14,7 +14,7 @@ BUILD="${FUSED_BUILD_DIR:-$ROOT/build}"
 LLVM_BIN=/usr/lib/llvm-22/bin
 PACKAGES=(cmake ninja-build ccache g++ llvm-22-dev llvm-22-tools
           libmlir-22-dev mlir-22-tools libgtest-dev
-          python3-dev pybind11-dev python3-numpy python3-pytest)
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-torch)
 
 log() { printf '\n== %s\n' "$*"; }
 

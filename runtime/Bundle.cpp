@@ -6,6 +6,7 @@
 #include "fused/Runtime/Images.h"
 #include "fused/Runtime/Json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -304,6 +305,8 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         return ar.status();
       if (role != "input" && role != "output")
         return Status::error(ar.where + ": role must be input or output");
+      if (s.alignment & (s.alignment - 1))
+        return Status::error(ar.where + ": alignment must be a power of 2");
       s.output = role == "output";
       spec.args.push_back(s);
     }
@@ -359,6 +362,10 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         fr.member(f, "launches", json::Value::Kind::Array);
     if (!launches)
       return fr.status();
+    // What holds a value so far: the inputs, then what each launch writes.
+    std::vector<bool> written(spec.buffers.size(), false);
+    for (int64_t id : spec.inputs)
+      written[id] = true;
     for (size_t j = 0; j < launches->array().size(); ++j) {
       const json::Value &lv = launches->array()[j];
       Reader lr{fr.where + ": launches[" + std::to_string(j) + "]"};
@@ -390,9 +397,22 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                                " of " + launch.kernel + " is " + want.text() +
                                ", the launch passes buffer " +
                                std::to_string(id) + " of " + have.text());
+        if (!k->args[a].output && !written[id])
+          return Status::error(lr.where + ": " + launch.kernel +
+                               " reads buffer " + std::to_string(id) +
+                               " before anything writes it");
+        spec.buffers[id].alignment =
+            std::max(spec.buffers[id].alignment, k->args[a].alignment);
       }
+      for (size_t a = 0; a < launch.args.size(); ++a)
+        if (k->args[a].output)
+          written[launch.args[a]] = true;
       spec.launches.push_back(std::move(launch));
     }
+    for (int64_t id : spec.outputs)
+      if (!written[id])
+        return Status::error(fr.where + ": output " + std::to_string(id) +
+                             " is a buffer that no launch writes");
     if (const json::Value *ref = f.get("reference")) {
       Reader rr{fr.where + ": reference"};
       auto files = [&](const char *key, std::vector<std::string> &out) {
@@ -493,13 +513,91 @@ StatusOr<std::unique_ptr<BundleRunner>> BundleRunner::load(const Bundle &b,
   return r;
 }
 
+const FunctionSpec *BundleRunner::function(const std::string &name,
+                                           Status &status) const {
+  const FunctionSpec *f = bundle->function(name);
+  if (!f)
+    status = Status::error("the bundle has no function named '" + name + "'");
+  return f;
+}
+
+namespace {
+
+/// A function's buffers that are neither inputs nor outputs: the kernels'
+/// intermediates, which live in the workspace.
+bool isIntermediate(const FunctionSpec &f, int64_t id) {
+  auto in = [id](const std::vector<int64_t> &ids) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  return !in(f.inputs) && !in(f.outputs);
+}
+
+constexpr uint64_t kWorkspaceAlignment = 256;
+
+uint64_t roundUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
+
+std::string hexAddress(uint64_t a) {
+  std::ostringstream os;
+  os << "0x" << std::hex << a;
+  return os.str();
+}
+
+} // namespace
+
+StatusOr<size_t> BundleRunner::workspaceBytes(const std::string &name) const {
+  Status status = Status::ok();
+  const FunctionSpec *f = function(name, status);
+  if (!f)
+    return status;
+  uint64_t bytes = 0;
+  for (size_t id = 0; id < f->buffers.size(); ++id)
+    if (isIntermediate(*f, id))
+      bytes += roundUp(f->buffers[id].tensor.elements() *
+                           dtypeBytes(f->buffers[id].tensor.dtype),
+                       kWorkspaceAlignment);
+  return static_cast<size_t>(bytes);
+}
+
+Status BundleRunner::launchAll(const FunctionSpec &f,
+                               const std::vector<const Buffer *> &buffers,
+                               Stream *stream, const LaunchHook &afterLaunch) {
+  for (const FunctionSpec::Launch &l : f.launches) {
+    const KernelSpec &k = *bundle->kernel(l.kernel);
+    std::vector<KernelArg> args;
+    for (size_t a = 0; a < l.args.size(); ++a) {
+      const Buffer &b = *buffers[l.args[a]];
+      // The contract: the base address has the alignment the kernel
+      // assumes.
+      if (b.address() % static_cast<uint64_t>(k.args[a].alignment))
+        return Status::error("@" + f.name + ": argument " + std::to_string(a) +
+                             " of " + l.kernel + " must be " +
+                             std::to_string(k.args[a].alignment) +
+                             "-byte aligned");
+      std::vector<KernelArg> m =
+          memrefArgs(b, f.buffers[l.args[a]].tensor.shape);
+      args.insert(args.end(), m.begin(), m.end());
+    }
+    LaunchConfig config;
+    config.grid = k.grid;
+    config.block = k.block;
+    config.dynamicSharedMemory = k.dynamicSharedMemory;
+    if (Status s = device->launch(*module, k.name, config, args, stream); !s)
+      return s;
+    if (afterLaunch)
+      if (Status s = afterLaunch(k, *module, config, args); !s)
+        return s;
+  }
+  return Status::ok();
+}
+
 StatusOr<std::vector<HostTensor>>
 BundleRunner::run(const std::string &name,
                   const std::vector<HostTensor> &inputs,
                   const LaunchHook &afterLaunch) {
-  const FunctionSpec *f = bundle->function(name);
+  Status status = Status::ok();
+  const FunctionSpec *f = function(name, status);
   if (!f)
-    return Status::error("the bundle has no function named '" + name + "'");
+    return status;
   if (inputs.size() != f->inputs.size())
     return Status::error("@" + name + " takes " +
                          std::to_string(f->inputs.size()) + " inputs, got " +
@@ -530,49 +628,22 @@ BundleRunner::run(const std::string &name,
     if (Status s = allocate(id, inputs[i].data); !s)
       return s;
   }
-  for (const FunctionSpec::Launch &l : f->launches) {
-    const KernelSpec &k = *bundle->kernel(l.kernel);
-    std::vector<KernelArg> args;
-    for (size_t a = 0; a < l.args.size(); ++a) {
-      int64_t id = l.args[a];
-      const TensorSpec &t = f->buffers[id].tensor;
-      if (!buffers[id]) {
-        if (!k.args[a].output)
-          return Status::error("@" + name + ": " + l.kernel + " reads buffer " +
-                               std::to_string(id) + " before anything "
-                               "wrote it");
-        if (Status s = allocate(id, std::vector<double>(
-                                        t.elements(),
-                                        std::numeric_limits<double>::quiet_NaN()));
-            !s)
-          return s;
-      }
-      // The contract: the base address has the alignment the kernel
-      // assumes (device allocations are 256-byte aligned).
-      if (buffers[id]->address() % static_cast<uint64_t>(k.args[a].alignment))
-        return Status::error("@" + name + ": argument " + std::to_string(a) +
-                             " of " + l.kernel + " must be " +
-                             std::to_string(k.args[a].alignment) +
-                             "-byte aligned");
-      std::vector<KernelArg> m = memrefArgs(*buffers[id], t.shape);
-      args.insert(args.end(), m.begin(), m.end());
-    }
-    LaunchConfig config;
-    config.grid = k.grid;
-    config.block = k.block;
-    config.dynamicSharedMemory = k.dynamicSharedMemory;
-    Status launched = device->launch(*module, k.name, config, args);
-    if (!launched)
-      return launched;
-    if (afterLaunch)
-      if (Status s = afterLaunch(k, *module, config, args); !s)
+  // Outputs and intermediates start as NaN, so that what no kernel writes
+  // shows.
+  std::vector<const Buffer *> views;
+  for (size_t id = 0; id < buffers.size(); ++id) {
+    if (!buffers[id])
+      if (Status s = allocate(id, std::vector<double>(
+                                      f->buffers[id].tensor.elements(),
+                                      std::numeric_limits<double>::quiet_NaN()));
+          !s)
         return s;
+    views.push_back(buffers[id].get());
   }
+  if (Status s = launchAll(*f, views, nullptr, afterLaunch); !s)
+    return s;
   std::vector<HostTensor> outputs;
   for (int64_t id : f->outputs) {
-    if (!buffers[id])
-      return Status::error("@" + name + " returns buffer " +
-                           std::to_string(id) + ", which no launch writes");
     const TensorSpec &t = f->buffers[id].tensor;
     std::vector<uint8_t> bytes(buffers[id]->size());
     if (Status s = device->copyToHost(bytes.data(), *buffers[id], bytes.size());
@@ -581,6 +652,123 @@ BundleRunner::run(const std::string &name,
     outputs.push_back({t.shape, decodeValues(bytes, t.dtype)});
   }
   return outputs;
+}
+
+Status BundleRunner::launch(const std::string &name,
+                            const std::vector<uint64_t> &inputs,
+                            const std::vector<uint64_t> &outputs,
+                            uint64_t workspace, size_t workspaceSize,
+                            Stream *stream) {
+  Status status = Status::ok();
+  const FunctionSpec *f = function(name, status);
+  if (!f)
+    return status;
+  if (inputs.size() != f->inputs.size() || outputs.size() != f->outputs.size())
+    return Status::error("@" + name + " takes " +
+                         std::to_string(f->inputs.size()) +
+                         " inputs and returns " +
+                         std::to_string(f->outputs.size()) + " outputs; got " +
+                         std::to_string(inputs.size()) + " and " +
+                         std::to_string(outputs.size()));
+  StatusOr<size_t> need = workspaceBytes(name);
+  if (!need)
+    return need.getStatus();
+  if (*need > 0 && (workspace == 0 || workspaceSize < *need))
+    return Status::error("@" + name + " needs a workspace of " +
+                         std::to_string(*need) + " bytes, got " +
+                         (workspace ? std::to_string(workspaceSize) + " bytes"
+                                    : std::string("none")));
+  if (*need > 0 && workspace % kWorkspaceAlignment)
+    return Status::error("the workspace of @" + name + " must be " +
+                         std::to_string(kWorkspaceAlignment) +
+                         "-byte aligned, got " + hexAddress(workspace));
+
+  // Where each buffer is, and the byte ranges that must not overlap.
+  struct Range {
+    uint64_t begin, end;
+    std::string what;
+    bool writes;
+  };
+  std::vector<uint64_t> address(f->buffers.size(), 0);
+  std::vector<Range> ranges;
+  auto bytesOf = [&](int64_t id) {
+    const TensorSpec &t = f->buffers[id].tensor;
+    return static_cast<uint64_t>(t.elements()) * dtypeBytes(t.dtype);
+  };
+  auto place = [&](int64_t id, uint64_t at, const std::string &what,
+                   bool writes) -> Status {
+    const TensorSpec &t = f->buffers[id].tensor;
+    if (at == 0)
+      return Status::error(what + " of @" + name + " (" + t.text() +
+                           ") is a null pointer");
+    if (at % static_cast<uint64_t>(f->buffers[id].alignment))
+      return Status::error(what + " of @" + name + " (" + t.text() +
+                           ") must be " +
+                           std::to_string(f->buffers[id].alignment) +
+                           "-byte aligned, got " + hexAddress(at));
+    if (address[id] != 0 && address[id] != at)
+      return Status::error(what + " of @" + name + " is the function's "
+                           "buffer " + std::to_string(id) + " twice, at two "
+                           "addresses");
+    address[id] = at;
+    ranges.push_back({at, at + bytesOf(id), what, writes});
+    return Status::ok();
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (Status s = place(f->inputs[i], inputs[i],
+                         "input " + std::to_string(i), false);
+        !s)
+      return s;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (std::find(f->inputs.begin(), f->inputs.end(), f->outputs[i]) !=
+        f->inputs.end())
+      return Status::error("@" + name + " returns its input unchanged as "
+                           "output " + std::to_string(i) + "; copy it, or "
+                           "call the function with host values");
+    if (Status s = place(f->outputs[i], outputs[i],
+                         "output " + std::to_string(i), true);
+        !s)
+      return s;
+  }
+  uint64_t offset = workspace;
+  for (size_t id = 0; id < f->buffers.size(); ++id)
+    if (isIntermediate(*f, id)) {
+      address[id] = offset;
+      offset += roundUp(bytesOf(id), kWorkspaceAlignment);
+    }
+  if (*need > 0)
+    ranges.push_back({workspace, workspace + *need, "the workspace", true});
+  // What a kernel writes must not overlap anything else: reads of inputs
+  // may share memory, writes may not.
+  for (size_t i = 0; i < ranges.size(); ++i)
+    for (size_t j = i + 1; j < ranges.size(); ++j) {
+      const Range &a = ranges[i], &b = ranges[j];
+      if ((a.writes || b.writes) && a.begin < b.end && b.begin < a.end)
+        return Status::error(a.what + " and " + b.what + " of @" + name +
+                             " overlap (" + hexAddress(a.begin) + " and " +
+                             hexAddress(b.begin) + ")");
+    }
+
+  // The same memory as Buffers of the device (inputs given twice share
+  // one).
+  std::vector<std::unique_ptr<Buffer>> owned;
+  std::map<uint64_t, const Buffer *> byAddress;
+  std::vector<const Buffer *> views(f->buffers.size(), nullptr);
+  for (size_t id = 0; id < f->buffers.size(); ++id) {
+    auto it = byAddress.find(address[id]);
+    if (it != byAddress.end() && it->second->size() == bytesOf(id)) {
+      views[id] = it->second;
+      continue;
+    }
+    StatusOr<std::unique_ptr<Buffer>> b =
+        device->wrapMemory(address[id], bytesOf(id));
+    if (!b)
+      return Status::error("@" + name + ": " + b.getStatus().getMessage());
+    views[id] = b->get();
+    byAddress[address[id]] = views[id];
+    owned.push_back(std::move(*b));
+  }
+  return launchAll(*f, views, stream, {});
 }
 
 //===----------------------------------------------------------------------===//

@@ -30,6 +30,8 @@ constexpr CUresult kStubLibrary = 34;
 constexpr int kAttrMaxDynamicSharedMemory = 8; // CU_FUNC_ATTRIBUTE_...
 constexpr int kAttrComputeCapabilityMajor = 75; // CU_DEVICE_ATTRIBUTE_...
 constexpr int kAttrComputeCapabilityMinor = 76;
+constexpr int kPointerAttrMemoryType = 2;    // CU_POINTER_ATTRIBUTE_...
+constexpr int kPointerAttrDeviceOrdinal = 9;
 
 /// The driver entry points.
 struct Driver {
@@ -61,6 +63,7 @@ struct Driver {
   CUresult (*cuEventSynchronize)(CUevent);
   CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*cuGetErrorString)(CUresult, const char **);
+  CUresult (*cuPointerGetAttribute)(void *, int, CUdeviceptr);
 
   std::string describe(CUresult r) const {
     const char *text = nullptr;
@@ -121,6 +124,7 @@ StatusOr<std::shared_ptr<Driver>> loadDriver(const std::string &path) {
   get(d->cuEventSynchronize, "cuEventSynchronize");
   get(d->cuEventElapsedTime, "cuEventElapsedTime_v2", "cuEventElapsedTime");
   get(d->cuGetErrorString, "cuGetErrorString");
+  get(d->cuPointerGetAttribute, "cuPointerGetAttribute");
   if (!missing.empty())
     return Status::error("the CUDA driver " + lib +
                          " lacks entry points: " + missing);
@@ -129,9 +133,13 @@ StatusOr<std::shared_ptr<Driver>> loadDriver(const std::string &path) {
 
 class CudaBuffer : public Buffer {
 public:
-  CudaBuffer(std::shared_ptr<Driver> d, CUdeviceptr ptr, size_t bytes)
-      : driver(std::move(d)), ptr(ptr), bytes(bytes) {}
-  ~CudaBuffer() override { driver->cuMemFree(ptr); }
+  CudaBuffer(std::shared_ptr<Driver> d, CUdeviceptr ptr, size_t bytes,
+             bool owned = true)
+      : driver(std::move(d)), ptr(ptr), bytes(bytes), owned(owned) {}
+  ~CudaBuffer() override {
+    if (owned)
+      driver->cuMemFree(ptr);
+  }
   size_t size() const override { return bytes; }
   uint64_t address() const override { return ptr; }
 
@@ -139,6 +147,7 @@ private:
   std::shared_ptr<Driver> driver;
   CUdeviceptr ptr;
   size_t bytes;
+  bool owned;
 };
 
 class CudaModule : public Module {
@@ -159,9 +168,12 @@ private:
 
 class CudaStream : public Stream {
 public:
-  CudaStream(std::shared_ptr<Driver> d, CUstream s)
-      : driver(std::move(d)), stream(s) {}
-  ~CudaStream() override { driver->cuStreamDestroy(stream); }
+  CudaStream(std::shared_ptr<Driver> d, CUstream s, bool owned = true)
+      : driver(std::move(d)), stream(s), owned(owned) {}
+  ~CudaStream() override {
+    if (owned)
+      driver->cuStreamDestroy(stream);
+  }
   Status synchronize() override {
     return driver->check(driver->cuStreamSynchronize(stream),
                          "cuStreamSynchronize");
@@ -171,6 +183,7 @@ public:
 private:
   std::shared_ptr<Driver> driver;
   CUstream stream;
+  bool owned;
 };
 
 /// A copy of `bytes` into or out of `buffer` must fit it.
@@ -185,16 +198,18 @@ Status checkCopySize(size_t bytes, const Buffer &buffer,
 
 class CudaDevice : public Device {
 public:
-  CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, std::string name,
-             std::string chipName)
-      : driver(std::move(d)), device(dev), deviceName(std::move(name)),
-        chipName(std::move(chipName)) {}
+  CudaDevice(std::shared_ptr<Driver> d, CUdevice dev, int ordinal,
+             CUcontext context, std::string name, std::string chipName)
+      : driver(std::move(d)), device(dev), ordinal(ordinal), context(context),
+        deviceName(std::move(name)), chipName(std::move(chipName)) {}
 
   std::string backend() const override { return "cuda"; }
   std::string name() const override { return deviceName; }
   std::string chip() const override { return chipName; }
 
   StatusOr<std::unique_ptr<Buffer>> allocate(size_t bytes) override {
+    if (Status s = makeCurrent(); !s)
+      return s;
     CUdeviceptr ptr = 0;
     if (Status s = driver->check(driver->cuMemAlloc(&ptr, bytes ? bytes : 1),
                                  "cuMemAlloc");
@@ -202,8 +217,33 @@ public:
       return s;
     return std::unique_ptr<Buffer>(new CudaBuffer(driver, ptr, bytes));
   }
+  StatusOr<std::unique_ptr<Buffer>> wrapMemory(uint64_t address,
+                                               size_t bytes) override {
+    if (Status s = makeCurrent(); !s)
+      return s;
+    // Memory the driver does not know (a host pointer, or memory freed)
+    // is refused here rather than faulting in a kernel.
+    unsigned type = 0;
+    if (driver->cuPointerGetAttribute(&type, kPointerAttrMemoryType,
+                                      address) != kSuccess)
+      return Status::error("address 0x" + hex(address) +
+                           " is not memory the CUDA driver knows (host "
+                           "memory, or freed?)");
+    int where = -1;
+    if (driver->cuPointerGetAttribute(&where, kPointerAttrDeviceOrdinal,
+                                      address) == kSuccess &&
+        where != ordinal)
+      return Status::error("address 0x" + hex(address) +
+                           " is memory of CUDA device " +
+                           std::to_string(where) + ", not of device " +
+                           std::to_string(ordinal) + " (" + deviceName + ")");
+    return std::unique_ptr<Buffer>(
+        new CudaBuffer(driver, address, bytes, /*owned=*/false));
+  }
   Status copyToDevice(Buffer &dst, const void *src, size_t bytes) override {
     if (Status s = checkCopySize(bytes, dst, "into"); !s)
+      return s;
+    if (Status s = makeCurrent(); !s)
       return s;
     return driver->check(driver->cuMemcpyHtoD(dst.address(), src, bytes),
                          "cuMemcpyHtoD");
@@ -211,11 +251,15 @@ public:
   Status copyToHost(void *dst, const Buffer &src, size_t bytes) override {
     if (Status s = checkCopySize(bytes, src, "out of"); !s)
       return s;
+    if (Status s = makeCurrent(); !s)
+      return s;
     return driver->check(driver->cuMemcpyDtoH(dst, src.address(), bytes),
                          "cuMemcpyDtoH");
   }
   StatusOr<std::unique_ptr<Module>> loadModule(const std::string &image,
                                                ModuleFormat format) override {
+    if (Status s = makeCurrent(); !s)
+      return s;
     // PTX is compiled by the driver's JIT; it must be NUL-terminated.
     std::string data = image;
     if (format == ModuleFormat::PTX)
@@ -228,6 +272,8 @@ public:
     return std::unique_ptr<Module>(new CudaModule(driver, m));
   }
   StatusOr<std::unique_ptr<Stream>> createStream() override {
+    if (Status st = makeCurrent(); !st)
+      return st;
     CUstream s = nullptr;
     if (Status st =
             driver->check(driver->cuStreamCreate(&s, 0), "cuStreamCreate");
@@ -235,9 +281,18 @@ public:
       return st;
     return std::unique_ptr<Stream>(new CudaStream(driver, s));
   }
+  StatusOr<std::unique_ptr<Stream>> wrapStream(void *native) override {
+    return std::unique_ptr<Stream>(
+        new CudaStream(driver, static_cast<CUstream>(native),
+                       /*owned=*/false));
+  }
   Status launch(Module &module, const std::string &kernel,
                 const LaunchConfig &config, const std::vector<KernelArg> &args,
                 Stream *stream) override {
+    // The caller may launch from another thread than the one that opened
+    // the device: the primary context is made current on each.
+    if (Status s = makeCurrent(); !s)
+      return s;
     CUfunction fn = nullptr;
     auto &m = static_cast<CudaModule &>(module);
     if (Status s = driver->check(
@@ -309,8 +364,19 @@ public:
   }
 
 private:
+  Status makeCurrent() {
+    return driver->check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent");
+  }
+  static std::string hex(uint64_t v) {
+    std::ostringstream os;
+    os << std::hex << v;
+    return os.str();
+  }
+
   std::shared_ptr<Driver> driver;
   CUdevice device;
+  int ordinal;
+  CUcontext context;
   std::string deviceName;
   std::string chipName;
 };
@@ -382,7 +448,7 @@ StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {
   if (Status s = d->check(d->cuCtxSetCurrent(ctx), "cuCtxSetCurrent"); !s)
     return s;
   return std::unique_ptr<Device>(new CudaDevice(
-      d, dev, name,
+      d, dev, options.ordinal, ctx, name,
       "sm_" + std::to_string(major) + std::to_string(minor)));
 }
 

@@ -3,6 +3,7 @@
 #include "fused-c/fused_runtime.h"
 
 #include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Compare.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@ struct fused_rt_device {
 };
 struct fused_rt_program {
   const fused_rt_bundle *bundle;
+  Device *device;
   std::unique_ptr<BundleRunner> runner;
 };
 
@@ -111,6 +113,80 @@ int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
   });
 }
 
+int fused_rt_bundle_alignment(const fused_rt_bundle *bundle,
+                              const char *function, int output, size_t index,
+                              int64_t *alignment, char **error) {
+  return guarded(error, [&] {
+    if (!bundle || !function || !alignment)
+      return fail(error, "fused_rt_bundle_alignment: bundle, function and "
+                         "alignment must not be NULL");
+    const FunctionSpec *f = bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    const std::vector<int64_t> &ids = output ? f->outputs : f->inputs;
+    if (index >= ids.size())
+      return fail(error, std::string("@") + function + " has " +
+                             std::to_string(ids.size()) +
+                             (output ? " outputs" : " inputs"));
+    *alignment = f->buffers[ids[index]].alignment;
+    return 0;
+  });
+}
+
+int fused_rt_bundle_reference(const fused_rt_bundle *bundle,
+                              const char *function, int output, size_t index,
+                              const char **file, double *tolerance,
+                              char **error) {
+  return guarded(error, [&] {
+    if (!bundle || !function)
+      return fail(error, "fused_rt_bundle_reference: bundle and function "
+                         "must not be NULL");
+    const FunctionSpec *f = bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    if (!f->hasReference)
+      return fail(error, std::string("@") + function +
+                             " has no reference data in the bundle (compile "
+                             "it with fused-compile --emit=bundle "
+                             "--with-reference)");
+    const std::vector<std::string> &files =
+        output ? f->referenceOutputs : f->referenceInputs;
+    if (index >= files.size())
+      return fail(error, std::string("@") + function + " has " +
+                             std::to_string(files.size()) +
+                             (output ? " outputs" : " inputs"));
+    if (file)
+      *file = files[index].c_str();
+    if (tolerance)
+      *tolerance = output ? f->tolerances[index] : 0.0;
+    return 0;
+  });
+}
+
+int fused_rt_compare(const double *actual, const double *expected, size_t n,
+                     const int64_t *shape, size_t rank, double rtol,
+                     int *passed, double *relative_error, char **summary,
+                     char **error) {
+  return guarded(error, [&] {
+    if (summary)
+      *summary = nullptr;
+    if ((n && (!actual || !expected)) || (rank && !shape) || !passed)
+      return fail(error, "fused_rt_compare: actual, expected, shape and "
+                         "passed must not be NULL");
+    if (!(rtol >= 0))
+      return fail(error, "fused_rt_compare: rtol must be >= 0");
+    Comparison c = compare(std::vector<double>(actual, actual + n),
+                           std::vector<double>(expected, expected + n), rtol);
+    *passed = c.pass ? 1 : 0;
+    if (relative_error)
+      *relative_error = c.relativeError;
+    if (summary)
+      *summary = copyString(
+          describe(c, std::vector<int64_t>(shape, shape + rank)));
+    return 0;
+  });
+}
+
 int fused_rt_device_open(const char *kind, fused_rt_device **device,
                          char **error) {
   return guarded(error, [&] {
@@ -176,7 +252,8 @@ int fused_rt_program_load(const fused_rt_bundle *bundle,
     auto r = BundleRunner::load(bundle->bundle, *device->device);
     if (!r)
       return fail(error, r.getStatus().getMessage());
-    *program = new fused_rt_program{bundle, std::move(*r)};
+    *program =
+        new fused_rt_program{bundle, device->device.get(), std::move(*r)};
     return 0;
   });
 }
@@ -220,6 +297,51 @@ int fused_rt_run(fused_rt_program *program, const char *function,
       return fail(error, out.getStatus().getMessage());
     for (size_t i = 0; i < num_outputs; ++i)
       std::copy((*out)[i].data.begin(), (*out)[i].data.end(), outputs[i]);
+    return 0;
+  });
+}
+
+int fused_rt_workspace_size(const fused_rt_program *program,
+                            const char *function, size_t *bytes,
+                            char **error) {
+  return guarded(error, [&] {
+    if (!program || !function || !bytes)
+      return fail(error, "fused_rt_workspace_size: program, function and "
+                         "bytes must not be NULL");
+    StatusOr<size_t> n = program->runner->workspaceBytes(function);
+    if (!n)
+      return fail(error, n.getStatus().getMessage());
+    *bytes = *n;
+    return 0;
+  });
+}
+
+int fused_rt_launch(fused_rt_program *program, const char *function,
+                    void *const *inputs, size_t num_inputs,
+                    void *const *outputs, size_t num_outputs, void *workspace,
+                    size_t workspace_bytes, void *stream, char **error) {
+  return guarded(error, [&] {
+    if (!program || !function)
+      return fail(error, "fused_rt_launch: program and function must not be "
+                         "NULL");
+    if ((num_inputs && !inputs) || (num_outputs && !outputs))
+      return fail(error, "fused_rt_launch: the input and output arrays must "
+                         "not be NULL");
+    auto addresses = [](void *const *p, size_t n) {
+      std::vector<uint64_t> v;
+      for (size_t i = 0; i < n; ++i)
+        v.push_back(reinterpret_cast<uint64_t>(p[i]));
+      return v;
+    };
+    auto s = program->device->wrapStream(stream);
+    if (!s)
+      return fail(error, s.getStatus().getMessage());
+    Status launched = program->runner->launch(
+        function, addresses(inputs, num_inputs),
+        addresses(outputs, num_outputs), reinterpret_cast<uint64_t>(workspace),
+        workspace_bytes, s->get());
+    if (!launched)
+      return fail(error, launched.getMessage());
     return 0;
   });
 }

@@ -5,12 +5,14 @@
 #   1. builds the runtime-only part (fused-run, libfused_runtime) into OUTDIR;
 #   2. runs every check bundle (fused-run --check: GEMM matrix, attention
 #      subset and features against their float64 references);
-#   3. times fused on the benchmark bundles (fused-run --bench);
-#   4. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
+#   3. runs the GEMM and attention-feature checks again through
+#      fused.runtime on PyTorch CUDA tensors (bench/gpu/torch_check.py);
+#   4. times fused on the benchmark bundles (fused-run --bench);
+#   5. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
 #      and cuDNN backends) on the same shapes (bench/gpu/peers.py), prints
 #      the table of TFLOP/s and fused/peer ratios and draws the charts;
-#   5. runs the ISA conformance program against the emulator's output;
-#   6. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
+#   6. runs the ISA conformance program against the emulator's output;
+#   7. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
 #      check of each kernel kind, when it is installed.
 # Logs, the table (results.md) and charts go to OUTDIR. Without a GPU it
 # says so and exits non-zero.
@@ -26,7 +28,7 @@ start=$SECONDS
 step() { printf '\n== [%s] %s (%d s)\n' "$1" "$2" "$((SECONDS - start))"; }
 [ -f "$BUNDLES/index.txt" ] || { echo "run.sh: no bundles: run bench/gpu/prepare.sh on a development machine first" >&2; exit 2; }
 
-step 1/6 "runtime-only build"
+step 1/7 "runtime-only build"
 if ! { cmake -G Ninja -S "$ROOT" -B "$OUT/build" -DFUSED_RUNTIME_ONLY=ON \
          -DCMAKE_BUILD_TYPE=Release >"$OUT/build.log" 2>&1 &&
        ninja -C "$OUT/build" >>"$OUT/build.log" 2>&1; }; then
@@ -41,7 +43,7 @@ if echo "$probe" | grep -qE "no CUDA driver|no CUDA device|did not initialise"; 
   exit 1
 fi
 
-step 2/6 "checks against the float64 reference"
+step 2/7 "checks against the float64 reference"
 checks_pass=0 checks_fail=0
 for b in "$BUNDLES"/check-*/; do
   name="$(basename "$b")"
@@ -53,7 +55,22 @@ for b in "$BUNDLES"/check-*/; do
   echo "$name: $p PASS, $f FAIL$( [ $rc -ne 0 ] && echo " (exit $rc: $(tail -1 "$OUT/$name.log"))")"
 done
 
-step 3/6 "fused timings (median of $RUNS launches)"
+step 3/7 "fused.runtime on PyTorch CUDA tensors (their memory, a side stream)"
+torch_status="skipped (no PyTorch with CUDA)"
+if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+  FUSED_RUNTIME_LIB="$OUT/build/lib/libfused_runtime.so" python3 \
+    "$ROOT/bench/gpu/torch_check.py" --device=cuda \
+    "$BUNDLES/check-gemm-matrix-f16" "$BUNDLES/check-attention-features" \
+    >"$OUT/torch-check.log" 2>&1
+  rc=$?
+  p=$(grep -c ' PASS$' "$OUT/torch-check.log"); f=$(grep -c ' FAIL$' "$OUT/torch-check.log")
+  torch_status="$p PASS, $f FAIL$( [ $rc -ne 0 ] && echo " (exit $rc: $(tail -1 "$OUT/torch-check.log"))")"
+  checks_pass=$((checks_pass + p)); checks_fail=$((checks_fail + f))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && checks_fail=$((checks_fail + 1))
+fi
+echo "PyTorch tensors: $torch_status"
+
+step 4/7 "fused timings (median of $RUNS launches)"
 : >"$OUT/fused.txt"
 while read -r name kind rest; do
   line="$("$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
@@ -62,7 +79,7 @@ while read -r name kind rest; do
   echo "$name: ${tflops:-failed} TFLOP/s"
 done <"$BUNDLES/index.txt"
 
-step 4/6 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
+step 5/7 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
   python3 "$ROOT/bench/gpu/peers.py" "$BUNDLES/index.txt" "$OUT/fused.txt" \
     "$OUT" --runs "$RUNS" 2>&1 | tee "$OUT/peers.log"
@@ -70,13 +87,13 @@ else
   echo "run.sh: no PyTorch with CUDA here: no peer timings" | tee "$OUT/peers.log"
 fi
 
-step 5/6 "ISA conformance against the emulator"
+step 6/7 "ISA conformance against the emulator"
 ISA_EMULATOR_OUTPUT="$BUNDLES/isa-emulator.txt" \
   "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
 isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 
-step 6/6 "compute-sanitizer"
+step 7/7 "compute-sanitizer"
 san=skipped
 if command -v compute-sanitizer >/dev/null; then
   san=""
@@ -98,7 +115,7 @@ echo "compute-sanitizer: $san"
 {
   echo "# bench/gpu/run.sh on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1), $(date -u +%Y-%m-%d)"
   echo
-  echo "checks: $checks_pass PASS, $checks_fail FAIL; ISA conformance: $isa"
+  echo "checks: $checks_pass PASS, $checks_fail FAIL (of which PyTorch tensors: $torch_status); ISA conformance: $isa"
   echo
   [ -f "$OUT/table.md" ] && cat "$OUT/table.md"
 } >"$OUT/results.md"

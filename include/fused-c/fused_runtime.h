@@ -43,6 +43,32 @@ int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
                            int64_t *shape, size_t max_rank, size_t *rank,
                            char **error);
 
+/* The alignment in bytes that the base address of that input or output
+ * must have when it is passed to fused_rt_launch (16 where the kernels
+ * use 16-byte copies; device allocations are 256-byte aligned). */
+int fused_rt_bundle_alignment(const fused_rt_bundle *bundle,
+                              const char *function, int output, size_t index,
+                              int64_t *alignment, char **error);
+
+/* With --with-reference: the file (in the bundle directory) of stored
+ * input or reference output `index` of `function` (float64 .npy for
+ * outputs; inputs in their dtype, bf16 as float32), and the tolerance of
+ * output `index`. An error when the function has no reference data. */
+int fused_rt_bundle_reference(const fused_rt_bundle *bundle,
+                              const char *function, int output, size_t index,
+                              const char **file, double *tolerance,
+                              char **error);
+
+/* The rule of fused-run --check (fused's one comparison rule): every
+ * element within atol + rtol * |ref|, atol = rtol * max |ref|; NaN or
+ * infinity where the reference is finite fails. `shape` (rank entries)
+ * names the worst element in *summary (free with fused_rt_string_free;
+ * may be NULL). *passed is 1 or 0. */
+int fused_rt_compare(const double *actual, const double *expected, size_t n,
+                     const int64_t *shape, size_t rank, double rtol,
+                     int *passed, double *relative_error, char **summary,
+                     char **error);
+
 /* "auto" (a CUDA GPU when there is one, else the emulator where this
  * library has it), "cuda" or "emulator"; NULL means "auto". */
 int fused_rt_device_open(const char *kind, fused_rt_device **device,
@@ -70,6 +96,30 @@ const char *fused_rt_program_image(const fused_rt_program *program);
 int fused_rt_run(fused_rt_program *program, const char *function,
                  const double *const *inputs, size_t num_inputs,
                  double *const *outputs, size_t num_outputs, char **error);
+
+/* Running on memory the caller owns: no copies, no allocations.
+ *
+ * `inputs` and `outputs` hold the addresses of the function's arguments in
+ * the manifest's dtype, shape and row-major layout: device pointers (e.g.
+ * from cudaMalloc or a PyTorch CUDA tensor) in the primary context of the
+ * program's device, or host memory on the emulator. Inputs may share
+ * memory; an output may not overlap any other argument or the workspace.
+ * A function that passes data between its kernels needs a workspace of
+ * fused_rt_workspace_size bytes, 256-byte aligned (NULL when the size is
+ * 0). `stream` is a CUstream / cudaStream_t (NULL: the default stream).
+ *
+ * Everything is checked before the first launch (counts, null and
+ * misaligned addresses, overlaps, the workspace); then the kernels are
+ * enqueued on the stream in order and the call returns: the caller
+ * synchronises the stream before reading the outputs. On the emulator the
+ * stream is ignored and the call returns when the kernels have run. */
+int fused_rt_workspace_size(const fused_rt_program *program,
+                            const char *function, size_t *bytes,
+                            char **error);
+int fused_rt_launch(fused_rt_program *program, const char *function,
+                    void *const *inputs, size_t num_inputs,
+                    void *const *outputs, size_t num_outputs, void *workspace,
+                    size_t workspace_bytes, void *stream, char **error);
 
 #ifdef __cplusplus
 }

@@ -161,6 +161,26 @@ private:
   std::unique_ptr<uint8_t, Free> storage;
 };
 
+/// Memory the caller owns, registered for the bounds checks while the
+/// buffer lives.
+class EmuCallerBuffer : public Buffer {
+public:
+  EmuCallerBuffer(std::shared_ptr<Registry> registry, uint64_t address,
+                  size_t bytes)
+      : registry(std::move(registry)), base(address), bytes(bytes) {}
+  ~EmuCallerBuffer() override {
+    std::lock_guard<std::mutex> lock(registry->mutex);
+    registry->regions.erase(base);
+  }
+  size_t size() const override { return bytes; }
+  uint64_t address() const override { return base; }
+
+private:
+  std::shared_ptr<Registry> registry;
+  uint64_t base;
+  size_t bytes;
+};
+
 class EmuModule : public Module {
 public:
   std::unique_ptr<llvm::orc::LLJIT> jit;
@@ -288,12 +308,45 @@ public:
     return std::unique_ptr<Buffer>(new EmuBuffer(registry, bytes));
   }
 
+  StatusOr<std::unique_ptr<Buffer>> wrapMemory(uint64_t address,
+                                               size_t bytes) override {
+    if (address == 0)
+      return Status::error("a null address cannot hold a buffer");
+    if (bytes == 0)
+      return Status::error("an empty buffer cannot be registered");
+    if (address + bytes < address)
+      return Status::error("a buffer of " + std::to_string(bytes) +
+                           " bytes does not fit in the address space");
+    std::lock_guard<std::mutex> lock(registry->mutex);
+    // The bounds checks find a buffer by address: two may not overlap.
+    auto next = registry->regions.lower_bound(address);
+    const emu::GlobalRegion *clash = nullptr;
+    if (next != registry->regions.end() && next->first < address + bytes)
+      clash = &next->second;
+    if (!clash && next != registry->regions.begin() &&
+        std::prev(next)->first + std::prev(next)->second.size > address)
+      clash = &std::prev(next)->second;
+    if (clash)
+      return Status::error(
+          "memory at " + std::to_string(address) + " (" +
+          std::to_string(bytes) + " bytes) overlaps a buffer the emulator "
+          "already holds (" + std::to_string(clash->size) + " bytes at " +
+          std::to_string(clash->base) + ")");
+    emu::GlobalRegion r;
+    r.base = address;
+    r.size = bytes;
+    r.id = registry->nextId++;
+    registry->regions[r.base] = r;
+    return std::unique_ptr<Buffer>(
+        new EmuCallerBuffer(registry, address, bytes));
+  }
+
   Status copyToDevice(Buffer &dst, const void *src, size_t bytes) override {
     if (bytes > dst.size())
       return Status::error("copy of " + std::to_string(bytes) +
                            " bytes into a " + std::to_string(dst.size()) +
                            "-byte buffer");
-    std::memcpy(static_cast<EmuBuffer &>(dst).data(), src, bytes);
+    std::memcpy(reinterpret_cast<void *>(dst.address()), src, bytes);
     return Status::ok();
   }
 
@@ -372,6 +425,9 @@ public:
   }
 
   StatusOr<std::unique_ptr<Stream>> createStream() override {
+    return std::unique_ptr<Stream>(new EmuStream());
+  }
+  StatusOr<std::unique_ptr<Stream>> wrapStream(void *) override {
     return std::unique_ptr<Stream>(new EmuStream());
   }
 

@@ -233,6 +233,10 @@ public:
   allocate(size_t) override {
     return fused::rt::Status::error("fake: allocate");
   }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Buffer>>
+  wrapMemory(uint64_t, size_t) override {
+    return fused::rt::Status::error("fake: wrap");
+  }
   fused::rt::Status copyToDevice(fused::rt::Buffer &, const void *,
                                  size_t) override {
     return fused::rt::Status::error("fake: copy");
@@ -248,6 +252,10 @@ public:
   }
   fused::rt::StatusOr<std::unique_ptr<fused::rt::Stream>>
   createStream() override {
+    return fused::rt::Status::error("fake: stream");
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Stream>>
+  wrapStream(void *) override {
     return fused::rt::Status::error("fake: stream");
   }
   fused::rt::Status launch(fused::rt::Module &, const std::string &,

@@ -170,6 +170,38 @@ TEST_F(EmulatorDeviceTest, ReportsAnOutOfBoundsStoreAndKeepsGoing) {
     EXPECT_EQ(got[i], i - 1);
 }
 
+TEST_F(EmulatorDeviceTest, CallerMemoryIsCheckedLikeItsOwnBuffers) {
+  // 65 ints of the caller's: the kernel writes 64 of them at [1, 65) and,
+  // with one more thread, one past the end.
+  std::vector<int32_t> host(66, -1);
+  uint64_t at = reinterpret_cast<uint64_t>(host.data());
+  auto wrapped = device->wrapMemory(at, 65 * 4);
+  ASSERT_TRUE(wrapped.isOk()) << wrapped.getStatus().getMessage();
+  ASSERT_TRUE(launch("iota", **wrapped, 1, 1, 64).isOk());
+  EXPECT_EQ(host[0], -1);
+  for (int i = 1; i < 65; ++i)
+    EXPECT_EQ(host[i], i - 1);
+  Status s = launch("iota", **wrapped, 2, 1, 64);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("out-of-bounds global store of 4 bytes at 0 "
+                                "bytes past the end of buffer"),
+            std::string::npos)
+      << s.getMessage();
+  EXPECT_EQ(host[65], -1) << "the stray store reached the caller's memory";
+  // Overlapping ranges cannot both be held; after release they can.
+  auto clash = device->wrapMemory(at + 8, 16);
+  ASSERT_FALSE(clash.isOk());
+  EXPECT_NE(clash.getStatus().getMessage().find(
+                "overlaps a buffer the emulator already holds"),
+            std::string::npos)
+      << clash.getStatus().getMessage();
+  EXPECT_FALSE(device->wrapMemory(at - 4, 8).isOk());
+  EXPECT_TRUE(device->wrapMemory(at + 65 * 4, 4).isOk());
+  wrapped->reset();
+  EXPECT_TRUE(device->wrapMemory(at + 8, 16).isOk());
+  EXPECT_FALSE(device->wrapMemory(0, 16).isOk());
+}
+
 TEST_F(EmulatorDeviceTest, BarrierMakesSharedMemoryExchangeRaceFree) {
   auto out = buffer(128);
   ASSERT_TRUE(launch("reverse", *out, 1, 1, 128).isOk())

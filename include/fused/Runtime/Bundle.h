@@ -73,6 +73,9 @@ struct FunctionSpec {
   struct Buffer {
     TensorSpec tensor;
     bool fromKernel = false;
+    /// The widest alignment any kernel that takes it requires of its base
+    /// address.
+    int64_t alignment = 1;
   };
   std::vector<Buffer> buffers;
   std::vector<int64_t> inputs;
@@ -150,8 +153,32 @@ public:
                                         const std::vector<HostTensor> &inputs,
                                         const LaunchHook &afterLaunch = {});
 
+  /// The scratch memory `function` needs between its kernels (0 when it
+  /// has one kernel or passes nothing between them).
+  StatusOr<size_t> workspaceBytes(const std::string &function) const;
+
+  /// Enqueues `function` on memory the caller owns: `inputs` and `outputs`
+  /// hold the device addresses of its arguments (host addresses on the
+  /// emulator) in the manifest's dtype, shape and row-major layout,
+  /// `workspace` at least workspaceBytes (256-byte aligned; 0 when none is
+  /// needed); `stream` is the caller's (null: the default stream). Nothing
+  /// is allocated or copied. Refused before any launch: a wrong count, a
+  /// null or misaligned address, an output that overlaps another argument
+  /// or the workspace, a missing workspace. On CUDA the launches are
+  /// asynchronous; the caller synchronises the stream.
+  Status launch(const std::string &function,
+                const std::vector<uint64_t> &inputs,
+                const std::vector<uint64_t> &outputs, uint64_t workspace,
+                size_t workspaceSize, Stream *stream);
+
 private:
   BundleRunner() = default;
+  const FunctionSpec *function(const std::string &name, Status &status) const;
+  /// Launches the function's kernels in order, buffers[id] holding buffer
+  /// `id`.
+  Status launchAll(const FunctionSpec &f,
+                   const std::vector<const Buffer *> &buffers, Stream *stream,
+                   const LaunchHook &afterLaunch);
   const Bundle *bundle = nullptr;
   Device *device = nullptr;
   std::unique_ptr<Module> module;

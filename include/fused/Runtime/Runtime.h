@@ -125,11 +125,23 @@ public:
   /// Images.h for which images a chip loads.
   virtual std::string chip() const = 0;
   virtual StatusOr<std::unique_ptr<Buffer>> allocate(size_t bytes) = 0;
+  /// Memory the caller owns, `bytes` long at `address` (a device address on
+  /// CUDA, in the device's context; host memory on the emulator), as a
+  /// Buffer that does not free it. The caller keeps it alive while the
+  /// Buffer and any work using it live. The emulator checks accesses
+  /// against it like its own buffers; ranges it already holds may not
+  /// overlap it.
+  virtual StatusOr<std::unique_ptr<Buffer>> wrapMemory(uint64_t address,
+                                                       size_t bytes) = 0;
   virtual Status copyToDevice(Buffer &dst, const void *src, size_t bytes) = 0;
   virtual Status copyToHost(void *dst, const Buffer &src, size_t bytes) = 0;
   virtual StatusOr<std::unique_ptr<Module>> loadModule(const std::string &image,
                                                        ModuleFormat format) = 0;
   virtual StatusOr<std::unique_ptr<Stream>> createStream() = 0;
+  /// The caller's stream (a CUstream, null for the default stream) as a
+  /// Stream that does not destroy it. The emulator ignores it: its
+  /// launches finish before they return.
+  virtual StatusOr<std::unique_ptr<Stream>> wrapStream(void *native) = 0;
   /// Enqueues a launch of `kernel` from `module` on `stream` (the default
   /// stream if null). Dynamic shared memory above 48 KiB is allowed.
   virtual Status launch(Module &module, const std::string &kernel,
