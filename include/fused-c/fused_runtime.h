@@ -70,7 +70,8 @@ int fused_rt_compare(const double *actual, const double *expected, size_t n,
                      char **error);
 
 /* "auto" (a CUDA GPU when there is one, else the emulator where this
- * library has it), "cuda" or "emulator"; NULL means "auto". */
+ * library has it), "cuda" or "emulator"; NULL means "auto". The CUDA
+ * driver is libcuda.so.1 from the loader's path, or $FUSED_CUDA_DRIVER. */
 int fused_rt_device_open(const char *kind, fused_rt_device **device,
                          char **error);
 void fused_rt_device_destroy(fused_rt_device *device);

@@ -19,7 +19,8 @@ inputs' device, kernels enqueued on the current CUDA stream:
 `Program.launch` is the zero-copy call in full: it takes the outputs (and
 the workspace, when a function passes data between kernels) from the
 caller, as PyTorch tensors, numpy arrays (on the emulator, which runs on
-host memory) or anything that speaks DLPack (`__dlpack__` or a capsule),
+host memory), objects with `__cuda_array_interface__` (CuPy, Numba) or
+anything that speaks DLPack (`__dlpack__` or a capsule),
 and checks each one's dtype, shape, contiguity, device and alignment
 against the manifest before any launch.
 
@@ -335,6 +336,23 @@ def _memory(x, stream=None):
                        _NUMPY_DTYPES.get(x.dtype.name), x.shape, strides, x,
                        x.nbytes, writable=x.flags.writeable,
                        what=str(x.dtype))
+    cai = getattr(x, "__cuda_array_interface__", None)
+    if cai is not None:
+        # CuPy, Numba and others: CUDA memory of the current device.
+        typestr = cai["typestr"]
+        dtype = {"<f2": "f16", "<f4": "f32", "<f8": "f64"}.get(typestr)
+        itemsize = int(typestr[2:]) if typestr[2:].isdigit() else 1
+        strides = cai.get("strides")
+        if strides is not None:
+            strides = (tuple(s // itemsize for s in strides)
+                       if all(s % itemsize == 0 for s in strides)
+                       else (0,) * len(strides))
+        count = 1
+        for d in cai["shape"]:
+            count *= d
+        return _Memory(cai["data"][0], "cuda", dtype, cai["shape"], strides,
+                       x, count * itemsize, writable=not cai["data"][1],
+                       what=f"typestr {typestr}")
     if type(x).__name__ == "PyCapsule":
         return _from_dlpack_capsule(x, None)
     if hasattr(x, "__dlpack__"):
@@ -442,7 +460,8 @@ class Program:
 
     def launch(self, function, inputs, outputs, workspace=None, stream=None):
         """Runs `function` on the memory of `inputs` and `outputs` (PyTorch
-        tensors, numpy arrays, DLPack objects or capsules): no copies, no
+        tensors, numpy arrays, objects with __cuda_array_interface__,
+        DLPack objects or capsules): no copies, no
         allocations but a workspace when the function needs one and none
         is given (workspace_size bytes, 256-byte aligned). On CUDA the
         kernels are enqueued on `stream` (a CUstream as an int, an object
@@ -470,7 +489,8 @@ class Program:
             if workspace is None:
                 workspace = self._allocate_workspace(need, inputs)
             ws = _memory(workspace, stream)
-            if ws.device != self.memory_device:
+            if ws.device != self.memory_device and not (
+                    ws.device == "cuda" and self.backend == "cuda"):
                 raise RuntimeError_(f"the workspace of @{function} is on "
                                     f"{ws.device}; the program runs on "
                                     f"{self.memory_device}")
@@ -516,7 +536,11 @@ class Program:
         if not m.contiguous():
             raise RuntimeError_(f"{name} must be contiguous (row-major), got "
                                 f"strides {m.strides}")
-        if m.device != self.memory_device:
+        # __cuda_array_interface__ says "CUDA" without a device number:
+        # the runtime asks the driver whose memory it is.
+        same = m.device == self.memory_device or (
+            m.device == "cuda" and self.backend == "cuda")
+        if not same:
             where = ("the emulator runs on host memory"
                      if self.backend == "emulator" else
                      f"the program runs on {self.device_name} "

@@ -2,6 +2,7 @@
 DLPack) on the emulator, against the float64 reference the bundle stores
 and against the copying call, and the errors it gives for bad arguments."""
 
+import ctypes
 import json
 import os
 import subprocess
@@ -259,3 +260,71 @@ def test_pytorch_tensors_on_the_emulator(bundle_dir, program):
                  ta.t().contiguous().t(), tb)
     expect_error(r"pass all inputs as tensors or none", program, "bf", ta,
                  b)
+
+
+class FakeCudaArray:
+    """Memory of the fake CUDA driver's device, as CuPy presents its
+    arrays."""
+
+    def __init__(self, driver, shape, dtype):
+        self.host = aligned_empty(shape, dtype)
+        self.host[...] = 0
+        self.driver = driver
+        driver.fake_cuda_register(ctypes.c_uint64(self.host.ctypes.data),
+                                  ctypes.c_size_t(self.host.nbytes))
+        self.__cuda_array_interface__ = {
+            "shape": self.host.shape, "typestr": self.host.dtype.str,
+            "data": (self.host.ctypes.data, False), "strides": None,
+            "version": 3}
+
+    def __del__(self):
+        self.driver.fake_cuda_forget(ctypes.c_uint64(self.host.ctypes.data))
+
+
+def test_cuda_launches_reach_the_driver(tmp_path, monkeypatch):
+    """On a CUDA device (the fake driver of unittests/Runtime, which runs
+    nothing but records launches), Program.launch passes the caller's
+    device addresses and stream and allocates nothing."""
+    fake = os.path.join(BUILD, "lib", "libFakeCudaDriver.so")
+    monkeypatch.setenv("FUSED_CUDA_DRIVER", fake)
+    driver = ctypes.CDLL(fake)
+    driver.fake_cuda_launch_stream.restype = ctypes.c_void_p
+    driver.fake_cuda_launch_param.restype = ctypes.c_uint64
+    src = tmp_path / "m.mlir"
+    src.write_text(SOURCE)
+    subprocess.run([os.path.join(BUILD, "bin", "fused-compile"),
+                    "--emit=bundle", "--chip=sm_90", str(src), "-o",
+                    str(tmp_path / "b")], check=True)
+    program = runtime.Bundle(str(tmp_path / "b")).load(device="cuda")
+    assert program.backend == "cuda" and program.device_name == "Fake H200"
+    assert program.memory_device == "cuda:0"
+    for kernel in ("chain_gemm", "chain_gemm_0"):
+        driver.fake_cuda_set_params(kernel.encode(), 21)
+    a = FakeCudaArray(driver, (40, 32), np.float16)
+    b = FakeCudaArray(driver, (32, 48), np.float16)
+    c = FakeCudaArray(driver, (48, 24), np.float16)
+    out = FakeCudaArray(driver, (40, 24), np.float32)
+    ws = FakeCudaArray(driver, (program.workspace_size("chain"),), np.uint8)
+    launches, allocations = (driver.fake_cuda_launches(),
+                             driver.fake_cuda_allocations())
+    program.launch("chain", [a, b, c], [out], workspace=ws, stream=0x5eed)
+    assert driver.fake_cuda_allocations() == allocations
+    assert driver.fake_cuda_launches() == launches + 2
+    for i in (launches, launches + 1):
+        assert driver.fake_cuda_launch_stream(i) == 0x5eed
+    # The second kernel reads the workspace and writes the caller's output.
+    assert driver.fake_cuda_launch_param(launches + 1, 0) == ws.host.ctypes.data
+    assert driver.fake_cuda_launch_param(launches + 1, 14) == out.host.ctypes.data
+    # Host memory is not the device's.
+    expect_error(r"output 0 of @chain \(f32\[40, 24\]\) is on cpu; the "
+                 r"program runs on Fake H200 \(cuda:0\)", program.launch,
+                 "chain", [a, b, c], [np.zeros((40, 24), np.float32)],
+                 workspace=ws)
+    # Memory the driver does not know is refused by the runtime.
+    stray = FakeCudaArray(driver, (40, 24), np.float32)
+    driver.fake_cuda_forget(ctypes.c_uint64(stray.host.ctypes.data))
+    expect_error(r"is not memory the CUDA driver knows", program.launch,
+                 "chain", [a, b, c], [stray], workspace=ws)
+    expect_error(r"needs a workspace of 3840 bytes on the device: pass "
+                 r"workspace=", program.launch, "chain", [a, b, c], [out])
+    assert driver.fake_cuda_launches() == launches + 2
