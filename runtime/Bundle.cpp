@@ -481,8 +481,9 @@ StatusOr<std::unique_ptr<BundleRunner>> BundleRunner::load(const Bundle &b,
         image = &im;
     if (!image)
       return Status::error(b.directory() +
-                           " has no emulator image (bundles written by a "
-                           "full build of fused-compile carry one)");
+                           " has no emulator image (a full build of "
+                           "fused-compile writes one unless given "
+                           "--bundle-emulator-image=false)");
     r->choice = "emulator image";
   } else {
     std::vector<ImageInfo> infos;
