@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Emulator/Emulate.h"
+#include "fused/Dialect/Fused/IR/FusedDialect.h"
 
 #include "fused/Pipeline/Pipeline.h"
 
@@ -736,12 +737,16 @@ void plantLaunchBug(ModuleOp module, StringRef bug) {
   if (bug != "grid-short")
     return;
   module.walk([&](gpu::GPUFuncOp k) {
-    auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
-    if (!grid || grid.size() != 3 || grid[0] < 2)
+    auto helper = ::fused::fused::FusedDialect::LaunchAttrHelper(k.getContext());
+    auto launch = helper.getAttr(k);
+    if (!launch || launch.getGrid()[0] < 2)
       return;
-    SmallVector<int64_t> g(grid.asArrayRef());
+    SmallVector<int64_t> g(launch.getGrid());
     g[0] -= 1;
-    k->setAttr("fused.grid", DenseI64ArrayAttr::get(k.getContext(), g));
+    helper.setAttr(k, ::fused::fused::LaunchConfigAttr::get(
+                          k.getContext(), g, launch.getBlock(),
+                          launch.getDynamicSharedMemory(),
+                          launch.getNumOutputs()));
   });
 }
 

@@ -146,7 +146,9 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
   SmallVector<Operation *> drop;
   for (Operation &op : host->getBody()->getOperations()) {
     auto f = dyn_cast<func::FuncOp>(op);
-    if (f && f->hasAttr("fused.kernel_kind")) {
+    if (f && ::fused::fused::FusedDialect::KernelKindAttrHelper(
+                 f.getContext())
+                 .isAttrPresent(f)) {
       f.setPublic();
       f->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                  UnitAttr::get(f.getContext()));

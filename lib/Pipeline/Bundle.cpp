@@ -98,17 +98,15 @@ static SmallVector<int64_t> argumentAlignments(gpu::GPUFuncOp k) {
 KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
   KernelLaunchInfo info;
   info.name = k.getName().str();
-  auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
-  auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
-  if (grid && block && grid.size() == 3 && block.size() == 3) {
-    llvm::copy(grid.asArrayRef(), info.grid.begin());
-    llvm::copy(block.asArrayRef(), info.block.begin());
+  if (auto launch = ::fused::fused::FusedDialect::LaunchAttrHelper(
+                         k.getContext())
+                         .getAttr(k)) {
+    llvm::copy(launch.getGrid(), info.grid.begin());
+    llvm::copy(launch.getBlock(), info.block.begin());
     info.hasGeometry = true;
+    info.dynamicSharedMemory = launch.getDynamicSharedMemory();
+    info.numOutputs = launch.getNumOutputs();
   }
-  if (auto smem = k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory"))
-    info.dynamicSharedMemory = smem.getInt();
-  if (auto n = k->getAttrOfType<IntegerAttr>("fused.num_outputs"))
-    info.numOutputs = n.getInt();
   return info;
 }
 
@@ -139,8 +137,9 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     // Above 48 KiB a kernel must be allowed more (the runtime sets
     // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES).
     desc["shared_memory_opt_in"] = info.dynamicSharedMemory > 48 * 1024;
-    if (auto cfg = k->getAttrOfType<::fused::fused::GemmConfigAttr>(
-            "fused.gemm_config")) {
+    using ::fused::fused::FusedDialect;
+    MLIRContext *ctx = k.getContext();
+    if (auto cfg = FusedDialect::GemmConfigAttrHelper(ctx).getAttr(k)) {
       desc["kind"] = "gemm";
       desc["config"] = json::Object{
           {"block_m", cfg.getBlockM()}, {"block_n", cfg.getBlockN()},
@@ -153,14 +152,13 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
                       "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
                       "product(batch dims)"};
     }
-    if (auto cfg =
-            k->getAttrOfType<DenseI64ArrayAttr>("fused.attention_config")) {
+    if (auto cfg = FusedDialect::AttentionConfigAttrHelper(ctx).getAttr(k)) {
       desc["kind"] = "attention";
-      desc["config"] = json::Object{{"block_m", cfg[0]},
-                                    {"block_n", cfg[1]},
-                                    {"warps", cfg[2]}};
-      desc["grid_formula"] =
-          json::Array{"ceil(Sq / " + std::to_string(cfg[0]) + ")", "Hq", "B"};
+      desc["config"] = json::Object{{"block_m", cfg.getBlockM()},
+                                    {"block_n", cfg.getBlockN()},
+                                    {"warps", cfg.getWarps()}};
+      desc["grid_formula"] = json::Array{
+          "ceil(Sq / " + std::to_string(cfg.getBlockM()) + ")", "Hq", "B"};
     }
     kernels.push_back(std::move(desc));
   });

@@ -1121,6 +1121,102 @@ func.func @gemm_config_zero() attributes {c = #fused.gemm_config<block = [0, 128
 
 // -----
 
+/// Attention tiles give each warp whole 16-row MMA tiles.
+// expected-error @+1 {{block_m = 48 must give each of the 4 warps a multiple of 16 rows}}
+func.func @attention_config_rows() attributes {c = #fused.attention_config<block = [48, 64], warps = 4>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{block_n = 40 must be a multiple of 16}}
+func.func @attention_config_keys() attributes {c = #fused.attention_config<block = [64, 40], warps = 4>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{block and warp counts must be positive}}
+func.func @attention_config_zero() attributes {c = #fused.attention_config<block = [64, 64], warps = 0>} {
+  return
+}
+
+// -----
+
+/// A launch configuration has three grid and three block dimensions.
+// expected-error @+1 {{grid and block must have 3 dimensions (x, y, z)}}
+func.func @launch_config_rank() attributes {c = #fused.launch<grid = [1, 1], block = [32, 1, 1], shared = 0, outputs = 1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{block dimensions must be >= 1}}
+func.func @launch_config_block() attributes {c = #fused.launch<grid = [1, 1, 1], block = [0, 1, 1], shared = 0, outputs = 1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{shared memory and outputs must be >= 0}}
+func.func @launch_config_shared() attributes {c = #fused.launch<grid = [1, 1, 1], block = [32, 1, 1], shared = -1, outputs = 1>} {
+  return
+}
+
+// -----
+
+/// The attributes passes tell each other have their declared types.
+// expected-error @+1 {{'fused.kernel_kind' must be a #fused.kernel_kind, got "gemm"}}
+func.func @kernel_kind_string() attributes {fused.kernel_kind = "gemm"} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'fused.launch' must be a #fused.launch, got array<i64: 1, 1, 1>}}
+func.func @launch_array() attributes {fused.launch = array<i64: 1, 1, 1>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'fused.gemm_config' must be a #fused.gemm_config, got #fused.attention_config<block = [64, 64], warps = 4>}}
+func.func @gemm_config_other() attributes {fused.gemm_config = #fused.attention_config<block = [64, 64], warps = 4>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'fused.attention_config' must be a #fused.attention_config, got 3 : i64}}
+func.func @attention_config_int() attributes {fused.attention_config = 3} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'fused.promoted' must be a unit attribute, got true}}
+func.func @promoted_bool() attributes {fused.promoted = true} {
+  return
+}
+
+// -----
+
+func.func @role_string(%m: memref<4xf32>, %c: f32, %i: index) {
+  // expected-error @+1 {{'fused.role' must be a #fused.role, got "mma"}}
+  memref.store %c, %m[%i] {fused.role = "mma"} : memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @swizzle_string() {
+  // expected-error @+1 {{'fused.swizzle' must be a #fused.swizzle, got "xor16"}}
+  %a = memref.alloc() {fused.swizzle = "xor16"} : memref<4xf32>
+  return
+}
+
+// -----
+
 /// A launch names an existing kernel function.
 func.func @launch_missing(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'fused.launch' op no kernel function named @nope}}

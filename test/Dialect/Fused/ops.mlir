@@ -759,3 +759,19 @@ func.func @tile_copies(%s: memref<?x?xf16, strided<[200, 1], offset: ?>>, %d: me
   fused.async_wait pending = 2
   return
 }
+
+// -----
+
+/// The attributes passes leave on kernel functions and their ops round-trip.
+// CHECK-LABEL: func.func private @kernel_attributes
+// CHECK-SAME: fused.attention_config = #fused.attention_config<block = [64, 32], warps = 4>
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind attention>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [3, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>
+// CHECK-SAME: fused.promoted
+// CHECK: memref.alloc() {fused.swizzle = #fused<swizzle xor16>}
+// CHECK: memref.store {{.*}} {fused.role = #fused<role epilogue>}
+func.func private @kernel_attributes(%m: memref<4xf32>, %c: f32, %i: index) attributes {fused.attention_config = #fused.attention_config<block = [64, 32], warps = 4>, fused.kernel_kind = #fused<kernel_kind attention>, fused.launch = #fused.launch<grid = [3, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>, fused.promoted} {
+  %a = memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<4xf32>
+  memref.store %c, %m[%i] {fused.role = #fused<role epilogue>} : memref<4xf32>
+  return
+}

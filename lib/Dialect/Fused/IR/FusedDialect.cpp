@@ -54,3 +54,64 @@ GemmConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                        << " warps exceed 1024 threads per block";
   return success();
 }
+
+LogicalResult
+AttentionConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                            int64_t blockM, int64_t blockN, int64_t warps) {
+  if (blockM <= 0 || blockN <= 0 || warps <= 0)
+    return emitError() << "block and warp counts must be positive";
+  if (blockM % (16 * warps) != 0)
+    return emitError() << "block_m = " << blockM << " must give each of the "
+                       << warps << " warps a multiple of 16 rows";
+  if (blockN % 16 != 0)
+    return emitError() << "block_n = " << blockN
+                       << " must be a multiple of 16";
+  if (32 * warps > 1024)
+    return emitError() << warps << " warps exceed 1024 threads per block";
+  return success();
+}
+
+LogicalResult
+LaunchConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                         ArrayRef<int64_t> grid, ArrayRef<int64_t> block,
+                         int64_t dynamicSharedMemory, int64_t numOutputs) {
+  if (grid.size() != 3 || block.size() != 3)
+    return emitError() << "grid and block must have 3 dimensions (x, y, z)";
+  for (int64_t d : grid)
+    if (d < 0)
+      return emitError() << "grid dimensions must be >= 0";
+  for (int64_t d : block)
+    if (d < 1)
+      return emitError() << "block dimensions must be >= 1";
+  if (dynamicSharedMemory < 0 || numOutputs < 0)
+    return emitError() << "shared memory and outputs must be >= 0";
+  return success();
+}
+
+LogicalResult FusedDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  MLIRContext *ctx = op->getContext();
+  StringRef name = attr.getName().getValue();
+  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    return op->emitError() << "'" << name << "' must be " << what << ", got "
+                           << attr.getValue();
+  };
+  Attribute v = attr.getValue();
+  if (name == KernelKindAttrHelper(ctx).getNameStr())
+    return expect(isa<KernelKindAttr>(v), "a #fused.kernel_kind");
+  if (name == GemmConfigAttrHelper(ctx).getNameStr())
+    return expect(isa<GemmConfigAttr>(v), "a #fused.gemm_config");
+  if (name == AttentionConfigAttrHelper(ctx).getNameStr())
+    return expect(isa<AttentionConfigAttr>(v), "a #fused.attention_config");
+  if (name == LaunchAttrHelper(ctx).getNameStr())
+    return expect(isa<LaunchConfigAttr>(v), "a #fused.launch");
+  if (name == PromotedAttrHelper(ctx).getNameStr())
+    return expect(isa<UnitAttr>(v), "a unit attribute");
+  if (name == RoleAttrHelper(ctx).getNameStr())
+    return expect(isa<TileRoleAttr>(v), "a #fused.role");
+  if (name == SwizzleAttrHelper(ctx).getNameStr())
+    return expect(isa<SwizzleAttr>(v), "a #fused.swizzle");
+  return success();
+}

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Dialect/Fused/IR/FusedDialect.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Transforms/ChipLimits.h"
 
@@ -76,17 +77,17 @@ struct CheckLimitsPass
         return k.emitError() << "kernel '" << k.getName() << "' for " << chip
                              << ": ";
       };
-      auto grid = k->getAttrOfType<DenseI64ArrayAttr>("fused.grid");
-      auto block = k->getAttrOfType<DenseI64ArrayAttr>("fused.block");
-      if (block && block.size() == 3) {
-        ArrayRef<int64_t> b = block.asArrayRef();
+      auto launch = ::fused::fused::FusedDialect::LaunchAttrHelper(k.getContext())
+                        .getAttr(k);
+      if (launch) {
+        ArrayRef<int64_t> b = launch.getBlock();
         int64_t threads = b[0] * b[1] * b[2];
         if (threads > limits->maxThreadsPerBlock)
           fail() << threads << " threads per block exceed the limit of "
                  << limits->maxThreadsPerBlock;
       }
-      if (grid && grid.size() == 3) {
-        ArrayRef<int64_t> g = grid.asArrayRef();
+      if (launch) {
+        ArrayRef<int64_t> g = launch.getGrid();
         if (g[0] > limits->maxGridX)
           fail() << "a grid x dimension of " << g[0]
                  << " blocks exceeds the limit of " << limits->maxGridX
@@ -97,10 +98,9 @@ struct CheckLimitsPass
                    << g[d] << " blocks exceeds the limit of "
                    << limits->maxGridYZ;
       }
-      if (auto smem =
-              k->getAttrOfType<IntegerAttr>("fused.dynamic_shared_memory");
-          smem && smem.getInt() > limits->maxSharedMemoryPerBlock)
-        fail() << smem.getInt()
+      if (launch &&
+          launch.getDynamicSharedMemory() > limits->maxSharedMemoryPerBlock)
+        fail() << launch.getDynamicSharedMemory()
                << " bytes of dynamic shared memory per block exceed the "
                   "chip's opt-in maximum of "
                << limits->maxSharedMemoryPerBlock << " bytes ("

@@ -526,14 +526,11 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   gpu::ReturnOp::create(b, loc);
 
   int64_t qBlocks = (p.Sq + kBlockM - 1) / kBlockM;
-  kernel->setAttr("fused.grid", b.getDenseI64ArrayAttr({qBlocks, p.Hq, p.B}));
-  kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({kThreads, 1, 1}));
-  kernel->setAttr("fused.dynamic_shared_memory",
-                  b.getI64IntegerAttr(sharedBytes));
-  kernel->setAttr("fused.num_outputs",
-                  b.getI64IntegerAttr(p.hasLse ? 2 : 1));
-  kernel->setAttr("fused.attention_config",
-                  b.getDenseI64ArrayAttr({kBlockM, p.BN, kWarps}));
+  FusedDialect::LaunchAttrHelper(ctx).setAttr(
+      kernel, LaunchConfigAttr::get(ctx, {qBlocks, p.Hq, p.B}, {kThreads, 1, 1},
+                                    sharedBytes, p.hasLse ? 2 : 1));
+  FusedDialect::AttentionConfigAttrHelper(ctx).setAttr(
+      kernel, AttentionConfigAttr::get(ctx, kBlockM, p.BN, kWarps));
   out = kernel;
   return success();
 }

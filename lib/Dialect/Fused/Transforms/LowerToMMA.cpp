@@ -192,7 +192,7 @@ struct LowerToMMAPass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> kernels;
     for (auto f : module.getOps<func::FuncOp>())
-      if (f->hasAttr("fused.promoted"))
+      if (FusedDialect::PromotedAttrHelper(&getContext()).isAttrPresent(f))
         kernels.push_back(f);
     if (kernels.empty())
       return;
@@ -210,7 +210,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
                                     func::FuncOp func) {
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
-  auto cfg = func->getAttrOfType<GemmConfigAttr>("fused.gemm_config");
+  auto cfg = FusedDialect::GemmConfigAttrHelper(ctx).getAttr(func);
   if (!cfg)
     return func.emitOpError() << "promoted kernel has no fused.gemm_config";
   int64_t numThreads = cfg.getNumThreads();
@@ -275,7 +275,7 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   // Shared memory: the rings become views of dynamic shared memory.
   SmallVector<memref::AllocOp> rings;
   kernel.walk([&](memref::AllocOp a) {
-    if (a->hasAttr("fused.swizzle"))
+    if (FusedDialect::SwizzleAttrHelper(ctx).isAttrPresent(a))
       rings.push_back(a);
   });
   int64_t sharedBytes = 0;
@@ -331,10 +331,10 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   // The contraction: register accumulators carried by the K loop.
   linalg::GenericOp mmaOp, epilogue;
   kernel.walk([&](linalg::GenericOp g) {
-    auto role = g->getAttrOfType<StringAttr>("fused.role");
-    if (role && role.getValue() == "mma")
+    auto role = FusedDialect::RoleAttrHelper(ctx).getAttr(g);
+    if (role && role.getValue() == TileRole::mma)
       mmaOp = g;
-    if (role && role.getValue() == "epilogue")
+    if (role && role.getValue() == TileRole::epilogue)
       epilogue = g;
   });
   if (!mmaOp || !epilogue)
@@ -576,13 +576,11 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
 
   // Launch geometry.
   Builder b(ctx);
-  kernel->setAttr("fused.grid", b.getDenseI64ArrayAttr(
-                                    {gridSize[2], gridSize[1], gridSize[0]}));
-  kernel->setAttr("fused.block", b.getDenseI64ArrayAttr({numThreads, 1, 1}));
-  kernel->setAttr("fused.dynamic_shared_memory",
-                  b.getI64IntegerAttr(sharedBytes));
-  kernel->setAttr("fused.num_outputs", b.getI64IntegerAttr(1));
-  kernel->setAttr("fused.gemm_config", cfg);
+  FusedDialect::LaunchAttrHelper(ctx).setAttr(
+      kernel, LaunchConfigAttr::get(ctx, {gridSize[2], gridSize[1], gridSize[0]},
+                                    {numThreads, 1, 1}, sharedBytes,
+                                    /*numOutputs=*/1));
+  FusedDialect::GemmConfigAttrHelper(ctx).setAttr(kernel, cfg);
 
   // Launches now name the GPU kernel.
   SymbolRefAttr newRef = kernelRef(kernel);

@@ -55,8 +55,8 @@ struct TiledGemm {
 FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
   TiledGemm t;
   func.walk([&](linalg::GenericOp g) {
-    auto role = g->getAttrOfType<StringAttr>("fused.role");
-    if (role && role.getValue() == "mma")
+    auto role = FusedDialect::RoleAttrHelper(g.getContext()).getAttr(g);
+    if (role && role.getValue() == TileRole::mma)
       t.mma = g;
   });
   auto fail = [&](const Twine &what) {
@@ -64,7 +64,7 @@ FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
            failure();
   };
   if (!t.mma)
-    return fail("no contraction with fused.role = \"mma\"");
+    return fail("no contraction with fused.role = #fused<role mma>");
   t.warps = t.mma->getParentOfType<scf::ForallOp>();
   t.kLoop = t.warps ? ensureKLoop(t.warps) : nullptr;
   if (!t.kLoop)
@@ -109,9 +109,11 @@ struct PromoteSharedPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
     for (auto func : module.getOps<func::FuncOp>()) {
-      auto kind = func->getAttrOfType<StringAttr>("fused.kernel_kind");
-      if (!kind || kind.getValue() != "gemm" || func->hasAttr("fused.promoted"))
+      auto kind = FusedDialect::KernelKindAttrHelper(ctx).getAttr(func);
+      if (!kind || kind.getValue() != KernelKind::gemm ||
+          FusedDialect::PromotedAttrHelper(ctx).isAttrPresent(func))
         continue;
       if (failed(promote(func)))
         return signalPassFailure();
@@ -119,7 +121,8 @@ struct PromoteSharedPass
   }
 
   LogicalResult promote(func::FuncOp func) {
-    auto cfg = func->getAttrOfType<GemmConfigAttr>("fused.gemm_config");
+    auto cfg =
+        FusedDialect::GemmConfigAttrHelper(func.getContext()).getAttr(func);
     if (!cfg)
       return func.emitOpError() << "GEMM kernel has no fused.gemm_config";
     FailureOr<TiledGemm> found = findTiledGemm(func);
@@ -160,8 +163,8 @@ struct PromoteSharedPass
     Value ringA = memref::AllocOp::create(b, loc, ringType(aShape, aEt));
     Value ringB = memref::AllocOp::create(b, loc, ringType(bShape, bEt));
     for (Value ring : {ringA, ringB}) {
-      ring.getDefiningOp()->setAttr("fused.swizzle",
-                                    StringAttr::get(ctx, "xor16"));
+      FusedDialect::SwizzleAttrHelper(ctx).setAttr(
+          ring.getDefiningOp(), SwizzleAttr::get(ctx, Swizzle::xor16));
     }
     auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(ob, loc, v);
@@ -269,7 +272,7 @@ struct PromoteSharedPass
     b.setInsertionPoint(blockEnd);
     memref::DeallocOp::create(b, loc, ringA);
     memref::DeallocOp::create(b, loc, ringB);
-    func->setAttr("fused.promoted", UnitAttr::get(ctx));
+    FusedDialect::PromotedAttrHelper(ctx).setAttr(func, UnitAttr::get(ctx));
     return success();
   }
 };

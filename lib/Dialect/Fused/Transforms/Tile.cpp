@@ -258,8 +258,9 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
       MemRefType::get(outType.getShape(), outType.getElementType()));
   auto func =
       func::FuncOp::create(loc, name, FunctionType::get(ctx, argTypes, {}));
-  func->setAttr("fused.kernel_kind", StringAttr::get(ctx, "gemm"));
-  func->setAttr("fused.gemm_config", cfg);
+  FusedDialect::KernelKindAttrHelper(ctx).setAttr(
+      func, KernelKindAttr::get(ctx, KernelKind::gemm));
+  FusedDialect::GemmConfigAttrHelper(ctx).setAttr(func, cfg);
   Block *entry = func.addEntryBlock();
   OpBuilder b = OpBuilder::atBlockBegin(entry);
   Builder h{b, loc};
@@ -411,7 +412,8 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
           Value sum = arith::AddFOp::create(nb, nl, args[2], prod);
           linalg::YieldOp::create(nb, nl, sum);
         });
-    contraction->setAttr("fused.role", StringAttr::get(ctx, "mma"));
+    FusedDialect::RoleAttrHelper(ctx).setAttr(
+        contraction, TileRoleAttr::get(ctx, TileRole::mma));
   }
 
   // Epilogue over the block tile: accumulator and epilogue operands in,
@@ -499,7 +501,8 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
           out = arith::TruncFOp::create(nb, nl, outEt, out);
         linalg::YieldOp::create(nb, nl, out);
       });
-  epilogue->setAttr("fused.role", StringAttr::get(ctx, "epilogue"));
+  FusedDialect::RoleAttrHelper(ctx).setAttr(
+      epilogue, TileRoleAttr::get(ctx, TileRole::epilogue));
   if (failedScalar) {
     func.erase();
     return kernel.emitOpError() << "unsupported op in the gemm epilogue",

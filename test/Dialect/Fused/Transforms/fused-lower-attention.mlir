@@ -9,11 +9,8 @@
 // CHECK: %{{.*}}:2 = fused.launch @fused_kernels::@gqa_attention(%{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: gpu.module @fused_kernels
 // CHECK: gpu.func @gqa_attention(%{{.*}}: memref<2x8x100x64xf16>, %{{.*}}: memref<2x2x300x64xf16>, %{{.*}}: memref<2x2x300x64xf16>, %{{.*}}: memref<2x8x100x64xf16>, %{{.*}}: memref<2x8x100xf32>) kernel
-// CHECK-SAME: fused.attention_config = array<i64: 64, 64, 4>
-// CHECK-SAME: fused.block = array<i64: 128, 1, 1>
-// CHECK-SAME: fused.dynamic_shared_memory = 40960
-// CHECK-SAME: fused.grid = array<i64: 2, 8, 2>
-// CHECK-SAME: fused.num_outputs = 2
+// CHECK-SAME: fused.attention_config = #fused.attention_config<block = [64, 64], warps = 4>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [2, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>
 // CHECK: %[[HEAD:.*]] = gpu.block_id  y
 // CHECK: arith.divui %[[HEAD]], %{{.*}}
 // CHECK: nvgpu.device_async_copy

@@ -11,9 +11,7 @@
 // CHECK: fused.launch @fused_kernels::@gemm_gemm
 // CHECK: gpu.module @fused_kernels
 // CHECK: gpu.func @gemm_gemm(%[[A:.*]]: memref<40x48xf16>, %[[B:.*]]: memref<48x24xf16>, %[[C:.*]]: memref<40x24xf32>) kernel
-// CHECK-SAME: fused.block = array<i64: 64, 1, 1>
-// CHECK-SAME: fused.dynamic_shared_memory = 8192 : i64
-// CHECK-SAME: fused.grid = array<i64: 1, 2, 1>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 2, 1], block = [64, 1, 1], shared = 8192, outputs = 1>
 // CHECK-SAME: known_block_size = array<i32: 64, 1, 1>
 // CHECK: %[[SMEM:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: %[[TID:.*]] = gpu.thread_id x

@@ -8,8 +8,8 @@
 // CHECK-SAME: fused.promoted
 // CHECK: scf.forall
 // CHECK: %[[ACC:.*]] = memref.alloca() : memref<64x64xf32>
-// CHECK: %[[RA:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x64x32xf16, #gpu.address_space<workgroup>>
-// CHECK: %[[RB:.*]] = memref.alloc() {fused.swizzle = "xor16"} : memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[RA:.*]] = memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<3x64x32xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[RB:.*]] = memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK: fused.copy_tile %{{.*}}, %{{.*}} : memref<{{.*}}xf16{{.*}}>, memref<64x32xf16, strided<[32, 1]>, #gpu.address_space<workgroup>>
 // CHECK: fused.copy_tile
 // CHECK-NEXT: fused.async_commit
@@ -40,10 +40,10 @@
 // CHECK: memref.subview %{{.*}}[0, %{{.*}}] [32, 32] [1, 1] : memref<32x64xf16, strided<[64, 1], offset: ?>, #gpu.address_space<workgroup>>
 // CHECK: memref.subview %[[ACC]][%{{.*}}, %{{.*}}] [32, 32] [1, 1]
 // CHECK: linalg.generic
-// CHECK-SAME: fused.role = "mma"
+// CHECK-SAME: fused.role = #fused<role mma>
 // CHECK: fused.async_wait pending = 0
 // CHECK: linalg.generic
-// CHECK-SAME: fused.role = "epilogue"
+// CHECK-SAME: fused.role = #fused<role epilogue>
 // CHECK: memref.dealloc %[[RA]]
 // CHECK-NEXT: memref.dealloc %[[RB]]
 func.func @three_stages(%a: tensor<100x200xf16>, %b: tensor<200x90xf16>) -> tensor<100x90xf32> {
@@ -55,8 +55,8 @@ func.func @three_stages(%a: tensor<100x200xf16>, %b: tensor<200x90xf16>) -> tens
 
 /// Transposed B is staged as it is stored: [block_n, block_k] tiles.
 // CHECK-LABEL: func.func private @transposed_b_gemm
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x32x32xbf16, #gpu.address_space<workgroup>>
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<2x64x32xbf16, #gpu.address_space<workgroup>>
+// CHECK: memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<2x32x32xbf16, #gpu.address_space<workgroup>>
+// CHECK: memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<2x64x32xbf16, #gpu.address_space<workgroup>>
 func.func @transposed_b(%a: tensor<32x64xbf16>, %b: tensor<48x64xbf16>) -> tensor<32x48xf32> {
   %c = fused.matmul %a, %b {transpose_b, fused.config = #fused.gemm_config<block = [32, 64, 32], warps = [1, 2], stages = 2>} : tensor<32x64xbf16>, tensor<48x64xbf16> -> tensor<32x48xf32>
   return %c : tensor<32x48xf32>
@@ -66,7 +66,7 @@ func.func @transposed_b(%a: tensor<32x64xbf16>, %b: tensor<48x64xbf16>) -> tenso
 
 /// One stage: copy, commit and wait inside each iteration, no prologue.
 // CHECK-LABEL: func.func private @one_stage_gemm
-// CHECK: memref.alloc() {fused.swizzle = "xor16"} : memref<1x32x32xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.alloc() {fused.swizzle = #fused<swizzle xor16>} : memref<1x32x32xf16, #gpu.address_space<workgroup>>
 // CHECK-NOT: fused.async_commit
 // CHECK: scf.for
 // CHECK: fused.copy_tile
@@ -91,13 +91,13 @@ func.func @negative_not_a_kernel(%x: memref<4xf32>) {
 
 /// A function that claims to be a GEMM kernel but is not one is an error.
 // expected-error @+1 {{'func.func' op GEMM kernel has no fused.gemm_config}}
-func.func private @fake_kernel(%x: memref<4xf32>) attributes {fused.kernel_kind = "gemm"} {
+func.func private @fake_kernel(%x: memref<4xf32>) attributes {fused.kernel_kind = #fused<kernel_kind gemm>} {
   return
 }
 
 // -----
 
-// expected-error @+1 {{'func.func' op is not a fused-tile GEMM kernel: no contraction with fused.role = "mma"}}
-func.func private @fake_kernel2(%x: memref<4xf32>) attributes {fused.kernel_kind = "gemm", fused.gemm_config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 1], stages = 1>} {
+// expected-error @+1 {{'func.func' op is not a fused-tile GEMM kernel: no contraction with fused.role = #fused<role mma>}}
+func.func private @fake_kernel2(%x: memref<4xf32>) attributes {fused.kernel_kind = #fused<kernel_kind gemm>, fused.gemm_config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 1], stages = 1>} {
   return
 }

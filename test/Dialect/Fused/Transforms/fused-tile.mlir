@@ -10,18 +10,18 @@
 // CHECK-LABEL: func.func private @gemm_bias_gemm
 // CHECK-SAME: (%{{.*}}: memref<1000x1000xf16>, %{{.*}}: memref<1000x1000xf16>, %{{.*}}: memref<1000xf32>, %{{.*}}: memref<1000x1000xf16>)
 // CHECK-SAME: fused.gemm_config = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 4>
-// CHECK-SAME: fused.kernel_kind = "gemm"
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind gemm>
 // CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 8, 8)
 // CHECK: memref.alloca() : memref<128x128xf32>
 // CHECK: linalg.fill
 // CHECK: scf.for
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (2, 4)
 // CHECK: linalg.generic
-// CHECK-SAME: fused.role = "mma"
+// CHECK-SAME: fused.role = #fused<role mma>
 // CHECK: } {mapping = [#gpu.warp<y>, #gpu.warp<x>]}
 // CHECK: linalg.generic
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : memref<?x?xf32, strided<[128, 1]>>, memref<?xf32, strided<[1], offset: ?>>)
-// CHECK-SAME: fused.role = "epilogue"
+// CHECK-SAME: fused.role = #fused<role epilogue>
 // CHECK: math.tanh
 // CHECK: arith.truncf %{{.*}} : f32 to f16
 // CHECK: } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}

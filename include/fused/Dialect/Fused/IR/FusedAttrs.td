@@ -1,6 +1,9 @@
 //===- FusedAttrs.td - attributes of the fused dialect -----*- tablegen -*-===//
 //
-// Attributes that carry code-generation decisions (tile configurations).
+// Attributes that carry code-generation decisions from pass to pass: kernel
+// kinds, tile and launch configurations, roles of tile-level ops, swizzles.
+// Passes read and write them through the helpers FusedDialect.td declares
+// (discardableAttrs), never by name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,7 +11,9 @@
 #define FUSED_DIALECT_FUSED_IR_FUSEDATTRS_TD
 
 include "fused/Dialect/Fused/IR/FusedDialect.td"
+include "fused/Dialect/Fused/IR/FusedEnums.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
 
 def Fused_GemmConfigAttr : AttrDef<Fused_Dialect, "GemmConfig"> {
   let mnemonic = "gemm_config";
@@ -41,6 +46,63 @@ def Fused_GemmConfigAttr : AttrDef<Fused_Dialect, "GemmConfig"> {
     int64_t getWarpTileN() const { return getBlockN() / getWarpsN(); }
     int64_t getNumThreads() const { return 32 * getWarpsM() * getWarpsN(); }
   }];
+}
+
+def Fused_KernelKindAttr : EnumAttr<Fused_Dialect, Fused_KernelKind,
+                                    "kernel_kind"> {
+  let summary = "the kind of kernel a kernel function implements";
+}
+
+def Fused_TileRoleAttr : EnumAttr<Fused_Dialect, Fused_TileRole, "role"> {
+  let summary = "what a tile-level linalg op of a kernel function computes";
+}
+
+def Fused_SwizzleAttr : EnumAttr<Fused_Dialect, Fused_Swizzle, "swizzle"> {
+  let summary = "how a shared-memory tile permutes its storage";
+}
+
+def Fused_AttentionConfigAttr : AttrDef<Fused_Dialect, "AttentionConfig"> {
+  let mnemonic = "attention_config";
+  let summary = "tile configuration of an attention kernel";
+  let description = [{
+    A thread block of `warps` warps computes `block_m` query rows of one
+    (batch, head), stepping through the keys `block_n` at a time; each warp
+    owns `block_m / warps` rows.
+
+    ```mlir
+    #fused.attention_config<block = [64, 64], warps = 4>
+    ```
+  }];
+  let parameters = (ins "int64_t":$blockM, "int64_t":$blockN,
+                        "int64_t":$warps);
+  let assemblyFormat = [{
+    `<` `block` `=` `[` $blockM `,` $blockN `]` `,` `warps` `=` $warps `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Fused_LaunchConfigAttr : AttrDef<Fused_Dialect, "LaunchConfig"> {
+  let mnemonic = "launch";
+  let summary = "how a GPU kernel is launched";
+  let description = [{
+    The grid and block (x, y, z), the bytes of dynamic shared memory per
+    block and how many of the kernel's trailing arguments are outputs.
+    The GPU lowerings put it on every `gpu.func` they make; the limits
+    check, the manifest, the host runner and the emulator read it.
+
+    ```mlir
+    #fused.launch<grid = [2, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$grid,
+                        ArrayRefParameter<"int64_t">:$block,
+                        "int64_t":$dynamicSharedMemory,
+                        "int64_t":$numOutputs);
+  let assemblyFormat = [{
+    `<` `grid` `=` `[` $grid `]` `,` `block` `=` `[` $block `]` `,`
+    `shared` `=` $dynamicSharedMemory `,` `outputs` `=` $numOutputs `>`
+  }];
+  let genVerifyDecl = 1;
 }
 
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDATTRS_TD

@@ -7,7 +7,16 @@
 #ifndef FUSED_DIALECT_FUSED_IR_FUSEDDIALECT_H
 #define FUSED_DIALECT_FUSED_IR_FUSEDDIALECT_H
 
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/DialectImplementation.h"
+
+// The attributes come first: the dialect's attribute helpers name them.
+#include "fused/Dialect/Fused/IR/FusedEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "fused/Dialect/Fused/IR/FusedAttrs.h.inc"
 
 #include "fused/Dialect/Fused/IR/FusedDialect.h.inc"
 

@@ -30,6 +30,22 @@ def Fused_Dialect : Dialect {
   }];
   let hasConstantMaterializer = 0;
   let useDefaultAttributePrinterParser = 1;
+  // What passes tell each other, on kernel functions and the ops in them.
+  // Each has a helper (FusedDialect::KernelKindAttrHelper, ...) to read and
+  // write it; the dialect checks the type of each where it appears.
+  let discardableAttrs = (ins
+    // Kernel functions (func.func after fused-tile, gpu.func after the GPU
+    // lowerings).
+    "KernelKindAttr":$kernel_kind,
+    "GemmConfigAttr":$gemm_config,
+    "AttentionConfigAttr":$attention_config,
+    "LaunchConfigAttr":$launch,
+    "::mlir::UnitAttr":$promoted,
+    // Tile-level ops and shared-memory allocations inside them.
+    "TileRoleAttr":$role,
+    "SwizzleAttr":$swizzle
+  );
+  let hasOperationAttrVerify = 1;
 }
 
 class Fused_Op<string mnemonic, list<Trait> traits = []>

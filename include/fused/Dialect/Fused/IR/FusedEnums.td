@@ -30,6 +30,27 @@ def Fused_KernelKind : I32EnumAttr<"KernelKind",
       I32EnumAttrCase<"transpose", 6>
     ]> {
   let cppNamespace = "::fused::fused";
+  // fused.kernel holds it as an integer attribute; KernelKindAttr is the
+  // dialect attribute (#fused.kernel_kind<gemm>) that kernel functions
+  // carry.
+  let specializedAttrClassName = "KernelKindIntAttr";
+}
+
+def Fused_TileRole : I32EnumAttr<"TileRole",
+    "what a tile-level computation of a kernel function is for", [
+      I32EnumAttrCase<"mma", 0>,
+      I32EnumAttrCase<"epilogue", 1>
+    ]> {
+  let cppNamespace = "::fused::fused";
+  let genSpecializedAttr = 0;
+}
+
+def Fused_Swizzle : I32EnumAttr<"Swizzle",
+    "storage permutation of a shared-memory tile", [
+      I32EnumAttrCase<"xor16", 0>
+    ]> {
+  let cppNamespace = "::fused::fused";
+  let genSpecializedAttr = 0;
 }
 
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDENUMS_TD

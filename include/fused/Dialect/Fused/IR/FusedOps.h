@@ -16,11 +16,6 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "fused/Dialect/Fused/IR/FusedEnums.h.inc"
-
-#define GET_ATTRDEF_CLASSES
-#include "fused/Dialect/Fused/IR/FusedAttrs.h.inc"
-
 #define GET_OP_CLASSES
 #include "fused/Dialect/Fused/IR/FusedOps.h.inc"
 

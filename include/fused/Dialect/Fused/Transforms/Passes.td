@@ -64,9 +64,9 @@ def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
       broadcast operands index batch 0;
     - an f32 accumulator tile (`memref.alloca`, block_m x block_n) set to 0;
     - `scf.for` over K tiles, and inside it `scf.forall` over warps, each
-      running a `linalg.generic` contraction (`fused.role = "mma"`) on its
+      running a `linalg.generic` contraction (`fused.role = #fused<role mma>`) on its
       sub-tiles of A, B and the accumulator;
-    - a `linalg.generic` epilogue (`fused.role = "epilogue"`) that applies
+    - a `linalg.generic` epilogue (`fused.role = #fused<role epilogue>`) that applies
       the kernel's elementwise chain to the accumulator tile, reading
       epilogue operands with broadcasting, and writes the output tile.
 
@@ -78,7 +78,7 @@ def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
     operands and f32 accumulation followed by an elementwise chain; static
     shapes. Other kernel kinds are left alone.
     Post: no `fused.kernel gemm`; the kernel functions carry
-    `fused.kernel_kind = "gemm"` and `fused.gemm_config`.
+    `fused.kernel_kind = #fused<kernel_kind gemm>` and `fused.gemm_config`.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
@@ -91,11 +91,11 @@ def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
 def FusedPromoteSharedPass : Pass<"fused-promote-shared", "::mlir::ModuleOp"> {
   let summary = "stage GEMM operand tiles in shared memory with a copy pipeline";
   let description = [{
-    In every tiled GEMM kernel function (`fused.kernel_kind = "gemm"`, from
+    In every tiled GEMM kernel function (`fused.kernel_kind = #fused<kernel_kind gemm>`, from
     `fused-tile`), the A and B tiles that the warps read in the K loop are
     staged in shared memory: two rings of `stages` tiles
     (`memref<S x rows x cols x T, #gpu.address_space<workgroup>>`)
-    carrying `fused.swizzle = "xor16"`, which tells the GPU lowering to store
+    carrying `fused.swizzle = #fused<swizzle xor16>`, which tells the GPU lowering to store
     16-byte chunks XOR-swizzled by row so that ldmatrix reads and 16-byte
     copy writes are free of bank conflicts. The swizzle permutes storage
     only; the IR indexes the tiles logically.
@@ -165,8 +165,8 @@ def FusedLowerToMMAPass : Pass<"fused-lower-to-mma", "::mlir::ModuleOp"> {
       outputs whose rows are not 16-byte aligned.
 
     Each `fused.launch` of the function is redirected to the kernel, which
-    carries `fused.grid`, `fused.block` and `fused.dynamic_shared_memory`
-    (bytes).
+    carries its `fused.launch` (grid, block, dynamic shared memory in
+    bytes, outputs) and `fused.gemm_config`.
 
     Pre: kernel functions from `fused-promote-shared` (`fused.promoted`),
     f16 or bf16 operands.
