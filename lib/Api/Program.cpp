@@ -185,9 +185,9 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       options.emit != "ptx")
     return Status::error("unknown emit kind '" + options.emit +
                          "' (expected auto, cubin or ptx)");
-  if (options.chip != "auto" && !isSupportedChip(options.chip))
-    return Status::error("unknown chip '" + options.chip +
-                         "' (expected auto, sm_80, sm_86, sm_89 or sm_90)");
+  if (options.chip != "auto" && !Target::get(options.chip))
+    return Status::error("unknown chip '" + options.chip + "' (expected auto, " +
+                         Target::chipList() + ")");
   auto impl = std::make_unique<Impl>();
   std::string target = options.target;
   std::optional<std::string> deviceChip;
@@ -579,8 +579,11 @@ StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {
   // same major version, else PTX for the driver to compile.
   std::string best;
   bool sameMajor = false;
-  for (llvm::StringRef c : supportedChips()) {
+  for (llvm::StringRef c : Target::chips()) {
     rt::Chip k = *rt::parseChip(c.str());
+    // Architecture-specific code (sm_90a) is asked for by name only.
+    if (k.archSpecific)
+      continue;
     if (k.major * 10 + k.minor > d->major * 10 + d->minor)
       continue;
     best = c.str();

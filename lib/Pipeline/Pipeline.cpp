@@ -39,20 +39,12 @@ llvm::StringRef stageNames() {
   return "fuse, tile, promote, mma, nvvm, binary";
 }
 
-llvm::ArrayRef<llvm::StringRef> supportedChips() {
-  static const llvm::StringRef chips[] = {"sm_80", "sm_86", "sm_89", "sm_90"};
-  return chips;
-}
-
-bool isSupportedChip(llvm::StringRef chip) {
-  return llvm::is_contained(supportedChips(), chip);
-}
-
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(::fused::fused::createFusedSetTargetPass(
+      ::fused::fused::FusedSetTargetPassOptions{options.chip}));
   pm.addNestedPass<func::FuncOp>(::fused::fused::createFusedFusePass());
   auto checkLimits = [&] {
-    pm.addPass(::fused::fused::createFusedCheckLimitsPass(
-        ::fused::fused::FusedCheckLimitsPassOptions{options.chip}));
+    pm.addPass(::fused::fused::createFusedCheckLimitsPass());
   };
   checkLimits();
   if (options.stopAfter == Stage::Fuse)
@@ -146,7 +138,7 @@ namespace {
 struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("target GPU (sm_80, sm_86, sm_89, "
-                                          "sm_90)"),
+                                          "sm_90, sm_90a)"),
                            llvm::cl::init("sm_80")};
   Option<std::string> stopAfter{
       *this, "stop-after",
@@ -167,9 +159,9 @@ void registerPipelines() {
           return errorHandler("fused-gpu-pipeline: invalid options '" +
                               optionText + "'");
         PipelineOptions options;
-        if (!isSupportedChip(cl->chip))
+        if (!Target::get(cl->chip))
           return errorHandler("fused-gpu-pipeline: unknown chip '" + cl->chip +
-                              "' (expected sm_80, sm_86, sm_89 or sm_90)");
+                              "' (expected " + Target::chipList() + ")");
         options.chip = cl->chip;
         std::optional<Stage> stage = parseStage(cl->stopAfter);
         if (!stage)

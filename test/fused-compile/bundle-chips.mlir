@@ -26,7 +26,7 @@
 // PTX90: .target sm_90
 // LIST: fused-compile: a list of chips (--chip=sm_80,sm_90) goes with --emit=bundle
 // OVER: error: kernel 'smem_128k_gemm' for sm_86: 131072 bytes of dynamic shared memory per block exceed the chip's opt-in maximum of 101376 bytes (99 KiB)
-// BADCHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89 or sm_90)
+// BADCHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89, sm_90 or sm_90a)
 
 func.func @small(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf32> {
   %c = fused.matmul %a, %b : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf32>

@@ -10,7 +10,7 @@
 // RUN: not fused-opt --fused-gpu-pipeline=chip=sm_70 %s 2>&1 | FileCheck %s --check-prefix=OPTCHIP
 // RUN: echo 'func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> { %y = fused.softmax %x axis = 0 : tensor<4xf32> return %y : tensor<4xf32> }' | not fused-compile --emit=ptx 2>&1 | FileCheck %s --check-prefix=NOTHING
 
-// CHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89 or sm_90)
+// CHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89, sm_90 or sm_90a)
 // STAGE: fused-compile: unknown stage 'lower' (expected fuse, tile, promote, mma, nvvm, binary)
 // NOPTXAS: fused-compile: --emit=cubin needs ptxas from a CUDA toolkit: '{{.*}}no-ptxas' is not executable (--emit=ptx needs none)
 // STATS: fused-compile: --print-stats needs ptxas from a CUDA toolkit: '{{.*}}no-ptxas' is not executable
@@ -19,7 +19,7 @@
 // BUNDLE: error: 'fused.kernel' op cannot be part of a kernel bundle: only fused.launch ops run
 // KIND: Cannot find option named 'wasm'
 // OPTSTAGE: error: fused-gpu-pipeline: unknown stage 'lower' (expected fuse, tile, promote, mma, nvvm, binary)
-// OPTCHIP: error: fused-gpu-pipeline: unknown chip 'sm_70' (expected sm_80, sm_86, sm_89 or sm_90)
+// OPTCHIP: error: fused-gpu-pipeline: unknown chip 'sm_70' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)
 // NOTHING: error: nothing to compile: the input has no kernel that code generation supports yet (GEMM and attention kernels)
 
 func.func @gemm(%a: tensor<32x32xf16>, %b: tensor<32x32xf16>) -> tensor<32x32xf32> {

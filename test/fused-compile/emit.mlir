@@ -24,7 +24,7 @@
 
 // TILE: fused.launch @gemm_gemm
 // TILE: func.func private @gemm_gemm
-// MMA: module attributes {gpu.container_module}
+// MMA: module attributes {fused.target = "{{sm_[0-9a]+}}", gpu.container_module}
 // MMA: fused.launch @fused_kernels::@gemm_gemm
 // MMA: gpu.module @fused_kernels
 // MMA: gpu.func @gemm_gemm({{.*}}) kernel attributes {fused.gemm_config = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 3>, fused.launch = #fused.launch<grid = [2, 3, 1], block = [256, 1, 1], shared = 49152, outputs = 1>, known_block_size = array<i32: 256, 1, 1>}

@@ -93,17 +93,17 @@ static cl::opt<std::string> stopAfter(
 static cl::opt<std::string>
     chip("chip",
          cl::desc("Target GPU: auto (default: the chip of the CUDA device "
-                  "present, else sm_80), sm_80, sm_86, sm_89, sm_90"),
+                  "present, else sm_80), sm_80, sm_86, sm_89, sm_90, sm_90a"),
          cl::init("auto"), cl::cat(category));
 
 /// A chip name with "auto" resolved against the CUDA device present (sm_80
 /// without one); "" after printing an error.
 static std::string resolvedChip(const std::string &chip = ::chip) {
   if (chip != "auto") {
-    if (fused::isSupportedChip(chip))
+    if (fused::Target::get(chip))
       return chip;
     llvm::errs() << "fused-compile: unknown chip '" << chip
-                 << "' (expected auto, sm_80, sm_86, sm_89 or sm_90)\n";
+                 << "' (expected auto, " << fused::Target::chipList() << ")\n";
     return "";
   }
   auto cuda = fused::rt::openCudaDevice();

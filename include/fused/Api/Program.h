@@ -38,7 +38,7 @@ class FuncOp;
 namespace fused {
 
 struct CompileOptions {
-  /// Target GPU: sm_80, sm_86, sm_89, sm_90, or "auto": the chip of the
+  /// Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, or "auto": the chip of the
   /// CUDA device present when the target is cuda (see resolveAutoChip),
   /// else sm_80 (the emulator runs every chip's code).
   std::string chip = "auto";

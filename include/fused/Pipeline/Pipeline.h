@@ -9,6 +9,7 @@
 #ifndef FUSED_PIPELINE_PIPELINE_H
 #define FUSED_PIPELINE_PIPELINE_H
 
+#include "fused/Target/Target.h"
 #include "mlir/Support/LLVM.h"
 
 #include <optional>
@@ -52,7 +53,8 @@ llvm::StringRef stageNames();
 
 /// Options of the pipeline.
 struct PipelineOptions {
-  /// Target GPU: sm_80, sm_86, sm_89 or sm_90.
+  /// Target GPU: a chip of fused::Target::chips() (sm_80, sm_86, sm_89,
+  /// sm_90, sm_90a).
   std::string chip = "sm_80";
   /// Last stage to run.
   Stage stopAfter = Stage::Binary;
@@ -62,12 +64,6 @@ struct PipelineOptions {
   /// The CUDA toolkit (for ptxas and libdevice); empty: MLIR's default.
   std::string toolkitPath;
 };
-
-/// The supported targets, oldest first.
-llvm::ArrayRef<llvm::StringRef> supportedChips();
-
-/// True if `chip` is a supported target.
-bool isSupportedChip(llvm::StringRef chip);
 
 /// Appends the pipeline up to `options.stopAfter` to `pm` (on builtin.module).
 ///

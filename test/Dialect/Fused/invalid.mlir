@@ -1287,3 +1287,17 @@ func.func @async_wait_negative() {
   fused.async_wait pending = -1
   return
 }
+
+// -----
+
+/// The target is the module's, and a chip fused knows.
+// expected-error @+1 {{'fused.target' must name a chip (sm_80, sm_86, sm_89, sm_90 or sm_90a), got "sm_70"}}
+module attributes {fused.target = "sm_70"} {
+}
+
+// -----
+
+// expected-error @+1 {{'fused.target' belongs on a module}}
+func.func @target_on_function() attributes {fused.target = "sm_80"} {
+  return
+}

@@ -8,6 +8,7 @@
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -55,6 +56,22 @@ GemmConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+::fused::Target fused::fused::moduleTarget(Operation *op) {
+  ModuleOp module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                      : op->getParentOfType<ModuleOp>();
+  // A gpu.module sits inside the module that names the target.
+  while (module && !FusedDialect::TargetAttrHelper(op->getContext())
+                        .isAttrPresent(module))
+    module = module->getParentOfType<ModuleOp>();
+  StringRef chip = ::fused::Target::defaultChip();
+  if (module)
+    chip = FusedDialect::TargetAttrHelper(op->getContext())
+               .getAttr(module)
+               .getValue();
+  // The verifier admits known chips only.
+  return *::fused::Target::get(chip);
+}
+
 LogicalResult
 AttentionConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                             int64_t blockM, int64_t blockN, int64_t warps) {
@@ -99,6 +116,15 @@ LogicalResult FusedDialect::verifyOperationAttribute(Operation *op,
                            << attr.getValue();
   };
   Attribute v = attr.getValue();
+  if (name == TargetAttrHelper(ctx).getNameStr()) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError() << "'" << name << "' belongs on a module";
+    auto chip = dyn_cast<StringAttr>(v);
+    if (!chip || !::fused::Target::get(chip.getValue()))
+      return op->emitError() << "'" << name << "' must name a chip ("
+                             << ::fused::Target::chipList() << "), got " << v;
+    return success();
+  }
   if (name == KernelKindAttrHelper(ctx).getNameStr())
     return expect(isa<KernelKindAttr>(v), "a #fused.kernel_kind");
   if (name == GemmConfigAttrHelper(ctx).getNameStr())

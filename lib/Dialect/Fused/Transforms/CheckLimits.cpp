@@ -8,7 +8,6 @@
 
 #include "fused/Dialect/Fused/IR/FusedDialect.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
-#include "fused/Transforms/ChipLimits.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -43,12 +42,16 @@ struct CheckLimitsPass
   using FusedCheckLimitsPassBase::FusedCheckLimitsPassBase;
 
   void runOnOperation() override {
-    std::optional<::fused::ChipLimits> limits = ::fused::chipLimits(chip);
-    if (!limits) {
+    std::optional<::fused::Target> target =
+        chip.empty() ? ::fused::fused::moduleTarget(getOperation())
+                     : ::fused::Target::get(chip);
+    if (!target) {
       getOperation().emitError() << "fused-check-limits: unknown chip '"
                                  << chip << "'";
       return signalPassFailure();
     }
+    const ::fused::ChipLimits *limits = &target->limits;
+    StringRef chipName = target->chip;
     bool failed = false;
     // Tensors of the graph functions, before any kernel exists (the pass
     // runs after fusion and again after the GPU lowerings).
@@ -74,7 +77,7 @@ struct CheckLimitsPass
         return;
       auto fail = [&]() {
         failed = true;
-        return k.emitError() << "kernel '" << k.getName() << "' for " << chip
+        return k.emitError() << "kernel '" << k.getName() << "' for " << chipName
                              << ": ";
       };
       auto launch = ::fused::fused::FusedDialect::LaunchAttrHelper(k.getContext())

@@ -20,4 +20,14 @@
 
 #include "fused/Dialect/Fused/IR/FusedDialect.h.inc"
 
+#include "fused/Target/Target.h"
+
+namespace fused::fused {
+
+/// The Target of the module that holds `op`: the chip its fused.target
+/// names (fused-set-target), or the default chip when it names none.
+::fused::Target moduleTarget(mlir::Operation *op);
+
+} // namespace fused::fused
+
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDDIALECT_H

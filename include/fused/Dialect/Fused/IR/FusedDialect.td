@@ -34,6 +34,8 @@ def Fused_Dialect : Dialect {
   // Each has a helper (FusedDialect::KernelKindAttrHelper, ...) to read and
   // write it; the dialect checks the type of each where it appears.
   let discardableAttrs = (ins
+    // The module: the chip code generation targets (fused-set-target).
+    "::mlir::StringAttr":$target,
     // Kernel functions (func.func after fused-tile, gpu.func after the GPU
     // lowerings).
     "KernelKindAttr":$kernel_kind,

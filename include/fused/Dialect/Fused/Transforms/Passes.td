@@ -217,12 +217,13 @@ def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
   let summary = "Refuse kernels over the target chip's launch limits";
   let description = [{
     Checks every `gpu.func` kernel of `gpu.module @fused_kernels` against
-    the limits of `chip` and reports each violation as an error naming the
+    the limits of the module's target (`fused.target`; `chip` overrides it)
+    and reports each violation as an error naming the
     limit, so that no kernel over a limit reaches the emulator, a binary or
     a bundle: threads per block (1024), grid dimensions (x up to 2^31 - 1,
     y and z up to 65535), dynamic shared memory per block (the chip's
     opt-in maximum: 163 KiB on sm_80, 99 KiB on sm_86 and sm_89, 227 KiB on
-    sm_90) and, for each memref argument, byte offsets that overflow the
+    sm_90 and sm_90a) and, for each memref argument, byte offsets that overflow the
     64-bit index arithmetic the kernels use. The last check also applies to
     the arguments and results of every `func.func`, so that the pipeline
     runs the pass after fusion (before any kernel is built) and again after
@@ -232,8 +233,22 @@ def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
     must.
   }];
   let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (default: the module's fused.target)">
+  ];
+}
+
+def FusedSetTargetPass : Pass<"fused-set-target", "::mlir::ModuleOp"> {
+  let summary = "record the chip code generation targets on the module";
+  let description = [{
+    Sets `fused.target = "<chip>"` on the module. The passes that generate
+    code read the chip's `fused::Target` (include/fused/Target/Target.h:
+    its path, MMA shapes, async-copy mechanism and limits) from it; a
+    module without one targets sm_80. The pipeline runs this pass first.
+  }];
+  let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
-           "target chip (sm_80, sm_86, sm_89, sm_90)">
+           "target chip (sm_80, sm_86, sm_89, sm_90, sm_90a)">
   ];
 }
 
