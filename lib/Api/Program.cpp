@@ -15,6 +15,7 @@
 #include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Images.h"
@@ -96,32 +97,6 @@ std::optional<std::string> readFile(const std::string &path) {
 
 } // namespace
 
-double functionFlops(func::FuncOp func) {
-  double flops = 0;
-  func.walk([&](Operation *op) {
-    if (auto mm = dyn_cast<::fused::fused::MatmulOp>(op)) {
-      auto a = mm.getA().getType();
-      int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
-                                     : a.getDimSize(a.getRank() - 1);
-      flops += 2.0 * mm.getType().getNumElements() * K;
-    } else if (auto att = dyn_cast<::fused::fused::AttentionOp>(op)) {
-      auto q = cast<RankedTensorType>(att.getQuery().getType());
-      auto k = cast<RankedTensorType>(att.getKey().getType());
-      auto v = cast<RankedTensorType>(att.getValue().getType());
-      int64_t Sq = q.getDimSize(q.getRank() - 2);
-      int64_t Skv = k.getDimSize(k.getRank() - 2);
-      double pairs = 0;
-      for (int64_t i = 0; i < Sq; ++i)
-        pairs += att.getCausal()
-                     ? std::clamp<int64_t>(i + Skv - Sq + 1, 0, Skv)
-                     : Skv;
-      double heads = q.getNumElements() / double(Sq * q.getShape().back());
-      flops += 2.0 * pairs * heads *
-               (q.getShape().back() + v.getShape().back());
-    }
-  });
-  return flops;
-}
 
 struct Program::Impl {
   std::unique_ptr<MLIRContext> context;
@@ -313,7 +288,8 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       if (!anyKernel)
         return p.schedule->emitError()
                << "nothing to compile: the input has no kernel that code "
-                  "generation supports yet (GEMM and attention kernels)";
+                  "generation supports yet ("
+               << supportedKernelKinds() << ")";
       if (target == "emulator") {
         emu::plantLaunchBug(*p.schedule, options.plantBug);
         FailureOr<std::string> ir =
@@ -483,7 +459,9 @@ Program::run(rt::Device &device, const std::string &function,
       if (auto k = dyn_cast<::fused::fused::KernelOp>(op))
         name = "a " + ::fused::fused::stringifyKernelKind(k.getKind()).str() + " kernel";
       return Status::error("@" + function + " cannot run on a device: code "
-                           "generation does not support " + name + " yet");
+                           "generation does not support " + name +
+                           " yet (it compiles " + supportedKernelKinds() +
+                           ")");
     }
     std::vector<rt::KernelArg> args;
     for (Value in : launch.getInputs()) {

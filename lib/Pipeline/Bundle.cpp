@@ -7,6 +7,7 @@
 
 #include "fused/Pipeline/Bundle.h"
 
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -137,29 +138,11 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     // Above 48 KiB a kernel must be allowed more (the runtime sets
     // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES).
     desc["shared_memory_opt_in"] = info.dynamicSharedMemory > 48 * 1024;
-    using ::fused::fused::FusedDialect;
-    MLIRContext *ctx = k.getContext();
-    if (auto cfg = FusedDialect::GemmConfigAttrHelper(ctx).getAttr(k)) {
-      desc["kind"] = "gemm";
-      desc["config"] = json::Object{
-          {"block_m", cfg.getBlockM()}, {"block_n", cfg.getBlockN()},
-          {"block_k", cfg.getBlockK()}, {"warps_m", cfg.getWarpsM()},
-          {"warps_n", cfg.getWarpsN()}, {"stages", cfg.getStages()}};
-      // grid = (ceil(N / block_n), ceil(M / block_m), batch) of the output
-      // [batch..., M, N].
-      desc["grid_formula"] =
-          json::Array{"ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
-                      "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
-                      "product(batch dims)"};
-    }
-    if (auto cfg = FusedDialect::AttentionConfigAttrHelper(ctx).getAttr(k)) {
-      desc["kind"] = "attention";
-      desc["config"] = json::Object{{"block_m", cfg.getBlockM()},
-                                    {"block_n", cfg.getBlockN()},
-                                    {"warps", cfg.getWarps()}};
-      desc["grid_formula"] = json::Array{
-          "ceil(Sq / " + std::to_string(cfg.getBlockM()) + ")", "Hq", "B"};
-    }
+    for (const KernelStrategy *s : kernelStrategies())
+      if (s->describe(k, desc)) {
+        desc["kind"] = s->name().str();
+        break;
+      }
     kernels.push_back(std::move(desc));
   });
 

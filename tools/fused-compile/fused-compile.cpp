@@ -22,6 +22,7 @@
 #include "fused/Execution/HostRunner.h"
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Bundle.h"
@@ -509,8 +510,8 @@ static LogicalResult runFrontEnd(ModuleOp module, fused::PipelineOptions options
   if (!module.lookupSymbol<gpu::GPUModuleOp>("fused_kernels"))
     return module.emitError()
            << "nothing to " << what
-           << ": the input has no kernel that code generation supports yet "
-              "(GEMM and attention kernels)";
+           << ": the input has no kernel that code generation supports yet ("
+           << fused::supportedKernelKinds() << ")";
   return success();
 }
 

@@ -154,9 +154,6 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
-/// The useful FLOPs of one call of `func`: 2 M N K per matmul, 2 (D + Dv)
-/// per visible query-key pair of each attention head.
-double functionFlops(mlir::func::FuncOp func);
 
 /// What --chip=auto compiles for on a device of chip `deviceChip` ("sm_90";
 /// "" for no CUDA device: sm_80): the newest supported chip whose code the

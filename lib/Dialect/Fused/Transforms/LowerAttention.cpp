@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuBuilders.h"
+#include "fused/Conversion/AttentionStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -49,14 +50,7 @@ constexpr int64_t kBlockM = 64;
 constexpr int64_t kWarps = 4;
 constexpr int64_t kThreads = 32 * kWarps;
 
-/// The static problem.
-struct Problem {
-  int64_t B, Hq, Hkv, Sq, Skv, D, Dv;
-  int64_t BN;
-  Type elemType, outType;
-  bool causal, hasBias, hasLse;
-  float scale;
-};
+using Problem = ::fused::AttentionProblem;
 
 /// f32 arithmetic at the builder's insertion point.
 struct FB {
@@ -228,8 +222,8 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     return v;
   };
   Value sQ = view(kBlockM, p.D);
-  Value sK = view(2 * p.BN, p.D);
-  Value sV = view(2 * p.BN, p.Dv);
+  Value sK = view(2 * p.blockN(), p.D);
+  Value sV = view(2 * p.blockN(), p.Dv);
   int64_t sharedBytes = offset;
 
   // The KV tiles this block visits: up to the causal diagonal of its last
@@ -241,7 +235,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     Value lastRow = h.mins(h.add(q0, kBlockM), h.c(p.Sq));
     kvEnd = h.maxs(h.c(0), h.mins(h.c(p.Skv), h.add(lastRow, diag)));
   }
-  Value numTiles = h.div(h.add(kvEnd, p.BN - 1), p.BN);
+  Value numTiles = h.div(h.add(kvEnd, p.blockN() - 1), p.blockN());
   // Per row: keys below `limit` are visible.
   Value limits[2];
   for (int r = 0; r < 2; ++r)
@@ -250,11 +244,11 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
 
   // Prologue: Q and the first K/V tile.
   copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, p.Sq, sQ, h.c(0));
-  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.BN, p.Skv, sK, h.c(0));
-  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.BN, p.Skv, sV, h.c(0));
+  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.blockN(), p.Skv, sK, h.c(0));
+  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.blockN(), p.Skv, sV, h.c(0));
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
 
-  int64_t numO = p.Dv / 8, numS = p.BN / 8;
+  int64_t numO = p.Dv / 8, numS = p.blockN() / 8;
   Value zeroAcc = arith::ConstantOp::create(
       b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
   SmallVector<Value> inits(numO, zeroAcc);
@@ -270,7 +264,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     Value m[2] = {iter[numO], iter[numO + 1]};
     Value lsum[2] = {iter[numO + 2], iter[numO + 3]};
     Value stage = l.rem(j, 2);
-    Value stageRow = l.mul(stage, p.BN);
+    Value stageRow = l.mul(stage, p.blockN());
 
     // Prefetch the next tile into the other stage.
     Value next = l.add(j, 1);
@@ -278,10 +272,10 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     {
       OpBuilder pb = OpBuilder::atBlockBegin(pre.thenBlock());
       IB ph{pb, loc};
-      Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.BN);
-      Value kv0 = ph.mul(next, p.BN);
-      copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.BN, p.Skv, sK, otherRow);
-      copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.BN, p.Skv, sV, otherRow);
+      Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.blockN());
+      Value kv0 = ph.mul(next, p.blockN());
+      copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.blockN(), p.Skv, sK, otherRow);
+      copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.blockN(), p.Skv, sV, otherRow);
     }
     NVVM::CpAsyncCommitGroupOp::create(lb, loc);
     NVVM::CpAsyncWaitGroupOp::create(lb, loc, lb.getI32IntegerAttr(1));
@@ -296,7 +290,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
       Value aFrag =
           emitLdMatrix(lb, loc, p.elemType, sQ, qa.row,
                        l.swizzleCol(qa.row, qa.chunk, p.D * 2), false);
-      for (int64_t n = 0; n < p.BN; n += 16) {
+      for (int64_t n = 0; n < p.blockN(); n += 16) {
         auto kb = ::fused::layout::bFragmentSegment(
             l, lane, l.add(stageRow, n), kk, /*nMajor=*/true);
         Value x4 =
@@ -311,7 +305,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     }
 
     // Scale into the log2 domain and add the bias.
-    Value kv0 = l.mul(j, p.BN);
+    Value kv0 = l.mul(j, p.blockN());
     Value scaleLog2 = lf.c(p.scale * log2e);
     Value ninf = lf.c(negInf);
     auto keyOf = [&](IB &ib, int64_t i, int64_t e) {
@@ -338,7 +332,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     // Mask keys past Skv and above the diagonal, in the tiles that have
     // any: the last tile when Skv is not a multiple of BN, and (causal) the
     // tiles that cross the block's diagonal. The others skip the compares.
-    Value tileEnd = l.add(kv0, p.BN);
+    Value tileEnd = l.add(kv0, p.blockN());
     Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
                           l.c(p.Skv));
     if (p.causal)
@@ -402,7 +396,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
     // O += P V: P's accumulator fragments are the A fragments of P V.
     auto pairType = VectorType::get({2}, p.elemType);
     auto aType = VectorType::get({4, 2}, p.elemType);
-    for (int64_t ks = 0; ks < p.BN / 16; ++ks) {
+    for (int64_t ks = 0; ks < p.blockN() / 16; ++ks) {
       auto pack = [&](Value sv, int64_t r) {
         Value lo = arith::TruncFOp::create(lb, loc, p.elemType,
                                            lf.extract(sv, r, 0));
@@ -530,69 +524,9 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
       kernel, LaunchConfigAttr::get(ctx, {qBlocks, p.Hq, p.B}, {kThreads, 1, 1},
                                     sharedBytes, p.hasLse ? 2 : 1));
   FusedDialect::AttentionConfigAttrHelper(ctx).setAttr(
-      kernel, AttentionConfigAttr::get(ctx, kBlockM, p.BN, kWarps));
+      kernel, AttentionConfigAttr::get(ctx, kBlockM, p.blockN(), kWarps));
   out = kernel;
   return success();
-}
-
-FailureOr<Problem> analyze(KernelOp kernel, AttentionOp &att) {
-  Block &body = kernel.getBody().front();
-  for (Operation &op : body.without_terminator()) {
-    if (auto a = dyn_cast<AttentionOp>(op); a && !att)
-      att = a;
-    else
-      return kernel.emitOpError()
-             << "attention code generation handles a kernel holding one "
-                "fused.attention and nothing else";
-  }
-  if (!att)
-    return kernel.emitOpError() << "has no fused.attention";
-  auto yield = body.getTerminator();
-  if (yield->getNumOperands() != att->getNumResults() ||
-      !llvm::equal(yield->getOperands(), att->getResults()))
-    return kernel.emitOpError()
-           << "must yield the attention's results, in order";
-  // With nothing else in the body, the operands are the kernel's inputs.
-
-  Problem p;
-  auto q = cast<RankedTensorType>(att.getQuery().getType());
-  auto k = cast<RankedTensorType>(att.getKey().getType());
-  auto v = cast<RankedTensorType>(att.getValue().getType());
-  auto o = cast<RankedTensorType>(att.getOutput().getType());
-  // The verifier guarantees 4-D [B, H, S, D] operands with one batch.
-  for (Value v : att->getOperands())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return att.emitOpError() << "code generation needs static shapes, got "
-                               << v.getType();
-  p.B = q.getDimSize(0);
-  p.Hq = q.getDimSize(1);
-  p.Sq = q.getDimSize(2);
-  p.D = q.getDimSize(3);
-  p.Hkv = k.getDimSize(1);
-  p.Skv = k.getDimSize(2);
-  p.Dv = v.getDimSize(3);
-  p.elemType = q.getElementType();
-  if ((!p.elemType.isF16() && !p.elemType.isBF16()) ||
-      k.getElementType() != p.elemType || v.getElementType() != p.elemType)
-    return att.emitOpError()
-           << "code generation needs query, key and value of one type, f16 "
-              "or bf16, got "
-           << q.getElementType() << ", " << k.getElementType() << ", "
-           << v.getElementType();
-  p.outType = o.getElementType(); // f16, bf16 or f32 (the verifier's).
-  for (int64_t d : {p.D, p.Dv})
-    if (d % 16 != 0 || d > 256)
-      return att.emitOpError()
-             << "code generation needs head dimensions that are multiples of "
-                "16 up to 256, got "
-             << p.D << " and " << p.Dv;
-  p.causal = att.getCausal();
-  p.hasBias = static_cast<bool>(att.getBias());
-  p.hasLse = static_cast<bool>(att.getLse());
-  p.scale = att.getScale() ? att.getScale()->convertToFloat()
-                           : 1.0f / std::sqrt(static_cast<float>(p.D));
-  p.BN = std::max(p.D, p.Dv) > 64 ? 32 : 64;
-  return p;
 }
 
 struct LowerAttentionPass
@@ -608,11 +542,18 @@ struct LowerAttentionPass
     if (kernels.empty())
       return;
     gpu::GPUModuleOp gpuModule = getOrCreateKernelModule(module);
+    ::fused::Target target = moduleTarget(module);
     for (KernelOp k : kernels) {
-      AttentionOp att;
-      FailureOr<Problem> p = analyze(k, att);
+      FailureOr<Problem> p = ::fused::analyzeAttentionKernel(k, target);
       if (failed(p))
         return signalPassFailure();
+      // What this lowering builds: blocks of 64 query rows, 4 warps.
+      if (p->config.getBlockM() != kBlockM || p->config.getWarps() != kWarps)
+        return k.emitOpError() << "the attention lowering builds blocks of "
+                               << kBlockM << " rows and " << kWarps
+                               << " warps, not " << p->config,
+               signalPassFailure();
+      AttentionOp att = p->op;
       auto func = k->getParentOfType<func::FuncOp>();
       std::string name =
           (func ? func.getSymName().str() : std::string("kernel")) +

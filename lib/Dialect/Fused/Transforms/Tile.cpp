@@ -19,7 +19,8 @@
 #include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
-#include "fused/Dialect/Fused/Transforms/Tiling.h"
+#include "fused/Conversion/GemmStrategy.h"
+#include "fused/Conversion/KernelStrategy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -41,88 +42,7 @@ namespace fused::fused {
 using namespace mlir;
 using namespace fused::fused;
 
-//===----------------------------------------------------------------------===//
-// Configuration heuristic
-//===----------------------------------------------------------------------===//
-
-GemmConfigAttr fused::fused::chooseGemmConfig(MLIRContext *ctx, int64_t m,
-                                              int64_t n, int64_t k) {
-  // Large problems: 128x128 blocks of 8 warps (64x32 warp tiles), four
-  // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
-  // shrink the block so that fewer rows or columns are wasted.
-  int64_t blockM = m <= 16 ? 16 : m <= 32 ? 32 : m <= 64 ? 64 : 128;
-  int64_t blockN = n <= 32 ? 32 : n <= 64 ? 64 : 128;
-  int64_t warpsM = blockM >= 128 ? 2 : 1;
-  int64_t warpsN = blockN / 32;
-  int64_t blockK = 32;
-  int64_t stages = k <= 2 * blockK ? 2 : 4;
-  return GemmConfigAttr::get(ctx, blockM, blockN, blockK, warpsM, warpsN,
-                             stages);
-}
-
 namespace {
-
-//===----------------------------------------------------------------------===//
-// Kernel analysis
-//===----------------------------------------------------------------------===//
-
-/// A GEMM kernel body: one matmul and the elementwise chain on its result.
-struct GemmKernel {
-  MatmulOp matmul;
-  SmallVector<Operation *> epilogue;
-};
-
-FailureOr<GemmKernel> analyzeGemm(KernelOp kernel) {
-  GemmKernel g;
-  Block &body = kernel.getBody().front();
-  auto it = body.without_terminator().begin();
-  if (it == body.without_terminator().end() ||
-      !(g.matmul = dyn_cast<MatmulOp>(*it)))
-    return kernel.emitOpError() << "gemm kernel must start with fused.matmul",
-           failure();
-  Value current = g.matmul.getResult();
-  for (++it; it != body.without_terminator().end(); ++it) {
-    Operation *op = &*it;
-    if (op->getNumResults() != 1 ||
-        !llvm::is_contained(op->getOperands(), current))
-      return kernel.emitOpError() << "gemm kernel epilogue must be a chain of "
-                                     "elementwise ops on "
-                                     "the matmul result",
-             failure();
-    g.epilogue.push_back(op);
-    current = op->getResult(0);
-  }
-  auto yield = cast<YieldOp>(body.getTerminator());
-  if (yield.getValues().size() != 1 || yield.getValues()[0] != current)
-    return kernel.emitOpError()
-               << "gemm kernel must yield the end of its epilogue chain",
-           failure();
-  for (Value v : kernel.getInputs())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return kernel.emitOpError()
-                 << "code generation needs static shapes, got " << v.getType(),
-             failure();
-  for (Type t : kernel.getResultTypes()) {
-    Type et = cast<RankedTensorType>(t).getElementType();
-    if (!et.isF16() && !et.isBF16() && !et.isF32())
-      return kernel.emitOpError()
-                 << "code generation supports f16, bf16 and f32 outputs, got "
-                 << et,
-             failure();
-  }
-  Type aType = g.matmul.getA().getType().getElementType();
-  if (!aType.isF16() && !aType.isBF16())
-    return kernel.emitOpError() << "tensor-core code generation supports f16 "
-                                   "and bf16 matmul operands, got "
-                                << aType,
-           failure();
-  if (!g.matmul.getAccumulatorType().isF32())
-    return kernel.emitOpError()
-               << "code generation accumulates in f32; acc_type "
-               << g.matmul.getAccumulatorType() << " is not supported yet",
-           failure();
-  return g;
-}
 
 //===----------------------------------------------------------------------===//
 // IR building helpers
@@ -241,7 +161,8 @@ Value emitScalar(Builder &h, Operation *op, ArrayRef<Value> args) {
 //===----------------------------------------------------------------------===//
 
 /// Builds the tiled kernel function of `kernel` and returns it.
-FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel, GemmKernel &g,
+FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
+                                          ::fused::GemmKernel &g,
                                           GemmConfigAttr cfg, StringRef name) {
   MLIRContext *ctx = kernel.getContext();
   Location loc = kernel.getLoc();
@@ -520,45 +441,30 @@ struct TilePass : public ::fused::fused::impl::FusedTilePassBase<TilePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
+    ::fused::Target target = moduleTarget(module);
     SmallVector<KernelOp> kernels;
     module.walk([&](KernelOp k) {
       if (k.getKind() == KernelKind::gemm)
         kernels.push_back(k);
     });
     for (KernelOp kernel : kernels)
-      if (failed(tileGemm(kernel, symbols)))
+      if (failed(tileGemm(kernel, symbols, target)))
         return signalPassFailure();
   }
 
-  LogicalResult tileGemm(KernelOp kernel, SymbolTable &symbols) {
-    FailureOr<GemmKernel> g = analyzeGemm(kernel);
+  LogicalResult tileGemm(KernelOp kernel, SymbolTable &symbols,
+                         const ::fused::Target &target) {
+    FailureOr<::fused::GemmKernel> g = ::fused::analyzeGemmKernel(kernel);
     if (failed(g))
       return failure();
-    MatmulOp mm = g->matmul;
-    auto outType = mm.getType();
-    int64_t rank = outType.getRank();
-    int64_t M = outType.getDimSize(rank - 2), N = outType.getDimSize(rank - 1);
-    auto aType = mm.getA().getType();
-    int64_t K = mm.getTransposeA() ? aType.getDimSize(aType.getRank() - 2)
-                                   : aType.getDimSize(aType.getRank() - 1);
-
-    GemmConfigAttr cfg;
-    for (Operation *op : {kernel.getOperation(), mm.getOperation()}) {
-      Attribute a = op->getAttr("fused.config");
-      if (!a)
-        continue;
-      cfg = dyn_cast<GemmConfigAttr>(a);
-      if (!cfg)
-        return op->emitOpError()
-               << "'fused.config' must be a #fused.gemm_config, got " << a;
-    }
-    if (!cfg)
-      cfg = chooseGemmConfig(kernel.getContext(), M, N, K);
+    FailureOr<GemmConfigAttr> cfg = ::fused::gemmConfigFor(kernel, *g, target);
+    if (failed(cfg))
+      return failure();
 
     auto func = kernel->getParentOfType<func::FuncOp>();
     std::string base =
         (func ? func.getSymName().str() : std::string("kernel")) + "_gemm";
-    FailureOr<func::FuncOp> fn = buildGemmFunction(kernel, *g, cfg, base);
+    FailureOr<func::FuncOp> fn = buildGemmFunction(kernel, *g, *cfg, base);
     if (failed(fn))
       return failure();
     (*fn).setPrivate();

@@ -1,0 +1,74 @@
+//===- KernelStrategy.h - one strategy per kernel kind ----------*- C++ -*-===//
+//
+// A kernel strategy is the one place that knows a kernel kind: whether
+// code generation supports a `fused.kernel` of its kind (and, when not, a
+// diagnostic saying why), which configuration it picks, the useful FLOPs
+// of the graph-level ops it computes, the bytes a kernel must move at
+// least, and how its GPU kernels are described in a bundle's manifest.
+// The registry (kernelStrategies) is the only list of the kinds code
+// generation supports: the passes, the driver, the APIs, --bench and the
+// manifest all ask it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FUSED_CONVERSION_KERNELSTRATEGY_H
+#define FUSED_CONVERSION_KERNELSTRATEGY_H
+
+#include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Target/Target.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+
+namespace fused {
+
+class KernelStrategy {
+public:
+  virtual ~KernelStrategy();
+
+  /// The kind of fused.kernel it compiles.
+  virtual fused::KernelKind kind() const = 0;
+  /// "gemm", "attention": the manifest's kind.
+  llvm::StringRef name() const { return fused::stringifyKernelKind(kind()); }
+
+  /// Success when code generation supports `kernel` (of this kind) on
+  /// `target`; otherwise failure, after an error on the kernel or the op
+  /// at fault that says why.
+  virtual mlir::LogicalResult checkSupported(fused::KernelOp kernel,
+                                             const Target &target) const = 0;
+
+  /// The useful FLOPs of one execution of `op` when it is an op this kind
+  /// computes (2 M N K per matmul, ...); nothing for other ops.
+  virtual std::optional<double> flops(mlir::Operation *op) const = 0;
+
+  /// The global bytes a kernel must move at least: each input read once
+  /// and each result written once.
+  virtual double minimumBytes(fused::KernelOp kernel) const;
+
+  /// When `kernel` is a GPU kernel this strategy made: sets the manifest's
+  /// "config" and "grid_formula" in `desc` and returns true.
+  virtual bool describe(mlir::gpu::GPUFuncOp kernel,
+                        llvm::json::Object &desc) const = 0;
+};
+
+/// Every strategy, in the order of their kinds.
+llvm::ArrayRef<const KernelStrategy *> kernelStrategies();
+
+/// The strategy of `kind`, or null when code generation has none yet.
+const KernelStrategy *strategyFor(fused::KernelKind kind);
+
+/// "GEMM and attention kernels": what code generation supports, for
+/// messages.
+std::string supportedKernelKinds();
+
+/// The useful FLOPs of one call of `func`, summed over the ops the
+/// strategies count.
+double functionFlops(mlir::func::FuncOp func);
+
+} // namespace fused
+
+#endif // FUSED_CONVERSION_KERNELSTRATEGY_H

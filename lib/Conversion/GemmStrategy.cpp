@@ -1,0 +1,154 @@
+//===- GemmStrategy.cpp - GEMM kernels: a matmul and its epilogue ---------===//
+//
+// The GEMM strategy: a `fused.kernel gemm` is one fused.matmul with f16 or
+// bf16 operands and f32 accumulation, then a chain of elementwise ops on
+// its result, at static shapes. fused-tile, fused-promote-shared and
+// fused-lower-to-mma lower it to mma.sync kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Conversion/GemmStrategy.h"
+#include "fused/Conversion/KernelStrategy.h"
+
+using namespace mlir;
+using namespace fused::fused;
+using fused::GemmKernel;
+
+FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
+  GemmKernel g;
+  Block &body = kernel.getBody().front();
+  auto it = body.without_terminator().begin();
+  if (it == body.without_terminator().end() ||
+      !(g.matmul = dyn_cast<MatmulOp>(*it)))
+    return kernel.emitOpError() << "gemm kernel must start with fused.matmul",
+           failure();
+  Value current = g.matmul.getResult();
+  for (++it; it != body.without_terminator().end(); ++it) {
+    Operation *op = &*it;
+    if (op->getNumResults() != 1 ||
+        !llvm::is_contained(op->getOperands(), current))
+      return kernel.emitOpError() << "gemm kernel epilogue must be a chain of "
+                                     "elementwise ops on "
+                                     "the matmul result",
+             failure();
+    g.epilogue.push_back(op);
+    current = op->getResult(0);
+  }
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1 || yield.getValues()[0] != current)
+    return kernel.emitOpError()
+               << "gemm kernel must yield the end of its epilogue chain",
+           failure();
+  for (Value v : kernel.getInputs())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return kernel.emitOpError()
+                 << "code generation needs static shapes, got " << v.getType(),
+             failure();
+  for (Type t : kernel.getResultTypes()) {
+    Type et = cast<RankedTensorType>(t).getElementType();
+    if (!et.isF16() && !et.isBF16() && !et.isF32())
+      return kernel.emitOpError()
+                 << "code generation supports f16, bf16 and f32 outputs, got "
+                 << et,
+             failure();
+  }
+  Type aType = g.matmul.getA().getType().getElementType();
+  if (!aType.isF16() && !aType.isBF16())
+    return kernel.emitOpError() << "tensor-core code generation supports f16 "
+                                   "and bf16 matmul operands, got "
+                                << aType,
+           failure();
+  if (!g.matmul.getAccumulatorType().isF32())
+    return kernel.emitOpError()
+               << "code generation accumulates in f32; acc_type "
+               << g.matmul.getAccumulatorType() << " is not supported yet",
+           failure();
+  return g;
+}
+
+GemmConfigAttr fused::chooseGemmConfig(MLIRContext *ctx, int64_t m, int64_t n,
+                                       int64_t k, const Target &) {
+  // Large problems: 128x128 blocks of 8 warps (64x32 warp tiles), four
+  // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
+  // shrink the block so that fewer rows or columns are wasted. The same on
+  // every path until the Hopper kernels exist.
+  int64_t blockM = m <= 16 ? 16 : m <= 32 ? 32 : m <= 64 ? 64 : 128;
+  int64_t blockN = n <= 32 ? 32 : n <= 64 ? 64 : 128;
+  int64_t warpsM = blockM >= 128 ? 2 : 1;
+  int64_t warpsN = blockN / 32;
+  int64_t blockK = 32;
+  int64_t stages = k <= 2 * blockK ? 2 : 4;
+  return GemmConfigAttr::get(ctx, blockM, blockN, blockK, warpsM, warpsN,
+                             stages);
+}
+
+FailureOr<GemmConfigAttr> fused::gemmConfigFor(KernelOp kernel,
+                                               const GemmKernel &g,
+                                               const Target &target) {
+  MatmulOp mm = g.matmul;
+  for (Operation *op : {kernel.getOperation(), mm.getOperation()}) {
+    Attribute a = op->getAttr("fused.config");
+    if (!a)
+      continue;
+    auto cfg = dyn_cast<GemmConfigAttr>(a);
+    if (!cfg)
+      return op->emitOpError()
+                 << "'fused.config' must be a #fused.gemm_config, got " << a,
+             failure();
+    return cfg;
+  }
+  auto outType = mm.getType();
+  int64_t rank = outType.getRank();
+  int64_t M = outType.getDimSize(rank - 2), N = outType.getDimSize(rank - 1);
+  auto aType = mm.getA().getType();
+  int64_t K = mm.getTransposeA() ? aType.getDimSize(aType.getRank() - 2)
+                                 : aType.getDimSize(aType.getRank() - 1);
+  return chooseGemmConfig(kernel.getContext(), M, N, K, target);
+}
+
+namespace {
+
+struct GemmStrategy : fused::KernelStrategy {
+  KernelKind kind() const override { return KernelKind::gemm; }
+
+  LogicalResult checkSupported(KernelOp kernel,
+                               const fused::Target &) const override {
+    return fused::analyzeGemmKernel(kernel);
+  }
+
+  std::optional<double> flops(Operation *op) const override {
+    auto mm = dyn_cast<MatmulOp>(op);
+    if (!mm)
+      return std::nullopt;
+    auto a = mm.getA().getType();
+    int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
+                                   : a.getDimSize(a.getRank() - 1);
+    return 2.0 * mm.getType().getNumElements() * K;
+  }
+
+  bool describe(gpu::GPUFuncOp k, llvm::json::Object &desc) const override {
+    auto cfg = FusedDialect::GemmConfigAttrHelper(k.getContext()).getAttr(k);
+    if (!cfg)
+      return false;
+    desc["config"] = llvm::json::Object{
+        {"block_m", cfg.getBlockM()}, {"block_n", cfg.getBlockN()},
+        {"block_k", cfg.getBlockK()}, {"warps_m", cfg.getWarpsM()},
+        {"warps_n", cfg.getWarpsN()}, {"stages", cfg.getStages()}};
+    // grid = (ceil(N / block_n), ceil(M / block_m), batch) of the output
+    // [batch..., M, N].
+    desc["grid_formula"] =
+        llvm::json::Array{"ceil(N / " + std::to_string(cfg.getBlockN()) + ")",
+                          "ceil(M / " + std::to_string(cfg.getBlockM()) + ")",
+                          "product(batch dims)"};
+    return true;
+  }
+};
+
+} // namespace
+
+namespace fused {
+const KernelStrategy *gemmStrategy() {
+  static const GemmStrategy s;
+  return &s;
+}
+} // namespace fused
