@@ -2,6 +2,9 @@
 
 #include "fused/Conversion/KernelStrategy.h"
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
 using namespace mlir;
 
 namespace fused {
@@ -22,15 +25,56 @@ double KernelStrategy::minimumBytes(fused::KernelOp kernel) const {
   return bytes;
 }
 
+FailureOr<gpu::GPUFuncOp>
+KernelStrategy::buildGpuKernel(fused::KernelOp kernel, const Target &,
+                               gpu::GPUModuleOp, llvm::StringRef) const {
+  return kernel.emitOpError() << name()
+                              << " kernels are not built by "
+                                 "fused-lower-kernels",
+         failure();
+}
+
+gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
+                                 gpu::GPUModuleOp module, llvm::StringRef name,
+                                 int64_t threads) {
+  MLIRContext *ctx = kernelOp.getContext();
+  SmallVector<Type> argTypes;
+  auto memrefOf = [](Type t) {
+    auto rt = cast<RankedTensorType>(t);
+    return MemRefType::get(rt.getShape(), rt.getElementType());
+  };
+  for (Type t : kernelOp.getInputs().getTypes())
+    argTypes.push_back(memrefOf(t));
+  for (Type t : kernelOp.getResultTypes())
+    argTypes.push_back(memrefOf(t));
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  auto kernel = gpu::GPUFuncOp::create(mb, kernelOp.getLoc(), name,
+                                       FunctionType::get(ctx, argTypes, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  SymbolTable(module).insert(kernel);
+  kernel.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(threads), 1, 1}));
+  fused::FusedDialect::KernelKindAttrHelper(ctx).setAttr(
+      kernel, fused::KernelKindAttr::get(ctx, kernelOp.getKind()));
+  Block &entry = kernel.getBody().front();
+  if (!entry.empty() && entry.back().hasTrait<OpTrait::IsTerminator>())
+    entry.back().erase();
+  return kernel;
+}
+
 // Each kind's strategy, defined with it.
 const KernelStrategy *gemmStrategy();
 const KernelStrategy *attentionStrategy();
+const KernelStrategy *softmaxStrategy();
+const KernelStrategy *normalizationStrategy();
 
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
   // The registry: one line per kernel kind.
   static const KernelStrategy *const all[] = {
       gemmStrategy(),
       attentionStrategy(),
+      softmaxStrategy(),
+      normalizationStrategy(),
   };
   return all;
 }

@@ -61,6 +61,7 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
     return;
   pm.addPass(::fused::fused::createFusedLowerToMMAPass());
   pm.addPass(::fused::fused::createFusedLowerAttentionPass());
+  pm.addPass(::fused::fused::createFusedLowerKernelsPass());
   checkLimits();
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -98,9 +98,9 @@ TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
 
 TEST(ProgramTest, RunRefusesWhatCannotRun) {
   std::string source = std::string(kGemm) + R"(
-func.func @sm(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  %y = fused.softmax %x axis = 1 : tensor<4x8xf32>
-  return %y : tensor<4x8xf32>
+func.func @sm(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  %y = fused.transpose %x permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
 }
 )";
   fused::CompileOptions o;
@@ -115,11 +115,13 @@ func.func @sm(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   ASSERT_FALSE(run.isOk());
   EXPECT_EQ(run.getStatus().getMessage(),
             "@sm cannot run on a device: code generation does not support a "
-            "softmax kernel yet (it compiles gemm and attention kernels)");
+            "transpose kernel yet (it compiles gemm, attention, softmax and "
+            "normalization kernels)");
   // The reference evaluator still evaluates it.
   auto ref = (*program)->reference("sm", {x});
   ASSERT_TRUE(ref.isOk());
-  EXPECT_NEAR((*ref)[0].data[0], 1.0 / 8, 1e-12);
+  EXPECT_EQ((*ref)[0].shape, (std::vector<int64_t>{8, 4}));
+  EXPECT_NEAR((*ref)[0].data[0], 0.5, 1e-12);
 
   o.target = "reference";
   auto parsed = fused::Program::compile(source, o);

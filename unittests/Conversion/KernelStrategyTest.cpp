@@ -40,11 +40,13 @@ TEST_F(KernelStrategyTest, TheRegistryIsTheListOfSupportedKinds) {
   std::vector<std::string> names;
   for (const fused::KernelStrategy *s : fused::kernelStrategies())
     names.push_back(s->name().str());
-  EXPECT_EQ(names, (std::vector<std::string>{"gemm", "attention"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"gemm", "attention", "softmax",
+                                             "normalization"}));
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::gemm)->kind(),
             fo::KernelKind::gemm);
-  EXPECT_EQ(fused::strategyFor(fo::KernelKind::softmax), nullptr);
-  EXPECT_EQ(fused::supportedKernelKinds(), "gemm and attention kernels");
+  EXPECT_EQ(fused::strategyFor(fo::KernelKind::transpose), nullptr);
+  EXPECT_EQ(fused::supportedKernelKinds(),
+            "gemm, attention, softmax and normalization kernels");
 }
 
 TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {

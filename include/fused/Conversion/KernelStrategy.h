@@ -49,11 +49,32 @@ public:
   /// and each result written once.
   virtual double minimumBytes(fused::KernelOp kernel) const;
 
+  /// Whether its kernels are built straight from the fused.kernel by
+  /// buildGpuKernel (the fused-lower-kernels pass). GEMM kernels instead go
+  /// through fused-tile, fused-promote-shared and fused-lower-to-mma, and
+  /// attention kernels through fused-lower-attention.
+  virtual bool lowersToGpu() const { return false; }
+
+  /// Builds the GPU kernel `name` of a supported `kernel` in `module`, with
+  /// its fused.launch configuration, or fails after an error.
+  virtual mlir::FailureOr<mlir::gpu::GPUFuncOp>
+  buildGpuKernel(fused::KernelOp kernel, const Target &target,
+                 mlir::gpu::GPUModuleOp module, llvm::StringRef name) const;
+
   /// When `kernel` is a GPU kernel this strategy made: sets the manifest's
   /// "config" and "grid_formula" in `desc` and returns true.
   virtual bool describe(mlir::gpu::GPUFuncOp kernel,
                         llvm::json::Object &desc) const = 0;
 };
+
+/// The shell of a GPU kernel for `kernel` in `module`: a gpu.func `name`
+/// (renamed on collision) taking one memref per kernel input, then one per
+/// result, marked as a kernel of `threads` threads per block
+/// (known_block_size) and of the kernel's kind (fused.kernel_kind), with an
+/// empty body for the strategy to fill and terminate.
+mlir::gpu::GPUFuncOp createKernelShell(fused::KernelOp kernel,
+                                       mlir::gpu::GPUModuleOp module,
+                                       llvm::StringRef name, int64_t threads);
 
 /// Every strategy, in the order of their kinds.
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies();

@@ -213,6 +213,28 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
   ];
 }
 
+def FusedLowerKernelsPass : Pass<"fused-lower-kernels", "::mlir::ModuleOp"> {
+  let summary = "build the GPU kernels of the kinds whose strategies lower them directly";
+  let description = [{
+    For every `fused.kernel` whose kernel strategy builds its GPU kernel
+    straight from the kernel (include/fused/Conversion/KernelStrategy.h:
+    `lowersToGpu`; the row-wise softmax and normalisation kernels), builds
+    the `gpu.func` in `gpu.module @fused_kernels` for the module's target
+    and replaces the kernel by a `fused.launch` of it. Kernels of other
+    kinds are left to their passes; a kernel its strategy does not support
+    is an error saying why.
+
+    Pre: `fused.kernel` ops in graph functions (after `fused-fuse`).
+    Post: no `fused.kernel` of those kinds; their kernels carry
+    `fused.kernel_kind` and `fused.launch`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
   let summary = "Refuse kernels over the target chip's launch limits";
   let description = [{

@@ -1,0 +1,688 @@
+//===- RowwiseStrategy.cpp - softmax, layernorm and rmsnorm over rows -----===//
+//
+// The row-wise strategy: a `fused.kernel softmax` (softmax over the last
+// axis) or `fused.kernel normalization` (layernorm, rmsnorm, with or
+// without their affine parameters) becomes one GPU kernel with a thread
+// block per row. Each thread handles chunks of V consecutive elements
+// (16 bytes when the row length allows, else single elements), the block
+// reduces with warp shuffles and one shared-memory exchange per reduction,
+// and everything is computed in f32.
+//
+// Rows of up to 32 elements per thread (32768 elements with 1024 threads)
+// are held in registers: the row is read once and written once. Longer
+// rows are streamed twice, by 512 threads: one pass computes the reductions (an online
+// softmax; for layernorm sums shifted by the row's first element, so that
+// the variance does not cancel), the next reads the row again and writes
+// the result. The second read costs half the minimum traffic of a softmax
+// and a third of a normalisation's with weights; it is the price of rows
+// that do not fit on chip.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Conversion/KernelStrategy.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace fused::fused;
+
+namespace {
+
+/// The elements per thread a row may keep in registers.
+constexpr int64_t kRegisterElements = 32;
+
+enum class RowOp { Softmax, LayerNorm, RMSNorm };
+
+/// A row-wise kernel: one op over the last dimension of `input`.
+struct RowProblem {
+  Operation *op = nullptr;
+  RowOp kind = RowOp::Softmax;
+  Value input, weight, bias; // kernel block arguments
+  int64_t rows = 0, n = 0;
+  Type elemType;
+  double epsilon = 0;
+  /// Elements per access (16 bytes where the row length allows).
+  int64_t vector = 1;
+  int64_t threads = 32;
+  /// Chunks of `vector` elements per thread.
+  int64_t chunks = 1;
+  /// Whether the row stays in registers (else it is read twice).
+  bool inRegisters = true;
+};
+
+int64_t elementBytes(Type t) {
+  return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+}
+
+int64_t powerOf2AtLeast(int64_t n) {
+  int64_t p = 1;
+  while (p < n)
+    p *= 2;
+  return p;
+}
+
+FailureOr<RowProblem> analyzeRows(KernelOp kernel) {
+  Block &body = kernel.getBody().front();
+  auto ops = body.without_terminator();
+  if (std::distance(ops.begin(), ops.end()) != 1)
+    return kernel.emitOpError()
+               << "row-wise code generation handles a kernel holding one "
+                  "softmax, layernorm or rmsnorm",
+           failure();
+  RowProblem p;
+  p.op = &*ops.begin();
+  if (auto sm = dyn_cast<SoftmaxOp>(p.op)) {
+    auto t = cast<RankedTensorType>(sm.getInput().getType());
+    if (sm.getNormalizedAxis() != t.getRank() - 1)
+      return sm.emitOpError()
+                 << "code generation supports softmax over the last axis, "
+                    "got axis "
+                 << sm.getAxis() << " of " << t,
+             failure();
+    p.kind = RowOp::Softmax;
+    p.input = sm.getInput();
+  } else if (auto ln = dyn_cast<LayerNormOp>(p.op)) {
+    p.kind = RowOp::LayerNorm;
+    p.input = ln.getInput();
+    p.weight = ln.getWeight();
+    p.bias = ln.getBias();
+    p.epsilon = ln.getEpsilon().convertToDouble();
+  } else if (auto rn = dyn_cast<RMSNormOp>(p.op)) {
+    p.kind = RowOp::RMSNorm;
+    p.input = rn.getInput();
+    p.weight = rn.getWeight();
+    p.epsilon = rn.getEpsilon().convertToDouble();
+  } else {
+    return p.op->emitOpError()
+               << "row-wise code generation handles softmax, layernorm and "
+                  "rmsnorm",
+           failure();
+  }
+  auto yield = body.getTerminator();
+  if (yield->getNumOperands() != 1 ||
+      yield->getOperand(0) != p.op->getResult(0))
+    return kernel.emitOpError() << "must yield the row-wise op's result",
+           failure();
+  for (Value v : kernel.getInputs())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return kernel.emitOpError()
+                 << "code generation needs static shapes, got " << v.getType(),
+             failure();
+  auto t = cast<RankedTensorType>(p.input.getType());
+  p.elemType = t.getElementType();
+  if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
+    return p.op->emitOpError()
+               << "row-wise code generation supports f16, bf16 and f32, got "
+               << p.elemType,
+           failure();
+  for (Value v : {p.weight, p.bias})
+    if (v && !isa<FloatType>(cast<RankedTensorType>(v.getType())
+                                 .getElementType()))
+      return p.op->emitOpError() << "affine parameters must be floats",
+             failure();
+  p.n = t.getShape().back();
+  p.rows = t.getNumElements() / std::max<int64_t>(1, p.n);
+  if (p.n == 0 || p.rows == 0)
+    return p.op->emitOpError() << "code generation needs non-empty rows, got "
+                               << t,
+           failure();
+  // Each thread accesses `vector` consecutive elements of every operand:
+  // 16 bytes of the widest element type (so that the warp's accesses to
+  // each operand are contiguous), fewer when the row length is not a
+  // multiple of that; every access then stays aligned to its size.
+  int64_t widest = elementBytes(p.elemType);
+  for (Value v : {p.weight, p.bias})
+    if (v)
+      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
+                                                 v.getType())
+                                                 .getElementType()));
+  p.vector = 16 / widest;
+  while (p.vector > 1 && p.n % p.vector != 0)
+    p.vector /= 2;
+  int64_t perThread = kRegisterElements;
+  p.threads = std::clamp<int64_t>(powerOf2AtLeast((p.n + perThread - 1) /
+                                                  perThread),
+                                  32, 1024);
+  int64_t accesses = p.n / p.vector;
+  p.chunks = (accesses + p.threads - 1) / p.threads;
+  p.inRegisters = p.chunks * p.vector <= kRegisterElements;
+  if (!p.inRegisters) {
+    // Streamed rows: 512 threads leave each 128 registers, two blocks per
+    // SM keep the loads in flight.
+    p.threads = 512;
+    p.chunks = (accesses + p.threads - 1) / p.threads;
+  }
+  return p;
+}
+
+/// Arithmetic at a builder's insertion point.
+struct RB {
+  OpBuilder &b;
+  Location loc;
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(float(v)));
+  }
+  Value i32(int32_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  }
+  Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value muli(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, idx(y));
+  }
+  Value divi(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, idx(y));
+  }
+  Value remi(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, idx(y));
+  }
+  Value ult(Value x, int64_t y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, idx(y));
+  }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
+  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
+  Value rsqrt(Value x) { return math::RsqrtOp::create(b, loc, x); }
+  Value oeq(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value toF32(Value x) {
+    if (x.getType().isF32())
+      return x;
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  }
+  Value fromF32(Value x, Type t) {
+    if (t.isF32())
+      return x;
+    return arith::TruncFOp::create(b, loc, t, x);
+  }
+  /// exp(x - m), 0 where m is -inf (a row that is -inf everywhere).
+  Value expShifted(Value x, Value m) {
+    Value negInf = f(-std::numeric_limits<float>::infinity());
+    return select(oeq(m, negInf), f(0), exp(sub(x, m)));
+  }
+};
+
+/// How the kernel reads and writes a row.
+struct RowAccess {
+  RB &r;
+  const RowProblem &p;
+  Value in, out, weight, bias;
+  SmallVector<Value> rowIndices; // leading indices of the row
+
+  SmallVector<Value> at(Value e) {
+    SmallVector<Value> i(rowIndices);
+    i.push_back(e);
+    return i;
+  }
+  /// The `vector` elements at `e` of `memref` (indexed by `indices`), as
+  /// f32 values.
+  SmallVector<Value> load(Value memref, ValueRange indices) {
+    auto t = cast<MemRefType>(memref.getType());
+    Type et = t.getElementType();
+    SmallVector<Value> out;
+    if (p.vector == 1) {
+      out.push_back(r.toF32(memref::LoadOp::create(r.b, r.loc, memref,
+                                                   indices)));
+      return out;
+    }
+    int64_t align = std::min<int64_t>(16, p.vector * elementBytes(et));
+    Value v = vector::LoadOp::create(r.b, r.loc,
+                                     VectorType::get({p.vector}, et), memref,
+                                     indices, /*nontemporal=*/false,
+                                     llvm::MaybeAlign(align));
+    // Widened as a whole: elements extracted from the loaded vector itself
+    // would let the backend rebuild the load from scalar ones.
+    if (!et.isF32())
+      v = arith::ExtFOp::create(
+          r.b, r.loc, VectorType::get({p.vector}, r.b.getF32Type()), v);
+    for (int64_t i = 0; i < p.vector; ++i)
+      out.push_back(
+          vector::ExtractOp::create(r.b, r.loc, v, ArrayRef<int64_t>{i}));
+    return out;
+  }
+  SmallVector<Value> loadRow(Value e) { return load(in, at(e)); }
+  SmallVector<Value> loadParam(Value param, Value e) {
+    return load(param, ValueRange{e});
+  }
+  void store(ArrayRef<Value> values, Value e) {
+    Type et = p.elemType;
+    if (p.vector == 1) {
+      memref::StoreOp::create(r.b, r.loc, r.fromF32(values[0], et), out,
+                              at(e));
+      return;
+    }
+    SmallVector<Value> narrow;
+    for (Value v : values)
+      narrow.push_back(r.fromF32(v, et));
+    Value v = vector::FromElementsOp::create(
+        r.b, r.loc, VectorType::get({p.vector}, et), narrow);
+    vector::StoreOp::create(
+        r.b, r.loc, v, out, at(e), /*nontemporal=*/false,
+        llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(et))));
+  }
+};
+
+/// Block-wide reductions: a warp shuffle tree, then the warps' partials
+/// exchanged through shared memory (one slot array per reduction, so that
+/// reductions need no barrier between them but the one that publishes).
+struct BlockReduce {
+  RB &r;
+  Value tid;
+  Value shared; // memref<slots x warps x f32, workgroup>
+  int64_t warps;
+  int64_t next = 0;
+
+  Value warpReduce(Value x, bool isMax) {
+    for (int32_t offset = 16; offset >= 1; offset /= 2) {
+      Value other = gpu::ShuffleOp::create(r.b, r.loc, x, r.i32(offset),
+                                           r.i32(32), gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      x = isMax ? r.max(x, other) : r.add(x, other);
+    }
+    return x;
+  }
+  Value reduce(Value x, bool isMax) {
+    x = warpReduce(x, isMax);
+    if (warps == 1)
+      return x;
+    Value slot = r.idx(next++);
+    Value lane = r.remi(tid, 32), warp = r.divi(tid, 32);
+    Value isFirst = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::eq,
+                                          lane, r.idx(0));
+    auto ifOp = scf::IfOp::create(r.b, r.loc, isFirst, false);
+    {
+      OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      memref::StoreOp::create(ib, r.loc, x, shared, ValueRange{slot, warp});
+    }
+    gpu::BarrierOp::create(r.b, r.loc);
+    // Every thread reads all the partials at once (the same addresses for
+    // the whole warp: broadcasts), in 16-byte pieces.
+    Value all = vector::LoadOp::create(
+        r.b, r.loc, VectorType::get({warps}, r.b.getF32Type()), shared,
+        ValueRange{slot, r.idx(0)}, /*nontemporal=*/false,
+        llvm::MaybeAlign(std::min<int64_t>(16, 4 * warps)));
+    Value acc =
+        vector::ExtractOp::create(r.b, r.loc, all, ArrayRef<int64_t>{0});
+    for (int64_t w = 1; w < warps; ++w) {
+      Value v =
+          vector::ExtractOp::create(r.b, r.loc, all, ArrayRef<int64_t>{w});
+      acc = isMax ? r.max(acc, v) : r.add(acc, v);
+    }
+    return acc;
+  }
+};
+
+/// `fn(e, values)` for each of this thread's chunks that holds elements:
+/// chunk c starts at element (c * threads + tid) * vector. In registers the
+/// chunks are unrolled and `values` are their loaded elements; each call
+/// happens inside a guard when the last chunk is partial.
+void forEachChunk(RB &r, const RowProblem &p, Value tid,
+                  function_ref<void(OpBuilder &, int64_t, Value)> fn) {
+  int64_t accesses = p.n / p.vector;
+  for (int64_t c = 0; c < p.chunks; ++c) {
+    Value access = r.addi(tid, r.idx(c * p.threads));
+    bool full = (c + 1) * p.threads <= accesses;
+    if (full) {
+      fn(r.b, c, r.muli(access, p.vector));
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(r.b, r.loc, r.ult(access, accesses), false);
+    OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    RB ir{ib, r.loc};
+    fn(ib, c, ir.muli(access, p.vector));
+  }
+}
+
+/// Row in registers: loads every chunk (neutral values where the chunk is
+/// past the end), as f32.
+SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
+                                           double neutral) {
+  const RowProblem &p = a.p;
+  int64_t accesses = p.n / p.vector;
+  SmallVector<SmallVector<Value>> chunks;
+  Type f32 = r.b.getF32Type();
+  for (int64_t c = 0; c < p.chunks; ++c) {
+    Value access = r.addi(tid, r.idx(c * p.threads));
+    Value e = r.muli(access, p.vector);
+    if ((c + 1) * p.threads <= accesses) {
+      chunks.push_back(a.loadRow(e));
+      continue;
+    }
+    SmallVector<Type> types(p.vector, f32);
+    auto ifOp = scf::IfOp::create(r.b, r.loc, types, r.ult(access, accesses),
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      RB tr{tb, r.loc};
+      RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+      scf::YieldOp::create(tb, r.loc, ta.loadRow(e));
+    }
+    {
+      OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+      RB er{eb, r.loc};
+      SmallVector<Value> n(p.vector, er.f(neutral));
+      scf::YieldOp::create(eb, r.loc, n);
+    }
+    chunks.push_back(SmallVector<Value>(ifOp.getResults()));
+  }
+  return chunks;
+}
+
+LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
+                             gpu::GPUFuncOp kernel) {
+  MLIRContext *ctx = kernelOp.getContext();
+  Location loc = p.op->getLoc();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Block &body = kernelOp.getBody().front();
+  auto argOf = [&](Value v) -> Value {
+    return v ? entry.getArgument(cast<BlockArgument>(v).getArgNumber())
+             : Value();
+  };
+  Value out = entry.getArgument(body.getNumArguments());
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+
+  // The row's leading indices: the block id, delinearized.
+  auto shape = cast<RankedTensorType>(p.input.getType()).getShape();
+  SmallVector<Value> rowIndices(shape.size() - 1);
+  Value rest = row;
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d) {
+    rowIndices[d] = d == 0 ? rest : r.remi(rest, shape[d]);
+    if (d > 0)
+      rest = r.divi(rest, shape[d]);
+  }
+  RowAccess a{r, p, argOf(p.input), out, argOf(p.weight), argOf(p.bias),
+              rowIndices};
+
+  // Shared memory for the reductions' partials: 2 slots of one f32 per
+  // warp.
+  int64_t warps = p.threads / 32;
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value shared;
+  if (warps > 1) {
+    auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                    MemRefLayoutAttrInterface(), wg);
+    Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
+    auto viewType = MemRefType::get({2, warps}, b.getF32Type(),
+                                    MemRefLayoutAttrInterface(), wg);
+    shared = memref::ViewOp::create(b, loc, viewType, base, r.idx(0),
+                                    ValueRange{});
+  }
+  BlockReduce red{r, tid, shared, warps};
+  Value invN = r.f(1.0 / double(p.n));
+  Value negInf = r.f(-std::numeric_limits<float>::infinity());
+
+  // The reductions, then `finishFn` on each chunk: in registers or by a
+  // second pass over the row.
+  std::function<SmallVector<Value>(RB &, RowAccess &, Value,
+                                   ArrayRef<Value>)>
+      finishFn;
+  if (p.inRegisters) {
+    double neutral = p.kind == RowOp::Softmax
+                         ? -std::numeric_limits<double>::infinity()
+                         : 0.0;
+    SmallVector<SmallVector<Value>> x = loadChunks(r, a, tid, neutral);
+    if (p.kind == RowOp::Softmax) {
+      Value m = negInf;
+      for (auto &c : x)
+        for (Value v : c)
+          m = r.max(m, v);
+      m = red.reduce(m, /*isMax=*/true);
+      Value s = r.f(0);
+      for (auto &c : x)
+        for (Value &v : c) {
+          v = r.expShifted(v, m);
+          s = r.add(s, v);
+        }
+      s = red.reduce(s, false);
+      // A row that is -inf everywhere sums to 0: its result is 0.
+      Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+      finishFn = [inv](RB &fr, RowAccess &, Value, ArrayRef<Value> e) {
+        SmallVector<Value> y;
+        for (Value v : e)
+          y.push_back(fr.mul(v, inv));
+        return y;
+      };
+    } else {
+      Value mean = r.f(0);
+      if (p.kind == RowOp::LayerNorm) {
+        Value s = r.f(0);
+        for (auto &c : x)
+          for (Value v : c)
+            s = r.add(s, v);
+        mean = r.mul(red.reduce(s, false), invN);
+      }
+      // Squares about the mean (0 for rmsnorm); chunks past the end hold 0
+      // and must not count.
+      Value q = r.f(0);
+      int64_t accesses = p.n / p.vector;
+      for (int64_t c = 0; c < p.chunks; ++c) {
+        Value valid = c + 1 <= accesses / p.threads
+                          ? Value()
+                          : r.ult(r.addi(tid, r.idx(c * p.threads)), accesses);
+        for (Value v : x[c]) {
+          Value d = r.sub(v, mean);
+          Value sq = r.mul(d, d);
+          q = r.add(q, valid ? r.select(valid, sq, r.f(0)) : sq);
+        }
+      }
+      Value var = r.mul(red.reduce(q, false), invN);
+      Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
+      finishFn = [mean, scale](RB &fr, RowAccess &fa, Value e,
+                               ArrayRef<Value> v) {
+        SmallVector<Value> w, bi;
+        if (fa.weight)
+          w = fa.loadParam(fa.weight, e);
+        if (fa.bias)
+          bi = fa.loadParam(fa.bias, e);
+        SmallVector<Value> y;
+        for (size_t i = 0; i < v.size(); ++i) {
+          Value t = fr.mul(fr.sub(v[i], mean), scale);
+          if (!w.empty())
+            t = fr.mul(t, w[i]);
+          if (!bi.empty())
+            t = fr.add(t, bi[i]);
+          y.push_back(t);
+        }
+        return y;
+      };
+    }
+    forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
+      RB cr{cb, loc};
+      RowAccess ca{cr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+      ca.store(finishFn(cr, ca, e, x[c]), e);
+    });
+  } else {
+    // Streaming: pass 1 reduces, pass 2 reads again and writes.
+    Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
+    int64_t accesses = p.n / p.vector;
+    auto chunkLoop = [&](ValueRange init,
+                         function_ref<SmallVector<Value>(
+                             RB &, RowAccess &, Value e, ValueRange acc)>
+                             step) {
+      // Without results the builders add the terminators themselves; ops
+      // go in front of them.
+      bool carries = !init.empty();
+      auto loop = scf::ForOp::create(b, loc, lb, ub, one, init);
+      OpBuilder lbld = OpBuilder::atBlockBegin(loop.getBody());
+      RB lr{lbld, loc};
+      Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
+      auto ifOp = scf::IfOp::create(lbld, loc, TypeRange(init),
+                                    lr.ult(access, accesses), carries);
+      {
+        OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+        RB tr{tb, loc};
+        RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+        SmallVector<Value> next =
+            step(tr, ta, tr.muli(access, p.vector), loop.getRegionIterArgs());
+        if (carries)
+          scf::YieldOp::create(tb, loc, next);
+      }
+      if (carries) {
+        OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+        scf::YieldOp::create(eb, loc, loop.getRegionIterArgs());
+        scf::YieldOp::create(lbld, loc, ifOp.getResults());
+      }
+      return loop.getResults();
+    };
+    if (p.kind == RowOp::Softmax) {
+      // Online: a running maximum and a sum rescaled when it grows.
+      ValueRange ms = chunkLoop(
+          ValueRange{negInf, r.f(0)},
+          [](RB &lr, RowAccess &la, Value e, ValueRange acc) {
+            Value m = acc[0], s = acc[1];
+            SmallVector<Value> x = la.loadRow(e);
+            Value mNew = m;
+            for (Value v : x)
+              mNew = lr.max(mNew, v);
+            s = lr.mul(s, lr.expShifted(m, mNew));
+            for (Value v : x)
+              s = lr.add(s, lr.expShifted(v, mNew));
+            return SmallVector<Value>{mNew, s};
+          });
+      Value m = red.reduce(ms[0], true);
+      Value s = red.reduce(r.mul(ms[1], r.expShifted(ms[0], m)), false);
+      Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+      chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
+                                       ValueRange) {
+        SmallVector<Value> y;
+        for (Value v : la.loadRow(e))
+          y.push_back(lr.mul(lr.expShifted(v, m), inv));
+        la.store(y, e);
+        return SmallVector<Value>{};
+      });
+    } else {
+      // Sums of (x - k) and (x - k)^2 with k the row's first element: the
+      // variance without the cancellation of E[x^2] - E[x]^2.
+      Value k = p.kind == RowOp::LayerNorm
+                    ? r.toF32(memref::LoadOp::create(b, loc, a.in,
+                                                     a.at(r.idx(0))))
+                    : r.f(0);
+      ValueRange sums = chunkLoop(
+          ValueRange{r.f(0), r.f(0)},
+          [k](RB &lr, RowAccess &la, Value e, ValueRange acc) {
+            Value s = acc[0], q = acc[1];
+            for (Value v : la.loadRow(e)) {
+              Value d = lr.sub(v, k);
+              s = lr.add(s, d);
+              q = lr.add(q, lr.mul(d, d));
+            }
+            return SmallVector<Value>{s, q};
+          });
+      Value meanK = r.mul(red.reduce(sums[0], false), invN);
+      Value q = r.mul(red.reduce(sums[1], false), invN);
+      Value mean = r.add(meanK, k);
+      Value var = p.kind == RowOp::LayerNorm
+                      ? r.max(r.sub(q, r.mul(meanK, meanK)), r.f(0))
+                      : q;
+      Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
+      if (p.kind == RowOp::RMSNorm)
+        mean = r.f(0);
+      chunkLoop(ValueRange{}, [mean, scale](RB &lr, RowAccess &la, Value e,
+                                            ValueRange) {
+        SmallVector<Value> w, bi;
+        if (la.weight)
+          w = la.loadParam(la.weight, e);
+        if (la.bias)
+          bi = la.loadParam(la.bias, e);
+        SmallVector<Value> y;
+        SmallVector<Value> x = la.loadRow(e);
+        for (size_t i = 0; i < x.size(); ++i) {
+          Value t = lr.mul(lr.sub(x[i], mean), scale);
+          if (!w.empty())
+            t = lr.mul(t, w[i]);
+          if (!bi.empty())
+            t = lr.add(t, bi[i]);
+          y.push_back(t);
+        }
+        la.store(y, e);
+        return SmallVector<Value>{};
+      });
+    }
+  }
+  gpu::ReturnOp::create(b, loc);
+  return success();
+}
+
+struct RowwiseStrategy : fused::KernelStrategy {
+  explicit RowwiseStrategy(KernelKind kind) : k(kind) {}
+  KernelKind kind() const override { return k; }
+
+  LogicalResult checkSupported(KernelOp kernel,
+                               const fused::Target &) const override {
+    return analyzeRows(kernel);
+  }
+
+  std::optional<double> flops(Operation *) const override {
+    return std::nullopt; // Memory-bound: judged by bytes, not FLOPs.
+  }
+
+  bool lowersToGpu() const override { return true; }
+
+  FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
+                                           const fused::Target &,
+                                           gpu::GPUModuleOp module,
+                                           StringRef name) const override {
+    FailureOr<RowProblem> p = analyzeRows(kernel);
+    if (failed(p))
+      return failure();
+    gpu::GPUFuncOp shell =
+        fused::createKernelShell(kernel, module, name, p->threads);
+    if (failed(buildRowKernel(*p, kernel, shell)))
+      return failure();
+    MLIRContext *ctx = kernel.getContext();
+    int64_t warps = p->threads / 32;
+    FusedDialect::LaunchAttrHelper(ctx).setAttr(
+        shell, LaunchConfigAttr::get(ctx, {p->rows, 1, 1}, {p->threads, 1, 1},
+                                     warps > 1 ? 2 * warps * 4 : 0, 1));
+    return shell;
+  }
+
+  bool describe(gpu::GPUFuncOp kernel,
+                llvm::json::Object &desc) const override {
+    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
+                    .getAttr(kernel);
+    if (!kind || kind.getValue() != k)
+      return false;
+    auto launch =
+        FusedDialect::LaunchAttrHelper(kernel.getContext()).getAttr(kernel);
+    desc["config"] = llvm::json::Object{{"threads", launch.getBlock()[0]}};
+    desc["grid_formula"] = llvm::json::Array{"rows", "1", "1"};
+    return true;
+  }
+
+private:
+  KernelKind k;
+};
+
+} // namespace
+
+namespace fused {
+const KernelStrategy *softmaxStrategy() {
+  static const RowwiseStrategy s(KernelKind::softmax);
+  return &s;
+}
+const KernelStrategy *normalizationStrategy() {
+  static const RowwiseStrategy s(KernelKind::normalization);
+  return &s;
+}
+} // namespace fused

@@ -1,0 +1,85 @@
+// RUN: fused-opt %s -split-input-file -verify-diagnostics -fused-set-target=chip=sm_90 -fused-lower-kernels | FileCheck %s
+
+/// A softmax row of 1024 f16 in registers: a block of 32 threads per row,
+/// each with four 16-byte chunks; a max and a sum by warp shuffles; 16-byte
+/// stores. The kernel replaces the fused.kernel with a launch.
+// CHECK-LABEL: func.func @softmax_rows
+// CHECK: fused.launch @fused_kernels::@softmax_rows_softmax(%{{.*}}) : (tensor<8x1024xf16>) -> tensor<8x1024xf16>
+// CHECK: gpu.func @softmax_rows_softmax(%{{.*}}: memref<8x1024xf16>, %{{.*}}: memref<8x1024xf16>) kernel
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind softmax>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [8, 1, 1], block = [32, 1, 1], shared = 0, outputs = 1>
+// CHECK-COUNT-4: vector.load {{.*}} {alignment = 16 : i64} : memref<8x1024xf16>, vector<8xf16>
+// CHECK: gpu.shuffle xor {{.*}} : f32
+// CHECK: math.exp
+// CHECK-COUNT-4: vector.store {{.*}} {alignment = 16 : i64} : memref<8x1024xf16>, vector<8xf16>
+func.func @softmax_rows(%x: tensor<8x1024xf16>) -> tensor<8x1024xf16> {
+  %r = fused.kernel softmax ins(%x : tensor<8x1024xf16>) -> tensor<8x1024xf16> {
+  ^bb0(%a: tensor<8x1024xf16>):
+    %y = fused.softmax %a axis = -1 : tensor<8x1024xf16>
+    fused.yield %y : tensor<8x1024xf16>
+  }
+  return %r : tensor<8x1024xf16>
+}
+
+// -----
+
+/// A long rmsnorm row (65536 f16) is streamed: 512 threads, partials of
+/// the 16 warps exchanged in shared memory (2 slots x 16 warps x 4 bytes),
+/// a loop that reduces and a loop that writes.
+// CHECK-LABEL: func.func @rms_long
+// CHECK: gpu.func @rms_long_normalization
+// CHECK-SAME: fused.launch = #fused.launch<grid = [2, 1, 1], block = [512, 1, 1], shared = 128, outputs = 1>
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: scf.for
+// CHECK: gpu.barrier
+// CHECK: math.rsqrt
+// CHECK: scf.for
+func.func @rms_long(%x: tensor<2x65536xf16>, %g: tensor<65536xf16>) -> tensor<2x65536xf16> {
+  %r = fused.kernel normalization ins(%x, %g : tensor<2x65536xf16>, tensor<65536xf16>) -> tensor<2x65536xf16> {
+  ^bb0(%a: tensor<2x65536xf16>, %w: tensor<65536xf16>):
+    %y = fused.rmsnorm %a weight(%w : tensor<65536xf16>) : tensor<2x65536xf16>
+    fused.yield %y : tensor<2x65536xf16>
+  }
+  return %r : tensor<2x65536xf16>
+}
+
+// -----
+
+/// Odd row lengths use element accesses; f32 weights with bf16 rows make
+/// the chunks 4 elements (16 bytes of the widest operand).
+// CHECK-LABEL: func.func @layernorm_mixed
+// CHECK: vector.load {{.*}} {alignment = 8 : i64} : memref<5x1000xbf16>, vector<4xbf16>
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<1000xf32>, vector<4xf32>
+func.func @layernorm_mixed(%x: tensor<5x1000xbf16>, %g: tensor<1000xf32>, %b: tensor<1000xf32>) -> tensor<5x1000xbf16> {
+  %r = fused.kernel normalization ins(%x, %g, %b : tensor<5x1000xbf16>, tensor<1000xf32>, tensor<1000xf32>) -> tensor<5x1000xbf16> {
+  ^bb0(%a: tensor<5x1000xbf16>, %w: tensor<1000xf32>, %c: tensor<1000xf32>):
+    %y = fused.layernorm %a weight(%w : tensor<1000xf32>) bias(%c : tensor<1000xf32>) : tensor<5x1000xbf16>
+    fused.yield %y : tensor<5x1000xbf16>
+  }
+  return %r : tensor<5x1000xbf16>
+}
+
+// -----
+
+/// What row-wise code generation does not support is an error saying so.
+func.func @softmax_axis0(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %r = fused.kernel softmax ins(%x : tensor<8x16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%a: tensor<8x16xf32>):
+    // expected-error @+1 {{code generation supports softmax over the last axis, got axis 0 of 'tensor<8x16xf32>'}}
+    %y = fused.softmax %a axis = 0 : tensor<8x16xf32>
+    fused.yield %y : tensor<8x16xf32>
+  }
+  return %r : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @softmax_dynamic(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  // expected-error @+1 {{code generation needs static shapes, got 'tensor<?x16xf32>'}}
+  %r = fused.kernel softmax ins(%x : tensor<?x16xf32>) -> tensor<?x16xf32> {
+  ^bb0(%a: tensor<?x16xf32>):
+    %y = fused.softmax %a axis = -1 : tensor<?x16xf32>
+    fused.yield %y : tensor<?x16xf32>
+  }
+  return %r : tensor<?x16xf32>
+}

@@ -1,0 +1,47 @@
+/// Memory-bound quality of the row-wise kernels, from the emulator's
+/// counters: 16-byte accesses, every sector transferred is one requested
+/// (excess 0), no shared-memory bank conflicts, each input read once and
+/// each output written once (global bytes = the tensors' bytes), rows that
+/// fit in registers included. Weights are read by every row's block
+/// (16 rows x 8 KiB for @rms: the traffic beyond the unique bytes; from L2
+/// on a GPU).
+// RUN: fused-compile --run --device=emulator --counters --chip=sm_80 %s | FileCheck %s
+
+/// 8 x 1024 f16: 16384 bytes each way, 512 sectors.
+// CHECK-LABEL: @sm sm_softmax counters:
+// CHECK: global loads: 32 requests, 512 sectors (ideal 512, excess 0)
+// CHECK: global stores: 32 requests, 512 sectors (ideal 512, excess 0)
+// CHECK: unique global bytes read: 16384
+// CHECK: unique global bytes written: 16384
+// CHECK: shared loads: 0 requests
+// CHECK: global load requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B 32
+// CHECK: global store requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B 32
+func.func @sm(%x: tensor<8x1024xf16>) -> tensor<8x1024xf16> {
+  %y = fused.softmax %x axis = -1 : tensor<8x1024xf16>
+  return %y : tensor<8x1024xf16>
+}
+
+/// 16 x 4096 bf16 and a 4096 bf16 weight: 131072 + 8192 unique bytes read,
+/// 131072 written; four warps exchange partials without bank conflicts.
+// CHECK-LABEL: @rms rms_normalization counters:
+// CHECK: global loads: {{[0-9]+}} requests, [[S:[0-9]+]] sectors (ideal [[S]], excess 0)
+// CHECK: global stores: 256 requests, 4096 sectors (ideal 4096, excess 0)
+// CHECK: unique global bytes read: 139264
+// CHECK: unique global bytes written: 131072
+// CHECK: shared loads: {{[0-9]+}} requests, [[W:[0-9]+]] wavefronts (ideal [[W]], excess 0)
+// CHECK: shared stores: {{[0-9]+}} requests, [[V:[0-9]+]] wavefronts (ideal [[V]], excess 0)
+func.func @rms(%x: tensor<16x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<16x4096xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<4096xbf16>) : tensor<16x4096xbf16>
+  return %y : tensor<16x4096xbf16>
+}
+
+/// 4 x 8192 f32: 131072 bytes each way, 4096 sectors.
+// CHECK-LABEL: @ln ln_normalization counters:
+// CHECK: global loads: 256 requests, 4096 sectors (ideal 4096, excess 0)
+// CHECK: global stores: 256 requests, 4096 sectors (ideal 4096, excess 0)
+// CHECK: unique global bytes read: 131072
+// CHECK: shared loads: {{[0-9]+}} requests, [[W2:[0-9]+]] wavefronts (ideal [[W2]], excess 0)
+func.func @ln(%x: tensor<4x8192xf32>) -> tensor<4x8192xf32> {
+  %y = fused.layernorm %x : tensor<4x8192xf32>
+  return %y : tensor<4x8192xf32>
+}

@@ -1,0 +1,24 @@
+/// Row-wise kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// spill stores, spill loads and stack, rows in registers and streamed,
+/// every dtype; the PTX holds 16-byte global accesses and butterfly
+/// shuffles (shfl.sync.bfly) for the reductions.
+// REQUIRES: ptxas
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/rowwise-matrix.mlir -o %t.sm80.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rowwise-matrix.mlir -o %t.sm90.ptx | FileCheck %s
+// RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
+// RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
+
+// CHECK: kernel regs spill-s spill-l stack
+// CHECK-DAG: sm_f16_3d_softmax {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sm_bf16_1000_softmax {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sm_f16_vocab_softmax {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sm_bf16_llama_vocab_softmax {{[0-9]+}} 0 0 0 
+// CHECK-DAG: sm_f32_256k_softmax {{[0-9]+}} 0 0 0 
+// CHECK-DAG: ln_bf16_affine_f32_normalization {{[0-9]+}} 0 0 0 
+// CHECK-DAG: ln_f16_long_affine_normalization {{[0-9]+}} 0 0 0 
+// CHECK-DAG: rms_bf16_llama_normalization {{[0-9]+}} 0 0 0 
+// CHECK-DAG: rms_f16_long_normalization {{[0-9]+}} 0 0 0 
+
+// PTX-DAG: ld.global.v4
+// PTX-DAG: st.global.v4
+// PTX-DAG: shfl.sync.bfly.b32
