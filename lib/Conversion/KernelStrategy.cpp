@@ -65,6 +65,7 @@ gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
 // Each kind's strategy, defined with it.
 const KernelStrategy *gemmStrategy();
 const KernelStrategy *attentionStrategy();
+const KernelStrategy *elementwiseStrategy();
 const KernelStrategy *softmaxStrategy();
 const KernelStrategy *normalizationStrategy();
 
@@ -73,6 +74,7 @@ llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
   static const KernelStrategy *const all[] = {
       gemmStrategy(),
       attentionStrategy(),
+      elementwiseStrategy(),
       softmaxStrategy(),
       normalizationStrategy(),
   };

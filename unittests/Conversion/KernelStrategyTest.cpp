@@ -40,13 +40,15 @@ TEST_F(KernelStrategyTest, TheRegistryIsTheListOfSupportedKinds) {
   std::vector<std::string> names;
   for (const fused::KernelStrategy *s : fused::kernelStrategies())
     names.push_back(s->name().str());
-  EXPECT_EQ(names, (std::vector<std::string>{"gemm", "attention", "softmax",
-                                             "normalization"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"gemm", "attention", "elementwise",
+                                      "softmax", "normalization"}));
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::gemm)->kind(),
             fo::KernelKind::gemm);
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::transpose), nullptr);
   EXPECT_EQ(fused::supportedKernelKinds(),
-            "gemm, attention, softmax and normalization kernels");
+            "gemm, attention, elementwise, softmax and normalization "
+            "kernels");
 }
 
 TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Conversion/Elementwise.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -27,10 +28,7 @@ using namespace fused::fused;
 
 namespace {
 
-bool isElementwise(Operation *op) {
-  return isa<ExpOp, TanhOp, SiluOp, ReluOp, NegOp, RsqrtOp, GeluOp, CastOp,
-             AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>(op);
-}
+bool isElementwise(Operation *op) { return ::fused::isElementwiseOp(op); }
 
 KernelKind kindOf(Operation *op) {
   if (isa<MatmulOp>(op))

@@ -19,6 +19,7 @@
 #include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
+#include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/GemmStrategy.h"
 #include "fused/Conversion/KernelStrategy.h"
 
@@ -92,69 +93,6 @@ Type elementType(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
 }
 
-/// Emits the scalar f32 computation of one elementwise op. `args` are the
-/// op's operands as f32 scalars.
-Value emitScalar(Builder &h, Operation *op, ArrayRef<Value> args) {
-  OpBuilder &b = h.b;
-  Location loc = h.loc;
-  auto tanhGelu = [&](Value x) {
-    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    Value x3 =
-        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
-    Value inner = arith::AddFOp::create(
-        b, loc, x, arith::MulFOp::create(b, loc, h.f32(0.044715), x3));
-    Value t = math::TanhOp::create(
-        b, loc,
-        arith::MulFOp::create(b, loc, h.f32(std::sqrt(2.0 / M_PI)), inner));
-    Value half = arith::MulFOp::create(b, loc, h.f32(0.5), x);
-    return arith::MulFOp::create(b, loc, half,
-                                 arith::AddFOp::create(b, loc, h.f32(1.0), t));
-  };
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case([&](ExpOp) { return math::ExpOp::create(b, loc, args[0]); })
-      .Case([&](TanhOp) { return math::TanhOp::create(b, loc, args[0]); })
-      .Case([&](NegOp) { return arith::NegFOp::create(b, loc, args[0]); })
-      .Case([&](RsqrtOp) { return math::RsqrtOp::create(b, loc, args[0]); })
-      .Case([&](ReluOp) {
-        return arith::MaximumFOp::create(b, loc, args[0], h.f32(0.0));
-      })
-      .Case([&](SiluOp) {
-        Value e =
-            math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
-        return arith::DivFOp::create(
-            b, loc, args[0], arith::AddFOp::create(b, loc, h.f32(1.0), e));
-      })
-      .Case([&](GeluOp g) -> Value {
-        if (g.getApproximate() == GeluApproximation::tanh)
-          return tanhGelu(args[0]);
-        // 0.5 x (1 + erf(x / sqrt 2))
-        Value e = math::ErfOp::create(
-            b, loc, arith::MulFOp::create(b, loc, args[0], h.f32(M_SQRT1_2)));
-        Value half = arith::MulFOp::create(b, loc, h.f32(0.5), args[0]);
-        return arith::MulFOp::create(
-            b, loc, half, arith::AddFOp::create(b, loc, h.f32(1.0), e));
-      })
-      .Case([&](CastOp) { return args[0]; })
-      .Case([&](AddOp) {
-        return arith::AddFOp::create(b, loc, args[0], args[1]);
-      })
-      .Case([&](SubOp) {
-        return arith::SubFOp::create(b, loc, args[0], args[1]);
-      })
-      .Case([&](MulOp) {
-        return arith::MulFOp::create(b, loc, args[0], args[1]);
-      })
-      .Case([&](DivOp) {
-        return arith::DivFOp::create(b, loc, args[0], args[1]);
-      })
-      .Case([&](MaxOp) {
-        return arith::MaximumFOp::create(b, loc, args[0], args[1]);
-      })
-      .Case([&](MinOp) {
-        return arith::MinimumFOp::create(b, loc, args[0], args[1]);
-      })
-      .Default([](Operation *) { return Value(); });
-}
 
 //===----------------------------------------------------------------------===//
 // GEMM kernel function
@@ -406,7 +344,7 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
           SmallVector<Value> operands;
           for (Value o : op->getOperands())
             operands.push_back(scalar.lookup(o));
-          Value res = emitScalar(nh, op, operands);
+          Value res = ::fused::emitElementwiseF32(nb, nl, op, operands);
           if (!res) {
             failedScalar = true;
             res = operands[0];

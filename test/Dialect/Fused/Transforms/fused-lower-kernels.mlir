@@ -83,3 +83,32 @@ func.func @softmax_dynamic(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
   }
   return %r : tensor<?x16xf32>
 }
+
+// -----
+
+/// An elementwise chain with a bias broadcast along the rows: each thread
+/// computes 4 outputs (16 bytes of the f32 bias), the input and the bias
+/// read with vector accesses, a value broadcast along the innermost
+/// dimension read once and splat.
+// CHECK-LABEL: func.func @chain
+// CHECK: fused.launch @fused_kernels::@chain_elementwise
+// CHECK: gpu.func @chain_elementwise
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind elementwise>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [3, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
+// CHECK-DAG: vector.load {{.*}} {alignment = 8 : i64} : memref<8x384xf16>, vector<4xf16>
+// CHECK-DAG: vector.load {{.*}} {alignment = 16 : i64} : memref<384xf32>, vector<4xf32>
+// CHECK-DAG: memref.load {{.*}} : memref<8x1xf16>
+// CHECK: math.tanh
+// CHECK: vector.store {{.*}} {alignment = 8 : i64} : memref<8x384xf16>, vector<4xf16>
+func.func @chain(%x: tensor<8x384xf16>, %b: tensor<384xf32>, %s: tensor<8x1xf16>) -> tensor<8x384xf16> {
+  %r = fused.kernel elementwise ins(%x, %b, %s : tensor<8x384xf16>, tensor<384xf32>, tensor<8x1xf16>) -> tensor<8x384xf16> {
+  ^bb0(%a: tensor<8x384xf16>, %c: tensor<384xf32>, %d: tensor<8x1xf16>):
+    %w = fused.cast %a : tensor<8x384xf16> to tensor<8x384xf32>
+    %y = fused.add %w, %c : tensor<8x384xf32>, tensor<384xf32> -> tensor<8x384xf32>
+    %t = fused.tanh %y : tensor<8x384xf32>
+    %n = fused.cast %t : tensor<8x384xf32> to tensor<8x384xf16>
+    %m = fused.mul %n, %d : tensor<8x384xf16>, tensor<8x1xf16> -> tensor<8x384xf16>
+    fused.yield %m : tensor<8x384xf16>
+  }
+  return %r : tensor<8x384xf16>
+}

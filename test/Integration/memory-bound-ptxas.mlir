@@ -1,10 +1,12 @@
-/// Row-wise kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// Row-wise and elementwise kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
 /// spill stores, spill loads and stack, rows in registers and streamed,
 /// every dtype; the PTX holds 16-byte global accesses and butterfly
 /// shuffles (shfl.sync.bfly) for the reductions.
 // REQUIRES: ptxas
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/rowwise-matrix.mlir -o %t.sm80.ptx | FileCheck %s
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rowwise-matrix.mlir -o %t.sm90.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/elementwise-matrix.mlir -o %t.ew80.ptx | FileCheck %s --check-prefix=EW
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/elementwise-matrix.mlir -o %t.ew90.ptx | FileCheck %s --check-prefix=EW
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -22,3 +24,9 @@
 // PTX-DAG: ld.global.v4
 // PTX-DAG: st.global.v4
 // PTX-DAG: shfl.sync.bfly.b32
+
+// EW: kernel regs spill-s spill-l stack
+// EW-DAG: swiglu_elementwise {{[0-9]+}} 0 0 0 
+// EW-DAG: bias_gelu_bcast_elementwise {{[0-9]+}} 0 0 0 
+// EW-DAG: every_op_elementwise {{[0-9]+}} 0 0 0 
+// EW-DAG: bcast_both_sides_elementwise {{[0-9]+}} 0 0 0 

@@ -1,0 +1,267 @@
+//===- ElementwiseStrategy.cpp - chains of elementwise ops, one kernel ----===//
+//
+// The elementwise strategy: a `fused.kernel elementwise` (a chain of
+// elementwise ops of one result shape whose other operands broadcast to it,
+// numpy style) becomes one GPU kernel in which each thread computes V
+// consecutive output elements: 16 bytes of the widest operand where the
+// innermost dimension allows, else one. Operands that span the innermost
+// dimension are read with vector accesses, operands broadcast along it
+// with one element; every op is computed in f32 and its result rounded to
+// its element type, as the reference does.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fused/Conversion/Elementwise.h"
+#include "fused/Conversion/KernelStrategy.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace fused::fused;
+
+namespace {
+
+constexpr int64_t kThreads = 256;
+
+struct ChainProblem {
+  SmallVector<Operation *> ops;
+  Value result; // the yielded value
+  SmallVector<int64_t> shape;
+  int64_t elements = 0;
+  int64_t vector = 1;
+};
+
+int64_t elementBytes(Type t) {
+  return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+}
+
+Type elementTypeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
+FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
+  ChainProblem p;
+  Block &body = kernel.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (!::fused::isElementwiseOp(&op))
+      return op.emitOpError() << "elementwise code generation handles "
+                                 "elementwise ops only",
+             failure();
+    p.ops.push_back(&op);
+  }
+  auto yield = body.getTerminator();
+  if (p.ops.empty() || yield->getNumOperands() != 1)
+    return kernel.emitOpError()
+               << "elementwise code generation needs a chain yielding one "
+                  "value",
+           failure();
+  p.result = yield->getOperand(0);
+  auto out = cast<RankedTensorType>(p.result.getType());
+  for (Value v : kernel.getInputs())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return kernel.emitOpError()
+                 << "code generation needs static shapes, got " << v.getType(),
+             failure();
+  if (!out.hasStaticShape() || out.getRank() == 0 ||
+      out.getNumElements() == 0)
+    return kernel.emitOpError()
+               << "elementwise code generation needs a static, non-empty "
+                  "result of rank 1 or more, got "
+               << out,
+           failure();
+  int64_t widest = elementBytes(out.getElementType());
+  for (Value v : body.getArguments()) {
+    Type et = elementTypeOf(v);
+    if (!et.isF16() && !et.isBF16() && !et.isF32())
+      return kernel.emitOpError()
+                 << "elementwise code generation supports f16, bf16 and f32, "
+                    "got "
+                 << et,
+             failure();
+    widest = std::max(widest, elementBytes(et));
+  }
+  Type outEt = out.getElementType();
+  if (!outEt.isF16() && !outEt.isBF16() && !outEt.isF32())
+    return kernel.emitOpError()
+               << "elementwise code generation supports f16, bf16 and f32, got "
+               << outEt,
+           failure();
+  p.shape.assign(out.getShape().begin(), out.getShape().end());
+  p.elements = out.getNumElements();
+  p.vector = 16 / widest;
+  while (p.vector > 1 && p.shape.back() % p.vector != 0)
+    p.vector /= 2;
+  return p;
+}
+
+LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
+                               gpu::GPUFuncOp kernel) {
+  Location loc = kernelOp.getLoc();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, loc, v);
+  };
+  Block &body = kernelOp.getBody().front();
+  int64_t rank = static_cast<int64_t>(p.shape.size());
+  int64_t accesses = p.elements / p.vector;
+  int64_t blocks = (accesses + kThreads - 1) / kThreads;
+
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value access = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
+  OpBuilder in = b;
+  if (blocks * kThreads != accesses) {
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
+                                     idx(b, accesses));
+    auto guard = scf::IfOp::create(b, loc, ok, false);
+    in = OpBuilder::atBlockBegin(guard.thenBlock());
+  }
+  OpBuilder &g = in;
+
+  // The output element of the chunk's first lane, as a multi-index.
+  Value flat = arith::MulIOp::create(g, loc, access, idx(g, p.vector));
+  SmallVector<Value> outIndex(rank);
+  Value rest = flat;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    outIndex[d] = d == 0 ? rest
+                         : arith::RemUIOp::create(g, loc, rest,
+                                                  idx(g, p.shape[d]));
+    if (d > 0)
+      rest = arith::DivUIOp::create(g, loc, rest, idx(g, p.shape[d]));
+  }
+
+  // Each operand's V lanes, as f32.
+  Type f32 = g.getF32Type();
+  llvm::DenseMap<Value, SmallVector<Value>> lanes;
+  for (BlockArgument arg : body.getArguments()) {
+    Value memref = entry.getArgument(arg.getArgNumber());
+    auto t = cast<MemRefType>(memref.getType());
+    int64_t r = t.getRank();
+    SmallVector<Value> index;
+    for (int64_t d = 0; d < r; ++d)
+      index.push_back(t.getShape()[d] == 1 ? idx(g, 0)
+                                           : outIndex[rank - r + d]);
+    Type et = t.getElementType();
+    SmallVector<Value> values;
+    bool spans = r > 0 && t.getShape().back() == p.shape.back() &&
+                 p.shape.back() != 1;
+    if (spans && p.vector > 1) {
+      Value v = vector::LoadOp::create(
+          g, loc, VectorType::get({p.vector}, et), memref, index,
+          /*nontemporal=*/false,
+          llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(et))));
+      if (!et.isF32())
+        v = arith::ExtFOp::create(g, loc, VectorType::get({p.vector}, f32), v);
+      for (int64_t i = 0; i < p.vector; ++i)
+        values.push_back(
+            vector::ExtractOp::create(g, loc, v, ArrayRef<int64_t>{i}));
+    } else {
+      Value s = memref::LoadOp::create(g, loc, memref, index);
+      if (!et.isF32())
+        s = arith::ExtFOp::create(g, loc, f32, s);
+      values.assign(p.vector, s);
+    }
+    lanes[arg] = values;
+  }
+
+  // The chain, lane by lane, each result rounded to its element type.
+  auto roundTo = [&](Value v, Type t) -> Value {
+    if (t.isF32())
+      return v;
+    Value n = arith::TruncFOp::create(g, loc, t, v);
+    return arith::ExtFOp::create(g, loc, f32, n);
+  };
+  for (Operation *op : p.ops) {
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < p.vector; ++i) {
+      SmallVector<Value> operands;
+      for (Value o : op->getOperands())
+        operands.push_back(lanes.lookup(o)[i]);
+      Value res = ::fused::emitElementwiseF32(g, loc, op, operands);
+      if (!res)
+        return op->emitOpError() << "has no scalar form", failure();
+      out.push_back(roundTo(res, elementTypeOf(op->getResult(0))));
+    }
+    lanes[op->getResult(0)] = out;
+  }
+
+  Value outMemref = entry.getArgument(body.getNumArguments());
+  Type outEt = elementTypeOf(p.result);
+  SmallVector<Value> narrow;
+  for (Value v : lanes.lookup(p.result))
+    narrow.push_back(outEt.isF32() ? v
+                                   : arith::TruncFOp::create(g, loc, outEt, v));
+  if (p.vector == 1) {
+    memref::StoreOp::create(g, loc, narrow[0], outMemref, outIndex);
+  } else {
+    Value v = vector::FromElementsOp::create(
+        g, loc, VectorType::get({p.vector}, outEt), narrow);
+    vector::StoreOp::create(
+        g, loc, v, outMemref, outIndex, /*nontemporal=*/false,
+        llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(outEt))));
+  }
+  gpu::ReturnOp::create(b, loc);
+  return success();
+}
+
+struct ElementwiseStrategy : fused::KernelStrategy {
+  KernelKind kind() const override { return KernelKind::elementwise; }
+
+  LogicalResult checkSupported(KernelOp kernel,
+                               const fused::Target &) const override {
+    return analyzeChain(kernel);
+  }
+
+  std::optional<double> flops(Operation *) const override {
+    return std::nullopt; // Memory-bound: judged by bytes.
+  }
+
+  bool lowersToGpu() const override { return true; }
+
+  FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
+                                           const fused::Target &,
+                                           gpu::GPUModuleOp module,
+                                           StringRef name) const override {
+    FailureOr<ChainProblem> p = analyzeChain(kernel);
+    if (failed(p))
+      return failure();
+    gpu::GPUFuncOp shell =
+        fused::createKernelShell(kernel, module, name, kThreads);
+    if (failed(buildChainKernel(*p, kernel, shell)))
+      return failure();
+    MLIRContext *ctx = kernel.getContext();
+    int64_t accesses = p->elements / p->vector;
+    FusedDialect::LaunchAttrHelper(ctx).setAttr(
+        shell, LaunchConfigAttr::get(ctx, {(accesses + kThreads - 1) / kThreads,
+                                           1, 1},
+                                     {kThreads, 1, 1}, 0, 1));
+    return shell;
+  }
+
+  bool describe(gpu::GPUFuncOp kernel,
+                llvm::json::Object &desc) const override {
+    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
+                    .getAttr(kernel);
+    if (!kind || kind.getValue() != KernelKind::elementwise)
+      return false;
+    desc["config"] = llvm::json::Object{{"threads", kThreads}};
+    desc["grid_formula"] = llvm::json::Array{
+        "ceil(elements / (" + std::to_string(kThreads) + " x vector))", "1",
+        "1"};
+    return true;
+  }
+};
+
+} // namespace
+
+namespace fused {
+const KernelStrategy *elementwiseStrategy() {
+  static const ElementwiseStrategy s;
+  return &s;
+}
+} // namespace fused
