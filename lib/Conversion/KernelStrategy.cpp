@@ -67,6 +67,7 @@ const KernelStrategy *gemmStrategy();
 const KernelStrategy *attentionStrategy();
 const KernelStrategy *elementwiseStrategy();
 const KernelStrategy *softmaxStrategy();
+const KernelStrategy *reductionStrategy();
 const KernelStrategy *normalizationStrategy();
 
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
@@ -76,6 +77,7 @@ llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
       attentionStrategy(),
       elementwiseStrategy(),
       softmaxStrategy(),
+      reductionStrategy(),
       normalizationStrategy(),
   };
   return all;

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelBuilders.h"
 #include "fused/Conversion/KernelStrategy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +34,8 @@
 
 using namespace mlir;
 using namespace fused::fused;
+
+using namespace fused::kernel_builders;
 
 namespace {
 
@@ -57,10 +60,6 @@ struct RowProblem {
   /// Whether the row stays in registers (else it is read twice).
   bool inRegisters = true;
 };
-
-int64_t elementBytes(Type t) {
-  return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
-}
 
 int64_t powerOf2AtLeast(int64_t n) {
   int64_t p = 1;
@@ -163,62 +162,6 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel) {
   return p;
 }
 
-/// Arithmetic at a builder's insertion point.
-struct RB {
-  OpBuilder &b;
-  Location loc;
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(float(v)));
-  }
-  Value i32(int32_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  }
-  Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value muli(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, idx(y));
-  }
-  Value divi(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, idx(y));
-  }
-  Value remi(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, idx(y));
-  }
-  Value ult(Value x, int64_t y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, idx(y));
-  }
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
-  Value rsqrt(Value x) { return math::RsqrtOp::create(b, loc, x); }
-  Value oeq(Value x, Value y) {
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value toF32(Value x) {
-    if (x.getType().isF32())
-      return x;
-    return arith::ExtFOp::create(b, loc, b.getF32Type(), x);
-  }
-  Value fromF32(Value x, Type t) {
-    if (t.isF32())
-      return x;
-    return arith::TruncFOp::create(b, loc, t, x);
-  }
-  /// exp(x - m), 0 where m is -inf (a row that is -inf everywhere).
-  Value expShifted(Value x, Value m) {
-    Value negInf = f(-std::numeric_limits<float>::infinity());
-    return select(oeq(m, negInf), f(0), exp(sub(x, m)));
-  }
-};
-
 /// How the kernel reads and writes a row.
 struct RowAccess {
   RB &r;
@@ -276,56 +219,6 @@ struct RowAccess {
     vector::StoreOp::create(
         r.b, r.loc, v, out, at(e), /*nontemporal=*/false,
         llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(et))));
-  }
-};
-
-/// Block-wide reductions: a warp shuffle tree, then the warps' partials
-/// exchanged through shared memory (one slot array per reduction, so that
-/// reductions need no barrier between them but the one that publishes).
-struct BlockReduce {
-  RB &r;
-  Value tid;
-  Value shared; // memref<slots x warps x f32, workgroup>
-  int64_t warps;
-  int64_t next = 0;
-
-  Value warpReduce(Value x, bool isMax) {
-    for (int32_t offset = 16; offset >= 1; offset /= 2) {
-      Value other = gpu::ShuffleOp::create(r.b, r.loc, x, r.i32(offset),
-                                           r.i32(32), gpu::ShuffleMode::XOR)
-                        .getShuffleResult();
-      x = isMax ? r.max(x, other) : r.add(x, other);
-    }
-    return x;
-  }
-  Value reduce(Value x, bool isMax) {
-    x = warpReduce(x, isMax);
-    if (warps == 1)
-      return x;
-    Value slot = r.idx(next++);
-    Value lane = r.remi(tid, 32), warp = r.divi(tid, 32);
-    Value isFirst = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::eq,
-                                          lane, r.idx(0));
-    auto ifOp = scf::IfOp::create(r.b, r.loc, isFirst, false);
-    {
-      OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-      memref::StoreOp::create(ib, r.loc, x, shared, ValueRange{slot, warp});
-    }
-    gpu::BarrierOp::create(r.b, r.loc);
-    // Every thread reads all the partials at once (the same addresses for
-    // the whole warp: broadcasts), in 16-byte pieces.
-    Value all = vector::LoadOp::create(
-        r.b, r.loc, VectorType::get({warps}, r.b.getF32Type()), shared,
-        ValueRange{slot, r.idx(0)}, /*nontemporal=*/false,
-        llvm::MaybeAlign(std::min<int64_t>(16, 4 * warps)));
-    Value acc =
-        vector::ExtractOp::create(r.b, r.loc, all, ArrayRef<int64_t>{0});
-    for (int64_t w = 1; w < warps; ++w) {
-      Value v =
-          vector::ExtractOp::create(r.b, r.loc, all, ArrayRef<int64_t>{w});
-      acc = isMax ? r.max(acc, v) : r.add(acc, v);
-    }
-    return acc;
   }
 };
 

@@ -365,8 +365,23 @@ FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
         }
         return out;
       };
-      if (widths(untagged->second) == widths(removedExpected))
+      // The same instructions, once or unrolled a whole number of times.
+      Counts u = widths(untagged->second), e = widths(removedExpected);
+      int64_t times = 0;
+      bool multiple = !e.empty() && u.size() == e.size();
+      for (auto &[k, n] : e) {
+        auto it = u.find(k);
+        if (!multiple || it == u.end() || it->second % n != 0 ||
+            (times && it->second / n != times))
+          multiple = false;
+        else
+          times = it->second / n;
+      }
+      if (multiple && times >= 1) {
         retagged = true;
+        if (times > 1)
+          ++unrolled;
+      }
       else
         problems += "  PTX memory instructions that belong to no site: " +
                     format(untagged->second) +

@@ -59,3 +59,24 @@ func.func @swiglu(%a: tensor<7x4096xbf16>, %b: tensor<7x4096xbf16>) -> tensor<7x
   %y = fused.mul %s, %b : tensor<7x4096xbf16>, tensor<7x4096xbf16> -> tensor<7x4096xbf16>
   return %y : tensor<7x4096xbf16>
 }
+
+/// Reductions read their input once: over rows (4 x 8192 f16: 2048
+/// sectors, 16-byte accesses, conflict-free partials) and over columns
+/// (300 x 64 bf16: 1200 sectors).
+// CHECK-LABEL: @sum_rows sum_rows_reduction counters:
+// CHECK: global loads: {{[0-9]+}} requests, 2048 sectors (ideal 2048, excess 0)
+// CHECK: unique global bytes read: 65536
+// CHECK: shared loads: {{[0-9]+}} requests, [[W3:[0-9]+]] wavefronts (ideal [[W3]], excess 0)
+// CHECK: global load requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B {{[0-9]+}}
+func.func @sum_rows(%x: tensor<4x8192xf16>) -> tensor<4xf16> {
+  %y = fused.reduce_sum %x axis = 1 : tensor<4x8192xf16> -> tensor<4xf16>
+  return %y : tensor<4xf16>
+}
+
+// CHECK-LABEL: @sum_columns sum_columns_reduction counters:
+// CHECK: global loads: 300 requests, 1200 sectors (ideal 1200, excess 0)
+// CHECK: global stores: {{[0-9]+}} requests, 4 sectors (ideal 4, excess 0)
+func.func @sum_columns(%x: tensor<300x64xbf16>) -> tensor<64xbf16> {
+  %y = fused.reduce_sum %x axis = 0 : tensor<300x64xbf16> -> tensor<64xbf16>
+  return %y : tensor<64xbf16>
+}

@@ -1,4 +1,4 @@
-/// Row-wise and elementwise kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// Row-wise, elementwise and reduction kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
 /// spill stores, spill loads and stack, rows in registers and streamed,
 /// every dtype; the PTX holds 16-byte global accesses and butterfly
 /// shuffles (shfl.sync.bfly) for the reductions.
@@ -7,6 +7,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rowwise-matrix.mlir -o %t.sm90.ptx | FileCheck %s
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/elementwise-matrix.mlir -o %t.ew80.ptx | FileCheck %s --check-prefix=EW
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/elementwise-matrix.mlir -o %t.ew90.ptx | FileCheck %s --check-prefix=EW
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/reduction-matrix.mlir -o %t.red80.ptx | FileCheck %s --check-prefix=RED
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/reduction-matrix.mlir -o %t.red90.ptx | FileCheck %s --check-prefix=RED
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -30,3 +32,10 @@
 // EW-DAG: bias_gelu_bcast_elementwise {{[0-9]+}} 0 0 0 
 // EW-DAG: every_op_elementwise {{[0-9]+}} 0 0 0 
 // EW-DAG: bcast_both_sides_elementwise {{[0-9]+}} 0 0 0 
+
+// RED: kernel regs spill-s spill-l stack
+// RED-DAG: sum_last_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: max_last_keep_odd_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: sum_first_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: max_middle_keep_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: sum_vector_reduction {{[0-9]+}} 0 0 0 

@@ -116,7 +116,7 @@ func.func @sm(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
   EXPECT_EQ(run.getStatus().getMessage(),
             "@sm cannot run on a device: code generation does not support a "
             "transpose kernel yet (it compiles gemm, attention, elementwise, "
-            "softmax and normalization kernels)");
+            "softmax, reduction and normalization kernels)");
   // The reference evaluator still evaluates it.
   auto ref = (*program)->reference("sm", {x});
   ASSERT_TRUE(ref.isOk());

@@ -42,13 +42,14 @@ TEST_F(KernelStrategyTest, TheRegistryIsTheListOfSupportedKinds) {
     names.push_back(s->name().str());
   EXPECT_EQ(names,
             (std::vector<std::string>{"gemm", "attention", "elementwise",
-                                      "softmax", "normalization"}));
+                                      "softmax", "reduction",
+                                      "normalization"}));
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::gemm)->kind(),
             fo::KernelKind::gemm);
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::transpose), nullptr);
   EXPECT_EQ(fused::supportedKernelKinds(),
-            "gemm, attention, elementwise, softmax and normalization "
-            "kernels");
+            "gemm, attention, elementwise, softmax, reduction and "
+            "normalization kernels");
 }
 
 TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {

@@ -112,3 +112,46 @@ func.func @chain(%x: tensor<8x384xf16>, %b: tensor<384xf32>, %s: tensor<8x1xf16>
   }
   return %r : tensor<8x384xf16>
 }
+
+// -----
+
+/// A sum over the innermost axis: a block per output (128 threads for 8192
+/// f16: eight 16-byte accesses each), shuffles, the four warps' partials
+/// in shared memory, one store by thread 0.
+// CHECK-LABEL: func.func @sum_rows
+// CHECK: gpu.func @sum_rows_reduction
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind reduction>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [4, 1, 1], block = [128, 1, 1], shared = 16, outputs = 1>
+// CHECK: scf.for
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<4x8192xf16>, vector<8xf16>
+// CHECK: gpu.shuffle xor
+// CHECK: gpu.barrier
+// CHECK: memref.store {{.*}} : memref<4xf16>
+func.func @sum_rows(%x: tensor<4x8192xf16>) -> tensor<4xf16> {
+  %r = fused.kernel reduction ins(%x : tensor<4x8192xf16>) -> tensor<4xf16> {
+  ^bb0(%a: tensor<4x8192xf16>):
+    %y = fused.reduce_sum %a axis = 1 : tensor<4x8192xf16> -> tensor<4xf16>
+    fused.yield %y : tensor<4xf16>
+  }
+  return %r : tensor<4xf16>
+}
+
+// -----
+
+/// A max over a leading axis: each of 256 threads per block owns 4
+/// consecutive f32 outputs and walks the 300 rows.
+// CHECK-LABEL: func.func @max_columns
+// CHECK: gpu.func @max_columns_reduction
+// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
+// CHECK: scf.for {{.*}} = %{{.*}} to %c300
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<300x64xf32>, vector<4xf32>
+// CHECK: arith.maximumf
+// CHECK: vector.store {{.*}} : memref<1x64xf32>, vector<4xf32>
+func.func @max_columns(%x: tensor<300x64xf32>) -> tensor<1x64xf32> {
+  %r = fused.kernel reduction ins(%x : tensor<300x64xf32>) -> tensor<1x64xf32> {
+  ^bb0(%a: tensor<300x64xf32>):
+    %y = fused.reduce_max %a axis = 0 keepdim : tensor<300x64xf32> -> tensor<1x64xf32>
+    fused.yield %y : tensor<1x64xf32>
+  }
+  return %r : tensor<1x64xf32>
+}

@@ -1,0 +1,336 @@
+//===- ReductionStrategy.cpp - sum and max over one axis ------------------===//
+//
+// The reduction strategy: a `fused.kernel reduction` (one fused.reduce_sum
+// or fused.reduce_max over any axis, keepdim or not) becomes one GPU
+// kernel, accumulating in f32 and reading the input once:
+//
+// - over the innermost axis, a thread block per output element reads its
+//   row with 16-byte accesses (one element at a time when the row length
+//   does not allow them) and reduces with warp shuffles and one exchange
+//   of the warps' partials through shared memory;
+// - over any other axis, each thread owns V consecutive output elements
+//   (16 bytes where the dimensions after the axis allow) and walks the
+//   reduced axis; consecutive threads read consecutive memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilders.h"
+#include "fused/Conversion/KernelStrategy.h"
+
+using namespace mlir;
+using namespace fused::fused;
+using namespace fused::kernel_builders;
+
+namespace {
+
+constexpr int64_t kColumnThreads = 256;
+
+struct ReduceProblem {
+  Operation *op = nullptr;
+  bool isMax = false;
+  bool keepdim = false;
+  SmallVector<int64_t> shape;
+  int64_t axis = 0;
+  Type elemType;
+  /// outer x reduced x inner elements of the input.
+  int64_t outer = 1, reduced = 1, inner = 1;
+  int64_t vector = 1;
+  /// Row reductions (the innermost axis): threads per row.
+  int64_t threads = 32;
+  bool innermost() const { return inner == 1; }
+};
+
+FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
+  Block &body = kernel.getBody().front();
+  auto ops = body.without_terminator();
+  ReduceProblem p;
+  if (std::distance(ops.begin(), ops.end()) != 1)
+    return kernel.emitOpError() << "reduction code generation handles a "
+                                   "kernel holding one reduce_sum or "
+                                   "reduce_max",
+           failure();
+  p.op = &*ops.begin();
+  Value input;
+  if (auto s = dyn_cast<ReduceSumOp>(p.op)) {
+    input = s.getInput();
+    p.axis = s.getNormalizedAxis();
+    p.keepdim = s.getKeepdim();
+  } else if (auto m = dyn_cast<ReduceMaxOp>(p.op)) {
+    input = m.getInput();
+    p.axis = m.getNormalizedAxis();
+    p.keepdim = m.getKeepdim();
+    p.isMax = true;
+  } else {
+    return p.op->emitOpError()
+               << "reduction code generation handles reduce_sum and "
+                  "reduce_max",
+           failure();
+  }
+  auto t = cast<RankedTensorType>(input.getType());
+  if (!t.hasStaticShape())
+    return kernel.emitOpError()
+               << "code generation needs static shapes, got " << t,
+           failure();
+  p.elemType = t.getElementType();
+  if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
+    return p.op->emitOpError()
+               << "reduction code generation supports f16, bf16 and f32, got "
+               << p.elemType,
+           failure();
+  if (t.getNumElements() == 0)
+    return p.op->emitOpError()
+               << "code generation needs a non-empty input, got " << t,
+           failure();
+  p.shape.assign(t.getShape().begin(), t.getShape().end());
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    (d < p.axis ? p.outer : d == p.axis ? p.reduced : p.inner) *= p.shape[d];
+  int64_t bytes = elementBytes(p.elemType);
+  int64_t along = p.innermost() ? p.reduced : p.inner;
+  p.vector = 16 / bytes;
+  while (p.vector > 1 && along % p.vector != 0)
+    p.vector /= 2;
+  if (p.innermost()) {
+    int64_t accesses = p.reduced / p.vector;
+    p.threads = 32;
+    while (p.threads < 512 && p.threads * 8 < accesses)
+      p.threads *= 2;
+  }
+  return p;
+}
+
+/// Sum (0) or max (-inf) and the combining op.
+Value neutral(RB &r, const ReduceProblem &p) {
+  return r.f(p.isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+}
+Value combine(RB &r, const ReduceProblem &p, Value a, Value b) {
+  return p.isMax ? r.max(a, b) : r.add(a, b);
+}
+
+/// The V elements at `index` of `memref`, as f32.
+SmallVector<Value> loadF32(RB &r, Value memref, ValueRange index,
+                           int64_t vector) {
+  Type et = cast<MemRefType>(memref.getType()).getElementType();
+  if (vector == 1)
+    return {r.toF32(memref::LoadOp::create(r.b, r.loc, memref, index))};
+  Value v = vector::LoadOp::create(
+      r.b, r.loc, VectorType::get({vector}, et), memref, index,
+      /*nontemporal=*/false,
+      llvm::MaybeAlign(std::min<int64_t>(16, vector * elementBytes(et))));
+  if (!et.isF32())
+    v = arith::ExtFOp::create(
+        r.b, r.loc, VectorType::get({vector}, r.b.getF32Type()), v);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < vector; ++i)
+    out.push_back(vector::ExtractOp::create(r.b, r.loc, v,
+                                            ArrayRef<int64_t>{i}));
+  return out;
+}
+
+/// The output index of input index `in` (the axis dropped, or 0 with
+/// keepdim).
+SmallVector<Value> outputIndex(RB &r, const ReduceProblem &p,
+                               ArrayRef<Value> in) {
+  SmallVector<Value> out;
+  for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d) {
+    if (d != p.axis)
+      out.push_back(in[d]);
+    else if (p.keepdim)
+      out.push_back(r.idx(0));
+  }
+  return out;
+}
+
+void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
+  Location loc = p.op->getLoc();
+  MLIRContext *ctx = kernel.getContext();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Value in = entry.getArgument(0), out = entry.getArgument(1);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  SmallVector<Value> rowIndex =
+      delinearize(r, row, ArrayRef<int64_t>(p.shape).drop_back());
+  int64_t warps = p.threads / 32;
+  Value shared;
+  if (warps > 1) {
+    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    Value base = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(), wg));
+    shared = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({1, warps}, b.getF32Type(),
+                        MemRefLayoutAttrInterface(), wg),
+        base, r.idx(0), ValueRange{});
+  }
+  // Each thread walks its accesses (tid, tid + threads, ...).
+  int64_t accesses = p.reduced / p.vector;
+  int64_t steps = (accesses + p.threads - 1) / p.threads;
+  auto loop = scf::ForOp::create(b, loc, r.idx(0), r.idx(steps), r.idx(1),
+                                 ValueRange{neutral(r, p)});
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    RB lr{lb, loc};
+    Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
+    Value acc = loop.getRegionIterArgs()[0];
+    auto guard = scf::IfOp::create(lb, loc, TypeRange{lb.getF32Type()},
+                                   lr.ult(access, accesses), true);
+    {
+      OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
+      RB tr{tb, loc};
+      SmallVector<Value> index(rowIndex);
+      index.push_back(tr.muli(access, p.vector));
+      Value a = acc;
+      for (Value v : loadF32(tr, in, index, p.vector))
+        a = combine(tr, p, a, v);
+      scf::YieldOp::create(tb, loc, a);
+    }
+    {
+      OpBuilder eb = OpBuilder::atBlockBegin(guard.elseBlock());
+      scf::YieldOp::create(eb, loc, acc);
+    }
+    scf::YieldOp::create(lb, loc, guard.getResults());
+  }
+  BlockReduce red{r, tid, shared, warps};
+  Value total = red.reduce(loop.getResult(0), p.isMax);
+  // Thread 0 writes the row's result.
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                      r.idx(0));
+  auto write = scf::IfOp::create(b, loc, first, false);
+  {
+    OpBuilder wb = OpBuilder::atBlockBegin(write.thenBlock());
+    RB wr{wb, loc};
+    SmallVector<Value> index(rowIndex);
+    index.push_back(wr.idx(0));
+    memref::StoreOp::create(wb, loc, wr.fromF32(total, p.elemType), out,
+                            outputIndex(wr, p, index));
+  }
+  gpu::ReturnOp::create(b, loc);
+}
+
+void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
+  Location loc = p.op->getLoc();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Value in = entry.getArgument(0), out = entry.getArgument(1);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  int64_t perOuter = p.inner / p.vector;
+  int64_t total = p.outer * perOuter;
+  int64_t blocks = (total + kColumnThreads - 1) / kColumnThreads;
+  Value gid = r.addi(r.muli(bid, kColumnThreads), tid);
+  OpBuilder g = b;
+  if (blocks * kColumnThreads != total) {
+    auto guard = scf::IfOp::create(b, loc, r.ult(gid, total), false);
+    g = OpBuilder::atBlockBegin(guard.thenBlock());
+  }
+  RB gr{g, loc};
+  ArrayRef<int64_t> shape(p.shape);
+  SmallVector<Value> outerIndex =
+      delinearize(gr, gr.divi(gid, perOuter), shape.take_front(p.axis));
+  SmallVector<Value> innerIndex = delinearize(
+      gr, gr.muli(gr.remi(gid, perOuter), p.vector), shape.drop_front(p.axis + 1));
+  SmallVector<Value> init(p.vector, neutral(gr, p));
+  auto loop = scf::ForOp::create(g, loc, gr.idx(0), gr.idx(p.reduced),
+                                 gr.idx(1), init);
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    RB lr{lb, loc};
+    SmallVector<Value> index(outerIndex);
+    index.push_back(loop.getInductionVar());
+    index.append(innerIndex);
+    SmallVector<Value> v = loadF32(lr, in, index, p.vector);
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < p.vector; ++i)
+      next.push_back(combine(lr, p, loop.getRegionIterArgs()[i], v[i]));
+    scf::YieldOp::create(lb, loc, next);
+  }
+  SmallVector<Value> index(outerIndex);
+  index.push_back(gr.idx(0));
+  index.append(innerIndex);
+  SmallVector<Value> outIndex = outputIndex(gr, p, index);
+  if (p.vector == 1) {
+    memref::StoreOp::create(g, loc, gr.fromF32(loop.getResult(0), p.elemType),
+                            out, outIndex);
+  } else {
+    SmallVector<Value> narrow;
+    for (Value v : loop.getResults())
+      narrow.push_back(gr.fromF32(v, p.elemType));
+    Value v = vector::FromElementsOp::create(
+        g, loc, VectorType::get({p.vector}, p.elemType), narrow);
+    vector::StoreOp::create(
+        g, loc, v, out, outIndex, /*nontemporal=*/false,
+        llvm::MaybeAlign(
+            std::min<int64_t>(16, p.vector * elementBytes(p.elemType))));
+  }
+  gpu::ReturnOp::create(b, loc);
+}
+
+struct ReductionStrategy : fused::KernelStrategy {
+  KernelKind kind() const override { return KernelKind::reduction; }
+
+  LogicalResult checkSupported(KernelOp kernel,
+                               const fused::Target &) const override {
+    return analyzeReduce(kernel);
+  }
+
+  std::optional<double> flops(Operation *) const override {
+    return std::nullopt; // Memory-bound: judged by bytes.
+  }
+
+  bool lowersToGpu() const override { return true; }
+
+  FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
+                                           const fused::Target &,
+                                           gpu::GPUModuleOp module,
+                                           StringRef name) const override {
+    FailureOr<ReduceProblem> p = analyzeReduce(kernel);
+    if (failed(p))
+      return failure();
+    MLIRContext *ctx = kernel.getContext();
+    int64_t threads = p->innermost() ? p->threads : kColumnThreads;
+    gpu::GPUFuncOp shell =
+        fused::createKernelShell(kernel, module, name, threads);
+    int64_t grid, shared = 0;
+    if (p->innermost()) {
+      buildRowReduce(*p, shell);
+      grid = p->outer;
+      shared = threads > 32 ? threads / 32 * 4 : 0;
+    } else {
+      buildColumnReduce(*p, shell);
+      grid = (p->outer * (p->inner / p->vector) + kColumnThreads - 1) /
+             kColumnThreads;
+    }
+    FusedDialect::LaunchAttrHelper(ctx).setAttr(
+        shell, LaunchConfigAttr::get(ctx, {grid, 1, 1}, {threads, 1, 1},
+                                     shared, 1));
+    return shell;
+  }
+
+  bool describe(gpu::GPUFuncOp kernel,
+                llvm::json::Object &desc) const override {
+    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
+                    .getAttr(kernel);
+    if (!kind || kind.getValue() != KernelKind::reduction)
+      return false;
+    auto launch =
+        FusedDialect::LaunchAttrHelper(kernel.getContext()).getAttr(kernel);
+    desc["config"] = llvm::json::Object{{"threads", launch.getBlock()[0]}};
+    desc["grid_formula"] = llvm::json::Array{
+        "rows (innermost axis) or ceil(outputs / (threads x vector))", "1",
+        "1"};
+    return true;
+  }
+};
+
+} // namespace
+
+namespace fused {
+const KernelStrategy *reductionStrategy() {
+  static const ReductionStrategy s;
+  return &s;
+}
+} // namespace fused
