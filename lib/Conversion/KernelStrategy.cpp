@@ -69,6 +69,7 @@ const KernelStrategy *elementwiseStrategy();
 const KernelStrategy *softmaxStrategy();
 const KernelStrategy *reductionStrategy();
 const KernelStrategy *normalizationStrategy();
+const KernelStrategy *transposeStrategy();
 
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
   // The registry: one line per kernel kind.
@@ -79,6 +80,7 @@ llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
       softmaxStrategy(),
       reductionStrategy(),
       normalizationStrategy(),
+      transposeStrategy(),
   };
   return all;
 }

@@ -80,3 +80,36 @@ func.func @sum_columns(%x: tensor<300x64xbf16>) -> tensor<64xbf16> {
   %y = fused.reduce_sum %x axis = 0 : tensor<300x64xbf16> -> tensor<64xbf16>
   return %y : tensor<64xbf16>
 }
+
+/// Transposes read and write every element once, coalesced on both sides:
+/// a tiled swap (256 x 512 f32 and f16, 32 x 32 tiles with one word of
+/// padding: 0 bank conflicts) and a row copy that keeps the innermost
+/// dimension (16-byte accesses).
+// CHECK-LABEL: @swap_f32 swap_f32_transpose counters:
+// CHECK: global loads: 4096 requests, 16384 sectors (ideal 16384, excess 0)
+// CHECK: global stores: 4096 requests, 16384 sectors (ideal 16384, excess 0)
+// CHECK: shared loads: 4096 requests, 4096 wavefronts (ideal 4096, excess 0)
+// CHECK: shared stores: 4096 requests, 4096 wavefronts (ideal 4096, excess 0)
+func.func @swap_f32(%x: tensor<256x512xf32>) -> tensor<512x256xf32> {
+  %y = fused.transpose %x permutation = [1, 0] : tensor<256x512xf32> -> tensor<512x256xf32>
+  return %y : tensor<512x256xf32>
+}
+
+// CHECK-LABEL: @swap_f16 swap_f16_transpose counters:
+// CHECK: global loads: 4096 requests, 8192 sectors (ideal 8192, excess 0)
+// CHECK: global stores: 4096 requests, 8192 sectors (ideal 8192, excess 0)
+// CHECK: shared loads: {{[0-9]+}} requests, [[T1:[0-9]+]] wavefronts (ideal [[T1]], excess 0)
+// CHECK: shared stores: {{[0-9]+}} requests, [[T2:[0-9]+]] wavefronts (ideal [[T2]], excess 0)
+func.func @swap_f16(%x: tensor<256x512xf16>) -> tensor<512x256xf16> {
+  %y = fused.transpose %x permutation = [1, 0] : tensor<256x512xf16> -> tensor<512x256xf16>
+  return %y : tensor<512x256xf16>
+}
+
+// CHECK-LABEL: @heads heads_transpose counters:
+// CHECK: global loads: 512 requests, 8192 sectors (ideal 8192, excess 0)
+// CHECK: global stores: 512 requests, 8192 sectors (ideal 8192, excess 0)
+// CHECK: global load requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B 512
+func.func @heads(%x: tensor<2x128x8x64xf16>) -> tensor<2x8x128x64xf16> {
+  %y = fused.transpose %x permutation = [0, 2, 1, 3] : tensor<2x128x8x64xf16> -> tensor<2x8x128x64xf16>
+  return %y : tensor<2x8x128x64xf16>
+}

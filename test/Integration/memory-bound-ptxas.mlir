@@ -1,4 +1,4 @@
-/// Row-wise, elementwise and reduction kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// Row-wise, elementwise, reduction and transpose kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
 /// spill stores, spill loads and stack, rows in registers and streamed,
 /// every dtype; the PTX holds 16-byte global accesses and butterfly
 /// shuffles (shfl.sync.bfly) for the reductions.
@@ -9,6 +9,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/elementwise-matrix.mlir -o %t.ew90.ptx | FileCheck %s --check-prefix=EW
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/reduction-matrix.mlir -o %t.red80.ptx | FileCheck %s --check-prefix=RED
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/reduction-matrix.mlir -o %t.red90.ptx | FileCheck %s --check-prefix=RED
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/transpose-matrix.mlir -o %t.tr80.ptx | FileCheck %s --check-prefix=TR
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/transpose-matrix.mlir -o %t.tr90.ptx | FileCheck %s --check-prefix=TR
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -39,3 +41,9 @@
 // RED-DAG: sum_first_reduction {{[0-9]+}} 0 0 0 
 // RED-DAG: max_middle_keep_reduction {{[0-9]+}} 0 0 0 
 // RED-DAG: sum_vector_reduction {{[0-9]+}} 0 0 0 
+
+// TR: kernel regs spill-s spill-l stack
+// TR-DAG: t2d_f16_transpose {{[0-9]+}} 0 0 0 
+// TR-DAG: heads_f16_transpose {{[0-9]+}} 0 0 0 
+// TR-DAG: batched_last2_f32_transpose {{[0-9]+}} 0 0 0 
+// TR-DAG: rot3_bf16_transpose {{[0-9]+}} 0 0 0 

@@ -111,17 +111,27 @@ func.func @sm(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
   auto device = fused::openDevice("emulator");
   ASSERT_TRUE(device.isOk());
   fused::ref::Tensor x{{4, 8}, std::vector<double>(32, 0.5)};
-  auto run = (*program)->run(**device, "sm", {x});
-  ASSERT_FALSE(run.isOk());
-  EXPECT_EQ(run.getStatus().getMessage(),
-            "@sm cannot run on a device: code generation does not support a "
-            "transpose kernel yet (it compiles gemm, attention, elementwise, "
-            "softmax, reduction and normalization kernels)");
-  // The reference evaluator still evaluates it.
-  auto ref = (*program)->reference("sm", {x});
-  ASSERT_TRUE(ref.isOk());
-  EXPECT_EQ((*ref)[0].shape, (std::vector<int64_t>{8, 4}));
-  EXPECT_NEAR((*ref)[0].data[0], 0.5, 1e-12);
+  // Every kernel kind compiles: the transpose runs on the emulator.
+  fused::ref::Tensor y = x;
+  for (int i = 0; i < 32; ++i)
+    y.data[i] = i;
+  auto run = (*program)->run(**device, "sm", {y});
+  ASSERT_TRUE(run.isOk()) << run.getStatus().getMessage();
+  EXPECT_EQ((*run)[0].shape, (std::vector<int64_t>{8, 4}));
+  EXPECT_EQ((*run)[0].data[1], 8.0); // out[0][1] = in[1][0]
+  // What a strategy does not support fails to compile, saying why.
+  auto refusedCompile = fused::Program::compile(
+      R"(func.func @sm0(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = fused.softmax %x axis = 0 : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+})",
+      o);
+  ASSERT_FALSE(refusedCompile.isOk());
+  EXPECT_NE(refusedCompile.getStatus().getMessage().find(
+                "code generation supports softmax over the last axis, got "
+                "axis 0"),
+            std::string::npos)
+      << refusedCompile.getStatus().getMessage();
 
   o.target = "reference";
   auto parsed = fused::Program::compile(source, o);

@@ -43,13 +43,14 @@ TEST_F(KernelStrategyTest, TheRegistryIsTheListOfSupportedKinds) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"gemm", "attention", "elementwise",
                                       "softmax", "reduction",
-                                      "normalization"}));
+                                      "normalization", "transpose"}));
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::gemm)->kind(),
             fo::KernelKind::gemm);
-  EXPECT_EQ(fused::strategyFor(fo::KernelKind::transpose), nullptr);
+  for (const fused::KernelStrategy *s : fused::kernelStrategies())
+    EXPECT_EQ(fused::strategyFor(s->kind()), s);
   EXPECT_EQ(fused::supportedKernelKinds(),
-            "gemm, attention, elementwise, softmax, reduction and "
-            "normalization kernels");
+            "gemm, attention, elementwise, softmax, reduction, "
+            "normalization and transpose kernels");
 }
 
 TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {

@@ -155,3 +155,24 @@ func.func @max_columns(%x: tensor<300x64xf32>) -> tensor<1x64xf32> {
   }
   return %r : tensor<1x64xf32>
 }
+
+// -----
+
+/// A swap of the two innermost dimensions: 32 x 8 threads move a 32 x 32
+/// tile through shared memory padded by one word per row (34 f16), one
+/// block per (batch, tile of 64, tile of 100).
+// CHECK-LABEL: func.func @swap
+// CHECK: gpu.func @swap_transpose
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind transpose>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [24, 1, 1], block = [32, 8, 1], shared = 2176, outputs = 1>
+// CHECK-SAME: known_block_size = array<i32: 32, 8, 1>
+// CHECK: memref.view {{.*}} to memref<32x34xf16, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+func.func @swap(%x: tensor<3x100x64xf16>) -> tensor<3x64x100xf16> {
+  %r = fused.kernel transpose ins(%x : tensor<3x100x64xf16>) -> tensor<3x64x100xf16> {
+  ^bb0(%a: tensor<3x100x64xf16>):
+    %y = fused.transpose %a permutation = [0, 2, 1] : tensor<3x100x64xf16> -> tensor<3x64x100xf16>
+    fused.yield %y : tensor<3x64x100xf16>
+  }
+  return %r : tensor<3x64x100xf16>
+}
