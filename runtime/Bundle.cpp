@@ -329,6 +329,8 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     fr.where += " (" + spec.name + ")";
     if (const json::Value *flops = f.get("flops"); flops && flops->isNumber())
       spec.flops = flops->number();
+    if (const json::Value *bytes = f.get("bytes"); bytes && bytes->isNumber())
+      spec.bytes = bytes->number();
     const json::Value *buffers =
         fr.member(f, "buffers", json::Value::Kind::Array);
     if (!buffers)

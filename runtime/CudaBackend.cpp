@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <sstream>
 
 namespace fused::rt {
@@ -402,7 +403,10 @@ std::vector<KernelArg> memrefArgs(const Buffer &buffer,
 }
 
 StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {
-  auto driver = loadDriver(options.driverPath);
+  std::string path = options.driverPath;
+  if (const char *env = std::getenv("FUSED_CUDA_DRIVER"); path.empty() && env)
+    path = env;
+  auto driver = loadDriver(path);
   if (!driver)
     return driver.getStatus();
   std::shared_ptr<Driver> d = *driver;

@@ -198,10 +198,7 @@ int fused_rt_device_open(const char *kind, fused_rt_device **device,
                              "' (expected auto, cuda or emulator)");
     std::unique_ptr<Device> d;
     if (k != "emulator") {
-      CudaOptions options;
-      if (const char *driver = std::getenv("FUSED_CUDA_DRIVER"))
-        options.driverPath = driver;
-      auto cuda = openCudaDevice(options);
+      auto cuda = openCudaDevice();
       if (cuda)
         d = std::move(*cuda);
       else if (k == "cuda")

@@ -10,6 +10,9 @@
 #     f16 and bf16; attention with batch x sequence = 16k tokens and hidden
 #     size 2048 (32 heads of 64, 16 heads of 128), sequence lengths 512 to
 #     16k, causal and not, f16;
+#   - memory-bound benchmark bundles (softmax, layernorm, rmsnorm, SwiGLU,
+#     a row reduction, transposes) at transformer sizes, listed in
+#     memory-index.txt;
 #   - the emulator's side of the ISA conformance program (isa-emulator.txt).
 # ($FUSED_GPU_BUNDLES overrides the folder.) index.txt lists the benchmark
 # bundles and their shapes. Each check bundle is run on the emulator here
@@ -108,6 +111,69 @@ MLIR
     done
   done
 done
+
+echo "== memory-bound benchmark bundles"
+: > "$OUT/memory-index.txt"
+memory_bundle() { # name label... < mlir
+  local name="$1"; shift
+  cat > "$TMP/$name.mlir"
+  "$COMPILE" --emit=bundle --bundle-emulator-image=false --chip=sm_90,sm_80 \
+    "$TMP/$name.mlir" -o "$OUT/bench-$name"
+  echo "bench-$name $*" >> "$OUT/memory-index.txt"
+}
+# Transformer-sized activations: 16k tokens of hidden size 4096 (or the
+# MLP's 11008), the vocabulary's 50257 for a softmax, 8192^2 transposes.
+x="tensor<16384x4096xf16>"; w="tensor<4096xf16>"
+memory_bundle softmax_16k_4096_f16 "softmax 16384x4096 f16" <<MLIR
+func.func @softmax(%x: $x) -> $x {
+  %y = fused.softmax %x axis = -1 : $x
+  return %y : $x
+}
+MLIR
+memory_bundle softmax_1k_vocab_f32 "softmax 1024x50257 f32 (streamed)" <<MLIR
+func.func @softmax(%x: tensor<1024x50257xf32>) -> tensor<1024x50257xf32> {
+  %y = fused.softmax %x axis = -1 : tensor<1024x50257xf32>
+  return %y : tensor<1024x50257xf32>
+}
+MLIR
+memory_bundle layernorm_16k_4096_f16 "layernorm 16384x4096 f16, weight and bias" <<MLIR
+func.func @layernorm(%x: $x, %g: $w, %b: $w) -> $x {
+  %y = fused.layernorm %x weight(%g : $w) bias(%b : $w) : $x
+  return %y : $x
+}
+MLIR
+memory_bundle rmsnorm_16k_4096_bf16 "rmsnorm 16384x4096 bf16, weight" <<MLIR
+func.func @rmsnorm(%x: tensor<16384x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<16384x4096xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<4096xbf16>) : tensor<16384x4096xbf16>
+  return %y : tensor<16384x4096xbf16>
+}
+MLIR
+memory_bundle swiglu_16k_11008_bf16 "SwiGLU silu(a) * b 16384x11008 bf16" <<MLIR
+func.func @swiglu(%a: tensor<16384x11008xbf16>, %b: tensor<16384x11008xbf16>) -> tensor<16384x11008xbf16> {
+  %s = fused.silu %a : tensor<16384x11008xbf16>
+  %y = fused.mul %s, %b : tensor<16384x11008xbf16>, tensor<16384x11008xbf16> -> tensor<16384x11008xbf16>
+  return %y : tensor<16384x11008xbf16>
+}
+MLIR
+memory_bundle reduce_rows_16k_4096_f32 "reduce_sum rows 16384x4096 f32" <<MLIR
+func.func @reduce(%x: tensor<16384x4096xf32>) -> tensor<16384xf32> {
+  %y = fused.reduce_sum %x axis = 1 : tensor<16384x4096xf32> -> tensor<16384xf32>
+  return %y : tensor<16384xf32>
+}
+MLIR
+memory_bundle transpose_8192_f16 "transpose 8192x8192 f16" <<MLIR
+func.func @transpose(%x: tensor<8192x8192xf16>) -> tensor<8192x8192xf16> {
+  %y = fused.transpose %x permutation = [1, 0] : tensor<8192x8192xf16> -> tensor<8192x8192xf16>
+  return %y : tensor<8192x8192xf16>
+}
+MLIR
+memory_bundle heads_16x1024x32x128_f16 "transpose [B,S,H,D] to [B,H,S,D] 16x1024x32x128 f16" <<MLIR
+func.func @heads(%x: tensor<16x1024x32x128xf16>) -> tensor<16x32x1024x128xf16> {
+  %y = fused.transpose %x permutation = [0, 2, 1, 3] : tensor<16x1024x32x128xf16> -> tensor<16x32x1024x128xf16>
+  return %y : tensor<16x32x1024x128xf16>
+}
+MLIR
+echo "memory-index.txt: $(wc -l < "$OUT/memory-index.txt") memory-bound bundles"
 
 echo "== ISA conformance, the emulator's side"
 "$BUILD/bin/fused-isa-conformance-emu" > "$OUT/isa-emulator.txt"

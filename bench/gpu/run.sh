@@ -8,11 +8,13 @@
 #   3. runs the GEMM and attention-feature checks again through
 #      fused.runtime on PyTorch CUDA tensors (bench/gpu/torch_check.py);
 #   4. times fused on the benchmark bundles (fused-run --bench);
-#   5. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
+#   5. times the memory-bound bundles (bench/gpu/memory_bound.sh: GB/s and
+#      the fraction of the device's memory bandwidth);
+#   6. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
 #      and cuDNN backends) on the same shapes (bench/gpu/peers.py), prints
 #      the table of TFLOP/s and fused/peer ratios and draws the charts;
-#   6. runs the ISA conformance program against the emulator's output;
-#   7. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
+#   7. runs the ISA conformance program against the emulator's output;
+#   8. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
 #      check of each kernel kind, when it is installed.
 # Logs, the table (results.md) and charts go to OUTDIR. Without a GPU it
 # says so and exits non-zero.
@@ -28,7 +30,7 @@ start=$SECONDS
 step() { printf '\n== [%s] %s (%d s)\n' "$1" "$2" "$((SECONDS - start))"; }
 [ -f "$BUNDLES/index.txt" ] || { echo "run.sh: no bundles: run bench/gpu/prepare.sh on a development machine first" >&2; exit 2; }
 
-step 1/7 "runtime-only build"
+step 1/8 "runtime-only build"
 if ! { cmake -G Ninja -S "$ROOT" -B "$OUT/build" -DFUSED_RUNTIME_ONLY=ON \
          -DCMAKE_BUILD_TYPE=Release >"$OUT/build.log" 2>&1 &&
        ninja -C "$OUT/build" >>"$OUT/build.log" 2>&1; }; then
@@ -43,7 +45,7 @@ if echo "$probe" | grep -qE "no CUDA driver|no CUDA device|did not initialise"; 
   exit 1
 fi
 
-step 2/7 "checks against the float64 reference"
+step 2/8 "checks against the float64 reference"
 checks_pass=0 checks_fail=0
 for b in "$BUNDLES"/check-*/; do
   name="$(basename "$b")"
@@ -55,7 +57,7 @@ for b in "$BUNDLES"/check-*/; do
   echo "$name: $p PASS, $f FAIL$( [ $rc -ne 0 ] && echo " (exit $rc: $(tail -1 "$OUT/$name.log"))")"
 done
 
-step 3/7 "fused.runtime on PyTorch CUDA tensors (their memory, a side stream)"
+step 3/8 "fused.runtime on PyTorch CUDA tensors (their memory, a side stream)"
 torch_status="skipped (no PyTorch with CUDA)"
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
   FUSED_RUNTIME_LIB="$OUT/build/lib/libfused_runtime.so" python3 \
@@ -70,16 +72,19 @@ if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
 fi
 echo "PyTorch tensors: $torch_status"
 
-step 4/7 "fused timings (median of $RUNS launches)"
+step 4/8 "fused timings (median of $RUNS launches)"
 : >"$OUT/fused.txt"
 while read -r name kind rest; do
   line="$("$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
-  tflops="$(echo "$line" | sed -n 's/.*, \([0-9.]*\) TFLOP\/s/\1/p')"
+  tflops="$(echo "$line" | sed -n 's/.*, \([0-9.]*\) TFLOP\/s.*/\1/p')"
   echo "$name $kind $rest ${tflops:-nan}" >>"$OUT/fused.txt"
   echo "$name: ${tflops:-failed} TFLOP/s"
 done <"$BUNDLES/index.txt"
 
-step 5/7 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
+step 5/8 "memory-bound kernels (GB/s, fraction of memory bandwidth)"
+"$ROOT/bench/gpu/memory_bound.sh" "$RUN" "$BUNDLES" "$OUT" "$RUNS" 2>&1 | tee "$OUT/memory.log"
+
+step 6/8 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
   python3 "$ROOT/bench/gpu/peers.py" "$BUNDLES/index.txt" "$OUT/fused.txt" \
     "$OUT" --runs "$RUNS" 2>&1 | tee "$OUT/peers.log"
@@ -87,13 +92,13 @@ else
   echo "run.sh: no PyTorch with CUDA here: no peer timings" | tee "$OUT/peers.log"
 fi
 
-step 6/7 "ISA conformance against the emulator"
+step 7/8 "ISA conformance against the emulator"
 ISA_EMULATOR_OUTPUT="$BUNDLES/isa-emulator.txt" \
   "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
 isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 
-step 7/7 "compute-sanitizer"
+step 8/8 "compute-sanitizer"
 san=skipped
 if command -v compute-sanitizer >/dev/null; then
   san=""
@@ -118,6 +123,8 @@ echo "compute-sanitizer: $san"
   echo "checks: $checks_pass PASS, $checks_fail FAIL (of which PyTorch tensors: $torch_status); ISA conformance: $isa"
   echo
   [ -f "$OUT/table.md" ] && cat "$OUT/table.md"
+  echo
+  [ -f "$OUT/memory.md" ] && cat "$OUT/memory.md"
 } >"$OUT/results.md"
 step done "$(basename "$OUT")/results.md"
 cat "$OUT/results.md"

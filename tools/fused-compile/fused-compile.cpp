@@ -23,6 +23,7 @@
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Conversion/KernelStrategy.h"
+#include "fused/Runtime/Peaks.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Bundle.h"
@@ -609,6 +610,15 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     if (!func)
       continue;
     fo["flops"] = fused::functionFlops(func);
+    // The bytes one call must move at least: its arguments read once and
+    // its results written once (for GB/s).
+    double bytes = 0;
+    for (Type t : llvm::concat<const Type>(func.getArgumentTypes(),
+                                           func.getResultTypes()))
+      if (auto s = dyn_cast<ShapedType>(t); s && s.hasStaticShape())
+        bytes += double(s.getNumElements()) *
+                 std::max<int64_t>(1, s.getElementTypeBitWidth() / 8);
+    fo["bytes"] = bytes;
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
       if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
@@ -816,15 +826,6 @@ static int runCompile(ModuleOp module) {
   return failed(writeOutput(*cubin)) ? 1 : 0;
 }
 
-/// Dense fp16/bf16 tensor-core peak of known GPUs, in TFLOP/s.
-static double peakTflops(const std::string &deviceName) {
-  if (deviceName.find("H100") != std::string::npos ||
-      deviceName.find("H200") != std::string::npos)
-    return 989.0;
-  if (deviceName.find("A100") != std::string::npos)
-    return 312.0;
-  return 0.0;
-}
 
 /// --run: compile with the embedding API, run each function on the device
 /// with random inputs, print checksums and (with --check) compare.
@@ -907,7 +908,7 @@ static int runOnDevice(const std::string &source,
     std::sort(t.begin(), t.end());
     double ms = t[t.size() / 2];
     double tflops = l.flops / (ms * 1e-3) / 1e12;
-    double peak = peakTflops(l.device->name());
+    double peak = fused::rt::peakTensorTflops(l.device->name());
     llvm::outs() << "@" << l.function << " " << l.kernel << ": median "
                  << llvm::format("%.4f", ms) << " ms of " << bench << ", "
                  << llvm::format("%.1f", tflops) << " TFLOP/s";

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Peaks.h"
 #include "fused/Runtime/Compare.h"
 #include "fused/Runtime/Runtime.h"
 
@@ -210,14 +211,36 @@ int main(int argc, char **argv) {
     auto outputs = (*runner)->run(f->name, inputs, hook);
     if (!outputs)
       return fail(outputs.getStatus().getMessage());
-    if (bench && callMs > 0)
+    if (bench && callMs > 0) {
+      // Compute-bound functions in TFLOP/s, the others in GB/s of their
+      // minimum traffic; with the fraction of the device's peak when it is
+      // known.
+      std::string rate;
+      char buf[128];
+      if (f->flops > 0) {
+        double tflops = f->flops / callMs / 1e9;
+        double peak = peakTensorTflops(device->name());
+        std::snprintf(buf, sizeof(buf), ", %.1f TFLOP/s", tflops);
+        rate = buf;
+        if (peak > 0) {
+          std::snprintf(buf, sizeof(buf), " (%.1f%% of peak)",
+                        100 * tflops / peak);
+          rate += buf;
+        }
+      } else if (f->bytes > 0) {
+        double gbps = f->bytes / callMs / 1e6;
+        double peak = peakMemoryGBps(device->name());
+        std::snprintf(buf, sizeof(buf), ", %.1f GB/s", gbps);
+        rate = buf;
+        if (peak > 0) {
+          std::snprintf(buf, sizeof(buf), " (%.1f%% of memory bandwidth)",
+                        100 * gbps / peak);
+          rate += buf;
+        }
+      }
       std::printf("@%s: %.4f ms per call (sum of its launches' medians)%s\n",
-                  f->name.c_str(), callMs,
-                  f->flops > 0 ? (", " + std::to_string(f->flops / callMs / 1e9)
-                                             .substr(0, 8) +
-                                  " TFLOP/s")
-                                     .c_str()
-                               : "");
+                  f->name.c_str(), callMs, rate.c_str());
+    }
     for (size_t i = 0; i < outputs->size(); ++i) {
       const HostTensor &out = (*outputs)[i];
       const std::string &dtype = f->buffers[f->outputs[i]].tensor.dtype;

@@ -87,6 +87,9 @@ struct FunctionSpec {
   std::vector<Launch> launches;
   /// The useful FLOPs of one call (0 when the manifest does not say).
   double flops = 0;
+  /// The bytes one call moves at least: arguments read once, results
+  /// written once (0 when the manifest does not say).
+  double bytes = 0;
   /// With --with-reference: the seed of the stored inputs, the files (in
   /// the bundle) of the inputs and of the float64 reference outputs, and
   /// each output's tolerance.

@@ -158,8 +158,8 @@ public:
 
 /// Options of the CUDA backend.
 struct CudaOptions {
-  /// The driver library to load; empty: "libcuda.so.1" from the loader's
-  /// search path.
+  /// The driver library to load; empty: $FUSED_CUDA_DRIVER, else
+  /// "libcuda.so.1" from the loader's search path.
   std::string driverPath;
   /// Which device.
   int ordinal = 0;
