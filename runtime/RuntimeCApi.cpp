@@ -53,6 +53,26 @@ template <typename Fn> int guarded(char **error, Fn fn) {
   }
 }
 
+/// Input (output = 0) or output `index` of `function`, or non-zero after
+/// an error naming `api`.
+int argument(const fused_rt_bundle *bundle, const char *function, int output,
+             size_t index, const char *api, const FunctionSpec::Buffer *&out,
+             char **error) {
+  if (!bundle || !function)
+    return fail(error, std::string(api) +
+                           ": bundle and function must not be NULL");
+  const FunctionSpec *f = bundle->bundle.function(function);
+  if (!f)
+    return fail(error, std::string("no function named '") + function + "'");
+  const std::vector<int64_t> &ids = output ? f->outputs : f->inputs;
+  if (index >= ids.size())
+    return fail(error, std::string("@") + function + " has " +
+                           std::to_string(ids.size()) +
+                           (output ? " outputs" : " inputs"));
+  out = &f->buffers[ids[index]];
+  return 0;
+}
+
 } // namespace
 
 extern "C" {
@@ -91,18 +111,11 @@ int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
                            int64_t *shape, size_t max_rank, size_t *rank,
                            char **error) {
   return guarded(error, [&] {
-    if (!bundle || !function)
-      return fail(error, "fused_rt_bundle_tensor: bundle and function must "
-                         "not be NULL");
-    const FunctionSpec *f = bundle->bundle.function(function);
-    if (!f)
-      return fail(error, std::string("no function named '") + function + "'");
-    const std::vector<int64_t> &ids = output ? f->outputs : f->inputs;
-    if (index >= ids.size())
-      return fail(error, std::string("@") + function + " has " +
-                             std::to_string(ids.size()) +
-                             (output ? " outputs" : " inputs"));
-    const TensorSpec &t = f->buffers[ids[index]].tensor;
+    const FunctionSpec::Buffer *b = nullptr;
+    if (int rc = argument(bundle, function, output, index,
+                          "fused_rt_bundle_tensor", b, error))
+      return rc;
+    const TensorSpec &t = b->tensor;
     if (dtype)
       *dtype = t.dtype.c_str();
     if (rank)
@@ -117,18 +130,14 @@ int fused_rt_bundle_alignment(const fused_rt_bundle *bundle,
                               const char *function, int output, size_t index,
                               int64_t *alignment, char **error) {
   return guarded(error, [&] {
-    if (!bundle || !function || !alignment)
-      return fail(error, "fused_rt_bundle_alignment: bundle, function and "
-                         "alignment must not be NULL");
-    const FunctionSpec *f = bundle->bundle.function(function);
-    if (!f)
-      return fail(error, std::string("no function named '") + function + "'");
-    const std::vector<int64_t> &ids = output ? f->outputs : f->inputs;
-    if (index >= ids.size())
-      return fail(error, std::string("@") + function + " has " +
-                             std::to_string(ids.size()) +
-                             (output ? " outputs" : " inputs"));
-    *alignment = f->buffers[ids[index]].alignment;
+    if (!alignment)
+      return fail(error, "fused_rt_bundle_alignment: alignment must not be "
+                         "NULL");
+    const FunctionSpec::Buffer *b = nullptr;
+    if (int rc = argument(bundle, function, output, index,
+                          "fused_rt_bundle_alignment", b, error))
+      return rc;
+    *alignment = b->alignment;
     return 0;
   });
 }

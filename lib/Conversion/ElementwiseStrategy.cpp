@@ -209,19 +209,13 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   return success();
 }
 
-struct ElementwiseStrategy : fused::KernelStrategy {
+struct ElementwiseStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::elementwise; }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {
     return analyzeChain(kernel);
   }
-
-  std::optional<double> flops(Operation *) const override {
-    return std::nullopt; // Memory-bound: judged by bytes.
-  }
-
-  bool lowersToGpu() const override { return true; }
 
   FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
                                            const fused::Target &,
@@ -234,26 +228,15 @@ struct ElementwiseStrategy : fused::KernelStrategy {
         fused::createKernelShell(kernel, module, name, kThreads);
     if (failed(buildChainKernel(*p, kernel, shell)))
       return failure();
-    MLIRContext *ctx = kernel.getContext();
     int64_t accesses = p->elements / p->vector;
-    FusedDialect::LaunchAttrHelper(ctx).setAttr(
-        shell, LaunchConfigAttr::get(ctx, {(accesses + kThreads - 1) / kThreads,
-                                           1, 1},
-                                     {kThreads, 1, 1}, 0, 1));
+    setLaunch(shell, {(accesses + kThreads - 1) / kThreads, 1, 1},
+              {kThreads, 1, 1}, 0);
     return shell;
   }
 
-  bool describe(gpu::GPUFuncOp kernel,
-                llvm::json::Object &desc) const override {
-    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
-                    .getAttr(kernel);
-    if (!kind || kind.getValue() != KernelKind::elementwise)
-      return false;
-    desc["config"] = llvm::json::Object{{"threads", kThreads}};
-    desc["grid_formula"] = llvm::json::Array{
-        "ceil(elements / (" + std::to_string(kThreads) + " x vector))", "1",
-        "1"};
-    return true;
+  llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
+    return llvm::json::Array{"ceil(elements / (" + std::to_string(kThreads) + " x vector))",
+            "1", "1"};
   }
 };
 

@@ -34,6 +34,29 @@ KernelStrategy::buildGpuKernel(fused::KernelOp kernel, const Target &,
          failure();
 }
 
+bool MemoryBoundStrategy::describe(gpu::GPUFuncOp kernel,
+                                   llvm::json::Object &desc) const {
+  MLIRContext *ctx = kernel.getContext();
+  auto k = fused::FusedDialect::KernelKindAttrHelper(ctx).getAttr(kernel);
+  auto launch = fused::FusedDialect::LaunchAttrHelper(ctx).getAttr(kernel);
+  if (!k || k.getValue() != kind() || !launch)
+    return false;
+  ArrayRef<int64_t> b = launch.getBlock();
+  desc["config"] = llvm::json::Object{{"threads", b[0] * b[1] * b[2]}};
+  desc["grid_formula"] = gridFormula(kernel);
+  return true;
+}
+
+void MemoryBoundStrategy::setLaunch(gpu::GPUFuncOp kernel,
+                                    ArrayRef<int64_t> grid,
+                                    ArrayRef<int64_t> block,
+                                    int64_t sharedBytes) {
+  MLIRContext *ctx = kernel.getContext();
+  fused::FusedDialect::LaunchAttrHelper(ctx).setAttr(
+      kernel, fused::LaunchConfigAttr::get(ctx, grid, block, sharedBytes,
+                                           /*numOutputs=*/1));
+}
+
 gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
                                  gpu::GPUModuleOp module, llvm::StringRef name,
                                  int64_t threads) {

@@ -269,19 +269,13 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   gpu::ReturnOp::create(b, loc);
 }
 
-struct ReductionStrategy : fused::KernelStrategy {
+struct ReductionStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::reduction; }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {
     return analyzeReduce(kernel);
   }
-
-  std::optional<double> flops(Operation *) const override {
-    return std::nullopt; // Memory-bound: judged by bytes.
-  }
-
-  bool lowersToGpu() const override { return true; }
 
   FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
                                            const fused::Target &,
@@ -290,7 +284,6 @@ struct ReductionStrategy : fused::KernelStrategy {
     FailureOr<ReduceProblem> p = analyzeReduce(kernel);
     if (failed(p))
       return failure();
-    MLIRContext *ctx = kernel.getContext();
     int64_t threads = p->innermost() ? p->threads : kColumnThreads;
     gpu::GPUFuncOp shell =
         fused::createKernelShell(kernel, module, name, threads);
@@ -304,25 +297,13 @@ struct ReductionStrategy : fused::KernelStrategy {
       grid = (p->outer * (p->inner / p->vector) + kColumnThreads - 1) /
              kColumnThreads;
     }
-    FusedDialect::LaunchAttrHelper(ctx).setAttr(
-        shell, LaunchConfigAttr::get(ctx, {grid, 1, 1}, {threads, 1, 1},
-                                     shared, 1));
+    setLaunch(shell, {grid, 1, 1}, {threads, 1, 1}, shared);
     return shell;
   }
 
-  bool describe(gpu::GPUFuncOp kernel,
-                llvm::json::Object &desc) const override {
-    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
-                    .getAttr(kernel);
-    if (!kind || kind.getValue() != KernelKind::reduction)
-      return false;
-    auto launch =
-        FusedDialect::LaunchAttrHelper(kernel.getContext()).getAttr(kernel);
-    desc["config"] = llvm::json::Object{{"threads", launch.getBlock()[0]}};
-    desc["grid_formula"] = llvm::json::Array{
-        "rows (innermost axis) or ceil(outputs / (threads x vector))", "1",
-        "1"};
-    return true;
+  llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
+    return llvm::json::Array{"rows (innermost axis) or ceil(outputs / (threads x vector))",
+            "1", "1"};
   }
 };
 

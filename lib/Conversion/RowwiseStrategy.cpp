@@ -516,7 +516,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   return success();
 }
 
-struct RowwiseStrategy : fused::KernelStrategy {
+struct RowwiseStrategy : fused::MemoryBoundStrategy {
   explicit RowwiseStrategy(KernelKind kind) : k(kind) {}
   KernelKind kind() const override { return k; }
 
@@ -524,12 +524,6 @@ struct RowwiseStrategy : fused::KernelStrategy {
                                const fused::Target &) const override {
     return analyzeRows(kernel);
   }
-
-  std::optional<double> flops(Operation *) const override {
-    return std::nullopt; // Memory-bound: judged by bytes, not FLOPs.
-  }
-
-  bool lowersToGpu() const override { return true; }
 
   FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
                                            const fused::Target &,
@@ -542,25 +536,14 @@ struct RowwiseStrategy : fused::KernelStrategy {
         fused::createKernelShell(kernel, module, name, p->threads);
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
-    MLIRContext *ctx = kernel.getContext();
     int64_t warps = p->threads / 32;
-    FusedDialect::LaunchAttrHelper(ctx).setAttr(
-        shell, LaunchConfigAttr::get(ctx, {p->rows, 1, 1}, {p->threads, 1, 1},
-                                     warps > 1 ? 2 * warps * 4 : 0, 1));
+    setLaunch(shell, {p->rows, 1, 1}, {p->threads, 1, 1},
+              warps > 1 ? 2 * warps * 4 : 0);
     return shell;
   }
 
-  bool describe(gpu::GPUFuncOp kernel,
-                llvm::json::Object &desc) const override {
-    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
-                    .getAttr(kernel);
-    if (!kind || kind.getValue() != k)
-      return false;
-    auto launch =
-        FusedDialect::LaunchAttrHelper(kernel.getContext()).getAttr(kernel);
-    desc["config"] = llvm::json::Object{{"threads", launch.getBlock()[0]}};
-    desc["grid_formula"] = llvm::json::Array{"rows", "1", "1"};
-    return true;
+  llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
+    return llvm::json::Array{"rows", "1", "1"};
   }
 
 private:

@@ -218,19 +218,13 @@ void buildTiled(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
   gpu::ReturnOp::create(b, loc);
 }
 
-struct TransposeStrategy : fused::KernelStrategy {
+struct TransposeStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::transpose; }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {
     return analyzeTranspose(kernel);
   }
-
-  std::optional<double> flops(Operation *) const override {
-    return std::nullopt; // Data movement.
-  }
-
-  bool lowersToGpu() const override { return true; }
 
   FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
                                            const fused::Target &,
@@ -259,28 +253,17 @@ struct TransposeStrategy : fused::KernelStrategy {
       block = {kTile, kTileRows, 1};
       shared = kTile * (kTile * elementBytes(p->elemType) + 4);
     }
-    FusedDialect::LaunchAttrHelper(ctx).setAttr(
-        shell, LaunchConfigAttr::get(ctx, grid, block, shared, 1));
+    setLaunch(shell, grid, block, shared);
     return shell;
   }
 
-  bool describe(gpu::GPUFuncOp kernel,
-                llvm::json::Object &desc) const override {
-    auto kind = FusedDialect::KernelKindAttrHelper(kernel.getContext())
-                    .getAttr(kernel);
-    if (!kind || kind.getValue() != KernelKind::transpose)
-      return false;
+  llvm::json::Array gridFormula(gpu::GPUFuncOp kernel) const override {
     auto launch =
         FusedDialect::LaunchAttrHelper(kernel.getContext()).getAttr(kernel);
-    bool tiled = launch.getBlock()[1] > 1;
-    desc["config"] = llvm::json::Object{
-        {"tile", tiled ? kTile : 0},
-        {"threads", launch.getBlock()[0] * launch.getBlock()[1]}};
-    desc["grid_formula"] = llvm::json::Array{
-        tiled ? "product(other dims) x ceil(Nk / 32) x ceil(Nj / 32)"
-              : "ceil(elements / (256 x vector))",
-        "1", "1"};
-    return true;
+    if (launch && launch.getBlock()[1] > 1) // Tiled.
+      return llvm::json::Array{"product(other dims) x ceil(Nk / 32) x ceil(Nj / 32)", "1",
+              "1"};
+    return llvm::json::Array{"ceil(elements / (256 x vector))", "1", "1"};
   }
 };
 

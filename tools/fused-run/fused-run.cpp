@@ -215,29 +215,22 @@ int main(int argc, char **argv) {
       // Compute-bound functions in TFLOP/s, the others in GB/s of their
       // minimum traffic; with the fraction of the device's peak when it is
       // known.
+      auto format = [](double value, const char *unit, double peak,
+                       const char *of) {
+        char buf[128];
+        int n = std::snprintf(buf, sizeof(buf), ", %.1f %s", value, unit);
+        if (peak > 0)
+          std::snprintf(buf + n, sizeof(buf) - n, " (%.1f%% of %s)",
+                        100 * value / peak, of);
+        return std::string(buf);
+      };
       std::string rate;
-      char buf[128];
-      if (f->flops > 0) {
-        double tflops = f->flops / callMs / 1e9;
-        double peak = peakTensorTflops(device->name());
-        std::snprintf(buf, sizeof(buf), ", %.1f TFLOP/s", tflops);
-        rate = buf;
-        if (peak > 0) {
-          std::snprintf(buf, sizeof(buf), " (%.1f%% of peak)",
-                        100 * tflops / peak);
-          rate += buf;
-        }
-      } else if (f->bytes > 0) {
-        double gbps = f->bytes / callMs / 1e6;
-        double peak = peakMemoryGBps(device->name());
-        std::snprintf(buf, sizeof(buf), ", %.1f GB/s", gbps);
-        rate = buf;
-        if (peak > 0) {
-          std::snprintf(buf, sizeof(buf), " (%.1f%% of memory bandwidth)",
-                        100 * gbps / peak);
-          rate += buf;
-        }
-      }
+      if (f->flops > 0)
+        rate = format(f->flops / callMs / 1e9, "TFLOP/s",
+                      peakTensorTflops(device->name()), "peak");
+      else if (f->bytes > 0)
+        rate = format(f->bytes / callMs / 1e6, "GB/s",
+                      peakMemoryGBps(device->name()), "memory bandwidth");
       std::printf("@%s: %.4f ms per call (sum of its launches' medians)%s\n",
                   f->name.c_str(), callMs, rate.c_str());
     }

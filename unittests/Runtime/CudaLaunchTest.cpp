@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FakeCudaDriver.h"
 #include "fused/Runtime/Bundle.h"
 
 #include <gtest/gtest.h>
@@ -21,24 +22,6 @@
 #include <map>
 
 using namespace fused::rt;
-
-extern "C" {
-struct FakeLaunch {
-  std::string kernel;
-  unsigned grid[3], block[3], sharedBytes;
-  void *stream;
-  std::vector<uint64_t> params;
-};
-struct FakeCudaState {
-  int allocations = 0;
-  int frees = 0;
-  int contextSets = 0;
-  std::map<std::string, int> maxDynamicShared;
-  std::vector<FakeLaunch> launches;
-  std::map<std::string, int> paramCounts;
-  std::map<uint64_t, size_t> deviceMemory;
-};
-}
 
 namespace {
 

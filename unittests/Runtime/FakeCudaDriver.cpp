@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FakeCudaDriver.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -27,27 +29,6 @@ constexpr CUresult kInvalidValue = 1;
 } // namespace
 
 extern "C" {
-
-struct FakeLaunch {
-  std::string kernel;
-  unsigned grid[3], block[3], sharedBytes;
-  void *stream;
-  std::vector<uint64_t> params;
-};
-
-struct FakeCudaState {
-  int allocations = 0;
-  int frees = 0;
-  int contextSets = 0;
-  std::map<std::string, int> maxDynamicShared;
-  std::vector<FakeLaunch> launches;
-  /// How many 8-byte parameters each kernel takes (the driver cannot know;
-  /// the test says).
-  std::map<std::string, int> paramCounts;
-  /// Memory that counts as device memory: cuMemAlloc's and what the test
-  /// registers as a framework's allocations.
-  std::map<uint64_t, size_t> deviceMemory;
-};
 
 FakeCudaState *fake_cuda_state() {
   static FakeCudaState state;

@@ -67,6 +67,29 @@ public:
                         llvm::json::Object &desc) const = 0;
 };
 
+/// The strategies of memory-bound kinds (elementwise, row-wise, reduction,
+/// transpose): their kernels are built straight from the fused.kernel
+/// (fused-lower-kernels), judged by the bytes they move rather than FLOPs,
+/// and described in the manifest by their threads per block and grid
+/// formula.
+class MemoryBoundStrategy : public KernelStrategy {
+public:
+  std::optional<double> flops(mlir::Operation *) const final {
+    return std::nullopt;
+  }
+  bool lowersToGpu() const final { return true; }
+  bool describe(mlir::gpu::GPUFuncOp kernel,
+                llvm::json::Object &desc) const final;
+
+protected:
+  /// How the grid of `kernel` follows from the shapes (x, y, z).
+  virtual llvm::json::Array gridFormula(mlir::gpu::GPUFuncOp kernel) const = 0;
+  /// Sets the fused.launch of `kernel`, which has one output.
+  static void setLaunch(mlir::gpu::GPUFuncOp kernel,
+                        llvm::ArrayRef<int64_t> grid,
+                        llvm::ArrayRef<int64_t> block, int64_t sharedBytes);
+};
+
 /// The shell of a GPU kernel for `kernel` in `module`: a gpu.func `name`
 /// (renamed on collision) taking one memref per kernel input, then one per
 /// result, marked as a kernel of `threads` threads per block
