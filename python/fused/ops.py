@@ -3,12 +3,19 @@
     out = fused.ops.attention(q, k, v, causal=True)            # runs it
     out, lse = fused.ops.attention(q, k, v, return_lse=True)
     c = fused.ops.matmul(a, b, bias=bias, epilogue="gelu", out_dtype="f16")
+    p = fused.ops.softmax(x)                                   # last axis
+    y = fused.ops.layernorm(x, weight=g, bias=b, eps=1e-5)
+    y = fused.ops.rmsnorm(x, weight=g)
+    s = fused.ops.reduce(x, "sum", axis=0, keepdim=True)       # or "max"
+    t = fused.ops.transpose(x, (1, 0))
 
 Each function builds the MLIR of one kernel from the arrays' shapes and
-dtypes (float16 arrays are f16; pass dtype="bf16" for bf16, with float32
+dtypes (float16 arrays are f16, float32 arrays f32 for the row-wise,
+reduction and transpose ops; pass dtype="bf16" for bf16, with float32
 arrays), compiles it (through the on-disk cache) and runs it on `device`
 ("auto", "cuda", "emulator" or "reference"). The builder classes
-(Attention, Matmul) give the MLIR text and compile without running:
+(Attention, Matmul, Softmax, LayerNorm, RMSNorm, Reduce, Transpose) give the
+MLIR text and compile without running:
 fused.compile(fused.ops.Attention(...)).
 """
 
@@ -143,3 +150,154 @@ def matmul(a, b, bias=None, epilogue=None, out_dtype="f32", dtype=None,
     kernel = _fused.compile(m, device=device)
     args = (a, b) if bias is None else (a, b, bias)
     return kernel(*args, device=device)
+
+
+def _float_dtype_of(array, dtype):
+    """f16, bf16 or f32: float16 arrays are f16, float32 arrays f32."""
+    if dtype is not None:
+        if dtype not in ("f16", "bf16", "f32"):
+            raise _fused.FusedError(f"unsupported dtype '{dtype}' (expected "
+                                    "f16, bf16 or f32)")
+        return dtype
+    kind = _np.asarray(array).dtype
+    if kind == _np.float16:
+        return "f16"
+    if kind == _np.float32:
+        return "f32"
+    raise _fused.FusedError(f"inputs must be float16 or float32 arrays (or "
+                            f"pass dtype='f16'/'bf16'/'f32'), got {kind}")
+
+
+class Softmax:
+    """fused.softmax over the last axis of a tensor of `shape`."""
+
+    def __init__(self, shape, dtype="f32"):
+        self.shape, self.dtype = tuple(shape), dtype
+
+    def mlir(self):
+        t = _tensor(self.shape, self.dtype)
+        return (f"func.func @softmax(%x: {t}) -> {t} {{\n"
+                f"  %y = fused.softmax %x axis = -1 : {t}\n"
+                f"  return %y : {t}\n}}\n")
+
+
+class _Norm:
+    op = ""
+
+    def __init__(self, shape, dtype="f32", weight=False, bias=False,
+                 eps=None, param_dtype=None):
+        self.shape, self.dtype = tuple(shape), dtype
+        self.weight, self.bias, self.eps = weight, bias, eps
+        self.param_dtype = param_dtype or dtype
+
+    def mlir(self):
+        t = _tensor(self.shape, self.dtype)
+        w = _tensor(self.shape[-1:], self.param_dtype)
+        args, params = ["%x: " + t], ""
+        if self.weight:
+            args.append("%g: " + w)
+            params += f" weight(%g : {w})"
+        if self.bias:
+            args.append("%b: " + w)
+            params += f" bias(%b : {w})"
+        eps = ("" if self.eps is None
+               else f" {{epsilon = {float(self.eps):e} : f64}}")
+        return (f"func.func @{self.op}({', '.join(args)}) -> {t} {{\n"
+                f"  %y = fused.{self.op} %x{params}{eps} : {t}\n"
+                f"  return %y : {t}\n}}\n")
+
+
+class LayerNorm(_Norm):
+    """fused.layernorm over the last dimension, optional weight and bias."""
+    op = "layernorm"
+
+
+class RMSNorm(_Norm):
+    """fused.rmsnorm over the last dimension, optional weight."""
+    op = "rmsnorm"
+
+    def __init__(self, shape, dtype="f32", weight=False, eps=None,
+                 param_dtype=None):
+        super().__init__(shape, dtype, weight, False, eps, param_dtype)
+
+
+class Reduce:
+    """fused.reduce_sum or fused.reduce_max over `axis`."""
+
+    def __init__(self, shape, kind="sum", axis=-1, keepdim=False,
+                 dtype="f32"):
+        if kind not in ("sum", "max"):
+            raise _fused.FusedError(f"unknown reduction '{kind}' (expected "
+                                    "sum or max)")
+        self.shape, self.kind, self.dtype = tuple(shape), kind, dtype
+        self.axis, self.keepdim = int(axis), bool(keepdim)
+
+    def mlir(self):
+        rank = len(self.shape)
+        axis = self.axis % rank if rank else 0
+        out = [1 if d == axis else n for d, n in enumerate(self.shape)
+               if self.keepdim or d != axis]
+        t, o = _tensor(self.shape, self.dtype), _tensor(out, self.dtype)
+        if not out:
+            o = f"tensor<{self.dtype}>"
+        keep = " keepdim" if self.keepdim else ""
+        return (f"func.func @reduce(%x: {t}) -> {o} {{\n"
+                f"  %y = fused.reduce_{self.kind} %x axis = {self.axis}{keep}"
+                f" : {t} -> {o}\n  return %y : {o}\n}}\n")
+
+
+class Transpose:
+    """fused.transpose by `permutation` (numpy semantics)."""
+
+    def __init__(self, shape, permutation, dtype="f32"):
+        self.shape, self.dtype = tuple(shape), dtype
+        self.permutation = tuple(int(p) for p in permutation)
+
+    def mlir(self):
+        out = [self.shape[p] for p in self.permutation]
+        t, o = _tensor(self.shape, self.dtype), _tensor(out, self.dtype)
+        perm = ", ".join(str(p) for p in self.permutation)
+        return (f"func.func @transpose(%x: {t}) -> {o} {{\n"
+                f"  %y = fused.transpose %x permutation = [{perm}] : {t} -> "
+                f"{o}\n  return %y : {o}\n}}\n")
+
+
+def _run(builder, args, device):
+    return _fused.compile(builder, device=device)(*args, device=device)
+
+
+def softmax(x, dtype=None, device="auto"):
+    """Softmax over the last axis of a numpy array; see Softmax."""
+    return _run(Softmax(_np.shape(x), _float_dtype_of(x, dtype)), (x,),
+                device)
+
+
+def layernorm(x, weight=None, bias=None, eps=None, dtype=None, device="auto"):
+    """Layer normalisation over the last dimension; see LayerNorm."""
+    dt = _float_dtype_of(x, dtype)
+    params = [p for p in (weight, bias) if p is not None]
+    pdt = _float_dtype_of(params[0], None) if params and dtype is None else dt
+    b = LayerNorm(_np.shape(x), dt, weight is not None, bias is not None, eps,
+                  pdt)
+    return _run(b, (x, *params), device)
+
+
+def rmsnorm(x, weight=None, eps=None, dtype=None, device="auto"):
+    """RMS normalisation over the last dimension; see RMSNorm."""
+    dt = _float_dtype_of(x, dtype)
+    pdt = (_float_dtype_of(weight, None)
+           if weight is not None and dtype is None else dt)
+    b = RMSNorm(_np.shape(x), dt, weight is not None, eps, pdt)
+    return _run(b, (x,) if weight is None else (x, weight), device)
+
+
+def reduce(x, kind="sum", axis=-1, keepdim=False, dtype=None, device="auto"):
+    """Sum or max over one axis; see Reduce."""
+    return _run(Reduce(_np.shape(x), kind, axis, keepdim,
+                       _float_dtype_of(x, dtype)), (x,), device)
+
+
+def transpose(x, permutation, dtype=None, device="auto"):
+    """Permutes the dimensions of a numpy array; see Transpose."""
+    return _run(Transpose(_np.shape(x), permutation,
+                          _float_dtype_of(x, dtype)), (x,), device)

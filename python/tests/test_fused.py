@@ -210,3 +210,33 @@ def test_runtime_runs_a_bundle_without_the_compiler(tmp_path):
         bundle.signature("nope")
     with pytest.raises(runtime.RuntimeError_, match="not a fused bundle"):
         runtime.Bundle(str(tmp_path))
+
+
+def test_rowwise_reduction_and_transpose_ops():
+    """fused.ops' memory-bound kernels on the emulator against the float64
+    reference, at sizes that are not multiples of anything."""
+    x = randn(7, 1000, dtype=np.float32)
+    g, b = randn(1000, dtype=np.float32), randn(1000, dtype=np.float32)
+    cases = [
+        (fused.ops.softmax, (x,), {}, "f32"),
+        (fused.ops.layernorm, (randn(5, 768),), {}, "f16"),
+        (fused.ops.layernorm, (x,), dict(weight=g, bias=b, eps=1e-5), "f32"),
+        (fused.ops.rmsnorm, (x,), dict(weight=g), "f32"),
+        (fused.ops.reduce, (x,), dict(kind="max", axis=0, keepdim=True),
+         "f32"),
+        (fused.ops.reduce, (randn(3, 9, 13),), dict(kind="sum", axis=1),
+         "f16"),
+        (fused.ops.transpose, (randn(33, 65),), dict(permutation=(1, 0)),
+         "f16"),
+    ]
+    for fn, args, kw, dt in cases:
+        out = fn(*args, device="emulator", **kw)
+        ref = fn(*args, device="reference", **kw)
+        assert out.shape == ref.shape, fn.__name__
+        assert fused.compare(out, ref, dtype=dt)["passed"], (fn.__name__, kw)
+    assert fused.ops.transpose(np.arange(6, dtype=np.float32).reshape(2, 3),
+                               (1, 0), device="emulator")[0, 1] == 3.0
+    with pytest.raises(fused.FusedError, match="unknown reduction"):
+        fused.ops.reduce(x, kind="mean")
+    with pytest.raises(fused.FusedError, match="float16 or float32"):
+        fused.ops.softmax(np.zeros((2, 2), dtype=np.int32))
