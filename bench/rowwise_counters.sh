@@ -26,6 +26,14 @@ func.func @layernorm_f16_64x768_affine(%x: tensor<64x768xf16>, %g: tensor<768xf1
   %y = fused.layernorm %x weight(%g : tensor<768xf16>) bias(%b : tensor<768xf16>) : tensor<64x768xf16>
   return %y : tensor<64x768xf16>
 }
+func.func @layernorm_f16_8192x768_affine(%x: tensor<8192x768xf16>, %g: tensor<768xf16>, %b: tensor<768xf16>) -> tensor<8192x768xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<768xf16>) bias(%b : tensor<768xf16>) : tensor<8192x768xf16>
+  return %y : tensor<8192x768xf16>
+}
+func.func @rmsnorm_bf16_8192x4096_weight(%x: tensor<8192x4096xbf16>, %g: tensor<4096xbf16>) -> tensor<8192x4096xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<4096xbf16>) : tensor<8192x4096xbf16>
+  return %y : tensor<8192x4096xbf16>
+}
 func.func @layernorm_f32_64x1024(%x: tensor<64x1024xf32>) -> tensor<64x1024xf32> {
   %y = fused.layernorm %x : tensor<64x1024xf32>
   return %y : tensor<64x1024xf32>

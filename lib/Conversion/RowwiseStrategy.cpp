@@ -13,7 +13,8 @@
 // rows are streamed twice, by 512 threads: one pass computes the reductions (an online
 // softmax; for layernorm sums shifted by the row's first element, so that
 // the variance does not cancel), the next reads the row again and writes
-// the result. The second read costs half the minimum traffic of a softmax
+// the result. With affine parameters and many rows, a block normalises
+// several rows in turn with the parameters loaded once. The second read costs half the minimum traffic of a softmax
 // and a third of a normalisation's with weights; it is the price of rows
 // that do not fit on chip.
 //
@@ -59,6 +60,9 @@ struct RowProblem {
   int64_t chunks = 1;
   /// Whether the row stays in registers (else it is read twice).
   bool inRegisters = true;
+  /// Rows each block normalises in turn, its weight and bias loaded once
+  /// (in registers) for all of them.
+  int64_t rowsPerBlock = 1;
 };
 
 int64_t powerOf2AtLeast(int64_t n) {
@@ -68,7 +72,8 @@ int64_t powerOf2AtLeast(int64_t n) {
   return p;
 }
 
-FailureOr<RowProblem> analyzeRows(KernelOp kernel) {
+FailureOr<RowProblem> analyzeRows(KernelOp kernel,
+                                  const fused::Target &target) {
   Block &body = kernel.getBody().front();
   auto ops = body.without_terminator();
   if (std::distance(ops.begin(), ops.end()) != 1)
@@ -158,6 +163,12 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel) {
     // SM keep the loads in flight.
     p.threads = 512;
     p.chunks = (accesses + p.threads - 1) / p.threads;
+  } else if ((p.weight || p.bias) && p.threads <= 256) {
+    // Weights and biases read once per block rather than once per row,
+    // while eight blocks per SM remain to keep loads in flight.
+    p.rowsPerBlock =
+        std::clamp<int64_t>(p.rows / (8 * std::max<int64_t>(1, target.smCount)),
+                            1, 64);
   }
   return p;
 }
@@ -243,11 +254,11 @@ void forEachChunk(RB &r, const RowProblem &p, Value tid,
   }
 }
 
-/// Row in registers: loads every chunk (neutral values where the chunk is
-/// past the end), as f32.
-SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
-                                           double neutral) {
-  const RowProblem &p = a.p;
+/// Every chunk of this thread, loaded by `load` (neutral values where the
+/// chunk is past the end), as f32.
+SmallVector<SmallVector<Value>>
+loadChunksWith(RB &r, const RowProblem &p, Value tid, double neutral,
+               function_ref<SmallVector<Value>(RB &, Value e)> load) {
   int64_t accesses = p.n / p.vector;
   SmallVector<SmallVector<Value>> chunks;
   Type f32 = r.b.getF32Type();
@@ -255,7 +266,7 @@ SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
     Value access = r.addi(tid, r.idx(c * p.threads));
     Value e = r.muli(access, p.vector);
     if ((c + 1) * p.threads <= accesses) {
-      chunks.push_back(a.loadRow(e));
+      chunks.push_back(load(r, e));
       continue;
     }
     SmallVector<Type> types(p.vector, f32);
@@ -264,8 +275,7 @@ SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, r.loc};
-      RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
-      scf::YieldOp::create(tb, r.loc, ta.loadRow(e));
+      scf::YieldOp::create(tb, r.loc, load(tr, e));
     }
     {
       OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
@@ -276,6 +286,15 @@ SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
     chunks.push_back(SmallVector<Value>(ifOp.getResults()));
   }
   return chunks;
+}
+
+/// The row in registers.
+SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
+                                           double neutral) {
+  return loadChunksWith(r, a.p, tid, neutral, [&](RB &lr, Value e) {
+    RowAccess la{lr, a.p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+    return la.loadRow(e);
+  });
 }
 
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
@@ -292,19 +311,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   };
   Value out = entry.getArgument(body.getNumArguments());
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-
-  // The row's leading indices: the block id, delinearized.
-  auto shape = cast<RankedTensorType>(p.input.getType()).getShape();
-  SmallVector<Value> rowIndices(shape.size() - 1);
-  Value rest = row;
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d) {
-    rowIndices[d] = d == 0 ? rest : r.remi(rest, shape[d]);
-    if (d > 0)
-      rest = r.divi(rest, shape[d]);
-  }
-  RowAccess a{r, p, argOf(p.input), out, argOf(p.weight), argOf(p.bias),
-              rowIndices};
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
 
   // Shared memory for the reductions' partials: 2 slots of one f32 per
   // warp.
@@ -324,9 +331,46 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   Value invN = r.f(1.0 / double(p.n));
   Value negInf = r.f(-std::numeric_limits<float>::infinity());
 
+  // With several rows per block: the affine parameters of this thread's
+  // chunks, loaded once, and a loop over the block's rows.
+  SmallVector<SmallVector<Value>> weights, biases;
+  scf::ForOp rowLoop;
+  Value row = bid;
+  if (p.rowsPerBlock > 1) {
+    auto params = [&](Value param) {
+      return loadChunksWith(r, p, tid, 0.0, [&](RB &lr, Value e) {
+        RowAccess la{lr, p, Value(), out, Value(), Value(), {}};
+        return la.loadParam(param, e);
+      });
+    };
+    if (p.weight)
+      weights = params(argOf(p.weight));
+    if (p.bias)
+      biases = params(argOf(p.bias));
+    Value first = r.muli(bid, p.rowsPerBlock);
+    Value count = arith::MinSIOp::create(
+        b, loc, r.idx(p.rowsPerBlock),
+        arith::SubIOp::create(b, loc, r.idx(p.rows), first));
+    rowLoop = scf::ForOp::create(b, loc, r.idx(0), count, r.idx(1));
+    b.setInsertionPointToStart(rowLoop.getBody());
+    row = r.addi(first, rowLoop.getInductionVar());
+  }
+
+  // The row's leading indices: the row number, delinearized.
+  auto shape = cast<RankedTensorType>(p.input.getType()).getShape();
+  SmallVector<Value> rowIndices(shape.size() - 1);
+  Value rest = row;
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d) {
+    rowIndices[d] = d == 0 ? rest : r.remi(rest, shape[d]);
+    if (d > 0)
+      rest = r.divi(rest, shape[d]);
+  }
+  RowAccess a{r, p, argOf(p.input), out, argOf(p.weight), argOf(p.bias),
+              rowIndices};
+
   // The reductions, then `finishFn` on each chunk: in registers or by a
   // second pass over the row.
-  std::function<SmallVector<Value>(RB &, RowAccess &, Value,
+  std::function<SmallVector<Value>(RB &, RowAccess &, int64_t, Value,
                                    ArrayRef<Value>)>
       finishFn;
   if (p.inRegisters) {
@@ -349,7 +393,8 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
       s = red.reduce(s, false);
       // A row that is -inf everywhere sums to 0: its result is 0.
       Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
-      finishFn = [inv](RB &fr, RowAccess &, Value, ArrayRef<Value> e) {
+      finishFn = [inv](RB &fr, RowAccess &, int64_t, Value,
+                       ArrayRef<Value> e) {
         SmallVector<Value> y;
         for (Value v : e)
           y.push_back(fr.mul(v, inv));
@@ -380,13 +425,14 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
       }
       Value var = r.mul(red.reduce(q, false), invN);
       Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
-      finishFn = [mean, scale](RB &fr, RowAccess &fa, Value e,
-                               ArrayRef<Value> v) {
+      finishFn = [mean, scale, &weights, &biases](
+                     RB &fr, RowAccess &fa, int64_t c, Value e,
+                     ArrayRef<Value> v) {
         SmallVector<Value> w, bi;
         if (fa.weight)
-          w = fa.loadParam(fa.weight, e);
+          w = weights.empty() ? fa.loadParam(fa.weight, e) : weights[c];
         if (fa.bias)
-          bi = fa.loadParam(fa.bias, e);
+          bi = biases.empty() ? fa.loadParam(fa.bias, e) : biases[c];
         SmallVector<Value> y;
         for (size_t i = 0; i < v.size(); ++i) {
           Value t = fr.mul(fr.sub(v[i], mean), scale);
@@ -402,8 +448,11 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
       RB cr{cb, loc};
       RowAccess ca{cr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
-      ca.store(finishFn(cr, ca, e, x[c]), e);
+      ca.store(finishFn(cr, ca, c, e, x[c]), e);
     });
+    if (rowLoop && warps > 1)
+      // The next row's reductions reuse the partials' slots.
+      gpu::BarrierOp::create(b, loc);
   } else {
     // Streaming: pass 1 reduces, pass 2 reads again and writes.
     Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
@@ -512,6 +561,8 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
       });
     }
   }
+  if (rowLoop)
+    b.setInsertionPointAfter(rowLoop);
   gpu::ReturnOp::create(b, loc);
   return success();
 }
@@ -521,15 +572,15 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return k; }
 
   LogicalResult checkSupported(KernelOp kernel,
-                               const fused::Target &) const override {
-    return analyzeRows(kernel);
+                               const fused::Target &target) const override {
+    return analyzeRows(kernel, target);
   }
 
   FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
-                                           const fused::Target &,
+                                           const fused::Target &target,
                                            gpu::GPUModuleOp module,
                                            StringRef name) const override {
-    FailureOr<RowProblem> p = analyzeRows(kernel);
+    FailureOr<RowProblem> p = analyzeRows(kernel, target);
     if (failed(p))
       return failure();
     gpu::GPUFuncOp shell =
@@ -537,13 +588,14 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
     int64_t warps = p->threads / 32;
-    setLaunch(shell, {p->rows, 1, 1}, {p->threads, 1, 1},
-              warps > 1 ? 2 * warps * 4 : 0);
+    setLaunch(shell,
+              {(p->rows + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
+              {p->threads, 1, 1}, warps > 1 ? 2 * warps * 4 : 0);
     return shell;
   }
 
   llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
-    return llvm::json::Array{"rows", "1", "1"};
+    return llvm::json::Array{"ceil(rows / rows per block)", "1", "1"};
   }
 
 private:

@@ -113,3 +113,16 @@ func.func @heads(%x: tensor<2x128x8x64xf16>) -> tensor<2x8x128x64xf16> {
   %y = fused.transpose %x permutation = [0, 2, 1, 3] : tensor<2x128x8x64xf16> -> tensor<2x8x128x64xf16>
   return %y : tensor<2x8x128x64xf16>
 }
+
+/// 2000 rows of 64 f16 with a weight and a bias: on sm_80 (108 SMs) a block
+/// normalises 2 rows in turn (2000 / (8 x 108)), so the parameters' 256
+/// bytes are read by 1000 blocks, not 2000 rows: 8000 sectors of rows plus
+/// 1000 x 8 of parameters.
+// CHECK-LABEL: @ln_rows ln_rows_normalization counters:
+// CHECK: blocks: 1000
+// CHECK: global loads: {{[0-9]+}} requests, 16000 sectors (ideal 16000, excess 0)
+// CHECK: global stores: {{[0-9]+}} requests, 8000 sectors (ideal 8000, excess 0)
+func.func @ln_rows(%x: tensor<2000x64xf16>, %g: tensor<64xf16>, %b: tensor<64xf16>) -> tensor<2000x64xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<64xf16>) bias(%b : tensor<64xf16>) : tensor<2000x64xf16>
+  return %y : tensor<2000x64xf16>
+}

@@ -89,3 +89,18 @@ func.func @rms_f16_long(%x: tensor<2x65536xf16>, %g: tensor<65536xf16>) -> tenso
   %y = fused.rmsnorm %x weight(%g : tensor<65536xf16>) : tensor<2x65536xf16>
   return %y : tensor<2x65536xf16>
 }
+
+/// Many rows with affine parameters: each block normalises several rows in
+/// turn with the parameters loaded once (1001 rows: the last block has
+/// fewer).
+// CHECK: @ln_many_rows result 0: relative error {{.*}} PASS
+func.func @ln_many_rows(%x: tensor<2000x64xf16>, %g: tensor<64xf16>, %b: tensor<64xf16>) -> tensor<2000x64xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<64xf16>) bias(%b : tensor<64xf16>) : tensor<2000x64xf16>
+  return %y : tensor<2000x64xf16>
+}
+
+// CHECK: @rms_many_rows_odd result 0: relative error {{.*}} PASS
+func.func @rms_many_rows_odd(%x: tensor<1001x4096xbf16>, %g: tensor<4096xf32>) -> tensor<1001x4096xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<4096xf32>) : tensor<1001x4096xbf16>
+  return %y : tensor<1001x4096xbf16>
+}
