@@ -297,6 +297,239 @@ SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
   });
 }
 
+/// What building one row's computation needs.
+struct RowContext {
+  const RowProblem &p;
+  OpBuilder &b;
+  RB &r;
+  Location loc;
+  RowAccess &a;
+  Value tid;
+  BlockReduce &red;
+  Value invN, negInf;
+  /// Preloaded affine parameters per chunk (empty: load them per row).
+  SmallVector<SmallVector<Value>> &weights, &biases;
+  /// Whether the block loops over several rows.
+  bool loopsRows;
+  int64_t warps;
+};
+
+/// A row held in registers: its reductions, then each chunk finished and
+/// stored.
+void buildRowInRegisters(RowContext &c) {
+  const RowProblem &p = c.p;
+  OpBuilder &b = c.b;
+  RB &r = c.r;
+  Location loc = c.loc;
+  RowAccess &a = c.a;
+  Value tid = c.tid;
+  BlockReduce &red = c.red;
+  Value invN = c.invN, negInf = c.negInf;
+  auto &weights = c.weights;
+  auto &biases = c.biases;
+  // The reductions, then `finishFn` on each chunk.
+  std::function<SmallVector<Value>(RB &, RowAccess &, int64_t, Value,
+                                   ArrayRef<Value>)>
+      finishFn;
+  double neutral = p.kind == RowOp::Softmax
+                       ? -std::numeric_limits<double>::infinity()
+                       : 0.0;
+  SmallVector<SmallVector<Value>> x = loadChunks(r, a, tid, neutral);
+  if (p.kind == RowOp::Softmax) {
+    Value m = negInf;
+    for (auto &c : x)
+      for (Value v : c)
+        m = r.max(m, v);
+    m = red.reduce(m, /*isMax=*/true);
+    Value s = r.f(0);
+    for (auto &c : x)
+      for (Value &v : c) {
+        v = r.expShifted(v, m);
+        s = r.add(s, v);
+      }
+    s = red.reduce(s, false);
+    // A row that is -inf everywhere sums to 0: its result is 0.
+    Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+    finishFn = [inv](RB &fr, RowAccess &, int64_t, Value,
+                     ArrayRef<Value> e) {
+      SmallVector<Value> y;
+      for (Value v : e)
+        y.push_back(fr.mul(v, inv));
+      return y;
+    };
+  } else {
+    Value mean = r.f(0);
+    if (p.kind == RowOp::LayerNorm) {
+      Value s = r.f(0);
+      for (auto &c : x)
+        for (Value v : c)
+          s = r.add(s, v);
+      mean = r.mul(red.reduce(s, false), invN);
+    }
+    // Squares about the mean (0 for rmsnorm); chunks past the end hold 0
+    // and must not count.
+    Value q = r.f(0);
+    int64_t accesses = p.n / p.vector;
+    for (int64_t c = 0; c < p.chunks; ++c) {
+      Value valid = c + 1 <= accesses / p.threads
+                        ? Value()
+                        : r.ult(r.addi(tid, r.idx(c * p.threads)), accesses);
+      for (Value v : x[c]) {
+        Value d = r.sub(v, mean);
+        Value sq = r.mul(d, d);
+        q = r.add(q, valid ? r.select(valid, sq, r.f(0)) : sq);
+      }
+    }
+    Value var = r.mul(red.reduce(q, false), invN);
+    Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
+    finishFn = [mean, scale, &weights, &biases](
+                   RB &fr, RowAccess &fa, int64_t c, Value e,
+                   ArrayRef<Value> v) {
+      SmallVector<Value> w, bi;
+      if (fa.weight)
+        w = weights.empty() ? fa.loadParam(fa.weight, e) : weights[c];
+      if (fa.bias)
+        bi = biases.empty() ? fa.loadParam(fa.bias, e) : biases[c];
+      SmallVector<Value> y;
+      for (size_t i = 0; i < v.size(); ++i) {
+        Value t = fr.mul(fr.sub(v[i], mean), scale);
+        if (!w.empty())
+          t = fr.mul(t, w[i]);
+        if (!bi.empty())
+          t = fr.add(t, bi[i]);
+        y.push_back(t);
+      }
+      return y;
+    };
+  }
+  forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
+    RB cr{cb, loc};
+    RowAccess ca{cr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+    ca.store(finishFn(cr, ca, c, e, x[c]), e);
+  });
+  if (c.loopsRows && c.warps > 1)
+    // The next row's reductions reuse the partials' slots.
+    gpu::BarrierOp::create(b, loc);
+}
+
+/// A row streamed twice: one pass reduces, the next reads again and writes.
+void buildRowStreamed(RowContext &c) {
+  const RowProblem &p = c.p;
+  OpBuilder &b = c.b;
+  RB &r = c.r;
+  Location loc = c.loc;
+  RowAccess &a = c.a;
+  Value tid = c.tid;
+  BlockReduce &red = c.red;
+  Value invN = c.invN, negInf = c.negInf;
+  // Streaming: pass 1 reduces, pass 2 reads again and writes.
+  Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
+  int64_t accesses = p.n / p.vector;
+  auto chunkLoop = [&](ValueRange init,
+                       function_ref<SmallVector<Value>(
+                           RB &, RowAccess &, Value e, ValueRange acc)>
+                           step) {
+    // Without results the builders add the terminators themselves; ops
+    // go in front of them.
+    bool carries = !init.empty();
+    auto loop = scf::ForOp::create(b, loc, lb, ub, one, init);
+    OpBuilder lbld = OpBuilder::atBlockBegin(loop.getBody());
+    RB lr{lbld, loc};
+    Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
+    auto ifOp = scf::IfOp::create(lbld, loc, TypeRange(init),
+                                  lr.ult(access, accesses), carries);
+    {
+      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      RB tr{tb, loc};
+      RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+      SmallVector<Value> next =
+          step(tr, ta, tr.muli(access, p.vector), loop.getRegionIterArgs());
+      if (carries)
+        scf::YieldOp::create(tb, loc, next);
+    }
+    if (carries) {
+      OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+      scf::YieldOp::create(eb, loc, loop.getRegionIterArgs());
+      scf::YieldOp::create(lbld, loc, ifOp.getResults());
+    }
+    return loop.getResults();
+  };
+  if (p.kind == RowOp::Softmax) {
+    // Online: a running maximum and a sum rescaled when it grows.
+    ValueRange ms = chunkLoop(
+        ValueRange{negInf, r.f(0)},
+        [](RB &lr, RowAccess &la, Value e, ValueRange acc) {
+          Value m = acc[0], s = acc[1];
+          SmallVector<Value> x = la.loadRow(e);
+          Value mNew = m;
+          for (Value v : x)
+            mNew = lr.max(mNew, v);
+          s = lr.mul(s, lr.expShifted(m, mNew));
+          for (Value v : x)
+            s = lr.add(s, lr.expShifted(v, mNew));
+          return SmallVector<Value>{mNew, s};
+        });
+    Value m = red.reduce(ms[0], true);
+    Value s = red.reduce(r.mul(ms[1], r.expShifted(ms[0], m)), false);
+    Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+    chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
+                                     ValueRange) {
+      SmallVector<Value> y;
+      for (Value v : la.loadRow(e))
+        y.push_back(lr.mul(lr.expShifted(v, m), inv));
+      la.store(y, e);
+      return SmallVector<Value>{};
+    });
+  } else {
+    // Sums of (x - k) and (x - k)^2 with k the row's first element: the
+    // variance without the cancellation of E[x^2] - E[x]^2.
+    Value k = p.kind == RowOp::LayerNorm
+                  ? r.toF32(memref::LoadOp::create(b, loc, a.in,
+                                                   a.at(r.idx(0))))
+                  : r.f(0);
+    ValueRange sums = chunkLoop(
+        ValueRange{r.f(0), r.f(0)},
+        [k](RB &lr, RowAccess &la, Value e, ValueRange acc) {
+          Value s = acc[0], q = acc[1];
+          for (Value v : la.loadRow(e)) {
+            Value d = lr.sub(v, k);
+            s = lr.add(s, d);
+            q = lr.add(q, lr.mul(d, d));
+          }
+          return SmallVector<Value>{s, q};
+        });
+    Value meanK = r.mul(red.reduce(sums[0], false), invN);
+    Value q = r.mul(red.reduce(sums[1], false), invN);
+    Value mean = r.add(meanK, k);
+    Value var = p.kind == RowOp::LayerNorm
+                    ? r.max(r.sub(q, r.mul(meanK, meanK)), r.f(0))
+                    : q;
+    Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
+    if (p.kind == RowOp::RMSNorm)
+      mean = r.f(0);
+    chunkLoop(ValueRange{}, [mean, scale](RB &lr, RowAccess &la, Value e,
+                                          ValueRange) {
+      SmallVector<Value> w, bi;
+      if (la.weight)
+        w = la.loadParam(la.weight, e);
+      if (la.bias)
+        bi = la.loadParam(la.bias, e);
+      SmallVector<Value> y;
+      SmallVector<Value> x = la.loadRow(e);
+      for (size_t i = 0; i < x.size(); ++i) {
+        Value t = lr.mul(lr.sub(x[i], mean), scale);
+        if (!w.empty())
+          t = lr.mul(t, w[i]);
+        if (!bi.empty())
+          t = lr.add(t, bi[i]);
+        y.push_back(t);
+      }
+      la.store(y, e);
+      return SmallVector<Value>{};
+    });
+  }
+}
+
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
                              gpu::GPUFuncOp kernel) {
   MLIRContext *ctx = kernelOp.getContext();
@@ -368,199 +601,12 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   RowAccess a{r, p, argOf(p.input), out, argOf(p.weight), argOf(p.bias),
               rowIndices};
 
-  // The reductions, then `finishFn` on each chunk: in registers or by a
-  // second pass over the row.
-  std::function<SmallVector<Value>(RB &, RowAccess &, int64_t, Value,
-                                   ArrayRef<Value>)>
-      finishFn;
-  if (p.inRegisters) {
-    double neutral = p.kind == RowOp::Softmax
-                         ? -std::numeric_limits<double>::infinity()
-                         : 0.0;
-    SmallVector<SmallVector<Value>> x = loadChunks(r, a, tid, neutral);
-    if (p.kind == RowOp::Softmax) {
-      Value m = negInf;
-      for (auto &c : x)
-        for (Value v : c)
-          m = r.max(m, v);
-      m = red.reduce(m, /*isMax=*/true);
-      Value s = r.f(0);
-      for (auto &c : x)
-        for (Value &v : c) {
-          v = r.expShifted(v, m);
-          s = r.add(s, v);
-        }
-      s = red.reduce(s, false);
-      // A row that is -inf everywhere sums to 0: its result is 0.
-      Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
-      finishFn = [inv](RB &fr, RowAccess &, int64_t, Value,
-                       ArrayRef<Value> e) {
-        SmallVector<Value> y;
-        for (Value v : e)
-          y.push_back(fr.mul(v, inv));
-        return y;
-      };
-    } else {
-      Value mean = r.f(0);
-      if (p.kind == RowOp::LayerNorm) {
-        Value s = r.f(0);
-        for (auto &c : x)
-          for (Value v : c)
-            s = r.add(s, v);
-        mean = r.mul(red.reduce(s, false), invN);
-      }
-      // Squares about the mean (0 for rmsnorm); chunks past the end hold 0
-      // and must not count.
-      Value q = r.f(0);
-      int64_t accesses = p.n / p.vector;
-      for (int64_t c = 0; c < p.chunks; ++c) {
-        Value valid = c + 1 <= accesses / p.threads
-                          ? Value()
-                          : r.ult(r.addi(tid, r.idx(c * p.threads)), accesses);
-        for (Value v : x[c]) {
-          Value d = r.sub(v, mean);
-          Value sq = r.mul(d, d);
-          q = r.add(q, valid ? r.select(valid, sq, r.f(0)) : sq);
-        }
-      }
-      Value var = r.mul(red.reduce(q, false), invN);
-      Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
-      finishFn = [mean, scale, &weights, &biases](
-                     RB &fr, RowAccess &fa, int64_t c, Value e,
-                     ArrayRef<Value> v) {
-        SmallVector<Value> w, bi;
-        if (fa.weight)
-          w = weights.empty() ? fa.loadParam(fa.weight, e) : weights[c];
-        if (fa.bias)
-          bi = biases.empty() ? fa.loadParam(fa.bias, e) : biases[c];
-        SmallVector<Value> y;
-        for (size_t i = 0; i < v.size(); ++i) {
-          Value t = fr.mul(fr.sub(v[i], mean), scale);
-          if (!w.empty())
-            t = fr.mul(t, w[i]);
-          if (!bi.empty())
-            t = fr.add(t, bi[i]);
-          y.push_back(t);
-        }
-        return y;
-      };
-    }
-    forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
-      RB cr{cb, loc};
-      RowAccess ca{cr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
-      ca.store(finishFn(cr, ca, c, e, x[c]), e);
-    });
-    if (rowLoop && warps > 1)
-      // The next row's reductions reuse the partials' slots.
-      gpu::BarrierOp::create(b, loc);
-  } else {
-    // Streaming: pass 1 reduces, pass 2 reads again and writes.
-    Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
-    int64_t accesses = p.n / p.vector;
-    auto chunkLoop = [&](ValueRange init,
-                         function_ref<SmallVector<Value>(
-                             RB &, RowAccess &, Value e, ValueRange acc)>
-                             step) {
-      // Without results the builders add the terminators themselves; ops
-      // go in front of them.
-      bool carries = !init.empty();
-      auto loop = scf::ForOp::create(b, loc, lb, ub, one, init);
-      OpBuilder lbld = OpBuilder::atBlockBegin(loop.getBody());
-      RB lr{lbld, loc};
-      Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
-      auto ifOp = scf::IfOp::create(lbld, loc, TypeRange(init),
-                                    lr.ult(access, accesses), carries);
-      {
-        OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-        RB tr{tb, loc};
-        RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
-        SmallVector<Value> next =
-            step(tr, ta, tr.muli(access, p.vector), loop.getRegionIterArgs());
-        if (carries)
-          scf::YieldOp::create(tb, loc, next);
-      }
-      if (carries) {
-        OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
-        scf::YieldOp::create(eb, loc, loop.getRegionIterArgs());
-        scf::YieldOp::create(lbld, loc, ifOp.getResults());
-      }
-      return loop.getResults();
-    };
-    if (p.kind == RowOp::Softmax) {
-      // Online: a running maximum and a sum rescaled when it grows.
-      ValueRange ms = chunkLoop(
-          ValueRange{negInf, r.f(0)},
-          [](RB &lr, RowAccess &la, Value e, ValueRange acc) {
-            Value m = acc[0], s = acc[1];
-            SmallVector<Value> x = la.loadRow(e);
-            Value mNew = m;
-            for (Value v : x)
-              mNew = lr.max(mNew, v);
-            s = lr.mul(s, lr.expShifted(m, mNew));
-            for (Value v : x)
-              s = lr.add(s, lr.expShifted(v, mNew));
-            return SmallVector<Value>{mNew, s};
-          });
-      Value m = red.reduce(ms[0], true);
-      Value s = red.reduce(r.mul(ms[1], r.expShifted(ms[0], m)), false);
-      Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
-      chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
-                                       ValueRange) {
-        SmallVector<Value> y;
-        for (Value v : la.loadRow(e))
-          y.push_back(lr.mul(lr.expShifted(v, m), inv));
-        la.store(y, e);
-        return SmallVector<Value>{};
-      });
-    } else {
-      // Sums of (x - k) and (x - k)^2 with k the row's first element: the
-      // variance without the cancellation of E[x^2] - E[x]^2.
-      Value k = p.kind == RowOp::LayerNorm
-                    ? r.toF32(memref::LoadOp::create(b, loc, a.in,
-                                                     a.at(r.idx(0))))
-                    : r.f(0);
-      ValueRange sums = chunkLoop(
-          ValueRange{r.f(0), r.f(0)},
-          [k](RB &lr, RowAccess &la, Value e, ValueRange acc) {
-            Value s = acc[0], q = acc[1];
-            for (Value v : la.loadRow(e)) {
-              Value d = lr.sub(v, k);
-              s = lr.add(s, d);
-              q = lr.add(q, lr.mul(d, d));
-            }
-            return SmallVector<Value>{s, q};
-          });
-      Value meanK = r.mul(red.reduce(sums[0], false), invN);
-      Value q = r.mul(red.reduce(sums[1], false), invN);
-      Value mean = r.add(meanK, k);
-      Value var = p.kind == RowOp::LayerNorm
-                      ? r.max(r.sub(q, r.mul(meanK, meanK)), r.f(0))
-                      : q;
-      Value scale = r.rsqrt(r.add(var, r.f(p.epsilon)));
-      if (p.kind == RowOp::RMSNorm)
-        mean = r.f(0);
-      chunkLoop(ValueRange{}, [mean, scale](RB &lr, RowAccess &la, Value e,
-                                            ValueRange) {
-        SmallVector<Value> w, bi;
-        if (la.weight)
-          w = la.loadParam(la.weight, e);
-        if (la.bias)
-          bi = la.loadParam(la.bias, e);
-        SmallVector<Value> y;
-        SmallVector<Value> x = la.loadRow(e);
-        for (size_t i = 0; i < x.size(); ++i) {
-          Value t = lr.mul(lr.sub(x[i], mean), scale);
-          if (!w.empty())
-            t = lr.mul(t, w[i]);
-          if (!bi.empty())
-            t = lr.add(t, bi[i]);
-          y.push_back(t);
-        }
-        la.store(y, e);
-        return SmallVector<Value>{};
-      });
-    }
-  }
+  RowContext c{p,     b,       r,        loc, a, tid, red, invN, negInf,
+               weights, biases, static_cast<bool>(rowLoop), warps};
+  if (p.inRegisters)
+    buildRowInRegisters(c);
+  else
+    buildRowStreamed(c);
   if (rowLoop)
     b.setInsertionPointAfter(rowLoop);
   gpu::ReturnOp::create(b, loc);
