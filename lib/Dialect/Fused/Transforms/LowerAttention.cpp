@@ -23,6 +23,7 @@
 
 #include "GpuBuilders.h"
 #include "fused/Conversion/AttentionStrategy.h"
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -140,303 +141,271 @@ SmallVector<Value> biasIndices(IB &h, ArrayRef<int64_t> shape,
   return idx;
 }
 
-LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
-                          gpu::GPUModuleOp gpuModule, StringRef name,
-                          const Problem &p, gpu::GPUFuncOp &out) {
-  MLIRContext *ctx = kernelOp.getContext();
-  Location loc = att.getLoc();
-  // Arguments: the kernel's inputs, then its results, as memrefs.
-  SmallVector<Type> argTypes;
-  for (Type t : kernelOp.getInputs().getTypes()) {
-    auto rt = cast<RankedTensorType>(t);
-    argTypes.push_back(MemRefType::get(rt.getShape(), rt.getElementType()));
-  }
-  for (Type t : kernelOp.getResultTypes()) {
-    auto rt = cast<RankedTensorType>(t);
-    argTypes.push_back(MemRefType::get(rt.getShape(), rt.getElementType()));
-  }
-  OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
-  auto kernel = gpu::GPUFuncOp::create(mb, loc, name,
-                                       FunctionType::get(ctx, argTypes, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
-  SymbolTable(gpuModule).insert(kernel);
-  kernel.setKnownBlockSizeAttr(
-      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(kThreads), 1, 1}));
-  Block &entry = kernel.getBody().front();
-  if (!entry.empty() && entry.back().hasTrait<OpTrait::IsTerminator>())
-    entry.back().erase();
+/// What the pieces of an attention kernel share: the problem, the thread's
+/// coordinates, the tiles' buffers and the loop's accumulators.
+struct AttentionKernel {
+  const Problem &p;
+  Location loc;
+  Value tid, lane, warp, g, t2;
+  Value batch, head, kvHead, q0;
+  /// The two rows this thread holds, and up to which key each sees.
+  Value rows[2];
+  Value limits[2];
+  int64_t diag;
+  Value numTiles;
+  Value sQ, sK, sV; // shared
+  Value gK, gV, gBias, gO, gLse; // global
+  Value zeroAcc;
+  int64_t numO, numS;
+  gpu::AddressSpaceAttr wg;
+};
 
-  // Which kernel argument each attention operand is.
-  Block &body = kernelOp.getBody().front();
-  auto argOf = [&](Value v) -> Value {
-    auto ba = cast<BlockArgument>(v);
-    return entry.getArgument(ba.getArgNumber());
-  };
-  Value gQ = argOf(att.getQuery()), gK = argOf(att.getKey()),
-        gV = argOf(att.getValue());
-  Value gBias = p.hasBias ? argOf(att.getBias()) : Value();
-  size_t numInputs = body.getNumArguments();
-  Value gO = entry.getArgument(numInputs);
-  Value gLse = p.hasLse ? entry.getArgument(numInputs + 1) : Value();
-  // The 16-byte cp.async copies of Q, K and V and the 16-byte stores of O
-  // need 16-byte aligned rows (offsets as well as strides).
-  for (Value buffer : {gQ, gK, gV, gO})
-    if (!hasAligned16ByteRows(buffer))
-      return kernel->emitOpError()
-             << "attention code generation needs buffers whose rows start "
-                "on 16-byte boundaries, got "
-             << buffer.getType();
+/// S = Q K^T for this warp's 16 rows and the tile at `stageRow` of the K
+/// ring: ldmatrix fragments of Q and K, mma.sync into f32 accumulators.
+SmallVector<Value> computeScores(const AttentionKernel &k, OpBuilder &lb,
+                                 Value stageRow) {
+  const Problem &p = k.p;
+  Location loc = k.loc;
+  Value lane = k.lane, warp = k.warp, sQ = k.sQ, sK = k.sK;
+  Value zeroAcc = k.zeroAcc;
+  int64_t numS = k.numS;
+  IB l{lb, loc};
+  SmallVector<Value> s(numS, zeroAcc);
+  Value warpTileRow = l.mul(warp, 16);
+  for (int64_t kk = 0; kk < p.D; kk += 16) {
+    auto qa = ::fused::layout::aFragmentSegment(l, lane, warpTileRow, kk,
+                                                /*kMajor=*/false);
+    Value aFrag =
+        emitLdMatrix(lb, loc, p.elemType, sQ, qa.row,
+                     l.swizzleCol(qa.row, qa.chunk, p.D * 2), false);
+    for (int64_t n = 0; n < p.blockN(); n += 16) {
+      auto kb = ::fused::layout::bFragmentSegment(
+          l, lane, l.add(stageRow, n), kk, /*nMajor=*/true);
+      Value x4 =
+          emitLdMatrix(lb, loc, p.elemType, sK, kb.row,
+                       l.swizzleCol(kb.row, kb.chunk, p.D * 2), false);
+      auto frags = splitBFragments(lb, loc, x4);
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t i = n / 8 + half;
+        s[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], s[i]);
+      }
+    }
+  }
+  return s;
+}
 
-  OpBuilder b = OpBuilder::atBlockEnd(&entry);
-  IB h{b, loc};
-  FB f{b, loc};
-  Type f32 = b.getF32Type();
-  auto accType = VectorType::get({2, 2}, f32);
+/// O += P V: P (the probabilities in `s`, rounded to the operand type) is
+/// the A operand, V's tile at `stageRow` the B operand via ldmatrix.trans.
+void accumulatePV(const AttentionKernel &k, OpBuilder &lb,
+                  ArrayRef<Value> s, SmallVector<Value> &acc,
+                  Value stageRow) {
+  const Problem &p = k.p;
+  Location loc = k.loc;
+  Value lane = k.lane, sV = k.sV;
+  IB l{lb, loc};
+  FB lf{lb, loc};
+  auto pairType = VectorType::get({2}, p.elemType);
+  auto aType = VectorType::get({4, 2}, p.elemType);
+  for (int64_t ks = 0; ks < p.blockN() / 16; ++ks) {
+    auto pack = [&](Value sv, int64_t r) {
+      Value lo = arith::TruncFOp::create(lb, loc, p.elemType,
+                                         lf.extract(sv, r, 0));
+      Value hi = arith::TruncFOp::create(lb, loc, p.elemType,
+                                         lf.extract(sv, r, 1));
+      return vector::FromElementsOp::create(lb, loc, pairType,
+                                            ValueRange{lo, hi})
+          .getResult();
+    };
+    Value parts[4] = {pack(s[2 * ks], 0), pack(s[2 * ks], 1),
+                      pack(s[2 * ks + 1], 0), pack(s[2 * ks + 1], 1)};
+    Value aFrag = arith::ConstantOp::create(lb, loc, aType,
+                                            lb.getZeroAttr(aType));
+    for (int64_t i = 0; i < 4; ++i)
+      aFrag = vector::InsertOp::create(lb, loc, parts[i], aFrag,
+                                       ArrayRef<int64_t>{i});
+    for (int64_t d = 0; d < p.Dv; d += 16) {
+      auto vb = ::fused::layout::bFragmentSegment(l, lane, l.c(d), ks * 16,
+                                                  /*nMajor=*/false);
+      Value vrow = l.add(vb.row, stageRow);
+      Value x4 =
+          emitLdMatrix(lb, loc, p.elemType, sV, vrow,
+                       l.swizzleCol(vrow, vb.chunk, p.Dv * 2), true);
+      auto frags = splitBFragments(lb, loc, x4);
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t i = d / 8 + half;
+        acc[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], acc[i]);
+      }
+    }
+  }
+}
+
+/// One iteration of the loop over K/V tiles: prefetch the next tile, S =
+/// Q K^T, scale, bias and mask, the online softmax, O += P V.
+void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
+  const Problem &p = k.p;
+  Location loc = k.loc;
+  Value tid = k.tid, lane = k.lane, warp = k.warp, g = k.g, t2 = k.t2;
+  Value batch = k.batch, head = k.head, kvHead = k.kvHead, q0 = k.q0;
+  const Value *rows = k.rows, *limits = k.limits;
+  int64_t diag = k.diag, numO = k.numO, numS = k.numS;
+  Value numTiles = k.numTiles, sQ = k.sQ, sK = k.sK, sV = k.sV;
+  Value gK = k.gK, gV = k.gV, gBias = k.gBias, gO = k.gO, gLse = k.gLse;
+  Value zeroAcc = k.zeroAcc;
+  Type f32 = Float32Type::get(loc.getContext());
   const float log2e = 1.4426950408889634f;
   const float negInf = -std::numeric_limits<float>::infinity();
+  (void)g, (void)gO, (void)gLse, (void)lane, (void)warp, (void)sQ,
+      (void)zeroAcc;
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  IB l{lb, loc};
+  FB lf{lb, loc};
+  Value j = loop.getInductionVar();
+  auto iter = loop.getRegionIterArgs();
+  SmallVector<Value> acc(iter.begin(), iter.begin() + numO);
+  Value m[2] = {iter[numO], iter[numO + 1]};
+  Value lsum[2] = {iter[numO + 2], iter[numO + 3]};
+  Value stage = l.rem(j, 2);
+  Value stageRow = l.mul(stage, p.blockN());
 
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value lane = h.rem(tid, 32), warp = h.div(tid, 32);
-  Value g = h.div(lane, 4), t2 = h.mul(h.rem(lane, 4), 2);
-  Value qBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  Value kvHead = h.div(head, p.Hq / p.Hkv);
-  Value q0 = h.mul(qBlock, kBlockM);
-  Value warpRow0 = h.add(q0, h.mul(warp, 16));
-  // The two rows this thread holds: warpRow0 + g and warpRow0 + g + 8.
-  Value rows[2] = {h.add(warpRow0, g), h.add(h.add(warpRow0, g), 8)};
-
-  // Shared memory: Q [BM][D], K [2 BN][D], V [2 BN][Dv].
-  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                                  MemRefLayoutAttrInterface(), wg);
-  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
-  int64_t offset = 0;
-  auto view = [&](int64_t r, int64_t c) {
-    auto type = MemRefType::get({r, c}, p.elemType,
-                                MemRefLayoutAttrInterface(), wg);
-    Value v = memref::ViewOp::create(b, loc, type, base, h.c(offset),
-                                     ValueRange{});
-    offset += (r * c * 2 + 127) / 128 * 128;
-    return v;
-  };
-  Value sQ = view(kBlockM, p.D);
-  Value sK = view(2 * p.blockN(), p.D);
-  Value sV = view(2 * p.blockN(), p.Dv);
-  int64_t sharedBytes = offset;
-
-  // The KV tiles this block visits: up to the causal diagonal of its last
-  // row (bottom-right aligned: key j is visible from row i iff
-  // j <= i + Skv - Sq).
-  int64_t diag = p.Skv - p.Sq;
-  Value kvEnd = h.c(p.Skv);
-  if (p.causal) {
-    Value lastRow = h.mins(h.add(q0, kBlockM), h.c(p.Sq));
-    kvEnd = h.maxs(h.c(0), h.mins(h.c(p.Skv), h.add(lastRow, diag)));
-  }
-  Value numTiles = h.div(h.add(kvEnd, p.blockN() - 1), p.blockN());
-  // Per row: keys below `limit` are visible.
-  Value limits[2];
-  for (int r = 0; r < 2; ++r)
-    limits[r] = p.causal ? h.mins(h.c(p.Skv), h.add(rows[r], diag + 1))
-                         : h.c(p.Skv);
-
-  // Prologue: Q and the first K/V tile.
-  copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, p.Sq, sQ, h.c(0));
-  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.blockN(), p.Skv, sK, h.c(0));
-  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.blockN(), p.Skv, sV, h.c(0));
-  NVVM::CpAsyncCommitGroupOp::create(b, loc);
-
-  int64_t numO = p.Dv / 8, numS = p.blockN() / 8;
-  Value zeroAcc = arith::ConstantOp::create(
-      b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
-  SmallVector<Value> inits(numO, zeroAcc);
-  inits.append({f.c(negInf), f.c(negInf), f.c(0), f.c(0)});
-  auto loop = scf::ForOp::create(b, loc, h.c(0), numTiles, h.c(1), inits);
+  // Prefetch the next tile into the other stage.
+  Value next = l.add(j, 1);
+  auto pre = scf::IfOp::create(lb, loc, l.ult(next, numTiles), false);
   {
-    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-    IB l{lb, loc};
-    FB lf{lb, loc};
-    Value j = loop.getInductionVar();
-    auto iter = loop.getRegionIterArgs();
-    SmallVector<Value> acc(iter.begin(), iter.begin() + numO);
-    Value m[2] = {iter[numO], iter[numO + 1]};
-    Value lsum[2] = {iter[numO + 2], iter[numO + 3]};
-    Value stage = l.rem(j, 2);
-    Value stageRow = l.mul(stage, p.blockN());
-
-    // Prefetch the next tile into the other stage.
-    Value next = l.add(j, 1);
-    auto pre = scf::IfOp::create(lb, loc, l.ult(next, numTiles), false);
-    {
-      OpBuilder pb = OpBuilder::atBlockBegin(pre.thenBlock());
-      IB ph{pb, loc};
-      Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.blockN());
-      Value kv0 = ph.mul(next, p.blockN());
-      copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.blockN(), p.Skv, sK, otherRow);
-      copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.blockN(), p.Skv, sV, otherRow);
-    }
-    NVVM::CpAsyncCommitGroupOp::create(lb, loc);
-    NVVM::CpAsyncWaitGroupOp::create(lb, loc, lb.getI32IntegerAttr(1));
-    gpu::BarrierOp::create(lb, loc);
-
-    // S = Q Kᵀ for this warp's 16 rows and the tile's BN keys.
-    SmallVector<Value> s(numS, zeroAcc);
-    Value warpTileRow = l.mul(warp, 16);
-    for (int64_t kk = 0; kk < p.D; kk += 16) {
-      auto qa = ::fused::layout::aFragmentSegment(l, lane, warpTileRow, kk,
-                                                  /*kMajor=*/false);
-      Value aFrag =
-          emitLdMatrix(lb, loc, p.elemType, sQ, qa.row,
-                       l.swizzleCol(qa.row, qa.chunk, p.D * 2), false);
-      for (int64_t n = 0; n < p.blockN(); n += 16) {
-        auto kb = ::fused::layout::bFragmentSegment(
-            l, lane, l.add(stageRow, n), kk, /*nMajor=*/true);
-        Value x4 =
-            emitLdMatrix(lb, loc, p.elemType, sK, kb.row,
-                         l.swizzleCol(kb.row, kb.chunk, p.D * 2), false);
-        auto frags = splitBFragments(lb, loc, x4);
-        for (int64_t half = 0; half < 2; ++half) {
-          int64_t i = n / 8 + half;
-          s[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], s[i]);
-        }
-      }
-    }
-
-    // Scale into the log2 domain and add the bias.
-    Value kv0 = l.mul(j, p.blockN());
-    Value scaleLog2 = lf.c(p.scale * log2e);
-    Value ninf = lf.c(negInf);
-    auto keyOf = [&](IB &ib, int64_t i, int64_t e) {
-      return ib.add(ib.add(kv0, t2), i * 8 + e % 2);
-    };
-    for (int64_t i = 0; i < numS; ++i)
-      for (int64_t e = 0; e < 4; ++e) {
-        int r = e / 2;
-        Value v = lf.mul(lf.extract(s[i], r, e % 2), scaleLog2);
-        if (p.hasBias) {
-          Value row = l.mins(rows[r], l.c(p.Sq - 1));
-          Value col = l.mins(keyOf(l, i, e), l.c(p.Skv - 1));
-          auto bt = cast<MemRefType>(gBias.getType());
-          SmallVector<Value> coord = {batch, head, row, col};
-          Value bv = memref::LoadOp::create(
-              lb, loc, gBias, biasIndices(l, bt.getShape(), coord));
-          if (!bv.getType().isF32())
-            bv = arith::ExtFOp::create(lb, loc, f32, bv);
-          v = lf.add(v, lf.mul(bv, lf.c(log2e)));
-        }
-        s[i] = lf.insert(v, s[i], r, e % 2);
-      }
-
-    // Mask keys past Skv and above the diagonal, in the tiles that have
-    // any: the last tile when Skv is not a multiple of BN, and (causal) the
-    // tiles that cross the block's diagonal. The others skip the compares.
-    Value tileEnd = l.add(kv0, p.blockN());
-    Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
-                          l.c(p.Skv));
-    if (p.causal)
-      needMask = arith::OrIOp::create(
-          lb, loc, needMask,
-          scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
-               l.add(q0, diag + 1)));
-    auto masked = scf::IfOp::create(
-        lb, loc, needMask,
-        [&](OpBuilder &mb2, Location ml) {
-          IB mh{mb2, ml};
-          FB mf{mb2, ml};
-          SmallVector<Value> out(s);
-          for (int64_t i = 0; i < numS; ++i)
-            for (int64_t e = 0; e < 4; ++e) {
-              int r = e / 2;
-              Value visible = scmp(mb2, ml, arith::CmpIPredicate::slt,
-                                   keyOf(mh, i, e), limits[r]);
-              Value v = mf.select(visible, mf.extract(out[i], r, e % 2),
-                                  mf.c(negInf));
-              out[i] = mf.insert(v, out[i], r, e % 2);
-            }
-          scf::YieldOp::create(mb2, ml, out);
-        },
-        [&](OpBuilder &eb2, Location el) {
-          scf::YieldOp::create(eb2, el, s);
-        });
-    Value rowMax[2] = {ninf, ninf};
-    for (int64_t i = 0; i < numS; ++i) {
-      s[i] = masked.getResult(i);
-      for (int64_t e = 0; e < 4; ++e)
-        rowMax[e / 2] = lf.max(rowMax[e / 2], lf.extract(s[i], e / 2, e % 2));
-    }
-
-    // Online softmax.
-    Value mNew[2], mUse[2], alpha[2], rowSum[2];
-    for (int r = 0; r < 2; ++r) {
-      mNew[r] = lf.max(m[r], lf.quad(rowMax[r], /*isMax=*/true));
-      // A row that has seen no visible key yet keeps -inf; subtract 0 then
-      // so that exp2 gives 0 rather than NaN.
-      mUse[r] = lf.select(lf.oeq(mNew[r], ninf), lf.c(0), mNew[r]);
-      alpha[r] = lf.exp2(lf.sub(m[r], mUse[r]));
-      rowSum[r] = lf.c(0);
-    }
-    for (int64_t i = 0; i < numS; ++i)
-      for (int64_t e = 0; e < 4; ++e) {
-        int r = e / 2;
-        Value pv = lf.exp2(lf.sub(lf.extract(s[i], r, e % 2), mUse[r]));
-        rowSum[r] = lf.add(rowSum[r], pv);
-        s[i] = lf.insert(pv, s[i], r, e % 2);
-      }
-    Value newL[2];
-    for (int r = 0; r < 2; ++r)
-      newL[r] = lf.add(lf.mul(lsum[r], alpha[r]), rowSum[r]);
-    for (Value &a : acc)
-      for (int64_t e = 0; e < 4; ++e) {
-        int r = e / 2;
-        a = lf.insert(lf.mul(lf.extract(a, r, e % 2), alpha[r]), a, r, e % 2);
-      }
-
-    // O += P V: P's accumulator fragments are the A fragments of P V.
-    auto pairType = VectorType::get({2}, p.elemType);
-    auto aType = VectorType::get({4, 2}, p.elemType);
-    for (int64_t ks = 0; ks < p.blockN() / 16; ++ks) {
-      auto pack = [&](Value sv, int64_t r) {
-        Value lo = arith::TruncFOp::create(lb, loc, p.elemType,
-                                           lf.extract(sv, r, 0));
-        Value hi = arith::TruncFOp::create(lb, loc, p.elemType,
-                                           lf.extract(sv, r, 1));
-        return vector::FromElementsOp::create(lb, loc, pairType,
-                                              ValueRange{lo, hi})
-            .getResult();
-      };
-      Value parts[4] = {pack(s[2 * ks], 0), pack(s[2 * ks], 1),
-                        pack(s[2 * ks + 1], 0), pack(s[2 * ks + 1], 1)};
-      Value aFrag = arith::ConstantOp::create(lb, loc, aType,
-                                              lb.getZeroAttr(aType));
-      for (int64_t i = 0; i < 4; ++i)
-        aFrag = vector::InsertOp::create(lb, loc, parts[i], aFrag,
-                                         ArrayRef<int64_t>{i});
-      for (int64_t d = 0; d < p.Dv; d += 16) {
-        auto vb = ::fused::layout::bFragmentSegment(l, lane, l.c(d), ks * 16,
-                                                    /*nMajor=*/false);
-        Value vrow = l.add(vb.row, stageRow);
-        Value x4 =
-            emitLdMatrix(lb, loc, p.elemType, sV, vrow,
-                         l.swizzleCol(vrow, vb.chunk, p.Dv * 2), true);
-        auto frags = splitBFragments(lb, loc, x4);
-        for (int64_t half = 0; half < 2; ++half) {
-          int64_t i = d / 8 + half;
-          acc[i] = emitMma(lb, loc, p.elemType, aFrag, frags[half], acc[i]);
-        }
-      }
-    }
-    // The stage just read is refilled by the next iteration's prefetch.
-    gpu::BarrierOp::create(lb, loc);
-    SmallVector<Value> yields(acc);
-    yields.append({mNew[0], mNew[1], newL[0], newL[1]});
-    scf::YieldOp::create(lb, loc, yields);
+    OpBuilder pb = OpBuilder::atBlockBegin(pre.thenBlock());
+    IB ph{pb, loc};
+    Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.blockN());
+    Value kv0 = ph.mul(next, p.blockN());
+    copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.blockN(), p.Skv, sK, otherRow);
+    copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.blockN(), p.Skv, sV, otherRow);
   }
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+  NVVM::CpAsyncCommitGroupOp::create(lb, loc);
+  NVVM::CpAsyncWaitGroupOp::create(lb, loc, lb.getI32IntegerAttr(1));
+  gpu::BarrierOp::create(lb, loc);
 
+  // S = Q Kᵀ for this warp's 16 rows and the tile's BN keys.
+  SmallVector<Value> s = computeScores(k, lb, stageRow);
+  // Scale into the log2 domain and add the bias.
+  Value kv0 = l.mul(j, p.blockN());
+  Value scaleLog2 = lf.c(p.scale * log2e);
+  Value ninf = lf.c(negInf);
+  auto keyOf = [&](IB &ib, int64_t i, int64_t e) {
+    return ib.add(ib.add(kv0, t2), i * 8 + e % 2);
+  };
+  for (int64_t i = 0; i < numS; ++i)
+    for (int64_t e = 0; e < 4; ++e) {
+      int r = e / 2;
+      Value v = lf.mul(lf.extract(s[i], r, e % 2), scaleLog2);
+      if (p.hasBias) {
+        Value row = l.mins(rows[r], l.c(p.Sq - 1));
+        Value col = l.mins(keyOf(l, i, e), l.c(p.Skv - 1));
+        auto bt = cast<MemRefType>(gBias.getType());
+        SmallVector<Value> coord = {batch, head, row, col};
+        Value bv = memref::LoadOp::create(
+            lb, loc, gBias, biasIndices(l, bt.getShape(), coord));
+        if (!bv.getType().isF32())
+          bv = arith::ExtFOp::create(lb, loc, f32, bv);
+        v = lf.add(v, lf.mul(bv, lf.c(log2e)));
+      }
+      s[i] = lf.insert(v, s[i], r, e % 2);
+    }
+
+  // Mask keys past Skv and above the diagonal, in the tiles that have
+  // any: the last tile when Skv is not a multiple of BN, and (causal) the
+  // tiles that cross the block's diagonal. The others skip the compares.
+  Value tileEnd = l.add(kv0, p.blockN());
+  Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
+                        l.c(p.Skv));
+  if (p.causal)
+    needMask = arith::OrIOp::create(
+        lb, loc, needMask,
+        scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
+             l.add(q0, diag + 1)));
+  auto masked = scf::IfOp::create(
+      lb, loc, needMask,
+      [&](OpBuilder &mb2, Location ml) {
+        IB mh{mb2, ml};
+        FB mf{mb2, ml};
+        SmallVector<Value> out(s);
+        for (int64_t i = 0; i < numS; ++i)
+          for (int64_t e = 0; e < 4; ++e) {
+            int r = e / 2;
+            Value visible = scmp(mb2, ml, arith::CmpIPredicate::slt,
+                                 keyOf(mh, i, e), limits[r]);
+            Value v = mf.select(visible, mf.extract(out[i], r, e % 2),
+                                mf.c(negInf));
+            out[i] = mf.insert(v, out[i], r, e % 2);
+          }
+        scf::YieldOp::create(mb2, ml, out);
+      },
+      [&](OpBuilder &eb2, Location el) {
+        scf::YieldOp::create(eb2, el, s);
+      });
+  Value rowMax[2] = {ninf, ninf};
+  for (int64_t i = 0; i < numS; ++i) {
+    s[i] = masked.getResult(i);
+    for (int64_t e = 0; e < 4; ++e)
+      rowMax[e / 2] = lf.max(rowMax[e / 2], lf.extract(s[i], e / 2, e % 2));
+  }
+
+  // Online softmax.
+  Value mNew[2], mUse[2], alpha[2], rowSum[2];
+  for (int r = 0; r < 2; ++r) {
+    mNew[r] = lf.max(m[r], lf.quad(rowMax[r], /*isMax=*/true));
+    // A row that has seen no visible key yet keeps -inf; subtract 0 then
+    // so that exp2 gives 0 rather than NaN.
+    mUse[r] = lf.select(lf.oeq(mNew[r], ninf), lf.c(0), mNew[r]);
+    alpha[r] = lf.exp2(lf.sub(m[r], mUse[r]));
+    rowSum[r] = lf.c(0);
+  }
+  for (int64_t i = 0; i < numS; ++i)
+    for (int64_t e = 0; e < 4; ++e) {
+      int r = e / 2;
+      Value pv = lf.exp2(lf.sub(lf.extract(s[i], r, e % 2), mUse[r]));
+      rowSum[r] = lf.add(rowSum[r], pv);
+      s[i] = lf.insert(pv, s[i], r, e % 2);
+    }
+  Value newL[2];
+  for (int r = 0; r < 2; ++r)
+    newL[r] = lf.add(lf.mul(lsum[r], alpha[r]), rowSum[r]);
+  for (Value &a : acc)
+    for (int64_t e = 0; e < 4; ++e) {
+      int r = e / 2;
+      a = lf.insert(lf.mul(lf.extract(a, r, e % 2), alpha[r]), a, r, e % 2);
+    }
+
+  // O += P V: P's accumulator fragments are the A fragments of P V.
+  accumulatePV(k, lb, s, acc, stageRow);
+  // The stage just read is refilled by the next iteration's prefetch.
+  gpu::BarrierOp::create(lb, loc);
+  SmallVector<Value> yields(acc);
+  yields.append({mNew[0], mNew[1], newL[0], newL[1]});
+  scf::YieldOp::create(lb, loc, yields);
+}
+
+/// After the loop: normalise O and compute the LSE, stage O through shared
+/// memory (the Q and K buffers, free by now) and store it in 16-byte
+/// chunks.
+void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
+                 Value base, int64_t &sharedBytes) {
+  const Problem &p = k.p;
+  Location loc = k.loc;
+  Value tid = k.tid, lane = k.lane, warp = k.warp, g = k.g, t2 = k.t2;
+  Value batch = k.batch, head = k.head, kvHead = k.kvHead, q0 = k.q0;
+  const Value *rows = k.rows, *limits = k.limits;
+  int64_t diag = k.diag, numO = k.numO, numS = k.numS;
+  Value numTiles = k.numTiles, sQ = k.sQ, sK = k.sK, sV = k.sV;
+  Value gK = k.gK, gV = k.gV, gBias = k.gBias, gO = k.gO, gLse = k.gLse;
+  Value zeroAcc = k.zeroAcc;
+  Type f32 = Float32Type::get(loc.getContext());
+  const float log2e = 1.4426950408889634f;
+  const float negInf = -std::numeric_limits<float>::infinity();
+  (void)kvHead, (void)diag, (void)numS, (void)numTiles, (void)sQ, (void)sK,
+      (void)sV, (void)gK, (void)gV, (void)gBias, (void)zeroAcc, (void)limits,
+      (void)log2e;
+  auto wg = k.wg;
+  IB h{b, loc};
+  FB f{b, loc};
   // Normalise and store.
-  auto results = loop.getResults();
   Value inv[2], lse[2];
   for (int r = 0; r < 2; ++r) {
     Value m = results[numO + r];
@@ -517,6 +486,114 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
                                            w.mul(pos.chunk, epc)},
                                 /*nontemporal=*/false, llvm::MaybeAlign(16));
       });
+}
+
+LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
+                          gpu::GPUModuleOp gpuModule, StringRef name,
+                          const Problem &p, gpu::GPUFuncOp &out) {
+  MLIRContext *ctx = kernelOp.getContext();
+  Location loc = att.getLoc();
+  // Arguments: the kernel's inputs, then its results, as memrefs.
+  gpu::GPUFuncOp kernel =
+      ::fused::createKernelShell(kernelOp, gpuModule, name, kThreads);
+  Block &entry = kernel.getBody().front();
+
+  // Which kernel argument each attention operand is.
+  Block &body = kernelOp.getBody().front();
+  auto argOf = [&](Value v) -> Value {
+    auto ba = cast<BlockArgument>(v);
+    return entry.getArgument(ba.getArgNumber());
+  };
+  Value gQ = argOf(att.getQuery()), gK = argOf(att.getKey()),
+        gV = argOf(att.getValue());
+  Value gBias = p.hasBias ? argOf(att.getBias()) : Value();
+  size_t numInputs = body.getNumArguments();
+  Value gO = entry.getArgument(numInputs);
+  Value gLse = p.hasLse ? entry.getArgument(numInputs + 1) : Value();
+  // The 16-byte cp.async copies of Q, K and V and the 16-byte stores of O
+  // need 16-byte aligned rows (offsets as well as strides).
+  for (Value buffer : {gQ, gK, gV, gO})
+    if (!hasAligned16ByteRows(buffer))
+      return kernel->emitOpError()
+             << "attention code generation needs buffers whose rows start "
+                "on 16-byte boundaries, got "
+             << buffer.getType();
+
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  IB h{b, loc};
+  FB f{b, loc};
+  Type f32 = b.getF32Type();
+  auto accType = VectorType::get({2, 2}, f32);
+  const float negInf = -std::numeric_limits<float>::infinity();
+
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value lane = h.rem(tid, 32), warp = h.div(tid, 32);
+  Value g = h.div(lane, 4), t2 = h.mul(h.rem(lane, 4), 2);
+  Value qBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  Value kvHead = h.div(head, p.Hq / p.Hkv);
+  Value q0 = h.mul(qBlock, kBlockM);
+  Value warpRow0 = h.add(q0, h.mul(warp, 16));
+  // The two rows this thread holds: warpRow0 + g and warpRow0 + g + 8.
+  Value rows[2] = {h.add(warpRow0, g), h.add(h.add(warpRow0, g), 8)};
+
+  // Shared memory: Q [BM][D], K [2 BN][D], V [2 BN][Dv].
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                  MemRefLayoutAttrInterface(), wg);
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
+  int64_t offset = 0;
+  auto view = [&](int64_t r, int64_t c) {
+    auto type = MemRefType::get({r, c}, p.elemType,
+                                MemRefLayoutAttrInterface(), wg);
+    Value v = memref::ViewOp::create(b, loc, type, base, h.c(offset),
+                                     ValueRange{});
+    offset += (r * c * 2 + 127) / 128 * 128;
+    return v;
+  };
+  Value sQ = view(kBlockM, p.D);
+  Value sK = view(2 * p.blockN(), p.D);
+  Value sV = view(2 * p.blockN(), p.Dv);
+  int64_t sharedBytes = offset;
+
+  // The KV tiles this block visits: up to the causal diagonal of its last
+  // row (bottom-right aligned: key j is visible from row i iff
+  // j <= i + Skv - Sq).
+  int64_t diag = p.Skv - p.Sq;
+  Value kvEnd = h.c(p.Skv);
+  if (p.causal) {
+    Value lastRow = h.mins(h.add(q0, kBlockM), h.c(p.Sq));
+    kvEnd = h.maxs(h.c(0), h.mins(h.c(p.Skv), h.add(lastRow, diag)));
+  }
+  Value numTiles = h.div(h.add(kvEnd, p.blockN() - 1), p.blockN());
+  // Per row: keys below `limit` are visible.
+  Value limits[2];
+  for (int r = 0; r < 2; ++r)
+    limits[r] = p.causal ? h.mins(h.c(p.Skv), h.add(rows[r], diag + 1))
+                         : h.c(p.Skv);
+
+  // Prologue: Q and the first K/V tile.
+  copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, p.Sq, sQ, h.c(0));
+  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.blockN(), p.Skv, sK, h.c(0));
+  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.blockN(), p.Skv, sV, h.c(0));
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+
+  int64_t numO = p.Dv / 8, numS = p.blockN() / 8;
+  Value zeroAcc = arith::ConstantOp::create(
+      b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+  SmallVector<Value> inits(numO, zeroAcc);
+  inits.append({f.c(negInf), f.c(negInf), f.c(0), f.c(0)});
+  AttentionKernel k{p,     loc,    tid,    lane,    warp,     g,
+                    t2,    batch,  head,   kvHead,  q0,       {rows[0], rows[1]},
+                    {limits[0], limits[1]}, diag, numTiles, sQ, sK, sV,
+                    gK,    gV,     gBias,  gO,      gLse,     zeroAcc,
+                    numO,  numS,   wg};
+  auto loop = scf::ForOp::create(b, loc, h.c(0), numTiles, h.c(1), inits);
+  buildTileStep(k, loop);
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+
+  buildOutput(k, b, loop.getResults(), base, sharedBytes);
   gpu::ReturnOp::create(b, loc);
 
   int64_t qBlocks = (p.Sq + kBlockM - 1) / kBlockM;
