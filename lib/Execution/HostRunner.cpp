@@ -211,15 +211,16 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
     }
     auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
     if (!launch) {
-      auto kernel = dyn_cast<::fused::fused::KernelOp>(op);
-      if (kernel && kernel.getKind() == ::fused::fused::KernelKind::attention)
+      // Only GEMM kernels have a tiled form that runs on the host; the
+      // other kinds go straight to GPU code.
+      if (auto kernel = dyn_cast<::fused::fused::KernelOp>(op))
         return op.emitOpError()
-               << "cannot run on the host: attention kernels have no host "
-                  "form; run them with --run (on the emulator when there is "
-                  "no GPU)";
+               << "cannot run on the host: "
+               << ::fused::fused::stringifyKernelKind(kernel.getKind())
+               << " kernels have no host form; run them with --run (on the "
+                  "emulator when there is no GPU)";
       return op.emitOpError() << "cannot run on the host: only "
-                                 "fused.launch ops are compiled (is "
-                                 "this kernel kind supported by fused-tile?)";
+                                 "fused.launch ops are compiled";
     }
     SmallVector<void *> args;
     std::vector<void *> descriptorPtrs;
