@@ -186,6 +186,303 @@ struct MmaEmitter {
   }
 };
 
+/// `v` without the subviews and casts inside `scope` that it goes through.
+Value stripViews(Value v, Operation *scope) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!scope->isProperAncestor(def) ||
+        !isa<memref::SubViewOp, memref::CastOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+/// The warps' contraction becomes mma.sync on register accumulators that
+/// the K loop carries; returns the new K loop (its results are the
+/// accumulators), the epilogue and the emitter that laid them out.
+FailureOr<scf::ForOp> lowerContraction(func::FuncOp func, gpu::GPUFuncOp kernel,
+                                       GemmConfigAttr cfg,
+                                       const ThreadIds &ids,
+                                       linalg::GenericOp &epilogue,
+                                       std::optional<MmaEmitter> &emitterOut) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = func.getLoc();
+  // The contraction: register accumulators carried by the K loop.
+  linalg::GenericOp mmaOp;
+  kernel.walk([&](linalg::GenericOp g) {
+    auto role = FusedDialect::RoleAttrHelper(ctx).getAttr(g);
+    if (role && role.getValue() == TileRole::mma)
+      mmaOp = g;
+    if (role && role.getValue() == TileRole::epilogue)
+      epilogue = g;
+  });
+  if (!mmaOp || !epilogue)
+    return func.emitOpError() << "expected the contraction and the epilogue",
+           failure();
+  auto warps = mmaOp->getParentOfType<scf::ForallOp>();
+  auto kLoop = warps ? ensureKLoop(warps) : nullptr;
+  if (!kLoop)
+    return func.emitOpError() << "expected the contraction in a K loop",
+           failure();
+  Value tileA = stripViews(mmaOp.getDpsInputs()[0], warps);
+  Value tileB = stripViews(mmaOp.getDpsInputs()[1], warps);
+  auto maps = mmaOp.getIndexingMapsArray();
+  emitterOut.emplace(MmaEmitter{
+      cfg, cast<MemRefType>(tileA.getType()).getElementType(),
+      maps[0].getResult(0) == getAffineDimExpr(2, ctx),
+      maps[1].getResult(0) == getAffineDimExpr(1, ctx)});
+  MmaEmitter &emitter = *emitterOut;
+  Type et = emitter.elemType;
+  if (!et.isF16() && !et.isBF16())
+    return func.emitOpError()
+               << "mma.sync lowering needs f16 or bf16, got " << et,
+           failure();
+
+  scf::ForOp newLoop;
+  {
+    OpBuilder lb(kLoop);
+    auto accType = VectorType::get({2, 2}, lb.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        lb, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> inits(emitter.numAcc(), zero);
+    newLoop = scf::ForOp::create(lb, loc, kLoop.getLowerBound(),
+                                 kLoop.getUpperBound(), kLoop.getStep(), inits);
+    if (!newLoop.getBody()->empty())
+      newLoop.getBody()->getTerminator()->erase();
+    OpBuilder nb = OpBuilder::atBlockEnd(newLoop.getBody());
+    IRMapping map;
+    map.map(kLoop.getInductionVar(), newLoop.getInductionVar());
+    SmallVector<Value> results;
+    for (Operation &op : kLoop.getBody()->without_terminator()) {
+      if (&op != warps.getOperation()) {
+        nb.clone(op, map);
+        continue;
+      }
+      SmallVector<Value> accs(newLoop.getRegionIterArgs().begin(),
+                              newLoop.getRegionIterArgs().end());
+      results = emitter.emit(nb, loc, ids, map.lookupOrDefault(tileA),
+                             map.lookupOrDefault(tileB), accs);
+    }
+    if (cfg.getStages() == 1)
+      gpu::BarrierOp::create(nb, loc);
+    scf::YieldOp::create(nb, loc, results);
+  }
+  kLoop.erase();
+  return newLoop;
+
+}
+
+/// The output tile staged in shared memory by the epilogue, for the
+/// copy-out.
+struct OutputStaging {
+  Value cTile, staging, mSize, nSize;
+  Type outType;
+  int64_t BM, BN, epc, stagingRowBytes, rowStep;
+  bool edges;
+};
+
+/// The epilogue on each accumulator element (inside the output at edges),
+/// its results stored in pairs into the swizzled staging tile (the rings'
+/// memory, free after the K loop).
+OutputStaging stageEpilogue(OpBuilder &eb, gpu::GPUFuncOp kernel,
+                            linalg::GenericOp epilogue, scf::ForOp newLoop,
+                            const MmaEmitter &emitter, GemmConfigAttr cfg,
+                            const ThreadIds &ids, Value sharedBase,
+                            int64_t &sharedBytes) {
+  MLIRContext *ctx = kernel.getContext();
+  Location loc = epilogue.getLoc();
+  IB h{eb, loc};
+  Value cTile = epilogue.getDpsInits()[0];
+  auto cType = cast<MemRefType>(cTile.getType());
+  Type outType = cType.getElementType();
+  int64_t outBytes = elementBytes(outType);
+  int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN();
+  int64_t epc = 16 / outBytes; // elements per 16-byte chunk
+  int64_t stagingRowBytes = BN * outBytes;
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto stagingType =
+      MemRefType::get({BM, BN}, outType, MemRefLayoutAttrInterface(), wg);
+  // The staging tile reuses the rings' memory: every warp is past the K
+  // loop (the wait after it ends in a barrier).
+  Value staging = memref::ViewOp::create(eb, loc, stagingType, sharedBase,
+                                         h.c(0), ValueRange{});
+  sharedBytes = std::max(sharedBytes, BM * BN * outBytes);
+
+  Value mSize = memref::DimOp::create(eb, loc, cTile, 0);
+  Value nSize = memref::DimOp::create(eb, loc, cTile, 1);
+  // With M and N multiples of the block tile, no tile has an edge: the
+  // bounds checks go away.
+  auto outShape =
+      cast<MemRefType>(kernel.getArgumentTypes().back()).getShape();
+  bool edges =
+      outShape[outShape.size() - 2] % BM != 0 || outShape.back() % BN != 0;
+  Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
+  Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
+  Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
+  int64_t rowStep = ::fused::layout::stagingRowStep(outBytes, stagingRowBytes);
+  SmallVector<Value, 2> pair;
+  auto emaps = epilogue.getIndexingMapsArray();
+  Block &body = epilogue.getRegion().front();
+  for (int64_t mi = 0; mi < emitter.fragsM(); ++mi)
+    for (int64_t ni = 0; ni < emitter.fragsN(); ++ni)
+      for (int64_t e = 0; e < 4; ++e) {
+        if (e % 2 == 0)
+          pair.clear();
+        Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
+        Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
+        Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
+        // At an edge the epilogue runs only for elements inside the
+        // output (its operands may be read only there); the others stage
+        // a zero so that the copy-out never reads unwritten memory.
+        OpBuilder ib = eb;
+        scf::IfOp ifOp;
+        if (edges) {
+          Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
+          ifOp = scf::IfOp::create(eb, loc, TypeRange{outType}, inside,
+                                   /*withElseRegion=*/true);
+          ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+          OpBuilder zb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+          Value zero = arith::ConstantOp::create(
+              zb, loc, outType, zb.getZeroAttr(outType));
+          scf::YieldOp::create(zb, loc, zero);
+        }
+        IRMapping emap;
+        emap.map(body.getArgument(0),
+                 vector::ExtractOp::create(ib, loc, acc,
+                                           ArrayRef<int64_t>{e / 2, e % 2}));
+        auto indices = [&](AffineMap m) {
+          SmallVector<Value> idx;
+          for (AffineExpr ex : m.getResults()) {
+            if (auto d = dyn_cast<AffineDimExpr>(ex))
+              idx.push_back(d.getPosition() == 0 ? row : col);
+            else
+              idx.push_back(arith::ConstantIndexOp::create(
+                  ib, loc, cast<AffineConstantExpr>(ex).getValue()));
+          }
+          return idx;
+        };
+        for (int64_t i = 1; i < epilogue.getNumDpsInputs(); ++i)
+          emap.map(body.getArgument(i),
+                   memref::LoadOp::create(ib, loc, epilogue.getDpsInputs()[i],
+                                          indices(emaps[i])));
+        for (Operation &op : body.without_terminator())
+          ib.clone(op, emap);
+        Value result = emap.lookup(body.getTerminator()->getOperand(0));
+        if (ifOp) {
+          scf::YieldOp::create(ib, loc, result);
+          result = ifOp.getResult(0);
+        }
+        // Adjacent columns leave as one pair store (never across a
+        // chunk: the pair starts at an even column).
+        pair.push_back(result);
+        if (e % 2 == 0)
+          continue;
+        Value col0 = h.add(h.add(wn0, t2), ni * 8);
+        Value stored = h.add(h.swizzleCol(row, h.div(col0, epc),
+                                          stagingRowBytes, epc, rowStep),
+                             h.rem(col0, epc));
+        Value v = vector::FromElementsOp::create(
+            eb, loc, VectorType::get({2}, outType), pair);
+        // The pair starts at an even column of the staging tile.
+        vector::StoreOp::create(
+            eb, loc, v, staging, ValueRange{row, stored},
+            /*nontemporal=*/false,
+            llvm::MaybeAlign(2 * elementBytes(outType)));
+      }
+  gpu::BarrierOp::create(eb, loc);
+  return {cTile,   staging, mSize,           nSize,   outType,
+          BM,      BN,      epc,             stagingRowBytes, rowStep,
+          edges};
+}
+
+/// Copy-out: 16-byte chunks handed round-robin to the threads; a chunk
+/// wholly inside the output (with 16-byte aligned rows) is one vector
+/// store, an edge chunk is stored element by element.
+void copyOutStaging(OpBuilder &eb, const OutputStaging &o, const ThreadIds &ids,
+                    int64_t numThreads, Location loc) {
+  Value cTile = o.cTile, staging = o.staging, mSize = o.mSize,
+        nSize = o.nSize;
+  Type outType = o.outType;
+  int64_t BM = o.BM, BN = o.BN, epc = o.epc,
+          stagingRowBytes = o.stagingRowBytes, rowStep = o.rowStep;
+  bool edges = o.edges;
+  bool aligned = hasAligned16ByteRows(cTile);
+  int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
+  auto vecType = VectorType::get({epc}, outType);
+  forEachThreadChunk(
+      eb, loc, ids.tid, total, numThreads, [&](OpBuilder &ob, Value chunkId) {
+        IB c{ob, loc};
+        auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
+        Value row = pos.row, chunk = pos.chunk;
+        Value col = c.mul(chunk, epc);
+        Value v = vector::LoadOp::create(
+            ob, loc, vecType, staging,
+            ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc,
+                                         rowStep)},
+            /*nontemporal=*/false, llvm::MaybeAlign(16));
+        Value rowIn = c.ult(row, mSize);
+        Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
+        auto storeElements = [&](OpBuilder &pb) {
+          IB p{pb, loc};
+          for (int64_t e = 0; e < epc; ++e) {
+            Value in = p.andi(rowIn, p.ult(p.add(col, e), nSize));
+            auto ifOp = scf::IfOp::create(pb, loc, in, false);
+            OpBuilder xb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+            Value x =
+                vector::ExtractOp::create(xb, loc, v, ArrayRef<int64_t>{e});
+            memref::StoreOp::create(xb, loc, x, cTile,
+                                    ValueRange{row, IB{xb, loc}.add(col, e)});
+          }
+        };
+        if (!aligned) {
+          // Rows that are not 16-byte aligned: element by element.
+          storeElements(ob);
+          return;
+        }
+        if (!edges) {
+          vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
+                                  /*nontemporal=*/false,
+                                  llvm::MaybeAlign(16));
+          return;
+        }
+        scf::IfOp::create(
+            ob, loc, whole,
+            [&](OpBuilder &tb, Location l) {
+              vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
+                                      /*nontemporal=*/false,
+                                      llvm::MaybeAlign(16));
+              scf::YieldOp::create(tb, l);
+            },
+            [&](OpBuilder &pb, Location l) {
+              storeElements(pb);
+              scf::YieldOp::create(pb, l);
+            });
+      });
+}
+
+/// The accumulator buffer, the epilogue and everything reading the buffer
+/// go away.
+void eraseAccumulator(gpu::GPUFuncOp kernel, linalg::GenericOp epilogue) {
+  Value accBuf = stripViews(epilogue.getDpsInputs()[0], kernel);
+  epilogue.erase();
+  // Users before their operands: erase in post order, each once.
+  llvm::SetVector<Operation *> dead;
+  std::function<void(Value)> collect = [&](Value v) {
+    for (Operation *user : v.getUsers()) {
+      if (dead.contains(user))
+        continue;
+      for (Value r : user->getResults())
+        collect(r);
+      dead.insert(user);
+    }
+  };
+  collect(accBuf);
+  for (Operation *op : dead)
+    op->erase();
+  if (Operation *def = accBuf.getDefiningOp())
+    def->erase();
+}
+
 struct LowerToMMAPass
     : public ::fused::fused::impl::FusedLowerToMMAPassBase<LowerToMMAPass> {
   void runOnOperation() override {
@@ -328,250 +625,22 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
     op->erase();
   }
 
-  // The contraction: register accumulators carried by the K loop.
-  linalg::GenericOp mmaOp, epilogue;
-  kernel.walk([&](linalg::GenericOp g) {
-    auto role = FusedDialect::RoleAttrHelper(ctx).getAttr(g);
-    if (role && role.getValue() == TileRole::mma)
-      mmaOp = g;
-    if (role && role.getValue() == TileRole::epilogue)
-      epilogue = g;
-  });
-  if (!mmaOp || !epilogue)
-    return func.emitOpError() << "expected the contraction and the epilogue";
-  auto warps = mmaOp->getParentOfType<scf::ForallOp>();
-  auto kLoop = warps ? ensureKLoop(warps) : nullptr;
-  if (!kLoop)
-    return func.emitOpError() << "expected the contraction in a K loop";
-  auto stripViews = [&](Value v, Operation *scope) {
-    while (Operation *def = v.getDefiningOp()) {
-      if (!scope->isProperAncestor(def) ||
-          !isa<memref::SubViewOp, memref::CastOp>(def))
-        break;
-      v = def->getOperand(0);
-    }
-    return v;
-  };
-  Value tileA = stripViews(mmaOp.getDpsInputs()[0], warps);
-  Value tileB = stripViews(mmaOp.getDpsInputs()[1], warps);
-  auto maps = mmaOp.getIndexingMapsArray();
-  MmaEmitter emitter{cfg, cast<MemRefType>(tileA.getType()).getElementType(),
-                     maps[0].getResult(0) == getAffineDimExpr(2, ctx),
-                     maps[1].getResult(0) == getAffineDimExpr(1, ctx)};
-  Type et = emitter.elemType;
-  if (!et.isF16() && !et.isBF16())
-    return func.emitOpError()
-           << "mma.sync lowering needs f16 or bf16, got " << et;
-
-  scf::ForOp newLoop;
-  {
-    OpBuilder lb(kLoop);
-    auto accType = VectorType::get({2, 2}, lb.getF32Type());
-    Value zero = arith::ConstantOp::create(
-        lb, loc, accType, DenseElementsAttr::get(accType, 0.0f));
-    SmallVector<Value> inits(emitter.numAcc(), zero);
-    newLoop = scf::ForOp::create(lb, loc, kLoop.getLowerBound(),
-                                 kLoop.getUpperBound(), kLoop.getStep(), inits);
-    if (!newLoop.getBody()->empty())
-      newLoop.getBody()->getTerminator()->erase();
-    OpBuilder nb = OpBuilder::atBlockEnd(newLoop.getBody());
-    IRMapping map;
-    map.map(kLoop.getInductionVar(), newLoop.getInductionVar());
-    SmallVector<Value> results;
-    for (Operation &op : kLoop.getBody()->without_terminator()) {
-      if (&op != warps.getOperation()) {
-        nb.clone(op, map);
-        continue;
-      }
-      SmallVector<Value> accs(newLoop.getRegionIterArgs().begin(),
-                              newLoop.getRegionIterArgs().end());
-      results = emitter.emit(nb, loc, ids, map.lookupOrDefault(tileA),
-                             map.lookupOrDefault(tileB), accs);
-    }
-    if (cfg.getStages() == 1)
-      gpu::BarrierOp::create(nb, loc);
-    scf::YieldOp::create(nb, loc, results);
-  }
-  kLoop.erase();
+  linalg::GenericOp epilogue;
+  std::optional<MmaEmitter> emitter;
+  FailureOr<scf::ForOp> newLoop =
+      lowerContraction(func, kernel, cfg, ids, epilogue, emitter);
+  if (failed(newLoop))
+    return failure();
 
   // The epilogue on accumulator elements, staged through shared memory so
   // that the output is written with 16-byte stores.
   {
     OpBuilder eb(epilogue);
-    IB h{eb, loc};
-    Value cTile = epilogue.getDpsInits()[0];
-    auto cType = cast<MemRefType>(cTile.getType());
-    Type outType = cType.getElementType();
-    int64_t outBytes = elementBytes(outType);
-    int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN();
-    int64_t epc = 16 / outBytes; // elements per 16-byte chunk
-    int64_t stagingRowBytes = BN * outBytes;
-    auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    auto stagingType =
-        MemRefType::get({BM, BN}, outType, MemRefLayoutAttrInterface(), wg);
-    // The staging tile reuses the rings' memory: every warp is past the K
-    // loop (the wait after it ends in a barrier).
-    Value staging = memref::ViewOp::create(eb, loc, stagingType, sharedBase,
-                                           h.c(0), ValueRange{});
-    sharedBytes = std::max(sharedBytes, BM * BN * outBytes);
-
-    Value mSize = memref::DimOp::create(eb, loc, cTile, 0);
-    Value nSize = memref::DimOp::create(eb, loc, cTile, 1);
-    // With M and N multiples of the block tile, no tile has an edge: the
-    // bounds checks go away.
-    auto outShape =
-        cast<MemRefType>(kernel.getArgumentTypes().back()).getShape();
-    bool edges =
-        outShape[outShape.size() - 2] % BM != 0 || outShape.back() % BN != 0;
-    Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
-    Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
-    Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
-    int64_t rowStep = ::fused::layout::stagingRowStep(outBytes, stagingRowBytes);
-    SmallVector<Value, 2> pair;
-    auto emaps = epilogue.getIndexingMapsArray();
-    Block &body = epilogue.getRegion().front();
-    for (int64_t mi = 0; mi < emitter.fragsM(); ++mi)
-      for (int64_t ni = 0; ni < emitter.fragsN(); ++ni)
-        for (int64_t e = 0; e < 4; ++e) {
-          if (e % 2 == 0)
-            pair.clear();
-          Value acc = newLoop.getResult(mi * emitter.fragsN() + ni);
-          Value row = h.add(h.add(wm0, g), mi * 16 + (e / 2) * 8);
-          Value col = h.add(h.add(wn0, t2), ni * 8 + e % 2);
-          // At an edge the epilogue runs only for elements inside the
-          // output (its operands may be read only there); the others stage
-          // a zero so that the copy-out never reads unwritten memory.
-          OpBuilder ib = eb;
-          scf::IfOp ifOp;
-          if (edges) {
-            Value inside = h.andi(h.ult(row, mSize), h.ult(col, nSize));
-            ifOp = scf::IfOp::create(eb, loc, TypeRange{outType}, inside,
-                                     /*withElseRegion=*/true);
-            ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-            OpBuilder zb = OpBuilder::atBlockBegin(ifOp.elseBlock());
-            Value zero = arith::ConstantOp::create(
-                zb, loc, outType, zb.getZeroAttr(outType));
-            scf::YieldOp::create(zb, loc, zero);
-          }
-          IRMapping emap;
-          emap.map(body.getArgument(0),
-                   vector::ExtractOp::create(ib, loc, acc,
-                                             ArrayRef<int64_t>{e / 2, e % 2}));
-          auto indices = [&](AffineMap m) {
-            SmallVector<Value> idx;
-            for (AffineExpr ex : m.getResults()) {
-              if (auto d = dyn_cast<AffineDimExpr>(ex))
-                idx.push_back(d.getPosition() == 0 ? row : col);
-              else
-                idx.push_back(arith::ConstantIndexOp::create(
-                    ib, loc, cast<AffineConstantExpr>(ex).getValue()));
-            }
-            return idx;
-          };
-          for (int64_t i = 1; i < epilogue.getNumDpsInputs(); ++i)
-            emap.map(body.getArgument(i),
-                     memref::LoadOp::create(ib, loc, epilogue.getDpsInputs()[i],
-                                            indices(emaps[i])));
-          for (Operation &op : body.without_terminator())
-            ib.clone(op, emap);
-          Value result = emap.lookup(body.getTerminator()->getOperand(0));
-          if (ifOp) {
-            scf::YieldOp::create(ib, loc, result);
-            result = ifOp.getResult(0);
-          }
-          // Adjacent columns leave as one pair store (never across a
-          // chunk: the pair starts at an even column).
-          pair.push_back(result);
-          if (e % 2 == 0)
-            continue;
-          Value col0 = h.add(h.add(wn0, t2), ni * 8);
-          Value stored = h.add(h.swizzleCol(row, h.div(col0, epc),
-                                            stagingRowBytes, epc, rowStep),
-                               h.rem(col0, epc));
-          Value v = vector::FromElementsOp::create(
-              eb, loc, VectorType::get({2}, outType), pair);
-          // The pair starts at an even column of the staging tile.
-          vector::StoreOp::create(
-              eb, loc, v, staging, ValueRange{row, stored},
-              /*nontemporal=*/false,
-              llvm::MaybeAlign(2 * elementBytes(outType)));
-        }
-    gpu::BarrierOp::create(eb, loc);
-
-    // Copy-out: 16-byte chunks handed round-robin to the threads; a chunk
-    // wholly inside the output (with 16-byte aligned rows) is one vector
-    // store, an edge chunk is stored element by element.
-    bool aligned = hasAligned16ByteRows(cTile);
-    int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
-    auto vecType = VectorType::get({epc}, outType);
-    forEachThreadChunk(
-        eb, loc, ids.tid, total, numThreads, [&](OpBuilder &ob, Value chunkId) {
-          IB c{ob, loc};
-          auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
-          Value row = pos.row, chunk = pos.chunk;
-          Value col = c.mul(chunk, epc);
-          Value v = vector::LoadOp::create(
-              ob, loc, vecType, staging,
-              ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc,
-                                           rowStep)},
-              /*nontemporal=*/false, llvm::MaybeAlign(16));
-          Value rowIn = c.ult(row, mSize);
-          Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
-          auto storeElements = [&](OpBuilder &pb) {
-            IB p{pb, loc};
-            for (int64_t e = 0; e < epc; ++e) {
-              Value in = p.andi(rowIn, p.ult(p.add(col, e), nSize));
-              auto ifOp = scf::IfOp::create(pb, loc, in, false);
-              OpBuilder xb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-              Value x =
-                  vector::ExtractOp::create(xb, loc, v, ArrayRef<int64_t>{e});
-              memref::StoreOp::create(xb, loc, x, cTile,
-                                      ValueRange{row, IB{xb, loc}.add(col, e)});
-            }
-          };
-          if (!aligned) {
-            // Rows that are not 16-byte aligned: element by element.
-            storeElements(ob);
-            return;
-          }
-          if (!edges) {
-            vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
-                                    /*nontemporal=*/false,
-                                    llvm::MaybeAlign(16));
-            return;
-          }
-          scf::IfOp::create(
-              ob, loc, whole,
-              [&](OpBuilder &tb, Location l) {
-                vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
-                                        /*nontemporal=*/false,
-                                        llvm::MaybeAlign(16));
-                scf::YieldOp::create(tb, l);
-              },
-              [&](OpBuilder &pb, Location l) {
-                storeElements(pb);
-                scf::YieldOp::create(pb, l);
-              });
-        });
-    // The accumulator buffer and everything reading it go away.
-    Value accBuf = stripViews(epilogue.getDpsInputs()[0], kernel);
-    epilogue.erase();
-    // Users before their operands: erase in post order, each once.
-    llvm::SetVector<Operation *> dead;
-    std::function<void(Value)> collect = [&](Value v) {
-      for (Operation *user : v.getUsers()) {
-        if (dead.contains(user))
-          continue;
-        for (Value r : user->getResults())
-          collect(r);
-        dead.insert(user);
-      }
-    };
-    collect(accBuf);
-    for (Operation *op : dead)
-      op->erase();
-    if (Operation *def = accBuf.getDefiningOp())
-      def->erase();
+    OutputStaging staged =
+        stageEpilogue(eb, kernel, epilogue, *newLoop, *emitter, cfg, ids,
+                      sharedBase, sharedBytes);
+    copyOutStaging(eb, staged, ids, numThreads, loc);
+    eraseAccumulator(kernel, epilogue);
   }
 
   // Launch geometry.
