@@ -244,18 +244,15 @@ void accumulatePV(const AttentionKernel &k, OpBuilder &lb,
 void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
   const Problem &p = k.p;
   Location loc = k.loc;
-  Value tid = k.tid, lane = k.lane, warp = k.warp, g = k.g, t2 = k.t2;
+  Value tid = k.tid, t2 = k.t2;
   Value batch = k.batch, head = k.head, kvHead = k.kvHead, q0 = k.q0;
   const Value *rows = k.rows, *limits = k.limits;
   int64_t diag = k.diag, numO = k.numO, numS = k.numS;
-  Value numTiles = k.numTiles, sQ = k.sQ, sK = k.sK, sV = k.sV;
-  Value gK = k.gK, gV = k.gV, gBias = k.gBias, gO = k.gO, gLse = k.gLse;
-  Value zeroAcc = k.zeroAcc;
+  Value numTiles = k.numTiles, sK = k.sK, sV = k.sV;
+  Value gK = k.gK, gV = k.gV, gBias = k.gBias;
   Type f32 = Float32Type::get(loc.getContext());
   const float log2e = 1.4426950408889634f;
   const float negInf = -std::numeric_limits<float>::infinity();
-  (void)g, (void)gO, (void)gLse, (void)lane, (void)warp, (void)sQ,
-      (void)zeroAcc;
   OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
   IB l{lb, loc};
   FB lf{lb, loc};
@@ -390,18 +387,12 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
   const Problem &p = k.p;
   Location loc = k.loc;
   Value tid = k.tid, lane = k.lane, warp = k.warp, g = k.g, t2 = k.t2;
-  Value batch = k.batch, head = k.head, kvHead = k.kvHead, q0 = k.q0;
-  const Value *rows = k.rows, *limits = k.limits;
-  int64_t diag = k.diag, numO = k.numO, numS = k.numS;
-  Value numTiles = k.numTiles, sQ = k.sQ, sK = k.sK, sV = k.sV;
-  Value gK = k.gK, gV = k.gV, gBias = k.gBias, gO = k.gO, gLse = k.gLse;
-  Value zeroAcc = k.zeroAcc;
+  Value batch = k.batch, head = k.head, q0 = k.q0;
+  const Value *rows = k.rows;
+  int64_t numO = k.numO;
+  Value gO = k.gO, gLse = k.gLse;
   Type f32 = Float32Type::get(loc.getContext());
-  const float log2e = 1.4426950408889634f;
   const float negInf = -std::numeric_limits<float>::infinity();
-  (void)kvHead, (void)diag, (void)numS, (void)numTiles, (void)sQ, (void)sK,
-      (void)sV, (void)gK, (void)gV, (void)gBias, (void)zeroAcc, (void)limits,
-      (void)log2e;
   auto wg = k.wg;
   IB h{b, loc};
   FB f{b, loc};
