@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelBuilders.h"
 #include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/KernelStrategy.h"
 
@@ -21,6 +22,8 @@
 
 using namespace mlir;
 using namespace fused::fused;
+using fused::kernel_builders::elementBytes;
+using fused::kernel_builders::RB;
 
 namespace {
 
@@ -33,10 +36,6 @@ struct ChainProblem {
   int64_t elements = 0;
   int64_t vector = 1;
 };
-
-int64_t elementBytes(Type t) {
-  return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
-}
 
 Type elementTypeOf(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
@@ -122,6 +121,7 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
     in = OpBuilder::atBlockBegin(guard.thenBlock());
   }
   OpBuilder &g = in;
+  RB gr{g, loc};
 
   // The output element of the chunk's first lane, as a multi-index.
   Value flat = arith::MulIOp::create(g, loc, access, idx(g, p.vector));
@@ -146,26 +146,14 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
     for (int64_t d = 0; d < r; ++d)
       index.push_back(t.getShape()[d] == 1 ? idx(g, 0)
                                            : outIndex[rank - r + d]);
-    Type et = t.getElementType();
-    SmallVector<Value> values;
+    // Operands broadcast along the innermost dimension: one element, splat.
     bool spans = r > 0 && t.getShape().back() == p.shape.back() &&
                  p.shape.back() != 1;
-    if (spans && p.vector > 1) {
-      Value v = vector::LoadOp::create(
-          g, loc, VectorType::get({p.vector}, et), memref, index,
-          /*nontemporal=*/false,
-          llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(et))));
-      if (!et.isF32())
-        v = arith::ExtFOp::create(g, loc, VectorType::get({p.vector}, f32), v);
-      for (int64_t i = 0; i < p.vector; ++i)
-        values.push_back(
-            vector::ExtractOp::create(g, loc, v, ArrayRef<int64_t>{i}));
-    } else {
-      Value s = memref::LoadOp::create(g, loc, memref, index);
-      if (!et.isF32())
-        s = arith::ExtFOp::create(g, loc, f32, s);
-      values.assign(p.vector, s);
-    }
+    SmallVector<Value> values =
+        ::fused::kernel_builders::loadF32(gr, memref, index,
+                                          spans ? p.vector : 1);
+    if (values.size() == 1)
+      values.assign(p.vector, values[0]);
     lanes[arg] = values;
   }
 
@@ -190,21 +178,9 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
     lanes[op->getResult(0)] = out;
   }
 
-  Value outMemref = entry.getArgument(body.getNumArguments());
-  Type outEt = elementTypeOf(p.result);
-  SmallVector<Value> narrow;
-  for (Value v : lanes.lookup(p.result))
-    narrow.push_back(outEt.isF32() ? v
-                                   : arith::TruncFOp::create(g, loc, outEt, v));
-  if (p.vector == 1) {
-    memref::StoreOp::create(g, loc, narrow[0], outMemref, outIndex);
-  } else {
-    Value v = vector::FromElementsOp::create(
-        g, loc, VectorType::get({p.vector}, outEt), narrow);
-    vector::StoreOp::create(
-        g, loc, v, outMemref, outIndex, /*nontemporal=*/false,
-        llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(outEt))));
-  }
+  ::fused::kernel_builders::storeF32(
+      gr, lanes.lookup(p.result), entry.getArgument(body.getNumArguments()),
+      outIndex);
   gpu::ReturnOp::create(b, loc);
   return success();
 }

@@ -133,6 +133,51 @@ struct BlockReduce {
   }
 };
 
+/// The `lanes` consecutive elements at `index` of `memref`, as f32 values:
+/// one element load, or one vector load with the alignment of its size (at
+/// most 16 bytes), widened as a whole (elements extracted from the loaded
+/// vector itself would let the backend rebuild the load from scalar ones).
+inline SmallVector<Value> loadF32(RB &r, Value memref, ValueRange index,
+                                  int64_t lanes) {
+  Type et = cast<MemRefType>(memref.getType()).getElementType();
+  if (lanes == 1)
+    return {r.toF32(memref::LoadOp::create(r.b, r.loc, memref, index))};
+  Value v = vector::LoadOp::create(
+      r.b, r.loc, VectorType::get({lanes}, et), memref, index,
+      /*nontemporal=*/false,
+      llvm::MaybeAlign(std::min<int64_t>(16, lanes * elementBytes(et))));
+  if (!et.isF32())
+    v = arith::ExtFOp::create(
+        r.b, r.loc, VectorType::get({lanes}, r.b.getF32Type()), v);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < lanes; ++i)
+    out.push_back(
+        vector::ExtractOp::create(r.b, r.loc, v, ArrayRef<int64_t>{i}));
+  return out;
+}
+
+/// Stores the f32 `values` at `index` of `memref`, rounded to its element
+/// type: one element store, or one vector store aligned to its size (at
+/// most 16 bytes).
+inline void storeF32(RB &r, ArrayRef<Value> values, Value memref,
+                     ValueRange index) {
+  Type et = cast<MemRefType>(memref.getType()).getElementType();
+  if (values.size() == 1) {
+    memref::StoreOp::create(r.b, r.loc, r.fromF32(values[0], et), memref,
+                            index);
+    return;
+  }
+  SmallVector<Value> narrow;
+  for (Value v : values)
+    narrow.push_back(r.fromF32(v, et));
+  int64_t lanes = static_cast<int64_t>(values.size());
+  Value v = vector::FromElementsOp::create(
+      r.b, r.loc, VectorType::get({lanes}, et), narrow);
+  vector::StoreOp::create(
+      r.b, r.loc, v, memref, index, /*nontemporal=*/false,
+      llvm::MaybeAlign(std::min<int64_t>(16, lanes * elementBytes(et))));
+}
+
 /// The indices of `flat` in a row-major space of `dims`.
 inline SmallVector<Value> delinearize(RB &r, Value flat, ArrayRef<int64_t> dims) {
   SmallVector<Value> out(dims.size());

@@ -11,18 +11,22 @@ namespace fused {
 
 KernelStrategy::~KernelStrategy() = default;
 
-double KernelStrategy::minimumBytes(fused::KernelOp kernel) const {
+/// The bytes of the statically shaped tensors among `types`.
+static double tensorBytes(TypeRange inputs, TypeRange results) {
   double bytes = 0;
-  auto add = [&](Type t) {
-    auto s = cast<ShapedType>(t);
-    bytes += double(s.getNumElements()) *
-             std::max<int64_t>(1, s.getElementTypeBitWidth() / 8);
-  };
-  for (Value v : kernel.getInputs())
-    add(v.getType());
-  for (Type t : kernel.getResultTypes())
-    add(t);
+  for (Type t : llvm::concat<const Type>(inputs, results))
+    if (auto s = dyn_cast<ShapedType>(t); s && s.hasStaticShape())
+      bytes += double(s.getNumElements()) *
+               std::max<int64_t>(1, s.getElementTypeBitWidth() / 8);
   return bytes;
+}
+
+double KernelStrategy::minimumBytes(fused::KernelOp kernel) const {
+  return tensorBytes(kernel.getInputs().getTypes(), kernel.getResultTypes());
+}
+
+double functionBytes(func::FuncOp func) {
+  return tensorBytes(func.getArgumentTypes(), func.getResultTypes());
 }
 
 FailureOr<gpu::GPUFuncOp>

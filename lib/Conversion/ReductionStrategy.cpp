@@ -106,26 +106,6 @@ Value combine(RB &r, const ReduceProblem &p, Value a, Value b) {
   return p.isMax ? r.max(a, b) : r.add(a, b);
 }
 
-/// The V elements at `index` of `memref`, as f32.
-SmallVector<Value> loadF32(RB &r, Value memref, ValueRange index,
-                           int64_t vector) {
-  Type et = cast<MemRefType>(memref.getType()).getElementType();
-  if (vector == 1)
-    return {r.toF32(memref::LoadOp::create(r.b, r.loc, memref, index))};
-  Value v = vector::LoadOp::create(
-      r.b, r.loc, VectorType::get({vector}, et), memref, index,
-      /*nontemporal=*/false,
-      llvm::MaybeAlign(std::min<int64_t>(16, vector * elementBytes(et))));
-  if (!et.isF32())
-    v = arith::ExtFOp::create(
-        r.b, r.loc, VectorType::get({vector}, r.b.getF32Type()), v);
-  SmallVector<Value> out;
-  for (int64_t i = 0; i < vector; ++i)
-    out.push_back(vector::ExtractOp::create(r.b, r.loc, v,
-                                            ArrayRef<int64_t>{i}));
-  return out;
-}
-
 /// The output index of input index `in` (the axis dropped, or 0 with
 /// keepdim).
 SmallVector<Value> outputIndex(RB &r, const ReduceProblem &p,
@@ -251,21 +231,8 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   SmallVector<Value> index(outerIndex);
   index.push_back(gr.idx(0));
   index.append(innerIndex);
-  SmallVector<Value> outIndex = outputIndex(gr, p, index);
-  if (p.vector == 1) {
-    memref::StoreOp::create(g, loc, gr.fromF32(loop.getResult(0), p.elemType),
-                            out, outIndex);
-  } else {
-    SmallVector<Value> narrow;
-    for (Value v : loop.getResults())
-      narrow.push_back(gr.fromF32(v, p.elemType));
-    Value v = vector::FromElementsOp::create(
-        g, loc, VectorType::get({p.vector}, p.elemType), narrow);
-    vector::StoreOp::create(
-        g, loc, v, out, outIndex, /*nontemporal=*/false,
-        llvm::MaybeAlign(
-            std::min<int64_t>(16, p.vector * elementBytes(p.elemType))));
-  }
+  storeF32(gr, SmallVector<Value>(loop.getResults()), out,
+           outputIndex(gr, p, index));
   gpu::ReturnOp::create(b, loc);
 }
 

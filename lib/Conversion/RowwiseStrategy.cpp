@@ -185,51 +185,16 @@ struct RowAccess {
     i.push_back(e);
     return i;
   }
-  /// The `vector` elements at `e` of `memref` (indexed by `indices`), as
-  /// f32 values.
+  /// The `vector` elements of `memref` at `indices`, as f32 values.
   SmallVector<Value> load(Value memref, ValueRange indices) {
-    auto t = cast<MemRefType>(memref.getType());
-    Type et = t.getElementType();
-    SmallVector<Value> out;
-    if (p.vector == 1) {
-      out.push_back(r.toF32(memref::LoadOp::create(r.b, r.loc, memref,
-                                                   indices)));
-      return out;
-    }
-    int64_t align = std::min<int64_t>(16, p.vector * elementBytes(et));
-    Value v = vector::LoadOp::create(r.b, r.loc,
-                                     VectorType::get({p.vector}, et), memref,
-                                     indices, /*nontemporal=*/false,
-                                     llvm::MaybeAlign(align));
-    // Widened as a whole: elements extracted from the loaded vector itself
-    // would let the backend rebuild the load from scalar ones.
-    if (!et.isF32())
-      v = arith::ExtFOp::create(
-          r.b, r.loc, VectorType::get({p.vector}, r.b.getF32Type()), v);
-    for (int64_t i = 0; i < p.vector; ++i)
-      out.push_back(
-          vector::ExtractOp::create(r.b, r.loc, v, ArrayRef<int64_t>{i}));
-    return out;
+    return loadF32(r, memref, indices, p.vector);
   }
   SmallVector<Value> loadRow(Value e) { return load(in, at(e)); }
   SmallVector<Value> loadParam(Value param, Value e) {
     return load(param, ValueRange{e});
   }
   void store(ArrayRef<Value> values, Value e) {
-    Type et = p.elemType;
-    if (p.vector == 1) {
-      memref::StoreOp::create(r.b, r.loc, r.fromF32(values[0], et), out,
-                              at(e));
-      return;
-    }
-    SmallVector<Value> narrow;
-    for (Value v : values)
-      narrow.push_back(r.fromF32(v, et));
-    Value v = vector::FromElementsOp::create(
-        r.b, r.loc, VectorType::get({p.vector}, et), narrow);
-    vector::StoreOp::create(
-        r.b, r.loc, v, out, at(e), /*nontemporal=*/false,
-        llvm::MaybeAlign(std::min<int64_t>(16, p.vector * elementBytes(et))));
+    storeF32(r, values, out, at(e));
   }
 };
 
@@ -295,6 +260,23 @@ SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
     RowAccess la{lr, a.p, a.in, a.out, a.weight, a.bias, a.rowIndices};
     return la.loadRow(e);
   });
+}
+
+/// (x - mean) * scale, times the weight and plus the bias where there are
+/// ones (empty: none).
+SmallVector<Value> normalize(RB &r, ArrayRef<Value> x, Value mean,
+                             Value scale, ArrayRef<Value> weight,
+                             ArrayRef<Value> bias) {
+  SmallVector<Value> y;
+  for (size_t i = 0; i < x.size(); ++i) {
+    Value t = r.mul(r.sub(x[i], mean), scale);
+    if (!weight.empty())
+      t = r.mul(t, weight[i]);
+    if (!bias.empty())
+      t = r.add(t, bias[i]);
+    y.push_back(t);
+  }
+  return y;
 }
 
 /// What building one row's computation needs.
@@ -390,16 +372,7 @@ void buildRowInRegisters(RowContext &c) {
         w = weights.empty() ? fa.loadParam(fa.weight, e) : weights[c];
       if (fa.bias)
         bi = biases.empty() ? fa.loadParam(fa.bias, e) : biases[c];
-      SmallVector<Value> y;
-      for (size_t i = 0; i < v.size(); ++i) {
-        Value t = fr.mul(fr.sub(v[i], mean), scale);
-        if (!w.empty())
-          t = fr.mul(t, w[i]);
-        if (!bi.empty())
-          t = fr.add(t, bi[i]);
-        y.push_back(t);
-      }
-      return y;
+      return normalize(fr, v, mean, scale, w, bi);
     };
   }
   forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
@@ -514,17 +487,8 @@ void buildRowStreamed(RowContext &c) {
         w = la.loadParam(la.weight, e);
       if (la.bias)
         bi = la.loadParam(la.bias, e);
-      SmallVector<Value> y;
       SmallVector<Value> x = la.loadRow(e);
-      for (size_t i = 0; i < x.size(); ++i) {
-        Value t = lr.mul(lr.sub(x[i], mean), scale);
-        if (!w.empty())
-          t = lr.mul(t, w[i]);
-        if (!bi.empty())
-          t = lr.add(t, bi[i]);
-        y.push_back(t);
-      }
-      la.store(y, e);
+      la.store(normalize(lr, x, mean, scale, w, bi), e);
       return SmallVector<Value>{};
     });
   }

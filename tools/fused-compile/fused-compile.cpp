@@ -610,15 +610,7 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     if (!func)
       continue;
     fo["flops"] = fused::functionFlops(func);
-    // The bytes one call must move at least: its arguments read once and
-    // its results written once (for GB/s).
-    double bytes = 0;
-    for (Type t : llvm::concat<const Type>(func.getArgumentTypes(),
-                                           func.getResultTypes()))
-      if (auto s = dyn_cast<ShapedType>(t); s && s.hasStaticShape())
-        bytes += double(s.getNumElements()) *
-                 std::max<int64_t>(1, s.getElementTypeBitWidth() / 8);
-    fo["bytes"] = bytes;
+    fo["bytes"] = fused::functionBytes(func);
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
       if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||

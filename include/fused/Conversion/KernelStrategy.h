@@ -113,6 +113,10 @@ std::string supportedKernelKinds();
 /// strategies count.
 double functionFlops(mlir::func::FuncOp func);
 
+/// The bytes one call of `func` moves at least: its arguments read once
+/// and its results written once (statically shaped ones), for GB/s.
+double functionBytes(mlir::func::FuncOp func);
+
 } // namespace fused
 
 #endif // FUSED_CONVERSION_KERNELSTRATEGY_H
