@@ -455,11 +455,11 @@ Program::run(rt::Device &device, const std::string &function,
     }
     auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
     if (!launch) {
-      std::string name = op.getName().getStringRef().str();
-      if (auto k = dyn_cast<::fused::fused::KernelOp>(op))
-        name = "a " + ::fused::fused::stringifyKernelKind(k.getKind()).str() + " kernel";
+      // Every kernel kind is lowered or refused at compile time, so only
+      // ops outside kernels can be left here.
       return Status::error("@" + function + " cannot run on a device: code "
-                           "generation does not support " + name +
+                           "generation does not support " +
+                           op.getName().getStringRef().str() +
                            " yet (it compiles " + supportedKernelKinds() +
                            ")");
     }

@@ -176,3 +176,65 @@ func.func @swap(%x: tensor<3x100x64xf16>) -> tensor<3x64x100xf16> {
   }
   return %r : tensor<3x64x100xf16>
 }
+
+// -----
+
+/// What the other memory-bound strategies do not support is an error
+/// saying so.
+func.func @sum_dynamic(%x: tensor<?x16xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{code generation needs static shapes, got 'tensor<?x16xf32>'}}
+  %r = fused.kernel reduction ins(%x : tensor<?x16xf32>) -> tensor<?xf32> {
+  ^bb0(%a: tensor<?x16xf32>):
+    %y = fused.reduce_sum %a axis = 1 : tensor<?x16xf32> -> tensor<?xf32>
+    fused.yield %y : tensor<?xf32>
+  }
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+func.func @transpose_dynamic(%x: tensor<?x16xf32>) -> tensor<16x?xf32> {
+  // expected-error @+1 {{code generation needs static shapes, got 'tensor<?x16xf32>'}}
+  %r = fused.kernel transpose ins(%x : tensor<?x16xf32>) -> tensor<16x?xf32> {
+  ^bb0(%a: tensor<?x16xf32>):
+    %y = fused.transpose %a permutation = [1, 0] : tensor<?x16xf32> -> tensor<16x?xf32>
+    fused.yield %y : tensor<16x?xf32>
+  }
+  return %r : tensor<16x?xf32>
+}
+
+// -----
+
+func.func @elementwise_scalar(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{elementwise code generation needs a static, non-empty result of rank 1 or more, got 'tensor<f32>'}}
+  %r = fused.kernel elementwise ins(%x : tensor<f32>) -> tensor<f32> {
+  ^bb0(%a: tensor<f32>):
+    %y = fused.exp %a : tensor<f32>
+    fused.yield %y : tensor<f32>
+  }
+  return %r : tensor<f32>
+}
+
+// -----
+
+func.func @layernorm_empty(%x: tensor<0x8xf32>) -> tensor<0x8xf32> {
+  %r = fused.kernel normalization ins(%x : tensor<0x8xf32>) -> tensor<0x8xf32> {
+  ^bb0(%a: tensor<0x8xf32>):
+    // expected-error @+1 {{code generation needs non-empty rows, got 'tensor<0x8xf32>'}}
+    %y = fused.layernorm %a : tensor<0x8xf32>
+    fused.yield %y : tensor<0x8xf32>
+  }
+  return %r : tensor<0x8xf32>
+}
+
+// -----
+
+func.func @cast_to_f8(%x: tensor<4x16xf32>) -> tensor<4x16xf8E4M3FN> {
+  // expected-error @+1 {{elementwise code generation supports f16, bf16 and f32, got 'f8E4M3FN'}}
+  %r = fused.kernel elementwise ins(%x : tensor<4x16xf32>) -> tensor<4x16xf8E4M3FN> {
+  ^bb0(%a: tensor<4x16xf32>):
+    %y = fused.cast %a : tensor<4x16xf32> to tensor<4x16xf8E4M3FN>
+    fused.yield %y : tensor<4x16xf8E4M3FN>
+  }
+  return %r : tensor<4x16xf8E4M3FN>
+}
