@@ -346,20 +346,58 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         return br.status();
       if (id != static_cast<int64_t>(j))
         return Status::error(br.where + ": ids must count 0, 1, 2, ...");
+      if (origin != "input" && origin != "kernel" && origin != "view")
+        return Status::error(br.where + ": origin must be \"input\", "
+                             "\"kernel\" or \"view\", got \"" + origin +
+                             "\"");
       buf.fromKernel = origin == "kernel";
+      if (origin == "view") {
+        int64_t of = 0, offset = 0;
+        if (!br.integer(bv, "of", of, 0) || !br.integer(bv, "offset", offset, 0))
+          return br.status();
+        if (of >= id || spec.buffers[of].viewOf >= 0)
+          return Status::error(br.where + ": a view is of an earlier buffer "
+                               "that is not a view");
+        const TensorSpec &base = spec.buffers[of].tensor;
+        uint64_t baseBytes = base.elements() * dtypeBytes(base.dtype);
+        uint64_t bytes = buf.tensor.elements() * dtypeBytes(buf.tensor.dtype);
+        if (static_cast<uint64_t>(offset) + bytes > baseBytes)
+          return Status::error(br.where + ": a view of " +
+                               std::to_string(bytes) + " bytes at offset " +
+                               std::to_string(offset) + " runs past buffer " +
+                               std::to_string(of) + " (" +
+                               std::to_string(baseBytes) + " bytes)");
+        buf.viewOf = of;
+        buf.viewOffset = static_cast<uint64_t>(offset);
+      }
       spec.buffers.push_back(buf);
     }
     auto validId = [&](int64_t id) {
       return id >= 0 && id < static_cast<int64_t>(spec.buffers.size());
     };
     for (int64_t id : spec.inputs)
-      if (!validId(id) || spec.buffers[id].fromKernel)
+      if (!validId(id) || spec.buffers[id].fromKernel ||
+          spec.buffers[id].viewOf >= 0)
         return Status::error(fr.where + ": input " + std::to_string(id) +
                              " is not an input buffer");
-    for (int64_t id : spec.outputs)
+    for (int64_t id : spec.outputs) {
       if (!validId(id))
         return Status::error(fr.where + ": output " + std::to_string(id) +
                              " is not a buffer");
+      // The caller's memory holds an output: a view returned must be all
+      // of a kernel buffer.
+      const FunctionSpec::Buffer &o = spec.buffers[id];
+      if (o.viewOf >= 0 &&
+          (!spec.buffers[o.viewOf].fromKernel || o.viewOffset != 0 ||
+           o.tensor.elements() * dtypeBytes(o.tensor.dtype) !=
+               spec.buffers[o.viewOf].tensor.elements() *
+                   dtypeBytes(spec.buffers[o.viewOf].tensor.dtype)))
+        return Status::error(fr.where + ": output " + std::to_string(id) +
+                             " is a view of part of a buffer or of an input");
+    }
+    auto storage = [&](int64_t id) {
+      return spec.buffers[id].viewOf >= 0 ? spec.buffers[id].viewOf : id;
+    };
     const json::Value *launches =
         fr.member(f, "launches", json::Value::Kind::Array);
     if (!launches)
@@ -399,12 +437,25 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                                " of " + launch.kernel + " is " + want.text() +
                                ", the launch passes buffer " +
                                std::to_string(id) + " of " + have.text());
-        if (!k->args[a].output && !written[id])
+        if (k->args[a].output && spec.buffers[id].viewOf >= 0)
+          return Status::error(lr.where + ": " + launch.kernel +
+                               " writes buffer " + std::to_string(id) +
+                               ", a view");
+        if (!k->args[a].output && !written[storage(id)])
           return Status::error(lr.where + ": " + launch.kernel +
                                " reads buffer " + std::to_string(id) +
                                " before anything writes it");
-        spec.buffers[id].alignment =
-            std::max(spec.buffers[id].alignment, k->args[a].alignment);
+        if (spec.buffers[id].viewOffset %
+            static_cast<uint64_t>(k->args[a].alignment))
+          return Status::error(lr.where + ": argument " + std::to_string(a) +
+                               " of " + launch.kernel + " must be " +
+                               std::to_string(k->args[a].alignment) +
+                               "-byte aligned, but view " + std::to_string(id) +
+                               " starts " +
+                               std::to_string(spec.buffers[id].viewOffset) +
+                               " bytes into its buffer");
+        int64_t &align = spec.buffers[storage(id)].alignment;
+        align = std::max(align, k->args[a].alignment);
       }
       for (size_t a = 0; a < launch.args.size(); ++a)
         if (k->args[a].output)
@@ -412,7 +463,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       spec.launches.push_back(std::move(launch));
     }
     for (int64_t id : spec.outputs)
-      if (!written[id])
+      if (!written[storage(id)])
         return Status::error(fr.where + ": output " + std::to_string(id) +
                              " is a buffer that no launch writes");
     if (const json::Value *ref = f.get("reference")) {
@@ -529,10 +580,12 @@ namespace {
 /// A function's buffers that are neither inputs nor outputs: the kernels'
 /// intermediates, which live in the workspace.
 bool isIntermediate(const FunctionSpec &f, int64_t id) {
-  auto in = [id](const std::vector<int64_t> &ids) {
-    return std::find(ids.begin(), ids.end(), id) != ids.end();
-  };
-  return !in(f.inputs) && !in(f.outputs);
+  if (f.buffers[id].viewOf >= 0)
+    return false;
+  for (int64_t o : f.outputs)
+    if (f.storageOf(o) == id)
+      return false;
+  return std::find(f.inputs.begin(), f.inputs.end(), id) == f.inputs.end();
 }
 
 constexpr uint64_t kWorkspaceAlignment = 256;
@@ -568,16 +621,18 @@ Status BundleRunner::launchAll(const FunctionSpec &f,
     const KernelSpec &k = *bundle->kernel(l.kernel);
     std::vector<KernelArg> args;
     for (size_t a = 0; a < l.args.size(); ++a) {
-      const Buffer &b = *buffers[l.args[a]];
+      const FunctionSpec::Buffer &spec = f.buffers[l.args[a]];
+      const Buffer &b = *buffers[f.storageOf(l.args[a])];
       // The contract: the base address has the alignment the kernel
       // assumes.
-      if (b.address() % static_cast<uint64_t>(k.args[a].alignment))
+      if ((b.address() + spec.viewOffset) %
+          static_cast<uint64_t>(k.args[a].alignment))
         return Status::error("@" + f.name + ": argument " + std::to_string(a) +
                              " of " + l.kernel + " must be " +
                              std::to_string(k.args[a].alignment) +
                              "-byte aligned");
       std::vector<KernelArg> m =
-          memrefArgs(b, f.buffers[l.args[a]].tensor.shape);
+          memrefArgs(b, spec.tensor.shape, spec.viewOffset);
       args.insert(args.end(), m.begin(), m.end());
     }
     LaunchConfig config;
@@ -635,7 +690,7 @@ BundleRunner::run(const std::string &name,
   // shows.
   std::vector<const Buffer *> views;
   for (size_t id = 0; id < buffers.size(); ++id) {
-    if (!buffers[id])
+    if (!buffers[id] && f->buffers[id].viewOf < 0)
       if (Status s = allocate(id, std::vector<double>(
                                       f->buffers[id].tensor.elements(),
                                       std::numeric_limits<double>::quiet_NaN()));
@@ -648,10 +703,12 @@ BundleRunner::run(const std::string &name,
   std::vector<HostTensor> outputs;
   for (int64_t id : f->outputs) {
     const TensorSpec &t = f->buffers[id].tensor;
-    std::vector<uint8_t> bytes(buffers[id]->size());
-    if (Status s = device->copyToHost(bytes.data(), *buffers[id], bytes.size());
-        !s)
+    const Buffer &storage = *buffers[f->storageOf(id)];
+    std::vector<uint8_t> bytes(storage.size());
+    if (Status s = device->copyToHost(bytes.data(), storage, bytes.size()); !s)
       return s;
+    bytes.erase(bytes.begin(), bytes.begin() + f->buffers[id].viewOffset);
+    bytes.resize(t.elements() * dtypeBytes(t.dtype));
     outputs.push_back({t.shape, decodeValues(bytes, t.dtype)});
   }
   return outputs;
@@ -728,7 +785,8 @@ Status BundleRunner::launch(const std::string &name,
       return Status::error("@" + name + " returns its input unchanged as "
                            "output " + std::to_string(i) + "; copy it, or "
                            "call the function with host values");
-    if (Status s = place(f->outputs[i], outputs[i],
+    // A reshaped kernel result is returned in its kernel's buffer.
+    if (Status s = place(f->storageOf(f->outputs[i]), outputs[i],
                          "output " + std::to_string(i), true);
         !s)
       return s;
@@ -758,6 +816,8 @@ Status BundleRunner::launch(const std::string &name,
   std::map<uint64_t, const Buffer *> byAddress;
   std::vector<const Buffer *> views(f->buffers.size(), nullptr);
   for (size_t id = 0; id < f->buffers.size(); ++id) {
+    if (f->buffers[id].viewOf >= 0)
+      continue; // launchAll finds a view's memory through its base
     auto it = byAddress.find(address[id]);
     if (it != byAddress.end() && it->second->size() == bytesOf(id)) {
       views[id] = it->second;

@@ -385,9 +385,11 @@ private:
 } // namespace
 
 std::vector<KernelArg> memrefArgs(const Buffer &buffer,
-                                  const std::vector<int64_t> &shape) {
-  std::vector<KernelArg> args = {KernelArg::pointer(buffer.address()),
-                                 KernelArg::pointer(buffer.address()),
+                                  const std::vector<int64_t> &shape,
+                                  uint64_t byteOffset) {
+  uint64_t start = buffer.address() + byteOffset;
+  std::vector<KernelArg> args = {KernelArg::pointer(start),
+                                 KernelArg::pointer(start),
                                  KernelArg::i64(0)};
   for (int64_t d : shape)
     args.push_back(KernelArg::i64(d));

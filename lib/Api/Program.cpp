@@ -16,6 +16,7 @@
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Conversion/KernelStrategy.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Images.h"
@@ -405,89 +406,57 @@ Program::run(rt::Device &device, const std::string &function,
     mod = std::move(*loaded);
   }
 
-  struct DeviceTensor {
-    std::unique_ptr<rt::Buffer> buffer;
-    RankedTensorType type;
-  };
-  llvm::DenseMap<Value, std::shared_ptr<DeviceTensor>> values;
-  auto upload = [&](Value v, const std::vector<uint8_t> &bytes)
-      -> StatusOr<std::shared_ptr<DeviceTensor>> {
-    auto t = std::make_shared<DeviceTensor>();
-    t->type = cast<RankedTensorType>(v.getType());
+  FailureOr<Schedule> schedule;
+  if (Status s = p.capture([&] {
+        schedule = buildSchedule(graph, supportedKernelKinds());
+        return success(succeeded(schedule));
+      });
+      !s)
+    return Status::error("@" + function + " cannot run on a device: " +
+                         s.getMessage());
+  // One device buffer per input and kernel result; a view is a part of
+  // its base's.
+  std::vector<std::unique_ptr<rt::Buffer>> storage(schedule->buffers.size());
+  auto upload = [&](int64_t id, const ref::Tensor &tensor) -> Status {
+    RankedTensorType type = schedule->buffers[id].type;
+    std::vector<uint8_t> bytes =
+        host::encodeTensor(tensor, type.getElementType());
     auto buf = device.allocate(bytes.size());
     if (!buf)
       return buf.getStatus();
-    t->buffer = std::move(*buf);
-    if (Status s = device.copyToDevice(*t->buffer, bytes.data(), bytes.size());
-        !s)
-      return s;
-    return t;
+    storage[id] = std::move(*buf);
+    return device.copyToDevice(*storage[id], bytes.data(), bytes.size());
   };
-  for (auto [arg, tensor] : llvm::zip(graph.getArguments(), inputs)) {
-    auto et = cast<RankedTensorType>(arg.getType()).getElementType();
-    auto t = upload(arg, host::encodeTensor(tensor, et));
-    if (!t)
-      return t.getStatus();
-    values[arg] = *t;
-  }
+  for (auto [i, id] : llvm::enumerate(schedule->inputs))
+    if (Status s = upload(id, inputs[i]); !s)
+      return s;
   double flops = 0;
   if (afterLaunch)
     if (func::FuncOp f = p.originalFunc(function))
       flops = functionFlops(f);
 
-  std::vector<ref::Tensor> outputs;
-  for (Operation &op : graph.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      for (Value v : ret.getOperands()) {
-        auto t = values.lookup(v);
-        if (!t)
-          return Status::error("@" + function + " returns a value that no "
-                               "kernel computes");
-        std::vector<uint8_t> bytes(t->buffer->size());
-        if (Status s =
-                device.copyToHost(bytes.data(), *t->buffer, bytes.size());
-            !s)
-          return s;
-        outputs.push_back(host::decodeTensor(bytes, shapeOf(t->type),
-                                             t->type.getElementType()));
-      }
-      break;
-    }
-    auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
-    if (!launch) {
-      // Every kernel kind is lowered or refused at compile time, so only
-      // ops outside kernels can be left here.
-      return Status::error("@" + function + " cannot run on a device: code "
-                           "generation does not support " +
-                           op.getName().getStringRef().str() +
-                           " yet (it compiles " + supportedKernelKinds() +
-                           ")");
-    }
+  for (const ScheduleLaunch &launch : schedule->launches) {
     std::vector<rt::KernelArg> args;
-    for (Value in : launch.getInputs()) {
-      auto t = values.lookup(in);
-      if (!t)
-        return Status::error("@" + function + ": a launch reads a value no "
-                             "kernel computed");
-      auto a = rt::memrefArgs(*t->buffer, shapeOf(t->type));
-      args.insert(args.end(), a.begin(), a.end());
+    for (auto [a, id] : llvm::enumerate(launch.args)) {
+      const ScheduleBuffer &b = schedule->buffers[id];
+      if (a >= launch.numInputs) {
+        // Results start as NaN, so that what the kernel leaves unwritten
+        // shows.
+        ref::Tensor poison{
+            shapeOf(b.type),
+            std::vector<double>(b.type.getNumElements(),
+                                std::numeric_limits<double>::quiet_NaN())};
+        if (Status s = upload(id, poison); !s)
+          return s;
+      }
+      auto m = rt::memrefArgs(*storage[schedule->storageOf(id)],
+                              shapeOf(b.type), b.byteOffset);
+      args.insert(args.end(), m.begin(), m.end());
     }
-    for (Value r : launch.getResults()) {
-      auto type = cast<RankedTensorType>(r.getType());
-      ref::Tensor poison{shapeOf(type),
-                         std::vector<double>(type.getNumElements(),
-                                             std::numeric_limits<double>::quiet_NaN())};
-      auto t = upload(r, host::encodeTensor(poison, type.getElementType()));
-      if (!t)
-        return t.getStatus();
-      values[r] = *t;
-      auto a = rt::memrefArgs(*(*t)->buffer, shapeOf(type));
-      args.insert(args.end(), a.begin(), a.end());
-    }
-    std::string kernel = launch.getCallee().getLeafReference().getValue().str();
-    auto g = p.geometry.find(kernel);
+    auto g = p.geometry.find(launch.kernel);
     if (g == p.geometry.end() || !g->second.hasGeometry)
-      return Status::error("kernel " + kernel + " has no launch geometry");
+      return Status::error("kernel " + launch.kernel +
+                           " has no launch geometry");
     rt::LaunchConfig config;
     for (int i = 0; i < 3; ++i) {
       config.grid[i] = static_cast<uint32_t>(g->second.grid[i]);
@@ -495,15 +464,28 @@ Program::run(rt::Device &device, const std::string &function,
     }
     config.dynamicSharedMemory =
         static_cast<uint32_t>(g->second.dynamicSharedMemory);
-    Status launched = device.launch(*mod, kernel, config, args);
+    Status launched = device.launch(*mod, launch.kernel, config, args);
     if (afterLaunch) {
-      LaunchInfo info{function, kernel, &device, mod.get(), config, &args,
-                      flops};
+      LaunchInfo info{function, launch.kernel, &device, mod.get(), config,
+                      &args, flops};
       if (Status s = afterLaunch(info); !s)
         return s;
     }
     if (!launched)
       return launched;
+  }
+
+  std::vector<ref::Tensor> outputs;
+  for (int64_t id : schedule->outputs) {
+    const ScheduleBuffer &b = schedule->buffers[id];
+    const rt::Buffer &buffer = *storage[schedule->storageOf(id)];
+    std::vector<uint8_t> bytes(buffer.size());
+    if (Status s = device.copyToHost(bytes.data(), buffer, bytes.size()); !s)
+      return s;
+    bytes.erase(bytes.begin(), bytes.begin() + b.byteOffset);
+    bytes.resize(b.bytes());
+    outputs.push_back(
+        host::decodeTensor(bytes, shapeOf(b.type), b.type.getElementType()));
   }
   return outputs;
 }

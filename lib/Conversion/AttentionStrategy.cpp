@@ -94,6 +94,8 @@ struct AttentionStrategy : fused::KernelStrategy {
     return fused::analyzeAttentionKernel(kernel, target);
   }
 
+  bool roots(Operation *op) const override { return isa<AttentionOp>(op); }
+
   std::optional<double> flops(Operation *op) const override {
     auto att = dyn_cast<AttentionOp>(op);
     if (!att)

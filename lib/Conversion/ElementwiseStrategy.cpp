@@ -187,6 +187,9 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
 
 struct ElementwiseStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::elementwise; }
+  bool roots(Operation *op) const override {
+    return ::fused::isElementwiseOp(op);
+  }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {

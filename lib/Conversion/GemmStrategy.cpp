@@ -116,6 +116,8 @@ struct GemmStrategy : fused::KernelStrategy {
     return fused::analyzeGemmKernel(kernel);
   }
 
+  bool roots(Operation *op) const override { return isa<MatmulOp>(op); }
+
   std::optional<double> flops(Operation *op) const override {
     auto mm = dyn_cast<MatmulOp>(op);
     if (!mm)

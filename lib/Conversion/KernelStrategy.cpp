@@ -2,6 +2,9 @@
 
 #include "fused/Conversion/KernelStrategy.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -97,6 +100,7 @@ const KernelStrategy *softmaxStrategy();
 const KernelStrategy *reductionStrategy();
 const KernelStrategy *normalizationStrategy();
 const KernelStrategy *transposeStrategy();
+const KernelStrategy *ropeStrategy();
 
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
   // The registry: one line per kernel kind.
@@ -108,6 +112,7 @@ llvm::ArrayRef<const KernelStrategy *> kernelStrategies() {
       reductionStrategy(),
       normalizationStrategy(),
       transposeStrategy(),
+      ropeStrategy(),
   };
   return all;
 }
@@ -128,6 +133,51 @@ std::string supportedKernelKinds() {
     s += all[i]->name().str();
   }
   return s + " kernels";
+}
+
+/// The alignment in bytes that kernel `k` assumes of each argument: the
+/// widest alignment any of its accesses to that buffer declares (16-byte
+/// cp.async copies and vector accesses; element loads and stores need
+/// their element's size).
+SmallVector<int64_t> kernelArgumentAlignments(gpu::GPUFuncOp k) {
+  SmallVector<int64_t> align(k.getNumArguments(), 1);
+  auto rootArg = [&](Value v) -> int {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
+               memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+        return -1;
+      v = def->getOperand(0);
+    }
+    auto ba = dyn_cast<BlockArgument>(v);
+    return ba && ba.getOwner() == &k.getBody().front()
+               ? static_cast<int>(ba.getArgNumber())
+               : -1;
+  };
+  auto need = [&](Value memref, int64_t bytes) {
+    int i = rootArg(memref);
+    if (i >= 0 && i < static_cast<int>(align.size()))
+      align[i] = std::max(align[i], bytes);
+  };
+  auto elementBytes = [](Value memref) -> int64_t {
+    auto t = cast<MemRefType>(memref.getType());
+    return std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
+  };
+  k.walk([&](Operation *op) {
+    if (auto l = dyn_cast<vector::LoadOp>(op))
+      need(l.getBase(), l.getAlignment() ? int64_t(*l.getAlignment())
+                                         : elementBytes(l.getBase()));
+    else if (auto st = dyn_cast<vector::StoreOp>(op))
+      need(st.getBase(), st.getAlignment() ? int64_t(*st.getAlignment())
+                                           : elementBytes(st.getBase()));
+    else if (auto cp = dyn_cast<nvgpu::DeviceAsyncCopyOp>(op))
+      need(cp.getSrc(), cp.getDstElements().getZExtValue() *
+                            elementBytes(cp.getSrc()));
+    else if (auto ml = dyn_cast<memref::LoadOp>(op))
+      need(ml.getMemRef(), elementBytes(ml.getMemRef()));
+    else if (auto ms = dyn_cast<memref::StoreOp>(op))
+      need(ms.getMemRef(), elementBytes(ms.getMemRef()));
+  });
+  return align;
 }
 
 double functionFlops(func::FuncOp func) {

@@ -238,6 +238,9 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
 
 struct ReductionStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::reduction; }
+  bool roots(Operation *op) const override {
+    return isa<ReduceSumOp, ReduceMaxOp>(op);
+  }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {

@@ -580,6 +580,10 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
 struct RowwiseStrategy : fused::MemoryBoundStrategy {
   explicit RowwiseStrategy(KernelKind kind) : k(kind) {}
   KernelKind kind() const override { return k; }
+  bool roots(Operation *op) const override {
+    return k == KernelKind::softmax ? isa<SoftmaxOp>(op)
+                                    : isa<LayerNormOp, RMSNormOp>(op);
+  }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &target) const override {

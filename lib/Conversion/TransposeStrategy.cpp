@@ -6,7 +6,10 @@
 //
 // - when the innermost dimension stays innermost, rows move whole: each
 //   thread copies V consecutive elements (16 bytes where the row length
-//   allows) from their place in the input to theirs in the output;
+//   allows) from their place in the input to theirs in the output; a
+//   fused.slice that is not contiguous in its input (contiguous ones are
+//   views and need no kernel) is copied the same way, row by row from its
+//   offsets;
 // - otherwise a block of 32 x 8 threads moves a 32 x 32 tile of the two
 //   dimensions that trade places through shared memory: it reads the tile
 //   along the input's innermost dimension, and writes it along the
@@ -30,8 +33,11 @@ constexpr int64_t kTile = 32;
 constexpr int64_t kTileRows = 8; // threads in y; each moves 4 tile rows
 
 struct TransposeProblem {
-  TransposeOp op;
+  Operation *op = nullptr;
   SmallVector<int64_t> inShape, outShape, perm;
+  /// For a slice: where it starts in the input (whose shape is
+  /// inShape, the slice's being outShape).
+  SmallVector<int64_t> offsets;
   Type elemType;
   int64_t elements = 0;
   /// The innermost dimension stays: row copies of `vector` elements.
@@ -48,18 +54,20 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
   auto ops = body.without_terminator();
   TransposeProblem p;
   if (std::distance(ops.begin(), ops.end()) != 1 ||
-      !(p.op = dyn_cast<TransposeOp>(*ops.begin())))
+      !isa<TransposeOp, SliceOp>(*ops.begin()))
     return kernel.emitOpError() << "transpose code generation handles a "
-                                   "kernel holding one fused.transpose",
+                                   "kernel holding one fused.transpose or "
+                                   "fused.slice",
            failure();
-  auto in = cast<RankedTensorType>(p.op.getInput().getType());
-  auto out = cast<RankedTensorType>(p.op.getType());
+  p.op = &*ops.begin();
+  auto in = cast<RankedTensorType>(p.op->getOperand(0).getType());
+  auto out = cast<RankedTensorType>(p.op->getResult(0).getType());
   if (!in.hasStaticShape())
     return kernel.emitOpError()
                << "code generation needs static shapes, got " << in,
            failure();
   if (in.getNumElements() == 0 || in.getRank() == 0)
-    return p.op.emitOpError()
+    return p.op->emitOpError()
                << "code generation needs a non-empty input of rank 1 or "
                   "more, got "
                << in,
@@ -67,20 +75,35 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
   p.elemType = in.getElementType();
   int64_t bits = p.elemType.getIntOrFloatBitWidth();
   if (bits != 8 && bits != 16 && bits != 32)
-    return p.op.emitOpError()
+    return p.op->emitOpError()
                << "transpose code generation supports 8-, 16- and 32-bit "
                   "elements, got "
                << p.elemType,
            failure();
   p.inShape.assign(in.getShape().begin(), in.getShape().end());
   p.outShape.assign(out.getShape().begin(), out.getShape().end());
-  p.perm.assign(p.op.getPermutation().begin(), p.op.getPermutation().end());
-  p.elements = in.getNumElements();
   int64_t r = in.getRank();
+  if (auto slice = dyn_cast<SliceOp>(p.op)) {
+    p.perm = llvm::to_vector(llvm::seq<int64_t>(0, r));
+    p.offsets.assign(slice.getOffsets().begin(), slice.getOffsets().end());
+    p.elements = out.getNumElements();
+    if (p.elements == 0)
+      return p.op->emitOpError()
+                 << "code generation needs a non-empty slice, got " << out,
+             failure();
+  } else {
+    auto t = cast<TransposeOp>(p.op);
+    p.perm.assign(t.getPermutation().begin(), t.getPermutation().end());
+    p.offsets.assign(r, 0);
+    p.elements = in.getNumElements();
+  }
   p.rowCopy = p.perm[r - 1] == r - 1;
   if (p.rowCopy) {
+    // V consecutive elements start at a multiple of V in the input too.
     p.vector = 16 / elementBytes(p.elemType);
-    while (p.vector > 1 && p.outShape[r - 1] % p.vector != 0)
+    while (p.vector > 1 && (p.outShape[r - 1] % p.vector != 0 ||
+                            p.inShape[r - 1] % p.vector != 0 ||
+                            p.offsets[r - 1] % p.vector != 0))
       p.vector /= 2;
     return p;
   }
@@ -96,10 +119,13 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
 
 /// The input index of output index `out`: input dimension perm[d] is
 /// output dimension d.
-SmallVector<Value> inputIndex(const TransposeProblem &p, ArrayRef<Value> out) {
+SmallVector<Value> inputIndex(RB &r, const TransposeProblem &p,
+                              ArrayRef<Value> out) {
   SmallVector<Value> in(out.size());
   for (size_t d = 0; d < out.size(); ++d)
-    in[p.perm[d]] = out[d];
+    in[p.perm[d]] = p.offsets[p.perm[d]]
+                        ? r.addi(out[d], r.idx(p.offsets[p.perm[d]]))
+                        : out[d];
   return in;
 }
 
@@ -122,7 +148,7 @@ void buildRowCopy(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
   RB gr{g, loc};
   SmallVector<Value> outIndex =
       delinearize(gr, gr.muli(access, p.vector), p.outShape);
-  SmallVector<Value> inIndex = inputIndex(p, outIndex);
+  SmallVector<Value> inIndex = inputIndex(gr, p, outIndex);
   int64_t align = std::min<int64_t>(16, p.vector * elementBytes(p.elemType));
   if (p.vector == 1) {
     Value v = memref::LoadOp::create(g, loc, in, inIndex);
@@ -197,7 +223,7 @@ void buildTiled(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
     guarded(both(kIn, p.outShape[p.k], jIn, p.outShape[p.j]),
             [&](OpBuilder &ib) {
               Value v = memref::LoadOp::create(
-                  ib, loc, in, inputIndex(p, outIndexAt(r, kIn, jIn)));
+                  ib, loc, in, inputIndex(r, p, outIndexAt(r, kIn, jIn)));
               memref::StoreOp::create(ib, loc, v, tile, ValueRange{jj, tx});
             });
   }
@@ -220,6 +246,20 @@ void buildTiled(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
 
 struct TransposeStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::transpose; }
+  bool roots(Operation *op) const override {
+    if (auto slice = dyn_cast<SliceOp>(op))
+      return !slice.isContiguous(); // contiguous slices are views
+    return isa<TransposeOp>(op);
+  }
+
+  /// A slice reads only its part of the input.
+  double minimumBytes(KernelOp kernel) const override {
+    Block &body = kernel.getBody().front();
+    if (auto slice = dyn_cast<SliceOp>(body.front()))
+      return 2.0 * cast<ShapedType>(slice.getType()).getNumElements() *
+             elementBytes(slice.getType().getElementType());
+    return MemoryBoundStrategy::minimumBytes(kernel);
+  }
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &) const override {

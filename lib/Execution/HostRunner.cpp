@@ -8,6 +8,7 @@
 #include "fused/Execution/HostRunner.h"
 
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 #include "fused/InitAll.h"
 #include "fused/Reference/Evaluator.h"
 
@@ -181,71 +182,71 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
   if (inputs.size() != body.getNumArguments())
     return graph.emitError() << "expected " << body.getNumArguments()
                              << " inputs, got " << inputs.size();
-  llvm::DenseMap<Value, std::shared_ptr<Buffer>> buffers;
-  auto makeBuffer = [](Type type) {
-    auto t = cast<RankedTensorType>(type);
+  for (Operation &op : body)
+    if (auto kernel = dyn_cast<::fused::fused::KernelOp>(op))
+      // Only GEMM kernels have a tiled form that runs on the host; the
+      // other kinds go straight to GPU code.
+      return op.emitOpError()
+             << "cannot run on the host: "
+             << ::fused::fused::stringifyKernelKind(kernel.getKind())
+             << " kernels have no host form; run them with --run (on the "
+                "emulator when there is no GPU)";
+  FailureOr<Schedule> schedule = buildSchedule(graph, "GEMM kernels");
+  if (failed(schedule))
+    return failure();
+  auto makeBuffer = [](RankedTensorType t) {
     return std::make_shared<Buffer>(
         t.getElementType(),
         std::vector<int64_t>(t.getShape().begin(), t.getShape().end()));
   };
+  // Every buffer is a value written once, so a view is a copy here.
+  std::vector<std::shared_ptr<Buffer>> buffers(schedule->buffers.size());
+  auto bufferOf = [&](int64_t id) {
+    const ScheduleBuffer &b = schedule->buffers[id];
+    if (!buffers[id] && b.origin == ScheduleBuffer::Origin::View) {
+      buffers[id] = makeBuffer(b.type);
+      const Buffer &base = *buffers[b.base];
+      std::copy_n(base.bytes.begin() + b.byteOffset, buffers[id]->bytes.size(),
+                  buffers[id]->bytes.begin());
+    }
+    return buffers[id];
+  };
   for (auto [arg, tensor] : llvm::zip(body.getArguments(), inputs)) {
-    auto buf = makeBuffer(arg.getType());
+    int64_t id = schedule->ids.lookup(arg);
+    auto buf = makeBuffer(schedule->buffers[id].type);
     if (buf->numel() != tensor.data.size())
       return graph.emitError() << "input #" << arg.getArgNumber()
                                << " has the wrong number of elements";
     for (size_t i = 0; i < tensor.data.size(); ++i)
       buf->store(i, tensor.data[i]);
-    buffers[arg] = buf;
+    buffers[id] = buf;
   }
-  for (Operation &op : body) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      outputs.clear();
-      for (Value v : ret.getOperands()) {
-        auto buf = buffers.lookup(v);
-        ref::Tensor t(buf->shape);
-        for (size_t i = 0; i < t.data.size(); ++i)
-          t.data[i] = buf->load(i);
-        outputs.push_back(std::move(t));
+  for (const ScheduleLaunch &launch : schedule->launches) {
+    std::vector<void *> descriptorPtrs;
+    for (auto [a, id] : llvm::enumerate(launch.args)) {
+      if (a >= launch.numInputs) {
+        buffers[id] = makeBuffer(schedule->buffers[id].type);
+        buffers[id]->poison();
       }
-      return success();
-    }
-    auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
-    if (!launch) {
-      // Only GEMM kernels have a tiled form that runs on the host; the
-      // other kinds go straight to GPU code.
-      if (auto kernel = dyn_cast<::fused::fused::KernelOp>(op))
-        return op.emitOpError()
-               << "cannot run on the host: "
-               << ::fused::fused::stringifyKernelKind(kernel.getKind())
-               << " kernels have no host form; run them with --run (on the "
-                  "emulator when there is no GPU)";
-      return op.emitOpError() << "cannot run on the host: only "
-                                 "fused.launch ops are compiled";
+      descriptorPtrs.push_back(bufferOf(id)->descriptorPtr);
     }
     SmallVector<void *> args;
-    std::vector<void *> descriptorPtrs;
-    for (Value in : launch.getInputs()) {
-      auto buf = buffers.lookup(in);
-      if (!buf)
-        return launch.emitOpError() << "operand has no host buffer";
-      descriptorPtrs.push_back(buf->descriptorPtr);
-    }
-    for (Value res : launch.getResults()) {
-      auto buf = makeBuffer(res.getType());
-      buf->poison();
-      buffers[res] = buf;
-      descriptorPtrs.push_back(buf->descriptorPtr);
-    }
     for (void *&p : descriptorPtrs)
       args.push_back(&p);
-    std::string name =
-        ("_mlir_ciface_" + launch.getCallee().getLeafReference().getValue())
-            .str();
+    std::string name = "_mlir_ciface_" + launch.kernel;
     if (llvm::Error err = (*engine)->invokePacked(name, args))
-      return launch.emitOpError()
+      return launch.op.emitOpError()
              << "kernel failed on the host: " << llvm::toString(std::move(err));
   }
-  return graph.emitError() << "function has no return";
+  outputs.clear();
+  for (int64_t id : schedule->outputs) {
+    const Buffer &buf = *bufferOf(id);
+    ref::Tensor t(buf.shape);
+    for (size_t i = 0; i < t.data.size(); ++i)
+      t.data[i] = buf.load(i);
+    outputs.push_back(std::move(t));
+  }
+  return success();
 }
 
 } // namespace fused::host

@@ -9,6 +9,7 @@
 
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -51,51 +52,6 @@ static json::Array i64Array(ArrayRef<int64_t> values) {
   return a;
 }
 
-/// The alignment in bytes that kernel `k` assumes of each argument: the
-/// widest alignment any of its accesses to that buffer declares (16-byte
-/// cp.async copies and vector accesses; element loads and stores need
-/// their element's size).
-static SmallVector<int64_t> argumentAlignments(gpu::GPUFuncOp k) {
-  SmallVector<int64_t> align(k.getNumArguments(), 1);
-  auto rootArg = [&](Value v) -> int {
-    while (Operation *def = v.getDefiningOp()) {
-      if (!isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
-               memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
-        return -1;
-      v = def->getOperand(0);
-    }
-    auto ba = dyn_cast<BlockArgument>(v);
-    return ba && ba.getOwner() == &k.getBody().front()
-               ? static_cast<int>(ba.getArgNumber())
-               : -1;
-  };
-  auto need = [&](Value memref, int64_t bytes) {
-    int i = rootArg(memref);
-    if (i >= 0 && i < static_cast<int>(align.size()))
-      align[i] = std::max(align[i], bytes);
-  };
-  auto elementBytes = [](Value memref) -> int64_t {
-    auto t = cast<MemRefType>(memref.getType());
-    return std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
-  };
-  k.walk([&](Operation *op) {
-    if (auto l = dyn_cast<vector::LoadOp>(op))
-      need(l.getBase(), l.getAlignment() ? int64_t(*l.getAlignment())
-                                         : elementBytes(l.getBase()));
-    else if (auto st = dyn_cast<vector::StoreOp>(op))
-      need(st.getBase(), st.getAlignment() ? int64_t(*st.getAlignment())
-                                           : elementBytes(st.getBase()));
-    else if (auto cp = dyn_cast<nvgpu::DeviceAsyncCopyOp>(op))
-      need(cp.getSrc(), cp.getDstElements().getZExtValue() *
-                            elementBytes(cp.getSrc()));
-    else if (auto ml = dyn_cast<memref::LoadOp>(op))
-      need(ml.getMemRef(), elementBytes(ml.getMemRef()));
-    else if (auto ms = dyn_cast<memref::StoreOp>(op))
-      need(ms.getMemRef(), elementBytes(ms.getMemRef()));
-  });
-  return align;
-}
-
 KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
   KernelLaunchInfo info;
   info.name = k.getName().str();
@@ -121,7 +77,7 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     int64_t firstOutput =
         static_cast<int64_t>(k.getNumArguments()) - info.numOutputs;
     json::Array args;
-    SmallVector<int64_t> alignments = argumentAlignments(k);
+    SmallVector<int64_t> alignments = kernelArgumentAlignments(k);
     for (auto [i, t] : llvm::enumerate(k.getArgumentTypes())) {
       json::Object a = tensorDesc(t);
       a["index"] = static_cast<int64_t>(i);
@@ -151,44 +107,31 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    llvm::DenseMap<Value, int64_t> bufferIds;
-    json::Array buffers, inputs, launches, returns;
-    auto addBuffer = [&](Value v, StringRef origin) {
-      json::Object b = tensorDesc(v.getType());
-      b["id"] = static_cast<int64_t>(bufferIds.size());
-      b["origin"] = origin.str();
-      bufferIds[v] = bufferIds.size();
-      buffers.push_back(std::move(b));
-      return bufferIds[v];
-    };
-    for (BlockArgument arg : func.getArguments())
-      inputs.push_back(addBuffer(arg, "input"));
-    for (Operation &op : func.getBody().front()) {
-      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-        for (Value v : ret.getOperands())
-          returns.push_back(bufferIds.lookup(v));
-        continue;
-      }
-      auto launch = dyn_cast<::fused::fused::LaunchOp>(op);
-      if (!launch) {
-        op.emitOpError() << "cannot be part of a kernel bundle: only "
-                            "fused.launch ops run (is code generation "
-                            "available for this kernel kind?)";
-        ok = false;
-        break;
-      }
-      json::Array args;
-      for (Value in : launch.getInputs())
-        args.push_back(bufferIds.lookup(in));
-      for (Value r : launch.getResults())
-        args.push_back(addBuffer(r, "kernel"));
-      launches.push_back(json::Object{
-          {"kernel", launch.getCallee().getLeafReference().getValue().str()},
-          {"args", std::move(args)}});
+    // Every function's errors are reported, not only the first's.
+    FailureOr<Schedule> schedule =
+        buildSchedule(func, supportedKernelKinds());
+    if (failed(schedule)) {
+      ok = false;
+      continue;
     }
-    functions.push_back(json::Object{{"name", func.getSymName().str()},
-                                     {"inputs", std::move(inputs)},
-                                     {"outputs", std::move(returns)},
+    json::Array buffers, launches;
+    for (auto [id, b] : llvm::enumerate(schedule->buffers)) {
+      json::Object desc = tensorDesc(b.type);
+      desc["id"] = static_cast<int64_t>(id);
+      desc["origin"] = b.originName().str();
+      if (b.origin == ScheduleBuffer::Origin::View) {
+        desc["of"] = b.base;
+        desc["offset"] = b.byteOffset;
+      }
+      buffers.push_back(std::move(desc));
+    }
+    for (const ScheduleLaunch &l : schedule->launches) {
+      launches.push_back(json::Object{{"kernel", l.kernel},
+                                      {"args", i64Array(l.args)}});
+    }
+    functions.push_back(json::Object{{"name", schedule->name},
+                                     {"inputs", i64Array(schedule->inputs)},
+                                     {"outputs", i64Array(schedule->outputs)},
                                      {"buffers", std::move(buffers)},
                                      {"launches", std::move(launches)}});
   }

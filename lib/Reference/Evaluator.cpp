@@ -218,6 +218,24 @@ LogicalResult Interpreter::evalOp(Operation *op) {
                                   t.getPermutation().end());
         return define(op, 0, transpose(in(0), perm));
       })
+      .Case([&](fo::ReshapeOp r) {
+        auto shape = r.getType().getShape();
+        return define(op, 0,
+                      reshape(in(0), std::vector<int64_t>(shape.begin(),
+                                                          shape.end())));
+      })
+      .Case([&](fo::SliceOp sl) {
+        auto shape = sl.getType().getShape();
+        return define(op, 0,
+                      slice(in(0),
+                            std::vector<int64_t>(sl.getOffsets().begin(),
+                                                 sl.getOffsets().end()),
+                            std::vector<int64_t>(shape.begin(), shape.end())));
+      })
+      .Case([&](fo::RopeOp r) {
+        return define(op, 0,
+                      rope(in(0), in(1), in(2), r.getInterleaved()));
+      })
       .Case([&](fo::KernelOp k) -> LogicalResult {
         Block &body = k.getBody().front();
         for (auto [arg, input] : llvm::zip(body.getArguments(), k.getInputs()))

@@ -545,6 +545,68 @@ Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm) {
 }
 
 //===----------------------------------------------------------------------===//
+// Reshape, slice
+//===----------------------------------------------------------------------===//
+
+Tensor reshape(const Tensor &x, const std::vector<int64_t> &shape) {
+  Tensor result(shape);
+  if (!x.isValid() || result.numel() != x.numel())
+    return Tensor();
+  result.data = x.data;
+  return result;
+}
+
+Tensor slice(const Tensor &x, const std::vector<int64_t> &offsets,
+             const std::vector<int64_t> &sizes) {
+  if (!x.isValid() || static_cast<int64_t>(offsets.size()) != x.rank() ||
+      sizes.size() != offsets.size())
+    return Tensor();
+  for (size_t d = 0; d < sizes.size(); ++d)
+    if (offsets[d] < 0 || sizes[d] < 0 || offsets[d] + sizes[d] > x.shape[d])
+      return Tensor();
+  Tensor result(sizes);
+  std::vector<int64_t> xStrides = x.strides();
+  for (int64_t linear = 0; linear < result.numel(); ++linear) {
+    std::vector<int64_t> index = unravel(linear, sizes);
+    int64_t source = 0;
+    for (size_t d = 0; d < sizes.size(); ++d)
+      source += (offsets[d] + index[d]) * xStrides[d];
+    result.data[linear] = x.data[source];
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Rotary position embedding
+//===----------------------------------------------------------------------===//
+
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
+            bool interleaved) {
+  if (!x.isValid() || !cos.isValid() || !sin.isValid() || x.rank() < 2 ||
+      cos.rank() != 2 || cos.shape != sin.shape)
+    return Tensor();
+  int64_t s = x.shape[x.rank() - 2], d = x.shape[x.rank() - 1];
+  int64_t half = cos.shape[1];
+  if (cos.shape[0] != s || 2 * half > d)
+    return Tensor();
+  Tensor result = x;
+  int64_t rows = x.numel() / d;
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t pos = row % s;
+    const double *in = &x.data[row * d];
+    double *out = &result.data[row * d];
+    for (int64_t j = 0; j < half; ++j) {
+      int64_t a = interleaved ? 2 * j : j;
+      int64_t b = interleaved ? 2 * j + 1 : j + half;
+      double c = cos.data[pos * half + j], sn = sin.data[pos * half + j];
+      out[a] = in[a] * c - in[b] * sn;
+      out[b] = in[b] * c + in[a] * sn;
+    }
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
 

@@ -1,4 +1,4 @@
-/// Memory-bound quality of the row-wise and elementwise kernels, from the emulator's
+/// Memory-bound quality of the row-wise, elementwise and RoPE kernels, from the emulator's
 /// counters: 16-byte accesses, every sector transferred is one requested
 /// (excess 0), no shared-memory bank conflicts, each input read once and
 /// each output written once (global bytes = the tensors' bytes), rows that
@@ -125,4 +125,34 @@ func.func @heads(%x: tensor<2x128x8x64xf16>) -> tensor<2x8x128x64xf16> {
 func.func @ln_rows(%x: tensor<2000x64xf16>, %g: tensor<64xf16>, %b: tensor<64xf16>) -> tensor<2000x64xf16> {
   %y = fused.layernorm %x weight(%g : tensor<64xf16>) bias(%b : tensor<64xf16>) : tensor<2000x64xf16>
   return %y : tensor<2000x64xf16>
+}
+
+/// RoPE of Llama-shaped queries, bf16 with f32 tables (37 positions): x
+/// read once, the tables once (each thread applies its cos and sin to
+/// every head), 37888 + 18944 bytes read and 37888 written, no excess
+/// sectors; 8-byte x accesses, so that each thread's table access is one
+/// coalesced 16-byte read.
+// CHECK-LABEL: @rope_llama rope_llama_rope counters:
+// CHECK: global loads: {{[0-9]+}} requests, 1776 sectors (ideal 1776, excess 0)
+// CHECK: global stores: {{[0-9]+}} requests, 1184 sectors (ideal 1184, excess 0)
+// CHECK: unique global bytes read: 56832
+// CHECK: unique global bytes written: 37888
+// CHECK: global load requests by width: 1B 0, 2B 0, 4B 0, 8B {{[1-9][0-9]*}}, 16B {{[1-9][0-9]*}}
+func.func @rope_llama(%q: tensor<1x4x37x128xbf16>, %c: tensor<37x64xf32>, %s: tensor<37x64xf32>) -> tensor<1x4x37x128xbf16> {
+  %0 = fused.rope %q, %c, %s : tensor<1x4x37x128xbf16>, tensor<37x64xf32>, tensor<37x64xf32>
+  return %0 : tensor<1x4x37x128xbf16>
+}
+
+/// f16 tables: 16-byte accesses throughout; 131072 + 16384 bytes read,
+/// 131072 written.
+// CHECK-LABEL: @rope_f16 rope_f16_rope counters:
+// CHECK: global loads: {{[0-9]+}} requests, 4608 sectors (ideal 4608, excess 0)
+// CHECK: global stores: {{[0-9]+}} requests, 4096 sectors (ideal 4096, excess 0)
+// CHECK: unique global bytes read: 147456
+// CHECK: unique global bytes written: 131072
+// CHECK: global load requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B {{[1-9][0-9]*}}
+// CHECK: global store requests by width: 1B 0, 2B 0, 4B 0, 8B 0, 16B {{[1-9][0-9]*}}
+func.func @rope_f16(%q: tensor<1x8x64x128xf16>, %c: tensor<64x64xf16>, %s: tensor<64x64xf16>) -> tensor<1x8x64x128xf16> {
+  %0 = fused.rope %q, %c, %s : tensor<1x8x64x128xf16>, tensor<64x64xf16>, tensor<64x64xf16>
+  return %0 : tensor<1x8x64x128xf16>
 }

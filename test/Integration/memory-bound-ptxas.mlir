@@ -1,4 +1,4 @@
-/// Row-wise, elementwise, reduction and transpose kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// Row-wise, elementwise, reduction, transpose and RoPE kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
 /// spill stores, spill loads and stack, rows in registers and streamed,
 /// every dtype; the PTX holds 16-byte global accesses and butterfly
 /// shuffles (shfl.sync.bfly) for the reductions.
@@ -11,6 +11,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/reduction-matrix.mlir -o %t.red90.ptx | FileCheck %s --check-prefix=RED
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/transpose-matrix.mlir -o %t.tr80.ptx | FileCheck %s --check-prefix=TR
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/transpose-matrix.mlir -o %t.tr90.ptx | FileCheck %s --check-prefix=TR
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/rope-matrix.mlir -o %t.rope80.ptx | FileCheck %s --check-prefix=ROPE
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rope-matrix.mlir -o %t.rope90.ptx | FileCheck %s --check-prefix=ROPE
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -47,3 +49,11 @@
 // TR-DAG: heads_f16_transpose {{[0-9]+}} 0 0 0 
 // TR-DAG: batched_last2_f32_transpose {{[0-9]+}} 0 0 0 
 // TR-DAG: rot3_bf16_transpose {{[0-9]+}} 0 0 0 
+
+// ROPE: kernel regs spill-s spill-l stack
+// ROPE-DAG: llama_bf16_rope {{[0-9]+}} 0 0 0 
+// ROPE-DAG: neox_partial_f16_rope {{[0-9]+}} 0 0 0 
+// ROPE-DAG: gptj_partial_f16_rope {{[0-9]+}} 0 0 0 
+// ROPE-DAG: interleaved_odd_f32_rope {{[0-9]+}} 0 0 0 
+// ROPE-DAG: half_odd_bf16_rope {{[0-9]+}} 0 0 0 
+// ROPE-DAG: decode_rank5_f16_rope {{[0-9]+}} 0 0 0 

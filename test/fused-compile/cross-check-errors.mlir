@@ -5,7 +5,7 @@
 // RUN: not fused-opt --fused-check-limits="chip=sm_70" %s 2>&1 | FileCheck %s --check-prefix=PASSCHIP
 
 // CHIP: fused-compile: unknown chip 'sm_70' (expected auto, sm_80, sm_86, sm_89, sm_90 or sm_90a)
-// NOTHING: error: nothing to check: the input has no kernel that code generation supports yet (gemm, attention, elementwise, softmax, reduction, normalization and transpose kernels)
+// NOTHING: error: nothing to check: the input has no kernel that code generation supports yet (gemm, attention, elementwise, softmax, reduction, normalization, transpose and rope kernels)
 // EXCLUSIVE: fused-compile: --emit, --run, --reference, --check-host and --cross-check-ptx are exclusive
 // PASSCHIP: error: fused-check-limits: unknown chip 'sm_70'
 

@@ -21,7 +21,7 @@
 // KIND: Cannot find option named 'wasm'
 // OPTSTAGE: error: fused-gpu-pipeline: unknown stage 'lower' (expected fuse, tile, promote, mma, nvvm, binary)
 // OPTCHIP: error: fused-gpu-pipeline: unknown chip 'sm_70' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)
-// NOTHING: error: nothing to compile: the input has no kernel that code generation supports yet (gemm, attention, elementwise, softmax, reduction, normalization and transpose kernels)
+// NOTHING: error: nothing to compile: the input has no kernel that code generation supports yet (gemm, attention, elementwise, softmax, reduction, normalization, transpose and rope kernels)
 
 func.func @gemm(%a: tensor<32x32xf16>, %b: tensor<32x32xf16>) -> tensor<32x32xf32> {
   %c = fused.matmul %a, %b : tensor<32x32xf16>, tensor<32x32xf16> -> tensor<32x32xf32>

@@ -43,14 +43,15 @@ TEST_F(KernelStrategyTest, TheRegistryIsTheListOfSupportedKinds) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"gemm", "attention", "elementwise",
                                       "softmax", "reduction",
-                                      "normalization", "transpose"}));
+                                      "normalization", "transpose",
+                                      "rope"}));
   EXPECT_EQ(fused::strategyFor(fo::KernelKind::gemm)->kind(),
             fo::KernelKind::gemm);
   for (const fused::KernelStrategy *s : fused::kernelStrategies())
     EXPECT_EQ(fused::strategyFor(s->kind()), s);
   EXPECT_EQ(fused::supportedKernelKinds(),
             "gemm, attention, elementwise, softmax, reduction, "
-            "normalization and transpose kernels");
+            "normalization, transpose and rope kernels");
 }
 
 TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {

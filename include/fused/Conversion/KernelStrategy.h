@@ -35,6 +35,10 @@ public:
   /// "gemm", "attention": the manifest's kind.
   llvm::StringRef name() const { return fused::stringifyKernelKind(kind()); }
 
+  /// Whether a kernel of this kind starts at `op` (a graph-level op): the
+  /// fusion pass groups ops into kernels by asking each strategy.
+  virtual bool roots(mlir::Operation *op) const = 0;
+
   /// Success when code generation supports `kernel` (of this kind) on
   /// `target`; otherwise failure, after an error on the kernel or the op
   /// at fault that says why.
@@ -108,6 +112,10 @@ const KernelStrategy *strategyFor(fused::KernelKind kind);
 /// "GEMM and attention kernels": what code generation supports, for
 /// messages.
 std::string supportedKernelKinds();
+
+/// The alignment in bytes that GPU kernel `k` assumes of each argument's
+/// base address: the widest that any of its accesses to it declares.
+llvm::SmallVector<int64_t> kernelArgumentAlignments(mlir::gpu::GPUFuncOp k);
 
 /// The useful FLOPs of one call of `func`, summed over the ops the
 /// strategies count.

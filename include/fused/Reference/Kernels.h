@@ -122,6 +122,21 @@ Tensor rmsNorm(const Tensor &x, const Tensor *gamma, double eps);
 /// x.shape[perm[i]]. `perm` must be a permutation of 0..rank-1.
 Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm);
 
+/// The elements of `x` in row-major order under `shape` (same count).
+Tensor reshape(const Tensor &x, const std::vector<int64_t> &shape);
+
+/// The block of `sizes` starting at `offsets` (one per dimension, in range).
+Tensor slice(const Tensor &x, const std::vector<int64_t> &offsets,
+             const std::vector<int64_t> &sizes);
+
+/// Rotary position embedding of `x` [..., S, D] with `cos` and `sin`
+/// [S, R/2] (R <= D even): the first R features of each row rotate by the
+/// angles of the row's position s, the rest pass through. Half-split form
+/// (GPT-NeoX, Llama) pairs feature j with j + R/2; the interleaved form
+/// (GPT-J) pairs 2j with 2j + 1.
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
+            bool interleaved);
+
 /// The output of `attention`: `out` is [B, Hq, Sq, Dv] and `lse` is the
 /// natural-log logsumexp of the scores per query, [B, Hq, Sq].
 struct AttentionResult {

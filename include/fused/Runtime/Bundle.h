@@ -73,11 +73,19 @@ struct FunctionSpec {
   struct Buffer {
     TensorSpec tensor;
     bool fromKernel = false;
+    /// A view (a reshape or contiguous slice) is the memory of buffer
+    /// `viewOf` (an input or kernel buffer) from byte `viewOffset` on.
+    int64_t viewOf = -1;
+    uint64_t viewOffset = 0;
     /// The widest alignment any kernel that takes it requires of its base
     /// address.
     int64_t alignment = 1;
   };
   std::vector<Buffer> buffers;
+  /// The buffer whose memory buffer `id` is: itself unless it is a view.
+  int64_t storageOf(int64_t id) const {
+    return buffers[id].viewOf >= 0 ? buffers[id].viewOf : id;
+  }
   std::vector<int64_t> inputs;
   std::vector<int64_t> outputs;
   struct Launch {

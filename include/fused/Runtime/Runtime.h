@@ -104,8 +104,11 @@ struct KernelArg {
 
 /// The argument list of an MLIR-generated kernel for one memref argument:
 /// allocated pointer, aligned pointer, offset, sizes, strides (row-major).
+/// A view `byteOffset` bytes into `buffer` is passed as memory that starts
+/// there.
 std::vector<KernelArg> memrefArgs(const Buffer &buffer,
-                                  const std::vector<int64_t> &shape);
+                                  const std::vector<int64_t> &shape,
+                                  uint64_t byteOffset = 0);
 
 /// What loadModule receives: a cubin or PTX text for the CUDA backend, or
 /// the LLVM IR text that fused::emu::buildEmulatorImage makes for the

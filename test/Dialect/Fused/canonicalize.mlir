@@ -290,3 +290,19 @@ func.func @negative_relu_neg_mixed(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %2 = fused.neg %1 : tensor<4x8xf32>
   return %2 : tensor<4x8xf32>
 }
+
+// -----
+
+/// A reshape of a reshape composes; a reshape to the same type and a slice
+/// of everything fold away.
+// CHECK-LABEL: func.func @views_fold
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x6xf16>)
+// CHECK-NEXT:    %[[R:.*]] = fused.reshape %[[X]] : tensor<4x6xf16> to tensor<24xf16>
+// CHECK-NEXT:    return %[[R]], %[[X]], %[[X]]
+func.func @views_fold(%x: tensor<4x6xf16>) -> (tensor<24xf16>, tensor<4x6xf16>, tensor<4x6xf16>) {
+  %0 = fused.reshape %x : tensor<4x6xf16> to tensor<2x12xf16>
+  %1 = fused.reshape %0 : tensor<2x12xf16> to tensor<24xf16>
+  %2 = fused.reshape %x : tensor<4x6xf16> to tensor<4x6xf16>
+  %3 = fused.slice %x offsets = [0, 0] : tensor<4x6xf16> to tensor<4x6xf16>
+  return %1, %2, %3 : tensor<24xf16>, tensor<4x6xf16>, tensor<4x6xf16>
+}

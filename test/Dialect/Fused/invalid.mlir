@@ -1063,7 +1063,7 @@ func.func @yield_outside_kernel(%a: tensor<4xf32>) {
 
 /// The kernel kind is one of a fixed set.
 func.func @kernel_bad_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{custom op 'fused.kernel' expected string or keyword containing one of the following enum values for attribute 'kind' [gemm, attention, elementwise, softmax, reduction, normalization, transpose]}}
+  // expected-error @+1 {{custom op 'fused.kernel' expected string or keyword containing one of the following enum values for attribute 'kind' [gemm, attention, elementwise, softmax, reduction, normalization, transpose, rope]}}
   %k = fused.kernel conv ins(%a : tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%x: tensor<4xf32>):
     fused.yield %x : tensor<4xf32>
@@ -1300,4 +1300,80 @@ module attributes {fused.target = "sm_70"} {
 // expected-error @+1 {{'fused.target' belongs on a module}}
 func.func @target_on_function() attributes {fused.target = "sm_80"} {
   return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// fused.reshape, fused.slice, fused.rope
+//===----------------------------------------------------------------------===//
+
+func.func @reshape_count(%x: tensor<4x6xf16>) -> tensor<5x5xf16> {
+  // expected-error @+1 {{'input' [4, 6] has 24 elements but 'result' [5, 5] has 25}}
+  %0 = fused.reshape %x : tensor<4x6xf16> to tensor<5x5xf16>
+  return %0 : tensor<5x5xf16>
+}
+
+// -----
+
+func.func @reshape_type(%x: tensor<4x6xf16>) -> tensor<24xf32> {
+  // expected-error @+1 {{'result' element type 'f32' must equal 'input' element type 'f16'}}
+  %0 = fused.reshape %x : tensor<4x6xf16> to tensor<24xf32>
+  return %0 : tensor<24xf32>
+}
+
+// -----
+
+func.func @slice_past_end(%x: tensor<4x6xf16>) -> tensor<2x4xf16> {
+  // expected-error @+1 {{dimension 1: offset 3 + size 4 runs past the input's size 6}}
+  %0 = fused.slice %x offsets = [0, 3] : tensor<4x6xf16> to tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}
+
+// -----
+
+func.func @slice_negative(%x: tensor<4x6xf16>) -> tensor<2x4xf16> {
+  // expected-error @+1 {{offset -1 of dimension 0 is negative}}
+  %0 = fused.slice %x offsets = [-1, 0] : tensor<4x6xf16> to tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}
+
+// -----
+
+func.func @slice_rank(%x: tensor<4x6xf16>) -> tensor<2x4xf16> {
+  // expected-error @+1 {{'input' [4, 6], offsets [0] and 'result' [2, 4] must have one rank}}
+  %0 = fused.slice %x offsets = [0] : tensor<4x6xf16> to tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}
+
+// -----
+
+func.func @rope_rank(%x: tensor<64xf16>, %c: tensor<1x32xf32>) -> tensor<64xf16> {
+  // expected-error @+1 {{'input' [64] must have rank 2 or more ([..., S, D])}}
+  %0 = fused.rope %x, %c, %c : tensor<64xf16>, tensor<1x32xf32>, tensor<1x32xf32>
+  return %0 : tensor<64xf16>
+}
+
+// -----
+
+func.func @rope_positions(%x: tensor<2x8x64xf16>, %c: tensor<4x32xf32>) -> tensor<2x8x64xf16> {
+  // expected-error @+1 {{'cos' and 'sin' have 4 rows but 'input' [2, 8, 64] has 8 positions}}
+  %0 = fused.rope %x, %c, %c : tensor<2x8x64xf16>, tensor<4x32xf32>, tensor<4x32xf32>
+  return %0 : tensor<2x8x64xf16>
+}
+
+// -----
+
+func.func @rope_too_wide(%x: tensor<8x64xf16>, %c: tensor<8x40xf32>) -> tensor<8x64xf16> {
+  // expected-error @+1 {{'cos' and 'sin' rotate 80 features but 'input' rows have 64 (need 2 <= R <= D)}}
+  %0 = fused.rope %x, %c, %c : tensor<8x64xf16>, tensor<8x40xf32>, tensor<8x40xf32>
+  return %0 : tensor<8x64xf16>
+}
+
+// -----
+
+func.func @rope_tables(%x: tensor<8x64xf16>, %c: tensor<8x32xf32>, %s: tensor<8x16xf32>) -> tensor<8x64xf16> {
+  // expected-error @+1 {{'cos' 'tensor<8x32xf32>' and 'sin' 'tensor<8x16xf32>' must be of one type [S, R/2]}}
+  %0 = fused.rope %x, %c, %s : tensor<8x64xf16>, tensor<8x32xf32>, tensor<8x16xf32>
+  return %0 : tensor<8x64xf16>
 }

@@ -775,3 +775,29 @@ func.func private @kernel_attributes(%m: memref<4xf32>, %c: f32, %i: index) attr
   memref.store %c, %m[%i] {fused.role = #fused<role epilogue>} : memref<4xf32>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @views
+// CHECK: fused.reshape %{{.*}} : tensor<128x768xf16> to tensor<128x12x64xf16>
+// CHECK: fused.slice %{{.*}} offsets = [1, 0, 0, 0] : tensor<3x12x128x64xf16> to tensor<1x12x128x64xf16>
+func.func @views(%x: tensor<128x768xf16>, %qkv: tensor<3x12x128x64xf16>)
+    -> (tensor<128x12x64xf16>, tensor<1x12x128x64xf16>) {
+  %h = fused.reshape %x : tensor<128x768xf16> to tensor<128x12x64xf16>
+  %k = fused.slice %qkv offsets = [1, 0, 0, 0]
+      : tensor<3x12x128x64xf16> to tensor<1x12x128x64xf16>
+  return %h, %k : tensor<128x12x64xf16>, tensor<1x12x128x64xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rope
+// CHECK: fused.rope %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x16x64xbf16>, tensor<16x32xf32>, tensor<16x32xf32>
+// CHECK: fused.rope %{{.*}}, %{{.*}}, %{{.*}} {interleaved} : tensor<2x16x64xf16>, tensor<16x16xf16>, tensor<16x16xf16>
+func.func @rope(%q: tensor<1x4x16x64xbf16>, %c: tensor<16x32xf32>, %s: tensor<16x32xf32>,
+                %x: tensor<2x16x64xf16>, %c2: tensor<16x16xf16>, %s2: tensor<16x16xf16>)
+    -> (tensor<1x4x16x64xbf16>, tensor<2x16x64xf16>) {
+  %0 = fused.rope %q, %c, %s : tensor<1x4x16x64xbf16>, tensor<16x32xf32>, tensor<16x32xf32>
+  %1 = fused.rope %x, %c2, %s2 {interleaved} : tensor<2x16x64xf16>, tensor<16x16xf16>, tensor<16x16xf16>
+  return %0, %1 : tensor<1x4x16x64xbf16>, tensor<2x16x64xf16>
+}

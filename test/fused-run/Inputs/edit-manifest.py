@@ -1,6 +1,7 @@
 """Damages a bundle manifest on purpose for errors.test:
 edit-manifest.py MANIFEST version N | buffer-shape ID | launch-kernel NAME |
-alignment N | read-unwritten - | no-launches -"""
+alignment N | read-unwritten - | no-launches - | view-past-end - |
+view-misaligned - | view-output-part -"""
 import json
 import sys
 
@@ -24,6 +25,27 @@ elif what == "read-unwritten":
     f["launches"][0]["args"][0] = len(f["buffers"]) - 1
 elif what == "no-launches":
     m["functions"][0]["launches"] = []
+elif what.startswith("view-"):
+    f = m["functions"][0]
+    bufs = f["buffers"]
+    view = {"dtype": bufs[0]["dtype"], "id": len(bufs), "origin": "view",
+            "of": 0, "offset": 0, "shape": bufs[0]["shape"]}
+    if what == "view-past-end":
+        # The whole of buffer 0, but starting 8 bytes in.
+        view["offset"] = 8
+    elif what == "view-misaligned":
+        # Input 0 one row longer, and the launch reads it from byte 2 on,
+        # where the kernel assumes 16-byte alignment.
+        bufs[0]["shape"] = [bufs[0]["shape"][0] + 1] + bufs[0]["shape"][1:]
+        view["offset"] = 2
+        f["launches"][0]["args"][0] = view["id"]
+    elif what == "view-output-part":
+        # The function returns the first half of the kernel's result.
+        out = bufs[f["outputs"][0]]
+        view.update(dtype=out["dtype"], of=out["id"],
+                    shape=[out["shape"][0] // 2] + out["shape"][1:])
+        f["outputs"][0] = view["id"]
+    bufs.append(view)
 else:
     sys.exit("unknown edit " + what)
 with open(path, "w") as f:

@@ -580,6 +580,142 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// RopeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkElementType(op, "input", getInput(), FloatSet::Compute)) ||
+      failed(checkElementType(op, "cos", getCos(), FloatSet::Compute)) ||
+      failed(checkElementType(op, "sin", getSin(), FloatSet::Compute)))
+    return failure();
+  auto x = tensorType(getInput());
+  auto c = tensorType(getCos()), sn = tensorType(getSin());
+  if (x.getRank() < 2)
+    return emitOpError() << "'input' " << formatShape(x.getShape())
+                         << " must have rank 2 or more ([..., S, D])";
+  if (c.getRank() != 2 || c.getShape() != sn.getShape() ||
+      c.getElementType() != sn.getElementType())
+    return emitOpError() << "'cos' " << c << " and 'sin' " << sn
+                         << " must be of one type [S, R/2]";
+  int64_t s = x.getDimSize(x.getRank() - 2), d = x.getDimSize(x.getRank() - 1);
+  if (!shapesCompatible({c.getDimSize(0)}, {s}))
+    return emitOpError() << "'cos' and 'sin' have " << c.getDimSize(0)
+                         << " rows but 'input' " << formatShape(x.getShape())
+                         << " has " << s << " positions";
+  if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(c.getDimSize(1)) &&
+      (c.getDimSize(1) < 1 || 2 * c.getDimSize(1) > d))
+    return emitOpError() << "'cos' and 'sin' rotate " << 2 * c.getDimSize(1)
+                         << " features but 'input' rows have " << d
+                         << " (need 2 <= R <= D)";
+  return success();
+}
+
+int64_t RopeOp::getRotaryDim() {
+  return 2 * tensorType(getCos()).getDimSize(1);
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(checkElementType(getOperation(), "input", getInput(),
+                              FloatSet::Storage)))
+    return failure();
+  auto in = tensorType(getInput()), out = tensorType(getResult());
+  if (out.getElementType() != in.getElementType())
+    return emitOpError() << "'result' element type " << out.getElementType()
+                         << " must equal 'input' element type "
+                         << in.getElementType();
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError() << "'input' " << formatShape(in.getShape()) << " has "
+                         << in.getNumElements() << " elements but 'result' "
+                         << formatShape(out.getShape()) << " has "
+                         << out.getNumElements();
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // reshape(reshape(x)) = reshape(x).
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    Value x = inner.getInput();
+    if (x.getType() == getType())
+      return x;
+    getInputMutable().assign(x);
+    return getResult();
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::verify() {
+  if (failed(checkElementType(getOperation(), "input", getInput(),
+                              FloatSet::Storage)))
+    return failure();
+  auto in = tensorType(getInput()), out = tensorType(getResult());
+  if (out.getElementType() != in.getElementType())
+    return emitOpError() << "'result' element type " << out.getElementType()
+                         << " must equal 'input' element type "
+                         << in.getElementType();
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (out.getRank() != in.getRank() ||
+      static_cast<int64_t>(offsets.size()) != in.getRank())
+    return emitOpError() << "'input' " << formatShape(in.getShape())
+                         << ", offsets " << formatShape(offsets)
+                         << " and 'result' " << formatShape(out.getShape())
+                         << " must have one rank";
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t size = out.getDimSize(d), dim = in.getDimSize(d);
+    if (offsets[d] < 0)
+      return emitOpError() << "offset " << offsets[d] << " of dimension " << d
+                           << " is negative";
+    if (!ShapedType::isDynamic(size) && !ShapedType::isDynamic(dim) &&
+        offsets[d] + size > dim)
+      return emitOpError() << "dimension " << d << ": offset " << offsets[d]
+                           << " + size " << size
+                           << " runs past the input's size " << dim;
+  }
+  return success();
+}
+
+bool SliceOp::isContiguous() {
+  auto in = tensorType(getInput()), out = tensorType(getResult());
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return false;
+  // Leading dimensions of size 1, then one dimension of any size, then
+  // whole dimensions.
+  int64_t rank = in.getRank(), d = 0;
+  while (d < rank && out.getDimSize(d) == 1)
+    ++d;
+  for (++d; d < rank; ++d)
+    if (out.getDimSize(d) != in.getDimSize(d))
+      return false;
+  return true;
+}
+
+int64_t SliceOp::getLinearOffset() {
+  auto in = tensorType(getInput());
+  int64_t offset = 0;
+  for (auto [o, dim] : llvm::zip(getOffsets(), in.getShape()))
+    offset = offset * dim + o;
+  return offset;
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getOffsets(), [](int64_t o) { return o == 0; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//
 

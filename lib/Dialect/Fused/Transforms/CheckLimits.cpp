@@ -6,7 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedDialect.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -113,6 +115,27 @@ struct CheckLimitsPass
           fail() << "argument " << i << " (" << t
                  << ") spans more bytes than the kernels' 64-bit index "
                     "arithmetic can address";
+    });
+    // A kernel that assumes an alignment of an argument's base cannot take
+    // a view that starts off it.
+    getOperation().walk([&](::fused::fused::LaunchOp launch) {
+      auto k = SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(
+          launch, launch.getCallee());
+      if (!k)
+        return;
+      SmallVector<int64_t> align = ::fused::kernelArgumentAlignments(k);
+      for (auto [i, in] : llvm::enumerate(launch.getInputs())) {
+        int64_t offset = ::fused::viewByteOffset(in);
+        if (i < align.size() && offset % align[i]) {
+          failed = true;
+          launch.emitOpError()
+              << "passes a view that starts " << offset
+              << " bytes into its buffer as argument " << i << " of kernel '"
+              << k.getName() << "', which assumes " << align[i]
+              << "-byte alignment: slice at a multiple of " << align[i]
+              << " bytes";
+        }
+      }
     });
     if (failed)
       signalPassFailure();

@@ -1,14 +1,16 @@
 //===- Fuse.cpp - group fused ops into kernels ----------------------------===//
 //
 // The fused-fuse pass: greedy, in program order, over the top-level ops of a
-// function. A group starts at the first op not yet in a kernel and grows
-// forward along single-consumer elementwise links; each group becomes one
-// fused.kernel. Before grouping, the unfused attention pattern becomes
+// function. A group starts at the first op not yet in a kernel that a
+// kernel strategy roots and grows forward along single-consumer elementwise
+// links; each group becomes one fused.kernel. Views (fused.reshape,
+// contiguous fused.slice) stay outside kernels. Before grouping, the unfused attention pattern becomes
 // one fused.attention (see recognizeAttention).
 //
 //===----------------------------------------------------------------------===//
 
 #include "fused/Conversion/Elementwise.h"
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -30,20 +32,14 @@ namespace {
 
 bool isElementwise(Operation *op) { return ::fused::isElementwiseOp(op); }
 
-KernelKind kindOf(Operation *op) {
-  if (isa<MatmulOp>(op))
-    return KernelKind::gemm;
-  if (isa<AttentionOp>(op))
-    return KernelKind::attention;
-  if (isa<SoftmaxOp>(op))
-    return KernelKind::softmax;
-  if (isa<ReduceSumOp, ReduceMaxOp>(op))
-    return KernelKind::reduction;
-  if (isa<LayerNormOp, RMSNormOp>(op))
-    return KernelKind::normalization;
-  if (isa<TransposeOp>(op))
-    return KernelKind::transpose;
-  return KernelKind::elementwise;
+/// The kind of the kernel that starts at `op`, from the strategies; none
+/// for ops that stay outside kernels (views such as fused.reshape, and ops
+/// code generation does not support).
+std::optional<KernelKind> kindOf(Operation *op) {
+  for (const ::fused::KernelStrategy *s : ::fused::kernelStrategies())
+    if (s->roots(op))
+      return s->kind();
+  return std::nullopt;
 }
 
 ArrayRef<int64_t> shapeOf(Value v) {
@@ -177,7 +173,7 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
     for (Block &block : func.getBody()) {
       SmallVector<Operation *> candidates;
       for (Operation &op : block)
-        if (isa<FusedDialect>(op.getDialect()) && !isa<KernelOp, YieldOp>(op))
+        if (isa<FusedDialect>(op.getDialect()) && kindOf(&op))
           candidates.push_back(&op);
       llvm::SmallPtrSet<Operation *, 16> done;
       for (Operation *root : candidates) {
@@ -236,7 +232,8 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
     for (Value v : outputs)
       resultTypes.push_back(v.getType());
     auto kernel = KernelOp::create(b, group.front()->getLoc(), resultTypes,
-                                   kindOf(group.front()), inputs.getArrayRef());
+                                   *kindOf(group.front()),
+                                   inputs.getArrayRef());
     Block *body = new Block();
     kernel.getBody().push_back(body);
     IRMapping map;

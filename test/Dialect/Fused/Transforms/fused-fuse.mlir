@@ -142,3 +142,22 @@ func.func @single_op_kernels(%a: tensor<8x8xf32>, %q: tensor<1x1x8x8xf32>) -> (t
 func.func @negative_nothing_to_fuse(%a: tensor<4xf32>) -> tensor<4xf32> {
   return %a : tensor<4xf32>
 }
+
+// -----
+
+/// Views stay outside kernels; a slice that is not contiguous is copied by
+/// a transpose kernel of its own; the consumers of views are kernels.
+// CHECK-LABEL: func.func @views
+// CHECK:         %[[R:.*]] = fused.reshape %{{.*}} : tensor<4x6xf16> to tensor<2x12xf16>
+// CHECK:         %[[S:.*]] = fused.slice %[[R]] offsets = [1, 0]
+// CHECK:         fused.kernel elementwise ins(%[[S]] :
+// CHECK:         fused.kernel transpose ins(%{{.*}} : tensor<4x6xf16>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      fused.slice %{{.*}} offsets = [0, 2] : tensor<4x6xf16> to tensor<4x3xf16>
+func.func @views(%x: tensor<4x6xf16>) -> (tensor<1x12xf16>, tensor<4x3xf16>) {
+  %r = fused.reshape %x : tensor<4x6xf16> to tensor<2x12xf16>
+  %s = fused.slice %r offsets = [1, 0] : tensor<2x12xf16> to tensor<1x12xf16>
+  %e = fused.exp %s : tensor<1x12xf16>
+  %c = fused.slice %x offsets = [0, 2] : tensor<4x6xf16> to tensor<4x3xf16>
+  return %e, %c : tensor<1x12xf16>, tensor<4x3xf16>
+}

@@ -238,3 +238,28 @@ func.func @cast_to_f8(%x: tensor<4x16xf32>) -> tensor<4x16xf8E4M3FN> {
   }
   return %r : tensor<4x16xf8E4M3FN>
 }
+
+// -----
+
+/// RoPE of [2, 4, 16, 64] f16 with f16 tables: [L, S, D] = [8, 16, 64]
+/// (the leading dimensions collapsed), 4 units of 8 pairs per position (64
+/// tasks, one block); each thread loads its cos and sin once (16 bytes
+/// each) and loops over the 8 planes: 16-byte loads of x[j..j+8] and
+/// x[j+32..j+40], 16-byte stores of both.
+// CHECK-LABEL: func.func @rope_heads
+// CHECK: gpu.func @rope_heads_rope(%{{.*}}: memref<2x4x16x64xf16>, %{{.*}}: memref<16x32xf16>, %{{.*}}: memref<16x32xf16>, %{{.*}}: memref<2x4x16x64xf16>) kernel
+// CHECK-SAME: fused.kernel_kind = #fused<kernel_kind rope>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
+// CHECK: memref.collapse_shape {{.*}} into memref<8x16x64xf16>
+// CHECK-COUNT-2: vector.load {{.*}} {alignment = 16 : i64} : memref<16x32xf16>, vector<8xf16>
+// CHECK: scf.for
+// CHECK-COUNT-2: vector.load {{.*}} {alignment = 16 : i64} : memref<8x16x64xf16>, vector<8xf16>
+// CHECK-COUNT-2: vector.store {{.*}} {alignment = 16 : i64} : memref<8x16x64xf16>, vector<8xf16>
+func.func @rope_heads(%x: tensor<2x4x16x64xf16>, %c: tensor<16x32xf16>, %s: tensor<16x32xf16>) -> tensor<2x4x16x64xf16> {
+  %r = fused.kernel rope ins(%x, %c, %s : tensor<2x4x16x64xf16>, tensor<16x32xf16>, tensor<16x32xf16>) -> tensor<2x4x16x64xf16> {
+  ^bb0(%a: tensor<2x4x16x64xf16>, %b: tensor<16x32xf16>, %d: tensor<16x32xf16>):
+    %y = fused.rope %a, %b, %d : tensor<2x4x16x64xf16>, tensor<16x32xf16>, tensor<16x32xf16>
+    fused.yield %y : tensor<2x4x16x64xf16>
+  }
+  return %r : tensor<2x4x16x64xf16>
+}

@@ -20,14 +20,15 @@ def Fused_GeluApproximation : I32EnumAttr<"GeluApproximation",
 
 def Fused_KernelKind : I32EnumAttr<"KernelKind",
     "kernel kind (gemm, attention, elementwise, softmax, reduction, "
-    "normalization or transpose)", [
+    "normalization, transpose or rope)", [
       I32EnumAttrCase<"gemm", 0>,
       I32EnumAttrCase<"attention", 1>,
       I32EnumAttrCase<"elementwise", 2>,
       I32EnumAttrCase<"softmax", 3>,
       I32EnumAttrCase<"reduction", 4>,
       I32EnumAttrCase<"normalization", 5>,
-      I32EnumAttrCase<"transpose", 6>
+      I32EnumAttrCase<"transpose", 6>,
+      I32EnumAttrCase<"rope", 7>
     ]> {
   let cppNamespace = "::fused::fused";
   // fused.kernel holds it as an integer attribute; KernelKindAttr is the

@@ -350,6 +350,46 @@ def Fused_RMSNormOp : Fused_Op<"rmsnorm",
   let hasVerifier = 1;
 }
 
+def Fused_RopeOp : Fused_Op<"rope",
+    [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "rotary position embedding";
+  let description = [{
+    Rotates pairs of features of `input` ([..., S, D], rank 2 or more) by
+    the angles of each row's position `s` (the second-to-last index):
+    `cos` and `sin` are `[S, R/2]` with `R <= D` (even); the first `R`
+    features of a row rotate, the rest pass through unchanged. For pair
+    `(a, b)` and `j < R/2`:
+
+        result[a] = x[a] * cos[s, j] - x[b] * sin[s, j]
+        result[b] = x[b] * cos[s, j] + x[a] * sin[s, j]
+
+    In the half-split form (GPT-NeoX, Llama) `a = j`, `b = j + R/2`; with
+    `interleaved` (GPT-J) `a = 2j`, `b = 2j + 1`. A decoding step that starts
+    at position `p` passes the rows of the tables from `p` on (a
+    `fused.slice`). The arithmetic is in f32 and the result is rounded once
+    to the input's element type.
+
+    Example:
+
+    ```mlir
+    %qr = fused.rope %q, %cos, %sin
+        : tensor<1x32x128x128xbf16>, tensor<128x64xf32>, tensor<128x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$cos,
+                       AnyRankedTensor:$sin, UnitAttr:$interleaved);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $cos `,` $sin attr-dict `:` type($input) `,` type($cos) `,`
+    type($sin)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The number of rotated features R (twice the tables' last dimension).
+    int64_t getRotaryDim();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
@@ -378,6 +418,67 @@ def Fused_TransposeOp : Fused_Op<"transpose", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def Fused_ReshapeOp : Fused_Op<"reshape", [Pure]> {
+  let summary = "the same elements under another shape";
+  let description = [{
+    The elements of `input` in row-major order, laid out as `result`'s shape:
+    the element counts are equal and the element type is kept. A reshape
+    moves no data: the compiled program passes the input's memory, viewed
+    with the new shape, to the kernels that read the result. A reshape of a
+    reshape composes into one, and a reshape to the same type folds away.
+
+    Example (splitting the last dimension into heads):
+
+    ```mlir
+    %h = fused.reshape %x : tensor<128x768xf16> to tensor<128x12x64xf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `to` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Fused_SliceOp : Fused_Op<"slice", [Pure]> {
+  let summary = "a rectangular part of a tensor";
+  let description = [{
+    `result[i...] = input[offsets + i...]`: the block of `result`'s shape
+    that starts at `offsets` (one per dimension, each at least 0, and
+    `offsets[d] + result.shape[d] <= input.shape[d]`). The element type is
+    kept.
+
+    A slice that is contiguous in its input (the dimensions before some
+    dimension `d` have size 1 in the result, those after it are whole, as
+    when the leading dimension is sliced) moves no data: the compiled
+    program passes the part of the input's memory it names. Code generation
+    compiles only contiguous slices so far.
+
+    Example (the keys of a fused QKV projection laid out as [3, H, S, D]):
+
+    ```mlir
+    %k = fused.slice %qkv offsets = [1, 0, 0, 0]
+        : tensor<3x12x128x64xf16> to tensor<1x12x128x64xf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `offsets` `=` $offsets attr-dict `:` type($input) `to` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether the slice is one contiguous run of the input's row-major
+    /// elements (then it is a view: no kernel copies it).
+    bool isContiguous();
+    /// The row-major index in the input of the slice's first element.
+    int64_t getLinearOffset();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

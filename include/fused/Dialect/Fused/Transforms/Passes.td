@@ -30,12 +30,15 @@ def FusedFusePass : Pass<"fused-fuse", "::mlir::func::FuncOp"> {
       other operand of a binary op may be any value broadcastable to it).
     - **Elementwise chains**: elementwise ops joined the same way, all of one
       result shape, become one `elementwise` kernel.
-    - Every other op (attention, softmax, reductions, norms, transposes, and
+    - Every other op that a kernel strategy roots (attention, softmax,
+      reductions, norms, transposes, slices that are not contiguous, and
       ops that cannot join a chain) becomes a kernel of its own.
+    - Views (`fused.reshape`, contiguous `fused.slice`) and ops no strategy
+      compiles stay outside kernels.
 
     Pre: `fused` ops on tensors at the top level of `func.func` bodies.
-    Post: no `fused` op outside a `fused.kernel`, except those nested in
-    other regions, which are left alone. Values that flowed between ops of one
+    Post: no `fused` op that a strategy roots outside a `fused.kernel`,
+    except those nested in other regions, which are left alone. Values that flowed between ops of one
     kernel are no longer visible outside it. The pass is idempotent.
   }];
   let options = [
