@@ -45,6 +45,9 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
   ChainProblem p;
   Block &body = kernel.getBody().front();
   for (Operation &op : body.without_terminator()) {
+    // Splat constants become immediates.
+    if (op.getNumResults() == 1 && ::fused::splatConstant(op.getResult(0)))
+      continue;
     if (!::fused::isElementwiseOp(&op))
       return op.emitOpError() << "elementwise code generation handles "
                                  "elementwise ops only",
@@ -168,8 +171,12 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
     SmallVector<Value> out;
     for (int64_t i = 0; i < p.vector; ++i) {
       SmallVector<Value> operands;
-      for (Value o : op->getOperands())
-        operands.push_back(lanes.lookup(o)[i]);
+      for (Value o : op->getOperands()) {
+        auto it = lanes.find(o);
+        operands.push_back(it != lanes.end()
+                               ? it->second[i]
+                               : ::fused::splatConstantF32(g, loc, o));
+      }
       Value res = ::fused::emitElementwiseF32(g, loc, op, operands);
       if (!res)
         return op->emitOpError() << "has no scalar form", failure();

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Conversion/GemmStrategy.h"
+#include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/KernelStrategy.h"
 
 using namespace mlir;
@@ -18,6 +19,10 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
   GemmKernel g;
   Block &body = kernel.getBody().front();
   auto it = body.without_terminator().begin();
+  // Splat constants of the epilogue come first; they become immediates.
+  while (it != body.without_terminator().end() && it->getNumResults() == 1 &&
+         ::fused::splatConstant(it->getResult(0)))
+    ++it;
   if (it == body.without_terminator().end() ||
       !(g.matmul = dyn_cast<MatmulOp>(*it)))
     return kernel.emitOpError() << "gemm kernel must start with fused.matmul",

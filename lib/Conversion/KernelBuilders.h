@@ -76,6 +76,8 @@ struct RB {
       return x;
     return arith::TruncFOp::create(b, loc, t, x);
   }
+  /// f32 `x` rounded to `t` (and back to f32).
+  Value roundTo(Value x, Type t) { return toF32(fromF32(x, t)); }
   /// exp(x - m), 0 where m is -inf (a row that is -inf everywhere).
   Value expShifted(Value x, Value m) {
     Value negInf = f(-std::numeric_limits<float>::infinity());

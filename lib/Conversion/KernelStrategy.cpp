@@ -57,11 +57,11 @@ bool MemoryBoundStrategy::describe(gpu::GPUFuncOp kernel,
 void MemoryBoundStrategy::setLaunch(gpu::GPUFuncOp kernel,
                                     ArrayRef<int64_t> grid,
                                     ArrayRef<int64_t> block,
-                                    int64_t sharedBytes) {
+                                    int64_t sharedBytes, int64_t outputs) {
   MLIRContext *ctx = kernel.getContext();
   fused::FusedDialect::LaunchAttrHelper(ctx).setAttr(
       kernel, fused::LaunchConfigAttr::get(ctx, grid, block, sharedBytes,
-                                           /*numOutputs=*/1));
+                                           outputs));
 }
 
 gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,

@@ -50,6 +50,11 @@ struct RowProblem {
   Operation *op = nullptr;
   RowOp kind = RowOp::Softmax;
   Value input, weight, bias; // kernel block arguments
+  /// Residual add + norm: input = lhs + rhs (block arguments of one type),
+  /// and the kernel's results: where the sum goes (-1: not returned) and
+  /// where the normalised row goes.
+  AddOp residual;
+  int64_t sumResult = -1, normResult = 0;
   int64_t rows = 0, n = 0;
   Type elemType;
   double epsilon = 0;
@@ -76,13 +81,17 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
                                   const fused::Target &target) {
   Block &body = kernel.getBody().front();
   auto ops = body.without_terminator();
-  if (std::distance(ops.begin(), ops.end()) != 1)
+  RowProblem p;
+  auto count = std::distance(ops.begin(), ops.end());
+  if (count == 2)
+    p.residual = dyn_cast<AddOp>(*ops.begin());
+  if (count != 1 && !(count == 2 && p.residual))
     return kernel.emitOpError()
                << "row-wise code generation handles a kernel holding one "
-                  "softmax, layernorm or rmsnorm",
+                  "softmax, layernorm or rmsnorm (a norm may follow a "
+                  "residual add)",
            failure();
-  RowProblem p;
-  p.op = &*ops.begin();
+  p.op = &*std::prev(ops.end());
   if (auto sm = dyn_cast<SoftmaxOp>(p.op)) {
     auto t = cast<RankedTensorType>(sm.getInput().getType());
     if (sm.getNormalizedAxis() != t.getRank() - 1)
@@ -111,10 +120,31 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
            failure();
   }
   auto yield = body.getTerminator();
-  if (yield->getNumOperands() != 1 ||
-      yield->getOperand(0) != p.op->getResult(0))
+  if (p.residual) {
+    Value sum = p.residual.getResult();
+    auto isArg = [&](Value v) {
+      return isa<BlockArgument>(v) && v.getType() == sum.getType();
+    };
+    if (p.kind == RowOp::Softmax || p.input != sum ||
+        !isArg(p.residual.getLhs()) || !isArg(p.residual.getRhs()))
+      return kernel.emitOpError()
+                 << "a residual add fuses into a layernorm or rmsnorm of its "
+                    "sum, adding two inputs of the sum's shape",
+             failure();
+    for (auto [i, v] : llvm::enumerate(yield->getOperands()))
+      if (v == sum)
+        p.sumResult = static_cast<int64_t>(i);
+      else if (v == p.op->getResult(0))
+        p.normResult = static_cast<int64_t>(i);
+    if (yield->getNumOperands() != (p.sumResult >= 0 ? 2u : 1u))
+      return kernel.emitOpError()
+                 << "must yield the norm's result and, optionally, the sum",
+             failure();
+  } else if (yield->getNumOperands() != 1 ||
+             yield->getOperand(0) != p.op->getResult(0)) {
     return kernel.emitOpError() << "must yield the row-wise op's result",
            failure();
+  }
   for (Value v : kernel.getInputs())
     if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
       return kernel.emitOpError()
@@ -179,6 +209,17 @@ struct RowAccess {
   const RowProblem &p;
   Value in, out, weight, bias;
   SmallVector<Value> rowIndices; // leading indices of the row
+  /// A residual add before the norm: the row is in + residual (rounded to
+  /// the element type), stored to `sum` when the kernel returns it, on
+  /// the row's first read (`storeSum`).
+  Value residual, sum;
+  bool storeSum = true;
+
+  /// The same access with builders at `nr`.
+  RowAccess rebind(RB &nr) const {
+    return RowAccess{nr,   p,      in,  out,     weight,
+                     bias, rowIndices, residual, sum, storeSum};
+  }
 
   SmallVector<Value> at(Value e) {
     SmallVector<Value> i(rowIndices);
@@ -189,7 +230,26 @@ struct RowAccess {
   SmallVector<Value> load(Value memref, ValueRange indices) {
     return loadF32(r, memref, indices, p.vector);
   }
-  SmallVector<Value> loadRow(Value e) { return load(in, at(e)); }
+  SmallVector<Value> loadRow(Value e) {
+    SmallVector<Value> x = load(in, at(e));
+    if (!residual)
+      return x;
+    SmallVector<Value> y = load(residual, at(e));
+    for (auto [xi, yi] : llvm::zip(x, y))
+      xi = r.roundTo(r.add(xi, yi), p.elemType);
+    if (sum && storeSum)
+      storeF32(r, x, sum, at(e));
+    return x;
+  }
+  /// The row's first element.
+  Value first() {
+    Value x = r.toF32(memref::LoadOp::create(r.b, r.loc, in, at(r.idx(0))));
+    if (!residual)
+      return x;
+    Value y =
+        r.toF32(memref::LoadOp::create(r.b, r.loc, residual, at(r.idx(0))));
+    return r.roundTo(r.add(x, y), p.elemType);
+  }
   SmallVector<Value> loadParam(Value param, Value e) {
     return load(param, ValueRange{e});
   }
@@ -257,7 +317,7 @@ loadChunksWith(RB &r, const RowProblem &p, Value tid, double neutral,
 SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
                                            double neutral) {
   return loadChunksWith(r, a.p, tid, neutral, [&](RB &lr, Value e) {
-    RowAccess la{lr, a.p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+    RowAccess la = a.rebind(lr);
     return la.loadRow(e);
   });
 }
@@ -377,7 +437,7 @@ void buildRowInRegisters(RowContext &c) {
   }
   forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
     RB cr{cb, loc};
-    RowAccess ca{cr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+    RowAccess ca = a.rebind(cr);
     ca.store(finishFn(cr, ca, c, e, x[c]), e);
   });
   if (c.loopsRows && c.warps > 1)
@@ -414,7 +474,7 @@ void buildRowStreamed(RowContext &c) {
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, loc};
-      RowAccess ta{tr, p, a.in, a.out, a.weight, a.bias, a.rowIndices};
+      RowAccess ta = a.rebind(tr);
       SmallVector<Value> next =
           step(tr, ta, tr.muli(access, p.vector), loop.getRegionIterArgs());
       if (carries)
@@ -457,8 +517,7 @@ void buildRowStreamed(RowContext &c) {
     // Sums of (x - k) and (x - k)^2 with k the row's first element: the
     // variance without the cancellation of E[x^2] - E[x]^2.
     Value k = p.kind == RowOp::LayerNorm
-                  ? r.toF32(memref::LoadOp::create(b, loc, a.in,
-                                                   a.at(r.idx(0))))
+                  ? a.first()
                   : r.f(0);
     ValueRange sums = chunkLoop(
         ValueRange{r.f(0), r.f(0)},
@@ -487,6 +546,7 @@ void buildRowStreamed(RowContext &c) {
         w = la.loadParam(la.weight, e);
       if (la.bias)
         bi = la.loadParam(la.bias, e);
+      la.storeSum = false; // the first pass stored the sum
       SmallVector<Value> x = la.loadRow(e);
       la.store(normalize(lr, x, mean, scale, w, bi), e);
       return SmallVector<Value>{};
@@ -506,7 +566,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     return v ? entry.getArgument(cast<BlockArgument>(v).getArgNumber())
              : Value();
   };
-  Value out = entry.getArgument(body.getNumArguments());
+  Value out = entry.getArgument(body.getNumArguments() + p.normResult);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
 
@@ -562,8 +622,16 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     if (d > 0)
       rest = r.divi(rest, shape[d]);
   }
-  RowAccess a{r, p, argOf(p.input), out, argOf(p.weight), argOf(p.bias),
+  RowAccess a{r, p, Value(), out, argOf(p.weight), argOf(p.bias),
               rowIndices};
+  if (AddOp add = p.residual) {
+    a.in = argOf(add.getLhs());
+    a.residual = argOf(add.getRhs());
+    if (p.sumResult >= 0)
+      a.sum = entry.getArgument(body.getNumArguments() + p.sumResult);
+  } else {
+    a.in = argOf(p.input);
+  }
 
   RowContext c{p,     b,       r,        loc, a, tid, red, invN, negInf,
                weights, biases, static_cast<bool>(rowLoop), warps};
@@ -604,7 +672,8 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     int64_t warps = p->threads / 32;
     setLaunch(shell,
               {(p->rows + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
-              {p->threads, 1, 1}, warps > 1 ? 2 * warps * 4 : 0);
+              {p->threads, 1, 1}, warps > 1 ? 2 * warps * 4 : 0,
+              kernel.getNumResults());
     return shell;
   }
 

@@ -13,6 +13,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Operation.h"
 
+#include <optional>
+
 namespace fused {
 
 /// Whether `op` is an elementwise op of the dialect.
@@ -24,6 +26,16 @@ bool isElementwiseOp(mlir::Operation *op);
 mlir::Value emitElementwiseF32(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Operation *op,
                                mlir::ArrayRef<mlir::Value> args);
+
+/// The value of every element of `v` when `v` is an arith.constant splat
+/// float tensor (a scale, an epsilon): kernels take it as an immediate
+/// rather than as a buffer.
+std::optional<double> splatConstant(mlir::Value v);
+
+/// `v`'s f32 immediate in a kernel when `v` is a splat constant (rounded
+/// to its element type first, as the tensor holds it), else null.
+mlir::Value splatConstantF32(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value v);
 
 } // namespace fused
 

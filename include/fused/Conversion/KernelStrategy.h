@@ -88,10 +88,11 @@ public:
 protected:
   /// How the grid of `kernel` follows from the shapes (x, y, z).
   virtual llvm::json::Array gridFormula(mlir::gpu::GPUFuncOp kernel) const = 0;
-  /// Sets the fused.launch of `kernel`, which has one output.
+  /// Sets the fused.launch of `kernel`, which has `outputs` outputs.
   static void setLaunch(mlir::gpu::GPUFuncOp kernel,
                         llvm::ArrayRef<int64_t> grid,
-                        llvm::ArrayRef<int64_t> block, int64_t sharedBytes);
+                        llvm::ArrayRef<int64_t> block, int64_t sharedBytes,
+                        int64_t outputs = 1);
 };
 
 /// The shell of a GPU kernel for `kernel` in `module`: a gpu.func `name`

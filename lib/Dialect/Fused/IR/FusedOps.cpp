@@ -8,6 +8,7 @@
 
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -745,9 +746,11 @@ LogicalResult KernelOp::verifyRegions() {
                          << ") but the kernel results are (" << getResultTypes()
                          << ")";
   for (Operation &op : body.without_terminator())
-    if (!isa<FusedDialect>(op.getDialect()) || isa<KernelOp>(op))
+    if ((!isa<FusedDialect>(op.getDialect()) || isa<KernelOp>(op)) &&
+        !isa<arith::ConstantOp>(op))
       return op.emitOpError() << "is not allowed in a fused.kernel body "
-                                 "(only fused ops other than fused.kernel)";
+                                 "(only fused ops other than fused.kernel, "
+                                 "and constants)";
   return success();
 }
 

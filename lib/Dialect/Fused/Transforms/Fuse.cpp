@@ -187,9 +187,47 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
     }
   }
 
+  /// The layernorm or rmsnorm of `add`'s sum when `add` is a residual add
+  /// (two operands of the sum's shape) that is not part of a chain: the
+  /// norm's kernel computes the sum too (returning it when it is used
+  /// elsewhere), so the sum makes no round trip through memory.
+  Operation *residualNorm(Operation *add) {
+    if (!isa<AddOp>(add) || !fuseElementwise)
+      return nullptr;
+    Value sum = add->getResult(0);
+    if (add->getOperand(0).getType() != sum.getType() ||
+        add->getOperand(1).getType() != sum.getType())
+      return nullptr;
+    Operation *norm = nullptr;
+    for (Operation *user : sum.getUsers())
+      if (isa<LayerNormOp, RMSNormOp>(user) && user->getOperand(0) == sum &&
+          user->getBlock() == add->getBlock() &&
+          (!norm || user->isBeforeInBlock(norm)))
+        norm = user;
+    if (!norm)
+      return nullptr;
+    // The kernel replaces the norm: the sum's other users come after it,
+    // and its weight and bias are there before the add.
+    for (Operation *user : sum.getUsers())
+      if (user != norm && (user->getBlock() != norm->getBlock() ||
+                           user->isBeforeInBlock(norm)))
+        return nullptr;
+    for (Value param : norm->getOperands().drop_front()) {
+      Operation *def = param.getDefiningOp();
+      if (def && (def->getBlock() != add->getBlock() ||
+                  !def->isBeforeInBlock(add)))
+        return nullptr;
+    }
+    return norm;
+  }
+
   /// The ops that join `root` in one kernel, in program order.
   SmallVector<Operation *> growGroup(Operation *root) {
     SmallVector<Operation *> group = {root};
+    if (Operation *norm = residualNorm(root)) {
+      group.push_back(norm);
+      return group;
+    }
     bool grow = isa<MatmulOp>(root) ? bool(fuseEpilogues)
                                     : isElementwise(root) && fuseElementwise;
     if (!grow)
@@ -208,11 +246,23 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
   /// was.
   void buildKernel(ArrayRef<Operation *> group) {
     llvm::SmallPtrSet<Operation *, 8> members(group.begin(), group.end());
-    llvm::SetVector<Value> inputs;
+    // A residual add's kernel is its norm's.
+    KernelKind kind = *kindOf(group.back());
+    if (isElementwise(group.back()))
+      kind = *kindOf(group.front());
+    // Splat constants (a scale, an epsilon) of elementwise ops go into the
+    // kernel, as immediates, rather than in as buffers.
+    bool immediates =
+        kind == KernelKind::gemm || kind == KernelKind::elementwise;
+    llvm::SetVector<Value> inputs, constants;
     for (Operation *op : group)
       for (Value operand : op->getOperands()) {
         Operation *def = operand.getDefiningOp();
-        if (!def || !members.contains(def))
+        if (def && members.contains(def))
+          continue;
+        if (immediates && isElementwise(op) && ::fused::splatConstant(operand))
+          constants.insert(operand);
+        else
           inputs.insert(operand);
       }
     SmallVector<Value> outputs;
@@ -232,14 +282,15 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
     for (Value v : outputs)
       resultTypes.push_back(v.getType());
     auto kernel = KernelOp::create(b, group.front()->getLoc(), resultTypes,
-                                   *kindOf(group.front()),
-                                   inputs.getArrayRef());
+                                   kind, inputs.getArrayRef());
     Block *body = new Block();
     kernel.getBody().push_back(body);
     IRMapping map;
     for (Value in : inputs)
       map.map(in, body->addArgument(in.getType(), in.getLoc()));
     OpBuilder inner = OpBuilder::atBlockEnd(body);
+    for (Value c : constants)
+      inner.clone(*c.getDefiningOp(), map);
     for (Operation *op : group)
       inner.clone(*op, map);
     SmallVector<Value> yielded;
@@ -252,6 +303,9 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
           r, [&](OpOperand &use) { return !members.contains(use.getOwner()); });
     for (Operation *op : llvm::reverse(group))
       op->erase();
+    for (Value c : constants)
+      if (c.use_empty())
+        c.getDefiningOp()->erase();
   }
 };
 

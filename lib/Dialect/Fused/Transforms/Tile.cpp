@@ -342,8 +342,10 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
           scalar[v] = nh.toF32(args[1 + i]);
         for (Operation *op : g.epilogue) {
           SmallVector<Value> operands;
-          for (Value o : op->getOperands())
-            operands.push_back(scalar.lookup(o));
+          for (Value o : op->getOperands()) {
+            Value s = scalar.lookup(o);
+            operands.push_back(s ? s : ::fused::splatConstantF32(nb, nl, o));
+          }
           Value res = ::fused::emitElementwiseF32(nb, nl, op, operands);
           if (!res) {
             failedScalar = true;

@@ -161,3 +161,57 @@ func.func @views(%x: tensor<4x6xf16>) -> (tensor<1x12xf16>, tensor<4x3xf16>) {
   %c = fused.slice %x offsets = [0, 2] : tensor<4x6xf16> to tensor<4x3xf16>
   return %e, %c : tensor<1x12xf16>, tensor<4x3xf16>
 }
+
+// -----
+
+/// Splat constants of a GEMM epilogue or an elementwise chain move into the
+/// kernel (code generation makes them immediates); the kernel takes only
+/// the other operands.
+// CHECK-LABEL: func.func @constants
+// CHECK-NOT:     arith.constant
+// CHECK:         fused.kernel gemm ins(%{{.*}}, %{{.*}} : tensor<8x16xf16>, tensor<16x8xf16>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.constant dense<1.250000e-01> : tensor<f32>
+// CHECK-NEXT:      fused.matmul
+// CHECK-NEXT:      fused.mul
+// CHECK:         fused.kernel elementwise ins(%{{.*}} : tensor<8x8xf32>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.constant dense<2.000000e+00> : tensor<8x8xf32>
+// CHECK-NEXT:      fused.sub
+func.func @constants(%a: tensor<8x16xf16>, %b: tensor<16x8xf16>, %x: tensor<8x8xf32>)
+    -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+  %s = arith.constant dense<0.125> : tensor<f32>
+  %t = arith.constant dense<2.0> : tensor<8x8xf32>
+  %m = fused.matmul %a, %b : tensor<8x16xf16>, tensor<16x8xf16> -> tensor<8x8xf32>
+  %y = fused.mul %m, %s : tensor<8x8xf32>, tensor<f32> -> tensor<8x8xf32>
+  %z = fused.sub %x, %t : tensor<8x8xf32>, tensor<8x8xf32> -> tensor<8x8xf32>
+  return %y, %z : tensor<8x8xf32>, tensor<8x8xf32>
+}
+
+// -----
+
+/// A residual add joins the norm of its sum: one normalization kernel
+/// returning the sum (used later) and the norm. When the sum is used before
+/// the norm, the add stays an elementwise kernel of its own.
+// CHECK-LABEL: func.func @residual_norm
+// CHECK:         %[[K:.*]]:2 = fused.kernel normalization ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<4x64xf16>, tensor<4x64xf16>, tensor<64xf32>)
+// CHECK:           %[[S:.*]] = fused.add
+// CHECK-NEXT:      %[[N:.*]] = fused.rmsnorm %[[S]]
+// CHECK-NEXT:      fused.yield %[[S]], %[[N]]
+// CHECK:         fused.kernel elementwise ins(%[[K]]#0, %[[K]]#1
+// CHECK-LABEL: func.func @residual_used_first
+// CHECK:         fused.kernel elementwise
+// CHECK:         fused.kernel elementwise
+// CHECK:         fused.kernel normalization ins(%{{.*}}, %{{.*}} : tensor<4x64xf16>, tensor<64xf32>)
+func.func @residual_norm(%a: tensor<4x64xf16>, %b: tensor<4x64xf16>, %g: tensor<64xf32>) -> tensor<4x64xf16> {
+  %s = fused.add %a, %b : tensor<4x64xf16>, tensor<4x64xf16> -> tensor<4x64xf16>
+  %n = fused.rmsnorm %s weight(%g : tensor<64xf32>) : tensor<4x64xf16>
+  %y = fused.mul %s, %n : tensor<4x64xf16>, tensor<4x64xf16> -> tensor<4x64xf16>
+  return %y : tensor<4x64xf16>
+}
+func.func @residual_used_first(%a: tensor<4x64xf16>, %b: tensor<4x64xf16>, %g: tensor<64xf32>) -> (tensor<4x64xf16>, tensor<4x64xf16>) {
+  %s = fused.add %a, %b : tensor<4x64xf16>, tensor<4x64xf16> -> tensor<4x64xf16>
+  %e = fused.exp %s : tensor<4x64xf16>
+  %n = fused.rmsnorm %s weight(%g : tensor<64xf32>) : tensor<4x64xf16>
+  return %e, %n : tensor<4x64xf16>, tensor<4x64xf16>
+}

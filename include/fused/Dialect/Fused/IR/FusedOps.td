@@ -491,7 +491,9 @@ def Fused_KernelOp : Fused_Op<"kernel", [IsolatedFromAbove, SingleBlock,
   let description = [{
     Produced by `fused-fuse`. The body is one block whose arguments stand for
     `inputs` (same types, same order) and which ends in `fused.yield` with
-    values of the result types. The body holds only `fused` ops; everything
+    values of the result types. The body holds only `fused` ops and
+    `arith.constant`s (splat constants of an epilogue or an elementwise
+    chain, which code generation turns into immediates); everything
     in it is computed by one kernel launch, so the intermediate values never
     reach global memory. `kind` says which kernel template implements it:
 
