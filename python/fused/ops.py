@@ -262,6 +262,26 @@ class Transpose:
                 f"{o}\n  return %y : {o}\n}}\n")
 
 
+class Rope:
+    """fused.rope: rotary embedding of `shape` [..., S, D] by cos and sin
+    tables [S, R/2] (R <= D); `interleaved` pairs features (2j, 2j+1)
+    (GPT-J), otherwise (j, j + R/2) (GPT-NeoX, Llama)."""
+
+    def __init__(self, shape, table_shape, dtype="f32", table_dtype=None,
+                 interleaved=False):
+        self.shape, self.table_shape = tuple(shape), tuple(table_shape)
+        self.dtype, self.table_dtype = dtype, table_dtype or dtype
+        self.interleaved = bool(interleaved)
+
+    def mlir(self):
+        t = _tensor(self.shape, self.dtype)
+        c = _tensor(self.table_shape, self.table_dtype)
+        attr = " {interleaved}" if self.interleaved else ""
+        return (f"func.func @rope(%x: {t}, %c: {c}, %s: {c}) -> {t} {{\n"
+                f"  %y = fused.rope %x, %c, %s{attr} : {t}, {c}, {c}\n"
+                f"  return %y : {t}\n}}\n")
+
+
 def _run(builder, args, device):
     return _fused.compile(builder, device=device)(*args, device=device)
 
@@ -301,3 +321,12 @@ def transpose(x, permutation, dtype=None, device="auto"):
     """Permutes the dimensions of a numpy array; see Transpose."""
     return _run(Transpose(_np.shape(x), permutation,
                           _float_dtype_of(x, dtype)), (x,), device)
+
+
+def rope(x, cos, sin, interleaved=False, dtype=None, device="auto"):
+    """Rotary position embedding of a numpy array [..., S, D] by `cos` and
+    `sin` [S, R/2]; see Rope."""
+    dt = _float_dtype_of(x, dtype)
+    tdt = _float_dtype_of(cos, None) if dtype is None else dt
+    b = Rope(_np.shape(x), _np.shape(cos), dt, tdt, interleaved)
+    return _run(b, (x, cos, sin), device)

@@ -212,7 +212,7 @@ def test_runtime_runs_a_bundle_without_the_compiler(tmp_path):
         runtime.Bundle(str(tmp_path))
 
 
-def test_rowwise_reduction_and_transpose_ops():
+def test_rowwise_reduction_transpose_and_rope_ops():
     """fused.ops' memory-bound kernels on the emulator against the float64
     reference, at sizes that are not multiples of anything."""
     x = randn(7, 1000, dtype=np.float32)
@@ -228,6 +228,12 @@ def test_rowwise_reduction_and_transpose_ops():
          "f16"),
         (fused.ops.transpose, (randn(33, 65),), dict(permutation=(1, 0)),
          "f16"),
+        (fused.ops.rope, (randn(2, 3, 17, 64), randn(17, 32, dtype=np.float32),
+                          randn(17, 32, dtype=np.float32)), {}, "f16"),
+        (fused.ops.rope, (randn(17, 40, dtype=np.float32),
+                          randn(17, 12, dtype=np.float32),
+                          randn(17, 12, dtype=np.float32)),
+         dict(interleaved=True), "f32"),
     ]
     for fn, args, kw, dt in cases:
         out = fn(*args, device="emulator", **kw)
@@ -236,6 +242,13 @@ def test_rowwise_reduction_and_transpose_ops():
         assert fused.compare(out, ref, dtype=dt)["passed"], (fn.__name__, kw)
     assert fused.ops.transpose(np.arange(6, dtype=np.float32).reshape(2, 3),
                                (1, 0), device="emulator")[0, 1] == 3.0
+    # RoPE by hand: the pair (x0, x2) of a row at angle t rotates by t.
+    t = 0.5
+    x = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    c = np.array([[np.cos(t), 1.0]], dtype=np.float32)
+    s = np.array([[np.sin(t), 0.0]], dtype=np.float32)
+    y = fused.ops.rope(x, c, s, device="emulator")
+    assert np.allclose(y, [[np.cos(t), 0.0, np.sin(t), 0.0]], atol=1e-6)
     with pytest.raises(fused.FusedError, match="unknown reduction"):
         fused.ops.reduce(x, kind="mean")
     with pytest.raises(fused.FusedError, match="float16 or float32"):
