@@ -10,13 +10,15 @@
 //
 // Rows of up to 32 elements per thread (32768 elements with 1024 threads)
 // are held in registers: the row is read once and written once. Longer
-// rows are streamed twice, by 512 threads: one pass computes the reductions (an online
-// softmax; for layernorm sums shifted by the row's first element, so that
-// the variance does not cancel), the next reads the row again and writes
-// the result. With affine parameters and many rows, a block normalises
-// several rows in turn with the parameters loaded once. The second read costs half the minimum traffic of a softmax
-// and a third of a normalisation's with weights; it is the price of rows
-// that do not fit on chip.
+// rows are streamed by 512 threads in two passes: one computes the
+// reductions (an online softmax; for layernorm sums shifted by the row's
+// first element, so that the variance does not cancel), the next
+// normalises and writes. Where the row fits in the chip's shared memory
+// (with the partials: 50257 bf16 or 40000 f32 on sm_80) the first pass
+// stages it there and the second reads it back, so the row is read from
+// global memory once; longer rows are read twice, which costs half the
+// minimum traffic of a softmax. With affine parameters and many rows, a
+// block normalises several rows in turn with the parameters loaded once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,12 +65,29 @@ struct RowProblem {
   int64_t threads = 32;
   /// Chunks of `vector` elements per thread.
   int64_t chunks = 1;
-  /// Whether the row stays in registers (else it is read twice).
+  /// Whether the row stays in registers; else it is streamed: staged in
+  /// shared memory on the first pass when it fits there (`inShared`: read
+  /// once from global memory), otherwise read twice.
   bool inRegisters = true;
+  bool inShared = false;
   /// Rows each block normalises in turn, its weight and bias loaded once
   /// (in registers) for all of them.
   int64_t rowsPerBlock = 1;
 };
+
+/// The shared memory of the reductions' partials: 2 slots of one f32 per
+/// warp (none for one warp), rounded up to 16 bytes.
+int64_t partialsBytes(const RowProblem &p) {
+  int64_t warps = p.threads / 32;
+  return warps > 1 ? (2 * warps * 4 + 15) / 16 * 16 : 0;
+}
+
+/// All of a kernel's dynamic shared memory: the partials, then the row
+/// when it is staged there.
+int64_t sharedBytes(const RowProblem &p) {
+  return partialsBytes(p) +
+         (p.inShared ? p.n * elementBytes(p.elemType) : 0);
+}
 
 int64_t powerOf2AtLeast(int64_t n) {
   int64_t p = 1;
@@ -193,6 +212,8 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     // SM keep the loads in flight.
     p.threads = 512;
     p.chunks = (accesses + p.threads - 1) / p.threads;
+    p.inShared = partialsBytes(p) + p.n * elementBytes(p.elemType) <=
+                 target.limits.maxSharedMemoryPerBlock;
   } else if ((p.weight || p.bias) && p.threads <= 256) {
     // Weights and biases read once per block rather than once per row,
     // while eight blocks per SM remain to keep loads in flight.
@@ -214,11 +235,16 @@ struct RowAccess {
   /// the row's first read (`storeSum`).
   Value residual, sum;
   bool storeSum = true;
+  /// The row in shared memory (streamed rows that fit): the first pass
+  /// stores each chunk there as it reads it, the second reads it back
+  /// (`fromStaged`).
+  Value staged;
+  bool fromStaged = false;
 
   /// The same access with builders at `nr`.
   RowAccess rebind(RB &nr) const {
-    return RowAccess{nr,   p,      in,  out,     weight,
-                     bias, rowIndices, residual, sum, storeSum};
+    return RowAccess{nr,       p,   in,       out,    weight,    bias,
+                     rowIndices, residual, sum, storeSum, staged, fromStaged};
   }
 
   SmallVector<Value> at(Value e) {
@@ -231,14 +257,18 @@ struct RowAccess {
     return loadF32(r, memref, indices, p.vector);
   }
   SmallVector<Value> loadRow(Value e) {
+    if (staged && fromStaged)
+      return load(staged, ValueRange{e});
     SmallVector<Value> x = load(in, at(e));
-    if (!residual)
-      return x;
-    SmallVector<Value> y = load(residual, at(e));
-    for (auto [xi, yi] : llvm::zip(x, y))
-      xi = r.roundTo(r.add(xi, yi), p.elemType);
-    if (sum && storeSum)
-      storeF32(r, x, sum, at(e));
+    if (residual) {
+      SmallVector<Value> y = load(residual, at(e));
+      for (auto [xi, yi] : llvm::zip(x, y))
+        xi = r.roundTo(r.add(xi, yi), p.elemType);
+      if (sum && storeSum)
+        storeF32(r, x, sum, at(e));
+    }
+    if (staged)
+      storeF32(r, x, staged, ValueRange{e});
     return x;
   }
   /// The row's first element.
@@ -507,6 +537,7 @@ void buildRowStreamed(RowContext &c) {
     Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
     chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
                                      ValueRange) {
+      la.fromStaged = true;
       SmallVector<Value> y;
       for (Value v : la.loadRow(e))
         y.push_back(lr.mul(lr.expShifted(v, m), inv));
@@ -547,6 +578,7 @@ void buildRowStreamed(RowContext &c) {
       if (la.bias)
         bi = la.loadParam(la.bias, e);
       la.storeSum = false; // the first pass stored the sum
+      la.fromStaged = true;
       SmallVector<Value> x = la.loadRow(e);
       la.store(normalize(lr, x, mean, scale, w, bi), e);
       return SmallVector<Value>{};
@@ -574,15 +606,23 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   // warp.
   int64_t warps = p.threads / 32;
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  Value shared;
-  if (warps > 1) {
+  Value shared, staged;
+  if (sharedBytes(p) > 0) {
     auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                     MemRefLayoutAttrInterface(), wg);
     Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
-    auto viewType = MemRefType::get({2, warps}, b.getF32Type(),
-                                    MemRefLayoutAttrInterface(), wg);
-    shared = memref::ViewOp::create(b, loc, viewType, base, r.idx(0),
-                                    ValueRange{});
+    if (warps > 1) {
+      auto viewType = MemRefType::get({2, warps}, b.getF32Type(),
+                                      MemRefLayoutAttrInterface(), wg);
+      shared = memref::ViewOp::create(b, loc, viewType, base, r.idx(0),
+                                      ValueRange{});
+    }
+    // The staged row, after the partials (16-byte aligned).
+    if (p.inShared)
+      staged = memref::ViewOp::create(
+          b, loc,
+          MemRefType::get({p.n}, p.elemType, MemRefLayoutAttrInterface(), wg),
+          base, r.idx(partialsBytes(p)), ValueRange{});
   }
   BlockReduce red{r, tid, shared, warps};
   Value invN = r.f(1.0 / double(p.n));
@@ -624,6 +664,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   }
   RowAccess a{r, p, Value(), out, argOf(p.weight), argOf(p.bias),
               rowIndices};
+  a.staged = staged;
   if (AddOp add = p.residual) {
     a.in = argOf(add.getLhs());
     a.residual = argOf(add.getRhs());
@@ -669,11 +710,9 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
         fused::createKernelShell(kernel, module, name, p->threads);
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
-    int64_t warps = p->threads / 32;
     setLaunch(shell,
               {(p->rows + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
-              {p->threads, 1, 1}, warps > 1 ? 2 * warps * 4 : 0,
-              kernel.getNumResults());
+              {p->threads, 1, 1}, sharedBytes(*p), kernel.getNumResults());
     return shell;
   }
 

@@ -156,3 +156,18 @@ func.func @rope_f16(%q: tensor<1x8x64x128xf16>, %c: tensor<64x64xf16>, %s: tenso
   %0 = fused.rope %q, %c, %s : tensor<1x8x64x128xf16>, tensor<64x64xf16>, tensor<64x64xf16>
   return %0 : tensor<1x8x64x128xf16>
 }
+
+/// A row too long for registers (20000 f32, 80 KB) but not for shared
+/// memory: staged there on the first pass, so it is read from global
+/// memory once: 160000 bytes each way, 5000 sectors, and no bank conflicts
+/// on the staged row.
+// CHECK-LABEL: @sm_staged sm_staged_softmax counters:
+// CHECK: global loads: {{[0-9]+}} requests, 5000 sectors (ideal 5000, excess 0)
+// CHECK: global stores: {{[0-9]+}} requests, 5000 sectors (ideal 5000, excess 0)
+// CHECK: unique global bytes read: 160000
+// CHECK: shared loads: {{[0-9]+}} requests, [[W:[0-9]+]] wavefronts (ideal [[W]], excess 0)
+// CHECK: shared stores: {{[0-9]+}} requests, [[V:[0-9]+]] wavefronts (ideal [[V]], excess 0)
+func.func @sm_staged(%x: tensor<2x20000xf32>) -> tensor<2x20000xf32> {
+  %y = fused.softmax %x axis = -1 : tensor<2x20000xf32>
+  return %y : tensor<2x20000xf32>
+}

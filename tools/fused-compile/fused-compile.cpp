@@ -733,7 +733,14 @@ static int runCompile(ModuleOp module) {
         chips.push_back(c);
     }
   }
+  // One set of kernels serves every chip of a bundle: it is designed for
+  // the one with the least shared memory per block (the first of those),
+  // so that its configuration is valid on all of them.
   std::string chip = chips.front();
+  for (const std::string &c : chips)
+    if (fused::Target::get(c)->limits.maxSharedMemoryPerBlock <
+        fused::Target::get(chip)->limits.maxSharedMemoryPerBlock)
+      chip = c;
   // The module as written, for the reference outputs of a bundle.
   OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
   fused::PipelineOptions options;

@@ -25,15 +25,22 @@ func.func @softmax_rows(%x: tensor<8x1024xf16>) -> tensor<8x1024xf16> {
 
 /// A long rmsnorm row (65536 f16) is streamed: 512 threads, partials of
 /// the 16 warps exchanged in shared memory (2 slots x 16 warps x 4 bytes),
-/// a loop that reduces and a loop that writes.
+/// a loop that reduces while it stages the row in shared memory (128 KiB
+/// after the partials: it fits in sm_90's 227 KiB), and a loop that writes
+/// from the staged row: one read of the row from global memory.
 // CHECK-LABEL: func.func @rms_long
 // CHECK: gpu.func @rms_long_normalization
-// CHECK-SAME: fused.launch = #fused.launch<grid = [2, 1, 1], block = [512, 1, 1], shared = 128, outputs = 1>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [2, 1, 1], block = [512, 1, 1], shared = 131200, outputs = 1>
 // CHECK: gpu.dynamic_shared_memory
+// CHECK: memref.view {{.*}}[%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<65536xf16, #gpu.address_space<workgroup>>
 // CHECK: scf.for
+// CHECK: vector.load {{.*}} : memref<2x65536xf16>, vector<8xf16>
+// CHECK: vector.store {{.*}} : memref<65536xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK: gpu.barrier
 // CHECK: math.rsqrt
 // CHECK: scf.for
+// CHECK: vector.load {{.*}} : memref<65536xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// CHECK-NOT: vector.load {{.*}} : memref<2x65536xf16>
 func.func @rms_long(%x: tensor<2x65536xf16>, %g: tensor<65536xf16>) -> tensor<2x65536xf16> {
   %r = fused.kernel normalization ins(%x, %g : tensor<2x65536xf16>, tensor<65536xf16>) -> tensor<2x65536xf16> {
   ^bb0(%a: tensor<2x65536xf16>, %w: tensor<65536xf16>):
