@@ -17,7 +17,11 @@
 // (with the partials: 50257 bf16 or 40000 f32 on sm_80) the first pass
 // stages it there and the second reads it back, so the row is read from
 // global memory once; longer rows are read twice, which costs half the
-// minimum traffic of a softmax. With affine parameters and many rows, a
+// minimum traffic of a softmax. A streamed softmax row whose length is not
+// a multiple of 16 bytes (a vocabulary of 50257) goes in 16-byte windows
+// aligned in memory, from the one holding its first element: only the
+// first and last windows go element by element (lanes outside the row are
+// -inf, the softmax's neutral element). With affine parameters and many rows, a
 // block normalises several rows in turn with the parameters loaded once.
 //
 //===----------------------------------------------------------------------===//
@@ -70,6 +74,16 @@ struct RowProblem {
   /// once from global memory), otherwise read twice.
   bool inRegisters = true;
   bool inShared = false;
+  /// A streamed softmax row whose length is not a multiple of 16 bytes is
+  /// read and written in 16-byte windows aligned in memory, from the one
+  /// that holds the row's first element: the first and last windows
+  /// element by element, the others whole.
+  bool windowed = false;
+
+  /// The accesses of `vector` elements that cover a row.
+  int64_t accesses() const {
+    return windowed ? (n + vector - 1) / vector + 1 : n / vector;
+  }
   /// Rows each block normalises in turn, its weight and bias loaded once
   /// (in registers) for all of them.
   int64_t rowsPerBlock = 1;
@@ -85,8 +99,9 @@ int64_t partialsBytes(const RowProblem &p) {
 /// All of a kernel's dynamic shared memory: the partials, then the row
 /// when it is staged there.
 int64_t sharedBytes(const RowProblem &p) {
-  return partialsBytes(p) +
-         (p.inShared ? p.n * elementBytes(p.elemType) : 0);
+  return partialsBytes(p) + (p.inShared ? p.accesses() * p.vector *
+                                              elementBytes(p.elemType)
+                                        : 0);
 }
 
 int64_t powerOf2AtLeast(int64_t n) {
@@ -211,8 +226,14 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     // Streamed rows: 512 threads leave each 128 registers, two blocks per
     // SM keep the loads in flight.
     p.threads = 512;
-    p.chunks = (accesses + p.threads - 1) / p.threads;
-    p.inShared = partialsBytes(p) + p.n * elementBytes(p.elemType) <=
+    int64_t full = 16 / elementBytes(p.elemType);
+    if (p.kind == RowOp::Softmax && p.n % full != 0) {
+      p.windowed = true;
+      p.vector = full;
+    }
+    p.chunks = (p.accesses() + p.threads - 1) / p.threads;
+    p.inShared = partialsBytes(p) +
+                     p.accesses() * p.vector * elementBytes(p.elemType) <=
                  target.limits.maxSharedMemoryPerBlock;
   } else if ((p.weight || p.bias) && p.threads <= 256) {
     // Weights and biases read once per block rather than once per row,
@@ -240,11 +261,99 @@ struct RowAccess {
   /// (`fromStaged`).
   Value staged;
   bool fromStaged = false;
+  /// Windowed rows: how many elements the row starts past a 16-byte
+  /// boundary. Access `e` (a multiple of `vector`) is the window of row
+  /// elements e - shift .. e - shift + vector.
+  Value shift;
 
   /// The same access with builders at `nr`.
   RowAccess rebind(RB &nr) const {
-    return RowAccess{nr,       p,   in,       out,    weight,    bias,
-                     rowIndices, residual, sum, storeSum, staged, fromStaged};
+    return RowAccess{nr,     p,        in,         out,
+                     weight, bias,     rowIndices, residual,
+                     sum,    storeSum, staged,     fromStaged,
+                     shift};
+  }
+
+  /// Whether window `e` lies inside the row: e >= shift and
+  /// e + vector <= n + shift.
+  Value interior(Value e) {
+    Value lo = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge,
+                                     e, shift);
+    Value hi = arith::CmpIOp::create(
+        r.b, r.loc, arith::CmpIPredicate::ule, r.addi(e, r.idx(p.vector)),
+        r.addi(shift, r.idx(p.n)));
+    return arith::AndIOp::create(r.b, r.loc, lo, hi);
+  }
+  /// Whether element `i` of window `e` is in the row.
+  Value laneInRow(Value e, int64_t i) {
+    Value at = r.addi(e, r.idx(i));
+    Value lo = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge,
+                                     at, shift);
+    Value hi = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::ult,
+                                     at, r.addi(shift, r.idx(p.n)));
+    return arith::AndIOp::create(r.b, r.loc, lo, hi);
+  }
+  /// Window `e` of the input, as f32; lanes outside the row are -inf (the
+  /// softmax's neutral element).
+  SmallVector<Value> loadWindow(Value e) {
+    Type f32 = r.b.getF32Type();
+    SmallVector<Type> types(p.vector, f32);
+    Value js = arith::SubIOp::create(r.b, r.loc, e, shift);
+    auto ifOp = scf::IfOp::create(r.b, r.loc, types, interior(e), true);
+    {
+      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      RB tr{tb, r.loc};
+      SmallVector<Value> i(rowIndices);
+      i.push_back(js);
+      scf::YieldOp::create(tb, r.loc, loadF32(tr, in, i, p.vector));
+    }
+    OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+    RB er{eb, r.loc};
+    RowAccess ea = rebind(er);
+    SmallVector<Value> lanes;
+    for (int64_t l = 0; l < p.vector; ++l) {
+      auto lane = scf::IfOp::create(eb, r.loc, TypeRange{f32},
+                                    ea.laneInRow(e, l), true);
+      OpBuilder lt = OpBuilder::atBlockBegin(lane.thenBlock());
+      RB ltr{lt, r.loc};
+      SmallVector<Value> i(rowIndices);
+      i.push_back(ltr.addi(js, ltr.idx(l)));
+      scf::YieldOp::create(lt, r.loc, loadF32(ltr, in, i, 1));
+      OpBuilder le = OpBuilder::atBlockBegin(lane.elseBlock());
+      scf::YieldOp::create(
+          le, r.loc,
+          RB{le, r.loc}.f(-std::numeric_limits<double>::infinity()));
+      lanes.push_back(lane.getResult(0));
+    }
+    scf::YieldOp::create(eb, r.loc, lanes);
+    return SmallVector<Value>(ifOp.getResults());
+  }
+  /// Writes the lanes of window `e` that are in the row.
+  void storeWindow(ArrayRef<Value> values, Value e) {
+    Value js = arith::SubIOp::create(r.b, r.loc, e, shift);
+    auto ifOp = scf::IfOp::create(r.b, r.loc, TypeRange{}, interior(e), true);
+    {
+      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      tb.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      RB tr{tb, r.loc};
+      SmallVector<Value> i(rowIndices);
+      i.push_back(js);
+      storeF32(tr, values, out, i);
+    }
+    OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+    eb.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    RB er{eb, r.loc};
+    RowAccess ea = rebind(er);
+    for (int64_t l = 0; l < p.vector; ++l) {
+      auto lane = scf::IfOp::create(eb, r.loc, TypeRange{},
+                                    ea.laneInRow(e, l), false);
+      OpBuilder lt = OpBuilder::atBlockBegin(lane.thenBlock());
+      lt.setInsertionPoint(lane.thenBlock()->getTerminator());
+      RB ltr{lt, r.loc};
+      SmallVector<Value> i(rowIndices);
+      i.push_back(ltr.addi(js, ltr.idx(l)));
+      storeF32(ltr, values.slice(l, 1), out, i);
+    }
   }
 
   SmallVector<Value> at(Value e) {
@@ -259,7 +368,7 @@ struct RowAccess {
   SmallVector<Value> loadRow(Value e) {
     if (staged && fromStaged)
       return load(staged, ValueRange{e});
-    SmallVector<Value> x = load(in, at(e));
+    SmallVector<Value> x = shift ? loadWindow(e) : load(in, at(e));
     if (residual) {
       SmallVector<Value> y = load(residual, at(e));
       for (auto [xi, yi] : llvm::zip(x, y))
@@ -284,7 +393,10 @@ struct RowAccess {
     return load(param, ValueRange{e});
   }
   void store(ArrayRef<Value> values, Value e) {
-    storeF32(r, values, out, at(e));
+    if (shift)
+      storeWindow(values, e);
+    else
+      storeF32(r, values, out, at(e));
   }
 };
 
@@ -487,7 +599,7 @@ void buildRowStreamed(RowContext &c) {
   Value invN = c.invN, negInf = c.negInf;
   // Streaming: pass 1 reduces, pass 2 reads again and writes.
   Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
-  int64_t accesses = p.n / p.vector;
+  int64_t accesses = p.accesses();
   auto chunkLoop = [&](ValueRange init,
                        function_ref<SmallVector<Value>(
                            RB &, RowAccess &, Value e, ValueRange acc)>
@@ -665,6 +777,8 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   RowAccess a{r, p, Value(), out, argOf(p.weight), argOf(p.bias),
               rowIndices};
   a.staged = staged;
+  if (p.windowed)
+    a.shift = r.remi(r.muli(row, p.n), p.vector);
   if (AddOp add = p.residual) {
     a.in = argOf(add.getLhs());
     a.residual = argOf(add.getRhs());
