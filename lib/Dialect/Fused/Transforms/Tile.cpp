@@ -98,82 +98,105 @@ Type elementType(Value v) {
 // GEMM kernel function
 //===----------------------------------------------------------------------===//
 
-/// Builds the tiled kernel function of `kernel` and returns it.
-FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
-                                          ::fused::GemmKernel &g,
-                                          GemmConfigAttr cfg, StringRef name) {
-  MLIRContext *ctx = kernel.getContext();
-  Location loc = kernel.getLoc();
-  MatmulOp mm = g.matmul;
-  auto outType = cast<RankedTensorType>(kernel.getResultTypes()[0]);
+/// The tiled kernel function of one GEMM kernel, built piece by piece: the
+/// function and its arguments, the grid of thread blocks, the K loop over
+/// warp tiles, the epilogue over the block tile.
+struct GemmFunctionBuilder {
+  KernelOp kernel;
+  ::fused::GemmKernel &g;
+  GemmConfigAttr cfg;
+  MLIRContext *ctx;
+  Location loc;
+  MatmulOp mm;
+  RankedTensorType outType;
+  func::FuncOp func;
+  Block *entry = nullptr;
+  OpBuilder b;
+  Builder h;
 
-  // Kernel arguments: one memref per input, then the output.
-  SmallVector<Type> argTypes;
-  for (Value v : kernel.getInputs()) {
-    auto t = cast<RankedTensorType>(v.getType());
-    argTypes.push_back(MemRefType::get(t.getShape(), t.getElementType()));
+  // Problem and configuration.
+  ArrayRef<int64_t> aShape, bShape, outShape;
+  bool ta = false, tb = false;
+  int64_t M = 0, N = 0, K = 0;
+  SmallVector<int64_t> batchShape;
+  int64_t BM = 0, BN = 0, BK = 0;
+
+  // The thread block's place: its output batch indices, first row and
+  // column and clipped sizes.
+  SmallVector<Value> batchIdx;
+  Value m0, n0, mSize, nSize;
+
+  GemmFunctionBuilder(KernelOp kernel, ::fused::GemmKernel &g,
+                      GemmConfigAttr cfg)
+      : kernel(kernel), g(g), cfg(cfg), ctx(kernel.getContext()),
+        loc(kernel.getLoc()), mm(g.matmul),
+        outType(cast<RankedTensorType>(kernel.getResultTypes()[0])),
+        b(ctx), h{b, loc} {}
+
+  /// The kernel function's argument for a value of the kernel's body.
+  Value argFor(Value bodyValue) {
+    return entry->getArgument(cast<BlockArgument>(bodyValue).getArgNumber());
   }
-  argTypes.push_back(
-      MemRefType::get(outType.getShape(), outType.getElementType()));
-  auto func =
-      func::FuncOp::create(loc, name, FunctionType::get(ctx, argTypes, {}));
-  FusedDialect::KernelKindAttrHelper(ctx).setAttr(
-      func, KernelKindAttr::get(ctx, KernelKind::gemm));
-  FusedDialect::GemmConfigAttrHelper(ctx).setAttr(func, cfg);
-  Block *entry = func.addEntryBlock();
-  OpBuilder b = OpBuilder::atBlockBegin(entry);
-  Builder h{b, loc};
+  Value outArg() { return entry->getArguments().back(); }
 
-  // Body values -> kernel function arguments.
-  Block &body = kernel.getBody().front();
-  auto argFor = [&](Value bodyValue) -> Value {
-    auto arg = cast<BlockArgument>(bodyValue);
-    return entry->getArgument(arg.getArgNumber());
-  };
-  Value outArg = entry->getArguments().back();
+  /// The function: one memref per input, then the output.
+  void createFunction(StringRef name) {
+    SmallVector<Type> argTypes;
+    for (Value v : kernel.getInputs()) {
+      auto t = cast<RankedTensorType>(v.getType());
+      argTypes.push_back(MemRefType::get(t.getShape(), t.getElementType()));
+    }
+    argTypes.push_back(
+        MemRefType::get(outType.getShape(), outType.getElementType()));
+    func = func::FuncOp::create(loc, name, FunctionType::get(ctx, argTypes, {}));
+    FusedDialect::KernelKindAttrHelper(ctx).setAttr(
+        func, KernelKindAttr::get(ctx, KernelKind::gemm));
+    FusedDialect::GemmConfigAttrHelper(ctx).setAttr(func, cfg);
+    entry = func.addEntryBlock();
+    b.setInsertionPointToStart(entry);
 
-  auto aType = cast<RankedTensorType>(mm.getA().getType());
-  auto bType = cast<RankedTensorType>(mm.getB().getType());
-  auto mmType = mm.getType();
-  ArrayRef<int64_t> aShape = aType.getShape(), bShape = bType.getShape();
-  ArrayRef<int64_t> outShape = outType.getShape();
-  int64_t ar = aShape.size(), orank = outShape.size();
-  bool ta = mm.getTransposeA(), tb = mm.getTransposeB();
-  int64_t M = outShape[orank - 2], N = outShape[orank - 1];
-  int64_t K = ta ? aShape[ar - 2] : aShape[ar - 1];
-  SmallVector<int64_t> batchShape(outShape.drop_back(2));
-  int64_t batchCount = 1;
-  for (int64_t d : batchShape)
-    batchCount *= d;
+    auto aType = cast<RankedTensorType>(mm.getA().getType());
+    auto bType = cast<RankedTensorType>(mm.getB().getType());
+    aShape = aType.getShape();
+    bShape = bType.getShape();
+    outShape = outType.getShape();
+    int64_t ar = aShape.size(), orank = outShape.size();
+    ta = mm.getTransposeA();
+    tb = mm.getTransposeB();
+    M = outShape[orank - 2];
+    N = outShape[orank - 1];
+    K = ta ? aShape[ar - 2] : aShape[ar - 1];
+    batchShape.assign(outShape.begin(), outShape.end() - 2);
+    BM = cfg.getBlockM();
+    BN = cfg.getBlockN();
+    BK = cfg.getBlockK();
+  }
 
-  int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN(), BK = cfg.getBlockK();
-  int64_t WM = cfg.getWarpsM(), WN = cfg.getWarpsN();
-  int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
-  int64_t gridM = (M + BM - 1) / BM, gridN = (N + BN - 1) / BN;
-  int64_t numK = (K + BK - 1) / BK;
-
-  auto blockMapping = b.getArrayAttr(
-      {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ),
-       gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
-       gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX)});
-  auto warpMapping =
-      b.getArrayAttr({gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimY),
-                      gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimX)});
-
-  auto grid = scf::ForallOp::create(
-      b, loc,
-      ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount), b.getIndexAttr(gridM),
-                             b.getIndexAttr(gridN)},
-      ValueRange{}, blockMapping);
-  b.setInsertionPointToStart(grid.getBody());
-  Value z = grid.getInductionVar(0), bi = grid.getInductionVar(1),
-        bj = grid.getInductionVar(2);
-  Value m0 = h.mul(bi, BM), n0 = h.mul(bj, BN);
-  Value mSize = h.clip(BM, M, m0), nSize = h.clip(BN, N, n0);
-
-  // Output batch indices, row-major from z.
-  SmallVector<Value> batchIdx(batchShape.size());
-  {
+  /// The grid of thread blocks (batch, M tiles, N tiles); leaves the
+  /// builder in its body.
+  void buildGrid() {
+    int64_t batchCount = 1;
+    for (int64_t d : batchShape)
+      batchCount *= d;
+    int64_t gridM = (M + BM - 1) / BM, gridN = (N + BN - 1) / BN;
+    auto blockMapping = b.getArrayAttr(
+        {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ),
+         gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
+         gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX)});
+    auto grid = scf::ForallOp::create(
+        b, loc,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount),
+                               b.getIndexAttr(gridM), b.getIndexAttr(gridN)},
+        ValueRange{}, blockMapping);
+    b.setInsertionPointToStart(grid.getBody());
+    Value z = grid.getInductionVar(0), bi = grid.getInductionVar(1),
+          bj = grid.getInductionVar(2);
+    m0 = h.mul(bi, BM);
+    n0 = h.mul(bj, BN);
+    mSize = h.clip(BM, M, m0);
+    nSize = h.clip(BN, N, n0);
+    // Output batch indices, row-major from z.
+    batchIdx.assign(batchShape.size(), Value());
     Value rest = z;
     for (int64_t d = batchShape.size() - 1; d >= 0; --d) {
       batchIdx[d] = d == 0 ? rest : h.rem(rest, batchShape[d]);
@@ -181,9 +204,11 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
         rest = h.div(rest, batchShape[d]);
     }
   }
-  // Offsets of the leading (batch) dims of an operand of shape `shape`
-  // whose trailing `inner` dims are not batch dims.
-  auto batchOffsets = [&](ArrayRef<int64_t> shape, int64_t inner) {
+
+  /// Offsets of the leading (batch) dims of an operand of shape `shape`
+  /// whose trailing `inner` dims are not batch dims.
+  SmallVector<OpFoldResult> batchOffsets(ArrayRef<int64_t> shape,
+                                         int64_t inner) {
     SmallVector<OpFoldResult> offs;
     int64_t lead = shape.size() - inner;
     for (int64_t d = 0; d < lead; ++d) {
@@ -194,38 +219,49 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
         offs.push_back(batchIdx[od]);
     }
     return offs;
-  };
+  }
 
-  // Accumulator tile.
-  auto accType = MemRefType::get({BM, BN}, b.getF32Type());
-  Value acc = memref::AllocaOp::create(b, loc, accType);
-  Value zero = h.f32(0.0);
-  linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{acc});
-  Value accTile = h.subview(acc, {b.getIndexAttr(0), b.getIndexAttr(0)},
-                            {mSize, nSize}, {true, true});
+  /// The [r0, r0 + rSize) x [c0, c0 + cSize) tile of operand `arg` in this
+  /// block's batch.
+  Value operandTile(Value arg, ArrayRef<int64_t> shape, Value r0, Value rSize,
+                    Value c0, Value cSize) {
+    SmallVector<OpFoldResult> offs = batchOffsets(shape, 2);
+    SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
+    SmallVector<bool> keep(offs.size(), false);
+    offs.push_back(r0);
+    offs.push_back(c0);
+    sizes.push_back(rSize);
+    sizes.push_back(cSize);
+    keep.push_back(true);
+    keep.push_back(true);
+    return h.subview(arg, offs, sizes, keep);
+  }
 
-  // K loop.
-  Value aArg = argFor(mm.getA()), bArg = argFor(mm.getB());
-  auto kLoop = scf::ForOp::create(b, loc, h.c(0), h.c(numK), h.c(1));
-  {
+  /// The f32 accumulator of the block tile, zeroed: its [mSize, nSize] part.
+  Value buildAccumulator() {
+    auto accType = MemRefType::get({BM, BN}, b.getF32Type());
+    Value acc = memref::AllocaOp::create(b, loc, accType);
+    Value zero = h.f32(0.0);
+    linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{acc});
+    return h.subview(acc, {b.getIndexAttr(0), b.getIndexAttr(0)},
+                     {mSize, nSize}, {true, true});
+  }
+
+  /// The K loop: per step the operand tiles, split over the warps, each
+  /// warp's contraction (marked fused.role = mma) into `accTile`.
+  scf::ForOp buildKLoop(Value accTile) {
+    int64_t WM = cfg.getWarpsM(), WN = cfg.getWarpsN();
+    int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
+    int64_t numK = (K + BK - 1) / BK;
+    auto warpMapping = b.getArrayAttr(
+        {gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimY),
+         gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimX)});
+    Value aArg = argFor(mm.getA()), bArg = argFor(mm.getB());
+    auto kLoop = scf::ForOp::create(b, loc, h.c(0), h.c(numK), h.c(1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = h.mul(kLoop.getInductionVar(), BK);
     Value kSize = h.clip(BK, K, k0);
-
-    auto operandTile = [&](Value arg, ArrayRef<int64_t> shape, Value r0,
-                           Value rSize, Value c0, Value cSize) {
-      SmallVector<OpFoldResult> offs = batchOffsets(shape, 2);
-      SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
-      SmallVector<bool> keep(offs.size(), false);
-      offs.push_back(r0);
-      offs.push_back(c0);
-      sizes.push_back(rSize);
-      sizes.push_back(cSize);
-      keep.push_back(true);
-      keep.push_back(true);
-      return h.subview(arg, offs, sizes, keep);
-    };
     // A tile: [m, k] (or [k, m] with transpose_a); B tile: [k, n] (or [n, k]).
     Value aTile = ta ? operandTile(aArg, aShape, k0, kSize, m0, mSize)
                      : operandTile(aArg, aShape, m0, mSize, k0, kSize);
@@ -248,7 +284,12 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
            : h.subview(bTile, {zeroIdx, wn0}, {kSize, wnSize}, {true, true});
     Value accWarp =
         h.subview(accTile, {wm0, wn0}, {wmSize, wnSize}, {true, true});
+    buildContraction(aWarp, bWarp, accWarp);
+    return kLoop;
+  }
 
+  /// acc[m, n] += a[m, k] * b[k, n] in f32 on one warp's tiles.
+  void buildContraction(Value aWarp, Value bWarp, Value accWarp) {
     AffineExpr dm, dn, dk;
     bindDims(ctx, dm, dn, dk);
     auto aMap = AffineMap::get(
@@ -275,104 +316,128 @@ FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
         contraction, TileRoleAttr::get(ctx, TileRole::mma));
   }
 
-  // Epilogue over the block tile: accumulator and epilogue operands in,
-  // output tile out.
-  b.setInsertionPointAfter(kLoop);
-  SmallVector<OpFoldResult> cOffs = batchOffsets(outShape, 2);
-  SmallVector<OpFoldResult> cSizes(cOffs.size(), b.getIndexAttr(1));
-  SmallVector<bool> cKeep(cOffs.size(), false);
-  cOffs.append({m0, n0});
-  cSizes.append({mSize, nSize});
-  cKeep.append({true, true});
-  Value cTile = h.subview(outArg, cOffs, cSizes, cKeep);
-
-  // External epilogue operands: the trailing (up to 2) dims that align with
-  // M and N are tiled; leading dims index the batch (or are 1) and drop.
-  SmallVector<Value> extInputs;
-  SmallVector<AffineMap> maps;
-  AffineExpr r, c;
-  bindDims(ctx, r, c);
-  maps.push_back(AffineMap::get(2, 0, {r, c}, ctx)); // accumulator
-  llvm::DenseMap<Value, unsigned> extIndex;
-  for (Operation *op : g.epilogue)
-    for (Value operand : op->getOperands()) {
-      auto arg = dyn_cast<BlockArgument>(operand);
-      if (!arg || arg.getOwner() != &body || extIndex.count(operand))
-        continue;
-      ArrayRef<int64_t> shape =
-          cast<RankedTensorType>(operand.getType()).getShape();
-      int64_t rank = shape.size();
-      int64_t inner = std::min<int64_t>(rank, 2);
-      SmallVector<OpFoldResult> offs = batchOffsets(shape, inner);
-      SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
-      SmallVector<bool> keep(offs.size(), false);
-      SmallVector<AffineExpr> exprs;
-      for (int64_t d = rank - inner; d < rank; ++d) {
-        bool isM = (rank - d) == 2; // aligned with M; else with N
-        keep.push_back(true);
-        if (shape[d] == 1) {
-          offs.push_back(b.getIndexAttr(0));
-          sizes.push_back(b.getIndexAttr(1));
-          exprs.push_back(getAffineConstantExpr(0, ctx));
-        } else {
-          offs.push_back(isM ? m0 : n0);
-          sizes.push_back(isM ? mSize : nSize);
-          exprs.push_back(isM ? r : c);
+  /// The epilogue's operands from outside the kernel, tiled to the block:
+  /// the trailing (up to 2) dims that align with M and N are tiled; leading
+  /// dims index the batch (or are 1) and drop. Appends them to `ins` and
+  /// their indexing maps to `maps`, and numbers them in `index`.
+  void tileEpilogueOperands(SmallVectorImpl<Value> &ins,
+                            SmallVectorImpl<AffineMap> &maps,
+                            llvm::DenseMap<Value, unsigned> &index) {
+    Block &body = kernel.getBody().front();
+    AffineExpr r, c;
+    bindDims(ctx, r, c);
+    for (Operation *op : g.epilogue)
+      for (Value operand : op->getOperands()) {
+        auto arg = dyn_cast<BlockArgument>(operand);
+        if (!arg || arg.getOwner() != &body || index.count(operand))
+          continue;
+        ArrayRef<int64_t> shape =
+            cast<RankedTensorType>(operand.getType()).getShape();
+        int64_t rank = shape.size();
+        int64_t inner = std::min<int64_t>(rank, 2);
+        SmallVector<OpFoldResult> offs = batchOffsets(shape, inner);
+        SmallVector<OpFoldResult> sizes(offs.size(), b.getIndexAttr(1));
+        SmallVector<bool> keep(offs.size(), false);
+        SmallVector<AffineExpr> exprs;
+        for (int64_t d = rank - inner; d < rank; ++d) {
+          bool isM = (rank - d) == 2; // aligned with M; else with N
+          keep.push_back(true);
+          if (shape[d] == 1) {
+            offs.push_back(b.getIndexAttr(0));
+            sizes.push_back(b.getIndexAttr(1));
+            exprs.push_back(getAffineConstantExpr(0, ctx));
+          } else {
+            offs.push_back(isM ? m0 : n0);
+            sizes.push_back(isM ? mSize : nSize);
+            exprs.push_back(isM ? r : c);
+          }
         }
+        index[operand] = ins.size() - 1; // ins[0] is the accumulator
+        ins.push_back(h.subview(argFor(operand), offs, sizes, keep));
+        maps.push_back(AffineMap::get(2, 0, exprs, ctx));
       }
-      extIndex[operand] = extInputs.size();
-      extInputs.push_back(h.subview(argFor(operand), offs, sizes, keep));
-      maps.push_back(AffineMap::get(2, 0, exprs, ctx));
-    }
-  maps.push_back(AffineMap::get(2, 0, {r, c}, ctx)); // output
-
-  SmallVector<Value> ins = {accTile};
-  llvm::append_range(ins, extInputs);
-  bool failedScalar = false;
-  auto epilogue = linalg::GenericOp::create(
-      b, loc, TypeRange{}, ins, ValueRange{cTile}, maps,
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel},
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Builder nh{nb, nl};
-        llvm::DenseMap<Value, Value> scalar;
-        // The matmul result, rounded to its element type.
-        scalar[mm.getResult()] = nh.roundTo(args[0], mmType.getElementType());
-        for (auto [v, i] : extIndex)
-          scalar[v] = nh.toF32(args[1 + i]);
-        for (Operation *op : g.epilogue) {
-          SmallVector<Value> operands;
-          for (Value o : op->getOperands()) {
-            Value s = scalar.lookup(o);
-            operands.push_back(s ? s : ::fused::splatConstantF32(nb, nl, o));
-          }
-          Value res = ::fused::emitElementwiseF32(nb, nl, op, operands);
-          if (!res) {
-            failedScalar = true;
-            res = operands[0];
-          }
-          scalar[op->getResult(0)] =
-              nh.roundTo(res, elementType(op->getResult(0)));
-        }
-        Value last = g.epilogue.empty() ? Value(mm.getResult())
-                                        : g.epilogue.back()->getResult(0);
-        Value out = scalar.lookup(last);
-        Type outEt = outType.getElementType();
-        if (!outEt.isF32())
-          out = arith::TruncFOp::create(nb, nl, outEt, out);
-        linalg::YieldOp::create(nb, nl, out);
-      });
-  FusedDialect::RoleAttrHelper(ctx).setAttr(
-      epilogue, TileRoleAttr::get(ctx, TileRole::epilogue));
-  if (failedScalar) {
-    func.erase();
-    return kernel.emitOpError() << "unsupported op in the gemm epilogue",
-           failure();
   }
 
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b, loc);
-  return func;
+  /// The epilogue over the block tile (marked fused.role = epilogue): the
+  /// accumulator and the epilogue's operands in, the output tile out.
+  LogicalResult buildEpilogue(Value accTile) {
+    SmallVector<OpFoldResult> cOffs = batchOffsets(outShape, 2);
+    SmallVector<OpFoldResult> cSizes(cOffs.size(), b.getIndexAttr(1));
+    SmallVector<bool> cKeep(cOffs.size(), false);
+    cOffs.append({m0, n0});
+    cSizes.append({mSize, nSize});
+    cKeep.append({true, true});
+    Value cTile = h.subview(outArg(), cOffs, cSizes, cKeep);
+
+    AffineExpr r, c;
+    bindDims(ctx, r, c);
+    SmallVector<Value> ins = {accTile};
+    SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {r, c}, ctx)};
+    llvm::DenseMap<Value, unsigned> extIndex;
+    tileEpilogueOperands(ins, maps, extIndex);
+    maps.push_back(AffineMap::get(2, 0, {r, c}, ctx)); // output
+
+    Type mmElem = mm.getType().getElementType();
+    bool failedScalar = false;
+    auto epilogue = linalg::GenericOp::create(
+        b, loc, TypeRange{}, ins, ValueRange{cTile}, maps,
+        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                      utils::IteratorType::parallel},
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Builder nh{nb, nl};
+          llvm::DenseMap<Value, Value> scalar;
+          // The matmul result, rounded to its element type.
+          scalar[mm.getResult()] = nh.roundTo(args[0], mmElem);
+          for (auto [v, i] : extIndex)
+            scalar[v] = nh.toF32(args[1 + i]);
+          for (Operation *op : g.epilogue) {
+            SmallVector<Value> operands;
+            for (Value o : op->getOperands()) {
+              Value s = scalar.lookup(o);
+              operands.push_back(s ? s : ::fused::splatConstantF32(nb, nl, o));
+            }
+            Value res = ::fused::emitElementwiseF32(nb, nl, op, operands);
+            if (!res) {
+              failedScalar = true;
+              res = operands[0];
+            }
+            scalar[op->getResult(0)] =
+                nh.roundTo(res, elementType(op->getResult(0)));
+          }
+          Value last = g.epilogue.empty() ? Value(mm.getResult())
+                                          : g.epilogue.back()->getResult(0);
+          Value out = scalar.lookup(last);
+          Type outEt = outType.getElementType();
+          if (!outEt.isF32())
+            out = arith::TruncFOp::create(nb, nl, outEt, out);
+          linalg::YieldOp::create(nb, nl, out);
+        });
+    FusedDialect::RoleAttrHelper(ctx).setAttr(
+        epilogue, TileRoleAttr::get(ctx, TileRole::epilogue));
+    if (failedScalar)
+      return kernel.emitOpError() << "unsupported op in the gemm epilogue",
+             failure();
+    return success();
+  }
+};
+
+/// Builds the tiled kernel function of `kernel` and returns it.
+FailureOr<func::FuncOp> buildGemmFunction(KernelOp kernel,
+                                          ::fused::GemmKernel &g,
+                                          GemmConfigAttr cfg, StringRef name) {
+  GemmFunctionBuilder fb(kernel, g, cfg);
+  fb.createFunction(name);
+  fb.buildGrid();
+  Value accTile = fb.buildAccumulator();
+  scf::ForOp kLoop = fb.buildKLoop(accTile);
+  fb.b.setInsertionPointAfter(kLoop);
+  if (failed(fb.buildEpilogue(accTile))) {
+    fb.func.erase();
+    return failure();
+  }
+  fb.b.setInsertionPointToEnd(fb.entry);
+  func::ReturnOp::create(fb.b, fb.loc);
+  return fb.func;
 }
 
 struct TilePass : public ::fused::fused::impl::FusedTilePassBase<TilePass> {
