@@ -231,16 +231,302 @@ struct Rewriter {
 
   LogicalResult rewriteFunction(LLVM::LLVMFuncOp func, const DataLayout &dl);
   LogicalResult run();
+
+  // The function being rewritten: its data layout and a 64-byte scratch
+  // buffer for the hooks' payloads.
+  const DataLayout *dataLayout = nullptr;
+  Value scratch;
+
+  // One pair per entry of the intrinsics table.
+#define FUSED_EMU_INTRINSIC(hook, replaces, payload)                           \
+  bool matches_##hook(Operation *op);                                          \
+  LogicalResult rewrite_##hook(Operation *op, StringRef hookName);
+#include "fused/Runtime/EmulatorIntrinsics.def"
 };
+
+//===----------------------------------------------------------------------===//
+// One rewrite per entry of the intrinsics table: matches_<hook> says which
+// ops it replaces, rewrite_<hook> replaces one with a call of the hook.
+//===----------------------------------------------------------------------===//
+
+bool Rewriter::matches_sreg(Operation *op) {
+  return sregKind(op->getName().getStringRef()).has_value();
+}
+LogicalResult Rewriter::rewrite_sreg(Operation *op, StringRef hook) {
+  Location loc = op->getLoc();
+  int kind = *sregKind(op->getName().getStringRef());
+  Value v = call(loc, hook, i32, {constI32(loc, kind)});
+  op->getResult(0).replaceAllUsesWith(v);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_barrier(Operation *op) {
+  return isa<NVVM::Barrier0Op>(op) ||
+         (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0 &&
+          op->getNumResults() == 0);
+}
+LogicalResult Rewriter::rewrite_barrier(Operation *op, StringRef hook) {
+  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_cp_async(Operation *op) {
+  return isa<NVVM::CpAsyncOp>(op);
+}
+LogicalResult Rewriter::rewrite_cp_async(Operation *op, StringRef hook) {
+  auto cp = cast<NVVM::CpAsyncOp>(op);
+  Location loc = op->getLoc();
+  Value srcBytes =
+      cp.getCpSize() ? cp.getCpSize() : constI32(loc, cp.getSize());
+  call(loc, hook, voidTy,
+       {cp.getDst(), cp.getSrc(), constI32(loc, cp.getSize()), srcBytes,
+        constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_cp_commit(Operation *op) {
+  return isa<NVVM::CpAsyncCommitGroupOp>(op);
+}
+LogicalResult Rewriter::rewrite_cp_commit(Operation *op, StringRef hook) {
+  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_cp_wait(Operation *op) {
+  return isa<NVVM::CpAsyncWaitGroupOp>(op);
+}
+LogicalResult Rewriter::rewrite_cp_wait(Operation *op, StringRef hook) {
+  auto w = cast<NVVM::CpAsyncWaitGroupOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy, {constI32(loc, w.getN()), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_ldmatrix(Operation *op) {
+  return isa<NVVM::LdMatrixOp>(op);
+}
+LogicalResult Rewriter::rewrite_ldmatrix(Operation *op, StringRef hook) {
+  auto ld = cast<NVVM::LdMatrixOp>(op);
+  Location loc = op->getLoc();
+  int num = ld.getNum();
+  bool trans = ld.getLayout() == NVVM::MMALayout::col;
+  call(loc, hook, voidTy,
+       {ld.getPtr(), constI32(loc, num), constI32(loc, trans ? 1 : 0),
+        scratch, constI32(loc, site(op))});
+  Type rt = ld.getResult().getType();
+  Value result;
+  if (auto st = dyn_cast<LLVM::LLVMStructType>(rt)) {
+    result = LLVM::PoisonOp::create(b, loc, st);
+    for (int i = 0; i < num; ++i) {
+      Value r = LLVM::LoadOp::create(b, loc, i32, at(loc, scratch, 4 * i));
+      result = LLVM::InsertValueOp::create(b, loc, result, r,
+                                           ArrayRef<int64_t>{i});
+    }
+  } else {
+    result = LLVM::LoadOp::create(b, loc, i32, scratch);
+  }
+  ld.getResult().replaceAllUsesWith(result);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_mma(Operation *op) { return isa<NVVM::MmaOp>(op); }
+LogicalResult Rewriter::rewrite_mma(Operation *op, StringRef hook) {
+  auto mma = cast<NVVM::MmaOp>(op);
+  Location loc = op->getLoc();
+  auto shape = mma.getShape();
+  auto resTy = dyn_cast<LLVM::LLVMStructType>(mma.getResult().getType());
+  bool f32Acc = resTy && resTy.getBody().size() == 4 &&
+                llvm::all_of(resTy.getBody(), [](Type t) { return t.isF32(); });
+  int type = -1;
+  if (mma.getOperandA().size() == 4) {
+    Type a = mma.getOperandA()[0].getType();
+    auto at = mma.getMultiplicandAPtxType();
+    if (at && *at == NVVM::MMATypes::bf16)
+      type = 1;
+    else if ((at && *at == NVVM::MMATypes::f16) ||
+             (!at && isa<VectorType>(a) &&
+              cast<VectorType>(a).getElementType().isF16()))
+      type = 0;
+  }
+  if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
+      !f32Acc || type < 0 || mma.getOperandB().size() != 2 ||
+      mma.getOperandC().size() != 4)
+    return op->emitOpError()
+           << "is not supported by the emulator (it implements "
+              "m16n8k16 with f16 or bf16 operands and f32 accumulators)";
+  for (auto [i, v] : llvm::enumerate(mma.getOperandA()))
+    storeReg(loc, v, scratch, 4 * i);
+  for (auto [i, v] : llvm::enumerate(mma.getOperandB()))
+    storeReg(loc, v, scratch, 16 + 4 * i);
+  for (auto [i, v] : llvm::enumerate(mma.getOperandC()))
+    LLVM::StoreOp::create(b, loc, v, at(loc, scratch, 24 + 4 * i));
+  call(loc, hook, voidTy,
+       {scratch, constI32(loc, type), constI32(loc, site(op))});
+  Value result = LLVM::PoisonOp::create(b, loc, resTy);
+  for (int i = 0; i < 4; ++i) {
+    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
+                                   at(loc, scratch, 24 + 4 * i));
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+  }
+  mma.getResult().replaceAllUsesWith(result);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_shfl(Operation *op) { return isa<NVVM::ShflOp>(op); }
+LogicalResult Rewriter::rewrite_shfl(Operation *op, StringRef hook) {
+  auto shfl = cast<NVVM::ShflOp>(op);
+  Location loc = op->getLoc();
+  int mode = 0;
+  switch (shfl.getKind()) {
+  case NVVM::ShflKind::idx:
+    mode = 0;
+    break;
+  case NVVM::ShflKind::up:
+    mode = 1;
+    break;
+  case NVVM::ShflKind::down:
+    mode = 2;
+    break;
+  case NVVM::ShflKind::bfly:
+    mode = 3;
+    break;
+  }
+  Value val = shfl.getVal();
+  Value bits = val.getType() == i32
+                   ? val
+                   : LLVM::BitcastOp::create(b, loc, i32, val).getResult();
+  Value out = call(loc, hook, i32,
+                   {constI32(loc, mode), shfl.getThreadMask(), bits,
+                    shfl.getOffset(), shfl.getMaskAndClamp(), scratch,
+                    constI32(loc, site(op))});
+  if (val.getType() != i32)
+    out = LLVM::BitcastOp::create(b, loc, val.getType(), out);
+  Value result = out;
+  if (auto st = dyn_cast<LLVM::LLVMStructType>(shfl.getType())) {
+    Value pred = LLVM::LoadOp::create(b, loc, i32, scratch);
+    Value zero = constI32(loc, 0);
+    Value p =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, pred, zero);
+    result = LLVM::PoisonOp::create(b, loc, st);
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, out, ArrayRef<int64_t>{0});
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, p, ArrayRef<int64_t>{1});
+  }
+  shfl.getResult().replaceAllUsesWith(result);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_vote(Operation *op) {
+  return isa<NVVM::VoteSyncOp>(op);
+}
+LogicalResult Rewriter::rewrite_vote(Operation *op, StringRef hook) {
+  auto vote = cast<NVVM::VoteSyncOp>(op);
+  Location loc = op->getLoc();
+  int mode = 0;
+  switch (vote.getKind()) {
+  case NVVM::VoteSyncKind::all:
+    mode = 0;
+    break;
+  case NVVM::VoteSyncKind::any:
+    mode = 1;
+    break;
+  case NVVM::VoteSyncKind::uni:
+    mode = 2;
+    break;
+  case NVVM::VoteSyncKind::ballot:
+    mode = 3;
+    break;
+  }
+  Value pred = LLVM::ZExtOp::create(b, loc, i32, vote.getPred());
+  Value out = call(loc, hook, i32,
+                   {constI32(loc, mode), vote.getMask(), pred,
+                    constI32(loc, site(op))});
+  if (vote.getType() != i32)
+    out = LLVM::TruncOp::create(b, loc, vote.getType(), out);
+  vote.getResult().replaceAllUsesWith(out);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_shared(Operation *op) {
+  auto addr = dyn_cast<LLVM::AddressOfOp>(op);
+  return addr && sharedOffsets.count(addr.getGlobalName());
+}
+LogicalResult Rewriter::rewrite_shared(Operation *op, StringRef hook) {
+  auto addr = cast<LLVM::AddressOfOp>(op);
+  Location loc = op->getLoc();
+  Value base = call(loc, hook, ptrTy, {});
+  Value p = at(loc, base, sharedOffsets.lookup(addr.getGlobalName()));
+  addr.getResult().replaceAllUsesWith(p);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_access(Operation *op) {
+  return isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::AtomicRMWOp,
+             LLVM::AtomicCmpXchgOp>(op) &&
+         classifyAccess(op, *dataLayout);
+}
+LogicalResult Rewriter::rewrite_access(Operation *op, StringRef hook) {
+  Location loc = op->getLoc();
+  KernelAccess access = *classifyAccess(op, *dataLayout);
+  int flags = access.kind == KernelAccess::Load    ? 1
+              : access.kind == KernelAccess::Store ? 2
+                                                   : 3;
+  // The alignment the GPU instruction relies on (bits 8-15 of flags: its
+  // log2).
+  flags |= llvm::Log2_64(std::max<int64_t>(access.align, 1)) << 8;
+  // The address operand: operand 0 for loads and atomics, 1 for stores.
+  unsigned addr = isa<LLVM::StoreOp>(op) ? 1 : 0;
+  Value checked =
+      call(loc, hook, ptrTy,
+           {op->getOperand(addr), constI64(loc, access.bytes),
+            constI32(loc, flags), constI32(loc, site(op))});
+  op->setOperand(addr, checked);
+  return success();
+}
+
+/// The intrinsics table, as the rewrite reads it.
+struct IntrinsicRewrite {
+  const char *hook;
+  const char *replaces;
+  bool (Rewriter::*matches)(Operation *);
+  LogicalResult (Rewriter::*rewrite)(Operation *, StringRef);
+};
+
+const IntrinsicRewrite kIntrinsics[] = {
+#define FUSED_EMU_INTRINSIC(hook, replaces, payload)                           \
+  {"__fused_emu_" #hook, replaces, &Rewriter::matches_##hook,                  \
+   &Rewriter::rewrite_##hook},
+#include "fused/Runtime/EmulatorIntrinsics.def"
+};
+
+/// "special registers; barrier0; ...": what the table implements.
+std::string implementedIntrinsics() {
+  std::string s;
+  for (const IntrinsicRewrite &i : kIntrinsics)
+    s += (s.empty() ? "" : "; ") + std::string(i.replaces);
+  return s;
+}
 
 LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
                                         const DataLayout &dl) {
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
-  Location floc = func.getLoc();
-  Value scratch = LLVM::AllocaOp::create(
-      b, floc, ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
-      constI32(floc, 1), /*alignment=*/16);
+  dataLayout = &dl;
+  scratch = LLVM::AllocaOp::create(
+      b, func.getLoc(), ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
+      constI32(func.getLoc(), 1), /*alignment=*/16);
 
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
@@ -248,184 +534,22 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
       ops.push_back(op);
   });
   for (Operation *op : ops) {
-    Location loc = op->getLoc();
-    StringRef name = op->getName().getStringRef();
     b.setInsertionPoint(op);
-    if (std::optional<int> kind = sregKind(name)) {
-      Value v = call(loc, "__fused_emu_sreg", i32, {constI32(loc, *kind)});
-      op->getResult(0).replaceAllUsesWith(v);
-      op->erase();
-    } else if (isa<NVVM::Barrier0Op>(op) ||
-               (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0 &&
-                op->getNumResults() == 0)) {
-      call(loc, "__fused_emu_barrier", voidTy, {constI32(loc, site(op))});
-      op->erase();
-    } else if (auto cp = dyn_cast<NVVM::CpAsyncOp>(op)) {
-      Value srcBytes = cp.getCpSize() ? cp.getCpSize()
-                                      : constI32(loc, cp.getSize());
-      call(loc, "__fused_emu_cp_async", voidTy,
-           {cp.getDst(), cp.getSrc(), constI32(loc, cp.getSize()), srcBytes,
-            constI32(loc, site(op))});
-      op->erase();
-    } else if (isa<NVVM::CpAsyncCommitGroupOp>(op)) {
-      call(loc, "__fused_emu_cp_commit", voidTy, {constI32(loc, site(op))});
-      op->erase();
-    } else if (auto w = dyn_cast<NVVM::CpAsyncWaitGroupOp>(op)) {
-      call(loc, "__fused_emu_cp_wait", voidTy,
-           {constI32(loc, w.getN()), constI32(loc, site(op))});
-      op->erase();
-    } else if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
-      int num = ld.getNum();
-      bool trans = ld.getLayout() == NVVM::MMALayout::col;
-      call(loc, "__fused_emu_ldmatrix", voidTy,
-           {ld.getPtr(), constI32(loc, num), constI32(loc, trans ? 1 : 0),
-            scratch, constI32(loc, site(op))});
-      Type rt = ld.getResult().getType();
-      Value result;
-      if (auto st = dyn_cast<LLVM::LLVMStructType>(rt)) {
-        result = LLVM::PoisonOp::create(b, loc, st);
-        for (int i = 0; i < num; ++i) {
-          Value r = LLVM::LoadOp::create(b, loc, i32, at(loc, scratch, 4 * i));
-          result = LLVM::InsertValueOp::create(b, loc, result, r, ArrayRef<int64_t>{i});
-        }
-      } else {
-        result = LLVM::LoadOp::create(b, loc, i32, scratch);
-      }
-      ld.getResult().replaceAllUsesWith(result);
-      op->erase();
-    } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
-      auto shape = mma.getShape();
-      auto resTy = dyn_cast<LLVM::LLVMStructType>(mma.getResult().getType());
-      bool f32Acc = resTy && resTy.getBody().size() == 4 &&
-                    llvm::all_of(resTy.getBody(),
-                                 [](Type t) { return t.isF32(); });
-      int type = -1;
-      if (mma.getOperandA().size() == 4) {
-        Type a = mma.getOperandA()[0].getType();
-        auto at = mma.getMultiplicandAPtxType();
-        if (at && *at == NVVM::MMATypes::bf16)
-          type = 1;
-        else if ((at && *at == NVVM::MMATypes::f16) ||
-                 (!at && isa<VectorType>(a) &&
-                  cast<VectorType>(a).getElementType().isF16()))
-          type = 0;
-      }
-      if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
-          !f32Acc || type < 0 || mma.getOperandB().size() != 2 ||
-          mma.getOperandC().size() != 4)
-        return op->emitOpError()
-               << "is not supported by the emulator (it implements "
-                  "m16n8k16 with f16 or bf16 operands and f32 accumulators)";
-      for (auto [i, v] : llvm::enumerate(mma.getOperandA()))
-        storeReg(loc, v, scratch, 4 * i);
-      for (auto [i, v] : llvm::enumerate(mma.getOperandB()))
-        storeReg(loc, v, scratch, 16 + 4 * i);
-      for (auto [i, v] : llvm::enumerate(mma.getOperandC()))
-        LLVM::StoreOp::create(b, loc, v, at(loc, scratch, 24 + 4 * i));
-      call(loc, "__fused_emu_mma", voidTy,
-           {scratch, constI32(loc, type), constI32(loc, site(op))});
-      Value result = LLVM::PoisonOp::create(b, loc, resTy);
-      for (int i = 0; i < 4; ++i) {
-        Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
-                                       at(loc, scratch, 24 + 4 * i));
-        result = LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
-      }
-      mma.getResult().replaceAllUsesWith(result);
-      op->erase();
-    } else if (auto shfl = dyn_cast<NVVM::ShflOp>(op)) {
-      int mode = 0;
-      switch (shfl.getKind()) {
-      case NVVM::ShflKind::idx:
-        mode = 0;
-        break;
-      case NVVM::ShflKind::up:
-        mode = 1;
-        break;
-      case NVVM::ShflKind::down:
-        mode = 2;
-        break;
-      case NVVM::ShflKind::bfly:
-        mode = 3;
+    const IntrinsicRewrite *match = nullptr;
+    for (const IntrinsicRewrite &i : kIntrinsics)
+      if ((this->*i.matches)(op)) {
+        match = &i;
         break;
       }
-      Value val = shfl.getVal();
-      Value bits = val.getType() == i32
-                       ? val
-                       : LLVM::BitcastOp::create(b, loc, i32, val).getResult();
-      Value out = call(loc, "__fused_emu_shfl", i32,
-                       {constI32(loc, mode), shfl.getThreadMask(), bits,
-                        shfl.getOffset(), shfl.getMaskAndClamp(), scratch,
-                        constI32(loc, site(op))});
-      if (val.getType() != i32)
-        out = LLVM::BitcastOp::create(b, loc, val.getType(), out);
-      Value result = out;
-      if (auto st = dyn_cast<LLVM::LLVMStructType>(shfl.getType())) {
-        Value pred = LLVM::LoadOp::create(b, loc, i32, scratch);
-        Value zero = constI32(loc, 0);
-        Value p = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, pred,
-                                       zero);
-        result = LLVM::PoisonOp::create(b, loc, st);
-        result = LLVM::InsertValueOp::create(b, loc, result, out, ArrayRef<int64_t>{0});
-        result = LLVM::InsertValueOp::create(b, loc, result, p, ArrayRef<int64_t>{1});
-      }
-      shfl.getResult().replaceAllUsesWith(result);
-      op->erase();
-    } else if (auto vote = dyn_cast<NVVM::VoteSyncOp>(op)) {
-      int mode = 0;
-      switch (vote.getKind()) {
-      case NVVM::VoteSyncKind::all:
-        mode = 0;
-        break;
-      case NVVM::VoteSyncKind::any:
-        mode = 1;
-        break;
-      case NVVM::VoteSyncKind::uni:
-        mode = 2;
-        break;
-      case NVVM::VoteSyncKind::ballot:
-        mode = 3;
-        break;
-      }
-      Value pred = LLVM::ZExtOp::create(b, loc, i32, vote.getPred());
-      Value out = call(loc, "__fused_emu_vote", i32,
-                       {constI32(loc, mode), vote.getMask(), pred,
-                        constI32(loc, site(op))});
-      if (vote.getType() != i32)
-        out = LLVM::TruncOp::create(b, loc, vote.getType(), out);
-      vote.getResult().replaceAllUsesWith(out);
-      op->erase();
-    } else if (auto addr = dyn_cast<LLVM::AddressOfOp>(op)) {
-      auto it = sharedOffsets.find(addr.getGlobalName());
-      if (it == sharedOffsets.end())
-        continue;
-      Value base = call(loc, "__fused_emu_shared", ptrTy, {});
-      Value p = at(loc, base, it->second);
-      addr.getResult().replaceAllUsesWith(p);
-      op->erase();
-    } else if (isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::AtomicRMWOp,
-                   LLVM::AtomicCmpXchgOp>(op)) {
-      std::optional<KernelAccess> access = classifyAccess(op, dl);
-      if (!access)
-        continue;
-      int flags = access->kind == KernelAccess::Load    ? 1
-                  : access->kind == KernelAccess::Store ? 2
-                                                        : 3;
-      // The alignment the GPU instruction relies on (bits 8-15 of flags:
-      // its log2).
-      flags |= llvm::Log2_64(std::max<int64_t>(access->align, 1)) << 8;
-      Value ptr = op->getOperand(isa<LLVM::StoreOp>(op) ? 1 : 0);
-      Value checked =
-          call(loc, "__fused_emu_access", ptrTy,
-               {ptr, constI64(loc, access->bytes), constI32(loc, flags),
-                constI32(loc, site(op))});
-      // The address operand: operand 0 for loads and atomics, 1 for stores.
-      op->setOperand(isa<LLVM::StoreOp>(op) ? 1 : 0, checked);
-    } else if (name.starts_with("nvvm.")) {
-      return op->emitOpError()
-             << "is not supported by the emulator (it implements special "
-                "registers, barrier0, cp.async, ldmatrix, mma.sync m16n8k16, "
-                "shfl.sync and vote.sync)";
+    if (match) {
+      if (failed((this->*match->rewrite)(op, match->hook)))
+        return failure();
+      continue;
     }
+    if (op->getName().getStringRef().starts_with("nvvm."))
+      return op->emitOpError() << "is not supported by the emulator (it "
+                                  "implements "
+                               << implementedIntrinsics() << ")";
   }
 
   // One address space: global and shared pointers are host pointers.

@@ -237,17 +237,10 @@ llvm::orc::SymbolMap hostSymbols(llvm::orc::LLJIT &jit) {
         llvm::orc::ExecutorAddr::fromPtr(reinterpret_cast<void *>(fn)),
         llvm::JITSymbolFlags::Exported};
   };
-  add("__fused_emu_sreg", &__fused_emu_sreg);
-  add("__fused_emu_shared", &__fused_emu_shared);
-  add("__fused_emu_access", &__fused_emu_access);
-  add("__fused_emu_barrier", &__fused_emu_barrier);
-  add("__fused_emu_cp_async", &__fused_emu_cp_async);
-  add("__fused_emu_cp_commit", &__fused_emu_cp_commit);
-  add("__fused_emu_cp_wait", &__fused_emu_cp_wait);
-  add("__fused_emu_ldmatrix", &__fused_emu_ldmatrix);
-  add("__fused_emu_mma", &__fused_emu_mma);
-  add("__fused_emu_shfl", &__fused_emu_shfl);
-  add("__fused_emu_vote", &__fused_emu_vote);
+  // Every hook of the intrinsics table.
+#define FUSED_EMU_INTRINSIC(hook, replaces, payload)                           \
+  add("__fused_emu_" #hook, &__fused_emu_##hook);
+#include "fused/Runtime/EmulatorIntrinsics.def"
   add("__nv_expf", &fusedEmuExpf);
   add("__nv_fast_expf", &fusedEmuExpf);
   add("__nv_exp2f", &fusedEmuExp2f);

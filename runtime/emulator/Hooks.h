@@ -1,7 +1,8 @@
 //===- Hooks.h - the functions rewritten kernels call -----------*- C++ -*-===//
 //
 // The ABI between `fused-emulate` (lib/Emulator/Emulate.cpp) and the
-// emulator runtime. Sites number the rewritten operations; the site table
+// emulator runtime: one function per entry of the intrinsics table
+// (include/fused/Runtime/EmulatorIntrinsics.def). Sites number the rewritten operations; the site table
 // in the kernel image names each one. Flags of __fused_emu_access: bit 0 read,
 // bit 1 write (both for atomics), bits 8-15 the log2 of the alignment the
 // access assumes. Special-register kinds: 0-2 tid.xyz, 3-5
