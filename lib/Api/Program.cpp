@@ -155,8 +155,15 @@ Program::compile(ModuleOp module, const CompileOptions &options) {
 }
 bool Program::fromCache() const { return impl->fromCache; }
 
-StatusOr<std::unique_ptr<Program>>
-Program::compile(const std::string &source, const CompileOptions &options) {
+namespace {
+
+/// Where a compile goes: the target (auto resolved), the chip and the
+/// image kind.
+struct ResolvedTarget {
+  std::string target, chip, emit;
+};
+
+StatusOr<ResolvedTarget> resolveTarget(const CompileOptions &options) {
   if (options.emit != "auto" && options.emit != "cubin" &&
       options.emit != "ptx")
     return Status::error("unknown emit kind '" + options.emit +
@@ -164,82 +171,44 @@ Program::compile(const std::string &source, const CompileOptions &options) {
   if (options.chip != "auto" && !Target::get(options.chip))
     return Status::error("unknown chip '" + options.chip + "' (expected auto, " +
                          Target::chipList() + ")");
-  auto impl = std::make_unique<Impl>();
-  std::string target = options.target;
+  ResolvedTarget r{options.target, options.chip, options.emit};
   std::optional<std::string> deviceChip;
-  if (target == "auto" || (target == "cuda" && options.chip == "auto")) {
+  if (r.target == "auto" || (r.target == "cuda" && options.chip == "auto")) {
     auto cuda = rt::openCudaDevice();
     if (cuda)
       deviceChip = (*cuda)->chip();
-    if (target == "auto")
-      target = cuda ? "cuda" : "emulator";
+    if (r.target == "auto")
+      r.target = cuda ? "cuda" : "emulator";
   }
-  if (target != "cuda" && target != "emulator" && target != "reference")
+  if (r.target != "cuda" && r.target != "emulator" && r.target != "reference")
     return Status::error("unknown target '" + options.target +
                          "' (expected auto, cuda, emulator or reference)");
-  impl->target = target;
-  std::string emit = options.emit;
-  std::string chip = options.chip;
-  if (chip == "auto") {
+  if (r.chip == "auto") {
     // The present GPU's chip for the cuda target (sm_80 without one, and for
     // the emulator, which runs every chip's code).
     StatusOr<AutoChip> resolved =
-        resolveAutoChip(target == "cuda" ? deviceChip.value_or("") : "");
+        resolveAutoChip(r.target == "cuda" ? deviceChip.value_or("") : "");
     if (!resolved)
       return resolved.getStatus();
-    chip = resolved->chip;
-    if (resolved->needsPtx && emit == "auto")
-      emit = "ptx";
+    r.chip = resolved->chip;
+    if (resolved->needsPtx && r.emit == "auto")
+      r.emit = "ptx";
   }
-  impl->chip = chip;
+  return r;
+}
 
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  impl->context = std::make_unique<MLIRContext>(registry);
-  impl->context->loadAllAvailableDialects();
-  // Diagnostics name the op; they do not dump it.
-  impl->context->printOpOnDiagnostic(false);
-  impl->sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(source, options.sourceName),
-      llvm::SMLoc());
-  Impl &p = *impl;
-  if (Status s = p.capture([&]() -> LogicalResult {
-        p.original =
-            parseSourceFile<ModuleOp>(p.sourceMgr, p.context.get());
-        return success(static_cast<bool>(p.original));
-      });
-      !s)
-    return s;
-  for (auto f : p.original->getOps<func::FuncOp>()) {
-    FunctionInfo info;
-    info.name = f.getSymName().str();
-    auto describe = [](Type t) {
-      TensorInfo ti;
-      if (auto rt = dyn_cast<RankedTensorType>(t)) {
-        ti.shape.assign(rt.getShape().begin(), rt.getShape().end());
-        ti.dtype = typeName(rt.getElementType());
-      } else {
-        ti.dtype = typeName(t);
-      }
-      return ti;
-    };
-    for (Type t : f.getArgumentTypes())
-      info.inputs.push_back(describe(t));
-    for (Type t : f.getResultTypes())
-      info.results.push_back(describe(t));
-    p.functions.push_back(std::move(info));
-  }
+/// The kernel cache's files for one compile: `<dir>/<key><ext>`, the key
+/// a hash of the compiler build, the target and the source.
+struct CacheEntry {
+  std::string dir, key;
+  const char *imageExt;
 
-  // "reference": parse and verify only, for the reference evaluator.
-  if (target == "reference")
-    return std::unique_ptr<Program>(new Program(std::move(impl)));
-
-  // The cache.
-  std::string key;
-  std::string dir = cacheDirectory(options.cacheDir);
-  if (options.cache) {
+  CacheEntry(const CompileOptions &options, const ResolvedTarget &t,
+             const std::string &source)
+      : dir(cacheDirectory(options.cacheDir)),
+        imageExt(t.target == "emulator" ? ".emu.ll" : ".bin") {
     uint64_t h = fnv1a(buildId());
-    h = fnv1a(chip + "\n" + target + "\n" + emit + "\n" +
+    h = fnv1a(t.chip + "\n" + t.target + "\n" + t.emit + "\n" +
                   options.plantBug + "\n",
               h);
     h = fnv1a(source, h);
@@ -247,97 +216,170 @@ Program::compile(const std::string &source, const CompileOptions &options) {
     snprintf(name, sizeof(name), "%016llx", static_cast<unsigned long long>(h));
     key = name;
   }
-  auto cachePath = [&](const char *ext) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, key + ext);
-    return std::string(path);
-  };
-  const char *imageExt = target == "emulator" ? ".emu.ll" : ".bin";
-  if (options.cache) {
-    auto scheduleText = readFile(cachePath(".mlir"));
-    auto image = readFile(cachePath(imageExt));
-    auto format = readFile(cachePath(".format"));
-    if (scheduleText && image && format) {
-      if (Status s = p.capture([&]() -> LogicalResult {
-            p.schedule =
-                parseSourceString<ModuleOp>(*scheduleText, p.context.get());
-            return success(static_cast<bool>(p.schedule));
-          });
-          s) {
-        p.image = std::move(*image);
-        p.format = *format == "cubin" ? rt::ModuleFormat::Cubin
-                   : *format == "ptx" ? rt::ModuleFormat::PTX
-                                      : rt::ModuleFormat::EmulatorIR;
-        p.fromCache = true;
-      }
-    }
+  std::string path(const char *ext) const {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, key + ext);
+    return std::string(p);
   }
+};
 
+TensorInfo describeTensor(Type t) {
+  TensorInfo ti;
+  if (auto rt = dyn_cast<RankedTensorType>(t)) {
+    ti.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    ti.dtype = typeName(rt.getElementType());
+  } else {
+    ti.dtype = typeName(t);
+  }
+  return ti;
+}
+
+} // namespace
+
+/// Parses `source` into `original` and describes its functions.
+static Status parseProgram(Program::Impl &p, const std::string &source,
+                           const std::string &sourceName) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  p.context = std::make_unique<MLIRContext>(registry);
+  p.context->loadAllAvailableDialects();
+  // Diagnostics name the op; they do not dump it.
+  p.context->printOpOnDiagnostic(false);
+  p.sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, sourceName), llvm::SMLoc());
+  if (Status s = p.capture([&]() -> LogicalResult {
+        p.original = parseSourceFile<ModuleOp>(p.sourceMgr, p.context.get());
+        return success(static_cast<bool>(p.original));
+      });
+      !s)
+    return s;
+  for (auto f : p.original->getOps<func::FuncOp>()) {
+    FunctionInfo info;
+    info.name = f.getSymName().str();
+    for (Type t : f.getArgumentTypes())
+      info.inputs.push_back(describeTensor(t));
+    for (Type t : f.getResultTypes())
+      info.results.push_back(describeTensor(t));
+    p.functions.push_back(std::move(info));
+  }
+  return Status::ok();
+}
+
+/// The schedule and image from the cache, when it holds them.
+static void loadFromCache(Program::Impl &p, const CacheEntry &cache) {
+  auto scheduleText = readFile(cache.path(".mlir"));
+  auto image = readFile(cache.path(cache.imageExt));
+  auto format = readFile(cache.path(".format"));
+  if (!scheduleText || !image || !format)
+    return;
+  if (Status s = p.capture([&]() -> LogicalResult {
+        p.schedule = parseSourceString<ModuleOp>(*scheduleText, p.context.get());
+        return success(static_cast<bool>(p.schedule));
+      });
+      !s)
+    return;
+  p.image = std::move(*image);
+  p.format = *format == "cubin" ? rt::ModuleFormat::Cubin
+             : *format == "ptx" ? rt::ModuleFormat::PTX
+                                : rt::ModuleFormat::EmulatorIR;
+  p.fromCache = true;
+}
+
+/// The GPU image of `schedule` (at the mma stage) for a cuda target: a
+/// cubin when ptxas is there and `emit` allows, else PTX.
+static LogicalResult buildCudaImage(Program::Impl &p, const PipelineOptions &po,
+                                    const std::string &emit,
+                                    std::string &formatName) {
+  OwningOpRef<ModuleOp> binary = cast<ModuleOp>(p.schedule->clone());
+  PipelineOptions bo = po;
+  bo.stopAfter = Stage::Binary;
+  std::string ptxas = emit == "ptx" ? "" : findPtxas();
+  if (emit == "cubin" && ptxas.empty())
+    return p.schedule->emitError()
+           << "emit kind 'cubin' needs ptxas from a CUDA toolkit (none "
+              "found in $CUDA_HOME/bin, on PATH or in /usr/local/cuda/bin)";
+  if (!ptxas.empty()) {
+    bo.binaryFormat = PipelineOptions::BinaryFormat::Cubin;
+    bo.toolkitPath =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
+  }
+  PassManager back(p.context.get());
+  buildBackendPipeline(back, bo);
+  if (failed(back.run(*binary)))
+    return failure();
+  FailureOr<std::string> image = extractBinary(*binary);
+  if (failed(image))
+    return failure();
+  p.image = std::move(*image);
+  p.format = ptxas.empty() ? rt::ModuleFormat::PTX : rt::ModuleFormat::Cubin;
+  formatName = ptxas.empty() ? "ptx" : "cubin";
+  return success();
+}
+
+/// Runs the pipeline on a copy of `original` and builds the image.
+static Status compileKernels(Program::Impl &p, const ResolvedTarget &t,
+                             const CompileOptions &options,
+                             std::string &formatName) {
+  p.schedule = cast<ModuleOp>(p.original->clone());
+  PipelineOptions po;
+  po.chip = t.chip;
+  po.stopAfter = Stage::Mma;
+  formatName = "emulator";
+  return p.capture([&]() -> LogicalResult {
+    PassManager pm(p.context.get());
+    buildPipeline(pm, po);
+    if (failed(pm.run(*p.schedule)))
+      return failure();
+    bool anyKernel = false;
+    p.schedule->walk([&](gpu::GPUFuncOp) { anyKernel = true; });
+    if (!anyKernel)
+      return p.schedule->emitError()
+             << "nothing to compile: the input has no kernel that code "
+                "generation supports yet ("
+             << supportedKernelKinds() << ")";
+    if (t.target != "emulator")
+      return buildCudaImage(p, po, t.emit, formatName);
+    emu::plantLaunchBug(*p.schedule, options.plantBug);
+    FailureOr<std::string> ir =
+        emu::buildEmulatorImage(*p.schedule, options.plantBug);
+    if (failed(ir))
+      return failure();
+    p.image = std::move(*ir);
+    p.format = rt::ModuleFormat::EmulatorIR;
+    return success();
+  });
+}
+
+StatusOr<std::unique_ptr<Program>>
+Program::compile(const std::string &source, const CompileOptions &options) {
+  StatusOr<ResolvedTarget> t = resolveTarget(options);
+  if (!t)
+    return t.getStatus();
+  auto impl = std::make_unique<Impl>();
+  Impl &p = *impl;
+  p.target = t->target;
+  p.chip = t->chip;
+  if (Status s = parseProgram(p, source, options.sourceName); !s)
+    return s;
+  // "reference": parse and verify only, for the reference evaluator.
+  if (t->target == "reference")
+    return std::unique_ptr<Program>(new Program(std::move(impl)));
+
+  CacheEntry cache(options, *t, source);
+  if (options.cache)
+    loadFromCache(p, cache);
   if (!p.fromCache) {
-    p.schedule = cast<ModuleOp>(p.original->clone());
-    PipelineOptions po;
-    po.chip = chip;
-    po.stopAfter = Stage::Mma;
-    std::string formatName = "emulator";
-    Status s = p.capture([&]() -> LogicalResult {
-      PassManager pm(p.context.get());
-      buildPipeline(pm, po);
-      if (failed(pm.run(*p.schedule)))
-        return failure();
-      bool anyKernel = false;
-      p.schedule->walk([&](gpu::GPUFuncOp) { anyKernel = true; });
-      if (!anyKernel)
-        return p.schedule->emitError()
-               << "nothing to compile: the input has no kernel that code "
-                  "generation supports yet ("
-               << supportedKernelKinds() << ")";
-      if (target == "emulator") {
-        emu::plantLaunchBug(*p.schedule, options.plantBug);
-        FailureOr<std::string> ir =
-            emu::buildEmulatorImage(*p.schedule, options.plantBug);
-        if (failed(ir))
-          return failure();
-        p.image = std::move(*ir);
-        p.format = rt::ModuleFormat::EmulatorIR;
-        return success();
-      }
-      OwningOpRef<ModuleOp> binary = cast<ModuleOp>(p.schedule->clone());
-      PipelineOptions bo = po;
-      bo.stopAfter = Stage::Binary;
-      std::string ptxas = emit == "ptx" ? "" : findPtxas();
-      if (emit == "cubin" && ptxas.empty())
-        return p.schedule->emitError()
-               << "emit kind 'cubin' needs ptxas from a CUDA toolkit (none "
-                  "found in $CUDA_HOME/bin, on PATH or in /usr/local/cuda/bin)";
-      if (!ptxas.empty()) {
-        bo.binaryFormat = PipelineOptions::BinaryFormat::Cubin;
-        bo.toolkitPath =
-            llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas))
-                .str();
-      }
-      PassManager back(p.context.get());
-      buildBackendPipeline(back, bo);
-      if (failed(back.run(*binary)))
-        return failure();
-      FailureOr<std::string> image = extractBinary(*binary);
-      if (failed(image))
-        return failure();
-      p.image = std::move(*image);
-      p.format = ptxas.empty() ? rt::ModuleFormat::PTX
-                               : rt::ModuleFormat::Cubin;
-      formatName = ptxas.empty() ? "ptx" : "cubin";
-      return success();
-    });
-    if (!s)
+    std::string formatName;
+    if (Status s = compileKernels(p, *t, options, formatName); !s)
       return s;
-    if (options.cache && !llvm::sys::fs::create_directories(dir)) {
+    if (options.cache && !llvm::sys::fs::create_directories(cache.dir)) {
       std::string text;
       llvm::raw_string_ostream os(text);
       p.schedule->print(os);
       // A failed write only costs the next compile its cache hit.
-      (void)(writeFileAtomically(cachePath(imageExt), p.image) &&
-             writeFileAtomically(cachePath(".mlir"), text) &&
-             writeFileAtomically(cachePath(".format"), formatName));
+      (void)(writeFileAtomically(cache.path(cache.imageExt), p.image) &&
+             writeFileAtomically(cache.path(".mlir"), text) &&
+             writeFileAtomically(cache.path(".format"), formatName));
     }
   }
 
