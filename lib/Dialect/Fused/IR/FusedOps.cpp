@@ -104,6 +104,19 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
   return out;
 }
 
+/// Checks a data-movement op (transpose, reshape, slice): a storage float
+/// input and a result of its element type.
+LogicalResult verifyDataMovement(Operation *op, Value input, Value result) {
+  if (failed(checkElementType(op, "input", input, FloatSet::Storage)))
+    return failure();
+  Type in = tensorType(input).getElementType();
+  Type out = tensorType(result).getElementType();
+  if (out != in)
+    return op->emitOpError() << "'result' element type " << out
+                             << " must equal 'input' element type " << in;
+  return success();
+}
+
 /// Checks that `actual` can equal `expected` (dynamic sizes match anything).
 bool shapesCompatible(ArrayRef<int64_t> actual, ArrayRef<int64_t> expected) {
   if (actual.size() != expected.size())
@@ -621,14 +634,9 @@ int64_t RopeOp::getRotaryDim() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReshapeOp::verify() {
-  if (failed(checkElementType(getOperation(), "input", getInput(),
-                              FloatSet::Storage)))
+  if (failed(verifyDataMovement(getOperation(), getInput(), getResult())))
     return failure();
   auto in = tensorType(getInput()), out = tensorType(getResult());
-  if (out.getElementType() != in.getElementType())
-    return emitOpError() << "'result' element type " << out.getElementType()
-                         << " must equal 'input' element type "
-                         << in.getElementType();
   if (in.hasStaticShape() && out.hasStaticShape() &&
       in.getNumElements() != out.getNumElements())
     return emitOpError() << "'input' " << formatShape(in.getShape()) << " has "
@@ -657,14 +665,9 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SliceOp::verify() {
-  if (failed(checkElementType(getOperation(), "input", getInput(),
-                              FloatSet::Storage)))
+  if (failed(verifyDataMovement(getOperation(), getInput(), getResult())))
     return failure();
   auto in = tensorType(getInput()), out = tensorType(getResult());
-  if (out.getElementType() != in.getElementType())
-    return emitOpError() << "'result' element type " << out.getElementType()
-                         << " must equal 'input' element type "
-                         << in.getElementType();
   ArrayRef<int64_t> offsets = getOffsets();
   if (out.getRank() != in.getRank() ||
       static_cast<int64_t>(offsets.size()) != in.getRank())
