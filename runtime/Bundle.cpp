@@ -462,6 +462,11 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
           written[launch.args[a]] = true;
       spec.launches.push_back(std::move(launch));
     }
+    // A view needs what its memory needs: an output that is a view (all of
+    // a kernel buffer) is that buffer in the caller's memory.
+    for (FunctionSpec::Buffer &buf : spec.buffers)
+      if (buf.viewOf >= 0)
+        buf.alignment = spec.buffers[buf.viewOf].alignment;
     for (int64_t id : spec.outputs)
       if (!written[storage(id)])
         return Status::error(fr.where + ": output " + std::to_string(id) +

@@ -169,6 +169,8 @@ def test_views_on_caller_memory(bundle_dir, program):
     # Only the GEMM's result is an intermediate: the transpose writes the
     # second output (returned as a reshape), which the slice views.
     assert program.workspace_size("heads") == 24 * 48 * 2
+    # The reshaped output is the transpose's buffer: its alignment.
+    assert program.bundle.alignments("heads")["outputs"] == [16, 16]
     inputs, refs, tols = reference(bundle_dir, "heads")
     outs = [poisoned((1, 2, 24, 8), np.float16), poisoned((24, 48), np.float16)]
     program.launch("heads", inputs, outs)
