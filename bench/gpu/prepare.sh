@@ -11,8 +11,8 @@
 #     size 2048 (32 heads of 64, 16 heads of 128), sequence lengths 512 to
 #     16k, causal and not, f16;
 #   - memory-bound benchmark bundles (softmax, layernorm, rmsnorm, SwiGLU,
-#     a row reduction, transposes) at transformer sizes, listed in
-#     memory-index.txt;
+#     a row reduction, transposes, RoPE, residual add + rmsnorm) at
+#     transformer sizes, listed in memory-index.txt;
 #   - the emulator's side of the ISA conformance program (isa-emulator.txt).
 # ($FUSED_GPU_BUNDLES overrides the folder.) index.txt lists the benchmark
 # bundles and their shapes. Each check bundle is run on the emulator here
@@ -171,6 +171,19 @@ memory_bundle heads_16x1024x32x128_f16 "transpose [B,S,H,D] to [B,H,S,D] 16x1024
 func.func @heads(%x: tensor<16x1024x32x128xf16>) -> tensor<16x32x1024x128xf16> {
   %y = fused.transpose %x permutation = [0, 2, 1, 3] : tensor<16x1024x32x128xf16> -> tensor<16x32x1024x128xf16>
   return %y : tensor<16x32x1024x128xf16>
+}
+MLIR
+memory_bundle rope_4096_llama_bf16 "RoPE of Llama queries 1x32x4096x128 bf16, f32 tables" <<MLIR
+func.func @rope(%q: tensor<1x32x4096x128xbf16>, %c: tensor<4096x64xf32>, %s: tensor<4096x64xf32>) -> tensor<1x32x4096x128xbf16> {
+  %y = fused.rope %q, %c, %s : tensor<1x32x4096x128xbf16>, tensor<4096x64xf32>, tensor<4096x64xf32>
+  return %y : tensor<1x32x4096x128xbf16>
+}
+MLIR
+memory_bundle add_rmsnorm_16k_4096_bf16 "residual add + rmsnorm 16384x4096 bf16 (sum and norm)" <<MLIR
+func.func @add_rmsnorm(%a: tensor<16384x4096xbf16>, %b: tensor<16384x4096xbf16>, %g: tensor<4096xbf16>) -> (tensor<16384x4096xbf16>, tensor<16384x4096xbf16>) {
+  %s = fused.add %a, %b : tensor<16384x4096xbf16>, tensor<16384x4096xbf16> -> tensor<16384x4096xbf16>
+  %y = fused.rmsnorm %s weight(%g : tensor<4096xbf16>) : tensor<16384x4096xbf16>
+  return %s, %y : tensor<16384x4096xbf16>, tensor<16384x4096xbf16>
 }
 MLIR
 echo "memory-index.txt: $(wc -l < "$OUT/memory-index.txt") memory-bound bundles"
