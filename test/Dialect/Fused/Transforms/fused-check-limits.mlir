@@ -48,3 +48,27 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+/// A launch that passes a view: the kernel's 16-byte vector load needs its
+/// argument 16-byte aligned, so a slice starting 4 bytes (one f32) into its
+/// buffer is refused; one starting 16 bytes in is not.
+module attributes {fused.target = "sm_90", gpu.container_module} {
+  gpu.module @fused_kernels {
+    gpu.func @k(%a: memref<8xf32>, %o: memref<8xf32>) kernel attributes {fused.launch = #fused.launch<grid = [1, 1, 1], block = [2, 1, 1], shared = 0, outputs = 1>} {
+      %c0 = arith.constant 0 : index
+      %v = vector.load %a[%c0] {alignment = 16 : i64} : memref<8xf32>, vector<4xf32>
+      vector.store %v, %o[%c0] {alignment = 16 : i64} : memref<8xf32>, vector<4xf32>
+      gpu.return
+    }
+  }
+  func.func @f(%x: tensor<12xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %bad = fused.slice %x offsets = [1] : tensor<12xf32> to tensor<8xf32>
+    %good = fused.slice %x offsets = [4] : tensor<12xf32> to tensor<8xf32>
+    // expected-error @+1 {{'fused.launch' op passes a view that starts 4 bytes into its buffer as argument 0 of kernel 'k', which assumes 16-byte alignment: slice at a multiple of 16 bytes}}
+    %r = fused.launch @fused_kernels::@k(%bad) : (tensor<8xf32>) -> tensor<8xf32>
+    %s = fused.launch @fused_kernels::@k(%good) : (tensor<8xf32>) -> tensor<8xf32>
+    return %r, %s : tensor<8xf32>, tensor<8xf32>
+  }
+}

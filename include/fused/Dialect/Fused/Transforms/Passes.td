@@ -255,7 +255,9 @@ def FusedCheckLimitsPass : Pass<"fused-check-limits", "::mlir::ModuleOp"> {
     the GPU lowerings. Registers need no check here: every kernel carries
     its block size (`known_block_size`, `.maxntid` in the PTX), so ptxas
     keeps each thread within 65536 / threads registers, spilling if it
-    must.
+    must. A `fused.launch` that passes a view (`fused.reshape`,
+    `fused.slice`) to a kernel must start it at a multiple of the alignment
+    the kernel assumes of that argument (its widest access).
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",
