@@ -50,6 +50,15 @@ func.func @heads(%x: tensor<24x32xf16>, %w: tensor<32x48xf16>)
   %back = fused.reshape %t : tensor<3x2x24x8xf16> to tensor<24x48xf16>
   return %e, %back : tensor<1x2x24x8xf16>, tensor<24x48xf16>
 }
+func.func @argview(%x: tensor<3x32x40xf16>, %w: tensor<40x24xf16>)
+    -> tensor<32x24xf32> {
+  %s = fused.slice %x offsets = [1, 0, 0]
+       : tensor<3x32x40xf16> to tensor<1x32x40xf16>
+  %r = fused.reshape %s : tensor<1x32x40xf16> to tensor<32x40xf16>
+  %y = fused.matmul %r, %w : tensor<32x40xf16>, tensor<40x24xf16>
+       -> tensor<32x24xf32>
+  return %y : tensor<32x24xf32>
+}
 func.func @bf(%a: tensor<33x64xbf16>, %b: tensor<64x17xbf16>)
     -> tensor<33x17xbf16> {
   %y = fused.matmul %a, %b : tensor<33x64xbf16>, tensor<64x17xbf16>
@@ -129,7 +138,7 @@ def test_torch_check_script_on_the_emulator(bundle_dir):
                         str(bundle_dir)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = [l for l in r.stdout.splitlines() if l.endswith("PASS")]
-    assert len(lines) == 5, r.stdout  # one per function result
+    assert len(lines) == 6, r.stdout  # one per function result
 
 
 def aligned_empty(shape, dtype, offset=0):
@@ -178,6 +187,12 @@ def test_views_on_caller_memory(bundle_dir, program):
         assert fused.compare(out, ref, rtol=tol)["passed"]
     copied = program("heads", *inputs)
     assert all(np.array_equal(a, b) for a, b in zip(copied, outs))
+    # A view of an argument: the GEMM reads the caller's memory from the
+    # second row block on.
+    inputs, refs, tols = reference(bundle_dir, "argview")
+    out = poisoned((32, 24), np.float32)
+    program.launch("argview", inputs, [out])
+    assert fused.compare(out, refs[0], rtol=tols[0])["passed"]
 
 
 def test_one_array_may_be_two_inputs(program):

@@ -14,6 +14,7 @@
 // CHECK: @heads result 2: relative error {{.*}} PASS
 // CHECK: @strided result 0: relative error {{.*}} PASS
 // CHECK: @strided_vec result 0: relative error {{.*}} PASS
+// CHECK: @arg_views result 0: relative error {{.*}} PASS
 
 // The QKV split of an attention block: a GEMM, heads by a reshape (a view
 // of the GEMM's result), [3, H, S, D] by a transpose, Q/K/V by slices of
@@ -60,4 +61,13 @@ func.func @strided(%x: tensor<4x10xf32>) -> tensor<4x8xf32> {
 func.func @strided_vec(%x: tensor<3x40x72xbf16>) -> tensor<2x33x64xbf16> {
   %s = fused.slice %x offsets = [1, 5, 8] : tensor<3x40x72xbf16> to tensor<2x33x64xbf16>
   return %s : tensor<2x33x64xbf16>
+}
+
+/// Views of an argument: a GEMM reads the second of three row blocks of its
+/// input (2560 bytes into the argument's memory), reshaped.
+func.func @arg_views(%x: tensor<3x32x40xf16>, %w: tensor<40x24xf16>) -> tensor<32x24xf32> {
+  %s = fused.slice %x offsets = [1, 0, 0] : tensor<3x32x40xf16> to tensor<1x32x40xf16>
+  %r = fused.reshape %s : tensor<1x32x40xf16> to tensor<32x40xf16>
+  %m = fused.matmul %r, %w : tensor<32x40xf16>, tensor<40x24xf16> -> tensor<32x24xf32>
+  return %m : tensor<32x24xf32>
 }
