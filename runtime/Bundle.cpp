@@ -395,9 +395,6 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         return Status::error(fr.where + ": output " + std::to_string(id) +
                              " is a view of part of a buffer or of an input");
     }
-    auto storage = [&](int64_t id) {
-      return spec.buffers[id].viewOf >= 0 ? spec.buffers[id].viewOf : id;
-    };
     const json::Value *launches =
         fr.member(f, "launches", json::Value::Kind::Array);
     if (!launches)
@@ -441,7 +438,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
           return Status::error(lr.where + ": " + launch.kernel +
                                " writes buffer " + std::to_string(id) +
                                ", a view");
-        if (!k->args[a].output && !written[storage(id)])
+        if (!k->args[a].output && !written[spec.storageOf(id)])
           return Status::error(lr.where + ": " + launch.kernel +
                                " reads buffer " + std::to_string(id) +
                                " before anything writes it");
@@ -454,7 +451,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                                " starts " +
                                std::to_string(spec.buffers[id].viewOffset) +
                                " bytes into its buffer");
-        int64_t &align = spec.buffers[storage(id)].alignment;
+        int64_t &align = spec.buffers[spec.storageOf(id)].alignment;
         align = std::max(align, k->args[a].alignment);
       }
       for (size_t a = 0; a < launch.args.size(); ++a)
@@ -468,7 +465,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       if (buf.viewOf >= 0)
         buf.alignment = spec.buffers[buf.viewOf].alignment;
     for (int64_t id : spec.outputs)
-      if (!written[storage(id)])
+      if (!written[spec.storageOf(id)])
         return Status::error(fr.where + ": output " + std::to_string(id) +
                              " is a buffer that no launch writes");
     if (const json::Value *ref = f.get("reference")) {

@@ -62,11 +62,8 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
            failure();
   p.result = yield->getOperand(0);
   auto out = cast<RankedTensorType>(p.result.getType());
-  for (Value v : kernel.getInputs())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return kernel.emitOpError()
-                 << "code generation needs static shapes, got " << v.getType(),
-             failure();
+  if (failed(::fused::checkStaticInputs(kernel)))
+    return failure();
   if (!out.hasStaticShape() || out.getRank() == 0 ||
       out.getNumElements() == 0)
     return kernel.emitOpError()

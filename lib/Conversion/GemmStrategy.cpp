@@ -44,11 +44,8 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
     return kernel.emitOpError()
                << "gemm kernel must yield the end of its epilogue chain",
            failure();
-  for (Value v : kernel.getInputs())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return kernel.emitOpError()
-                 << "code generation needs static shapes, got " << v.getType(),
-             failure();
+  if (failed(::fused::checkStaticInputs(kernel)))
+    return failure();
   for (Type t : kernel.getResultTypes()) {
     Type et = cast<RankedTensorType>(t).getElementType();
     if (!et.isF16() && !et.isBF16() && !et.isF32())

@@ -180,6 +180,15 @@ SmallVector<int64_t> kernelArgumentAlignments(gpu::GPUFuncOp k) {
   return align;
 }
 
+LogicalResult checkStaticInputs(fused::KernelOp kernel) {
+  for (Value v : kernel.getInputs())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+      return kernel.emitOpError()
+                 << "code generation needs static shapes, got " << v.getType(),
+             failure();
+  return success();
+}
+
 double functionFlops(func::FuncOp func) {
   double flops = 0;
   func.walk([&](Operation *op) {

@@ -170,7 +170,7 @@ void buildRopeKernel(const RopeProblem &p, gpu::GPUFuncOp kernel) {
   Value first = gr.muli(group, p.planesPerGroup);
   Value last = arith::MinUIOp::create(
       g, loc, gr.addi(first, gr.idx(p.planesPerGroup)), gr.idx(p.planes));
-  auto rowOf = [&](RB &rr, Value plane) -> SmallVector<Value> {
+  auto rowOf = [&](Value plane) -> SmallVector<Value> {
     if (rank == 2)
       return {s};
     return {plane, s};
@@ -193,7 +193,7 @@ void buildRopeKernel(const RopeProblem &p, gpu::GPUFuncOp kernel) {
     SmallVector<Value> c = loadRun(rr, cosT, {s}, j, p.pairs, p.vt);
     SmallVector<Value> sn = loadRun(rr, sinT, {s}, j, p.pairs, p.vt);
     forPlanes(ob, [&](RB &lr, Value plane) {
-      SmallVector<Value> row = rowOf(lr, plane);
+      SmallVector<Value> row = rowOf(plane);
       SmallVector<Value> xa, xb;
       Value ja, jb;
       if (p.interleaved) {
@@ -231,7 +231,7 @@ void buildRopeKernel(const RopeProblem &p, gpu::GPUFuncOp kernel) {
     Value j = rr.addi(rr.muli(rr.addi(unit, rr.idx(-p.rotUnits)), p.passLen),
                       rr.idx(p.rotary));
     forPlanes(ob, [&](RB &lr, Value plane) {
-      SmallVector<Value> row = rowOf(lr, plane);
+      SmallVector<Value> row = rowOf(plane);
       storeRun(lr, loadRun(lr, x, row, j, p.passLen, p.vp), out, row, j,
                p.vp);
     });

@@ -96,12 +96,15 @@ int64_t partialsBytes(const RowProblem &p) {
   return warps > 1 ? (2 * warps * 4 + 15) / 16 * 16 : 0;
 }
 
+/// The shared memory a staged row takes: every access of the row.
+int64_t stagedRowBytes(const RowProblem &p) {
+  return p.accesses() * p.vector * elementBytes(p.elemType);
+}
+
 /// All of a kernel's dynamic shared memory: the partials, then the row
 /// when it is staged there.
 int64_t sharedBytes(const RowProblem &p) {
-  return partialsBytes(p) + (p.inShared ? p.accesses() * p.vector *
-                                              elementBytes(p.elemType)
-                                        : 0);
+  return partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0);
 }
 
 int64_t powerOf2AtLeast(int64_t n) {
@@ -179,11 +182,8 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     return kernel.emitOpError() << "must yield the row-wise op's result",
            failure();
   }
-  for (Value v : kernel.getInputs())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return kernel.emitOpError()
-                 << "code generation needs static shapes, got " << v.getType(),
-             failure();
+  if (failed(::fused::checkStaticInputs(kernel)))
+    return failure();
   auto t = cast<RankedTensorType>(p.input.getType());
   p.elemType = t.getElementType();
   if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
@@ -232,8 +232,7 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
       p.vector = full;
     }
     p.chunks = (p.accesses() + p.threads - 1) / p.threads;
-    p.inShared = partialsBytes(p) +
-                     p.accesses() * p.vector * elementBytes(p.elemType) <=
+    p.inShared = partialsBytes(p) + stagedRowBytes(p) <=
                  target.limits.maxSharedMemoryPerBlock;
   } else if ((p.weight || p.bias) && p.threads <= 256) {
     // Weights and biases read once per block rather than once per row,
@@ -587,7 +586,8 @@ void buildRowInRegisters(RowContext &c) {
     gpu::BarrierOp::create(b, loc);
 }
 
-/// A row streamed twice: one pass reduces, the next reads again and writes.
+/// A streamed row: one pass reduces (staging the row in shared memory when
+/// it fits), the next reads it again (from there) and writes.
 void buildRowStreamed(RowContext &c) {
   const RowProblem &p = c.p;
   OpBuilder &b = c.b;
@@ -597,7 +597,8 @@ void buildRowStreamed(RowContext &c) {
   Value tid = c.tid;
   BlockReduce &red = c.red;
   Value invN = c.invN, negInf = c.negInf;
-  // Streaming: pass 1 reduces, pass 2 reads again and writes.
+  // Streaming: pass 1 reduces, pass 2 reads again (the staged row when
+  // there is one) and writes.
   Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
   int64_t accesses = p.accesses();
   auto chunkLoop = [&](ValueRange init,

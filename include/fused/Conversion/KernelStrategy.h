@@ -104,6 +104,10 @@ mlir::gpu::GPUFuncOp createKernelShell(fused::KernelOp kernel,
                                        mlir::gpu::GPUModuleOp module,
                                        llvm::StringRef name, int64_t threads);
 
+/// Success when every input of `kernel` has a static shape; otherwise an
+/// error on the kernel naming the first that does not.
+mlir::LogicalResult checkStaticInputs(fused::KernelOp kernel);
+
 /// Every strategy, in the order of their kinds.
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies();
 

@@ -45,16 +45,11 @@ FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
     s.buffers.push_back(b);
     return s.ids[v];
   };
-  auto addView = [&](Operation *op, Value source, int64_t elementOffset) {
-    int64_t from = s.ids.lookup(source);
+  auto addView = [&](Operation *op) {
     ScheduleBuffer b;
     b.origin = ScheduleBuffer::Origin::View;
-    b.base = s.storageOf(from);
-    int64_t bits = cast<RankedTensorType>(source.getType())
-                       .getElementTypeBitWidth();
-    // A view of a view starts where the inner one does, plus its offset.
-    b.byteOffset = s.buffers[from].byteOffset +
-                   elementOffset * std::max<int64_t>(1, bits / 8);
+    b.base = s.storageOf(s.ids.lookup(op->getOperand(0)));
+    b.byteOffset = viewByteOffset(op->getResult(0));
     add(op->getResult(0), b);
   };
   for (BlockArgument arg : func.getArguments()) {
@@ -90,7 +85,7 @@ FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
       return s;
     }
     if (auto reshape = dyn_cast<fused::ReshapeOp>(op)) {
-      addView(&op, reshape.getInput(), 0);
+      addView(reshape);
       continue;
     }
     if (auto slice = dyn_cast<fused::SliceOp>(op)) {
@@ -103,7 +98,7 @@ FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
                       "dimension; transpose the sliced dimension to the "
                       "front first",
                failure();
-      addView(&op, slice.getInput(), slice.getLinearOffset());
+      addView(slice);
       continue;
     }
     auto launch = dyn_cast<fused::LaunchOp>(op);

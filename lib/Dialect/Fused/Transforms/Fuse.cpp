@@ -179,10 +179,11 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
       for (Operation *root : candidates) {
         if (done.contains(root))
           continue;
-        SmallVector<Operation *> group = growGroup(root);
+        KernelKind kind = *kindOf(root);
+        SmallVector<Operation *> group = growGroup(root, kind);
         for (Operation *op : group)
           done.insert(op);
-        buildKernel(group);
+        buildKernel(group, kind);
       }
     }
   }
@@ -221,11 +222,13 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
     return norm;
   }
 
-  /// The ops that join `root` in one kernel, in program order.
-  SmallVector<Operation *> growGroup(Operation *root) {
+  /// The ops that join `root` in one kernel, in program order; `kind`
+  /// (root's) becomes the norm's when a residual add joins its norm.
+  SmallVector<Operation *> growGroup(Operation *root, KernelKind &kind) {
     SmallVector<Operation *> group = {root};
     if (Operation *norm = residualNorm(root)) {
       group.push_back(norm);
+      kind = *kindOf(norm);
       return group;
     }
     bool grow = isa<MatmulOp>(root) ? bool(fuseEpilogues)
@@ -244,12 +247,8 @@ struct FusePass : public ::fused::fused::impl::FusedFusePassBase<FusePass> {
   /// Replaces `group` (in program order, each op's result used only by the
   /// next op but for the last) by one fused.kernel placed where the last op
   /// was.
-  void buildKernel(ArrayRef<Operation *> group) {
+  void buildKernel(ArrayRef<Operation *> group, KernelKind kind) {
     llvm::SmallPtrSet<Operation *, 8> members(group.begin(), group.end());
-    // A residual add's kernel is its norm's.
-    KernelKind kind = *kindOf(group.back());
-    if (isElementwise(group.back()))
-      kind = *kindOf(group.front());
     // Splat constants (a scale, an epsilon) of elementwise ops go into the
     // kernel, as immediates, rather than in as buffers.
     bool immediates =
