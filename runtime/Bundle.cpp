@@ -91,8 +91,54 @@ int64_t TensorSpec::elements() const {
 std::string TensorSpec::text() const {
   std::string s = dtype + "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
+    s += (i ? ", " : "") + (i < sizes.size() && !sizes[i].empty()
+                                ? sizes[i]
+                                : std::to_string(shape[i]));
   return s + "]";
+}
+
+StatusOr<std::array<uint32_t, 3>> KernelSpec::gridFor(
+    const std::vector<std::vector<int64_t>> &argShapes) const {
+  return gridForShapes(name, grid, gridSizes, argShapes);
+}
+
+StatusOr<std::array<uint32_t, 3>>
+gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
+              const std::array<std::string, 3> &gridSizes,
+              const std::vector<std::vector<int64_t>> &argShapes) {
+  std::array<uint32_t, 3> g = grid;
+  ShapeExpr::Env env = [&](const std::string &n) -> std::optional<int64_t> {
+    // aI.dJ: dimension J of argument I.
+    size_t dot = n.find(".d");
+    if (n.size() < 4 || n[0] != 'a' || dot == std::string::npos)
+      return std::nullopt;
+    char *end = nullptr;
+    size_t i = std::strtoull(n.c_str() + 1, &end, 10);
+    if (end != n.c_str() + dot)
+      return std::nullopt;
+    size_t d = std::strtoull(n.c_str() + dot + 2, &end, 10);
+    if (*end || i >= argShapes.size() || d >= argShapes[i].size())
+      return std::nullopt;
+    return argShapes[i][d];
+  };
+  for (int d = 0; d < 3; ++d) {
+    if (gridSizes[d].empty())
+      continue;
+    StatusOr<ShapeExpr> e = ShapeExpr::parse(gridSizes[d]);
+    if (!e)
+      return Status::error(name + ": " + e.getStatus().getMessage());
+    StatusOr<int64_t> v = e->evaluate(env);
+    if (!v)
+      return Status::error(name + ": " + v.getStatus().getMessage());
+    if (*v > (d == 0 ? 2147483647 : 65535))
+      return Status::error(name + ": a grid " + std::string(1, "xyz"[d]) +
+                           " dimension of " + std::to_string(*v) +
+                           " blocks exceeds the CUDA limit of " +
+                           (d == 0 ? "2^31 - 1" : "65535") +
+                           " for these sizes");
+    g[d] = static_cast<uint32_t>(*v);
+  }
+  return g;
 }
 
 //===----------------------------------------------------------------------===//
@@ -176,8 +222,35 @@ struct Reader {
     }
     return true;
   }
-  bool tensor(const json::Value &o, TensorSpec &t) {
-    if (!str(o, "dtype", t.dtype) || !ints(o, "shape", t.shape))
+  /// A shape of integers and, for dynamic dimensions, size expressions
+  /// (`kernelArg`: "?" only).
+  bool shape(const json::Value &o, TensorSpec &t, bool kernelArg) {
+    const json::Value *v = member(o, "shape", json::Value::Kind::Array);
+    if (!v)
+      return false;
+    t.shape.clear();
+    t.sizes.clear();
+    for (const json::Value &x : v->array()) {
+      int64_t n;
+      if (x.isString()) {
+        if (kernelArg ? x.string() != "?" : !ShapeExpr::parse(x.string()))
+          return fail("\"shape\" holds \"" + x.string() + "\", which is " +
+                      (kernelArg ? "not \"?\"" : "not a size expression"));
+        t.sizes.resize(t.shape.size());
+        t.sizes.push_back(x.string());
+        t.shape.push_back(-1);
+        continue;
+      }
+      if (!x.integer(n) || n < 0)
+        return fail("\"shape\" must hold integers >= 0 or size expressions");
+      t.shape.push_back(n);
+      if (!t.sizes.empty())
+        t.sizes.push_back("");
+    }
+    return true;
+  }
+  bool tensor(const json::Value &o, TensorSpec &t, bool kernelArg = false) {
+    if (!str(o, "dtype", t.dtype) || !shape(o, t, kernelArg))
       return false;
     if (!dtypeBytes(t.dtype))
       return fail("dtype \"" + t.dtype + "\" is not one the runtime runs "
@@ -212,11 +285,11 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
   if (format != "fused-bundle")
     return Status::error(path + ": format \"" + format +
                          "\" is not \"fused-bundle\"");
-  if (version != 2)
+  if (version != 2 && version != 3)
     return Status::error(path + ": manifest version " +
                          std::to_string(version) +
-                         " is not supported (this runtime reads version 2; "
-                         "recompile the bundle)");
+                         " is not supported (this runtime reads versions 2 "
+                         "and 3; recompile the bundle)");
   if (const json::Value *chips =
           r.member(m, "chips", json::Value::Kind::Array)) {
     for (const json::Value &c : chips->array())
@@ -273,10 +346,31 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     std::vector<int64_t> grid, block;
     int64_t smem = 0;
     if (!k.isObject() || !kr.str(k, "name", spec.name) ||
-        !kr.ints(k, "grid", grid, 1) || !kr.ints(k, "block", block, 1) ||
+        !kr.ints(k, "block", block, 1) ||
         !kr.integer(k, "dynamic_shared_memory", smem, 0))
       return kr.status();
     kr.where += " (" + spec.name + ")";
+    // The grid: integers, or size expressions where it follows from
+    // dynamic dimensions.
+    const json::Value *gv = kr.member(k, "grid", json::Value::Kind::Array);
+    if (!gv)
+      return kr.status();
+    for (const json::Value &x : gv->array()) {
+      int64_t n = 0;
+      if (x.isString()) {
+        if (!ShapeExpr::parse(x.string()))
+          return Status::error(kr.where + ": grid size \"" + x.string() +
+                               "\" is not a size expression");
+        if (grid.size() < 3)
+          spec.gridSizes[grid.size()] = x.string();
+        grid.push_back(0);
+      } else if (x.integer(n) && n >= 1) {
+        grid.push_back(n);
+      } else {
+        return Status::error(kr.where + ": \"grid\" must hold integers >= 1 "
+                                        "or size expressions");
+      }
+    }
     if (grid.size() != 3 || block.size() != 3)
       return Status::error(kr.where + ": grid and block need 3 dimensions");
     for (int d = 0; d < 3; ++d) {
@@ -299,7 +393,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       Reader ar{kr.where + ": args[" + std::to_string(a) + "]"};
       KernelSpec::Arg s;
       std::string role;
-      if (!arg.isObject() || !ar.tensor(arg, s.tensor) ||
+      if (!arg.isObject() || !ar.tensor(arg, s.tensor, /*kernelArg=*/true) ||
           !ar.str(arg, "role", role) ||
           !ar.integer(arg, "alignment", s.alignment, 1))
         return ar.status();
@@ -351,17 +445,28 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                              "\"kernel\" or \"view\", got \"" + origin +
                              "\"");
       buf.fromKernel = origin == "kernel";
+      spec.dynamic = spec.dynamic || buf.tensor.isDynamic();
       if (origin == "view") {
         int64_t of = 0, offset = 0;
-        if (!br.integer(bv, "of", of, 0) || !br.integer(bv, "offset", offset, 0))
+        if (!br.integer(bv, "of", of, 0))
           return br.status();
+        if (const json::Value *ov = bv.get("offset"); ov && ov->isString()) {
+          if (!ShapeExpr::parse(ov->string()))
+            return Status::error(br.where + ": \"offset\" \"" + ov->string() +
+                                 "\" is not a size expression");
+          buf.viewOffsetSize = ov->string();
+        } else if (!br.integer(bv, "offset", offset, 0)) {
+          return br.status();
+        }
         if (of >= id || spec.buffers[of].viewOf >= 0)
           return Status::error(br.where + ": a view is of an earlier buffer "
                                "that is not a view");
         const TensorSpec &base = spec.buffers[of].tensor;
+        bool dynamicView = base.isDynamic() || buf.tensor.isDynamic() ||
+                           !buf.viewOffsetSize.empty();
         uint64_t baseBytes = base.elements() * dtypeBytes(base.dtype);
         uint64_t bytes = buf.tensor.elements() * dtypeBytes(buf.tensor.dtype);
-        if (static_cast<uint64_t>(offset) + bytes > baseBytes)
+        if (!dynamicView && static_cast<uint64_t>(offset) + bytes > baseBytes)
           return Status::error(br.where + ": a view of " +
                                std::to_string(bytes) + " bytes at offset " +
                                std::to_string(offset) + " runs past buffer " +
@@ -387,7 +492,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
       // The caller's memory holds an output: a view returned must be all
       // of a kernel buffer.
       const FunctionSpec::Buffer &o = spec.buffers[id];
-      if (o.viewOf >= 0 &&
+      if (o.viewOf >= 0 && !spec.dynamic &&
           (!spec.buffers[o.viewOf].fromKernel || o.viewOffset != 0 ||
            o.tensor.elements() * dtypeBytes(o.tensor.dtype) !=
                spec.buffers[o.viewOf].tensor.elements() *
@@ -429,7 +534,13 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                                " is not a buffer");
         const TensorSpec &have = spec.buffers[id].tensor;
         const TensorSpec &want = k->args[a].tensor;
-        if (have.dtype != want.dtype || have.shape != want.shape)
+        // A dynamic dimension of the kernel takes any size; a static one
+        // only its own.
+        bool fits = have.dtype == want.dtype &&
+                    have.shape.size() == want.shape.size();
+        for (size_t d = 0; fits && d < want.shape.size(); ++d)
+          fits = want.shape[d] < 0 || have.shape[d] == want.shape[d];
+        if (!fits)
           return Status::error(lr.where + ": argument " + std::to_string(a) +
                                " of " + launch.kernel + " is " + want.text() +
                                ", the launch passes buffer " +
@@ -504,6 +615,142 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     b.functionList.push_back(std::move(spec));
   }
   return b;
+}
+
+CallSizes FunctionSpec::staticSizes() const {
+  CallSizes z;
+  for (const Buffer &b : buffers) {
+    z.shapes.push_back(b.tensor.shape);
+    z.viewOffsets.push_back(b.viewOffset);
+    z.bytes.push_back(static_cast<uint64_t>(b.tensor.elements()) *
+                      dtypeBytes(b.tensor.dtype));
+  }
+  return z;
+}
+
+StatusOr<std::vector<std::vector<int64_t>>>
+FunctionSpec::inputShapesFor(const std::vector<int64_t> &sizes) const {
+  ShapeExpr::Env env = [&](const std::string &n) -> std::optional<int64_t> {
+    if (n.size() < 2 || n[0] != 's')
+      return std::nullopt;
+    char *end = nullptr;
+    size_t i = std::strtoull(n.c_str() + 1, &end, 10);
+    if (*end || i >= sizes.size())
+      return std::nullopt;
+    return sizes[i];
+  };
+  std::vector<std::vector<int64_t>> shapes;
+  for (int64_t id : inputs) {
+    const TensorSpec &t = buffers[id].tensor;
+    std::vector<int64_t> shape = t.shape;
+    for (size_t d = 0; d < t.sizes.size(); ++d) {
+      if (t.sizes[d].empty())
+        continue;
+      StatusOr<ShapeExpr> e = ShapeExpr::parse(t.sizes[d]);
+      StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+      if (!v)
+        return Status::error("@" + name + ": " + v.getStatus().getMessage() +
+                             " (give the sizes with --sizes=N,...)");
+      shape[d] = *v;
+    }
+    shapes.push_back(shape);
+  }
+  return shapes;
+}
+
+StatusOr<CallSizes> FunctionSpec::sizesFor(
+    const std::vector<std::vector<int64_t>> &inputShapes) const {
+  std::string fn = "@" + name;
+  if (inputShapes.size() != inputs.size())
+    return Status::error(fn + " takes " + std::to_string(inputs.size()) +
+                         " inputs, got " + std::to_string(inputShapes.size()));
+  auto shapeText = [](const std::vector<int64_t> &shape) {
+    std::string t = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      t += (i ? ", " : "") + std::to_string(shape[i]);
+    return t + "]";
+  };
+  // The size symbols: from the inputs' dimensions that are one.
+  std::map<std::string, int64_t> symbols;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSpec &t = buffers[inputs[i]].tensor;
+    if (inputShapes[i].size() != t.shape.size())
+      return Status::error("input " + std::to_string(i) + " of " + fn +
+                           " must be " + t.text() + ", got shape " +
+                           shapeText(inputShapes[i]));
+    for (size_t d = 0; d < t.sizes.size(); ++d) {
+      if (t.sizes[d].empty())
+        continue;
+      StatusOr<ShapeExpr> e = ShapeExpr::parse(t.sizes[d]);
+      if (e && e->name() && !symbols.count(*e->name()) &&
+          inputShapes[i][d] >= 0)
+        symbols[*e->name()] = inputShapes[i][d];
+    }
+  }
+  ShapeExpr::Env env = [&](const std::string &n) -> std::optional<int64_t> {
+    auto it = symbols.find(n);
+    if (it == symbols.end())
+      return std::nullopt;
+    return it->second;
+  };
+  CallSizes z;
+  for (size_t id = 0; id < buffers.size(); ++id) {
+    const Buffer &b = buffers[id];
+    std::vector<int64_t> shape = b.tensor.shape;
+    uint64_t bytes = dtypeBytes(b.tensor.dtype);
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (d < b.tensor.sizes.size() && !b.tensor.sizes[d].empty()) {
+        StatusOr<ShapeExpr> e = ShapeExpr::parse(b.tensor.sizes[d]);
+        StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+        if (!v)
+          return Status::error(fn + ": buffer " + std::to_string(id) + ": " +
+                               v.getStatus().getMessage());
+        shape[d] = *v;
+      }
+      if (shape[d] && bytes > std::numeric_limits<uint64_t>::max() / 2 /
+                                  static_cast<uint64_t>(shape[d]))
+        return Status::error(fn + ": buffer " + std::to_string(id) +
+                             " would hold more bytes than 64 bits count");
+      bytes *= static_cast<uint64_t>(shape[d]);
+    }
+    uint64_t offset = b.viewOffset;
+    if (!b.viewOffsetSize.empty()) {
+      StatusOr<ShapeExpr> e = ShapeExpr::parse(b.viewOffsetSize);
+      StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+      if (!v)
+        return Status::error(fn + ": view " + std::to_string(id) + ": " +
+                             v.getStatus().getMessage());
+      offset = static_cast<uint64_t>(*v);
+    }
+    z.shapes.push_back(shape);
+    z.bytes.push_back(bytes);
+    z.viewOffsets.push_back(offset);
+  }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (z.shapes[inputs[i]] != inputShapes[i] &&
+        !buffers[inputs[i]].tensor.isDynamic())
+      return Status::error("input " + std::to_string(i) + " of " + fn +
+                           " must be " + buffers[inputs[i]].tensor.text() +
+                           ", got shape " + shapeText(inputShapes[i]));
+    else if (z.shapes[inputs[i]] != inputShapes[i])
+      return Status::error(
+          "input " + std::to_string(i) + " of " + fn + " must be " +
+          buffers[inputs[i]].tensor.text() + " = " +
+          shapeText(z.shapes[inputs[i]]) + " for the sizes the inputs give, "
+          "got shape " + shapeText(inputShapes[i]));
+  for (size_t id = 0; id < buffers.size(); ++id) {
+    int64_t of = buffers[id].viewOf;
+    if (of >= 0 && z.viewOffsets[id] + z.bytes[id] > z.bytes[of])
+      return Status::error(fn + ": view " + std::to_string(id) + " runs past "
+                           "buffer " + std::to_string(of) + " for these sizes");
+  }
+  for (int64_t id : outputs) {
+    int64_t of = buffers[id].viewOf;
+    if (of >= 0 && (z.viewOffsets[id] != 0 || z.bytes[id] != z.bytes[of]))
+      return Status::error(fn + ": output " + std::to_string(id) +
+                           " is a view of part of a buffer for these sizes");
+  }
+  return z;
 }
 
 const KernelSpec *Bundle::kernel(const std::string &name) const {
@@ -602,43 +849,66 @@ std::string hexAddress(uint64_t a) {
 
 } // namespace
 
-StatusOr<size_t> BundleRunner::workspaceBytes(const std::string &name) const {
+StatusOr<CallSizes> BundleRunner::callSizes(
+    const FunctionSpec &f,
+    const std::vector<std::vector<int64_t>> &inputShapes) const {
+  if (!inputShapes.empty())
+    return f.sizesFor(inputShapes);
+  if (f.dynamic)
+    return Status::error("@" + f.name + " has dynamic dimensions: give the "
+                         "shapes of its inputs");
+  return f.staticSizes();
+}
+
+StatusOr<size_t> BundleRunner::workspaceBytes(
+    const std::string &name,
+    const std::vector<std::vector<int64_t>> &inputShapes) const {
   Status status = Status::ok();
   const FunctionSpec *f = function(name, status);
   if (!f)
     return status;
+  StatusOr<CallSizes> sizes = callSizes(*f, inputShapes);
+  if (!sizes)
+    return sizes.getStatus();
   uint64_t bytes = 0;
   for (size_t id = 0; id < f->buffers.size(); ++id)
     if (isIntermediate(*f, id))
-      bytes += roundUp(f->buffers[id].tensor.elements() *
-                           dtypeBytes(f->buffers[id].tensor.dtype),
-                       kWorkspaceAlignment);
+      bytes += roundUp(sizes->bytes[id], kWorkspaceAlignment);
   return static_cast<size_t>(bytes);
 }
 
-Status BundleRunner::launchAll(const FunctionSpec &f,
+Status BundleRunner::launchAll(const FunctionSpec &f, const CallSizes &sizes,
                                const std::vector<const Buffer *> &buffers,
                                Stream *stream, const LaunchHook &afterLaunch) {
   for (const FunctionSpec::Launch &l : f.launches) {
     const KernelSpec &k = *bundle->kernel(l.kernel);
     std::vector<KernelArg> args;
+    std::vector<std::vector<int64_t>> argShapes;
     for (size_t a = 0; a < l.args.size(); ++a) {
-      const FunctionSpec::Buffer &spec = f.buffers[l.args[a]];
       const Buffer &b = *buffers[f.storageOf(l.args[a])];
+      uint64_t viewOffset = sizes.viewOffsets[l.args[a]];
       // The contract: the base address has the alignment the kernel
       // assumes.
-      if ((b.address() + spec.viewOffset) %
+      if ((b.address() + viewOffset) %
           static_cast<uint64_t>(k.args[a].alignment))
         return Status::error("@" + f.name + ": argument " + std::to_string(a) +
                              " of " + l.kernel + " must be " +
                              std::to_string(k.args[a].alignment) +
                              "-byte aligned");
-      std::vector<KernelArg> m =
-          memrefArgs(b, spec.tensor.shape, spec.viewOffset);
+      argShapes.push_back(sizes.shapes[l.args[a]]);
+      std::vector<KernelArg> m = memrefArgs(b, argShapes.back(), viewOffset);
       args.insert(args.end(), m.begin(), m.end());
     }
+    StatusOr<std::array<uint32_t, 3>> grid = k.gridFor(argShapes);
+    if (!grid)
+      return Status::error("@" + f.name + ": " + grid.getStatus().getMessage());
+    // A grid that the sizes make empty: empty tensors, nothing to launch.
+    bool sized = !k.gridSizes[0].empty() || !k.gridSizes[1].empty() ||
+                 !k.gridSizes[2].empty();
+    if (sized && ((*grid)[0] == 0 || (*grid)[1] == 0 || (*grid)[2] == 0))
+      continue;
     LaunchConfig config;
-    config.grid = k.grid;
+    config.grid = *grid;
     config.block = k.block;
     config.dynamicSharedMemory = k.dynamicSharedMemory;
     if (Status s = device->launch(*module, k.name, config, args, stream); !s)
@@ -662,6 +932,16 @@ BundleRunner::run(const std::string &name,
     return Status::error("@" + name + " takes " +
                          std::to_string(f->inputs.size()) + " inputs, got " +
                          std::to_string(inputs.size()));
+  std::vector<std::vector<int64_t>> inputShapes;
+  for (const HostTensor &t : inputs)
+    inputShapes.push_back(t.shape);
+  StatusOr<CallSizes> sizes = f->sizesFor(inputShapes);
+  if (!sizes)
+    return sizes.getStatus();
+  auto elements = [&](int64_t id) {
+    return static_cast<size_t>(sizes->bytes[id] /
+                               dtypeBytes(f->buffers[id].tensor.dtype));
+  };
   std::vector<std::unique_ptr<Buffer>> buffers(f->buffers.size());
   auto allocate = [&](int64_t id, const std::vector<double> &values)
       -> Status {
@@ -677,14 +957,11 @@ BundleRunner::run(const std::string &name,
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
     int64_t id = f->inputs[i];
-    const TensorSpec &t = f->buffers[id].tensor;
-    if (inputs[i].shape != t.shape ||
-        static_cast<int64_t>(inputs[i].data.size()) != t.elements()) {
-      TensorSpec got{t.dtype, inputs[i].shape};
+    if (inputs[i].data.size() != elements(id))
       return Status::error("input " + std::to_string(i) + " of @" + name +
-                           " must be " + t.text() + ", got shape " +
-                           got.text().substr(t.dtype.size()));
-    }
+                           " holds " + std::to_string(inputs[i].data.size()) +
+                           " values for " + std::to_string(elements(id)) +
+                           " elements");
     if (Status s = allocate(id, inputs[i].data); !s)
       return s;
   }
@@ -694,13 +971,13 @@ BundleRunner::run(const std::string &name,
   for (size_t id = 0; id < buffers.size(); ++id) {
     if (!buffers[id] && f->buffers[id].viewOf < 0)
       if (Status s = allocate(id, std::vector<double>(
-                                      f->buffers[id].tensor.elements(),
+                                      elements(id),
                                       std::numeric_limits<double>::quiet_NaN()));
           !s)
         return s;
     views.push_back(buffers[id].get());
   }
-  if (Status s = launchAll(*f, views, nullptr, afterLaunch); !s)
+  if (Status s = launchAll(*f, *sizes, views, nullptr, afterLaunch); !s)
     return s;
   std::vector<HostTensor> outputs;
   for (int64_t id : f->outputs) {
@@ -709,9 +986,9 @@ BundleRunner::run(const std::string &name,
     std::vector<uint8_t> bytes(storage.size());
     if (Status s = device->copyToHost(bytes.data(), storage, bytes.size()); !s)
       return s;
-    bytes.erase(bytes.begin(), bytes.begin() + f->buffers[id].viewOffset);
-    bytes.resize(t.elements() * dtypeBytes(t.dtype));
-    outputs.push_back({t.shape, decodeValues(bytes, t.dtype)});
+    bytes.erase(bytes.begin(), bytes.begin() + sizes->viewOffsets[id]);
+    bytes.resize(sizes->bytes[id]);
+    outputs.push_back({sizes->shapes[id], decodeValues(bytes, t.dtype)});
   }
   return outputs;
 }
@@ -720,11 +997,15 @@ Status BundleRunner::launch(const std::string &name,
                             const std::vector<uint64_t> &inputs,
                             const std::vector<uint64_t> &outputs,
                             uint64_t workspace, size_t workspaceSize,
-                            Stream *stream) {
+                            Stream *stream,
+                            const std::vector<std::vector<int64_t>> &inputShapes) {
   Status status = Status::ok();
   const FunctionSpec *f = function(name, status);
   if (!f)
     return status;
+  StatusOr<CallSizes> sizes = callSizes(*f, inputShapes);
+  if (!sizes)
+    return sizes.getStatus();
   if (inputs.size() != f->inputs.size() || outputs.size() != f->outputs.size())
     return Status::error("@" + name + " takes " +
                          std::to_string(f->inputs.size()) +
@@ -732,7 +1013,7 @@ Status BundleRunner::launch(const std::string &name,
                          std::to_string(f->outputs.size()) + " outputs; got " +
                          std::to_string(inputs.size()) + " and " +
                          std::to_string(outputs.size()));
-  StatusOr<size_t> need = workspaceBytes(name);
+  StatusOr<size_t> need = workspaceBytes(name, inputShapes);
   if (!need)
     return need.getStatus();
   if (*need > 0 && (workspace == 0 || workspaceSize < *need))
@@ -753,10 +1034,7 @@ Status BundleRunner::launch(const std::string &name,
   };
   std::vector<uint64_t> address(f->buffers.size(), 0);
   std::vector<Range> ranges;
-  auto bytesOf = [&](int64_t id) {
-    const TensorSpec &t = f->buffers[id].tensor;
-    return static_cast<uint64_t>(t.elements()) * dtypeBytes(t.dtype);
-  };
+  auto bytesOf = [&](int64_t id) { return sizes->bytes[id]; };
   auto place = [&](int64_t id, uint64_t at, const std::string &what,
                    bool writes) -> Status {
     const TensorSpec &t = f->buffers[id].tensor;
@@ -833,7 +1111,7 @@ Status BundleRunner::launch(const std::string &name,
     byAddress[address[id]] = views[id];
     owned.push_back(std::move(*b));
   }
-  return launchAll(*f, views, stream, {});
+  return launchAll(*f, *sizes, views, stream, {});
 }
 
 //===----------------------------------------------------------------------===//

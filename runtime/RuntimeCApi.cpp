@@ -290,6 +290,11 @@ int fused_rt_run(fused_rt_program *program, const char *function,
                              std::to_string(f->outputs.size()) +
                              " outputs; got " + std::to_string(num_inputs) +
                              " and " + std::to_string(num_outputs));
+    if (f->dynamic)
+      return fail(error, std::string("@") + function +
+                             " has dynamic dimensions, which the C API does "
+                             "not take yet: run it with fused-run --sizes or "
+                             "from C++ (fused::rt::BundleRunner::run)");
     std::vector<HostTensor> in;
     for (size_t i = 0; i < num_inputs; ++i) {
       const TensorSpec &t = f->buffers[f->inputs[i]].tensor;

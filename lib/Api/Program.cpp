@@ -20,6 +20,7 @@
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Images.h"
+#include "fused/Runtime/Bundle.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -419,17 +420,6 @@ Program::run(rt::Device &device, const std::string &function,
     return Status::error("@" + function + " takes " +
                          std::to_string(graph.getNumArguments()) +
                          " inputs, got " + std::to_string(inputs.size()));
-  auto shapeOf = [](RankedTensorType t) {
-    return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
-  };
-  for (auto [i, arg] : llvm::enumerate(graph.getArguments())) {
-    auto type = cast<RankedTensorType>(arg.getType());
-    if (inputs[i].shape != shapeOf(type) ||
-        inputs[i].data.size() != static_cast<size_t>(type.getNumElements()))
-      return Status::error("input " + std::to_string(i) + " of @" + function +
-                           " must have shape " + ref::formatShape(shapeOf(type)) +
-                           ", got " + ref::formatShape(inputs[i].shape));
-  }
   auto &mod = p.loaded[&device];
   if (!mod) {
     // A CUDA device must be able to load the image: say so plainly rather
@@ -456,6 +446,22 @@ Program::run(rt::Device &device, const std::string &function,
       !s)
     return Status::error("@" + function + " cannot run on a device: " +
                          s.getMessage());
+  // The sizes of this call: dynamic dimensions take the inputs'.
+  std::vector<std::vector<int64_t>> inputShapes;
+  for (const ref::Tensor &t : inputs)
+    inputShapes.push_back(t.shape);
+  std::string sizeError;
+  std::optional<ScheduleSizes> sizes = schedule->bind(inputShapes, sizeError);
+  if (!sizes)
+    return Status::error("@" + function + ": " + sizeError);
+  for (auto [i, id] : llvm::enumerate(schedule->inputs))
+    if (inputs[i].data.size() !=
+        static_cast<size_t>(sizes->bytes[id] /
+                            schedule->buffers[id].elementBytes()))
+      return Status::error("input " + std::to_string(i) + " of @" + function +
+                           " has " + std::to_string(inputs[i].data.size()) +
+                           " values for shape " +
+                           ref::formatShape(inputs[i].shape));
   // One device buffer per input and kernel result; a view is a part of
   // its base's.
   std::vector<std::unique_ptr<rt::Buffer>> storage(schedule->buffers.size());
@@ -479,20 +485,22 @@ Program::run(rt::Device &device, const std::string &function,
 
   for (const ScheduleLaunch &launch : schedule->launches) {
     std::vector<rt::KernelArg> args;
+    std::vector<std::vector<int64_t>> argShapes;
     for (auto [a, id] : llvm::enumerate(launch.args)) {
       const ScheduleBuffer &b = schedule->buffers[id];
       if (a >= launch.numInputs) {
         // Results start as NaN, so that what the kernel leaves unwritten
         // shows.
         ref::Tensor poison{
-            shapeOf(b.type),
-            std::vector<double>(b.type.getNumElements(),
+            sizes->shapes[id],
+            std::vector<double>(sizes->bytes[id] / b.elementBytes(),
                                 std::numeric_limits<double>::quiet_NaN())};
         if (Status s = upload(id, poison); !s)
           return s;
       }
+      argShapes.push_back(sizes->shapes[id]);
       auto m = rt::memrefArgs(*storage[schedule->storageOf(id)],
-                              shapeOf(b.type), b.byteOffset);
+                              sizes->shapes[id], sizes->byteOffsets[id]);
       args.insert(args.end(), m.begin(), m.end());
     }
     auto g = p.geometry.find(launch.kernel);
@@ -500,10 +508,23 @@ Program::run(rt::Device &device, const std::string &function,
       return Status::error("kernel " + launch.kernel +
                            " has no launch geometry");
     rt::LaunchConfig config;
+    std::array<uint32_t, 3> staticGrid;
     for (int i = 0; i < 3; ++i) {
-      config.grid[i] = static_cast<uint32_t>(g->second.grid[i]);
+      staticGrid[i] = static_cast<uint32_t>(g->second.grid[i]);
       config.block[i] = static_cast<uint32_t>(g->second.block[i]);
     }
+    auto grid = rt::gridForShapes(launch.kernel, staticGrid,
+                                  g->second.gridSizes, argShapes);
+    if (!grid)
+      return grid.getStatus();
+    config.grid = *grid;
+    // Sizes that leave nothing to compute: no launch.
+    bool sized = !g->second.gridSizes[0].empty() ||
+                 !g->second.gridSizes[1].empty() ||
+                 !g->second.gridSizes[2].empty();
+    if (sized && (config.grid[0] == 0 || config.grid[1] == 0 ||
+                  config.grid[2] == 0))
+      continue;
     config.dynamicSharedMemory =
         static_cast<uint32_t>(g->second.dynamicSharedMemory);
     Status launched = device.launch(*mod, launch.kernel, config, args);
@@ -524,10 +545,10 @@ Program::run(rt::Device &device, const std::string &function,
     std::vector<uint8_t> bytes(buffer.size());
     if (Status s = device.copyToHost(bytes.data(), buffer, bytes.size()); !s)
       return s;
-    bytes.erase(bytes.begin(), bytes.begin() + b.byteOffset);
-    bytes.resize(b.bytes());
-    outputs.push_back(
-        host::decodeTensor(bytes, shapeOf(b.type), b.type.getElementType()));
+    bytes.erase(bytes.begin(), bytes.begin() + sizes->byteOffsets[id]);
+    bytes.resize(sizes->bytes[id]);
+    outputs.push_back(host::decodeTensor(bytes, sizes->shapes[id],
+                                         b.type.getElementType()));
   }
   return outputs;
 }
@@ -553,16 +574,48 @@ Program::reference(const std::string &function,
 }
 
 StatusOr<std::vector<ref::Tensor>>
-Program::randomInputs(const std::string &function, uint64_t seed) const {
+Program::randomInputs(const std::string &function, uint64_t seed,
+                      const std::vector<int64_t> &sizes) const {
   func::FuncOp f = impl->originalFunc(function);
   if (!f)
     return Status::error("no function named '" + function + "'");
+  // The input shapes that the sizes give, from the compiled schedule.
+  std::vector<std::vector<int64_t>> shapes;
+  auto graph = impl->schedule->lookupSymbol<func::FuncOp>(function);
+  // (A function that has no schedule fails when it runs, with its error.)
+  FailureOr<Schedule> schedule;
+  if (graph)
+    (void)impl->capture([&] {
+      schedule = buildSchedule(graph, supportedKernelKinds());
+      return success(succeeded(schedule));
+    });
+  if (succeeded(schedule) && (schedule->numSymbols > 0 || !sizes.empty())) {
+    std::string error;
+    auto given = schedule->inputShapes(sizes, error);
+    if (!given)
+      return Status::error(error + " (give them with --sizes=N,...)");
+    shapes = *given;
+  }
   std::vector<ref::Tensor> inputs;
-  if (Status s =
-          impl->capture([&] { return ref::makeRandomInputs(f, seed, inputs); });
+  if (Status s = impl->capture(
+          [&] { return ref::makeRandomInputs(f, seed, shapes, inputs); });
       !s)
     return s;
   return inputs;
+}
+
+StatusOr<unsigned> Program::numSizes(const std::string &function) const {
+  auto graph = impl->schedule->lookupSymbol<func::FuncOp>(function);
+  if (!graph)
+    return Status::error("no function named '" + function + "'");
+  FailureOr<Schedule> schedule;
+  if (Status s = impl->capture([&] {
+        schedule = buildSchedule(graph, supportedKernelKinds());
+        return success(succeeded(schedule));
+      });
+      !s)
+    return s;
+  return schedule->numSymbols;
 }
 
 StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {

@@ -33,7 +33,10 @@ struct ChainProblem {
   SmallVector<Operation *> ops;
   Value result; // the yielded value
   SmallVector<int64_t> shape;
+  /// The elements of the result when it is static; with a dynamic first
+  /// dimension, those of one index of it.
   int64_t elements = 0;
+  bool dynamic = false;
   int64_t vector = 1;
 };
 
@@ -62,13 +65,17 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
            failure();
   p.result = yield->getOperand(0);
   auto out = cast<RankedTensorType>(p.result.getType());
-  if (failed(::fused::checkStaticInputs(kernel)))
+  if (failed(::fused::checkDynamicLeadingOnly(kernel, "elementwise")))
     return failure();
-  if (!out.hasStaticShape() || out.getRank() == 0 ||
-      out.getNumElements() == 0)
+  p.dynamic = !out.hasStaticShape();
+  int64_t inner = 1;
+  for (int64_t d = 1; d < out.getRank(); ++d)
+    inner *= out.getDimSize(d);
+  if (out.getRank() == 0 || inner == 0 ||
+      (!p.dynamic && out.getNumElements() == 0))
     return kernel.emitOpError()
-               << "elementwise code generation needs a static, non-empty "
-                  "result of rank 1 or more, got "
+               << "elementwise code generation needs a non-empty result of "
+                  "rank 1 or more, got "
                << out,
            failure();
   int64_t widest = elementBytes(out.getElementType());
@@ -89,7 +96,7 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
                << outEt,
            failure();
   p.shape.assign(out.getShape().begin(), out.getShape().end());
-  p.elements = out.getNumElements();
+  p.elements = p.dynamic ? inner : out.getNumElements();
   p.vector = 16 / widest;
   while (p.vector > 1 && p.shape.back() % p.vector != 0)
     p.vector /= 2;
@@ -114,9 +121,18 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   Value access = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
   OpBuilder in = b;
-  if (blocks * kThreads != accesses) {
+  if (p.dynamic || blocks * kThreads != accesses) {
+    // With a dynamic first dimension: its size (from the output's
+    // descriptor) times the accesses of one index of it.
+    Value total = idx(b, accesses);
+    if (p.dynamic)
+      total = arith::MulIOp::create(
+          b, loc,
+          memref::DimOp::create(b, loc,
+                                entry.getArgument(body.getNumArguments()), 0),
+          total);
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
-                                     idx(b, accesses));
+                                     total);
     auto guard = scf::IfOp::create(b, loc, ok, false);
     in = OpBuilder::atBlockBegin(guard.thenBlock());
   }
@@ -212,6 +228,15 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     if (failed(buildChainKernel(*p, kernel, shell)))
       return failure();
     int64_t accesses = p->elements / p->vector;
+    if (p->dynamic) {
+      // ceil(rows * accesses per row / threads), rows from the output.
+      std::string rows = fused::argDimName(kernel.getInputs().size(), 0);
+      setLaunch(shell, {0, 1, 1}, {kThreads, 1, 1}, 0, 1,
+                {fused::ceilDivExpr(rows + " * " + std::to_string(accesses),
+                                    kThreads),
+                 "", ""});
+      return shell;
+    }
     setLaunch(shell, {(accesses + kThreads - 1) / kThreads, 1, 1},
               {kThreads, 1, 1}, 0);
     return shell;

@@ -44,7 +44,7 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
     return kernel.emitOpError()
                << "gemm kernel must yield the end of its epilogue chain",
            failure();
-  if (failed(::fused::checkStaticInputs(kernel)))
+  if (failed(::fused::checkStaticInputs(kernel, "GEMM")))
     return failure();
   for (Type t : kernel.getResultTypes()) {
     Type et = cast<RankedTensorType>(t).getElementType();

@@ -57,11 +57,35 @@ bool MemoryBoundStrategy::describe(gpu::GPUFuncOp kernel,
 void MemoryBoundStrategy::setLaunch(gpu::GPUFuncOp kernel,
                                     ArrayRef<int64_t> grid,
                                     ArrayRef<int64_t> block,
-                                    int64_t sharedBytes, int64_t outputs) {
+                                    int64_t sharedBytes, int64_t outputs,
+                                    ArrayRef<std::string> gridSizes) {
   MLIRContext *ctx = kernel.getContext();
+  ArrayAttr sizes;
+  SmallVector<int64_t> g(grid);
+  if (llvm::any_of(gridSizes, [](const std::string &e) { return !e.empty(); })) {
+    SmallVector<Attribute> attrs;
+    for (unsigned d = 0; d < 3; ++d) {
+      std::string e = d < gridSizes.size() ? gridSizes[d] : "";
+      attrs.push_back(StringAttr::get(ctx, e));
+      if (!e.empty())
+        g[d] = 0;
+    }
+    sizes = ArrayAttr::get(ctx, attrs);
+  }
   fused::FusedDialect::LaunchAttrHelper(ctx).setAttr(
-      kernel, fused::LaunchConfigAttr::get(ctx, grid, block, sharedBytes,
-                                           outputs));
+      kernel, fused::LaunchConfigAttr::get(ctx, g, block, sharedBytes, outputs,
+                                           sizes));
+}
+
+std::string argDimName(unsigned arg, unsigned dim) {
+  return "a" + std::to_string(arg) + ".d" + std::to_string(dim);
+}
+
+std::string ceilDivExpr(const std::string &expr, int64_t divisor) {
+  if (divisor == 1)
+    return expr;
+  return "(" + expr + " + " + std::to_string(divisor - 1) + ") / " +
+         std::to_string(divisor);
 }
 
 gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
@@ -180,12 +204,42 @@ SmallVector<int64_t> kernelArgumentAlignments(gpu::GPUFuncOp k) {
   return align;
 }
 
-LogicalResult checkStaticInputs(fused::KernelOp kernel) {
+LogicalResult checkStaticInputs(fused::KernelOp kernel, StringRef kind) {
   for (Value v : kernel.getInputs())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape()) {
+      if (kind.empty())
+        return kernel.emitOpError()
+                   << "code generation needs static shapes, got "
+                   << v.getType(),
+               failure();
       return kernel.emitOpError()
-                 << "code generation needs static shapes, got " << v.getType(),
+                 << kind
+                 << " code generation needs static shapes so far, got "
+                 << v.getType(),
              failure();
+    }
+  return success();
+}
+
+LogicalResult checkDynamicLeadingOnly(fused::KernelOp kernel, StringRef kind) {
+  auto check = [&](Value v) -> LogicalResult {
+    auto t = cast<RankedTensorType>(v.getType());
+    for (int64_t d = 1; d < t.getRank(); ++d)
+      if (t.isDynamicDim(d))
+        return kernel.emitOpError()
+                   << kind
+                   << " code generation takes a dynamic size (?) in the "
+                      "first dimension only, got "
+                   << t,
+               failure();
+    return success();
+  };
+  for (Value v : kernel.getInputs())
+    if (failed(check(v)))
+      return failure();
+  for (Value v : kernel.getResults())
+    if (failed(check(v)))
+      return failure();
   return success();
 }
 

@@ -61,7 +61,10 @@ struct RowProblem {
   /// where the normalised row goes.
   AddOp residual;
   int64_t sumResult = -1, normResult = 0;
+  /// Rows: all of them when the shape is static; with a dynamic first
+  /// dimension, the rows of one index of it (`dynamic`).
   int64_t rows = 0, n = 0;
+  bool dynamic = false;
   Type elemType;
   double epsilon = 0;
   /// Elements per access (16 bytes where the row length allows).
@@ -182,9 +185,15 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     return kernel.emitOpError() << "must yield the row-wise op's result",
            failure();
   }
-  if (failed(::fused::checkStaticInputs(kernel)))
+  if (failed(::fused::checkDynamicLeadingOnly(kernel, "row-wise")))
     return failure();
   auto t = cast<RankedTensorType>(p.input.getType());
+  p.dynamic = !t.hasStaticShape();
+  if (p.dynamic && t.getRank() < 2)
+    return p.op->emitOpError()
+               << "row-wise code generation needs a static row length, got "
+               << t,
+           failure();
   p.elemType = t.getElementType();
   if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
     return p.op->emitOpError()
@@ -197,7 +206,9 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
       return p.op->emitOpError() << "affine parameters must be floats",
              failure();
   p.n = t.getShape().back();
-  p.rows = t.getNumElements() / std::max<int64_t>(1, p.n);
+  p.rows = 1;
+  for (int64_t d = p.dynamic ? 1 : 0; d + 1 < t.getRank(); ++d)
+    p.rows *= t.getDimSize(d);
   if (p.n == 0 || p.rows == 0)
     return p.op->emitOpError() << "code generation needs non-empty rows, got "
                                << t,
@@ -237,9 +248,13 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   } else if ((p.weight || p.bias) && p.threads <= 256) {
     // Weights and biases read once per block rather than once per row,
     // while eight blocks per SM remain to keep loads in flight.
+    // With a dynamic row count: 8, which fills the GPU from about a
+    // thousand rows and leaves one block for a decoding step's row.
     p.rowsPerBlock =
-        std::clamp<int64_t>(p.rows / (8 * std::max<int64_t>(1, target.smCount)),
-                            1, 64);
+        p.dynamic ? 8
+                  : std::clamp<int64_t>(
+                        p.rows / (8 * std::max<int64_t>(1, target.smCount)), 1,
+                        64);
   }
   return p;
 }
@@ -758,9 +773,14 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     if (p.bias)
       biases = params(argOf(p.bias));
     Value first = r.muli(bid, p.rowsPerBlock);
+    // The row count; with a dynamic first dimension, from the output's
+    // descriptor.
+    Value rows = r.idx(p.rows);
+    if (p.dynamic)
+      rows = r.muli(memref::DimOp::create(b, loc, out, 0), p.rows);
     Value count = arith::MinSIOp::create(
         b, loc, r.idx(p.rowsPerBlock),
-        arith::SubIOp::create(b, loc, r.idx(p.rows), first));
+        arith::SubIOp::create(b, loc, rows, first));
     rowLoop = scf::ForOp::create(b, loc, r.idx(0), count, r.idx(1));
     b.setInsertionPointToStart(rowLoop.getBody());
     row = r.addi(first, rowLoop.getInductionVar());
@@ -825,9 +845,20 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
         fused::createKernelShell(kernel, module, name, p->threads);
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
+    std::vector<std::string> sizes;
+    if (p->dynamic) {
+      // ceil(rows / rows per block), the rows from the output's first
+      // dimension.
+      std::string rows = fused::argDimName(
+          kernel.getInputs().size() + p->normResult, 0);
+      if (p->rows != 1)
+        rows += " * " + std::to_string(p->rows);
+      sizes = {fused::ceilDivExpr(rows, p->rowsPerBlock), "", ""};
+    }
     setLaunch(shell,
               {(p->rows + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
-              {p->threads, 1, 1}, sharedBytes(*p), kernel.getNumResults());
+              {p->threads, 1, 1}, sharedBytes(*p), kernel.getNumResults(),
+              sizes);
     return shell;
   }
 

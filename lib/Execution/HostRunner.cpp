@@ -194,26 +194,33 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
   FailureOr<Schedule> schedule = buildSchedule(graph, "GEMM kernels");
   if (failed(schedule))
     return failure();
-  auto makeBuffer = [](RankedTensorType t) {
+  std::vector<std::vector<int64_t>> inputShapes;
+  for (const ref::Tensor &t : inputs)
+    inputShapes.push_back(t.shape);
+  std::string sizeError;
+  std::optional<ScheduleSizes> sizes = schedule->bind(inputShapes, sizeError);
+  if (!sizes)
+    return graph.emitError() << sizeError;
+  auto makeBuffer = [&](int64_t id) {
     return std::make_shared<Buffer>(
-        t.getElementType(),
-        std::vector<int64_t>(t.getShape().begin(), t.getShape().end()));
+        schedule->buffers[id].type.getElementType(), sizes->shapes[id]);
   };
   // Every buffer is a value written once, so a view is a copy here.
   std::vector<std::shared_ptr<Buffer>> buffers(schedule->buffers.size());
   auto bufferOf = [&](int64_t id) {
     const ScheduleBuffer &b = schedule->buffers[id];
     if (!buffers[id] && b.origin == ScheduleBuffer::Origin::View) {
-      buffers[id] = makeBuffer(b.type);
+      buffers[id] = makeBuffer(id);
       const Buffer &base = *buffers[b.base];
-      std::copy_n(base.bytes.begin() + b.byteOffset, buffers[id]->bytes.size(),
+      std::copy_n(base.bytes.begin() + sizes->byteOffsets[id],
+                  buffers[id]->bytes.size(),
                   buffers[id]->bytes.begin());
     }
     return buffers[id];
   };
   for (auto [arg, tensor] : llvm::zip(body.getArguments(), inputs)) {
     int64_t id = schedule->ids.lookup(arg);
-    auto buf = makeBuffer(schedule->buffers[id].type);
+    auto buf = makeBuffer(id);
     if (buf->numel() != tensor.data.size())
       return graph.emitError() << "input #" << arg.getArgNumber()
                                << " has the wrong number of elements";
@@ -225,7 +232,7 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
     std::vector<void *> descriptorPtrs;
     for (auto [a, id] : llvm::enumerate(launch.args)) {
       if (a >= launch.numInputs) {
-        buffers[id] = makeBuffer(schedule->buffers[id].type);
+        buffers[id] = makeBuffer(id);
         buffers[id]->poison();
       }
       descriptorPtrs.push_back(bufferOf(id)->descriptorPtr);

@@ -36,11 +36,19 @@ std::string typeName(Type t) {
   return s;
 }
 
-static json::Object tensorDesc(Type type) {
+/// dtype and shape; a dynamic dimension is `dims`' expression, or "?"
+/// without them.
+static json::Object tensorDesc(Type type, ArrayRef<SizeExpr> dims = {}) {
   auto shaped = cast<ShapedType>(type);
   json::Array shape;
-  for (int64_t d : shaped.getShape())
-    shape.push_back(d);
+  for (auto [i, d] : llvm::enumerate(shaped.getShape())) {
+    if (!ShapedType::isDynamic(d))
+      shape.push_back(d);
+    else if (i < dims.size())
+      shape.push_back(dims[i].str());
+    else
+      shape.push_back("?");
+  }
   return json::Object{{"dtype", typeName(shaped.getElementType())},
                       {"shape", std::move(shape)}};
 }
@@ -63,6 +71,8 @@ KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
     info.hasGeometry = true;
     info.dynamicSharedMemory = launch.getDynamicSharedMemory();
     info.numOutputs = launch.getNumOutputs();
+    for (unsigned d = 0; d < 3; ++d)
+      info.gridSizes[d] = launch.getGridSize(d).str();
   }
   return info;
 }
@@ -87,7 +97,13 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     }
     json::Object desc{{"name", info.name}, {"args", std::move(args)}};
     if (info.hasGeometry) {
-      desc["grid"] = i64Array(info.grid);
+      json::Array grid;
+      for (int d = 0; d < 3; ++d)
+        if (!info.gridSizes[d].empty())
+          grid.push_back(info.gridSizes[d]);
+        else
+          grid.push_back(info.grid[d]);
+      desc["grid"] = std::move(grid);
       desc["block"] = i64Array(info.block);
     }
     desc["dynamic_shared_memory"] = info.dynamicSharedMemory;
@@ -116,12 +132,15 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     }
     json::Array buffers, launches;
     for (auto [id, b] : llvm::enumerate(schedule->buffers)) {
-      json::Object desc = tensorDesc(b.type);
+      json::Object desc = tensorDesc(b.type, b.dims);
       desc["id"] = static_cast<int64_t>(id);
       desc["origin"] = b.originName().str();
       if (b.origin == ScheduleBuffer::Origin::View) {
         desc["of"] = b.base;
-        desc["offset"] = b.byteOffset;
+        if (std::optional<int64_t> c = b.byteOffsetExpr.constantValue())
+          desc["offset"] = *c;
+        else
+          desc["offset"] = b.byteOffsetExpr.str();
       }
       buffers.push_back(std::move(desc));
     }
@@ -141,7 +160,7 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
   for (const std::string &c : chips)
     chipList.push_back(c);
   return json::Value(json::Object{{"format", "fused-bundle"},
-                                  {"version", 2},
+                                  {"version", 3},
                                   {"chips", std::move(chipList)},
                                   {"kernels", std::move(kernels)},
                                   {"functions", std::move(functions)}});

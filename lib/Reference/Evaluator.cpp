@@ -285,6 +285,12 @@ LogicalResult evaluate(Operation *funcOp, const std::vector<Tensor> &inputs,
 
 LogicalResult makeRandomInputs(Operation *funcOp, uint64_t seed,
                                std::vector<Tensor> &inputs) {
+  return makeRandomInputs(funcOp, seed, {}, inputs);
+}
+
+LogicalResult makeRandomInputs(Operation *funcOp, uint64_t seed,
+                               const std::vector<std::vector<int64_t>> &shapes,
+                               std::vector<Tensor> &inputs) {
   auto func = dyn_cast<func::FuncOp>(funcOp);
   if (!func)
     return funcOp->emitError() << "reference evaluation needs a func.func";
@@ -295,12 +301,21 @@ LogicalResult makeRandomInputs(Operation *funcOp, uint64_t seed,
     auto rt = dyn_cast<RankedTensorType>(type);
     std::optional<FloatKind> kind =
         rt ? floatKindOf(rt.getElementType()) : std::nullopt;
-    if (!rt || !rt.hasStaticShape() || !kind)
+    if (!rt || !kind || (!rt.hasStaticShape() && i >= shapes.size()))
       return func.emitError()
              << "cannot make a random input for argument #" << i << " of type "
              << describeType(type)
-             << ": random inputs need statically shaped float tensors";
-    Tensor t(std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end()));
+             << ": random inputs need float tensors of static shape (for "
+                "dynamic dimensions, --run and --with-reference take "
+                "--sizes)";
+    std::vector<int64_t> shape(rt.getShape().begin(), rt.getShape().end());
+    if (i < shapes.size())
+      shape = shapes[i];
+    Tensor t(shape);
+    if (!fitsType(t, type))
+      return func.emitError() << "input #" << i << " of shape "
+                              << formatShape(shape) << " does not fit "
+                              << describeType(type);
     for (double &x : t.data)
       x = roundTo(dist(rng), *kind);
     inputs.push_back(std::move(t));

@@ -21,7 +21,7 @@
 // CHECK: "chip": "sm_90",
 // CHECK-NEXT: "file": "kernels.sm_90.ptx",
 // CHECK-NEXT: "format": "ptx"
-// CHECK: "version": 2
+// CHECK: "version": 3
 // PTX80: .target sm_80
 // PTX90: .target sm_90
 // LIST: fused-compile: a list of chips (--chip=sm_80,sm_90) goes with --emit=bundle

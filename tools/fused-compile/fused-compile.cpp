@@ -23,6 +23,7 @@
 #include "fused/InitAll.h"
 #include "fused/Pipeline/Bundle.h"
 #include "fused/Conversion/KernelStrategy.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 #include "fused/Runtime/Peaks.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
@@ -256,6 +257,13 @@ static cl::opt<uint64_t>
                cl::desc("Seed of the random inputs (default 1; 0 picks a "
                         "fresh seed, printed with the results)"),
                cl::init(1), cl::cat(category));
+
+static cl::list<int64_t> sizesOption(
+    "sizes",
+    cl::desc("Values of the dynamic sizes s0, s1, ... (the ? dimensions, "
+             "numbered as the function's arguments first show them) for the "
+             "inputs of --run and --with-reference"),
+    cl::value_desc("N,..."), cl::CommaSeparated, cl::cat(category));
 
 /// The seed in use: --seed, or a fresh one for --seed=0.
 static uint64_t seed = 0;
@@ -613,7 +621,26 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     fo["bytes"] = fused::functionBytes(func);
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
-      if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
+      // With dynamic dimensions: the input shapes that --sizes gives.
+      std::vector<std::vector<int64_t>> shapes;
+      auto compiled = module.lookupSymbol<func::FuncOp>(name);
+      FailureOr<fused::Schedule> schedule =
+          compiled ? fused::buildSchedule(compiled, fused::supportedKernelKinds())
+                   : FailureOr<fused::Schedule>(failure());
+      if (succeeded(schedule) &&
+          (schedule->numSymbols > 0 || !sizesOption.empty())) {
+        std::string error;
+        auto given = schedule->inputShapes(
+            std::vector<int64_t>(sizesOption.begin(), sizesOption.end()),
+            error);
+        if (!given) {
+          llvm::errs() << "fused-compile: --with-reference: " << error
+                       << " (give them with --sizes=N,...)\n";
+          return 1;
+        }
+        shapes = *given;
+      }
+      if (failed(fused::ref::makeRandomInputs(func, seed, shapes, inputs)) ||
           failed(fused::ref::evaluate(func, inputs, outputs)))
         return 1;
       llvm::json::Array inFiles, outFiles, tols;
@@ -920,7 +947,9 @@ static int runOnDevice(const std::string &source,
 
   bool allPass = true;
   for (const std::string &name : names) {
-    auto inputs = (*program)->randomInputs(name, seed);
+    auto inputs = (*program)->randomInputs(
+        name, seed,
+        std::vector<int64_t>(sizesOption.begin(), sizesOption.end()));
     if (!inputs) {
       llvm::errs() << inputs.getStatus().getMessage() << "\n";
       return 1;

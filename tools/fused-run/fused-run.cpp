@@ -2,13 +2,15 @@
 //
 //   fused-run BUNDLE [--function=NAME] [--device=auto|cuda|emulator]
 //             [--check] [--inputs=DIR] [--outputs=DIR] [--seed=N]
-//             [--bench=N]
+//             [--sizes=N,...] [--bench=N]
 //
 // Runs a bundle's functions (docs/bundle.md) on a CUDA GPU or, in the full
 // build, on the emulator. Inputs come from the bundle's reference data
 // (--check, which then compares every output with its float64 reference
 // by fused's rule), from DIR/<function>.in<i>.npy (--inputs), or are drawn
-// uniformly in [-1, 1) from --seed. --outputs writes each output as
+// uniformly in [-1, 1) from --seed, of the shapes that --sizes gives a
+// function with dynamic dimensions (the values of its size symbols s0, s1,
+// ...; inputs from files bring their own). --outputs writes each output as
 // DIR/<function>.out<i>.npy (float64). --bench times each launch on a GPU
 // (device events, one warm-up, median of N). Plain C++17: the runtime-only
 // build has it too.
@@ -24,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -35,7 +38,7 @@ void usage(FILE *out) {
   std::fprintf(out,
                "usage: fused-run BUNDLE [--function=NAME] "
                "[--device=auto|cuda|emulator] [--check] [--inputs=DIR] "
-               "[--outputs=DIR] [--seed=N] [--bench=N]\n");
+               "[--outputs=DIR] [--seed=N] [--sizes=N,...] [--bench=N]\n");
 }
 
 int fail(const std::string &message, int code = 1) {
@@ -56,6 +59,7 @@ int main(int argc, char **argv) {
   std::string bundleDir, function, deviceKind = "auto", inputsDir, outputsDir;
   bool check = false;
   uint64_t seed = 1, bench = 0;
+  std::vector<int64_t> sizes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char *flag, std::string &out) {
@@ -74,6 +78,17 @@ int main(int argc, char **argv) {
       check = true;
     } else if (value("--function", function) || value("--device", deviceKind) ||
                value("--inputs", inputsDir) || value("--outputs", outputsDir)) {
+    } else if (value("--sizes", v)) {
+      std::stringstream ss(v);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        uint64_t n = 0;
+        if (!parseUnsigned(item, n))
+          return fail("--sizes needs numbers separated by commas, got '" + v +
+                          "'",
+                      2);
+        sizes.push_back(static_cast<int64_t>(n));
+      }
     } else if (value("--seed", v)) {
       if (!parseUnsigned(v, seed))
         return fail("--seed needs a number, got '" + v + "'", 2);
@@ -183,9 +198,17 @@ int main(int argc, char **argv) {
     } else {
       std::mt19937_64 rng(seed);
       std::uniform_real_distribution<double> u(-1.0, 1.0);
-      for (int64_t id : f->inputs) {
-        const TensorSpec &t = f->buffers[id].tensor;
-        HostTensor h{t.shape, std::vector<double>(t.elements())};
+      if (f->dynamic && sizes.empty())
+        return fail("@" + f->name + " has dynamic dimensions: give their "
+                    "sizes with --sizes=N,... (s0, s1, ...)", 2);
+      auto shapes = f->inputShapesFor(sizes);
+      if (!shapes)
+        return fail(shapes.getStatus().getMessage(), 2);
+      for (const std::vector<int64_t> &shape : *shapes) {
+        int64_t n = 1;
+        for (int64_t d : shape)
+          n *= d;
+        HostTensor h{shape, std::vector<double>(static_cast<size_t>(n))};
         for (double &x : h.data)
           x = u(rng);
         inputs.push_back(std::move(h));

@@ -133,9 +133,14 @@ public:
             const std::vector<ref::Tensor> &inputs) const;
 
   /// Seeded random inputs for `function` (uniform in [-1, 1), rounded to
-  /// each argument's type).
+  /// each argument's type); `sizes` gives the function's dynamic sizes
+  /// s0, s1, ... (numbered as its arguments first show them).
   rt::StatusOr<std::vector<ref::Tensor>>
-  randomInputs(const std::string &function, uint64_t seed) const;
+  randomInputs(const std::string &function, uint64_t seed,
+               const std::vector<int64_t> &sizes = {}) const;
+
+  /// How many dynamic sizes (s0, s1, ...) `function` has.
+  rt::StatusOr<unsigned> numSizes(const std::string &function) const;
 
   /// The loosest of `tolerances(function)`.
   double tolerance(const std::string &function) const;

@@ -88,11 +88,14 @@ public:
 protected:
   /// How the grid of `kernel` follows from the shapes (x, y, z).
   virtual llvm::json::Array gridFormula(mlir::gpu::GPUFuncOp kernel) const = 0;
-  /// Sets the fused.launch of `kernel`, which has `outputs` outputs.
+  /// Sets the fused.launch of `kernel`, which has `outputs` outputs; an
+  /// axis of `gridSizes` that is not empty is that size expression over
+  /// the arguments' dimensions (LaunchConfigAttr), its `grid` value 0.
   static void setLaunch(mlir::gpu::GPUFuncOp kernel,
                         llvm::ArrayRef<int64_t> grid,
                         llvm::ArrayRef<int64_t> block, int64_t sharedBytes,
-                        int64_t outputs = 1);
+                        int64_t outputs = 1,
+                        llvm::ArrayRef<std::string> gridSizes = {});
 };
 
 /// The shell of a GPU kernel for `kernel` in `module`: a gpu.func `name`
@@ -105,8 +108,23 @@ mlir::gpu::GPUFuncOp createKernelShell(fused::KernelOp kernel,
                                        llvm::StringRef name, int64_t threads);
 
 /// Success when every input of `kernel` has a static shape; otherwise an
-/// error on the kernel naming the first that does not.
-mlir::LogicalResult checkStaticInputs(fused::KernelOp kernel);
+/// error on the kernel naming the first that does not (and, with `kind`,
+/// saying that `kind` kernels need static shapes so far).
+mlir::LogicalResult checkStaticInputs(fused::KernelOp kernel,
+                                      llvm::StringRef kind = "");
+
+/// Success when the inputs and results of `kernel` are dynamic (`?`) in
+/// their first dimension at most; otherwise an error naming the first that
+/// is dynamic elsewhere.
+mlir::LogicalResult checkDynamicLeadingOnly(fused::KernelOp kernel,
+                                            llvm::StringRef kind);
+
+/// "aI.dJ": dimension `dim` of kernel argument `arg` in a grid size
+/// expression.
+std::string argDimName(unsigned arg, unsigned dim);
+
+/// "(E + D - 1) / D": the expression of ceil(`expr` / `divisor`).
+std::string ceilDivExpr(const std::string &expr, int64_t divisor);
 
 /// Every strategy, in the order of their kinds.
 llvm::ArrayRef<const KernelStrategy *> kernelStrategies();

@@ -52,6 +52,12 @@ mlir::LogicalResult evaluate(mlir::Operation *func,
 /// float tensors.
 mlir::LogicalResult makeRandomInputs(mlir::Operation *func, uint64_t seed,
                                      std::vector<Tensor> &inputs);
+/// The same with `shapes` for the arguments (which may have dynamic
+/// dimensions, `?`): each must fit its argument's type.
+mlir::LogicalResult
+makeRandomInputs(mlir::Operation *func, uint64_t seed,
+                 const std::vector<std::vector<int64_t>> &shapes,
+                 std::vector<Tensor> &inputs);
 
 } // namespace fused::ref
 

@@ -14,6 +14,7 @@
 #define FUSED_RUNTIME_BUNDLE_H
 
 #include "fused/Runtime/Runtime.h"
+#include "fused/Runtime/ShapeExpr.h"
 
 #include <array>
 #include <cstdint>
@@ -41,10 +42,23 @@ uint64_t outputChecksum(const std::vector<uint8_t> &bytes);
 
 struct TensorSpec {
   std::string dtype;
+  /// -1 where the dimension is dynamic.
   std::vector<int64_t> shape;
+  /// Empty when every dimension is static; else per dimension "" (static)
+  /// or its size expression ("s0", "3 * s0"; "?" in a kernel's arguments).
+  std::vector<std::string> sizes;
+  bool isDynamic() const { return !sizes.empty(); }
   int64_t elements() const;
-  /// "f16[2, 3]".
+  /// "f16[2, 3]", "f16[s0, 768]".
   std::string text() const;
+};
+
+/// The sizes of one call of a function: per buffer its shape and, for a
+/// view, where it starts in its base.
+struct CallSizes {
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<uint64_t> viewOffsets;
+  std::vector<uint64_t> bytes;
 };
 
 /// A tensor in host memory: its values as doubles.
@@ -52,6 +66,15 @@ struct HostTensor {
   std::vector<int64_t> shape;
   std::vector<double> data;
 };
+
+/// The grid of kernel `name` whose axes are `grid`, or where `sizes` has
+/// an expression over its arguments' dimensions (aI.dJ), its value for
+/// arguments of `argShapes`; an error when one fails or the grid is over
+/// the CUDA limits.
+StatusOr<std::array<uint32_t, 3>>
+gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
+              const std::array<std::string, 3> &sizes,
+              const std::vector<std::vector<int64_t>> &argShapes);
 
 struct KernelSpec {
   std::string name;
@@ -63,9 +86,17 @@ struct KernelSpec {
   };
   std::vector<Arg> args;
   std::array<uint32_t, 3> grid = {1, 1, 1};
+  /// Per axis: "" when `grid` holds it, else its expression over the
+  /// arguments' dimensions ("(a0.d0 + 3) / 4").
+  std::array<std::string, 3> gridSizes;
   std::array<uint32_t, 3> block = {1, 1, 1};
   uint32_t dynamicSharedMemory = 0;
   bool sharedMemoryOptIn = false;
+
+  /// The grid for arguments of `argShapes`, or an error when an expression
+  /// fails or the grid is over the CUDA limits.
+  StatusOr<std::array<uint32_t, 3>>
+  gridFor(const std::vector<std::vector<int64_t>> &argShapes) const;
 };
 
 struct FunctionSpec {
@@ -77,6 +108,8 @@ struct FunctionSpec {
     /// `viewOf` (an input or kernel buffer) from byte `viewOffset` on.
     int64_t viewOf = -1;
     uint64_t viewOffset = 0;
+    /// The offset's expression when it depends on dynamic sizes.
+    std::string viewOffsetSize;
     /// The widest alignment any kernel that takes it requires of its base
     /// address.
     int64_t alignment = 1;
@@ -88,6 +121,19 @@ struct FunctionSpec {
   }
   std::vector<int64_t> inputs;
   std::vector<int64_t> outputs;
+  /// Whether some buffer has dynamic dimensions.
+  bool dynamic = false;
+  /// The sizes of a call on inputs of `inputShapes`: the size symbols come
+  /// from the inputs' dimensions; an input that disagrees, a view outside
+  /// its base or an overflow is an error naming it.
+  StatusOr<CallSizes>
+  sizesFor(const std::vector<std::vector<int64_t>> &inputShapes) const;
+  /// The sizes of a function without dynamic dimensions.
+  CallSizes staticSizes() const;
+  /// The inputs' shapes when the size symbols s0, s1, ... have `sizes`'
+  /// values.
+  StatusOr<std::vector<std::vector<int64_t>>>
+  inputShapesFor(const std::vector<int64_t> &sizes) const;
   struct Launch {
     std::string kernel;
     std::vector<int64_t> args;
@@ -165,8 +211,11 @@ public:
                                         const LaunchHook &afterLaunch = {});
 
   /// The scratch memory `function` needs between its kernels (0 when it
-  /// has one kernel or passes nothing between them).
-  StatusOr<size_t> workspaceBytes(const std::string &function) const;
+  /// has one kernel or passes nothing between them); with dynamic
+  /// dimensions, for inputs of `inputShapes`.
+  StatusOr<size_t> workspaceBytes(
+      const std::string &function,
+      const std::vector<std::vector<int64_t>> &inputShapes = {}) const;
 
   /// Enqueues `function` on memory the caller owns: `inputs` and `outputs`
   /// hold the device addresses of its arguments (host addresses on the
@@ -177,19 +226,27 @@ public:
   /// null or misaligned address, an output that overlaps another argument
   /// or the workspace, a missing workspace. On CUDA the launches are
   /// asynchronous; the caller synchronises the stream.
+  /// A function with dynamic dimensions needs `inputShapes`, the inputs'
+  /// shapes (the outputs' follow from them).
   Status launch(const std::string &function,
                 const std::vector<uint64_t> &inputs,
                 const std::vector<uint64_t> &outputs, uint64_t workspace,
-                size_t workspaceSize, Stream *stream);
+                size_t workspaceSize, Stream *stream,
+                const std::vector<std::vector<int64_t>> &inputShapes = {});
 
 private:
   BundleRunner() = default;
   const FunctionSpec *function(const std::string &name, Status &status) const;
   /// Launches the function's kernels in order, buffers[id] holding buffer
   /// `id`.
-  Status launchAll(const FunctionSpec &f,
+  Status launchAll(const FunctionSpec &f, const CallSizes &sizes,
                    const std::vector<const Buffer *> &buffers, Stream *stream,
                    const LaunchHook &afterLaunch);
+  /// The sizes of a call: bound from `inputShapes`, or the static ones
+  /// when the function has no dynamic dimensions and none are given.
+  StatusOr<CallSizes>
+  callSizes(const FunctionSpec &f,
+            const std::vector<std::vector<int64_t>> &inputShapes) const;
   const Bundle *bundle = nullptr;
   Device *device = nullptr;
   std::unique_ptr<Module> module;

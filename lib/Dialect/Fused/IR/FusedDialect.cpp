@@ -91,9 +91,14 @@ AttentionConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
 LogicalResult
 LaunchConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                          ArrayRef<int64_t> grid, ArrayRef<int64_t> block,
-                         int64_t dynamicSharedMemory, int64_t numOutputs) {
+                         int64_t dynamicSharedMemory, int64_t numOutputs,
+                         ArrayAttr gridSizes) {
   if (grid.size() != 3 || block.size() != 3)
     return emitError() << "grid and block must have 3 dimensions (x, y, z)";
+  if (gridSizes &&
+      (gridSizes.size() != 3 ||
+       !llvm::all_of(gridSizes, [](Attribute a) { return isa<StringAttr>(a); })))
+    return emitError() << "sizes must be 3 strings (x, y, z)";
   for (int64_t d : grid)
     if (d < 0)
       return emitError() << "grid dimensions must be >= 0";
@@ -103,6 +108,19 @@ LaunchConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
   if (dynamicSharedMemory < 0 || numOutputs < 0)
     return emitError() << "shared memory and outputs must be >= 0";
   return success();
+}
+
+StringRef LaunchConfigAttr::getGridSize(unsigned i) const {
+  if (!getGridSizes() || i >= getGridSizes().size())
+    return "";
+  return cast<StringAttr>(getGridSizes()[i]).getValue();
+}
+
+bool LaunchConfigAttr::hasDynamicGrid() const {
+  for (unsigned i = 0; i < 3; ++i)
+    if (!getGridSize(i).empty())
+      return true;
+  return false;
 }
 
 LogicalResult FusedDialect::verifyOperationAttribute(Operation *op,

@@ -691,15 +691,21 @@ LogicalResult SliceOp::verify() {
 
 bool SliceOp::isContiguous() {
   auto in = tensorType(getInput()), out = tensorType(getResult());
-  if (!in.hasStaticShape() || !out.hasStaticShape())
-    return false;
+  // A dynamic dimension is whole: dynamic in both, from offset 0.
+  auto whole = [&](int64_t d) {
+    if (in.isDynamicDim(d) || out.isDynamicDim(d))
+      return in.isDynamicDim(d) && out.isDynamicDim(d) && getOffsets()[d] == 0;
+    return out.getDimSize(d) == in.getDimSize(d);
+  };
   // Leading dimensions of size 1, then one dimension of any size, then
   // whole dimensions.
   int64_t rank = in.getRank(), d = 0;
-  while (d < rank && out.getDimSize(d) == 1)
+  while (d < rank && !out.isDynamicDim(d) && out.getDimSize(d) == 1)
     ++d;
+  if (d < rank && (in.isDynamicDim(d) || out.isDynamicDim(d)) && !whole(d))
+    return false;
   for (++d; d < rank; ++d)
-    if (out.getDimSize(d) != in.getDimSize(d))
+    if (!whole(d))
       return false;
   return true;
 }

@@ -125,11 +125,16 @@ struct CheckLimitsPass
         return;
       SmallVector<int64_t> align = ::fused::kernelArgumentAlignments(k);
       for (auto [i, in] : llvm::enumerate(launch.getInputs())) {
-        int64_t offset = ::fused::viewByteOffset(in);
-        if (i < align.size() && offset % align[i]) {
+        // Aligned for every size when each term is a multiple.
+        ::fused::SizeExpr offsetExpr = ::fused::viewByteOffset(in);
+        bool misaligned = llvm::any_of(
+            offsetExpr.terms(), [&](const ::fused::SizeTerm &t) {
+              return i < align.size() && t.coeff % align[i];
+            });
+        if (misaligned) {
           failed = true;
           launch.emitOpError()
-              << "passes a view that starts " << offset
+              << "passes a view that starts " << offsetExpr.str()
               << " bytes into its buffer as argument " << i << " of kernel '"
               << k.getName() << "', which assumes " << align[i]
               << "-byte alignment: slice at a multiple of " << align[i]

@@ -58,8 +58,9 @@ Operation *nextLink(Value value, ArrayRef<int64_t> shape) {
       return nullptr;
   if (user->getBlock() != value.getParentBlock() || !isElementwise(user))
     return nullptr;
-  if (user->getNumResults() != 1 || shapeOf(user->getResult(0)) != shape ||
-      ShapedType::isDynamicShape(shape))
+  // Dynamic dimensions of one shape are one size: elementwise ops make
+  // their operands' and result's equal.
+  if (user->getNumResults() != 1 || shapeOf(user->getResult(0)) != shape)
     return nullptr;
   return user;
 }

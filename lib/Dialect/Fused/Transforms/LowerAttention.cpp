@@ -25,6 +25,7 @@
 #include "fused/Conversion/AttentionStrategy.h"
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/IR/Shapes.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -630,9 +631,11 @@ struct LowerAttentionPass
       if (failed(buildKernel(k, att, gpuModule, name, *p, kernel)))
         return signalPassFailure();
       OpBuilder b(k);
-      auto launch = LaunchOp::create(b, k.getLoc(), k.getResultTypes(),
-                                     kernelRef(kernel), k.getInputs());
-      k.replaceAllUsesWith(launch.getResults());
+      FailureOr<LaunchOp> launch =
+          ::fused::createLaunchFor(b, k, kernelRef(kernel));
+      if (failed(launch))
+        return signalPassFailure();
+      k.replaceAllUsesWith(launch->getResults());
       k.erase();
     }
   }

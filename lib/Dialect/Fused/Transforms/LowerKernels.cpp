@@ -3,6 +3,7 @@
 #include "GpuBuilders.h"
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/IR/Shapes.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -45,10 +46,11 @@ struct LowerKernelsPass
       if (failed(kernel))
         return signalPassFailure();
       OpBuilder b(k);
-      auto launch =
-          LaunchOp::create(b, k.getLoc(), k.getResultTypes(),
-                           gpu_builders::kernelRef(*kernel), k.getInputs());
-      k.replaceAllUsesWith(launch.getResults());
+      FailureOr<LaunchOp> launch =
+          ::fused::createLaunchFor(b, k, gpu_builders::kernelRef(*kernel));
+      if (failed(launch))
+        return signalPassFailure();
+      k.replaceAllUsesWith(launch->getResults());
       k.erase();
     }
   }

@@ -18,6 +18,7 @@
 
 #include "KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
+#include "fused/Dialect/Fused/IR/Shapes.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/GemmStrategy.h"
@@ -478,10 +479,11 @@ struct TilePass : public ::fused::fused::impl::FusedTilePassBase<TilePass> {
                    func ? std::next(Block::iterator(func)) : Block::iterator());
 
     OpBuilder b(kernel);
-    auto launch = LaunchOp::create(
-        b, kernel.getLoc(), kernel.getResultTypes(),
-        FlatSymbolRefAttr::get((*fn).getSymNameAttr()), kernel.getInputs());
-    kernel.replaceAllUsesWith(launch.getResults());
+    FailureOr<LaunchOp> launch = ::fused::createLaunchFor(
+        b, kernel, FlatSymbolRefAttr::get((*fn).getSymNameAttr()));
+    if (failed(launch))
+      return failure();
+    kernel.replaceAllUsesWith(launch->getResults());
     kernel.erase();
     return success();
   }

@@ -90,19 +90,41 @@ def Fused_LaunchConfigAttr : AttrDef<Fused_Dialect, "LaunchConfig"> {
     The GPU lowerings put it on every `gpu.func` they make; the limits
     check, the manifest, the host runner and the emulator read it.
 
+    A kernel with dynamic dimensions may have grid sizes that follow from
+    them: `sizes` then holds an expression per axis (x, y, z; empty where
+    the axis is the static `grid` value) over the kernel arguments'
+    dimensions, `aI.dJ` for dimension J of argument I, in the syntax of the
+    manifest (docs/bundle.md); the static value of such an axis is 0.
+
     ```mlir
     #fused.launch<grid = [2, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>
+    #fused.launch<grid = [0, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1, sizes = ["(a0.d0 * 768 + 2047) / 2048", "", ""]>
     ```
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$grid,
                         ArrayRefParameter<"int64_t">:$block,
                         "int64_t":$dynamicSharedMemory,
-                        "int64_t":$numOutputs);
+                        "int64_t":$numOutputs,
+                        OptionalParameter<"::mlir::ArrayAttr">:$gridSizes);
   let assemblyFormat = [{
     `<` `grid` `=` `[` $grid `]` `,` `block` `=` `[` $block `]` `,`
-    `shared` `=` $dynamicSharedMemory `,` `outputs` `=` $numOutputs `>`
+    `shared` `=` $dynamicSharedMemory `,` `outputs` `=` $numOutputs
+    (`,` `sizes` `=` $gridSizes^)? `>`
   }];
+  let builders = [
+    AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$grid,
+                     "::llvm::ArrayRef<int64_t>":$block,
+                     "int64_t":$dynamicSharedMemory, "int64_t":$numOutputs), [{
+      return $_get($_ctxt, grid, block, dynamicSharedMemory, numOutputs,
+                   ::mlir::ArrayAttr());
+    }]>
+  ];
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The expression of grid axis `i`, or "" when it is static.
+    ::llvm::StringRef getGridSize(unsigned i) const;
+    bool hasDynamicGrid() const;
+  }];
 }
 
 #endif // FUSED_DIALECT_FUSED_IR_FUSEDATTRS_TD

@@ -556,13 +556,22 @@ def Fused_LaunchOp : Fused_Op<"launch",
     of `fused.launch` ops is the host schedule: the runtime allocates a
     buffer per tensor and runs the kernels in order.
 
+    With dynamic dimensions (`?`), `dim_classes` says which of them are one
+    size: for each dimension of each operand, then of each result, -1 when
+    it is static, else the class of equal dynamic dimensions it belongs to
+    (the kernel assumes no more than that). Every result's class is some
+    operand's.
+
     ```mlir
     %c = fused.launch @matmul_kernel(%a, %b)
         : (tensor<128x64xf16>, tensor<64x256xf16>) -> tensor<128x256xf16>
+    %y = fused.launch @norm_kernel(%x) {dim_classes = array<i64: 0, -1, 0, -1>}
+        : (tensor<?x768xf16>) -> tensor<?x768xf16>
     ```
   }];
   let arguments = (ins SymbolRefAttr:$callee,
-                       Variadic<AnyRankedTensor>:$inputs);
+                       Variadic<AnyRankedTensor>:$inputs,
+                       OptionalAttr<DenseI64ArrayAttr>:$dim_classes);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     $callee `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
