@@ -58,7 +58,11 @@ std::vector<Array> toArrays(const std::vector<fused::ref::Tensor> &tensors) {
 
 py::dict describe(const fused::TensorInfo &t) {
   py::dict d;
-  d["shape"] = py::tuple(py::cast(t.shape));
+  // None for a dynamic dimension.
+  py::list shape;
+  for (int64_t s : t.shape)
+    shape.append(s < 0 ? py::object(py::none()) : py::object(py::int_(s)));
+  d["shape"] = py::tuple(shape);
   d["dtype"] = t.dtype;
   return d;
 }

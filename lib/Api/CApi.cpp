@@ -82,6 +82,11 @@ int gatherInputs(const fused::FunctionInfo *f, const char *function,
   for (size_t i = 0; i < numInputs; ++i) {
     if (!inputs || !inputs[i])
       return fail(error, "input " + std::to_string(i) + " is NULL");
+    for (int64_t d : f->inputs[i].shape)
+      if (d < 0)
+        return fail(error, "@" + f->name + " has dynamic dimensions, which "
+                           "the C API does not take yet (the C++ API, "
+                           "fused::Program::run, does)");
     size_t n = elementsOf(f->inputs[i]);
     out.push_back({f->inputs[i].shape,
                    std::vector<double>(inputs[i], inputs[i] + n)});

@@ -227,7 +227,8 @@ struct CacheEntry {
 TensorInfo describeTensor(Type t) {
   TensorInfo ti;
   if (auto rt = dyn_cast<RankedTensorType>(t)) {
-    ti.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    for (int64_t d : rt.getShape())
+      ti.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
     ti.dtype = typeName(rt.getElementType());
   } else {
     ti.dtype = typeName(t);

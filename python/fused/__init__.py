@@ -152,10 +152,14 @@ class Kernel:
             if a.dtype.kind not in "fiu":
                 raise FusedError(f"input {i} of @{self.function}: cannot use "
                                  f"an array of dtype {a.dtype}")
-            if tuple(a.shape) != tuple(want["shape"]):
+            # None is a dynamic dimension: any size, as long as the sizes
+            # agree across inputs (the runtime checks that).
+            shape = tuple(want["shape"])
+            if len(a.shape) != len(shape) or any(
+                    w is not None and w != g for w, g in zip(shape, a.shape)):
                 raise FusedError(
                     f"input {i} of @{self.function} must have shape "
-                    f"{tuple(want['shape'])}, got {tuple(a.shape)}")
+                    f"{shape}, got {tuple(a.shape)}")
             out.append(_np.ascontiguousarray(a, dtype=_np.float64))
         return out
 

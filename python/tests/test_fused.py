@@ -253,3 +253,34 @@ def test_rowwise_reduction_transpose_and_rope_ops():
         fused.ops.reduce(x, kind="mean")
     with pytest.raises(fused.FusedError, match="float16 or float32"):
         fused.ops.softmax(np.zeros((2, 2), dtype=np.int32))
+
+
+DYNAMIC_SOURCE = """
+func.func @norm(%x: tensor<?x96xf16>, %r: tensor<?x96xf16>,
+                %w: tensor<96xf32>) -> tensor<?x96xf16> {
+  %h = fused.add %x, %r : tensor<?x96xf16>, tensor<?x96xf16> -> tensor<?x96xf16>
+  %y = fused.rmsnorm %h weight(%w : tensor<96xf32>) : tensor<?x96xf16>
+  %g = fused.silu %y : tensor<?x96xf16>
+  return %g : tensor<?x96xf16>
+}
+"""
+
+
+def test_dynamic_rows_one_compile_many_sizes():
+    kernel = fused.compile(DYNAMIC_SOURCE, device="emulator", cache=False)
+    assert kernel.signature["inputs"][0]["shape"] == (None, 96)
+    for rows in (1, 7, 130):
+        x, r, w = randn(rows, 96), randn(rows, 96), randn(96, dtype=np.float32)
+        out = kernel(x, r, w, device="emulator")
+        assert out.shape == (rows, 96)
+        assert fused.compare(out, kernel.reference(x, r, w), dtype="f16")["passed"]
+
+
+def test_dynamic_sizes_that_disagree_raise():
+    kernel = fused.compile(DYNAMIC_SOURCE, device="emulator", cache=False)
+    w = randn(96, dtype=np.float32)
+    with pytest.raises(fused.FusedError,
+                       match=r"input 1 dimension 0 is 5, expected s0 = 4"):
+        kernel(randn(4, 96), randn(5, 96), w, device="emulator")
+    with pytest.raises(fused.FusedError, match=r"must have shape \(None, 96\)"):
+        kernel(randn(4, 95), randn(4, 95), w, device="emulator")

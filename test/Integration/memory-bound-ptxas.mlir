@@ -13,8 +13,19 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/transpose-matrix.mlir -o %t.tr90.ptx | FileCheck %s --check-prefix=TR
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/rope-matrix.mlir -o %t.rope80.ptx | FileCheck %s --check-prefix=ROPE
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rope-matrix.mlir -o %t.rope90.ptx | FileCheck %s --check-prefix=ROPE
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-rows.mlir -o %t.dyn80.ptx | FileCheck %s --check-prefix=DYN
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-rows.mlir -o %t.dyn90.ptx | FileCheck %s --check-prefix=DYN
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
+
+// Kernels with a dynamic row count (the streamed one staged in shared
+// memory).
+// DYN: kernel regs spill-s spill-l stack
+// DYN-DAG: swiglu_elementwise {{[0-9]+}} 0 0 0 
+// DYN-DAG: rmsnorm_vocab_normalization {{[0-9]+}} 0 0 0 {{[0-9]+}} {{[0-9][0-9][0-9][0-9][0-9]+}} 512x1x1
+// DYN-DAG: softmax_heads_softmax {{[0-9]+}} 0 0 0 
+// DYN-DAG: residual_norm_gelu_elementwise {{[0-9]+}} 0 0 0 
+// DYN-DAG: residual_norm_gelu_normalization {{[0-9]+}} 0 0 0 
 
 // CHECK: kernel regs spill-s spill-l stack
 // CHECK-DAG: sm_f16_3d_softmax {{[0-9]+}} 0 0 0 

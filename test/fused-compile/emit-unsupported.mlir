@@ -5,7 +5,7 @@
 // RUN: fused-compile --emit=ptx --entry=gemm %s | FileCheck %s --check-prefix=ENTRY
 // RUN: not fused-compile --emit=ptx --entry=nope %s 2>&1 | FileCheck %s --check-prefix=NOENTRY
 // DTYPE: error: 'fused.kernel' op tensor-core code generation supports f16 and bf16 matmul operands, got 'f32'
-// DYNAMIC: error: 'fused.kernel' op code generation needs static shapes, got 'tensor<?x32xf16>'
+// DYNAMIC: error: 'fused.kernel' op GEMM code generation needs static shapes so far, got 'tensor<?x32xf16>'
 // ENTRY: .entry gemm_gemm(
 // ENTRY-NOT: .entry
 // NOENTRY: error: no function named @nope in the input

@@ -64,6 +64,7 @@ struct CompileOptions {
 /// A tensor argument or result: shape and element type ("f16", "bf16",
 /// "f32", "f64", ...).
 struct TensorInfo {
+  /// -1 for a dynamic dimension (`?`).
   std::vector<int64_t> shape;
   std::string dtype;
 };
