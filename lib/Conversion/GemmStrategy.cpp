@@ -10,6 +10,9 @@
 #include "fused/Conversion/GemmStrategy.h"
 #include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/KernelStrategy.h"
+#include "fused/Dialect/Fused/IR/Shapes.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace fused::fused;
@@ -44,8 +47,34 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
     return kernel.emitOpError()
                << "gemm kernel must yield the end of its epilogue chain",
            failure();
-  if (failed(::fused::checkStaticInputs(kernel, "GEMM")))
+  // Dynamic sizes: M (the rows of A, of the output and of the epilogue's
+  // operands that span them) only, so far.
+  FailureOr<SmallVector<int64_t>> classes = ::fused::kernelDimClasses(kernel);
+  if (failed(classes))
     return failure();
+  auto outType = cast<RankedTensorType>(kernel.getResultTypes()[0]);
+  {
+    int64_t outM = outType.getRank() - 2, mClass = -1;
+    size_t flat = 0;
+    SmallVector<Type> types(kernel.getInputs().getTypes());
+    llvm::append_range(types, kernel.getResultTypes());
+    // The class of the output's M dimension (outputs come last).
+    size_t outStart = 0;
+    for (Type t : kernel.getInputs().getTypes())
+      outStart += cast<RankedTensorType>(t).getRank();
+    if (outType.isDynamicDim(outM))
+      mClass = (*classes)[outStart + outM];
+    for (Type t : types) {
+      auto rt = cast<RankedTensorType>(t);
+      for (int64_t d = 0; d < rt.getRank(); ++d, ++flat)
+        if (rt.isDynamicDim(d) && (*classes)[flat] != mClass)
+          return kernel.emitOpError()
+                     << "GEMM code generation takes a dynamic size (?) in M "
+                        "(the rows of A and of the result) only so far, got "
+                     << rt,
+                 failure();
+    }
+  }
   for (Type t : kernel.getResultTypes()) {
     Type et = cast<RankedTensorType>(t).getElementType();
     if (!et.isF16() && !et.isBF16() && !et.isF32())
@@ -74,6 +103,9 @@ GemmConfigAttr fused::chooseGemmConfig(MLIRContext *ctx, int64_t m, int64_t n,
   // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
   // shrink the block so that fewer rows or columns are wasted. The same on
   // every path until the Hopper kernels exist.
+  // A dynamic M is taken as large.
+  if (ShapedType::isDynamic(m))
+    m = std::numeric_limits<int64_t>::max();
   int64_t blockM = m <= 16 ? 16 : m <= 32 ? 32 : m <= 64 ? 64 : 128;
   int64_t blockN = n <= 32 ? 32 : n <= 64 ? 64 : 128;
   int64_t warpsM = blockM >= 128 ? 2 : 1;
@@ -125,6 +157,9 @@ struct GemmStrategy : fused::KernelStrategy {
     if (!mm)
       return std::nullopt;
     auto a = mm.getA().getType();
+    // With dynamic sizes the FLOPs depend on them: none counted.
+    if (!mm.getType().hasStaticShape() || !a.hasStaticShape())
+      return 0.0;
     int64_t K = mm.getTransposeA() ? a.getDimSize(a.getRank() - 2)
                                    : a.getDimSize(a.getRank() - 1);
     return 2.0 * mm.getType().getNumElements() * K;

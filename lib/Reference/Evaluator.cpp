@@ -306,7 +306,7 @@ LogicalResult makeRandomInputs(Operation *funcOp, uint64_t seed,
              << "cannot make a random input for argument #" << i << " of type "
              << describeType(type)
              << ": random inputs need float tensors of static shape (for "
-                "dynamic dimensions, --run and --with-reference take "
+                "dynamic dimensions, --run, --check-host and --with-reference take "
                 "--sizes)";
     std::vector<int64_t> shape(rt.getShape().begin(), rt.getShape().end());
     if (i < shapes.size())

@@ -1,4 +1,4 @@
-/// Row-wise, elementwise, reduction, transpose and RoPE kernels assembled by ptxas for sm_80 and sm_90: 0 bytes of
+/// Row-wise, elementwise, reduction, transpose and RoPE kernels, and the kernels with dynamic sizes (GEMMs included), assembled by ptxas for sm_80 and sm_90: 0 bytes of
 /// spill stores, spill loads and stack, rows in registers and streamed,
 /// every dtype; the PTX holds 16-byte global accesses and butterfly
 /// shuffles (shfl.sync.bfly) for the reductions.
@@ -15,6 +15,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/rope-matrix.mlir -o %t.rope90.ptx | FileCheck %s --check-prefix=ROPE
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-rows.mlir -o %t.dyn80.ptx | FileCheck %s --check-prefix=DYN
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-rows.mlir -o %t.dyn90.ptx | FileCheck %s --check-prefix=DYN
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-gemm.mlir -o %t.dg80.ptx | FileCheck %s --check-prefix=DYNGEMM
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-gemm.mlir -o %t.dg90.ptx | FileCheck %s --check-prefix=DYNGEMM
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -26,6 +28,12 @@
 // DYN-DAG: softmax_heads_softmax {{[0-9]+}} 0 0 0 
 // DYN-DAG: residual_norm_gelu_elementwise {{[0-9]+}} 0 0 0 
 // DYN-DAG: residual_norm_gelu_normalization {{[0-9]+}} 0 0 0 
+
+// GEMMs with a dynamic M.
+// DYNGEMM: kernel regs spill-s spill-l stack
+// DYNGEMM-DAG: scores_bf16_gemm {{[0-9]+}} 0 0 0 
+// DYNGEMM-DAG: proj_residual_gemm {{[0-9]+}} 0 0 0 
+// DYNGEMM-DAG: mlp_up_gemm {{[0-9]+}} 0 0 0 
 
 // CHECK: kernel regs spill-s spill-l stack
 // CHECK-DAG: sm_f16_3d_softmax {{[0-9]+}} 0 0 0 

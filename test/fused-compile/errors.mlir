@@ -11,7 +11,7 @@
 // NOACTION: fused-compile: no action given; use --emit=<kind>, --run, --reference, --check-host or --cross-check-ptx
 // MISSING: fused-compile: cannot open input file '{{.*}}missing.mlir'
 // ENTRY: error: no function named @nope in the input
-// DYNAMIC: error: cannot make a random input for argument #0 of type tensor<?x4xf32>: random inputs need float tensors of static shape (for dynamic dimensions, --run and --with-reference take --sizes)
+// DYNAMIC: error: cannot make a random input for argument #0 of type tensor<?x4xf32>: random inputs need float tensors of static shape (for dynamic dimensions, --run, --check-host and --with-reference take --sizes)
 // NOTSUPPORTED: error: 'math.exp' op is not supported by the reference evaluator
 // FLAG: Unknown command line argument '--no-such-flag'
 // TRUNC: error: expected

@@ -262,7 +262,7 @@ static cl::list<int64_t> sizesOption(
     "sizes",
     cl::desc("Values of the dynamic sizes s0, s1, ... (the ? dimensions, "
              "numbered as the function's arguments first show them) for the "
-             "inputs of --run and --with-reference"),
+             "inputs of --run, --check-host and --with-reference"),
     cl::value_desc("N,..."), cl::CommaSeparated, cl::cat(category));
 
 /// The seed in use: --seed, or a fresh one for --seed=0.
@@ -365,6 +365,31 @@ static bool reportComparison(StringRef name, std::vector<double> tols,
   return allPass;
 }
 
+/// The input shapes of @`name` in `compiled` (a module past fusion) that
+/// --sizes gives; none (empty) when it has no dynamic dimensions and no
+/// --sizes was given; an error (printed) when they do not match.
+static FailureOr<std::vector<std::vector<int64_t>>>
+sizedInputShapes(ModuleOp compiled, StringRef name, StringRef what) {
+  std::vector<std::vector<int64_t>> shapes;
+  auto f = compiled.lookupSymbol<func::FuncOp>(name);
+  FailureOr<fused::Schedule> schedule =
+      f ? fused::buildSchedule(f, fused::supportedKernelKinds())
+        : FailureOr<fused::Schedule>(failure());
+  if (succeeded(schedule) &&
+      (schedule->numSymbols > 0 || !sizesOption.empty())) {
+    std::string error;
+    auto given = schedule->inputShapes(
+        std::vector<int64_t>(sizesOption.begin(), sizesOption.end()), error);
+    if (!given) {
+      llvm::errs() << "fused-compile: " << what << ": " << error
+                   << " (give them with --sizes=N,...)\n";
+      return failure();
+    }
+    shapes = *given;
+  }
+  return shapes;
+}
+
 static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   // Reference results come from the module as written; the compiled copy
   // runs on the host.
@@ -382,7 +407,10 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   bool allPass = true;
   for (func::FuncOp func : funcs) {
     std::vector<fused::ref::Tensor> inputs, expected, actual;
-    if (failed(fused::ref::makeRandomInputs(func, seed, inputs)) ||
+    FailureOr<std::vector<std::vector<int64_t>>> shapes =
+        sizedInputShapes(*compiled, func.getSymName(), "--check-host");
+    if (failed(shapes) ||
+        failed(fused::ref::makeRandomInputs(func, seed, *shapes, inputs)) ||
         failed(fused::ref::evaluate(func, inputs, expected)))
       return 1;
     if (failed(fused::host::runOnHost(*compiled, func.getSymName(), inputs,
@@ -622,25 +650,10 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
       // With dynamic dimensions: the input shapes that --sizes gives.
-      std::vector<std::vector<int64_t>> shapes;
-      auto compiled = module.lookupSymbol<func::FuncOp>(name);
-      FailureOr<fused::Schedule> schedule =
-          compiled ? fused::buildSchedule(compiled, fused::supportedKernelKinds())
-                   : FailureOr<fused::Schedule>(failure());
-      if (succeeded(schedule) &&
-          (schedule->numSymbols > 0 || !sizesOption.empty())) {
-        std::string error;
-        auto given = schedule->inputShapes(
-            std::vector<int64_t>(sizesOption.begin(), sizesOption.end()),
-            error);
-        if (!given) {
-          llvm::errs() << "fused-compile: --with-reference: " << error
-                       << " (give them with --sizes=N,...)\n";
-          return 1;
-        }
-        shapes = *given;
-      }
-      if (failed(fused::ref::makeRandomInputs(func, seed, shapes, inputs)) ||
+      FailureOr<std::vector<std::vector<int64_t>>> shapes =
+          sizedInputShapes(module, name, "--with-reference");
+      if (failed(shapes) ||
+          failed(fused::ref::makeRandomInputs(func, seed, *shapes, inputs)) ||
           failed(fused::ref::evaluate(func, inputs, outputs)))
         return 1;
       llvm::json::Array inFiles, outFiles, tols;

@@ -20,6 +20,7 @@
 
 #include "GpuBuilders.h"
 #include "KernelStructure.h"
+#include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "fused/Transforms/Layouts.h"
@@ -314,8 +315,9 @@ OutputStaging stageEpilogue(OpBuilder &eb, gpu::GPUFuncOp kernel,
   // bounds checks go away.
   auto outShape =
       cast<MemRefType>(kernel.getArgumentTypes().back()).getShape();
-  bool edges =
-      outShape[outShape.size() - 2] % BM != 0 || outShape.back() % BN != 0;
+  bool edges = ShapedType::isDynamic(outShape[outShape.size() - 2]) ||
+               outShape[outShape.size() - 2] % BM != 0 ||
+               outShape.back() % BN != 0;
   Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
   Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
   Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
@@ -552,12 +554,16 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   });
   if (!grid || grid.getRank() != 3)
     return func.emitOpError() << "expected a 3-D thread-block scf.forall";
+  // The grid; with a dynamic M its M axis (the forall's second) follows
+  // from the output's rows.
   SmallVector<int64_t> gridSize;
-  for (OpFoldResult ub : grid.getMixedUpperBound()) {
+  auto outType = cast<MemRefType>(kernel.getArgumentTypes().back());
+  bool dynamicM = outType.isDynamicDim(outType.getRank() - 2);
+  for (auto [i, ub] : llvm::enumerate(grid.getMixedUpperBound())) {
     std::optional<int64_t> v = getConstantIntValue(ub);
-    if (!v)
+    if (!v && !(i == 1 && dynamicM))
       return func.emitOpError() << "thread-block grid must be static";
-    gridSize.push_back(*v);
+    gridSize.push_back(v ? *v : 0);
   }
   {
     OpBuilder gb(grid);
@@ -645,10 +651,18 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
 
   // Launch geometry.
   Builder b(ctx);
+  ArrayAttr gridSizes;
+  if (dynamicM)
+    gridSizes = b.getStrArrayAttr(
+        {"", ::fused::ceilDivExpr(
+                 ::fused::argDimName(kernel.getNumArguments() - 1,
+                                     outType.getRank() - 2),
+                 cfg.getBlockM()),
+         ""});
   FusedDialect::LaunchAttrHelper(ctx).setAttr(
       kernel, LaunchConfigAttr::get(ctx, {gridSize[2], gridSize[1], gridSize[0]},
                                     {numThreads, 1, 1}, sharedBytes,
-                                    /*numOutputs=*/1));
+                                    /*numOutputs=*/1, gridSizes));
   FusedDialect::GemmConfigAttrHelper(ctx).setAttr(kernel, cfg);
 
   // Launches now name the GPU kernel.

@@ -118,7 +118,10 @@ struct GemmFunctionBuilder {
   // Problem and configuration.
   ArrayRef<int64_t> aShape, bShape, outShape;
   bool ta = false, tb = false;
+  /// M is dynamic (ShapedType::kDynamic) when the rows are; `Mv` is it as
+  /// a value (from the output's descriptor then).
   int64_t M = 0, N = 0, K = 0;
+  Value Mv;
   SmallVector<int64_t> batchShape;
   int64_t BM = 0, BN = 0, BK = 0;
 
@@ -171,6 +174,9 @@ struct GemmFunctionBuilder {
     BM = cfg.getBlockM();
     BN = cfg.getBlockN();
     BK = cfg.getBlockK();
+    Mv = ShapedType::isDynamic(M)
+             ? Value(memref::DimOp::create(b, loc, outArg(), orank - 2))
+             : h.c(M);
   }
 
   /// The grid of thread blocks (batch, M tiles, N tiles); leaves the
@@ -179,22 +185,26 @@ struct GemmFunctionBuilder {
     int64_t batchCount = 1;
     for (int64_t d : batchShape)
       batchCount *= d;
-    int64_t gridM = (M + BM - 1) / BM, gridN = (N + BN - 1) / BN;
+    int64_t gridN = (N + BN - 1) / BN;
+    OpFoldResult gridM =
+        ShapedType::isDynamic(M)
+            ? OpFoldResult(h.div(h.add(Mv, h.c(BM - 1)), BM))
+            : OpFoldResult(b.getIndexAttr((M + BM - 1) / BM));
     auto blockMapping = b.getArrayAttr(
         {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX)});
     auto grid = scf::ForallOp::create(
         b, loc,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount),
-                               b.getIndexAttr(gridM), b.getIndexAttr(gridN)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount), gridM,
+                               b.getIndexAttr(gridN)},
         ValueRange{}, blockMapping);
     b.setInsertionPointToStart(grid.getBody());
     Value z = grid.getInductionVar(0), bi = grid.getInductionVar(1),
           bj = grid.getInductionVar(2);
     m0 = h.mul(bi, BM);
     n0 = h.mul(bj, BN);
-    mSize = h.clip(BM, M, m0);
+    mSize = h.clip(BM, Mv, m0);
     nSize = h.clip(BN, N, n0);
     // Output batch indices, row-major from z.
     batchIdx.assign(batchShape.size(), Value());
