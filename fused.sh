@@ -58,7 +58,7 @@ run_example() {
   log "attention and GEMM kernels run on the best device (a GPU, else the emulator) against the reference"
   "$BUILD/bin/fused-compile" --run --check "$model"
   log "a GPT-2 transformer block (examples/gpt2_block.mlir): 9 kernels, run on the best device against the reference"
-  "$BUILD/bin/fused-compile" --run --check "$ROOT/examples/gpt2_block.mlir"
+  "$BUILD/bin/fused-compile" --run --check --sizes=96 "$ROOT/examples/gpt2_block.mlir"
 }
 
 # The runtime-only build (no LLVM or MLIR) in its own directory: it must

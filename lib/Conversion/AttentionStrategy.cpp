@@ -46,10 +46,17 @@ FailureOr<AttentionProblem> fused::analyzeAttentionKernel(KernelOp kernel,
   auto v = cast<RankedTensorType>(att.getValue().getType());
   auto o = cast<RankedTensorType>(att.getOutput().getType());
   // The verifier guarantees 4-D [B, H, S, D] operands with one batch.
-  for (Value v : att->getOperands())
-    if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
-      return att.emitOpError() << "code generation needs static shapes, got "
-                               << v.getType();
+  // Dynamic sizes: the sequence lengths only (dimension 2, and a bias's
+  // last two), so far.
+  for (Value v : llvm::concat<Value>(att->getOperands(), att->getResults())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (t.isDynamicDim(d) && d != 2 && !(v == att.getBias() && d == 3))
+        return att.emitOpError()
+               << "code generation takes dynamic sizes (?) in the sequence "
+                  "lengths only, so far, got "
+               << v.getType();
+  }
   p.B = q.getDimSize(0);
   p.Hq = q.getDimSize(1);
   p.Sq = q.getDimSize(2);
@@ -103,6 +110,9 @@ struct AttentionStrategy : fused::KernelStrategy {
     auto q = cast<RankedTensorType>(att.getQuery().getType());
     auto k = cast<RankedTensorType>(att.getKey().getType());
     auto v = cast<RankedTensorType>(att.getValue().getType());
+    // With dynamic sizes the FLOPs depend on them: none counted.
+    if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape())
+      return 0.0;
     int64_t Sq = q.getDimSize(q.getRank() - 2);
     int64_t Skv = k.getDimSize(k.getRank() - 2);
     // 2 (D + Dv) per visible query-key pair of each head.

@@ -181,6 +181,23 @@ inline void storeF32(RB &r, ArrayRef<Value> values, Value memref,
 }
 
 /// The indices of `flat` in a row-major space of `dims`.
+/// The same with some sizes given as values: `sizes[d]` where it is set
+/// (a dynamic dimension's size), else `dims[d]`.
+inline SmallVector<Value> delinearize(RB &r, Value flat, ArrayRef<int64_t> dims,
+                                      ArrayRef<Value> sizes) {
+  SmallVector<Value> out(dims.size());
+  Value rest = flat;
+  for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
+    Value size = d < static_cast<int64_t>(sizes.size()) && sizes[d]
+                     ? sizes[d]
+                     : r.idx(dims[d]);
+    out[d] = d == 0 ? rest : arith::RemUIOp::create(r.b, r.loc, rest, size);
+    if (d > 0)
+      rest = arith::DivUIOp::create(r.b, r.loc, rest, size);
+  }
+  return out;
+}
+
 inline SmallVector<Value> delinearize(RB &r, Value flat, ArrayRef<int64_t> dims) {
   SmallVector<Value> out(dims.size());
   Value rest = flat;

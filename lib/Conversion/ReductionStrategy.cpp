@@ -32,8 +32,13 @@ struct ReduceProblem {
   SmallVector<int64_t> shape;
   int64_t axis = 0;
   Type elemType;
-  /// outer x reduced x inner elements of the input.
+  /// outer x reduced x inner elements of the input; with a dynamic first
+  /// dimension (`dynamic`), its size is left out of outer (or of reduced
+  /// when the axis is 0).
   int64_t outer = 1, reduced = 1, inner = 1;
+  bool dynamic = false;
+  /// Whether the dynamic first dimension is the reduced one.
+  bool dynamicReduced() const { return dynamic && axis == 0; }
   int64_t vector = 1;
   /// Row reductions (the innermost axis): threads per row.
   int64_t threads = 32;
@@ -67,27 +72,28 @@ FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
            failure();
   }
   auto t = cast<RankedTensorType>(input.getType());
-  if (!t.hasStaticShape())
-    return kernel.emitOpError()
-               << "code generation needs static shapes, got " << t,
-           failure();
+  if (failed(::fused::checkDynamicLeadingOnly(kernel, "reduction")))
+    return failure();
+  p.dynamic = !t.hasStaticShape();
   p.elemType = t.getElementType();
   if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
     return p.op->emitOpError()
                << "reduction code generation supports f16, bf16 and f32, got "
                << p.elemType,
            failure();
-  if (t.getNumElements() == 0)
+  p.shape.assign(t.getShape().begin(), t.getShape().end());
+  for (int64_t d = p.dynamic ? 1 : 0; d < t.getRank(); ++d)
+    (d < p.axis ? p.outer : d == p.axis ? p.reduced : p.inner) *= p.shape[d];
+  if (p.outer * p.reduced * p.inner == 0)
     return p.op->emitOpError()
                << "code generation needs a non-empty input, got " << t,
            failure();
-  p.shape.assign(t.getShape().begin(), t.getShape().end());
-  for (int64_t d = 0; d < t.getRank(); ++d)
-    (d < p.axis ? p.outer : d == p.axis ? p.reduced : p.inner) *= p.shape[d];
   int64_t bytes = elementBytes(p.elemType);
   int64_t along = p.innermost() ? p.reduced : p.inner;
   p.vector = 16 / bytes;
-  while (p.vector > 1 && along % p.vector != 0)
+  // (A dynamic reduced row, rank 1, is read an element at a time.)
+  while (p.vector > 1 && (along % p.vector != 0 ||
+                          (p.innermost() && p.dynamicReduced())))
     p.vector /= 2;
   if (p.innermost()) {
     int64_t accesses = p.reduced / p.vector;
@@ -145,18 +151,27 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
                         MemRefLayoutAttrInterface(), wg),
         base, r.idx(0), ValueRange{});
   }
-  // Each thread walks its accesses (tid, tid + threads, ...).
+  // Each thread walks its accesses (tid, tid + threads, ...); a dynamic
+  // row length comes from the input's descriptor.
   int64_t accesses = p.reduced / p.vector;
-  int64_t steps = (accesses + p.threads - 1) / p.threads;
-  auto loop = scf::ForOp::create(b, loc, r.idx(0), r.idx(steps), r.idx(1),
+  Value accessCount = r.idx(accesses);
+  Value steps = r.idx((accesses + p.threads - 1) / p.threads);
+  if (p.dynamicReduced()) {
+    accessCount = memref::DimOp::create(b, loc, in, 0);
+    steps = r.divi(r.addi(accessCount, r.idx(p.threads - 1)), p.threads);
+  }
+  auto loop = scf::ForOp::create(b, loc, r.idx(0), steps, r.idx(1),
                                  ValueRange{neutral(r, p)});
   {
     OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
     RB lr{lb, loc};
     Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
     Value acc = loop.getRegionIterArgs()[0];
-    auto guard = scf::IfOp::create(lb, loc, TypeRange{lb.getF32Type()},
-                                   lr.ult(access, accesses), true);
+    auto guard = scf::IfOp::create(
+        lb, loc, TypeRange{lb.getF32Type()},
+        arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult, access,
+                              accessCount),
+        true);
     {
       OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
       RB tr{tb, loc};
@@ -203,8 +218,17 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   int64_t blocks = (total + kColumnThreads - 1) / kColumnThreads;
   Value gid = r.addi(r.muli(bid, kColumnThreads), tid);
   OpBuilder g = b;
-  if (blocks * kColumnThreads != total) {
-    auto guard = scf::IfOp::create(b, loc, r.ult(gid, total), false);
+  // A dynamic first dimension: in the outputs' count, or the loop's length
+  // when it is the reduced one (from the input's descriptor).
+  Value totalV = r.idx(total);
+  if (p.dynamic && !p.dynamicReduced())
+    totalV = arith::MulIOp::create(
+        b, loc, memref::DimOp::create(b, loc, in, 0), totalV);
+  if ((p.dynamic && !p.dynamicReduced()) || blocks * kColumnThreads != total) {
+    auto guard = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, gid, totalV),
+        false);
     g = OpBuilder::atBlockBegin(guard.thenBlock());
   }
   RB gr{g, loc};
@@ -214,8 +238,11 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   SmallVector<Value> innerIndex = delinearize(
       gr, gr.muli(gr.remi(gid, perOuter), p.vector), shape.drop_front(p.axis + 1));
   SmallVector<Value> init(p.vector, neutral(gr, p));
-  auto loop = scf::ForOp::create(g, loc, gr.idx(0), gr.idx(p.reduced),
-                                 gr.idx(1), init);
+  Value reducedV = p.dynamicReduced()
+                       ? Value(memref::DimOp::create(g, loc, in, 0))
+                       : gr.idx(p.reduced);
+  auto loop = scf::ForOp::create(g, loc, gr.idx(0), reducedV, gr.idx(1),
+                                 init);
   {
     OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
     RB lr{lb, loc};
@@ -258,16 +285,27 @@ struct ReductionStrategy : fused::MemoryBoundStrategy {
     gpu::GPUFuncOp shell =
         fused::createKernelShell(kernel, module, name, threads);
     int64_t grid, shared = 0;
+    std::vector<std::string> sizes;
+    // With a dynamic first dimension that is not reduced, the grid counts
+    // it (the input's).
+    std::string rows = fused::argDimName(0, 0);
+    bool sized = p->dynamic && !p->dynamicReduced();
     if (p->innermost()) {
       buildRowReduce(*p, shell);
       grid = p->outer;
       shared = threads > 32 ? threads / 32 * 4 : 0;
+      if (sized)
+        sizes = {rows + " * " + std::to_string(p->outer), "", ""};
     } else {
       buildColumnReduce(*p, shell);
-      grid = (p->outer * (p->inner / p->vector) + kColumnThreads - 1) /
-             kColumnThreads;
+      int64_t outputs = p->outer * (p->inner / p->vector);
+      grid = (outputs + kColumnThreads - 1) / kColumnThreads;
+      if (sized)
+        sizes = {fused::ceilDivExpr(rows + " * " + std::to_string(outputs),
+                                    kColumnThreads),
+                 "", ""};
     }
-    setLaunch(shell, {grid, 1, 1}, {threads, 1, 1}, shared);
+    setLaunch(shell, {grid, 1, 1}, {threads, 1, 1}, shared, 1, sizes);
     return shell;
   }
 

@@ -34,8 +34,10 @@ constexpr int64_t kBusyThreads = 65536;
 
 struct RopeProblem {
   RopeOp op;
+  /// positions is 1 with a dynamic length (`dynamic`): tasks() is then per
+  /// position.
   int64_t planes = 1, positions = 0, features = 0, rotary = 0;
-  bool interleaved = false;
+  bool interleaved = false, dynamic = false;
   Type xType, tableType;
   /// Rotation units per row and the pairs in each; pass-through units and
   /// their features; vector widths of x, of the tables and of the
@@ -66,18 +68,27 @@ FailureOr<RopeProblem> analyzeRope(KernelOp kernel) {
            failure();
   auto x = cast<RankedTensorType>(p.op.getInput().getType());
   auto t = cast<RankedTensorType>(p.op.getCos().getType());
-  if (!x.hasStaticShape() || !t.hasStaticShape())
-    return kernel.emitOpError() << "code generation needs static shapes, got "
-                                << x << " and " << t,
+  int64_t r = x.getRank();
+  // Dynamic sizes: the positions (S) only, so far.
+  for (int64_t d = 0; d < r; ++d)
+    if (x.isDynamicDim(d) && d != r - 2)
+      return kernel.emitOpError()
+                 << "rope code generation takes a dynamic size (?) in the "
+                    "positions only, so far, got "
+                 << x,
+             failure();
+  if (t.isDynamicDim(1))
+    return kernel.emitOpError()
+               << "rope code generation needs a static table width, got " << t,
            failure();
-  if (x.getNumElements() == 0)
+  p.dynamic = x.isDynamicDim(r - 2);
+  for (int64_t d = 0; d + 2 < r; ++d)
+    p.planes *= x.getDimSize(d);
+  p.positions = p.dynamic ? 1 : x.getDimSize(r - 2);
+  if (p.planes * p.positions * x.getDimSize(r - 1) == 0)
     return p.op.emitOpError()
                << "code generation needs a non-empty input, got " << x,
            failure();
-  int64_t r = x.getRank();
-  for (int64_t d = 0; d + 2 < r; ++d)
-    p.planes *= x.getDimSize(d);
-  p.positions = x.getDimSize(r - 2);
   p.features = x.getDimSize(r - 1);
   p.rotary = p.op.getRotaryDim();
   p.interleaved = p.op.getInterleaved();
@@ -105,11 +116,17 @@ FailureOr<RopeProblem> analyzeRope(KernelOp kernel) {
   }
   // Plane groups: more threads when there are few tasks, as long as the
   // tables' extra reads stay within 5% of the minimum bytes.
-  double xBytes = double(x.getNumElements()) * elementBytes(p.xType);
-  double tableBytes = 2.0 * t.getNumElements() * elementBytes(p.tableType);
+  // (Per position: the ratio is the same for every length.)
+  double xBytes = double(p.planes) * p.positions * p.features *
+                  elementBytes(p.xType);
+  double tableBytes = 2.0 * p.positions * t.getDimSize(1) *
+                      elementBytes(p.tableType);
   double minimum = 2 * xBytes + tableBytes;
   int64_t byTraffic = 1 + static_cast<int64_t>(0.05 * minimum / tableBytes);
+  // With a dynamic length, the plane groups are for short sequences.
   int64_t byThreads = (kBusyThreads + p.tasks() - 1) / p.tasks();
+  if (p.dynamic)
+    byThreads = p.planes;
   p.groups = std::clamp<int64_t>(std::min(byTraffic, byThreads), 1, p.planes);
   p.planesPerGroup = (p.planes + p.groups - 1) / p.groups;
   p.groups = (p.planes + p.planesPerGroup - 1) / p.planesPerGroup;
@@ -160,8 +177,20 @@ void buildRopeKernel(const RopeProblem &p, gpu::GPUFuncOp kernel) {
   Value group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   Value task = r.addi(r.muli(bid, kThreads), tid);
   OpBuilder g = b;
-  if (p.tasks() % kThreads) {
-    auto guard = scf::IfOp::create(b, loc, r.ult(task, p.tasks()), false);
+  if (p.dynamic || p.tasks() % kThreads) {
+    // The tasks: per position, times the positions from the output's
+    // descriptor when they are dynamic.
+    Value tasks = r.idx(p.tasks());
+    if (p.dynamic)
+      tasks = arith::MulIOp::create(
+          b, loc,
+          memref::DimOp::create(
+              b, loc, out, cast<MemRefType>(out.getType()).getRank() - 2),
+          tasks);
+    auto guard = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, task, tasks),
+        false);
     g = OpBuilder::atBlockBegin(guard.thenBlock());
   }
   RB gr{g, loc};
@@ -258,8 +287,17 @@ struct RopeStrategy : fused::MemoryBoundStrategy {
     gpu::GPUFuncOp shell =
         fused::createKernelShell(kernel, module, name, kThreads);
     buildRopeKernel(*p, shell);
+    std::vector<std::string> sizes;
+    if (p->dynamic) {
+      // ceil(S x tasks per position / threads), S from the output.
+      int64_t rank = cast<ShapedType>(kernel.getResultTypes()[0]).getRank();
+      sizes = {fused::ceilDivExpr(fused::argDimName(3, rank - 2) + " * " +
+                                      std::to_string(p->tasks()),
+                                  kThreads),
+               "", ""};
+    }
     setLaunch(shell, {(p->tasks() + kThreads - 1) / kThreads, p->groups, 1},
-              {kThreads, 1, 1}, 0);
+              {kThreads, 1, 1}, 0, 1, sizes);
     return shell;
   }
 

@@ -39,7 +39,10 @@ struct TransposeProblem {
   /// inShape, the slice's being outShape).
   SmallVector<int64_t> offsets;
   Type elemType;
+  /// All the elements when the shapes are static; else those of one index
+  /// of every dynamic output dimension (`dynamic`).
   int64_t elements = 0;
+  bool dynamic = false;
   /// The innermost dimension stays: row copies of `vector` elements.
   bool rowCopy = false;
   int64_t vector = 1;
@@ -62,11 +65,15 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
   p.op = &*ops.begin();
   auto in = cast<RankedTensorType>(p.op->getOperand(0).getType());
   auto out = cast<RankedTensorType>(p.op->getResult(0).getType());
-  if (!in.hasStaticShape())
-    return kernel.emitOpError()
-               << "code generation needs static shapes, got " << in,
-           failure();
-  if (in.getNumElements() == 0 || in.getRank() == 0)
+  p.dynamic = !in.hasStaticShape() || !out.hasStaticShape();
+  auto staticElements = [](RankedTensorType t) {
+    int64_t n = 1;
+    for (int64_t d : t.getShape())
+      if (!ShapedType::isDynamic(d))
+        n *= d;
+    return n;
+  };
+  if (staticElements(in) == 0 || in.getRank() == 0)
     return p.op->emitOpError()
                << "code generation needs a non-empty input of rank 1 or "
                   "more, got "
@@ -86,7 +93,7 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
   if (auto slice = dyn_cast<SliceOp>(p.op)) {
     p.perm = llvm::to_vector(llvm::seq<int64_t>(0, r));
     p.offsets.assign(slice.getOffsets().begin(), slice.getOffsets().end());
-    p.elements = out.getNumElements();
+    p.elements = staticElements(out);
     if (p.elements == 0)
       return p.op->emitOpError()
                  << "code generation needs a non-empty slice, got " << out,
@@ -95,9 +102,16 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
     auto t = cast<TransposeOp>(p.op);
     p.perm.assign(t.getPermutation().begin(), t.getPermutation().end());
     p.offsets.assign(r, 0);
-    p.elements = in.getNumElements();
+    p.elements = staticElements(in);
   }
   p.rowCopy = p.perm[r - 1] == r - 1;
+  if (p.dynamic && (!p.rowCopy || ShapedType::isDynamic(p.outShape[r - 1])))
+    return kernel.emitOpError()
+               << "transpose code generation takes dynamic sizes (?) where "
+                  "the innermost dimension stays in place and is static, so "
+                  "far, got "
+               << in << " to " << out,
+           failure();
   if (p.rowCopy) {
     // V consecutive elements start at a multiple of V in the input too.
     p.vector = 16 / elementBytes(p.elemType);
@@ -140,14 +154,24 @@ void buildRowCopy(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
   int64_t accesses = p.elements / p.vector;
   int64_t blocks = (accesses + kRowThreads - 1) / kRowThreads;
   Value access = r.addi(r.muli(bid, kRowThreads), tid);
+  // Dynamic output sizes, from the output's descriptor.
+  SmallVector<Value> sizes(p.outShape.size());
+  Value total = r.idx(accesses);
+  for (auto [d, n] : llvm::enumerate(p.outShape))
+    if (ShapedType::isDynamic(n)) {
+      sizes[d] = memref::DimOp::create(b, loc, out, d);
+      total = arith::MulIOp::create(b, loc, total, sizes[d]);
+    }
   OpBuilder g = b;
-  if (blocks * kRowThreads != accesses) {
-    auto guard = scf::IfOp::create(b, loc, r.ult(access, accesses), false);
+  if (p.dynamic || blocks * kRowThreads != accesses) {
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
+                                     total);
+    auto guard = scf::IfOp::create(b, loc, ok, false);
     g = OpBuilder::atBlockBegin(guard.thenBlock());
   }
   RB gr{g, loc};
   SmallVector<Value> outIndex =
-      delinearize(gr, gr.muli(access, p.vector), p.outShape);
+      delinearize(gr, gr.muli(access, p.vector), p.outShape, sizes);
   SmallVector<Value> inIndex = inputIndex(gr, p, outIndex);
   int64_t align = std::min<int64_t>(16, p.vector * elementBytes(p.elemType));
   if (p.vector == 1) {
@@ -256,7 +280,7 @@ struct TransposeStrategy : fused::MemoryBoundStrategy {
   double minimumBytes(KernelOp kernel) const override {
     Block &body = kernel.getBody().front();
     if (auto slice = dyn_cast<SliceOp>(body.front()))
-      return 2.0 * cast<ShapedType>(slice.getType()).getNumElements() *
+      return !slice.getType().hasStaticShape() ? 0.0 : 2.0 * cast<ShapedType>(slice.getType()).getNumElements() *
              elementBytes(slice.getType().getElementType());
     return MemoryBoundStrategy::minimumBytes(kernel);
   }
@@ -279,10 +303,19 @@ struct TransposeStrategy : fused::MemoryBoundStrategy {
         fused::createKernelShell(kernel, module, name, threads);
     SmallVector<int64_t> grid, block;
     int64_t shared = 0;
+    std::vector<std::string> gridSizes;
     if (p->rowCopy) {
       buildRowCopy(*p, shell);
       grid = {(p->elements / p->vector + kRowThreads - 1) / kRowThreads, 1, 1};
       block = {kRowThreads, 1, 1};
+      if (p->dynamic) {
+        // ceil(accesses / threads), the accesses from the output's sizes.
+        std::string accesses = std::to_string(p->elements / p->vector);
+        for (auto [d, n] : llvm::enumerate(p->outShape))
+          if (ShapedType::isDynamic(n))
+            accesses += " * " + fused::argDimName(1, d);
+        gridSizes = {fused::ceilDivExpr(accesses, kRowThreads), "", ""};
+      }
     } else {
       // known_block_size follows the 2-D block.
       shell.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
@@ -293,7 +326,7 @@ struct TransposeStrategy : fused::MemoryBoundStrategy {
       block = {kTile, kTileRows, 1};
       shared = kTile * (kTile * elementBytes(p->elemType) + 4);
     }
-    setLaunch(shell, grid, block, shared);
+    setLaunch(shell, grid, block, shared, 1, gridSizes);
     return shell;
   }
 

@@ -219,18 +219,39 @@ LogicalResult Interpreter::evalOp(Operation *op) {
         return define(op, 0, transpose(in(0), perm));
       })
       .Case([&](fo::ReshapeOp r) {
-        auto shape = r.getType().getShape();
-        return define(op, 0,
-                      reshape(in(0), std::vector<int64_t>(shape.begin(),
-                                                          shape.end())));
+        // A dynamic dimension (at most one) takes what the static ones
+        // leave of the input's elements.
+        std::vector<int64_t> shape(r.getType().getShape().begin(),
+                                   r.getType().getShape().end());
+        int64_t known = 1, dynamicDim = -1;
+        for (auto [d, n] : llvm::enumerate(shape)) {
+          if (ShapedType::isDynamic(n))
+            dynamicDim = dynamicDim < 0 ? static_cast<int64_t>(d) : -2;
+          else
+            known *= n;
+        }
+        if (dynamicDim == -2)
+          return r.emitOpError() << "reference evaluation reshapes to one "
+                                    "dynamic dimension at most",
+                 failure();
+        if (dynamicDim >= 0)
+          shape[dynamicDim] =
+              known ? static_cast<int64_t>(in(0).data.size()) / known : 0;
+        return define(op, 0, reshape(in(0), shape));
       })
       .Case([&](fo::SliceOp sl) {
-        auto shape = sl.getType().getShape();
+        // A dynamic dimension runs from its offset to the input's end.
+        std::vector<int64_t> shape(sl.getType().getShape().begin(),
+                                   sl.getType().getShape().end());
+        const Tensor &input = in(0);
+        for (auto [d, n] : llvm::enumerate(shape))
+          if (ShapedType::isDynamic(n) && d < input.shape.size())
+            n = std::max<int64_t>(0, input.shape[d] - sl.getOffsets()[d]);
         return define(op, 0,
-                      slice(in(0),
+                      slice(input,
                             std::vector<int64_t>(sl.getOffsets().begin(),
                                                  sl.getOffsets().end()),
-                            std::vector<int64_t>(shape.begin(), shape.end())));
+                            shape));
       })
       .Case([&](fo::RopeOp r) {
         return define(op, 0,

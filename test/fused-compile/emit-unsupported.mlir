@@ -5,7 +5,7 @@
 // RUN: fused-compile --emit=ptx --entry=gemm %s | FileCheck %s --check-prefix=ENTRY
 // RUN: not fused-compile --emit=ptx --entry=nope %s 2>&1 | FileCheck %s --check-prefix=NOENTRY
 // DTYPE: error: 'fused.kernel' op tensor-core code generation supports f16 and bf16 matmul operands, got 'f32'
-// DYNAMIC: error: 'fused.kernel' op GEMM code generation needs static shapes so far, got 'tensor<?x32xf16>'
+// DYNAMIC: error: 'fused.kernel' op GEMM code generation takes a dynamic size (?) in M (the rows of A and of the result) only so far, got 'tensor<32x?xf16>'
 // ENTRY: .entry gemm_gemm(
 // ENTRY-NOT: .entry
 // NOENTRY: error: no function named @nope in the input
@@ -15,9 +15,9 @@ func.func @f32_gemm(%a: tensor<32x32xf32>, %b: tensor<32x32xf32>) -> tensor<32x3
   return %c : tensor<32x32xf32>
 }
 
-func.func @dynamic_gemm(%a: tensor<?x32xf16>, %b: tensor<32x32xf16>) -> tensor<?x32xf32> {
-  %c = fused.matmul %a, %b : tensor<?x32xf16>, tensor<32x32xf16> -> tensor<?x32xf32>
-  return %c : tensor<?x32xf32>
+func.func @dynamic_gemm(%a: tensor<?x32xf16>, %b: tensor<32x?xf16>) -> tensor<?x?xf32> {
+  %c = fused.matmul %a, %b : tensor<?x32xf16>, tensor<32x?xf16> -> tensor<?x?xf32>
+  return %c : tensor<?x?xf32>
 }
 
 func.func @gemm(%a: tensor<32x32xf16>, %b: tensor<32x32xf16>) -> tensor<32x32xf32> {

@@ -1,13 +1,15 @@
 //===- fused-run.cpp - run a kernel bundle without the compiler -----------===//
 //
 //   fused-run BUNDLE [--function=NAME] [--device=auto|cuda|emulator]
-//             [--check] [--inputs=DIR] [--outputs=DIR] [--seed=N]
-//             [--sizes=N,...] [--bench=N]
+//             [--check [--reference=DIR]] [--inputs=DIR] [--outputs=DIR]
+//             [--seed=N] [--sizes=N,...] [--bench=N]
 //
 // Runs a bundle's functions (docs/bundle.md) on a CUDA GPU or, in the full
 // build, on the emulator. Inputs come from the bundle's reference data
 // (--check, which then compares every output with its float64 reference
-// by fused's rule), from DIR/<function>.in<i>.npy (--inputs), or are drawn
+// by fused's rule; --reference takes the reference data of the bundle DIR
+// instead, e.g. one compiled with other sizes for the dynamic dimensions),
+// from DIR/<function>.in<i>.npy (--inputs), or are drawn
 // uniformly in [-1, 1) from --seed, of the shapes that --sizes gives a
 // function with dynamic dimensions (the values of its size symbols s0, s1,
 // ...; inputs from files bring their own). --outputs writes each output as
@@ -37,7 +39,8 @@ namespace {
 void usage(FILE *out) {
   std::fprintf(out,
                "usage: fused-run BUNDLE [--function=NAME] "
-               "[--device=auto|cuda|emulator] [--check] [--inputs=DIR] "
+               "[--device=auto|cuda|emulator] [--check [--reference=DIR]] "
+               "[--inputs=DIR] "
                "[--outputs=DIR] [--seed=N] [--sizes=N,...] [--bench=N]\n");
 }
 
@@ -56,7 +59,8 @@ bool parseUnsigned(const std::string &s, uint64_t &out) {
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string bundleDir, function, deviceKind = "auto", inputsDir, outputsDir;
+  std::string bundleDir, function, deviceKind = "auto", inputsDir, outputsDir,
+      referenceDir;
   bool check = false;
   uint64_t seed = 1, bench = 0;
   std::vector<int64_t> sizes;
@@ -77,7 +81,8 @@ int main(int argc, char **argv) {
     } else if (a == "--check") {
       check = true;
     } else if (value("--function", function) || value("--device", deviceKind) ||
-               value("--inputs", inputsDir) || value("--outputs", outputsDir)) {
+               value("--inputs", inputsDir) || value("--outputs", outputsDir) ||
+               value("--reference", referenceDir)) {
     } else if (value("--sizes", v)) {
       std::stringstream ss(v);
       std::string item;
@@ -118,9 +123,18 @@ int main(int argc, char **argv) {
                 "goes without it",
                 2);
 
+  if (!referenceDir.empty() && !check)
+    return fail("--reference=DIR goes with --check", 2);
   StatusOr<Bundle> bundle = Bundle::open(bundleDir);
   if (!bundle)
     return fail(bundle.getStatus().getMessage());
+  // --check against the reference data of another bundle of the same
+  // functions (compiled with other sizes for the dynamic dimensions).
+  const std::string &refDir = referenceDir.empty() ? bundleDir : referenceDir;
+  StatusOr<Bundle> refBundle =
+      referenceDir.empty() ? bundle : Bundle::open(referenceDir);
+  if (!refBundle)
+    return fail(refBundle.getStatus().getMessage());
 
   // The device.
   std::unique_ptr<Device> device;
@@ -176,13 +190,21 @@ int main(int argc, char **argv) {
   bool allPass = true;
   for (const FunctionSpec *f : functions) {
     std::vector<HostTensor> inputs;
+    const FunctionSpec *rf = refBundle->function(f->name);
     if (check) {
-      if (!f->hasReference)
-        return fail("@" + f->name + " has no reference data in the bundle "
-                    "(compile it with fused-compile --emit=bundle "
+      if (!rf || !rf->hasReference)
+        return fail("@" + f->name + " has no reference data in " +
+                    (referenceDir.empty() ? std::string("the bundle")
+                                          : referenceDir) +
+                    " (compile it with fused-compile --emit=bundle "
                     "--with-reference)");
-      for (const std::string &file : f->referenceInputs) {
-        auto t = readNpy(bundleDir + "/" + file);
+      if (rf->referenceInputs.size() != f->inputs.size())
+        return fail("@" + f->name + " takes " +
+                    std::to_string(f->inputs.size()) + " inputs; the "
+                    "reference data has " +
+                    std::to_string(rf->referenceInputs.size()));
+      for (const std::string &file : rf->referenceInputs) {
+        auto t = readNpy(refDir + "/" + file);
         if (!t)
           return fail(t.getStatus().getMessage());
         inputs.push_back(std::move(*t));
@@ -271,17 +293,20 @@ int main(int argc, char **argv) {
       }
       if (!check)
         continue;
-      auto ref = readNpy(bundleDir + "/" + f->referenceOutputs[i]);
+      if (i >= rf->referenceOutputs.size())
+        return fail("@" + f->name + ": the reference data has " +
+                    std::to_string(rf->referenceOutputs.size()) + " outputs");
+      auto ref = readNpy(refDir + "/" + rf->referenceOutputs[i]);
       if (!ref)
         return fail(ref.getStatus().getMessage());
-      double tol = f->tolerances[i];
+      double tol = rf->tolerances[i];
       Comparison c = ref->shape == out.shape
                          ? compare(out.data, ref->data, tol)
                          : compare({}, ref->data, tol);
       allPass &= c.pass;
       std::printf("@%s result %zu: %s (tolerance %.1e, seed %llu) %s\n",
                   f->name.c_str(), i, describe(c, ref->shape).c_str(), tol,
-                  static_cast<unsigned long long>(f->referenceSeed),
+                  static_cast<unsigned long long>(rf->referenceSeed),
                   c.pass ? "PASS" : "FAIL");
     }
   }

@@ -98,6 +98,7 @@ public:
     b = find(b);
     if (a == b)
       return;
+    memo.clear();
     if (def[a] && def[b]) {
       // Both defined: they must resolve to the same size.
       checks.push_back({a, b, at});
@@ -244,7 +245,25 @@ FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
                     "product "
                  << staticPart << " must divide the input's static part",
              failure();
-    nodes[id][dynamicDim] = classes.defined(*size);
+    // In the classes' free sizes: a dimension that stays one of them is
+    // that class (most reshapes keep the dynamic dimension as it is).
+    SizeExpr resolved = SizeExpr::constant(0);
+    for (const SizeTerm &t : size->terms()) {
+      SizeExpr p = SizeExpr::constant(t.coeff);
+      for (unsigned n : t.symbols) {
+        FailureOr<SizeExpr> r = classes.resolve(n);
+        if (failed(r))
+          return op->emitOpError() << "has sizes defined in terms of "
+                                      "themselves",
+                 failure();
+        p = p * *r;
+      }
+      resolved = resolved + p;
+    }
+    if (auto sc = resolved.scaledSymbol(); sc && sc->second == 1)
+      nodes[id][dynamicDim] = sc->first;
+    else
+      nodes[id][dynamicDim] = classes.defined(resolved);
     return success();
   };
 

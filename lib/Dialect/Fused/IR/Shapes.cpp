@@ -79,6 +79,16 @@ void forEachEqualDim(
     sameShape(rope.getCos(), rope.getSin(), same);
     return;
   }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    // A dynamic dimension sliced from 0 to its end is the input's.
+    auto in = cast<ShapedType>(slice.getInput().getType());
+    auto out = cast<ShapedType>(slice.getType());
+    for (int64_t d = 0; d < in.getRank(); ++d)
+      if (in.isDynamicDim(d) && out.isDynamicDim(d) &&
+          slice.getOffsets()[d] == 0)
+        same(slice.getInput(), d, slice.getResult(), d);
+    return;
+  }
   if (auto t = dyn_cast<TransposeOp>(op)) {
     for (auto [i, p] : llvm::enumerate(t.getPermutation()))
       same(t.getResult(), static_cast<int64_t>(i), t.getInput(), p);

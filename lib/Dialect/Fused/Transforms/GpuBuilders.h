@@ -45,7 +45,8 @@ inline int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 
 /// True if every row of a memref of `type` (its innermost dimension)
 /// starts on a 16-byte boundary when the buffer's base does: unit inner
-/// stride and static outer strides that are multiples of 16 bytes, and an
+/// stride and outer strides that are multiples of 16 bytes (dynamic ones of
+/// a dense buffer are multiples of the static ones inside them), and an
 /// offset that is one too (a dynamic offset passes only with
 /// `dynamicOffset`).
 inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
@@ -58,8 +59,14 @@ inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
   if (ShapedType::isDynamic(offset) ? !dynamicOffset
                                     : (offset * bytes) % 16 != 0)
     return false;
-  for (int64_t s : ArrayRef(strides).drop_back())
-    if (ShapedType::isDynamic(s) || (s * bytes) % 16 != 0)
+  // A dynamic stride of a dense row-major buffer (a dynamic dimension
+  // inside it) is a multiple of the next inner stride, which is checked.
+  // (The row stride itself, the innermost dimension's size, must be static.)
+  bool dense = type.getLayout().isIdentity();
+  size_t rowStride = strides.size() - 2;
+  for (auto [d, s] : llvm::enumerate(ArrayRef(strides).drop_back()))
+    if (ShapedType::isDynamic(s) ? !dense || d == rowStride
+                                 : (s * bytes) % 16 != 0)
       return false;
   return true;
 }

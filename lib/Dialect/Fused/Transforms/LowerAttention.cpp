@@ -109,7 +109,7 @@ Value scmp(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x,
 /// 16-byte cp.async chunks at their swizzled columns; rows at or past `S`
 /// are zero-filled.
 void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
-              Value head, Value row0, int64_t rows, int64_t S, Value dst,
+              Value head, Value row0, int64_t rows, Value S, Value dst,
               Value dstRow0) {
   auto srcType = cast<MemRefType>(src.getType());
   int64_t D = srcType.getDimSize(3);
@@ -120,7 +120,7 @@ void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
         IB g{ob, loc};
         auto pos = ::fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
         Value srow = g.add(row0, pos.row);
-        Value in = g.ult(srow, g.c(S));
+        Value in = g.ult(srow, S);
         Value valid = g.select(in, g.c(8), g.c(0));
         Value safeRow = g.select(in, srow, g.c(0));
         Value drow = g.add(dstRow0, pos.row);
@@ -152,13 +152,15 @@ struct AttentionKernel {
   /// The two rows this thread holds, and up to which key each sees.
   Value rows[2];
   Value limits[2];
-  int64_t diag;
+  /// Skv - Sq, and the lengths (from the descriptors when dynamic).
+  Value diag;
   Value numTiles;
   Value sQ, sK, sV; // shared
   Value gK, gV, gBias, gO, gLse; // global
   Value zeroAcc;
   int64_t numO, numS;
   gpu::AddressSpaceAttr wg;
+  Value sq, skv;
 };
 
 /// S = Q K^T for this warp's 16 rows and the tile at `stageRow` of the K
@@ -248,7 +250,8 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
   Value tid = k.tid, t2 = k.t2;
   Value batch = k.batch, head = k.head, kvHead = k.kvHead, q0 = k.q0;
   const Value *rows = k.rows, *limits = k.limits;
-  int64_t diag = k.diag, numO = k.numO, numS = k.numS;
+  Value diag = k.diag;
+  int64_t numO = k.numO, numS = k.numS;
   Value numTiles = k.numTiles, sK = k.sK, sV = k.sV;
   Value gK = k.gK, gV = k.gV, gBias = k.gBias;
   Type f32 = Float32Type::get(loc.getContext());
@@ -273,8 +276,8 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
     IB ph{pb, loc};
     Value otherRow = ph.mul(ph.sub(ph.c(1), stage), p.blockN());
     Value kv0 = ph.mul(next, p.blockN());
-    copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.blockN(), p.Skv, sK, otherRow);
-    copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.blockN(), p.Skv, sV, otherRow);
+    copyRows(pb, loc, tid, gK, batch, kvHead, kv0, p.blockN(), k.skv, sK, otherRow);
+    copyRows(pb, loc, tid, gV, batch, kvHead, kv0, p.blockN(), k.skv, sV, otherRow);
   }
   NVVM::CpAsyncCommitGroupOp::create(lb, loc);
   NVVM::CpAsyncWaitGroupOp::create(lb, loc, lb.getI32IntegerAttr(1));
@@ -294,8 +297,8 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
       int r = e / 2;
       Value v = lf.mul(lf.extract(s[i], r, e % 2), scaleLog2);
       if (p.hasBias) {
-        Value row = l.mins(rows[r], l.c(p.Sq - 1));
-        Value col = l.mins(keyOf(l, i, e), l.c(p.Skv - 1));
+        Value row = l.mins(rows[r], l.sub(k.sq, l.c(1)));
+        Value col = l.mins(keyOf(l, i, e), l.sub(k.skv, l.c(1)));
         auto bt = cast<MemRefType>(gBias.getType());
         SmallVector<Value> coord = {batch, head, row, col};
         Value bv = memref::LoadOp::create(
@@ -311,13 +314,12 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
   // any: the last tile when Skv is not a multiple of BN, and (causal) the
   // tiles that cross the block's diagonal. The others skip the compares.
   Value tileEnd = l.add(kv0, p.blockN());
-  Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
-                        l.c(p.Skv));
+  Value needMask = scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd, k.skv);
   if (p.causal)
     needMask = arith::OrIOp::create(
         lb, loc, needMask,
         scmp(lb, loc, arith::CmpIPredicate::sgt, tileEnd,
-             l.add(q0, diag + 1)));
+             l.add(l.add(q0, diag), 1)));
   auto masked = scf::IfOp::create(
       lb, loc, needMask,
       [&](OpBuilder &mb2, Location ml) {
@@ -397,6 +399,7 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
   auto wg = k.wg;
   IB h{b, loc};
   FB f{b, loc};
+  Value sq = k.sq;
   // Normalise and store.
   Value inv[2], lse[2];
   for (int r = 0; r < 2; ++r) {
@@ -444,7 +447,7 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
                               llvm::MaybeAlign(2 * outBytes));
     }
     if (p.hasLse) {
-      Value inside = h.andi(h.ult(rows[r], h.c(p.Sq)),
+      Value inside = h.andi(h.ult(rows[r], sq),
                             h.ult(h.rem(lane, 4), h.c(1)));
       auto lseIf = scf::IfOp::create(b, loc, inside, false);
       OpBuilder xb = OpBuilder::atBlockBegin(lseIf.thenBlock());
@@ -468,7 +471,7 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
                                     rowStep)},
             /*nontemporal=*/false, llvm::MaybeAlign(16));
         Value row = c.add(q0, pos.row);
-        auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, c.c(p.Sq)), false);
+        auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, sq), false);
         OpBuilder wb = OpBuilder::atBlockBegin(ifOp.thenBlock());
         IB w{wb, loc};
         // O's rows are 16-byte aligned (checked by analyze): one 16-byte
@@ -552,23 +555,32 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   // The KV tiles this block visits: up to the causal diagonal of its last
   // row (bottom-right aligned: key j is visible from row i iff
   // j <= i + Skv - Sq).
-  int64_t diag = p.Skv - p.Sq;
-  Value kvEnd = h.c(p.Skv);
+  // With dynamic lengths, Sq and Skv come from Q's and K's descriptors.
+  Value sq = ShapedType::isDynamic(p.Sq)
+                 ? Value(memref::DimOp::create(b, loc, gQ, 2))
+                 : h.c(p.Sq);
+  Value skv = ShapedType::isDynamic(p.Skv)
+                  ? Value(memref::DimOp::create(b, loc, gK, 2))
+                  : h.c(p.Skv);
+  Value diag = ShapedType::isDynamic(p.Sq) || ShapedType::isDynamic(p.Skv)
+                   ? h.sub(skv, sq)
+                   : h.c(p.Skv - p.Sq);
+  Value kvEnd = skv;
   if (p.causal) {
-    Value lastRow = h.mins(h.add(q0, kBlockM), h.c(p.Sq));
-    kvEnd = h.maxs(h.c(0), h.mins(h.c(p.Skv), h.add(lastRow, diag)));
+    Value lastRow = h.mins(h.add(q0, kBlockM), sq);
+    kvEnd = h.maxs(h.c(0), h.mins(skv, h.add(lastRow, diag)));
   }
   Value numTiles = h.div(h.add(kvEnd, p.blockN() - 1), p.blockN());
   // Per row: keys below `limit` are visible.
   Value limits[2];
   for (int r = 0; r < 2; ++r)
-    limits[r] = p.causal ? h.mins(h.c(p.Skv), h.add(rows[r], diag + 1))
-                         : h.c(p.Skv);
+    limits[r] =
+        p.causal ? h.mins(skv, h.add(h.add(rows[r], diag), 1)) : skv;
 
   // Prologue: Q and the first K/V tile.
-  copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, p.Sq, sQ, h.c(0));
-  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.blockN(), p.Skv, sK, h.c(0));
-  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.blockN(), p.Skv, sV, h.c(0));
+  copyRows(b, loc, tid, gQ, batch, head, q0, kBlockM, sq, sQ, h.c(0));
+  copyRows(b, loc, tid, gK, batch, kvHead, h.c(0), p.blockN(), skv, sK, h.c(0));
+  copyRows(b, loc, tid, gV, batch, kvHead, h.c(0), p.blockN(), skv, sV, h.c(0));
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
 
   int64_t numO = p.Dv / 8, numS = p.blockN() / 8;
@@ -580,7 +592,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
                     t2,    batch,  head,   kvHead,  q0,       {rows[0], rows[1]},
                     {limits[0], limits[1]}, diag, numTiles, sQ, sK, sV,
                     gK,    gV,     gBias,  gO,      gLse,     zeroAcc,
-                    numO,  numS,   wg};
+                    numO,  numS,   wg,     sq,      skv};
   auto loop = scf::ForOp::create(b, loc, h.c(0), numTiles, h.c(1), inits);
   buildTileStep(k, loop);
   NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
@@ -588,10 +600,20 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   buildOutput(k, b, loop.getResults(), base, sharedBytes);
   gpu::ReturnOp::create(b, loc);
 
-  int64_t qBlocks = (p.Sq + kBlockM - 1) / kBlockM;
+  // With a dynamic Sq the grid's x axis follows from Q's length.
+  int64_t qBlocks =
+      ShapedType::isDynamic(p.Sq) ? 0 : (p.Sq + kBlockM - 1) / kBlockM;
+  ArrayAttr gridSizes;
+  if (ShapedType::isDynamic(p.Sq))
+    gridSizes = b.getStrArrayAttr(
+        {::fused::ceilDivExpr(
+             ::fused::argDimName(
+                 cast<BlockArgument>(att.getQuery()).getArgNumber(), 2),
+             kBlockM),
+         "", ""});
   FusedDialect::LaunchAttrHelper(ctx).setAttr(
       kernel, LaunchConfigAttr::get(ctx, {qBlocks, p.Hq, p.B}, {kThreads, 1, 1},
-                                    sharedBytes, p.hasLse ? 2 : 1));
+                                    sharedBytes, p.hasLse ? 2 : 1, gridSizes));
   FusedDialect::AttentionConfigAttrHelper(ctx).setAttr(
       kernel, AttentionConfigAttr::get(ctx, kBlockM, p.blockN(), kWarps));
   out = kernel;

@@ -206,11 +206,11 @@ func.func @swap(%x: tensor<3x100x64xf16>) -> tensor<3x64x100xf16> {
 
 /// What the other memory-bound strategies do not support is an error
 /// saying so.
-func.func @sum_dynamic(%x: tensor<?x16xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{code generation needs static shapes, got 'tensor<?x16xf32>'}}
-  %r = fused.kernel reduction ins(%x : tensor<?x16xf32>) -> tensor<?xf32> {
-  ^bb0(%a: tensor<?x16xf32>):
-    %y = fused.reduce_sum %a axis = 1 : tensor<?x16xf32> -> tensor<?xf32>
+func.func @sum_dynamic(%x: tensor<16x?xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{reduction code generation takes a dynamic size (?) in the first dimension only, got 'tensor<16x?xf32>'}}
+  %r = fused.kernel reduction ins(%x : tensor<16x?xf32>) -> tensor<?xf32> {
+  ^bb0(%a: tensor<16x?xf32>):
+    %y = fused.reduce_sum %a axis = 0 : tensor<16x?xf32> -> tensor<?xf32>
     fused.yield %y : tensor<?xf32>
   }
   return %r : tensor<?xf32>
@@ -219,7 +219,7 @@ func.func @sum_dynamic(%x: tensor<?x16xf32>) -> tensor<?xf32> {
 // -----
 
 func.func @transpose_dynamic(%x: tensor<?x16xf32>) -> tensor<16x?xf32> {
-  // expected-error @+1 {{code generation needs static shapes, got 'tensor<?x16xf32>'}}
+  // expected-error @+1 {{transpose code generation takes dynamic sizes (?) where the innermost dimension stays in place and is static, so far, got 'tensor<?x16xf32>' to 'tensor<16x?xf32>'}}
   %r = fused.kernel transpose ins(%x : tensor<?x16xf32>) -> tensor<16x?xf32> {
   ^bb0(%a: tensor<?x16xf32>):
     %y = fused.transpose %a permutation = [1, 0] : tensor<?x16xf32> -> tensor<16x?xf32>

@@ -80,11 +80,11 @@ func.func @f32_operands(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4x
 
 // -----
 
-/// Code generation needs static shapes.
-func.func @dynamic_shape(%a: tensor<?x8xf16>, %b: tensor<8x4xf16>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{'fused.kernel' op GEMM code generation needs static shapes so far, got 'tensor<?x8xf16>'}}
-  %c = fused.matmul %a, %b : tensor<?x8xf16>, tensor<8x4xf16> -> tensor<?x4xf32>
-  return %c : tensor<?x4xf32>
+/// Code generation takes a dynamic M only, so far.
+func.func @dynamic_k(%a: tensor<4x?xf16>, %b: tensor<?x4xf16>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'fused.kernel' op GEMM code generation takes a dynamic size (?) in M (the rows of A and of the result) only so far, got 'tensor<4x?xf16>'}}
+  %c = fused.matmul %a, %b : tensor<4x?xf16>, tensor<?x4xf16> -> tensor<4x4xf32>
+  return %c : tensor<4x4xf32>
 }
 
 // -----
