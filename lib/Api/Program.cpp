@@ -448,11 +448,9 @@ Program::run(rt::Device &device, const std::string &function,
     return Status::error("@" + function + " cannot run on a device: " +
                          s.getMessage());
   // The sizes of this call: dynamic dimensions take the inputs'.
-  std::vector<std::vector<int64_t>> inputShapes;
-  for (const ref::Tensor &t : inputs)
-    inputShapes.push_back(t.shape);
   std::string sizeError;
-  std::optional<ScheduleSizes> sizes = schedule->bind(inputShapes, sizeError);
+  std::optional<ScheduleSizes> sizes =
+      schedule->bind(ref::shapesOf(inputs), sizeError);
   if (!sizes)
     return Status::error("@" + function + ": " + sizeError);
   for (auto [i, id] : llvm::enumerate(schedule->inputs))

@@ -194,11 +194,9 @@ LogicalResult runOnHost(ModuleOp module, StringRef entry,
   FailureOr<Schedule> schedule = buildSchedule(graph, "GEMM kernels");
   if (failed(schedule))
     return failure();
-  std::vector<std::vector<int64_t>> inputShapes;
-  for (const ref::Tensor &t : inputs)
-    inputShapes.push_back(t.shape);
   std::string sizeError;
-  std::optional<ScheduleSizes> sizes = schedule->bind(inputShapes, sizeError);
+  std::optional<ScheduleSizes> sizes =
+      schedule->bind(ref::shapesOf(inputs), sizeError);
   if (!sizes)
     return graph.emitError() << sizeError;
   auto makeBuffer = [&](int64_t id) {

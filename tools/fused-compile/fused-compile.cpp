@@ -645,8 +645,16 @@ static int writeBundle(ModuleOp module, ModuleOp original,
     auto func = original.lookupSymbol<func::FuncOp>(name);
     if (!func)
       continue;
-    fo["flops"] = fused::functionFlops(func);
-    fo["bytes"] = fused::functionBytes(func);
+    // With dynamic dimensions they depend on the sizes: fused-run counts
+    // the bytes of each call itself, and leaves the FLOPs out.
+    bool dynamic = llvm::any_of(func.getArgumentTypes(), [](Type t) {
+      auto s = dyn_cast<ShapedType>(t);
+      return s && !s.hasStaticShape();
+    });
+    if (!dynamic) {
+      fo["flops"] = fused::functionFlops(func);
+      fo["bytes"] = fused::functionBytes(func);
+    }
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
       // With dynamic dimensions: the input shapes that --sizes gives.

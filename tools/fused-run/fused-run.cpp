@@ -270,11 +270,22 @@ int main(int argc, char **argv) {
         return std::string(buf);
       };
       std::string rate;
+      // A function with dynamic dimensions: the bytes of this call's
+      // inputs and outputs.
+      double bytes = f->bytes;
+      if (f->dynamic && bytes == 0) {
+        for (size_t i = 0; i < inputs.size(); ++i)
+          bytes += double(inputs[i].data.size()) *
+                   dtypeBytes(f->buffers[f->inputs[i]].tensor.dtype);
+        for (size_t i = 0; i < outputs->size(); ++i)
+          bytes += double((*outputs)[i].data.size()) *
+                   dtypeBytes(f->buffers[f->outputs[i]].tensor.dtype);
+      }
       if (f->flops > 0)
         rate = format(f->flops / callMs / 1e9, "TFLOP/s",
                       peakTensorTflops(device->name()), "peak");
-      else if (f->bytes > 0)
-        rate = format(f->bytes / callMs / 1e6, "GB/s",
+      else if (bytes > 0)
+        rate = format(bytes / callMs / 1e6, "GB/s",
                       peakMemoryGBps(device->name()), "memory bandwidth");
       std::printf("@%s: %.4f ms per call (sum of its launches' medians)%s\n",
                   f->name.c_str(), callMs, rate.c_str());

@@ -52,6 +52,15 @@ mlir::LogicalResult evaluate(mlir::Operation *func,
 /// float tensors.
 mlir::LogicalResult makeRandomInputs(mlir::Operation *func, uint64_t seed,
                                      std::vector<Tensor> &inputs);
+/// The shape of each tensor.
+inline std::vector<std::vector<int64_t>>
+shapesOf(const std::vector<Tensor> &tensors) {
+  std::vector<std::vector<int64_t>> shapes;
+  for (const Tensor &t : tensors)
+    shapes.push_back(t.shape);
+  return shapes;
+}
+
 /// The same with `shapes` for the arguments (which may have dynamic
 /// dimensions, `?`): each must fit its argument's type.
 mlir::LogicalResult
