@@ -73,6 +73,28 @@ int argument(const fused_rt_bundle *bundle, const char *function, int output,
   return 0;
 }
 
+/// The input shapes of a call of `f`: `shapes[i]` holds input i's
+/// dimensions (as many as the manifest's rank); NULL `shapes` is the
+/// manifest's static shapes. Non-zero after an error.
+int inputShapesOf(const FunctionSpec &f, const int64_t *const *shapes,
+                  std::vector<std::vector<int64_t>> &out, char **error) {
+  out.clear();
+  if (!shapes) {
+    if (f.dynamic)
+      return fail(error, "@" + f.name + " has dynamic dimensions: give the "
+                         "inputs' shapes (the _shaped functions)");
+    return 0;
+  }
+  for (size_t i = 0; i < f.inputs.size(); ++i) {
+    const TensorSpec &t = f.buffers[f.inputs[i]].tensor;
+    if (!shapes[i] && !t.shape.empty())
+      return fail(error, "the shape of input " + std::to_string(i) +
+                             " is NULL");
+    out.emplace_back(shapes[i], shapes[i] + t.shape.size());
+  }
+  return 0;
+}
+
 } // namespace
 
 extern "C" {
@@ -122,6 +144,36 @@ int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
       *rank = t.shape.size();
     for (size_t i = 0; shape && i < t.shape.size() && i < max_rank; ++i)
       shape[i] = t.shape[i];
+    return 0;
+  });
+}
+
+int fused_rt_bundle_shape(const fused_rt_bundle *bundle, const char *function,
+                          const int64_t *const *input_shapes, int output,
+                          size_t index, int64_t *shape, size_t max_rank,
+                          size_t *rank, char **error) {
+  return guarded(error, [&] {
+    const FunctionSpec::Buffer *b = nullptr;
+    if (int rc = argument(bundle, function, output, index,
+                          "fused_rt_bundle_shape", b, error))
+      return rc;
+    const FunctionSpec &f = *bundle->bundle.function(function);
+    std::vector<std::vector<int64_t>> shapes;
+    if (int rc = inputShapesOf(f, input_shapes, shapes, error))
+      return rc;
+    CallSizes sizes = f.staticSizes();
+    if (input_shapes) {
+      StatusOr<CallSizes> bound = f.sizesFor(shapes);
+      if (!bound)
+        return fail(error, bound.getStatus().getMessage());
+      sizes = *bound;
+    }
+    const std::vector<int64_t> &s =
+        sizes.shapes[(output ? f.outputs : f.inputs)[index]];
+    if (rank)
+      *rank = s.size();
+    for (size_t i = 0; shape && i < s.size() && i < max_rank; ++i)
+      shape[i] = s[i];
     return 0;
   });
 }
@@ -276,6 +328,15 @@ const char *fused_rt_program_image(const fused_rt_program *program) {
 int fused_rt_run(fused_rt_program *program, const char *function,
                  const double *const *inputs, size_t num_inputs,
                  double *const *outputs, size_t num_outputs, char **error) {
+  return fused_rt_run_shaped(program, function, nullptr, inputs, num_inputs,
+                             outputs, num_outputs, error);
+}
+
+int fused_rt_run_shaped(fused_rt_program *program, const char *function,
+                        const int64_t *const *input_shapes,
+                        const double *const *inputs, size_t num_inputs,
+                        double *const *outputs, size_t num_outputs,
+                        char **error) {
   return guarded(error, [&] {
     if (!program || !function)
       return fail(error, "fused_rt_run: program and function must not be "
@@ -290,18 +351,24 @@ int fused_rt_run(fused_rt_program *program, const char *function,
                              std::to_string(f->outputs.size()) +
                              " outputs; got " + std::to_string(num_inputs) +
                              " and " + std::to_string(num_outputs));
-    if (f->dynamic)
-      return fail(error, std::string("@") + function +
-                             " has dynamic dimensions, which the C API does "
-                             "not take yet: run it with fused-run --sizes or "
-                             "from C++ (fused::rt::BundleRunner::run)");
+    std::vector<std::vector<int64_t>> shapes;
+    if (int rc = inputShapesOf(*f, input_shapes, shapes, error))
+      return rc;
+    CallSizes sizes = f->staticSizes();
+    if (input_shapes) {
+      StatusOr<CallSizes> bound = f->sizesFor(shapes);
+      if (!bound)
+        return fail(error, bound.getStatus().getMessage());
+      sizes = *bound;
+    }
     std::vector<HostTensor> in;
     for (size_t i = 0; i < num_inputs; ++i) {
-      const TensorSpec &t = f->buffers[f->inputs[i]].tensor;
-      if (!inputs || !inputs[i])
+      int64_t id = f->inputs[i];
+      size_t n = sizes.bytes[id] / dtypeBytes(f->buffers[id].tensor.dtype);
+      if (!inputs || (!inputs[i] && n))
         return fail(error, "input " + std::to_string(i) + " is NULL");
-      in.push_back({t.shape, std::vector<double>(inputs[i],
-                                                 inputs[i] + t.elements())});
+      in.push_back({sizes.shapes[id],
+                    std::vector<double>(inputs[i], inputs[i] + n)});
     }
     for (size_t i = 0; i < num_outputs; ++i)
       if (!outputs || !outputs[i])
@@ -318,11 +385,25 @@ int fused_rt_run(fused_rt_program *program, const char *function,
 int fused_rt_workspace_size(const fused_rt_program *program,
                             const char *function, size_t *bytes,
                             char **error) {
+  return fused_rt_workspace_size_shaped(program, function, nullptr, bytes,
+                                        error);
+}
+
+int fused_rt_workspace_size_shaped(const fused_rt_program *program,
+                                   const char *function,
+                                   const int64_t *const *input_shapes,
+                                   size_t *bytes, char **error) {
   return guarded(error, [&] {
     if (!program || !function || !bytes)
       return fail(error, "fused_rt_workspace_size: program, function and "
                          "bytes must not be NULL");
-    StatusOr<size_t> n = program->runner->workspaceBytes(function);
+    const FunctionSpec *f = program->bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    std::vector<std::vector<int64_t>> shapes;
+    if (int rc = inputShapesOf(*f, input_shapes, shapes, error))
+      return rc;
+    StatusOr<size_t> n = program->runner->workspaceBytes(function, shapes);
     if (!n)
       return fail(error, n.getStatus().getMessage());
     *bytes = *n;
@@ -334,6 +415,17 @@ int fused_rt_launch(fused_rt_program *program, const char *function,
                     void *const *inputs, size_t num_inputs,
                     void *const *outputs, size_t num_outputs, void *workspace,
                     size_t workspace_bytes, void *stream, char **error) {
+  return fused_rt_launch_shaped(program, function, nullptr, inputs, num_inputs,
+                                outputs, num_outputs, workspace,
+                                workspace_bytes, stream, error);
+}
+
+int fused_rt_launch_shaped(fused_rt_program *program, const char *function,
+                           const int64_t *const *input_shapes,
+                           void *const *inputs, size_t num_inputs,
+                           void *const *outputs, size_t num_outputs,
+                           void *workspace, size_t workspace_bytes,
+                           void *stream, char **error) {
   return guarded(error, [&] {
     if (!program || !function)
       return fail(error, "fused_rt_launch: program and function must not be "
@@ -347,13 +439,23 @@ int fused_rt_launch(fused_rt_program *program, const char *function,
         v.push_back(reinterpret_cast<uint64_t>(p[i]));
       return v;
     };
+    const FunctionSpec *f = program->bundle->bundle.function(function);
+    if (!f)
+      return fail(error, std::string("no function named '") + function + "'");
+    std::vector<std::vector<int64_t>> shapes;
+    if (input_shapes && num_inputs != f->inputs.size())
+      return fail(error, std::string("@") + function + " takes " +
+                             std::to_string(f->inputs.size()) + " inputs, got " +
+                             std::to_string(num_inputs));
+    if (int rc = inputShapesOf(*f, input_shapes, shapes, error))
+      return rc;
     auto s = program->device->wrapStream(stream);
     if (!s)
       return fail(error, s.getStatus().getMessage());
     Status launched = program->runner->launch(
         function, addresses(inputs, num_inputs),
         addresses(outputs, num_outputs), reinterpret_cast<uint64_t>(workspace),
-        workspace_bytes, s->get());
+        workspace_bytes, s->get(), shapes);
     if (!launched)
       return fail(error, launched.getMessage());
     return 0;

@@ -29,7 +29,9 @@
  *    element type of the function's argument or result: inputs are rounded
  *    to the argument types (f16, bf16, ...) and results widened to float.
  *    Their sizes come from the function's signature: query them with
- *    fused_program_tensor.
+ *    fused_program_tensor. A function with dynamic dimensions (-1 in its
+ *    shapes) is refused here; the C++ API (fused::Program::run) and the
+ *    runtime's C API (fused_rt_run_shaped, on a bundle) run it.
  *  - Handles are opaque; destroy each exactly once. A program may run on
  *    a device of the kind it was compiled for ("cuda" or "emulator").
  *  - Compiled programs are cached on disk (see fused_cache_directory).

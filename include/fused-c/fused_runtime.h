@@ -37,11 +37,26 @@ const char *fused_rt_bundle_function_name(const fused_rt_bundle *bundle,
                                           size_t index);
 /* Input (output = 0) or output (output = 1) `index` of `function`: its
  * dtype ("f16", "bf16", "f32", "f64"; valid while the bundle lives), its
- * rank and up to `max_rank` dimensions. Any pointer may be NULL. */
+ * rank and up to `max_rank` dimensions, -1 where a dimension is dynamic
+ * (`?`). Any pointer may be NULL. */
 int fused_rt_bundle_tensor(const fused_rt_bundle *bundle, const char *function,
                            int output, size_t index, const char **dtype,
                            int64_t *shape, size_t max_rank, size_t *rank,
                            char **error);
+
+/* Functions with dynamic dimensions are called with the shapes of their
+ * inputs: `input_shapes[i]` holds input i's dimensions (its rank of them);
+ * the sizes they give decide every other shape. The _shaped functions
+ * take them; the others pass NULL, which a function with dynamic
+ * dimensions refuses. Shapes that disagree (two inputs that must have one
+ * size but do not) are refused, naming the input and dimension.
+ *
+ * The shape of input or output `index` for those input shapes (NULL: the
+ * static shapes): to allocate the outputs. */
+int fused_rt_bundle_shape(const fused_rt_bundle *bundle, const char *function,
+                          const int64_t *const *input_shapes, int output,
+                          size_t index, int64_t *shape, size_t max_rank,
+                          size_t *rank, char **error);
 
 /* The alignment in bytes that the base address of that input or output
  * must have when it is passed to fused_rt_launch (16 where the kernels
@@ -97,6 +112,11 @@ const char *fused_rt_program_image(const fused_rt_program *program);
 int fused_rt_run(fused_rt_program *program, const char *function,
                  const double *const *inputs, size_t num_inputs,
                  double *const *outputs, size_t num_outputs, char **error);
+int fused_rt_run_shaped(fused_rt_program *program, const char *function,
+                        const int64_t *const *input_shapes,
+                        const double *const *inputs, size_t num_inputs,
+                        double *const *outputs, size_t num_outputs,
+                        char **error);
 
 /* Running on memory the caller owns: no copies, no allocations.
  *
@@ -121,6 +141,16 @@ int fused_rt_launch(fused_rt_program *program, const char *function,
                     void *const *inputs, size_t num_inputs,
                     void *const *outputs, size_t num_outputs, void *workspace,
                     size_t workspace_bytes, void *stream, char **error);
+int fused_rt_workspace_size_shaped(const fused_rt_program *program,
+                                   const char *function,
+                                   const int64_t *const *input_shapes,
+                                   size_t *bytes, char **error);
+int fused_rt_launch_shaped(fused_rt_program *program, const char *function,
+                           const int64_t *const *input_shapes,
+                           void *const *inputs, size_t num_inputs,
+                           void *const *outputs, size_t num_outputs,
+                           void *workspace, size_t workspace_bytes,
+                           void *stream, char **error);
 
 #ifdef __cplusplus
 }

@@ -33,8 +33,8 @@ struct ChainProblem {
   SmallVector<Operation *> ops;
   Value result; // the yielded value
   SmallVector<int64_t> shape;
-  /// The elements of the result when it is static; with a dynamic first
-  /// dimension, those of one index of it.
+  /// The elements of the result when it is static; with dynamic
+  /// dimensions, the product of the static ones.
   int64_t elements = 0;
   bool dynamic = false;
   int64_t vector = 1;
@@ -65,12 +65,22 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
            failure();
   p.result = yield->getOperand(0);
   auto out = cast<RankedTensorType>(p.result.getType());
-  if (failed(::fused::checkDynamicLeadingOnly(kernel, "elementwise")))
-    return failure();
+  // Dynamic sizes anywhere but in the innermost dimension.
+  for (Value v : llvm::concat<Value>(kernel.getInputs(), kernel.getResults())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() > 0 && t.isDynamicDim(t.getRank() - 1) &&
+        !(t.getRank() == 1 && t == out))
+      return kernel.emitOpError()
+                 << "elementwise code generation takes dynamic sizes (?) "
+                    "outside the innermost dimension only, got "
+             << t,
+             failure();
+  }
   p.dynamic = !out.hasStaticShape();
   int64_t inner = 1;
-  for (int64_t d = 1; d < out.getRank(); ++d)
-    inner *= out.getDimSize(d);
+  for (int64_t d = 0; d < out.getRank(); ++d)
+    if (!out.isDynamicDim(d))
+      inner *= out.getDimSize(d);
   if (out.getRank() == 0 || inner == 0 ||
       (!p.dynamic && out.getNumElements() == 0))
     return kernel.emitOpError()
@@ -96,9 +106,11 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
                << outEt,
            failure();
   p.shape.assign(out.getShape().begin(), out.getShape().end());
-  p.elements = p.dynamic ? inner : out.getNumElements();
+  p.elements = inner;
   p.vector = 16 / widest;
-  while (p.vector > 1 && p.shape.back() % p.vector != 0)
+  // (A dynamic innermost dimension, a dynamic vector: one element a time.)
+  while (p.vector > 1 && (ShapedType::isDynamic(p.shape.back()) ||
+                          p.shape.back() % p.vector != 0))
     p.vector /= 2;
   return p;
 }
@@ -121,16 +133,16 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   Value access = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
   OpBuilder in = b;
+  // Dynamic sizes, from the output's descriptor.
+  Value outMemref = entry.getArgument(body.getNumArguments());
+  SmallVector<Value> sizes(p.shape.size());
+  Value total = idx(b, accesses);
+  for (auto [d, n] : llvm::enumerate(p.shape))
+    if (ShapedType::isDynamic(n)) {
+      sizes[d] = memref::DimOp::create(b, loc, outMemref, d);
+      total = arith::MulIOp::create(b, loc, sizes[d], total);
+    }
   if (p.dynamic || blocks * kThreads != accesses) {
-    // With a dynamic first dimension: its size (from the output's
-    // descriptor) times the accesses of one index of it.
-    Value total = idx(b, accesses);
-    if (p.dynamic)
-      total = arith::MulIOp::create(
-          b, loc,
-          memref::DimOp::create(b, loc,
-                                entry.getArgument(body.getNumArguments()), 0),
-          total);
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
                                      total);
     auto guard = scf::IfOp::create(b, loc, ok, false);
@@ -144,11 +156,11 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   SmallVector<Value> outIndex(rank);
   Value rest = flat;
   for (int64_t d = rank - 1; d >= 0; --d) {
-    outIndex[d] = d == 0 ? rest
-                         : arith::RemUIOp::create(g, loc, rest,
-                                                  idx(g, p.shape[d]));
+    Value size = sizes[d] ? sizes[d] : idx(g, p.shape[d]);
+    outIndex[d] =
+        d == 0 ? rest : arith::RemUIOp::create(g, loc, rest, size).getResult();
     if (d > 0)
-      rest = arith::DivUIOp::create(g, loc, rest, idx(g, p.shape[d]));
+      rest = arith::DivUIOp::create(g, loc, rest, size);
   }
 
   // Each operand's V lanes, as f32.
@@ -229,12 +241,13 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
       return failure();
     int64_t accesses = p->elements / p->vector;
     if (p->dynamic) {
-      // ceil(rows * accesses per row / threads), rows from the output.
-      std::string rows = fused::argDimName(kernel.getInputs().size(), 0);
+      // ceil(accesses / threads), the dynamic sizes from the output.
+      std::string count = std::to_string(accesses);
+      for (auto [d, n] : llvm::enumerate(p->shape))
+        if (ShapedType::isDynamic(n))
+          count += " * " + fused::argDimName(kernel.getInputs().size(), d);
       setLaunch(shell, {0, 1, 1}, {kThreads, 1, 1}, 0, 1,
-                {fused::ceilDivExpr(rows + " * " + std::to_string(accesses),
-                                    kThreads),
-                 "", ""});
+                {fused::ceilDivExpr(count, kThreads), "", ""});
       return shell;
     }
     setLaunch(shell, {(accesses + kThreads - 1) / kThreads, 1, 1},

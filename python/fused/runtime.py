@@ -66,6 +66,7 @@ def _library():
         raise RuntimeError_(f"cannot load libfused_runtime ({e}); set "
                             "FUSED_RUNTIME_LIB to its path") from None
     P, S, E = ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p)
+    I64P = ctypes.POINTER(ctypes.c_int64)
     sig = {
         "fused_rt_string_free": (None, [ctypes.c_void_p]),
         "fused_rt_bundle_open": (ctypes.c_int, [ctypes.c_char_p,
@@ -106,12 +107,41 @@ def _library():
         "fused_rt_launch": (ctypes.c_int, [
             P, ctypes.c_char_p, ctypes.POINTER(P), S, ctypes.POINTER(P), S,
             P, S, P, E]),
+        "fused_rt_bundle_shape": (ctypes.c_int, [
+            P, ctypes.c_char_p, ctypes.POINTER(I64P), ctypes.c_int, S,
+            ctypes.POINTER(ctypes.c_int64), S, ctypes.POINTER(S), E]),
+        "fused_rt_run_shaped": (ctypes.c_int, [
+            P, ctypes.c_char_p, ctypes.POINTER(I64P),
+            ctypes.POINTER(ctypes.POINTER(ctypes.c_double)), S,
+            ctypes.POINTER(ctypes.POINTER(ctypes.c_double)), S, E]),
+        "fused_rt_workspace_size_shaped": (ctypes.c_int, [
+            P, ctypes.c_char_p, ctypes.POINTER(I64P), ctypes.POINTER(S), E]),
+        "fused_rt_launch_shaped": (ctypes.c_int, [
+            P, ctypes.c_char_p, ctypes.POINTER(I64P), ctypes.POINTER(P), S,
+            ctypes.POINTER(P), S, P, S, P, E]),
     }
     for name, (res, args) in sig.items():
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = res, args
     _lib = lib
     return lib
+
+
+def _shapes_arg(shapes):
+    """The C API's input shapes: one int64 array per input (kept alive by
+    the returned object)."""
+    I64P = ctypes.POINTER(ctypes.c_int64)
+    arrays = [(ctypes.c_int64 * max(1, len(sh)))(*sh) for sh in shapes]
+    table = (I64P * max(1, len(arrays)))(
+        *[ctypes.cast(a, I64P) for a in arrays])
+    table._keep = arrays
+    return table
+
+
+def _fits(shape, want):
+    """Whether `shape` fits `want`, whose None dimensions take any size."""
+    return len(shape) == len(want) and all(
+        w is None or w == g for w, g in zip(want, shape))
 
 
 def _call(fn, *args):
@@ -168,7 +198,8 @@ class Bundle:
                 for i in range(n)]
 
     def signature(self, function):
-        """{"inputs": [(shape, dtype)], "outputs": [(shape, dtype)]}."""
+        """{"inputs": [(shape, dtype)], "outputs": [(shape, dtype)]}; a
+        dynamic dimension is None."""
         return {key: [(shape, dtype) for shape, dtype, _ in items]
                 for key, items in self._signature(function).items()}
 
@@ -204,11 +235,36 @@ class Bundle:
                 align = ctypes.c_int64()
                 _call(lib.fused_rt_bundle_alignment, self._handle,
                       function.encode(), output, i, ctypes.byref(align))
-                items.append((tuple(shape[:rank.value]),
-                              dtype.value.decode(), align.value))
+                dims = tuple(None if d < 0 else d
+                             for d in shape[:rank.value])
+                items.append((dims, dtype.value.decode(), align.value))
                 i += 1
             out[key] = items
         self._signatures[function] = out
+        return out
+
+    def dynamic(self, function):
+        """Whether `function` has dynamic dimensions."""
+        return any(None in shape for key in ("inputs", "outputs")
+                   for shape, _ in self.signature(function)[key])
+
+    def shapes(self, function, input_shapes):
+        """{"inputs": [shape], "outputs": [shape]} of a call on inputs of
+        `input_shapes` (the sizes of the dynamic dimensions follow from
+        them; shapes that disagree raise)."""
+        lib = _library()
+        sig = self.signature(function)
+        table = _shapes_arg(input_shapes)
+        out = {}
+        for key, output in (("inputs", 0), ("outputs", 1)):
+            out[key] = []
+            for i in range(len(sig[key])):
+                shape = (ctypes.c_int64 * 8)()
+                rank = ctypes.c_size_t()
+                _call(lib.fused_rt_bundle_shape, self._handle,
+                      function.encode(), table, output, i, shape, 8,
+                      ctypes.byref(rank))
+                out[key].append(tuple(shape[:rank.value]))
         return out
 
     def reference(self, function):
@@ -419,19 +475,28 @@ class Program:
                                     "tensor and others are not: pass all "
                                     "inputs as tensors or none")
             a = _np.asarray(a)
-            if a.shape != shape:
+            if not _fits(a.shape, shape):
                 raise RuntimeError_(f"input {i} of @{function} must have "
                                     f"shape {shape} ({dtype}), got {a.shape}")
             arrays.append(_np.ascontiguousarray(a, dtype=_np.float64))
-        outputs = [_np.empty(shape, dtype=_np.float64)
-                   for shape, _ in sig["outputs"]]
+        # Dynamic dimensions: the outputs' shapes follow from the inputs'.
+        dynamic = self.bundle.dynamic(function)
+        input_shapes = [a.shape for a in arrays]
+        out_shapes = (self.bundle.shapes(function, input_shapes)["outputs"]
+                      if dynamic else [shape for shape, _ in sig["outputs"]])
+        outputs = [_np.empty(shape, dtype=_np.float64) for shape in out_shapes]
         DP = ctypes.POINTER(ctypes.c_double)
         ins = (DP * max(1, len(arrays)))(
             *[a.ctypes.data_as(DP) for a in arrays])
         outs = (DP * max(1, len(outputs)))(
             *[o.ctypes.data_as(DP) for o in outputs])
-        _call(_library().fused_rt_run, self._handle, function.encode(), ins,
-              len(arrays), outs, len(outputs))
+        if dynamic:
+            _call(_library().fused_rt_run_shaped, self._handle,
+                  function.encode(), _shapes_arg(input_shapes), ins,
+                  len(arrays), outs, len(outputs))
+        else:
+            _call(_library().fused_rt_run, self._handle, function.encode(),
+                  ins, len(arrays), outs, len(outputs))
         results = []
         for o, (_, dtype) in zip(outputs, sig["outputs"]):
             np_dtype = {"f16": _np.float16, "f32": _np.float32,
@@ -445,17 +510,27 @@ class Program:
                         "f32": torch.float32, "f64": torch.float64}
         sig = self.bundle.signature(function)
         device = inputs[0].device
+        shapes = [shape for shape, _ in sig["outputs"]]
+        if self.bundle.dynamic(function):
+            shapes = self.bundle.shapes(
+                function, [tuple(x.shape) for x in inputs])["outputs"]
         outputs = [torch.empty(shape, dtype=torch_dtypes[dtype],
                                device=device)
-                   for shape, dtype in sig["outputs"]]
+                   for shape, (_, dtype) in zip(shapes, sig["outputs"])]
         self.launch(function, inputs, outputs)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
-    def workspace_size(self, function):
-        """The bytes of scratch memory `function` needs between kernels."""
+    def workspace_size(self, function, input_shapes=None):
+        """The bytes of scratch memory `function` needs between kernels
+        (with dynamic dimensions: for inputs of `input_shapes`)."""
         n = ctypes.c_size_t()
-        _call(_library().fused_rt_workspace_size, self._handle,
-              function.encode(), ctypes.byref(n))
+        if input_shapes is not None:
+            _call(_library().fused_rt_workspace_size_shaped, self._handle,
+                  function.encode(), _shapes_arg(input_shapes),
+                  ctypes.byref(n))
+        else:
+            _call(_library().fused_rt_workspace_size, self._handle,
+                  function.encode(), ctypes.byref(n))
         return n.value
 
     def launch(self, function, inputs, outputs, workspace=None, stream=None):
@@ -478,12 +553,32 @@ class Program:
                     f"returns {len(sig['outputs'])} outputs; got "
                     f"{len(inputs)} and {len(outputs)}")
         stream = self._stream(stream, inputs + outputs)
+        # Dynamic dimensions: every shape follows from the inputs'.
+        input_shapes = None
+        if self.bundle.dynamic(function):
+            input_shapes = []
+            for i, x in enumerate(inputs):
+                try:
+                    input_shapes.append(tuple(_memory(x, stream).shape))
+                except RuntimeError_ as e:
+                    raise RuntimeError_(f"input {i} of @{function}: {e}") \
+                        from None
+            for i, (shape, (want, dtype, _)) in enumerate(
+                    zip(input_shapes, sig["inputs"])):
+                if not _fits(shape, want):
+                    raise RuntimeError_(
+                        f"input {i} of @{function} ({dtype}{list(want)}) "
+                        f"must have shape {want}, got {shape}")
+            shapes = self.bundle.shapes(function, input_shapes)
+            sig = {key: [(shape, dtype, align) for shape, (_, dtype, align)
+                         in zip(shapes[key], sig[key])]
+                   for key in ("inputs", "outputs")}
         mems = []
         for key, given in (("inputs", inputs), ("outputs", outputs)):
             for i, (x, spec) in enumerate(zip(given, sig[key])):
                 mems.append(self._check(function, key[:-1], i, x, spec,
                                         stream))
-        need = self.workspace_size(function)
+        need = self.workspace_size(function, input_shapes)
         ws = None
         if need:
             if workspace is None:
@@ -501,9 +596,15 @@ class Program:
         n_in = len(inputs)
         ins = (P * max(1, n_in))(*[m.address for m in mems[:n_in]])
         outs = (P * max(1, len(outputs)))(*[m.address for m in mems[n_in:]])
-        _call(_library().fused_rt_launch, self._handle, function.encode(),
-              ins, n_in, outs, len(outputs), ws.address if ws else None,
-              ws.nbytes if ws else 0, stream or None)
+        if input_shapes is not None:
+            _call(_library().fused_rt_launch_shaped, self._handle,
+                  function.encode(), _shapes_arg(input_shapes), ins, n_in,
+                  outs, len(outputs), ws.address if ws else None,
+                  ws.nbytes if ws else 0, stream or None)
+        else:
+            _call(_library().fused_rt_launch, self._handle, function.encode(),
+                  ins, n_in, outs, len(outputs), ws.address if ws else None,
+                  ws.nbytes if ws else 0, stream or None)
         return outputs
 
     def _stream(self, stream, tensors):

@@ -373,3 +373,78 @@ def test_cuda_launches_reach_the_driver(tmp_path, monkeypatch):
     expect_error(r"needs a workspace of 3840 bytes on the device: pass "
                  r"workspace=", program.launch, "chain", [a, b, c], [out])
     assert driver.fake_cuda_launches() == launches + 2
+
+
+DYNAMIC_SOURCE = """
+func.func @dchain(%a: tensor<?x32xf16>, %b: tensor<32x48xf16>,
+                  %c: tensor<48x24xf16>) -> tensor<?x24xf32> {
+  %x = fused.matmul %a, %b : tensor<?x32xf16>, tensor<32x48xf16>
+       -> tensor<?x48xf16>
+  %y = fused.matmul %x, %c : tensor<?x48xf16>, tensor<48x24xf16>
+       -> tensor<?x24xf32>
+  return %y : tensor<?x24xf32>
+}
+func.func @dheads(%x: tensor<?x48xf16>) -> tensor<1x2x?x8xf16> {
+  %r = fused.reshape %x : tensor<?x48xf16> to tensor<?x3x2x8xf16>
+  %t = fused.transpose %r permutation = [1, 2, 0, 3]
+       : tensor<?x3x2x8xf16> -> tensor<3x2x?x8xf16>
+  %k = fused.slice %t offsets = [1, 0, 0, 0]
+       : tensor<3x2x?x8xf16> to tensor<1x2x?x8xf16>
+  %e = fused.exp %k : tensor<1x2x?x8xf16>
+  return %e : tensor<1x2x?x8xf16>
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dynamic_program(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dynamic")
+    src = tmp / "d.mlir"
+    src.write_text(DYNAMIC_SOURCE)
+    out = tmp / "d.bundle"
+    subprocess.run([os.path.join(BUILD, "bin", "fused-compile"),
+                    "--emit=bundle", "--with-reference", "--sizes=40",
+                    str(src), "-o", str(out)], check=True)
+    return runtime.Bundle(str(out)).load(device="emulator")
+
+
+def test_dynamic_bundle_runs_any_row_count(dynamic_program):
+    p = dynamic_program
+    assert p.bundle.signature("dchain")["inputs"][0] == ((None, 32), "f16")
+    assert p.bundle.dynamic("dchain") and p.bundle.dynamic("dheads")
+    ref = p.bundle.reference("dchain")
+    assert fused.compare(p("dchain", *ref["inputs"]), ref["outputs"][0],
+                         rtol=ref["tolerances"][0])["passed"]
+    for rows in (1, 7, 65):
+        a = rng.uniform(-1, 1, (rows, 32)).astype(np.float16)
+        b, c = ref["inputs"][1], ref["inputs"][2]
+        expected = fused.reference(DYNAMIC_SOURCE, a, b, c, function="dchain")
+        # The copying call, and caller memory with the workspace the row
+        # count needs (the 48-wide f16 intermediate).
+        assert p.workspace_size("dchain", [(rows, 32), (32, 48), (48, 24)]) \
+            == -(-rows * 48 * 2 // 256) * 256
+        out = p("dchain", a, b, c)
+        assert out.shape == (rows, 24)
+        assert fused.compare(out, expected,
+                             rtol=ref["tolerances"][0])["passed"]
+        launched = poisoned((rows, 24), np.float32)
+        p.launch("dchain", [a, b, c], [launched])
+        assert np.array_equal(launched, out)
+        x = rng.uniform(-1, 1, (rows, 48)).astype(np.float16)
+        heads = p("dheads", x)
+        assert heads.shape == (1, 2, rows, 8)
+        assert fused.compare(heads, fused.reference(DYNAMIC_SOURCE, x,
+                                                    function="dheads"),
+                             dtype="f16")["passed"]
+
+
+def test_dynamic_shapes_that_disagree_are_refused(dynamic_program):
+    p = dynamic_program
+    b = rng.uniform(-1, 1, (32, 48)).astype(np.float16)
+    c = rng.uniform(-1, 1, (48, 24)).astype(np.float16)
+    with pytest.raises(runtime.RuntimeError_, match=r"must have shape \(None, 32\)"):
+        p("dchain", np.zeros((5, 31), np.float16), b, c)
+    # The output's rows follow from the input's: 5, not 6.
+    with pytest.raises(runtime.RuntimeError_, match=r"must have shape \(5, 24\)"):
+        p.launch("dchain", [np.zeros((5, 32), np.float16), b, c],
+                 [poisoned((6, 24), np.float32)])

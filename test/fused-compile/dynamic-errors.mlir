@@ -13,7 +13,7 @@
 
 // GEMM: error: 'fused.kernel' op GEMM code generation takes a dynamic size (?) in M (the rows of A and of the result) only so far, got 'tensor<64x?xf16>'
 // PINNED: error: 'fused.add' op makes a dynamic dimension (?) equal to the static size 16: write 16 for it, or make both dynamic
-// MIDDLE: error: 'fused.kernel' op elementwise code generation takes a dynamic size (?) in the first dimension only, got 'tensor<4x?xf16>'
+// MIDDLE: error: 'fused.kernel' op elementwise code generation takes dynamic sizes (?) outside the innermost dimension only, got 'tensor<4x?xf16>'
 // RESHAPE: error: 'fused.reshape' op has more than one dynamic result dimension: code generation reshapes with at most one, the size of the input divided by the static dimensions
 // COUNT: @rows has 1 dynamic size, got 2 (give them with --sizes=N,...)
 
