@@ -6,6 +6,8 @@
 // RUN: fused-compile --run --device=emulator --check --sizes=37 %s | FileCheck %s
 // RUN: fused-compile --run --device=emulator --check --sizes=1 --seed=2 %s | FileCheck %s
 // RUN: fused-compile --run --device=emulator --check --sizes=70 --seed=3 %s | FileCheck %s
+// No rows: empty results and no launch.
+// RUN: fused-compile --run --device=emulator --check --sizes=0 %s | FileCheck %s
 // One bundle: the same images at any size; two sizes' reference data.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=37 %s -o %t/a

@@ -50,6 +50,53 @@ TEST(JsonTest, ErrorsNameLineAndColumn) {
   expectError("", "unexpected end");
 }
 
+TEST(ShapeExprTest, EvaluatesSizesAndRefusesWhatIsUndefined) {
+  auto env = [](const std::string &n) -> std::optional<int64_t> {
+    if (n == "s0")
+      return 37;
+    if (n == "a1.d0")
+      return 5;
+    return std::nullopt;
+  };
+  auto eval = [&](const std::string &text) {
+    StatusOr<ShapeExpr> e = ShapeExpr::parse(text);
+    EXPECT_TRUE(e.isOk()) << text << ": " << e.getStatus().getMessage();
+    return e->evaluate(env);
+  };
+  EXPECT_EQ(*eval("s0"), 37);
+  EXPECT_EQ(*eval("3 * s0 + 1"), 112);
+  EXPECT_EQ(*eval("(s0 + 7) / 8"), 5);  // rounds down
+  EXPECT_EQ(*eval("a1.d0 * (2 + 2)"), 20);
+  EXPECT_FALSE(ShapeExpr::parse("256 * s0")->name().has_value());
+  EXPECT_EQ(ShapeExpr::parse("s0")->name().value_or(""), "s0");
+  EXPECT_EQ(ShapeExpr::parse("s1 * s0 + s1")->names(),
+            (std::vector<std::string>{"s1", "s0"}));
+  for (const char *bad : {"", "s0 +", "(s0", "s0 ) ", "3 $ 4",
+                          "99999999999999999999"})
+    EXPECT_FALSE(ShapeExpr::parse(bad).isOk()) << bad;
+  // Unknown names, division by zero, negative results and overflow.
+  EXPECT_NE(eval("s9").getStatus().getMessage().find("unknown size 's9'"),
+            std::string::npos);
+  EXPECT_FALSE(eval("s0 / 0").isOk());
+  EXPECT_FALSE(eval("1 - s0").isOk());
+  EXPECT_FALSE(eval("4611686018427387904 * 4").isOk());
+}
+
+TEST(ShapeExprTest, GridsFollowFromArgumentsWithinTheCudaLimits) {
+  std::array<uint32_t, 3> grid = {0, 4, 1};
+  std::array<std::string, 3> sizes = {"(a0.d0 + 127) / 128", "", ""};
+  auto g = gridForShapes("k", grid, sizes, {{300, 64}, {64, 64}});
+  ASSERT_TRUE(g.isOk()) << g.getStatus().getMessage();
+  EXPECT_EQ((*g)[0], 3u);
+  EXPECT_EQ((*g)[1], 4u);
+  // Past 2^31 - 1 blocks in x, or a dimension the kernel has not.
+  auto huge = gridForShapes("k", grid, sizes, {{int64_t(1) << 40, 64}});
+  ASSERT_FALSE(huge.isOk());
+  EXPECT_NE(huge.getStatus().getMessage().find("exceeds the CUDA limit"),
+            std::string::npos);
+  EXPECT_FALSE(gridForShapes("k", grid, {"a2.d0", "", ""}, {{1}}).isOk());
+}
+
 TEST(DtypeTest, RoundsToNearestEven) {
   auto f16 = [](double x) {
     std::vector<uint8_t> b = encodeValues({x}, "f16");
