@@ -83,6 +83,38 @@ private:
   llvm::DenseMap<Value, Tensor> values;
 };
 
+/// The result shape of reshaping `input` by `r`: a dynamic dimension (at
+/// most one) takes what the static ones leave of the input's elements.
+std::optional<std::vector<int64_t>> reshapeShape(fo::ReshapeOp r,
+                                                 const Tensor &input) {
+  std::vector<int64_t> shape(r.getType().getShape().begin(),
+                             r.getType().getShape().end());
+  int64_t known = 1, dynamicDim = -1;
+  for (auto [d, n] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(n))
+      known *= n;
+    else if (dynamicDim >= 0)
+      return std::nullopt;
+    else
+      dynamicDim = static_cast<int64_t>(d);
+  }
+  if (dynamicDim >= 0)
+    shape[dynamicDim] =
+        known ? static_cast<int64_t>(input.data.size()) / known : 0;
+  return shape;
+}
+
+/// The result shape of slicing `input` by `sl`: a dynamic dimension runs
+/// from its offset to the input's end.
+std::vector<int64_t> sliceShape(fo::SliceOp sl, const Tensor &input) {
+  std::vector<int64_t> shape(sl.getType().getShape().begin(),
+                             sl.getType().getShape().end());
+  for (auto [d, n] : llvm::enumerate(shape))
+    if (ShapedType::isDynamic(n) && d < input.shape.size())
+      n = std::max<int64_t>(0, input.shape[d] - sl.getOffsets()[d]);
+  return shape;
+}
+
 LogicalResult Interpreter::define(Operation *op, unsigned index, Tensor t) {
   Value v = op->getResult(index);
   if (!t.isValid())
@@ -219,39 +251,19 @@ LogicalResult Interpreter::evalOp(Operation *op) {
         return define(op, 0, transpose(in(0), perm));
       })
       .Case([&](fo::ReshapeOp r) {
-        // A dynamic dimension (at most one) takes what the static ones
-        // leave of the input's elements.
-        std::vector<int64_t> shape(r.getType().getShape().begin(),
-                                   r.getType().getShape().end());
-        int64_t known = 1, dynamicDim = -1;
-        for (auto [d, n] : llvm::enumerate(shape)) {
-          if (ShapedType::isDynamic(n))
-            dynamicDim = dynamicDim < 0 ? static_cast<int64_t>(d) : -2;
-          else
-            known *= n;
-        }
-        if (dynamicDim == -2)
+        std::optional<std::vector<int64_t>> shape = reshapeShape(r, in(0));
+        if (!shape)
           return r.emitOpError() << "reference evaluation reshapes to one "
                                     "dynamic dimension at most",
                  failure();
-        if (dynamicDim >= 0)
-          shape[dynamicDim] =
-              known ? static_cast<int64_t>(in(0).data.size()) / known : 0;
-        return define(op, 0, reshape(in(0), shape));
+        return define(op, 0, reshape(in(0), *shape));
       })
       .Case([&](fo::SliceOp sl) {
-        // A dynamic dimension runs from its offset to the input's end.
-        std::vector<int64_t> shape(sl.getType().getShape().begin(),
-                                   sl.getType().getShape().end());
-        const Tensor &input = in(0);
-        for (auto [d, n] : llvm::enumerate(shape))
-          if (ShapedType::isDynamic(n) && d < input.shape.size())
-            n = std::max<int64_t>(0, input.shape[d] - sl.getOffsets()[d]);
         return define(op, 0,
-                      slice(input,
+                      slice(in(0),
                             std::vector<int64_t>(sl.getOffsets().begin(),
                                                  sl.getOffsets().end()),
-                            shape));
+                            sliceShape(sl, in(0))));
       })
       .Case([&](fo::RopeOp r) {
         return define(op, 0,

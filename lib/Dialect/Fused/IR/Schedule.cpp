@@ -167,264 +167,311 @@ SizeExpr renumber(const SizeExpr &e, llvm::DenseMap<unsigned, unsigned> &ids) {
 
 } // namespace
 
-FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
-  Schedule s;
-  s.name = func.getSymName().str();
-  SizeClasses classes;
-  // Per buffer: each dimension's class node, or its static size.
-  std::vector<SmallVector<std::optional<unsigned>, 4>> nodes;
-  auto add = [&](Value v, ScheduleBuffer b) {
-    b.type = cast<RankedTensorType>(v.getType());
-    s.ids[v] = static_cast<int64_t>(s.buffers.size());
-    s.buffers.push_back(b);
-    nodes.emplace_back(b.type.getRank());
-    return s.ids[v];
-  };
-  // A dimension's size in class nodes (unresolved).
-  auto dimOf = [&](Value v, int64_t d) {
-    int64_t id = s.ids.lookup(v);
-    if (std::optional<unsigned> n = nodes[id][d])
-      return SizeExpr::symbol(*n);
-    return SizeExpr::constant(s.buffers[id].type.getDimSize(d));
-  };
-  auto freshDynamic = [&](int64_t id) {
-    for (int64_t d = 0; d < s.buffers[id].type.getRank(); ++d)
-      if (s.buffers[id].type.isDynamicDim(d))
-        nodes[id][d] = classes.fresh();
-  };
+namespace {
 
-  auto addView = [&](Operation *op) -> LogicalResult {
-    ScheduleBuffer b;
-    b.origin = ScheduleBuffer::Origin::View;
-    Value in = op->getOperand(0);
-    b.base = s.storageOf(s.ids.lookup(in));
-    int64_t id = add(op->getResult(0), b);
-    s.buffers[id].byteOffsetExpr = viewByteOffset(op->getResult(0), dimOf);
-    auto inType = cast<RankedTensorType>(in.getType());
-    auto outType = s.buffers[id].type;
-    int64_t inId = s.ids.lookup(in);
-    if (auto slice = dyn_cast<fused::SliceOp>(op)) {
-      // A contiguous slice keeps each dynamic dimension whole.
-      for (int64_t d = 0; d < outType.getRank(); ++d)
-        if (outType.isDynamicDim(d))
-          nodes[id][d] = nodes[inId][d];
-      return success();
+/// Reads a function's schedule op by op: its buffers, with every dynamic
+/// dimension a node of the size classes, then (finish) the dimensions and
+/// view offsets in the size symbols.
+class ScheduleBuilder {
+public:
+  explicit ScheduleBuilder(func::FuncOp func) : func(func) {
+    s.name = func.getSymName().str();
+  }
+
+  LogicalResult addInput(BlockArgument arg);
+  LogicalResult addView(Operation *op);
+  LogicalResult addLaunch(fused::LaunchOp launch);
+  LogicalResult addReturn(func::ReturnOp ret);
+  Schedule take() { return std::move(s); }
+
+private:
+  int64_t add(Value v, ScheduleBuffer b);
+  /// A dimension's size in class nodes (unresolved).
+  SizeExpr dimOf(Value v, int64_t d);
+  LogicalResult addReshape(Operation *op, int64_t id);
+  /// The dimensions and view offsets in the size symbols, numbered as the
+  /// inputs first show them.
+  LogicalResult finish();
+  SizeExpr inSymbols(const SizeExpr &e,
+                     llvm::DenseMap<unsigned, unsigned> &ids);
+
+  func::FuncOp func;
+  Schedule s;
+  SizeClasses classes;
+  /// Per buffer: each dimension's class node, or none when it is static.
+  std::vector<SmallVector<std::optional<unsigned>, 4>> nodes;
+};
+
+int64_t ScheduleBuilder::add(Value v, ScheduleBuffer b) {
+  b.type = cast<RankedTensorType>(v.getType());
+  int64_t id = static_cast<int64_t>(s.buffers.size());
+  s.ids[v] = id;
+  s.buffers.push_back(b);
+  nodes.emplace_back(b.type.getRank());
+  return id;
+}
+
+SizeExpr ScheduleBuilder::dimOf(Value v, int64_t d) {
+  int64_t id = s.ids.lookup(v);
+  if (std::optional<unsigned> n = nodes[id][d])
+    return SizeExpr::symbol(*n);
+  return SizeExpr::constant(s.buffers[id].type.getDimSize(d));
+}
+
+LogicalResult ScheduleBuilder::addInput(BlockArgument arg) {
+  if (!isa<RankedTensorType>(arg.getType()))
+    return func.emitError() << "argument #" << arg.getArgNumber()
+                            << " has type " << arg.getType()
+                            << ": a compiled function takes ranked tensors",
+           failure();
+  int64_t id = add(arg, {});
+  for (int64_t d = 0; d < s.buffers[id].type.getRank(); ++d)
+    if (s.buffers[id].type.isDynamicDim(d))
+      nodes[id][d] = classes.fresh();
+  s.inputs.push_back(id);
+  return success();
+}
+
+LogicalResult ScheduleBuilder::addView(Operation *op) {
+  if (auto slice = dyn_cast<fused::SliceOp>(op); slice && !slice.isContiguous())
+    return slice.emitOpError()
+               << "is not contiguous in its input: code generation "
+                  "compiles slices that are one run of the input's "
+                  "elements (size 1 in the leading dimensions, whole in "
+                  "the trailing ones), such as slices of the leading "
+                  "dimension; transpose the sliced dimension to the "
+                  "front first",
+           failure();
+  ScheduleBuffer b;
+  b.origin = ScheduleBuffer::Origin::View;
+  Value in = op->getOperand(0);
+  b.base = s.storageOf(s.ids.lookup(in));
+  int64_t id = add(op->getResult(0), b);
+  s.buffers[id].byteOffsetExpr = viewByteOffset(
+      op->getResult(0), [&](Value v, int64_t d) { return dimOf(v, d); });
+  if (isa<fused::ReshapeOp>(op))
+    return addReshape(op, id);
+  // A contiguous slice keeps each dynamic dimension whole.
+  int64_t inId = s.ids.lookup(in);
+  for (int64_t d = 0; d < s.buffers[id].type.getRank(); ++d)
+    if (s.buffers[id].type.isDynamicDim(d))
+      nodes[id][d] = nodes[inId][d];
+  return success();
+}
+
+/// A reshape: at most one dynamic result dimension, the input's size
+/// divided by the static ones.
+LogicalResult ScheduleBuilder::addReshape(Operation *op, int64_t id) {
+  Value in = op->getOperand(0);
+  auto inType = cast<RankedTensorType>(in.getType());
+  auto outType = s.buffers[id].type;
+  SizeExpr total = SizeExpr::constant(1);
+  for (int64_t d = 0; d < inType.getRank(); ++d)
+    total = total * dimOf(in, d);
+  int64_t staticPart = 1, dynamicDim = -1;
+  for (int64_t d = 0; d < outType.getRank(); ++d) {
+    if (!outType.isDynamicDim(d)) {
+      staticPart *= outType.getDimSize(d);
+      continue;
     }
-    // A reshape: at most one dynamic result dimension, the input's size
-    // divided by the static ones.
-    SizeExpr total = SizeExpr::constant(1);
-    for (int64_t d = 0; d < inType.getRank(); ++d)
-      total = total * dimOf(in, d);
-    int64_t staticPart = 1, dynamicDim = -1;
-    for (int64_t d = 0; d < outType.getRank(); ++d) {
-      if (!outType.isDynamicDim(d)) {
-        staticPart *= outType.getDimSize(d);
+    if (dynamicDim >= 0)
+      return op->emitOpError()
+                 << "has more than one dynamic result dimension: code "
+                    "generation reshapes with at most one, the size of "
+                    "the input divided by the static dimensions",
+             failure();
+    dynamicDim = d;
+  }
+  if (dynamicDim < 0) {
+    if (!total.constantValue())
+      return op->emitOpError()
+                 << "makes dynamic dimensions static: give the result a "
+                    "dynamic dimension (?)",
+             failure();
+    return success();
+  }
+  std::optional<SizeExpr> size = total.exactDivide(staticPart);
+  if (!size || total.constantValue())
+    return op->emitOpError()
+               << "has a dynamic result dimension that is not a multiple "
+                  "of the input's dynamic sizes: the static dimensions' "
+                  "product "
+               << staticPart << " must divide the input's static part",
+           failure();
+  // In the classes' free sizes: a dimension that stays one of them is
+  // that class (most reshapes keep the dynamic dimension as it is).
+  SizeExpr resolved = SizeExpr::constant(0);
+  for (const SizeTerm &t : size->terms()) {
+    SizeExpr p = SizeExpr::constant(t.coeff);
+    for (unsigned n : t.symbols) {
+      FailureOr<SizeExpr> r = classes.resolve(n);
+      if (failed(r))
+        return op->emitOpError() << "has sizes defined in terms of "
+                                    "themselves",
+               failure();
+      p = p * *r;
+    }
+    resolved = resolved + p;
+  }
+  if (auto sc = resolved.scaledSymbol(); sc && sc->second == 1)
+    nodes[id][dynamicDim] = sc->first;
+  else
+    nodes[id][dynamicDim] = classes.defined(resolved);
+  return success();
+}
+
+LogicalResult ScheduleBuilder::addLaunch(fused::LaunchOp launch) {
+  ScheduleLaunch l;
+  l.op = launch;
+  l.kernel = launch.getCallee().getLeafReference().getValue().str();
+  for (Value in : launch.getInputs())
+    l.args.push_back(s.ids.lookup(in));
+  l.numInputs = l.args.size();
+  for (Value r : launch.getResults()) {
+    ScheduleBuffer b;
+    b.origin = ScheduleBuffer::Origin::Kernel;
+    l.args.push_back(add(r, b));
+  }
+  // Dimensions of one class are one size; results take their inputs'.
+  std::optional<ArrayRef<int64_t>> dimClasses = launch.getDimClasses();
+  llvm::DenseMap<int64_t, unsigned> classNode;
+  size_t flat = 0;
+  for (int64_t id : l.args) {
+    for (int64_t d = 0; d < s.buffers[id].type.getRank(); ++d, ++flat) {
+      if (!s.buffers[id].type.isDynamicDim(d))
+        continue;
+      if (!dimClasses || flat >= dimClasses->size() ||
+          (*dimClasses)[flat] < 0)
+        return launch.emitOpError()
+                   << "has a dynamic dimension that its dim_classes do not "
+                      "place",
+               failure();
+      if (!nodes[id][d])
+        nodes[id][d] = classes.fresh();
+      auto [it, inserted] =
+          classNode.try_emplace((*dimClasses)[flat], *nodes[id][d]);
+      if (!inserted)
+        classes.unite(it->second, *nodes[id][d], launch);
+    }
+  }
+  s.launches.push_back(std::move(l));
+  return success();
+}
+
+SizeExpr ScheduleBuilder::inSymbols(const SizeExpr &e,
+                                    llvm::DenseMap<unsigned, unsigned> &ids) {
+  SizeExpr out = SizeExpr::constant(0);
+  for (const SizeTerm &t : e.terms()) {
+    SizeExpr p = SizeExpr::constant(t.coeff);
+    for (unsigned n : t.symbols)
+      p = p * renumber(*classes.resolve(n), ids);
+    out = out + p;
+  }
+  return out;
+}
+
+LogicalResult ScheduleBuilder::finish() {
+  llvm::DenseMap<unsigned, unsigned> ids;
+  std::vector<SmallVector<SizeExpr, 4>> resolved(s.buffers.size());
+  for (auto [id, b] : llvm::enumerate(s.buffers)) {
+    for (int64_t d = 0; d < b.type.getRank(); ++d) {
+      if (!nodes[id][d]) {
+        resolved[id].push_back(SizeExpr::constant(b.type.getDimSize(d)));
         continue;
       }
-      if (dynamicDim >= 0)
-        return op->emitOpError()
-                   << "has more than one dynamic result dimension: code "
-                      "generation reshapes with at most one, the size of "
-                      "the input divided by the static dimensions",
+      FailureOr<SizeExpr> e = classes.resolve(*nodes[id][d]);
+      if (failed(e))
+        return func.emitError()
+                   << "has sizes that are defined in terms of themselves",
                failure();
-      dynamicDim = d;
+      resolved[id].push_back(*e);
     }
-    if (dynamicDim < 0) {
-      if (!total.constantValue())
-        return op->emitOpError()
-                   << "makes dynamic dimensions static: give the result a "
-                      "dynamic dimension (?)",
-               failure();
-      return success();
-    }
-    std::optional<SizeExpr> size = total.exactDivide(staticPart);
-    if (!size || total.constantValue())
-      return op->emitOpError()
-                 << "has a dynamic result dimension that is not a multiple "
-                    "of the input's dynamic sizes: the static dimensions' "
-                    "product "
-                 << staticPart << " must divide the input's static part",
-             failure();
-    // In the classes' free sizes: a dimension that stays one of them is
-    // that class (most reshapes keep the dynamic dimension as it is).
-    SizeExpr resolved = SizeExpr::constant(0);
-    for (const SizeTerm &t : size->terms()) {
-      SizeExpr p = SizeExpr::constant(t.coeff);
-      for (unsigned n : t.symbols) {
-        FailureOr<SizeExpr> r = classes.resolve(n);
-        if (failed(r))
-          return op->emitOpError() << "has sizes defined in terms of "
-                                      "themselves",
-                 failure();
-        p = p * *r;
-      }
-      resolved = resolved + p;
-    }
-    if (auto sc = resolved.scaledSymbol(); sc && sc->second == 1)
-      nodes[id][dynamicDim] = sc->first;
-    else
-      nodes[id][dynamicDim] = classes.defined(resolved);
-    return success();
-  };
-
-  for (BlockArgument arg : func.getArguments()) {
-    if (!isa<RankedTensorType>(arg.getType()))
-      return func.emitError() << "argument #" << arg.getArgNumber()
-                              << " has type " << arg.getType()
-                              << ": a compiled function takes ranked tensors",
-             failure();
-    int64_t id = add(arg, {});
-    freshDynamic(id);
-    s.inputs.push_back(id);
   }
-  auto finish = [&]() -> LogicalResult {
-    // Every dimension in the size symbols, numbered as the inputs first
-    // show them.
-    llvm::DenseMap<unsigned, unsigned> ids;
-    std::vector<SmallVector<SizeExpr, 4>> resolved(s.buffers.size());
-    for (auto [id, b] : llvm::enumerate(s.buffers)) {
-      for (int64_t d = 0; d < b.type.getRank(); ++d) {
-        if (!nodes[id][d]) {
-          resolved[id].push_back(SizeExpr::constant(b.type.getDimSize(d)));
-          continue;
-        }
-        FailureOr<SizeExpr> e = classes.resolve(*nodes[id][d]);
-        if (failed(e))
-          return func.emitError()
-                     << "has sizes that are defined in terms of themselves",
-                 failure();
-        resolved[id].push_back(*e);
-      }
-    }
-    for (int64_t id : s.inputs)
+  // The inputs number the symbols; nothing else may bring a new one.
+  for (int64_t id : s.inputs)
+    for (SizeExpr &e : resolved[id])
+      e = renumber(e, ids);
+  unsigned bound = ids.size();
+  for (auto [id, b] : llvm::enumerate(s.buffers)) {
+    if (b.origin != ScheduleBuffer::Origin::Input)
       for (SizeExpr &e : resolved[id])
         e = renumber(e, ids);
-    unsigned bound = ids.size();
-    for (auto [id, b] : llvm::enumerate(s.buffers)) {
-      if (b.origin != ScheduleBuffer::Origin::Input)
-        for (SizeExpr &e : resolved[id])
-          e = renumber(e, ids);
-      if (ids.size() > bound)
-        return func.emitError()
-                   << "has a dynamic size that the sizes of its arguments do "
-                      "not determine (buffer "
-                   << id << " of type " << b.type << ")",
-               failure();
-      s.buffers[id].dims = resolved[id];
-    }
-    for (const SizeClasses::Check &c : classes.checks) {
-      FailureOr<SizeExpr> a = classes.resolve(c.a), b = classes.resolve(c.b);
-      if (failed(a) || failed(b) || !(renumber(*a, ids) == renumber(*b, ids)))
-        return c.at->emitOpError()
-                   << "needs two sizes to be equal that the compiler cannot "
-                      "show equal ("
-               << renumber(*a, ids).str() << " and " << renumber(*b, ids).str()
-               << ")",
-               failure();
-    }
-    s.numSymbols = ids.size();
-    // View offsets, now in the size symbols.
-    for (auto [id, b] : llvm::enumerate(s.buffers)) {
-      if (b.origin != ScheduleBuffer::Origin::View)
-        continue;
-      SizeExpr off = SizeExpr::constant(0);
-      for (const SizeTerm &t : b.byteOffsetExpr.terms()) {
-        SizeExpr p = SizeExpr::constant(t.coeff);
-        for (unsigned n : t.symbols)
-          p = p * renumber(*classes.resolve(n), ids);
-        off = off + p;
-      }
-      b.byteOffsetExpr = off;
-      b.byteOffset = off.constantValue().value_or(0);
-    }
-    return success();
-  };
+    if (ids.size() > bound)
+      return func.emitError()
+                 << "has a dynamic size that the sizes of its arguments do "
+                    "not determine (buffer "
+                 << id << " of type " << b.type << ")",
+             failure();
+    b.dims = resolved[id];
+  }
+  for (const SizeClasses::Check &c : classes.checks) {
+    FailureOr<SizeExpr> a = classes.resolve(c.a), b = classes.resolve(c.b);
+    if (failed(a) || failed(b) || !(renumber(*a, ids) == renumber(*b, ids)))
+      return c.at->emitOpError()
+                 << "needs two sizes to be equal that the compiler cannot "
+                    "show equal",
+             failure();
+  }
+  s.numSymbols = ids.size();
+  for (ScheduleBuffer &b : s.buffers) {
+    if (b.origin != ScheduleBuffer::Origin::View)
+      continue;
+    b.byteOffsetExpr = inSymbols(b.byteOffsetExpr, ids);
+    b.byteOffset = b.byteOffsetExpr.constantValue().value_or(0);
+  }
+  return success();
+}
 
+LogicalResult ScheduleBuilder::addReturn(func::ReturnOp ret) {
+  if (failed(finish()))
+    return failure();
+  for (Value v : ret.getOperands()) {
+    int64_t id = s.ids.lookup(v);
+    const ScheduleBuffer &b = s.buffers[id];
+    if (b.origin == ScheduleBuffer::Origin::View &&
+        (s.buffers[b.base].origin != ScheduleBuffer::Origin::Kernel ||
+         !(b.byteOffsetExpr == SizeExpr::constant(0)) ||
+         !(b.bytesExpr() == s.buffers[b.base].bytesExpr())))
+      return ret.emitOpError()
+                 << "returns a view of "
+                 << (s.buffers[b.base].origin == ScheduleBuffer::Origin::Kernel
+                         ? "part of a kernel's result"
+                         : "an argument")
+                 << ": a compiled function's results are written by its "
+                    "kernels, so return a computed value (a reshape of "
+                    "a whole kernel result may be returned)",
+             failure();
+    s.outputs.push_back(id);
+  }
+  return success();
+}
+
+} // namespace
+
+FailureOr<Schedule> buildSchedule(func::FuncOp func, StringRef supported) {
+  ScheduleBuilder builder(func);
+  for (BlockArgument arg : func.getArguments())
+    if (failed(builder.addInput(arg)))
+      return failure();
   for (Operation &op : func.getBody().front()) {
+    LogicalResult ok = success();
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (failed(finish()))
+      if (failed(builder.addReturn(ret)))
         return failure();
-      for (Value v : ret.getOperands()) {
-        int64_t id = s.ids.lookup(v);
-        const ScheduleBuffer &b = s.buffers[id];
-        if (b.origin == ScheduleBuffer::Origin::View &&
-            (s.buffers[b.base].origin != ScheduleBuffer::Origin::Kernel ||
-             !(b.byteOffsetExpr == SizeExpr::constant(0)) ||
-             !(b.bytesExpr() == s.buffers[b.base].bytesExpr())))
-          return ret.emitOpError()
-                     << "returns a view of "
-                     << (s.buffers[b.base].origin ==
-                                 ScheduleBuffer::Origin::Kernel
-                             ? "part of a kernel's result"
-                             : "an argument")
-                     << ": a compiled function's results are written by its "
-                        "kernels, so return a computed value (a reshape of "
-                        "a whole kernel result may be returned)",
-                 failure();
-        s.outputs.push_back(id);
-      }
-      return s;
+      return builder.take();
     }
-    if (auto reshape = dyn_cast<fused::ReshapeOp>(op)) {
-      if (failed(addView(reshape)))
-        return failure();
-      continue;
-    }
-    if (auto slice = dyn_cast<fused::SliceOp>(op)) {
-      if (!slice.isContiguous())
-        return slice.emitOpError()
-                   << "is not contiguous in its input: code generation "
-                      "compiles slices that are one run of the input's "
-                      "elements (size 1 in the leading dimensions, whole in "
-                      "the trailing ones), such as slices of the leading "
-                      "dimension; transpose the sliced dimension to the "
-                      "front first",
-               failure();
-      if (failed(addView(slice)))
-        return failure();
-      continue;
-    }
-    auto launch = dyn_cast<fused::LaunchOp>(op);
-    if (!launch)
+    if (isa<fused::ReshapeOp, fused::SliceOp>(op))
+      ok = builder.addView(&op);
+    else if (auto launch = dyn_cast<fused::LaunchOp>(op))
+      ok = builder.addLaunch(launch);
+    else
       return op.emitOpError()
                  << "cannot be part of a compiled function: code generation "
                     "does not support it yet (it compiles "
              << supported << ")",
              failure();
-    ScheduleLaunch l;
-    l.op = launch;
-    l.kernel = launch.getCallee().getLeafReference().getValue().str();
-    for (Value in : launch.getInputs())
-      l.args.push_back(s.ids.lookup(in));
-    l.numInputs = l.args.size();
-    for (Value r : launch.getResults()) {
-      ScheduleBuffer b;
-      b.origin = ScheduleBuffer::Origin::Kernel;
-      l.args.push_back(add(r, b));
-    }
-    // Dimensions of one class are one size; results take their inputs'.
-    std::optional<ArrayRef<int64_t>> dimClasses = launch.getDimClasses();
-    llvm::DenseMap<int64_t, unsigned> classNode;
-    size_t flat = 0;
-    for (int64_t id : l.args) {
-      for (int64_t d = 0; d < s.buffers[id].type.getRank(); ++d, ++flat) {
-        if (!s.buffers[id].type.isDynamicDim(d))
-          continue;
-        if (!dimClasses || flat >= dimClasses->size() ||
-            (*dimClasses)[flat] < 0)
-          return launch.emitOpError()
-                     << "has a dynamic dimension that its dim_classes do not "
-                        "place",
-                 failure();
-        int64_t c = (*dimClasses)[flat];
-        if (!nodes[id][d])
-          nodes[id][d] = classes.fresh();
-        auto [it, inserted] = classNode.try_emplace(c, *nodes[id][d]);
-        if (!inserted)
-          classes.unite(it->second, *nodes[id][d], launch);
-      }
-    }
-    s.launches.push_back(std::move(l));
+    if (failed(ok))
+      return failure();
   }
   return func.emitError() << "function has no return", failure();
 }

@@ -505,6 +505,54 @@ struct LowerToMMAPass
                       func::FuncOp func);
 };
 
+/// The launch grid (x, y, z) of a GEMM kernel; with a dynamic M, the
+/// size expression of its y axis (the M tiles) over the output's rows.
+struct BlockGrid {
+  SmallVector<int64_t> size;
+  ArrayAttr sizes;
+};
+
+/// Replaces the kernel's thread-block scf.forall (batch, M tiles, N tiles)
+/// by the block ids (z, y, x) and returns its grid.
+FailureOr<BlockGrid> inlineBlockGrid(gpu::GPUFuncOp kernel, func::FuncOp func,
+                                     GemmConfigAttr cfg,
+                                     IRRewriter &rewriter) {
+  Location loc = func.getLoc();
+  scf::ForallOp forall;
+  kernel.walk([&](scf::ForallOp f) {
+    if (!forall && f->getParentOfType<scf::ForallOp>() == nullptr)
+      forall = f;
+  });
+  if (!forall || forall.getRank() != 3)
+    return func.emitOpError() << "expected a 3-D thread-block scf.forall";
+  auto outType = cast<MemRefType>(kernel.getArgumentTypes().back());
+  bool dynamicM = outType.isDynamicDim(outType.getRank() - 2);
+  SmallVector<int64_t> bounds;
+  for (auto [i, ub] : llvm::enumerate(forall.getMixedUpperBound())) {
+    std::optional<int64_t> v = getConstantIntValue(ub);
+    if (!v && !(i == 1 && dynamicM))
+      return func.emitOpError() << "thread-block grid must be static";
+    bounds.push_back(v ? *v : 0);
+  }
+  OpBuilder gb(forall);
+  Value bz = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::z);
+  Value by = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::y);
+  Value bx = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::x);
+  forall.getBody()->getTerminator()->erase();
+  rewriter.inlineBlockBefore(forall.getBody(), forall, ValueRange{bz, by, bx});
+  forall.erase();
+  BlockGrid grid{{bounds[2], bounds[1], bounds[0]}, ArrayAttr()};
+  if (dynamicM)
+    grid.sizes = gb.getStrArrayAttr(
+        {"",
+         ::fused::ceilDivExpr(
+             ::fused::argDimName(kernel.getNumArguments() - 1,
+                                 outType.getRank() - 2),
+             cfg.getBlockM()),
+         ""});
+  return grid;
+}
+
 LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
                                     func::FuncOp func) {
   MLIRContext *ctx = func.getContext();
@@ -547,33 +595,9 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   ids.warpN = th.rem(warp, cfg.getWarpsN());
 
   // Thread blocks.
-  scf::ForallOp grid;
-  kernel.walk([&](scf::ForallOp f) {
-    if (!grid && f->getParentOfType<scf::ForallOp>() == nullptr)
-      grid = f;
-  });
-  if (!grid || grid.getRank() != 3)
-    return func.emitOpError() << "expected a 3-D thread-block scf.forall";
-  // The grid; with a dynamic M its M axis (the forall's second) follows
-  // from the output's rows.
-  SmallVector<int64_t> gridSize;
-  auto outType = cast<MemRefType>(kernel.getArgumentTypes().back());
-  bool dynamicM = outType.isDynamicDim(outType.getRank() - 2);
-  for (auto [i, ub] : llvm::enumerate(grid.getMixedUpperBound())) {
-    std::optional<int64_t> v = getConstantIntValue(ub);
-    if (!v && !(i == 1 && dynamicM))
-      return func.emitOpError() << "thread-block grid must be static";
-    gridSize.push_back(v ? *v : 0);
-  }
-  {
-    OpBuilder gb(grid);
-    Value bz = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::z);
-    Value by = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::y);
-    Value bx = gpu::BlockIdOp::create(gb, loc, gpu::Dimension::x);
-    grid.getBody()->getTerminator()->erase();
-    rewriter.inlineBlockBefore(grid.getBody(), grid, ValueRange{bz, by, bx});
-    grid.erase();
-  }
+  FailureOr<BlockGrid> grid = inlineBlockGrid(kernel, func, cfg, rewriter);
+  if (failed(grid))
+    return failure();
 
   // Shared memory: the rings become views of dynamic shared memory.
   SmallVector<memref::AllocOp> rings;
@@ -650,19 +674,10 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   }
 
   // Launch geometry.
-  Builder b(ctx);
-  ArrayAttr gridSizes;
-  if (dynamicM)
-    gridSizes = b.getStrArrayAttr(
-        {"", ::fused::ceilDivExpr(
-                 ::fused::argDimName(kernel.getNumArguments() - 1,
-                                     outType.getRank() - 2),
-                 cfg.getBlockM()),
-         ""});
   FusedDialect::LaunchAttrHelper(ctx).setAttr(
-      kernel, LaunchConfigAttr::get(ctx, {gridSize[2], gridSize[1], gridSize[0]},
-                                    {numThreads, 1, 1}, sharedBytes,
-                                    /*numOutputs=*/1, gridSizes));
+      kernel, LaunchConfigAttr::get(ctx, grid->size, {numThreads, 1, 1},
+                                    sharedBytes, /*numOutputs=*/1,
+                                    grid->sizes));
   FusedDialect::GemmConfigAttrHelper(ctx).setAttr(kernel, cfg);
 
   // Launches now name the GPU kernel.
