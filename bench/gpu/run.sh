@@ -4,7 +4,8 @@
 # bench/gpu/bundles on a development machine:
 #   1. builds the runtime-only part (fused-run, libfused_runtime) into OUTDIR;
 #   2. runs every check bundle (fused-run --check: GEMM matrix, attention
-#      subset and features against their float64 references);
+#      subset and features, the GPT-2 block at 96 tokens, against their
+#      float64 references) and times the block at 4096 tokens;
 #   3. runs the GEMM and attention-feature checks again through
 #      fused.runtime on PyTorch CUDA tensors (bench/gpu/torch_check.py);
 #   4. times fused on the benchmark bundles (fused-run --bench);
@@ -56,6 +57,12 @@ for b in "$BUNDLES"/check-*/; do
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && checks_fail=$((checks_fail + 1))
   echo "$name: $p PASS, $f FAIL$( [ $rc -ne 0 ] && echo " (exit $rc: $(tail -1 "$OUT/$name.log"))")"
 done
+# The GPT-2 block's kernels take any token count: timed at 4096 tokens
+# (random inputs; the check above is at 96).
+if [ -d "$BUNDLES/check-gpt2_block" ]; then
+  line="$("$RUN" "$BUNDLES/check-gpt2_block" --device=cuda --sizes=4096 --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
+  echo "gpt2_block at 4096 tokens: ${line:-failed}"
+fi
 
 step 3/8 "fused.runtime on PyTorch CUDA tensors (their memory, a side stream)"
 torch_status="skipped (no PyTorch with CUDA)"
