@@ -35,17 +35,17 @@ start=$SECONDS
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-# The emulator image stays here: the GPU does not need it, and the folder
-# must fit in what a device run carries.
-drop_emulator_image() { # bundle directory
-  python3 - "$1" <<'PY'
+# The emulator image (and, for some bundles, the PTX) stays here: the GPU
+# does not need it, and the folder must fit in what a device run carries.
+drop_images() { # bundle directory, image formats...
+  python3 - "$@" <<'PY'
 import json, os, sys
-d = sys.argv[1]
+d, formats = sys.argv[1], sys.argv[2:]
 path = os.path.join(d, "manifest.json")
 m = json.load(open(path))
-for im in [im for im in m["images"] if im["format"] == "emulator"]:
+for im in [im for im in m["images"] if im["format"] in formats]:
     os.remove(os.path.join(d, im["file"]))
-m["images"] = [im for im in m["images"] if im["format"] != "emulator"]
+m["images"] = [im for im in m["images"] if im["format"] not in formats]
 with open(path, "w") as f:
     json.dump(m, f, indent=2, sort_keys=True)
 PY
@@ -71,7 +71,7 @@ PY
     # emulator.
     "$BUILD/bin/fused-run" "$OUT/check-$f" --device=emulator --check > "$TMP/emu-$f.log"
   fi
-  drop_emulator_image "$OUT/check-$f"
+  drop_images "$OUT/check-$f" emulator
   echo "check-$f: $(grep -c '^func.func' "$TMP/$f.mlir") functions, $(du -sh "$OUT/check-$f" | cut -f1)"
   if [ "$CHECK_HERE" = 1 ]; then
     echo "  on the emulator: $(grep -c ' PASS$' "$TMP/emu-$f.log") results PASS, $(grep -c ' FAIL$' "$TMP/emu-$f.log") FAIL"
@@ -80,15 +80,16 @@ PY
 done
 
 echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
-# sm_90 only, and one token count: the folder's space is nearly all taken
-# (the 37-token cross-check of the same kernels runs on the emulator in CI).
+# The sm_90 cubin only, and one token count: the folder's space is nearly
+# all taken (the 37-token cross-check of the same kernels runs on the
+# emulator in CI).
 "$COMPILE" --emit=bundle --with-reference --seed=12 --sizes=96 --chip=sm_90 \
   "$ROOT/examples/gpt2_block.mlir" -o "$OUT/check-gpt2_block"
 if [ "$CHECK_HERE" = 1 ]; then
   "$BUILD/bin/fused-run" "$OUT/check-gpt2_block" --device=emulator --check > "$TMP/emu-gpt2_block.log"
   ! grep -q ' FAIL$' "$TMP/emu-gpt2_block.log"
 fi
-drop_emulator_image "$OUT/check-gpt2_block"
+drop_images "$OUT/check-gpt2_block" emulator ptx
 echo "check-gpt2_block: $(du -sh "$OUT/check-gpt2_block" | cut -f1)"
 
 echo "== benchmark bundles"

@@ -52,6 +52,11 @@ for b in "$BUNDLES"/check-*/; do
   name="$(basename "$b")"
   "$RUN" "$b" --device=cuda --check >"$OUT/$name.log" 2>&1
   rc=$?
+  # The GPT-2 block carries an sm_90 cubin only.
+  if [ "$rc" -ne 0 ] && grep -q "no kernel image loads on" "$OUT/$name.log" &&
+     [ "$name" = check-gpt2_block ]; then
+    echo "$name: skipped (an sm_90 cubin only)"; continue
+  fi
   p=$(grep -c ' PASS$' "$OUT/$name.log"); f=$(grep -c ' FAIL$' "$OUT/$name.log")
   checks_pass=$((checks_pass + p)); checks_fail=$((checks_fail + f))
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && checks_fail=$((checks_fail + 1))
