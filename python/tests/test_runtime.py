@@ -70,17 +70,23 @@ func.func @bf(%a: tensor<33x64xbf16>, %b: tensor<64x17xbf16>)
 rng = np.random.default_rng()
 
 
-@pytest.fixture(scope="module")
-def bundle_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("launch")
+def compile_bundle(tmp, source, *flags):
+    """`source` compiled by fused-compile to a bundle with reference data
+    in `tmp`."""
     src = tmp / "m.mlir"
-    src.write_text(SOURCE)
+    src.write_text(source)
     out = tmp / "m.bundle"
-    seed = int(rng.integers(1, 2**31))
     subprocess.run([os.path.join(BUILD, "bin", "fused-compile"),
-                    "--emit=bundle", "--with-reference", f"--seed={seed}",
+                    "--emit=bundle", "--with-reference", *flags,
                     str(src), "-o", str(out)], check=True)
     return out
+
+
+@pytest.fixture(scope="module")
+def bundle_dir(tmp_path_factory):
+    seed = int(rng.integers(1, 2**31))
+    return compile_bundle(tmp_path_factory.mktemp("launch"), SOURCE,
+                          f"--seed={seed}")
 
 
 @pytest.fixture(scope="module")
@@ -398,13 +404,8 @@ func.func @dheads(%x: tensor<?x48xf16>) -> tensor<1x2x?x8xf16> {
 
 @pytest.fixture(scope="module")
 def dynamic_program(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("dynamic")
-    src = tmp / "d.mlir"
-    src.write_text(DYNAMIC_SOURCE)
-    out = tmp / "d.bundle"
-    subprocess.run([os.path.join(BUILD, "bin", "fused-compile"),
-                    "--emit=bundle", "--with-reference", "--sizes=40",
-                    str(src), "-o", str(out)], check=True)
+    out = compile_bundle(tmp_path_factory.mktemp("dynamic"), DYNAMIC_SOURCE,
+                         "--sizes=40")
     return runtime.Bundle(str(out)).load(device="emulator")
 
 
