@@ -88,12 +88,17 @@ int64_t TensorSpec::elements() const {
   return n;
 }
 
+bool TensorSpec::isDynamic() const {
+  return std::any_of(shape.begin(), shape.end(),
+                     [](int64_t d) { return d < 0; });
+}
+
 std::string TensorSpec::text() const {
   std::string s = dtype + "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + (i < sizes.size() && !sizes[i].empty()
-                                ? sizes[i]
-                                : std::to_string(shape[i]));
+    s += (i ? ", " : "") + (i < sizes.size() && sizes[i] ? sizes[i]->text()
+                            : shape[i] < 0           ? std::string("?")
+                                                     : std::to_string(shape[i]));
   return s + "]";
 }
 
@@ -105,6 +110,22 @@ StatusOr<std::array<uint32_t, 3>> KernelSpec::gridFor(
 StatusOr<std::array<uint32_t, 3>>
 gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
               const std::array<std::string, 3> &gridSizes,
+              const std::vector<std::vector<int64_t>> &argShapes) {
+  std::array<std::optional<ShapeExpr>, 3> parsed;
+  for (int d = 0; d < 3; ++d) {
+    if (gridSizes[d].empty())
+      continue;
+    StatusOr<ShapeExpr> e = ShapeExpr::parse(gridSizes[d]);
+    if (!e)
+      return Status::error(name + ": " + e.getStatus().getMessage());
+    parsed[d] = *e;
+  }
+  return gridForShapes(name, grid, parsed, argShapes);
+}
+
+StatusOr<std::array<uint32_t, 3>>
+gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
+              const std::array<std::optional<ShapeExpr>, 3> &gridSizes,
               const std::vector<std::vector<int64_t>> &argShapes) {
   std::array<uint32_t, 3> g = grid;
   ShapeExpr::Env env = [&](const std::string &n) -> std::optional<int64_t> {
@@ -122,12 +143,9 @@ gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
     return argShapes[i][d];
   };
   for (int d = 0; d < 3; ++d) {
-    if (gridSizes[d].empty())
+    if (!gridSizes[d])
       continue;
-    StatusOr<ShapeExpr> e = ShapeExpr::parse(gridSizes[d]);
-    if (!e)
-      return Status::error(name + ": " + e.getStatus().getMessage());
-    StatusOr<int64_t> v = e->evaluate(env);
+    StatusOr<int64_t> v = gridSizes[d]->evaluate(env);
     if (!v)
       return Status::error(name + ": " + v.getStatus().getMessage());
     if (*v > (d == 0 ? 2147483647 : 65535))
@@ -222,6 +240,14 @@ struct Reader {
     }
     return true;
   }
+  /// Parses a size expression into `out`; false when it is not one.
+  static bool parseSize(const std::string &text,
+                        std::optional<ShapeExpr> &out) {
+    StatusOr<ShapeExpr> e = ShapeExpr::parse(text);
+    if (e)
+      out = *e;
+    return e.isOk();
+  }
   /// A shape of integers and, for dynamic dimensions, size expressions
   /// (`kernelArg`: "?" only).
   bool shape(const json::Value &o, TensorSpec &t, bool kernelArg) {
@@ -233,11 +259,12 @@ struct Reader {
     for (const json::Value &x : v->array()) {
       int64_t n;
       if (x.isString()) {
-        if (kernelArg ? x.string() != "?" : !ShapeExpr::parse(x.string()))
+        std::optional<ShapeExpr> size;
+        if (kernelArg ? x.string() != "?" : !parseSize(x.string(), size))
           return fail("\"shape\" holds \"" + x.string() + "\", which is " +
                       (kernelArg ? "not \"?\"" : "not a size expression"));
         t.sizes.resize(t.shape.size());
-        t.sizes.push_back(x.string());
+        t.sizes.push_back(size);
         t.shape.push_back(-1);
         continue;
       }
@@ -245,7 +272,7 @@ struct Reader {
         return fail("\"shape\" must hold integers >= 0 or size expressions");
       t.shape.push_back(n);
       if (!t.sizes.empty())
-        t.sizes.push_back("");
+        t.sizes.emplace_back();
     }
     return true;
   }
@@ -358,11 +385,12 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
     for (const json::Value &x : gv->array()) {
       int64_t n = 0;
       if (x.isString()) {
-        if (!ShapeExpr::parse(x.string()))
+        std::optional<ShapeExpr> size;
+        if (!Reader::parseSize(x.string(), size))
           return Status::error(kr.where + ": grid size \"" + x.string() +
                                "\" is not a size expression");
         if (grid.size() < 3)
-          spec.gridSizes[grid.size()] = x.string();
+          spec.gridSizes[grid.size()] = size;
         grid.push_back(0);
       } else if (x.integer(n) && n >= 1) {
         grid.push_back(n);
@@ -451,10 +479,9 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         if (!br.integer(bv, "of", of, 0))
           return br.status();
         if (const json::Value *ov = bv.get("offset"); ov && ov->isString()) {
-          if (!ShapeExpr::parse(ov->string()))
+          if (!Reader::parseSize(ov->string(), buf.viewOffsetSize))
             return Status::error(br.where + ": \"offset\" \"" + ov->string() +
                                  "\" is not a size expression");
-          buf.viewOffsetSize = ov->string();
         } else if (!br.integer(bv, "offset", offset, 0)) {
           return br.status();
         }
@@ -463,7 +490,7 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
                                "that is not a view");
         const TensorSpec &base = spec.buffers[of].tensor;
         bool dynamicView = base.isDynamic() || buf.tensor.isDynamic() ||
-                           !buf.viewOffsetSize.empty();
+                           buf.viewOffsetSize.has_value();
         uint64_t baseBytes = base.elements() * dtypeBytes(base.dtype);
         uint64_t bytes = buf.tensor.elements() * dtypeBytes(buf.tensor.dtype);
         if (!dynamicView && static_cast<uint64_t>(offset) + bytes > baseBytes)
@@ -644,10 +671,9 @@ FunctionSpec::inputShapesFor(const std::vector<int64_t> &sizes) const {
     const TensorSpec &t = buffers[id].tensor;
     std::vector<int64_t> shape = t.shape;
     for (size_t d = 0; d < t.sizes.size(); ++d) {
-      if (t.sizes[d].empty())
+      if (!t.sizes[d])
         continue;
-      StatusOr<ShapeExpr> e = ShapeExpr::parse(t.sizes[d]);
-      StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+      StatusOr<int64_t> v = t.sizes[d]->evaluate(env);
       if (!v)
         return Status::error("@" + name + ": " + v.getStatus().getMessage() +
                              " (give the sizes with --sizes=N,...)");
@@ -679,12 +705,10 @@ StatusOr<CallSizes> FunctionSpec::sizesFor(
                            " must be " + t.text() + ", got shape " +
                            shapeText(inputShapes[i]));
     for (size_t d = 0; d < t.sizes.size(); ++d) {
-      if (t.sizes[d].empty())
-        continue;
-      StatusOr<ShapeExpr> e = ShapeExpr::parse(t.sizes[d]);
-      if (e && e->name() && !symbols.count(*e->name()) &&
-          inputShapes[i][d] >= 0)
-        symbols[*e->name()] = inputShapes[i][d];
+      std::optional<std::string> symbol =
+          t.sizes[d] ? t.sizes[d]->name() : std::nullopt;
+      if (symbol && !symbols.count(*symbol) && inputShapes[i][d] >= 0)
+        symbols[*symbol] = inputShapes[i][d];
     }
   }
   ShapeExpr::Env env = [&](const std::string &n) -> std::optional<int64_t> {
@@ -699,9 +723,8 @@ StatusOr<CallSizes> FunctionSpec::sizesFor(
     std::vector<int64_t> shape = b.tensor.shape;
     uint64_t bytes = dtypeBytes(b.tensor.dtype);
     for (size_t d = 0; d < shape.size(); ++d) {
-      if (d < b.tensor.sizes.size() && !b.tensor.sizes[d].empty()) {
-        StatusOr<ShapeExpr> e = ShapeExpr::parse(b.tensor.sizes[d]);
-        StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+      if (d < b.tensor.sizes.size() && b.tensor.sizes[d]) {
+        StatusOr<int64_t> v = b.tensor.sizes[d]->evaluate(env);
         if (!v)
           return Status::error(fn + ": buffer " + std::to_string(id) + ": " +
                                v.getStatus().getMessage());
@@ -714,9 +737,8 @@ StatusOr<CallSizes> FunctionSpec::sizesFor(
       bytes *= static_cast<uint64_t>(shape[d]);
     }
     uint64_t offset = b.viewOffset;
-    if (!b.viewOffsetSize.empty()) {
-      StatusOr<ShapeExpr> e = ShapeExpr::parse(b.viewOffsetSize);
-      StatusOr<int64_t> v = e ? e->evaluate(env) : StatusOr<int64_t>(e.getStatus());
+    if (b.viewOffsetSize) {
+      StatusOr<int64_t> v = b.viewOffsetSize->evaluate(env);
       if (!v)
         return Status::error(fn + ": view " + std::to_string(id) + ": " +
                              v.getStatus().getMessage());
@@ -903,8 +925,7 @@ Status BundleRunner::launchAll(const FunctionSpec &f, const CallSizes &sizes,
     if (!grid)
       return Status::error("@" + f.name + ": " + grid.getStatus().getMessage());
     // A grid that the sizes make empty: empty tensors, nothing to launch.
-    bool sized = !k.gridSizes[0].empty() || !k.gridSizes[1].empty() ||
-                 !k.gridSizes[2].empty();
+    bool sized = k.gridSizes[0] || k.gridSizes[1] || k.gridSizes[2];
     if (sized && ((*grid)[0] == 0 || (*grid)[1] == 0 || (*grid)[2] == 0))
       continue;
     LaunchConfig config;

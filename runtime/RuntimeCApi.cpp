@@ -354,21 +354,18 @@ int fused_rt_run_shaped(fused_rt_program *program, const char *function,
     std::vector<std::vector<int64_t>> shapes;
     if (int rc = inputShapesOf(*f, input_shapes, shapes, error))
       return rc;
-    CallSizes sizes = f->staticSizes();
-    if (input_shapes) {
-      StatusOr<CallSizes> bound = f->sizesFor(shapes);
-      if (!bound)
-        return fail(error, bound.getStatus().getMessage());
-      sizes = *bound;
-    }
+    // The inputs' shapes are the given ones (the runner checks them) or the
+    // manifest's.
     std::vector<HostTensor> in;
     for (size_t i = 0; i < num_inputs; ++i) {
-      int64_t id = f->inputs[i];
-      size_t n = sizes.bytes[id] / dtypeBytes(f->buffers[id].tensor.dtype);
+      std::vector<int64_t> shape =
+          input_shapes ? shapes[i] : f->buffers[f->inputs[i]].tensor.shape;
+      size_t n = 1;
+      for (int64_t d : shape)
+        n *= static_cast<size_t>(d < 0 ? 0 : d);
       if (!inputs || (!inputs[i] && n))
         return fail(error, "input " + std::to_string(i) + " is NULL");
-      in.push_back({sizes.shapes[id],
-                    std::vector<double>(inputs[i], inputs[i] + n)});
+      in.push_back({shape, std::vector<double>(inputs[i], inputs[i] + n)});
     }
     for (size_t i = 0; i < num_outputs; ++i)
       if (!outputs || !outputs[i])

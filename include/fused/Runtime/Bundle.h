@@ -44,10 +44,11 @@ struct TensorSpec {
   std::string dtype;
   /// -1 where the dimension is dynamic.
   std::vector<int64_t> shape;
-  /// Empty when every dimension is static; else per dimension "" (static)
-  /// or its size expression ("s0", "3 * s0"; "?" in a kernel's arguments).
-  std::vector<std::string> sizes;
-  bool isDynamic() const { return !sizes.empty(); }
+  /// Empty when every dimension is static; else per dimension its size
+  /// expression where it has one ("s0", "3 * s0"; a kernel's arguments
+  /// have none, their dynamic dimensions take any size), parsed once.
+  std::vector<std::optional<ShapeExpr>> sizes;
+  bool isDynamic() const;
   int64_t elements() const;
   /// "f16[2, 3]", "f16[s0, 768]".
   std::string text() const;
@@ -73,6 +74,11 @@ struct HostTensor {
 /// the CUDA limits.
 StatusOr<std::array<uint32_t, 3>>
 gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
+              const std::array<std::optional<ShapeExpr>, 3> &sizes,
+              const std::vector<std::vector<int64_t>> &argShapes);
+/// The same with the expressions as text ("" where the axis is static).
+StatusOr<std::array<uint32_t, 3>>
+gridForShapes(const std::string &name, const std::array<uint32_t, 3> &grid,
               const std::array<std::string, 3> &sizes,
               const std::vector<std::vector<int64_t>> &argShapes);
 
@@ -86,9 +92,9 @@ struct KernelSpec {
   };
   std::vector<Arg> args;
   std::array<uint32_t, 3> grid = {1, 1, 1};
-  /// Per axis: "" when `grid` holds it, else its expression over the
+  /// Per axis: none when `grid` holds it, else its expression over the
   /// arguments' dimensions ("(a0.d0 + 3) / 4").
-  std::array<std::string, 3> gridSizes;
+  std::array<std::optional<ShapeExpr>, 3> gridSizes;
   std::array<uint32_t, 3> block = {1, 1, 1};
   uint32_t dynamicSharedMemory = 0;
   bool sharedMemoryOptIn = false;
@@ -109,7 +115,7 @@ struct FunctionSpec {
     int64_t viewOf = -1;
     uint64_t viewOffset = 0;
     /// The offset's expression when it depends on dynamic sizes.
-    std::string viewOffsetSize;
+    std::optional<ShapeExpr> viewOffsetSize;
     /// The widest alignment any kernel that takes it requires of its base
     /// address.
     int64_t alignment = 1;
