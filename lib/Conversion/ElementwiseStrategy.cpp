@@ -134,14 +134,10 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
       b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
   OpBuilder in = b;
   // Dynamic sizes, from the output's descriptor.
-  Value outMemref = entry.getArgument(body.getNumArguments());
-  SmallVector<Value> sizes(p.shape.size());
-  Value total = idx(b, accesses);
-  for (auto [d, n] : llvm::enumerate(p.shape))
-    if (ShapedType::isDynamic(n)) {
-      sizes[d] = memref::DimOp::create(b, loc, outMemref, d);
-      total = arith::MulIOp::create(b, loc, sizes[d], total);
-    }
+  RB rb{b, loc};
+  SmallVector<Value> sizes;
+  Value total = ::fused::kernel_builders::timesDynamicSizes(
+      rb, entry.getArgument(body.getNumArguments()), accesses, &sizes);
   if (p.dynamic || blocks * kThreads != accesses) {
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
                                      total);
@@ -242,12 +238,12 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     int64_t accesses = p->elements / p->vector;
     if (p->dynamic) {
       // ceil(accesses / threads), the dynamic sizes from the output.
-      std::string count = std::to_string(accesses);
-      for (auto [d, n] : llvm::enumerate(p->shape))
-        if (ShapedType::isDynamic(n))
-          count += " * " + fused::argDimName(kernel.getInputs().size(), d);
       setLaunch(shell, {0, 1, 1}, {kThreads, 1, 1}, 0, 1,
-                {fused::ceilDivExpr(count, kThreads), "", ""});
+                {fused::ceilDivExpr(
+                     fused::timesDynamicSizesExpr(
+                         accesses, kernel.getInputs().size(), p->shape),
+                     kThreads),
+                 "", ""});
       return shell;
     }
     setLaunch(shell, {(accesses + kThreads - 1) / kThreads, 1, 1},

@@ -181,6 +181,26 @@ inline void storeF32(RB &r, ArrayRef<Value> values, Value memref,
 }
 
 /// The indices of `flat` in a row-major space of `dims`.
+/// `count` times the sizes of `memref`'s dynamic dimensions, read from its
+/// descriptor: the elements (or accesses) of a kernel whose static part is
+/// `count`. When `sizes` is given, it gets each dynamic dimension's size
+/// (null for the static ones). The grid's side: timesDynamicSizesExpr.
+inline Value timesDynamicSizes(RB &r, Value memref, int64_t count,
+                               SmallVectorImpl<Value> *sizes = nullptr) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (sizes)
+    sizes->assign(type.getRank(), Value());
+  Value total = r.idx(count);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d)) {
+      Value size = memref::DimOp::create(r.b, r.loc, memref, d);
+      if (sizes)
+        (*sizes)[d] = size;
+      total = arith::MulIOp::create(r.b, r.loc, total, size);
+    }
+  return total;
+}
+
 /// The same with some sizes given as values: `sizes[d]` where it is set
 /// (a dynamic dimension's size), else `dims[d]`.
 inline SmallVector<Value> delinearize(RB &r, Value flat, ArrayRef<int64_t> dims,

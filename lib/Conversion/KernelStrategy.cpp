@@ -81,6 +81,15 @@ std::string argDimName(unsigned arg, unsigned dim) {
   return "a" + std::to_string(arg) + ".d" + std::to_string(dim);
 }
 
+std::string timesDynamicSizesExpr(int64_t count, unsigned arg,
+                                  ArrayRef<int64_t> shape) {
+  std::string e = count == 1 ? "" : std::to_string(count);
+  for (auto [d, n] : llvm::enumerate(shape))
+    if (ShapedType::isDynamic(n))
+      e += (e.empty() ? "" : " * ") + argDimName(arg, d);
+  return e.empty() ? "1" : e;
+}
+
 std::string ceilDivExpr(const std::string &expr, int64_t divisor) {
   if (divisor == 1)
     return expr;

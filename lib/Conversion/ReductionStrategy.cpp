@@ -220,10 +220,8 @@ void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   OpBuilder g = b;
   // A dynamic first dimension: in the outputs' count, or the loop's length
   // when it is the reduced one (from the input's descriptor).
-  Value totalV = r.idx(total);
-  if (p.dynamic && !p.dynamicReduced())
-    totalV = arith::MulIOp::create(
-        b, loc, memref::DimOp::create(b, loc, in, 0), totalV);
+  Value totalV = p.dynamicReduced() ? r.idx(total)
+                                     : timesDynamicSizes(r, in, total);
   if ((p.dynamic && !p.dynamicReduced()) || blocks * kColumnThreads != total) {
     auto guard = scf::IfOp::create(
         b, loc,
@@ -288,21 +286,22 @@ struct ReductionStrategy : fused::MemoryBoundStrategy {
     std::vector<std::string> sizes;
     // With a dynamic first dimension that is not reduced, the grid counts
     // it (the input's).
-    std::string rows = fused::argDimName(0, 0);
     bool sized = p->dynamic && !p->dynamicReduced();
+    auto inShape = cast<ShapedType>(kernel.getInputs()[0].getType()).getShape();
     if (p->innermost()) {
       buildRowReduce(*p, shell);
       grid = p->outer;
       shared = threads > 32 ? threads / 32 * 4 : 0;
       if (sized)
-        sizes = {rows + " * " + std::to_string(p->outer), "", ""};
+        sizes = {fused::timesDynamicSizesExpr(p->outer, 0, inShape), "", ""};
     } else {
       buildColumnReduce(*p, shell);
       int64_t outputs = p->outer * (p->inner / p->vector);
       grid = (outputs + kColumnThreads - 1) / kColumnThreads;
       if (sized)
-        sizes = {fused::ceilDivExpr(rows + " * " + std::to_string(outputs),
-                                    kColumnThreads),
+        sizes = {fused::ceilDivExpr(
+                     fused::timesDynamicSizesExpr(outputs, 0, inShape),
+                     kColumnThreads),
                  "", ""};
     }
     setLaunch(shell, {grid, 1, 1}, {threads, 1, 1}, shared, 1, sizes);

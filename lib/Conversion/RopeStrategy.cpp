@@ -180,13 +180,7 @@ void buildRopeKernel(const RopeProblem &p, gpu::GPUFuncOp kernel) {
   if (p.dynamic || p.tasks() % kThreads) {
     // The tasks: per position, times the positions from the output's
     // descriptor when they are dynamic.
-    Value tasks = r.idx(p.tasks());
-    if (p.dynamic)
-      tasks = arith::MulIOp::create(
-          b, loc,
-          memref::DimOp::create(
-              b, loc, out, cast<MemRefType>(out.getType()).getRank() - 2),
-          tasks);
+    Value tasks = timesDynamicSizes(r, out, p.tasks());
     auto guard = scf::IfOp::create(
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, task, tasks),
@@ -290,10 +284,11 @@ struct RopeStrategy : fused::MemoryBoundStrategy {
     std::vector<std::string> sizes;
     if (p->dynamic) {
       // ceil(S x tasks per position / threads), S from the output.
-      int64_t rank = cast<ShapedType>(kernel.getResultTypes()[0]).getRank();
-      sizes = {fused::ceilDivExpr(fused::argDimName(3, rank - 2) + " * " +
-                                      std::to_string(p->tasks()),
-                                  kThreads),
+      sizes = {fused::ceilDivExpr(
+                   fused::timesDynamicSizesExpr(
+                       p->tasks(), 3,
+                       cast<ShapedType>(kernel.getResultTypes()[0]).getShape()),
+                   kThreads),
                "", ""};
     }
     setLaunch(shell, {(p->tasks() + kThreads - 1) / kThreads, p->groups, 1},

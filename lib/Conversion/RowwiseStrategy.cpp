@@ -775,9 +775,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     Value first = r.muli(bid, p.rowsPerBlock);
     // The row count; with a dynamic first dimension, from the output's
     // descriptor.
-    Value rows = r.idx(p.rows);
-    if (p.dynamic)
-      rows = r.muli(memref::DimOp::create(b, loc, out, 0), p.rows);
+    Value rows = timesDynamicSizes(r, out, p.rows);
     Value count = arith::MinSIOp::create(
         b, loc, r.idx(p.rowsPerBlock),
         arith::SubIOp::create(b, loc, rows, first));
@@ -849,10 +847,9 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     if (p->dynamic) {
       // ceil(rows / rows per block), the rows from the output's first
       // dimension.
-      std::string rows = fused::argDimName(
-          kernel.getInputs().size() + p->normResult, 0);
-      if (p->rows != 1)
-        rows += " * " + std::to_string(p->rows);
+      std::string rows = fused::timesDynamicSizesExpr(
+          p->rows, kernel.getInputs().size() + p->normResult,
+          cast<ShapedType>(kernel.getResultTypes()[p->normResult]).getShape());
       sizes = {fused::ceilDivExpr(rows, p->rowsPerBlock), "", ""};
     }
     setLaunch(shell,

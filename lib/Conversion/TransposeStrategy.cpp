@@ -155,13 +155,8 @@ void buildRowCopy(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
   int64_t blocks = (accesses + kRowThreads - 1) / kRowThreads;
   Value access = r.addi(r.muli(bid, kRowThreads), tid);
   // Dynamic output sizes, from the output's descriptor.
-  SmallVector<Value> sizes(p.outShape.size());
-  Value total = r.idx(accesses);
-  for (auto [d, n] : llvm::enumerate(p.outShape))
-    if (ShapedType::isDynamic(n)) {
-      sizes[d] = memref::DimOp::create(b, loc, out, d);
-      total = arith::MulIOp::create(b, loc, total, sizes[d]);
-    }
+  SmallVector<Value> sizes;
+  Value total = timesDynamicSizes(r, out, accesses, &sizes);
   OpBuilder g = b;
   if (p.dynamic || blocks * kRowThreads != accesses) {
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
@@ -310,11 +305,11 @@ struct TransposeStrategy : fused::MemoryBoundStrategy {
       block = {kRowThreads, 1, 1};
       if (p->dynamic) {
         // ceil(accesses / threads), the accesses from the output's sizes.
-        std::string accesses = std::to_string(p->elements / p->vector);
-        for (auto [d, n] : llvm::enumerate(p->outShape))
-          if (ShapedType::isDynamic(n))
-            accesses += " * " + fused::argDimName(1, d);
-        gridSizes = {fused::ceilDivExpr(accesses, kRowThreads), "", ""};
+        gridSizes = {fused::ceilDivExpr(
+                         fused::timesDynamicSizesExpr(
+                             p->elements / p->vector, 1, p->outShape),
+                         kRowThreads),
+                     "", ""};
       }
     } else {
       // known_block_size follows the 2-D block.

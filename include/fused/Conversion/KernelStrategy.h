@@ -123,6 +123,12 @@ mlir::LogicalResult checkDynamicLeadingOnly(fused::KernelOp kernel,
 /// expression.
 std::string argDimName(unsigned arg, unsigned dim);
 
+/// "C * aI.dJ * ...": `count` times the dynamic dimensions (those of
+/// `shape` that are) of kernel argument `arg`, as a size expression (the
+/// kernel's side: kernel_builders::timesDynamicSizes).
+std::string timesDynamicSizesExpr(int64_t count, unsigned arg,
+                                  llvm::ArrayRef<int64_t> shape);
+
 /// "(E + D - 1) / D": the expression of ceil(`expr` / `divisor`).
 std::string ceilDivExpr(const std::string &expr, int64_t divisor);
 
