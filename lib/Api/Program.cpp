@@ -588,7 +588,7 @@ Program::randomInputs(const std::string &function, uint64_t seed,
       schedule = buildSchedule(graph, supportedKernelKinds());
       return success(succeeded(schedule));
     });
-  if (succeeded(schedule) && (schedule->numSymbols > 0 || !sizes.empty())) {
+  if (succeeded(schedule)) {
     std::string error;
     auto given = schedule->inputShapes(sizes, error);
     if (!given)

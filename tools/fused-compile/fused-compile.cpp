@@ -366,8 +366,9 @@ static bool reportComparison(StringRef name, std::vector<double> tols,
 }
 
 /// The input shapes of @`name` in `compiled` (a module past fusion) that
-/// --sizes gives; none (empty) when it has no dynamic dimensions and no
-/// --sizes was given; an error (printed) when they do not match.
+/// --sizes gives (the static ones when it has no dynamic dimensions);
+/// none (empty) when it has no schedule; an error (printed) when the sizes
+/// do not match.
 static FailureOr<std::vector<std::vector<int64_t>>>
 sizedInputShapes(ModuleOp compiled, StringRef name, StringRef what) {
   std::vector<std::vector<int64_t>> shapes;
@@ -375,8 +376,7 @@ sizedInputShapes(ModuleOp compiled, StringRef name, StringRef what) {
   FailureOr<fused::Schedule> schedule =
       f ? fused::buildSchedule(f, fused::supportedKernelKinds())
         : FailureOr<fused::Schedule>(failure());
-  if (succeeded(schedule) &&
-      (schedule->numSymbols > 0 || !sizesOption.empty())) {
+  if (succeeded(schedule)) {
     std::string error;
     auto given = schedule->inputShapes(
         std::vector<int64_t>(sizesOption.begin(), sizesOption.end()), error);

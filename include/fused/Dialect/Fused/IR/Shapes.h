@@ -70,8 +70,8 @@ public:
   std::optional<std::pair<unsigned, int64_t>> scaledSymbol() const;
   /// When the size is a product: it divided by `c` if that divides it.
   std::optional<SizeExpr> exactDivide(int64_t c) const;
-  /// Its value given each symbol's (saturates nothing: the caller checks
-  /// the result against overflow through evaluate's return).
+  /// Its value given each symbol's; nothing when a symbol has no value or
+  /// the arithmetic overflows 64 bits.
   std::optional<int64_t> evaluate(llvm::ArrayRef<int64_t> symbols) const;
   /// "768", "s0", "3 * s0 * s1 + 64".
   std::string str() const;
