@@ -51,7 +51,7 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
     // Splat constants become immediates.
     if (op.getNumResults() == 1 && ::fused::splatConstant(op.getResult(0)))
       continue;
-    if (!::fused::isElementwiseOp(&op))
+    if (!isa<ElementwiseOpInterface>(op))
       return op.emitOpError() << "elementwise code generation handles "
                                  "elementwise ops only",
              failure();
@@ -198,9 +198,7 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
                                ? it->second[i]
                                : ::fused::splatConstantF32(g, loc, o));
       }
-      Value res = ::fused::emitElementwiseF32(g, loc, op, operands);
-      if (!res)
-        return op->emitOpError() << "has no scalar form", failure();
+      Value res = cast<ElementwiseOpInterface>(op).emitF32(g, loc, operands);
       out.push_back(roundTo(res, elementTypeOf(op->getResult(0))));
     }
     lanes[op->getResult(0)] = out;
@@ -216,7 +214,7 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
 struct ElementwiseStrategy : fused::MemoryBoundStrategy {
   KernelKind kind() const override { return KernelKind::elementwise; }
   bool roots(Operation *op) const override {
-    return ::fused::isElementwiseOp(op);
+    return isa<ElementwiseOpInterface>(op);
   }
 
   LogicalResult checkSupported(KernelOp kernel,

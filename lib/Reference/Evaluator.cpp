@@ -167,9 +167,20 @@ LogicalResult Interpreter::run(func::FuncOp func,
   return func.emitError() << "function body has no func.return";
 }
 
-UnaryKind geluKind(fo::GeluApproximation a) {
-  return a == fo::GeluApproximation::tanh ? UnaryKind::GeluTanh
-                                          : UnaryKind::GeluErf;
+/// An elementwise op by its own float64 definition: unary over the
+/// operand, binary with numpy broadcasting.
+Tensor evalElementwise(fo::ElementwiseOpInterface op,
+                       ArrayRef<const Tensor *> operands) {
+  Tensor t = operands.size() == 1
+                 ? unary(*operands[0],
+                         [&](double x) { return op.evaluate({x}); })
+                 : binary(*operands[0], *operands[1], [&](double x, double y) {
+                     return op.evaluate({x, y});
+                   });
+  if (!op.roundsToResultType())
+    return t;
+  Type elem = cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  return roundTensor(t, *floatKindOf(elem));
 }
 
 LogicalResult Interpreter::evalOp(Operation *op) {
@@ -179,12 +190,6 @@ LogicalResult Interpreter::evalOp(Operation *op) {
                                   "function body";
   auto in = [&](unsigned i) -> const Tensor & {
     return *lookup(op->getOperand(i));
-  };
-  auto unaryOp = [&](UnaryKind kind) {
-    return define(op, 0, unary(in(0), kind));
-  };
-  auto binaryOp = [&](BinaryKind kind) {
-    return define(op, 0, binary(in(0), in(1), kind));
   };
   auto optional = [&](Value v) { return v ? lookup(v) : nullptr; };
 
@@ -205,24 +210,12 @@ LogicalResult Interpreter::evalOp(Operation *op) {
           return define(op, 1, std::move(r.lse));
         return success();
       })
-      .Case([&](fo::ExpOp) { return unaryOp(UnaryKind::Exp); })
-      .Case([&](fo::TanhOp) { return unaryOp(UnaryKind::Tanh); })
-      .Case([&](fo::SiluOp) { return unaryOp(UnaryKind::Silu); })
-      .Case([&](fo::ReluOp) { return unaryOp(UnaryKind::Relu); })
-      .Case([&](fo::NegOp) { return unaryOp(UnaryKind::Neg); })
-      .Case([&](fo::RsqrtOp) { return unaryOp(UnaryKind::Rsqrt); })
-      .Case([&](fo::GeluOp g) { return unaryOp(geluKind(g.getApproximate())); })
-      .Case([&](fo::CastOp c) {
-        // A cast rounds by definition, whatever roundResults says.
-        auto kind = floatKindOf(c.getType().getElementType());
-        return define(op, 0, roundTensor(in(0), *kind));
+      .Case([&](fo::ElementwiseOpInterface e) {
+        SmallVector<const Tensor *> operands;
+        for (Value v : op->getOperands())
+          operands.push_back(lookup(v));
+        return define(op, 0, evalElementwise(e, operands));
       })
-      .Case([&](fo::AddOp) { return binaryOp(BinaryKind::Add); })
-      .Case([&](fo::SubOp) { return binaryOp(BinaryKind::Sub); })
-      .Case([&](fo::MulOp) { return binaryOp(BinaryKind::Mul); })
-      .Case([&](fo::DivOp) { return binaryOp(BinaryKind::Div); })
-      .Case([&](fo::MaxOp) { return binaryOp(BinaryKind::Max); })
-      .Case([&](fo::MinOp) { return binaryOp(BinaryKind::Min); })
       .Case([&](fo::SoftmaxOp s) {
         return define(op, 0, softmax(in(0), s.getNormalizedAxis()));
       })

@@ -111,52 +111,11 @@ std::vector<int64_t> reducedShape(const std::vector<int64_t> &shape,
   return out;
 }
 
-double applyUnary(double x, UnaryKind kind) {
-  const double pi = 3.14159265358979323846;
-  switch (kind) {
-  case UnaryKind::Exp:
-    return std::exp(x);
-  case UnaryKind::Tanh:
-    return std::tanh(x);
-  case UnaryKind::GeluTanh:
-    return 0.5 * x *
-           (1.0 + std::tanh(std::sqrt(2.0 / pi) * (x + 0.044715 * x * x * x)));
-  case UnaryKind::GeluErf:
-    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-  case UnaryKind::Silu:
-    return x / (1.0 + std::exp(-x));
-  case UnaryKind::Relu:
-    if (std::isnan(x))
-      return x;
-    return x > 0.0 ? x : 0.0;
-  case UnaryKind::Neg:
-    return -x;
-  case UnaryKind::Rsqrt:
-    return 1.0 / std::sqrt(x);
-  }
-  return kNaN;
-}
-
-double applyBinary(double a, double b, BinaryKind kind) {
-  switch (kind) {
-  case BinaryKind::Add:
-    return a + b;
-  case BinaryKind::Sub:
-    return a - b;
-  case BinaryKind::Mul:
-    return a * b;
-  case BinaryKind::Div:
-    return a / b;
-  case BinaryKind::Max:
-    if (std::isnan(a) || std::isnan(b))
-      return kNaN;
-    return a > b ? a : b;
-  case BinaryKind::Min:
-    if (std::isnan(a) || std::isnan(b))
-      return kNaN;
-    return a < b ? a : b;
-  }
-  return kNaN;
+/// The larger of `a` and `b`; NaN when either is NaN.
+double nanMax(double a, double b) {
+  if (std::isnan(a) || std::isnan(b))
+    return kNaN;
+  return a > b ? a : b;
 }
 
 } // namespace
@@ -248,12 +207,12 @@ Tensor roundTensor(const Tensor &t, FloatKind kind) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-Tensor unary(const Tensor &x, UnaryKind kind) {
+Tensor unary(const Tensor &x, const std::function<double(double)> &f) {
   if (!x.isValid())
     return Tensor();
   Tensor result = x;
   for (double &value : result.data)
-    value = applyUnary(value, kind);
+    value = f(value);
   return result;
 }
 
@@ -305,7 +264,8 @@ Tensor broadcastTo(const Tensor &x, const std::vector<int64_t> &shape) {
   return result;
 }
 
-Tensor binary(const Tensor &a, const Tensor &b, BinaryKind kind) {
+Tensor binary(const Tensor &a, const Tensor &b,
+              const std::function<double(double, double)> &f) {
   std::vector<int64_t> shape;
   if (!a.isValid() || !b.isValid() || !broadcastShapes(a.shape, b.shape, shape))
     return Tensor();
@@ -313,7 +273,7 @@ Tensor binary(const Tensor &a, const Tensor &b, BinaryKind kind) {
   Tensor rhs = broadcastTo(b, shape);
   Tensor result(shape);
   for (int64_t i = 0; i < result.numel(); ++i)
-    result.data[i] = applyBinary(lhs.data[i], rhs.data[i], kind);
+    result.data[i] = f(lhs.data[i], rhs.data[i]);
   return result;
 }
 
@@ -441,8 +401,7 @@ Tensor reduceMax(const Tensor &x, int64_t axis, bool keepDim) {
     for (int64_t i = 0; i < inner; ++i) {
       double maxValue = -kInf;
       for (int64_t j = 0; j < len; ++j)
-        maxValue = applyBinary(maxValue, x.data[(o * len + j) * inner + i],
-                               BinaryKind::Max);
+        maxValue = nanMax(maxValue, x.data[(o * len + j) * inner + i]);
       result.data[o * inner + i] = maxValue;
     }
   }

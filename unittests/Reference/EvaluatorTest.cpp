@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Reference/Evaluator.h"
+#include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -74,6 +75,87 @@ TEST_F(EvaluatorTest, MatmulBiasGeluChain) {
   std::vector<double> expected = {1.5, 1, 3.5, 0};
   EXPECT_EQ(results[0].shape, (std::vector<int64_t>{2, 2}));
   EXPECT_EQ(results[0].data, expected);
+}
+
+TEST_F(EvaluatorTest, ElementwiseOpsDefineTheirFloat64Values) {
+  const char *src = R"mlir(
+    func.func @f(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = fused.exp %x : tensor<4xf32>
+      %1 = fused.tanh %x : tensor<4xf32>
+      %2 = fused.silu %x : tensor<4xf32>
+      %3 = fused.relu %x : tensor<4xf32>
+      %4 = fused.neg %x : tensor<4xf32>
+      %5 = fused.rsqrt %x : tensor<4xf32>
+      %6 = fused.gelu erf %x : tensor<4xf32>
+      %7 = fused.gelu tanh %x : tensor<4xf32>
+      %8 = fused.add %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %9 = fused.sub %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %10 = fused.mul %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %11 = fused.div %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %12 = fused.max %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %13 = fused.min %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+      %14 = fused.cast %x : tensor<4xf32> to tensor<4xbf16>
+      return %x : tensor<4xf32>
+    })mlir";
+  module = parseSourceString<ModuleOp>(src, &context);
+  ASSERT_TRUE(module) << diagnostics;
+  std::vector<fused::fused::ElementwiseOpInterface> ops;
+  module->walk([&](fused::fused::ElementwiseOpInterface op) {
+    ops.push_back(op);
+  });
+  ASSERT_EQ(ops.size(), 15u);
+  auto at = [&](size_t i, std::vector<double> args) {
+    return ops[i].evaluate(args);
+  };
+  const double nan = std::nan("");
+  EXPECT_DOUBLE_EQ(at(0, {1.0}), std::exp(1.0));
+  EXPECT_DOUBLE_EQ(at(1, {1.0}), std::tanh(1.0));
+  EXPECT_DOUBLE_EQ(at(2, {1.0}), 1.0 / (1.0 + std::exp(-1.0)));
+  EXPECT_EQ(at(3, {-2.0}), 0.0);
+  EXPECT_EQ(at(3, {0.25}), 0.25);
+  EXPECT_TRUE(std::isnan(at(3, {nan})));
+  EXPECT_EQ(at(4, {4.0}), -4.0);
+  EXPECT_EQ(at(5, {4.0}), 0.5);
+  EXPECT_EQ(at(5, {0.0}), HUGE_VAL);
+  EXPECT_TRUE(std::isnan(at(5, {-2.0})));
+  EXPECT_NEAR(at(6, {1.0}), 0.8413447460685429, 1e-15);
+  EXPECT_NEAR(at(7, {1.0}), 0.8411919906082768, 1e-15);
+  EXPECT_EQ(at(8, {10, 2}), 12.0);
+  EXPECT_EQ(at(9, {10, 2}), 8.0);
+  EXPECT_EQ(at(10, {10, 2}), 20.0);
+  EXPECT_EQ(at(11, {10, 4}), 2.5);
+  EXPECT_EQ(at(12, {1, 2}), 2.0);
+  EXPECT_TRUE(std::isnan(at(12, {nan, 0})));
+  EXPECT_TRUE(std::isnan(at(12, {5, nan})));
+  EXPECT_EQ(at(13, {1, 2}), 1.0);
+  EXPECT_TRUE(std::isnan(at(13, {nan, 0})));
+  EXPECT_TRUE(std::isnan(at(13, {5, nan})));
+  // A cast passes the value through and rounds by definition; only it
+  // does.
+  EXPECT_EQ(at(14, {0.3}), 0.3);
+  for (size_t i = 0; i < ops.size(); ++i)
+    EXPECT_EQ(ops[i].roundsToResultType(), i == 14) << i;
+}
+
+TEST_F(EvaluatorTest, ElementwiseBroadcastsAndCastRounds) {
+  const char *src = R"mlir(
+    func.func @f(%x: tensor<2x1xf32>, %y: tensor<3xf32>) -> tensor<2x3xbf16> {
+      %m = fused.max %x, %y : tensor<2x1xf32>, tensor<3xf32> -> tensor<2x3xf32>
+      %c = fused.cast %m : tensor<2x3xf32> to tensor<2x3xbf16>
+      return %c : tensor<2x3xbf16>
+    })mlir";
+  std::vector<Tensor> results;
+  Tensor x({2, 1}, std::vector<double>{0.3, std::nan("")});
+  Tensor y({3}, std::vector<double>{0.0, 1.0 / 3.0, 2.0});
+  ASSERT_TRUE(succeeded(eval(src, {x, y}, results))) << diagnostics;
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].shape, (std::vector<int64_t>{2, 3}));
+  const std::vector<double> &r = results[0].data;
+  EXPECT_EQ(r[0], 0.30078125); // 0.3 in bf16
+  EXPECT_EQ(r[1], 0.333984375);
+  EXPECT_EQ(r[2], 2.0);
+  for (int i = 3; i < 6; ++i)
+    EXPECT_TRUE(std::isnan(r[i])) << i;
 }
 
 TEST_F(EvaluatorTest, AttentionDefaultScaleAndLse) {

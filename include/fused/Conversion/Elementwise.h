@@ -1,9 +1,8 @@
-//===- Elementwise.h - the elementwise ops, once for code generation -*- C++ -*-===//
+//===- Elementwise.h - splat constants as kernel immediates ----*- C++ -*-===//
 //
-// Which ops of the dialect are elementwise (numpy broadcasting for the
-// binary ones) and the f32 scalar computation of each, shared by fusion
-// (fused-fuse groups them), the GEMM epilogue (fused-tile) and the
-// elementwise kernels.
+// Scalars that kernels take as immediates rather than as buffers. What each
+// elementwise op computes is the op's own ElementwiseOpInterface
+// (fused/Dialect/Fused/IR/FusedInterfaces.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,16 +15,6 @@
 #include <optional>
 
 namespace fused {
-
-/// Whether `op` is an elementwise op of the dialect.
-bool isElementwiseOp(mlir::Operation *op);
-
-/// The f32 scalar computation of elementwise `op` on its operands `args`
-/// (f32 scalars); null for an op that is not elementwise. A cast returns
-/// its operand: callers round every result to its element type.
-mlir::Value emitElementwiseF32(mlir::OpBuilder &b, mlir::Location loc,
-                               mlir::Operation *op,
-                               mlir::ArrayRef<mlir::Value> args);
 
 /// The value of every element of `v` when `v` is an arith.constant splat
 /// float tensor (a scale, an epsilon): kernels take it as an immediate

@@ -18,6 +18,7 @@
 #include "fused/Runtime/Compare.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,17 +68,9 @@ double roundTo(double x, FloatKind kind);
 /// Applies `roundTo` to every element of `t`.
 Tensor roundTensor(const Tensor &t, FloatKind kind);
 
-/// Elementwise unary functions:
-///   Exp = e^x, Tanh = tanh(x),
-///   GeluTanh = 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))),
-///   GeluErf = 0.5x(1 + erf(x/sqrt(2))), Silu = x/(1 + e^-x),
-///   Relu = max(x, 0) (NaN propagates), Neg = -x, Rsqrt = 1/sqrt(x).
-enum class UnaryKind { Exp, Tanh, GeluTanh, GeluErf, Silu, Relu, Neg, Rsqrt };
-/// Elementwise binary functions; Max and Min propagate NaN.
-enum class BinaryKind { Add, Sub, Mul, Div, Max, Min };
-
-/// Applies the unary function `kind` to every element of `x`.
-Tensor unary(const Tensor &x, UnaryKind kind);
+/// Applies `f` to every element of `x`. (What each elementwise op of the
+/// dialect computes is the op's own definition: ElementwiseOpInterface.)
+Tensor unary(const Tensor &x, const std::function<double(double)> &f);
 
 /// Computes the numpy broadcast of shapes `a` and `b` into `out`. Returns
 /// false and, if `error` is non-null, describes the clash when the shapes do
@@ -88,8 +81,9 @@ bool broadcastShapes(const std::vector<int64_t> &a,
 /// Materialises `x` broadcast to `shape` by numpy rules (x's rank must not
 /// exceed the rank of `shape`).
 Tensor broadcastTo(const Tensor &x, const std::vector<int64_t> &shape);
-/// Applies the binary function `kind` elementwise with numpy broadcasting.
-Tensor binary(const Tensor &a, const Tensor &b, BinaryKind kind);
+/// Applies `f` elementwise with numpy broadcasting.
+Tensor binary(const Tensor &a, const Tensor &b,
+              const std::function<double(double, double)> &f);
 
 /// Batched matrix product. `a` is [..., M, K] ([..., K, M] if `transposeA`),
 /// `b` is [..., K, N] ([..., N, K] if `transposeB`); both have rank >= 2. The

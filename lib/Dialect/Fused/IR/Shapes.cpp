@@ -46,12 +46,13 @@ void sameShape(Value a, Value b,
 void forEachEqualDim(
     Operation *op, function_ref<void(Value, int64_t, Value, int64_t)> same) {
   using namespace fused;
-  if (isa<ExpOp, TanhOp, SiluOp, ReluOp, NegOp, RsqrtOp, GeluOp, CastOp,
-          SoftmaxOp>(op)) {
+  if (isa<SoftmaxOp>(op)) {
     sameShape(op->getOperand(0), op->getResult(0), same);
     return;
   }
-  if (isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>(op)) {
+  // A unary op keeps its operand's shape; binary operands broadcast to the
+  // result, trailing dimensions aligned.
+  if (isa<ElementwiseOpInterface>(op)) {
     Value r = op->getResult(0);
     for (Value o : op->getOperands())
       alignTrailing(o, r, rankOf(o), same);

@@ -30,7 +30,7 @@ using namespace fused::fused;
 
 namespace {
 
-bool isElementwise(Operation *op) { return ::fused::isElementwiseOp(op); }
+bool isElementwise(Operation *op) { return isa<ElementwiseOpInterface>(op); }
 
 /// The kind of the kernel that starts at `op`, from the strategies; none
 /// for ops that stay outside kernels (views such as fused.reshape, and ops

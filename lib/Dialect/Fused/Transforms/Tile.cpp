@@ -407,7 +407,8 @@ struct GemmFunctionBuilder {
               Value s = scalar.lookup(o);
               operands.push_back(s ? s : ::fused::splatConstantF32(nb, nl, o));
             }
-            Value res = ::fused::emitElementwiseF32(nb, nl, op, operands);
+            auto ew = dyn_cast<ElementwiseOpInterface>(op);
+            Value res = ew ? ew.emitF32(nb, nl, operands) : Value();
             if (!res) {
               failedScalar = true;
               res = operands[0];

@@ -16,6 +16,8 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "fused/Dialect/Fused/IR/FusedInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "fused/Dialect/Fused/IR/FusedOps.h.inc"
 

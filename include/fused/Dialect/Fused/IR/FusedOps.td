@@ -11,6 +11,7 @@
 include "fused/Dialect/Fused/IR/FusedDialect.td"
 include "fused/Dialect/Fused/IR/FusedEnums.td"
 include "fused/Dialect/Fused/IR/FusedAttrs.td"
+include "fused/Dialect/Fused/IR/FusedInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonTypeConstraints.td"
@@ -129,7 +130,8 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 class Fused_UnaryOp<string mnemonic, string formula, string extra = "">
-    : Fused_Op<mnemonic, [Pure, AllTypesMatch<["input", "result"]>]> {
+    : Fused_Op<mnemonic, [Pure, AllTypesMatch<["input", "result"]>,
+                          DeclareOpInterfaceMethods<Fused_ElementwiseOpInterface>]> {
   let summary = "elementwise " # formula;
   let description = [{
     Applies `}] # formula # [{` to every element of a ranked tensor of
@@ -159,7 +161,8 @@ def Fused_NegOp : Fused_UnaryOp<"neg", "-x"> {
 }
 def Fused_RsqrtOp : Fused_UnaryOp<"rsqrt", "1 / sqrt(x)">;
 
-def Fused_GeluOp : Fused_Op<"gelu", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Fused_GeluOp : Fused_Op<"gelu", [Pure, AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<Fused_ElementwiseOpInterface>]> {
   let summary = "elementwise GELU, exact (erf) or tanh-approximated";
   let description = [{
     `erf`:  `0.5 * x * (1 + erf(x / sqrt(2)))`.
@@ -179,7 +182,9 @@ def Fused_GeluOp : Fused_Op<"gelu", [Pure, AllTypesMatch<["input", "result"]>]> 
   let hasVerifier = 1;
 }
 
-def Fused_CastOp : Fused_Op<"cast", [Pure]> {
+def Fused_CastOp : Fused_Op<"cast", [Pure,
+    DeclareOpInterfaceMethods<Fused_ElementwiseOpInterface,
+                              ["roundsToResultType"]>]> {
   let summary = "elementwise conversion between float types";
   let description = [{
     Converts every element to the result element type with
@@ -206,7 +211,8 @@ def Fused_CastOp : Fused_Op<"cast", [Pure]> {
 }
 
 class Fused_BinaryOp<string mnemonic, string formula>
-    : Fused_Op<mnemonic, [Pure]> {
+    : Fused_Op<mnemonic, [Pure,
+                          DeclareOpInterfaceMethods<Fused_ElementwiseOpInterface>]> {
   let summary = "elementwise " # formula # " with broadcasting";
   let description = [{
     Computes `}] # formula # [{` elementwise. The operand shapes broadcast
