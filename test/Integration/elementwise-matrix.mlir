@@ -20,6 +20,12 @@ func.func @bias_gelu_bcast(%x: tensor<3x5x768xf16>, %bias: tensor<768xf32>) -> t
   %o = fused.cast %g : tensor<3x5x768xf32> to tensor<3x5x768xf16>
   return %o : tensor<3x5x768xf16>
 }
+// CHECK: @sigmoid_gate result 0: relative error {{.*}} PASS
+func.func @sigmoid_gate(%x: tensor<5x131xf16>, %g: tensor<131xf16>) -> tensor<5x131xf16> {
+  %s = fused.sigmoid %x : tensor<5x131xf16>
+  %y = fused.mul %s, %g : tensor<5x131xf16>, tensor<131xf16> -> tensor<5x131xf16>
+  return %y : tensor<5x131xf16>
+}
 // CHECK: @col_bcast_odd result 0: relative error {{.*}} PASS
 func.func @col_bcast_odd(%x: tensor<9x33xf32>, %s: tensor<9x1xf32>) -> tensor<9x33xf32> {
   %m = fused.mul %x, %s : tensor<9x33xf32>, tensor<9x1xf32> -> tensor<9x33xf32>

@@ -127,3 +127,13 @@ func.func @trans_a_bias_gelu(%a: tensor<120x136xbf16>, %b: tensor<120x88xbf16>, 
   return %f : tensor<136x88xbf16>
 }
 
+
+// An epilogue of sigmoid, broadcast bias and a residual, odd shape.
+// CHECK: @odd_sigmoid_epilogue result 0: relative error {{.*}} PASS
+func.func @odd_sigmoid_epilogue(%a: tensor<45x72xbf16>, %b: tensor<72x40xbf16>, %bias: tensor<40xbf16>, %r: tensor<45x40xbf16>) -> tensor<45x40xbf16> {
+  %c = fused.matmul %a, %b : tensor<45x72xbf16>, tensor<72x40xbf16> -> tensor<45x40xbf16>
+  %d = fused.add %c, %bias : tensor<45x40xbf16>, tensor<40xbf16> -> tensor<45x40xbf16>
+  %e = fused.sigmoid %d : tensor<45x40xbf16>
+  %f = fused.mul %e, %r : tensor<45x40xbf16>, tensor<45x40xbf16> -> tensor<45x40xbf16>
+  return %f : tensor<45x40xbf16>
+}

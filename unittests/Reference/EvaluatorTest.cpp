@@ -95,6 +95,7 @@ TEST_F(EvaluatorTest, ElementwiseOpsDefineTheirFloat64Values) {
       %12 = fused.max %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
       %13 = fused.min %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
       %14 = fused.cast %x : tensor<4xf32> to tensor<4xbf16>
+      %15 = fused.sigmoid %x : tensor<4xf32>
       return %x : tensor<4xf32>
     })mlir";
   module = parseSourceString<ModuleOp>(src, &context);
@@ -103,7 +104,7 @@ TEST_F(EvaluatorTest, ElementwiseOpsDefineTheirFloat64Values) {
   module->walk([&](fused::fused::ElementwiseOpInterface op) {
     ops.push_back(op);
   });
-  ASSERT_EQ(ops.size(), 15u);
+  ASSERT_EQ(ops.size(), 16u);
   auto at = [&](size_t i, std::vector<double> args) {
     return ops[i].evaluate(args);
   };
@@ -133,6 +134,8 @@ TEST_F(EvaluatorTest, ElementwiseOpsDefineTheirFloat64Values) {
   // A cast passes the value through and rounds by definition; only it
   // does.
   EXPECT_EQ(at(14, {0.3}), 0.3);
+  EXPECT_DOUBLE_EQ(at(15, {1.0}), 1.0 / (1.0 + std::exp(-1.0)));
+  EXPECT_EQ(at(15, {0.0}), 0.5);
   for (size_t i = 0; i < ops.size(); ++i)
     EXPECT_EQ(ops[i].roundsToResultType(), i == 14) << i;
 }

@@ -441,6 +441,15 @@ func.func @silu_fp8(%x: tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
 
 // -----
 
+/// fused.sigmoid rejects f64.
+func.func @sigmoid_f64(%x: tensor<4xf64>) -> tensor<4xf64> {
+  // expected-error @+1 {{'input' has unsupported element type 'f64'; expected f16, bf16 or f32}}
+  %0 = fused.sigmoid %x : tensor<4xf64>
+  return %0 : tensor<4xf64>
+}
+
+// -----
+
 /// fused.relu rejects integers.
 func.func @relu_i8(%x: tensor<4xi8>) -> tensor<4xi8> {
   // expected-error @+1 {{'input' has unsupported element type 'i8'; expected f16, bf16 or f32}}

@@ -318,6 +318,18 @@ func.func @unary_silu(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
+/// fused.sigmoid on f16.
+// CHECK-LABEL: func.func @unary_sigmoid
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf16>)
+// CHECK:         %[[R:.*]] = fused.sigmoid %[[X]] : tensor<4x8xf16>
+// CHECK:         return %[[R]]
+func.func @unary_sigmoid(%x: tensor<4x8xf16>) -> tensor<4x8xf16> {
+  %0 = fused.sigmoid %x : tensor<4x8xf16>
+  return %0 : tensor<4x8xf16>
+}
+
+// -----
+
 /// fused.relu on a dynamic shape.
 // CHECK-LABEL: func.func @unary_relu
 // CHECK-SAME:    (%[[X:.*]]: tensor<?x8xf16>)

@@ -68,6 +68,16 @@ double SiluOp::evaluate(ArrayRef<double> args) {
   return args[0] / (1.0 + std::exp(-args[0]));
 }
 
+// 1 / (1 + e^-x)
+Value SigmoidOp::emitF32(OpBuilder &b, Location loc, ValueRange args) {
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
+  return arith::DivFOp::create(b, loc, f32(b, loc, 1),
+                               arith::AddFOp::create(b, loc, f32(b, loc, 1), e));
+}
+double SigmoidOp::evaluate(ArrayRef<double> args) {
+  return 1.0 / (1.0 + std::exp(-args[0]));
+}
+
 // max(x, 0); NaN stays NaN.
 Value ReluOp::emitF32(OpBuilder &b, Location loc, ValueRange args) {
   return arith::MaximumFOp::create(b, loc, args[0], f32(b, loc, 0));

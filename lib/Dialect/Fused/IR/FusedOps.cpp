@@ -362,12 +362,6 @@ static LogicalResult verifyUnary(Operation *op) {
   return checkElementType(op, "input", op->getOperand(0), FloatSet::Compute);
 }
 
-LogicalResult ExpOp::verify() { return verifyUnary(getOperation()); }
-LogicalResult TanhOp::verify() { return verifyUnary(getOperation()); }
-LogicalResult SiluOp::verify() { return verifyUnary(getOperation()); }
-LogicalResult ReluOp::verify() { return verifyUnary(getOperation()); }
-LogicalResult NegOp::verify() { return verifyUnary(getOperation()); }
-LogicalResult RsqrtOp::verify() { return verifyUnary(getOperation()); }
 LogicalResult GeluOp::verify() { return verifyUnary(getOperation()); }
 
 /// relu(relu(x)) = relu(x).
@@ -440,13 +434,6 @@ static LogicalResult verifyBinary(Operation *op) {
                              << formatShape(o.getShape());
   return success();
 }
-
-LogicalResult AddOp::verify() { return verifyBinary(getOperation()); }
-LogicalResult SubOp::verify() { return verifyBinary(getOperation()); }
-LogicalResult MulOp::verify() { return verifyBinary(getOperation()); }
-LogicalResult DivOp::verify() { return verifyBinary(getOperation()); }
-LogicalResult MaxOp::verify() { return verifyBinary(getOperation()); }
-LogicalResult MinOp::verify() { return verifyBinary(getOperation()); }
 
 //===----------------------------------------------------------------------===//
 // Softmax and reductions

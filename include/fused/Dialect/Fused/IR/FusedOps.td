@@ -148,6 +148,11 @@ class Fused_UnaryOp<string mnemonic, string formula, string extra = "">
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
   let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::verify() {
+      return verifyUnary(getOperation());
+    }
+  }];
 }
 
 def Fused_ExpOp : Fused_UnaryOp<"exp", "exp(x)">;
@@ -160,6 +165,7 @@ def Fused_NegOp : Fused_UnaryOp<"neg", "-x"> {
   let hasFolder = 1;
 }
 def Fused_RsqrtOp : Fused_UnaryOp<"rsqrt", "1 / sqrt(x)">;
+def Fused_SigmoidOp : Fused_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 
 def Fused_GeluOp : Fused_Op<"gelu", [Pure, AllTypesMatch<["input", "result"]>,
     DeclareOpInterfaceMethods<Fused_ElementwiseOpInterface>]> {
@@ -233,6 +239,11 @@ class Fused_BinaryOp<string mnemonic, string formula>
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::verify() {
+      return verifyBinary(getOperation());
+    }
+  }];
 }
 
 def Fused_AddOp : Fused_BinaryOp<"add", "lhs + rhs">;
