@@ -87,9 +87,18 @@ struct RowProblem {
   int64_t accesses() const {
     return windowed ? (n + vector - 1) / vector + 1 : n / vector;
   }
-  /// Rows each block normalises in turn, its weight and bias loaded once
-  /// (in registers) for all of them.
+  /// Rows each block normalises, its weight and bias read from global
+  /// memory once for all of them.
   int64_t rowsPerBlock = 1;
+  /// Warps of a block that each normalise their own rows (rows of one
+  /// warp: `threads` is 32), sharing the affine parameters.
+  int64_t groups = 1;
+  /// Whether the block first copies the affine parameters to shared
+  /// memory: where several warps share them, and where a thread would
+  /// not keep them in registers (more than 256 threads per row).
+  bool stagedParams = false;
+
+  int64_t blockThreads() const { return threads * groups; }
 };
 
 /// The shared memory of the reductions' partials: 2 slots of one f32 per
@@ -104,10 +113,33 @@ int64_t stagedRowBytes(const RowProblem &p) {
   return p.accesses() * p.vector * elementBytes(p.elemType);
 }
 
+/// The bytes of `param`'s copy in shared memory, rounded up to 16.
+int64_t stagedParamBytes(const RowProblem &p, Value param) {
+  if (!param || !p.stagedParams)
+    return 0;
+  Type et = cast<ShapedType>(param.getType()).getElementType();
+  return (p.n * elementBytes(et) + 15) / 16 * 16;
+}
+
 /// All of a kernel's dynamic shared memory: the partials, then the row
-/// when it is staged there.
+/// when it is staged there, then the staged weight and bias.
 int64_t sharedBytes(const RowProblem &p) {
-  return partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0);
+  return partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0) +
+         stagedParamBytes(p, p.weight) + stagedParamBytes(p, p.bias);
+}
+
+/// The bytes a row moves per element (its input, a residual, the sum when
+/// returned, the output) and the affine parameters' bytes per element.
+std::pair<int64_t, int64_t> bytesPerElement(const RowProblem &p) {
+  int64_t e = elementBytes(p.elemType);
+  int64_t row = 2 * e;
+  if (p.residual)
+    row += e + (p.sumResult >= 0 ? e : 0);
+  int64_t params = 0;
+  for (Value v : {p.weight, p.bias})
+    if (v)
+      params += elementBytes(cast<ShapedType>(v.getType()).getElementType());
+  return {row, params};
 }
 
 int64_t powerOf2AtLeast(int64_t n) {
@@ -245,16 +277,28 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     p.chunks = (p.accesses() + p.threads - 1) / p.threads;
     p.inShared = partialsBytes(p) + stagedRowBytes(p) <=
                  target.limits.maxSharedMemoryPerBlock;
-  } else if ((p.weight || p.bias) && p.threads <= 256) {
-    // Weights and biases read once per block rather than once per row,
-    // while eight blocks per SM remain to keep loads in flight.
-    // With a dynamic row count: 8, which fills the GPU from about a
-    // thousand rows and leaves one block for a decoding step's row.
-    p.rowsPerBlock =
-        p.dynamic ? 8
-                  : std::clamp<int64_t>(
-                        p.rows / (8 * std::max<int64_t>(1, target.smCount)), 1,
-                        64);
+  } else if (p.weight || p.bias) {
+    // Weights and biases are read from global memory once per block:
+    // enough rows per block that they add at most 1/32 to the bytes the
+    // rows move (16 to 64 rows; fewer when there are fewer).
+    auto [rowBytes, paramBytes] = bytesPerElement(p);
+    p.rowsPerBlock = std::clamp<int64_t>(
+        (32 * paramBytes + rowBytes - 1) / rowBytes, 1, 64);
+    if (!p.dynamic)
+      p.rowsPerBlock = std::min(p.rowsPerBlock, p.rows);
+    // Rows of one warp: up to eight warps per block, each normalising its
+    // share of the block's rows with the parameters from shared memory.
+    if (p.threads == 32) {
+      p.groups = std::min<int64_t>(8, p.rowsPerBlock);
+      p.rowsPerBlock = (p.rowsPerBlock + p.groups - 1) / p.groups * p.groups;
+    }
+    p.stagedParams = p.groups > 1 || p.threads > 256;
+    if (sharedBytes(p) > target.limits.maxSharedMemoryPerBlock) {
+      // Too long to stage: each row reads them.
+      p.groups = 1;
+      p.rowsPerBlock = 1;
+      p.stagedParams = false;
+    }
   }
   return p;
 }
@@ -714,6 +758,21 @@ void buildRowStreamed(RowContext &c) {
   }
 }
 
+/// Copies affine parameter `param` to `copy` in shared memory, the block's
+/// threads taking consecutive accesses of `vector` elements.
+void stageParam(RB &r, const RowProblem &p, Value tid, Value param,
+                Value copy) {
+  int64_t accesses = p.n / p.vector;
+  auto loop = scf::ForOp::create(r.b, r.loc, tid, r.idx(accesses),
+                                 r.idx(p.blockThreads()));
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  lb.setInsertionPoint(loop.getBody()->getTerminator());
+  RB lr{lb, r.loc};
+  Value e = lr.muli(loop.getInductionVar(), p.vector);
+  storeF32(lr, loadF32(lr, param, ValueRange{e}, p.vector), copy,
+           ValueRange{e});
+}
+
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
                              gpu::GPUFuncOp kernel) {
   MLIRContext *ctx = kernelOp.getContext();
@@ -727,14 +786,19 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
              : Value();
   };
   Value out = entry.getArgument(body.getNumArguments() + p.normResult);
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockTid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  // The thread's place in its row; with several warps normalising rows
+  // each, its lane and its warp.
+  Value tid = p.groups > 1 ? r.remi(blockTid, 32) : blockTid;
+  Value group = p.groups > 1 ? r.divi(blockTid, 32) : Value();
 
   // Shared memory for the reductions' partials: 2 slots of one f32 per
   // warp.
   int64_t warps = p.threads / 32;
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   Value shared, staged;
+  Value weight = argOf(p.weight), bias = argOf(p.bias);
   if (sharedBytes(p) > 0) {
     auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                     MemRefLayoutAttrInterface(), wg);
@@ -751,6 +815,21 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
           b, loc,
           MemRefType::get({p.n}, p.elemType, MemRefLayoutAttrInterface(), wg),
           base, r.idx(partialsBytes(p)), ValueRange{});
+    // The staged weight and bias, after the partials.
+    int64_t offset = partialsBytes(p);
+    for (Value *param : {&weight, &bias}) {
+      if (!*param || !p.stagedParams)
+        continue;
+      Type et = cast<MemRefType>(param->getType()).getElementType();
+      Value copy = memref::ViewOp::create(
+          b, loc, MemRefType::get({p.n}, et, MemRefLayoutAttrInterface(), wg),
+          base, r.idx(offset), ValueRange{});
+      stageParam(r, p, blockTid, *param, copy);
+      offset += (p.n * elementBytes(et) + 15) / 16 * 16;
+      *param = copy;
+    }
+    if (p.stagedParams)
+      gpu::BarrierOp::create(b, loc);
   }
   BlockReduce red{r, tid, shared, warps};
   Value invN = r.f(1.0 / double(p.n));
@@ -762,16 +841,18 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   scf::ForOp rowLoop;
   Value row = bid;
   if (p.rowsPerBlock > 1) {
+    // Parameters in registers, except for rows of more than 256 threads,
+    // which read them from shared memory for each row.
     auto params = [&](Value param) {
       return loadChunksWith(r, p, tid, 0.0, [&](RB &lr, Value e) {
         RowAccess la{lr, p, Value(), out, Value(), Value(), {}};
         return la.loadParam(param, e);
       });
     };
-    if (p.weight)
-      weights = params(argOf(p.weight));
-    if (p.bias)
-      biases = params(argOf(p.bias));
+    if (weight && p.threads <= 256)
+      weights = params(weight);
+    if (bias && p.threads <= 256)
+      biases = params(bias);
     Value first = r.muli(bid, p.rowsPerBlock);
     // The row count; with a dynamic first dimension, from the output's
     // descriptor.
@@ -779,7 +860,9 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     Value count = arith::MinSIOp::create(
         b, loc, r.idx(p.rowsPerBlock),
         arith::SubIOp::create(b, loc, rows, first));
-    rowLoop = scf::ForOp::create(b, loc, r.idx(0), count, r.idx(1));
+    // Warp `group` takes rows group, group + groups, ... of the block's.
+    rowLoop = scf::ForOp::create(b, loc, group ? group : r.idx(0), count,
+                                 r.idx(p.groups));
     b.setInsertionPointToStart(rowLoop.getBody());
     row = r.addi(first, rowLoop.getInductionVar());
   }
@@ -793,8 +876,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     if (d > 0)
       rest = r.divi(rest, shape[d]);
   }
-  RowAccess a{r, p, Value(), out, argOf(p.weight), argOf(p.bias),
-              rowIndices};
+  RowAccess a{r, p, Value(), out, weight, bias, rowIndices};
   a.staged = staged;
   if (p.windowed)
     a.shift = r.remi(r.muli(row, p.n), p.vector);
@@ -840,7 +922,7 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     if (failed(p))
       return failure();
     gpu::GPUFuncOp shell =
-        fused::createKernelShell(kernel, module, name, p->threads);
+        fused::createKernelShell(kernel, module, name, p->blockThreads());
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
     std::vector<std::string> sizes;
@@ -854,7 +936,8 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     }
     setLaunch(shell,
               {(p->rows + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
-              {p->threads, 1, 1}, sharedBytes(*p), kernel.getNumResults(),
+              {p->blockThreads(), 1, 1}, sharedBytes(*p),
+              kernel.getNumResults(),
               sizes);
     return shell;
   }

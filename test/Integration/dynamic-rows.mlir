@@ -50,7 +50,7 @@
 // MANIFEST-NEXT: "?",
 // MANIFEST-NEXT: 768
 // MANIFEST: "grid": [
-// MANIFEST-NEXT: "(a5.d0 + 7) / 8"
+// MANIFEST-NEXT: "(a5.d0 + 31) / 32"
 // MANIFEST: "version": 3
 
 // NOSIZES: @residual_norm_gelu has 1 dynamic size, got 0 (give them with --sizes=N,...)

@@ -2,9 +2,9 @@
 /// counters: 16-byte accesses, every sector transferred is one requested
 /// (excess 0), no shared-memory bank conflicts, each input read once and
 /// each output written once (global bytes = the tensors' bytes), rows that
-/// fit in registers included. Weights are read by every row's block
-/// (16 rows x 8 KiB for @rms: the traffic beyond the unique bytes; from L2
-/// on a GPU).
+/// fit in registers included. Affine parameters are read once per block,
+/// and a block takes enough rows that they add at most 1/32 to the bytes
+/// moved.
 // RUN: fused-compile --run --device=emulator --counters --chip=sm_80 %s | FileCheck %s
 
 /// 8 x 1024 f16: 16384 bytes each way, 512 sectors.
@@ -21,10 +21,12 @@ func.func @sm(%x: tensor<8x1024xf16>) -> tensor<8x1024xf16> {
   return %y : tensor<8x1024xf16>
 }
 
-/// 16 x 4096 bf16 and a 4096 bf16 weight: 131072 + 8192 unique bytes read,
+/// 16 x 4096 bf16 and a 4096 bf16 weight: 131072 + 8192 bytes read, each
+/// once (one block normalises the 16 rows, the weight in registers),
 /// 131072 written; four warps exchange partials without bank conflicts.
 // CHECK-LABEL: @rms rms_normalization counters:
-// CHECK: global loads: {{[0-9]+}} requests, [[S:[0-9]+]] sectors (ideal [[S]], excess 0)
+// CHECK: blocks: 1
+// CHECK: global loads: {{[0-9]+}} requests, 4352 sectors (ideal 4352, excess 0)
 // CHECK: global stores: 256 requests, 4096 sectors (ideal 4096, excess 0)
 // CHECK: unique global bytes read: 139264
 // CHECK: unique global bytes written: 131072
@@ -114,14 +116,18 @@ func.func @heads(%x: tensor<2x128x8x64xf16>) -> tensor<2x8x128x64xf16> {
   return %y : tensor<2x8x128x64xf16>
 }
 
-/// 2000 rows of 64 f16 with a weight and a bias: on sm_80 (108 SMs) a block
-/// normalises 2 rows in turn (2000 / (8 x 108)), so the parameters' 256
-/// bytes are read by 1000 blocks, not 2000 rows: 8000 sectors of rows plus
-/// 1000 x 8 of parameters.
+/// 2000 rows of 64 f16 with a weight and a bias: a block of eight warps
+/// normalises 32 rows (four per warp), enough that the parameters add 1/32
+/// to the rows' bytes. The block copies the parameters' 256 bytes to shared
+/// memory once and every warp reads them from there, so they are read from
+/// global memory by 63 blocks, not 2000 rows: 8000 sectors of rows plus
+/// 63 x 8 of parameters, and no bank conflicts.
 // CHECK-LABEL: @ln_rows ln_rows_normalization counters:
-// CHECK: blocks: 1000
-// CHECK: global loads: {{[0-9]+}} requests, 16000 sectors (ideal 16000, excess 0)
+// CHECK: blocks: 63
+// CHECK: global loads: {{[0-9]+}} requests, 8504 sectors (ideal 8504, excess 0)
 // CHECK: global stores: {{[0-9]+}} requests, 8000 sectors (ideal 8000, excess 0)
+// CHECK: shared loads: 1008 requests, 1008 wavefronts (ideal 1008, excess 0)
+// CHECK: shared stores: 126 requests, 126 wavefronts (ideal 126, excess 0)
 func.func @ln_rows(%x: tensor<2000x64xf16>, %g: tensor<64xf16>, %b: tensor<64xf16>) -> tensor<2000x64xf16> {
   %y = fused.layernorm %x weight(%g : tensor<64xf16>) bias(%b : tensor<64xf16>) : tensor<2000x64xf16>
   return %y : tensor<2000x64xf16>

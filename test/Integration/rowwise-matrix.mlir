@@ -104,3 +104,19 @@ func.func @rms_many_rows_odd(%x: tensor<1001x4096xbf16>, %g: tensor<4096xf32>) -
   %y = fused.rmsnorm %x weight(%g : tensor<4096xf32>) : tensor<1001x4096xbf16>
   return %y : tensor<1001x4096xbf16>
 }
+
+/// Rows of one warp, eight warps per block sharing the parameters through
+/// shared memory: 45 rows, so the second block's warps get one or two.
+// CHECK: @ln_warps_odd_rows result 0: relative error {{.*}} PASS
+func.func @ln_warps_odd_rows(%x: tensor<45x200xf16>, %g: tensor<200xf16>, %b: tensor<200xbf16>) -> tensor<45x200xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<200xf16>) bias(%b : tensor<200xbf16>) : tensor<45x200xf16>
+  return %y : tensor<45x200xf16>
+}
+
+/// Rows of 512 threads in registers: the weight is staged in shared memory
+/// once per block and read from there for each row.
+// CHECK: @rms_long_rows_staged_weight result 0: relative error {{.*}} PASS
+func.func @rms_long_rows_staged_weight(%x: tensor<37x16384xbf16>, %g: tensor<16384xf32>) -> tensor<37x16384xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<16384xf32>) : tensor<37x16384xbf16>
+  return %y : tensor<37x16384xbf16>
+}

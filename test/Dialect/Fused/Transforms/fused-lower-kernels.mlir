@@ -52,11 +52,19 @@ func.func @rms_long(%x: tensor<2x65536xf16>, %g: tensor<65536xf16>) -> tensor<2x
 
 // -----
 
-/// Odd row lengths use element accesses; f32 weights with bf16 rows make
-/// the chunks 4 elements (16 bytes of the widest operand).
+/// f32 weights with bf16 rows make the chunks 4 elements (16 bytes of the
+/// widest operand). Rows of one warp: five warps, one per row, share the
+/// parameters, which the block copies to shared memory once.
 // CHECK-LABEL: func.func @layernorm_mixed
-// CHECK: vector.load {{.*}} {alignment = 8 : i64} : memref<5x1000xbf16>, vector<4xbf16>
+// CHECK: known_block_size = array<i32: 160, 1, 1>
 // CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<1000xf32>, vector<4xf32>
+// CHECK: vector.store {{.*}} : memref<1000xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: gpu.barrier
+// CHECK: vector.load {{.*}} : memref<1000xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: scf.for
+// CHECK: vector.load {{.*}} {alignment = 8 : i64} : memref<5x1000xbf16>, vector<4xbf16>
+// CHECK-NOT: memref<1000xf32>, vector<4xf32>
+// CHECK: gpu.return
 func.func @layernorm_mixed(%x: tensor<5x1000xbf16>, %g: tensor<1000xf32>, %b: tensor<1000xf32>) -> tensor<5x1000xbf16> {
   %r = fused.kernel normalization ins(%x, %g, %b : tensor<5x1000xbf16>, tensor<1000xf32>, tensor<1000xf32>) -> tensor<5x1000xbf16> {
   ^bb0(%a: tensor<5x1000xbf16>, %w: tensor<1000xf32>, %c: tensor<1000xf32>):
