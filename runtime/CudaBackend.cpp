@@ -244,6 +244,8 @@ public:
   Status copyToDevice(Buffer &dst, const void *src, size_t bytes) override {
     if (Status s = checkCopySize(bytes, dst, "into"); !s)
       return s;
+    if (bytes == 0) // an empty tensor: nothing to copy
+      return Status::ok();
     if (Status s = makeCurrent(); !s)
       return s;
     return driver->check(driver->cuMemcpyHtoD(dst.address(), src, bytes),
@@ -252,6 +254,8 @@ public:
   Status copyToHost(void *dst, const Buffer &src, size_t bytes) override {
     if (Status s = checkCopySize(bytes, src, "out of"); !s)
       return s;
+    if (bytes == 0) // an empty tensor: nothing to copy
+      return Status::ok();
     if (Status s = makeCurrent(); !s)
       return s;
     return driver->check(driver->cuMemcpyDtoH(dst, src.address(), bytes),

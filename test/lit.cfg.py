@@ -66,3 +66,13 @@ config.substitutions.append(("%fused_src_root", config.fused_src_root))
 # Compiled programs are cached inside the build tree, not in $HOME.
 config.environment["FUSED_CACHE_DIR"] = os.path.join(
     config.fused_obj_root, "test", "kernel-cache")
+
+# Under ./fused.sh sanitize: a program that embeds the library (the
+# installed package's consumer) runs with malloc stacks unwound in full, so
+# that LeakSanitizer sees through libLLVM's frames to the process-wide
+# registries its suppressions name (test/lsan-suppressions.txt). Other
+# processes keep the fast unwinder.
+_asan = os.environ.get("ASAN_OPTIONS")
+config.substitutions.append(
+    ("%embedder_env",
+     "env ASAN_OPTIONS=" + _asan + ":fast_unwind_on_malloc=0" if _asan else ""))

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Pass/PassManager.h"
@@ -263,11 +264,9 @@ FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
   {
     PassManager pm(ctx);
     buildNVVMToLLVM(pm);
-    if (failed(parsePassPipeline(
-            "ensure-debug-info-scope-on-llvm-func{emission-kind="
-            "LineTablesOnly}",
-            pm)))
-      return module.emitError("fused: cannot build the line-info pass");
+    LLVM::DIScopeForLLVMFuncOpPassOptions lines;
+    lines.emissionKind = LLVM::DIEmissionKind::LineTablesOnly;
+    pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass(lines));
     buildNVVMTarget(pm, ptxOptions);
     buildSerializationPipeline(pm, ptxOptions);
     if (failed(pm.run(*tagged)))

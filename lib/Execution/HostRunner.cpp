@@ -129,7 +129,8 @@ ref::Tensor decodeTensor(const std::vector<uint8_t> &bytes,
   Buffer b(elementType, shape);
   ref::Tensor t(shape);
   size_t n = std::min(bytes.size(), b.bytes.size());
-  std::memcpy(b.bytes.data(), bytes.data(), n);
+  if (n) // an empty tensor's vectors may have no storage
+    std::memcpy(b.bytes.data(), bytes.data(), n);
   for (size_t i = 0; i < t.data.size(); ++i)
     t.data[i] = b.load(i);
   return t;

@@ -7,7 +7,10 @@
 #include "fused/Pipeline/Pipeline.h"
 
 #include "fused/Dialect/Fused/Transforms/Passes.h"
-#include "mlir/InitAllPasses.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -18,7 +21,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-#include <mutex>
 
 using namespace mlir;
 
@@ -70,9 +72,10 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildBackendPipeline(pm, options);
 }
 
-/// Links libdevice (the math functions that gpu-to-nvvm calls, such as
-/// __nv_tanhf) from the toolkit, or from /usr/local/cuda.
-static std::string libdeviceOption(const PipelineOptions &options) {
+/// libdevice (the math functions that gpu-to-nvvm calls, such as
+/// __nv_tanhf) from the toolkit, or from /usr/local/cuda; empty if neither
+/// has it.
+static std::string libdevicePath(const PipelineOptions &options) {
   for (std::string root :
        {options.toolkitPath, std::string("/usr/local/cuda")}) {
     if (root.empty())
@@ -80,38 +83,47 @@ static std::string libdeviceOption(const PipelineOptions &options) {
     llvm::SmallString<256> path(root);
     llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
     if (llvm::sys::fs::exists(path))
-      return " l=" + std::string(path);
+      return std::string(path);
   }
   return "";
 }
 
+// The backend's passes are created directly, not parsed from text: an
+// embedding program's process gets no global pass registrations from
+// compiling.
+
 void buildNVVMConversions(OpPassManager &pm, bool toLLVM) {
   // The emulator reads the IR between convert-gpu-to-nvvm and
   // convert-nvvm-to-llvm.
-  static std::once_flag registered;
-  std::call_once(registered, [] { mlir::registerAllPasses(); });
-  std::string nvvm =
-      "gpu.module(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-vector-to-llvm,"
-      "convert-arith-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
-      "canonicalize,cse)";
-  if (failed(parsePassPipeline(nvvm, pm)))
-    llvm::report_fatal_error("fused: invalid NVVM pipeline");
+  OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
+  g.addPass(createSCFToControlFlowPass());
+  g.addPass(memref::createExpandStridedMetadataPass());
+  g.addPass(createLowerAffinePass());
+  g.addPass(createConvertNVGPUToNVVMPass());
+  g.addPass(createConvertGpuOpsToNVVMOps());
+  g.addPass(createConvertVectorToLLVMPass());
+  g.addPass(createArithToLLVMConversionPass());
+  g.addPass(createConvertIndexToLLVMPass());
+  g.addPass(createUBToLLVMConversionPass());
+  g.addPass(createCanonicalizerPass());
+  g.addPass(createCSEPass());
   if (toLLVM)
     buildNVVMToLLVM(pm);
 }
 
 void buildNVVMToLLVM(OpPassManager &pm) {
-  if (failed(parsePassPipeline(
-          "gpu.module(convert-nvvm-to-llvm,reconcile-unrealized-casts)", pm)))
-    llvm::report_fatal_error("fused: invalid NVVM-to-LLVM pipeline");
+  OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
+  g.addPass(createConvertNVVMToLLVMPass());
+  g.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void buildNVVMTarget(OpPassManager &pm, const PipelineOptions &options) {
-  std::string target = "nvvm-attach-target{chip=" + options.chip +
-                       " O=3" + libdeviceOption(options) + "}";
-  if (failed(parsePassPipeline(target, pm)))
-    llvm::report_fatal_error("fused: invalid NVVM target options");
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.optLevel = 3;
+  if (std::string libdevice = libdevicePath(options); !libdevice.empty())
+    target.linkLibs.push_back(libdevice);
+  pm.addPass(createGpuNVVMAttachTarget(target));
 }
 
 void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
@@ -124,15 +136,12 @@ void buildBackendPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void buildSerializationPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
-  std::string binary = "gpu-module-to-binary{format=";
-  binary += options.binaryFormat == PipelineOptions::BinaryFormat::Cubin
-                ? "bin"
-                : "isa";
-  if (!options.toolkitPath.empty())
-    binary += " toolkit=" + options.toolkitPath;
-  binary += "}";
-  if (failed(parsePassPipeline(binary, pm)))
-    llvm::report_fatal_error("fused: invalid serialization pipeline");
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget =
+      options.binaryFormat == PipelineOptions::BinaryFormat::Cubin ? "bin"
+                                                                   : "isa";
+  binary.toolkitPath = options.toolkitPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
 namespace {

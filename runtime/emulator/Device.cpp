@@ -339,7 +339,9 @@ public:
       return Status::error("copy of " + std::to_string(bytes) +
                            " bytes into a " + std::to_string(dst.size()) +
                            "-byte buffer");
-    std::memcpy(reinterpret_cast<void *>(dst.address()), src, bytes);
+    // An empty tensor's data may be null: nothing to copy.
+    if (bytes)
+      std::memcpy(reinterpret_cast<void *>(dst.address()), src, bytes);
     return Status::ok();
   }
 
@@ -348,7 +350,8 @@ public:
       return Status::error("copy of " + std::to_string(bytes) +
                            " bytes out of a " + std::to_string(src.size()) +
                            "-byte buffer");
-    std::memcpy(dst, reinterpret_cast<const void *>(src.address()), bytes);
+    if (bytes)
+      std::memcpy(dst, reinterpret_cast<const void *>(src.address()), bytes);
     return Status::ok();
   }
 
