@@ -99,6 +99,10 @@ struct RowProblem {
   bool stagedParams = false;
 
   int64_t blockThreads() const { return threads * groups; }
+  /// Whether a block looping over rows keeps the affine parameters in
+  /// registers (rows of at most 256 threads); longer rows read them from
+  /// shared memory for each row.
+  bool paramsInRegisters() const { return threads <= 256; }
 };
 
 /// The shared memory of the reductions' partials: 2 slots of one f32 per
@@ -292,7 +296,7 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
       p.groups = std::min<int64_t>(8, p.rowsPerBlock);
       p.rowsPerBlock = (p.rowsPerBlock + p.groups - 1) / p.groups * p.groups;
     }
-    p.stagedParams = p.groups > 1 || p.threads > 256;
+    p.stagedParams = p.groups > 1 || !p.paramsInRegisters();
     if (sharedBytes(p) > target.limits.maxSharedMemoryPerBlock) {
       // Too long to stage: each row reads them.
       p.groups = 1;
@@ -815,8 +819,9 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
           b, loc,
           MemRefType::get({p.n}, p.elemType, MemRefLayoutAttrInterface(), wg),
           base, r.idx(partialsBytes(p)), ValueRange{});
-    // The staged weight and bias, after the partials.
-    int64_t offset = partialsBytes(p);
+    // The staged weight and bias, after the partials and the staged row
+    // (the layout of sharedBytes).
+    int64_t offset = partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0);
     for (Value *param : {&weight, &bias}) {
       if (!*param || !p.stagedParams)
         continue;
@@ -825,7 +830,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
           b, loc, MemRefType::get({p.n}, et, MemRefLayoutAttrInterface(), wg),
           base, r.idx(offset), ValueRange{});
       stageParam(r, p, blockTid, *param, copy);
-      offset += (p.n * elementBytes(et) + 15) / 16 * 16;
+      offset += stagedParamBytes(p, *param);
       *param = copy;
     }
     if (p.stagedParams)
@@ -841,18 +846,18 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   scf::ForOp rowLoop;
   Value row = bid;
   if (p.rowsPerBlock > 1) {
-    // Parameters in registers, except for rows of more than 256 threads,
-    // which read them from shared memory for each row.
     auto params = [&](Value param) {
       return loadChunksWith(r, p, tid, 0.0, [&](RB &lr, Value e) {
         RowAccess la{lr, p, Value(), out, Value(), Value(), {}};
         return la.loadParam(param, e);
       });
     };
-    if (weight && p.threads <= 256)
-      weights = params(weight);
-    if (bias && p.threads <= 256)
-      biases = params(bias);
+    if (p.paramsInRegisters()) {
+      if (weight)
+        weights = params(weight);
+      if (bias)
+        biases = params(bias);
+    }
     Value first = r.muli(bid, p.rowsPerBlock);
     // The row count; with a dynamic first dimension, from the output's
     // descriptor.
