@@ -17,7 +17,7 @@ BUNDLES="${2:?}"; OUT="${3:?}"; RUNS="${4:-20}"
 status=0
 while read -r name label; do
   [ -n "$name" ] || continue
-  line="$("$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
+  line="$(timeout 30 "$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
   ms="$(echo "$line" | sed -n 's/.*: \([0-9.]*\) ms per call.*/\1/p')"
   gbps="$(echo "$line" | sed -n 's/.*, \([0-9.]*\) GB\/s.*/\1/p')"
   frac="$(echo "$line" | sed -n 's/.*(\([0-9.]*%\) of memory bandwidth).*/\1/p')"

@@ -5,8 +5,9 @@
 # device run as a carried path).
 #   - check bundles, with seeded inputs and float64 reference outputs: the
 #     GEMM matrix (f16, bf16), the attention subset and the attention
-#     features (test/Integration), and the GPT-2 block (examples/, a
-#     dynamic token count) at 96 tokens, for sm_90;
+#     features (test/Integration) and one small case of each memory-bound
+#     kernel kind (bench/gpu/kinds.mlir), for sm_90 and sm_80, and the
+#     GPT-2 block (examples/, a dynamic token count) at 96 tokens, for sm_90;
 #   - benchmark bundles, without reference data: GEMM 4096^3 and 8192^3 in
 #     f16 and bf16; attention with batch x sequence = 16k tokens and hidden
 #     size 2048 (32 heads of 64, 16 heads of 128), sequence lengths 512 to
@@ -75,9 +76,22 @@ PY
   echo "check-$f: $(grep -c '^func.func' "$TMP/$f.mlir") functions, $(du -sh "$OUT/check-$f" | cut -f1)"
   if [ "$CHECK_HERE" = 1 ]; then
     echo "  on the emulator: $(grep -c ' PASS$' "$TMP/emu-$f.log") results PASS, $(grep -c ' FAIL$' "$TMP/emu-$f.log") FAIL"
-    ! grep -q ' FAIL$' "$TMP/emu-$f.log"
+    if grep -q ' FAIL$' "$TMP/emu-$f.log"; then exit 1; fi
   fi
 done
+
+echo "== one small case of each memory-bound kernel kind (bench/gpu/kinds.mlir)"
+"$COMPILE" --emit=bundle --with-reference --seed=13 --chip=sm_90,sm_80 \
+  "$ROOT/bench/gpu/kinds.mlir" -o "$OUT/check-kinds"
+if [ "$CHECK_HERE" = 1 ]; then
+  "$BUILD/bin/fused-run" "$OUT/check-kinds" --device=emulator --check > "$TMP/emu-kinds.log"
+fi
+drop_images "$OUT/check-kinds" emulator
+echo "check-kinds: $(grep -c '^func.func' "$ROOT/bench/gpu/kinds.mlir") functions, $(du -sh "$OUT/check-kinds" | cut -f1)"
+if [ "$CHECK_HERE" = 1 ]; then
+  echo "  on the emulator: $(grep -c ' PASS$' "$TMP/emu-kinds.log") results PASS, $(grep -c ' FAIL$' "$TMP/emu-kinds.log") FAIL"
+  if grep -q ' FAIL$' "$TMP/emu-kinds.log"; then exit 1; fi
+fi
 
 echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
 # The sm_90 cubin only, and one token count: the folder's space is nearly
@@ -87,7 +101,7 @@ echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
   "$ROOT/examples/gpt2_block.mlir" -o "$OUT/check-gpt2_block"
 if [ "$CHECK_HERE" = 1 ]; then
   "$BUILD/bin/fused-run" "$OUT/check-gpt2_block" --device=emulator --check > "$TMP/emu-gpt2_block.log"
-  ! grep -q ' FAIL$' "$TMP/emu-gpt2_block.log"
+  if grep -q ' FAIL$' "$TMP/emu-gpt2_block.log"; then exit 1; fi
 fi
 drop_images "$OUT/check-gpt2_block" emulator ptx
 echo "check-gpt2_block: $(du -sh "$OUT/check-gpt2_block" | cut -f1)"

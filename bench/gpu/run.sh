@@ -16,9 +16,13 @@
 #      the table of TFLOP/s and fused/peer ratios and draws the charts;
 #   7. runs the ISA conformance program against the emulator's output;
 #   8. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
-#      check of each kernel kind, when it is installed.
-# Logs, the table (results.md) and charts go to OUTDIR. Without a GPU it
-# says so and exits non-zero.
+#      check of each kernel kind (GEMM, attention, and bench/gpu/kinds.mlir
+#      for the memory-bound kinds), when it is installed (PATH, $CUDA_HOME
+#      or /usr/local/cuda).
+# Logs, the table (results.md) and charts go to OUTDIR. Every step runs
+# under a time limit, so that the whole run stays within about 6 minutes.
+# It exits non-zero without a GPU (saying so), and when a check fails, the
+# ISA comparison is not bit-exact or a sanitizer reports.
 #   bench/gpu/run.sh OUTDIR [--runs N]
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -50,7 +54,7 @@ step 2/8 "checks against the float64 reference"
 checks_pass=0 checks_fail=0
 for b in "$BUNDLES"/check-*/; do
   name="$(basename "$b")"
-  "$RUN" "$b" --device=cuda --check >"$OUT/$name.log" 2>&1
+  timeout 120 "$RUN" "$b" --device=cuda --check >"$OUT/$name.log" 2>&1
   rc=$?
   # The GPT-2 block carries an sm_90 cubin only.
   if [ "$rc" -ne 0 ] && grep -q "no kernel image loads on" "$OUT/$name.log" &&
@@ -65,14 +69,14 @@ done
 # The GPT-2 block's kernels take any token count: timed at 4096 tokens
 # (random inputs; the check above is at 96).
 if [ -d "$BUNDLES/check-gpt2_block" ]; then
-  line="$("$RUN" "$BUNDLES/check-gpt2_block" --device=cuda --sizes=4096 --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
+  line="$(timeout 60 "$RUN" "$BUNDLES/check-gpt2_block" --device=cuda --sizes=4096 --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
   echo "gpt2_block at 4096 tokens: ${line:-failed}"
 fi
 
 step 3/8 "fused.runtime on PyTorch CUDA tensors (their memory, a side stream)"
 torch_status="skipped (no PyTorch with CUDA)"
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
-  FUSED_RUNTIME_LIB="$OUT/build/lib/libfused_runtime.so" python3 \
+  FUSED_RUNTIME_LIB="$OUT/build/lib/libfused_runtime.so" timeout 120 python3 \
     "$ROOT/bench/gpu/torch_check.py" --device=cuda \
     "$BUNDLES/check-gemm-matrix-f16" "$BUNDLES/check-attention-features" \
     >"$OUT/torch-check.log" 2>&1
@@ -87,7 +91,7 @@ echo "PyTorch tensors: $torch_status"
 step 4/8 "fused timings (median of $RUNS launches)"
 : >"$OUT/fused.txt"
 while read -r name kind rest; do
-  line="$("$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
+  line="$(timeout 30 "$RUN" "$BUNDLES/$name" --device=cuda --bench="$RUNS" 2>&1 | grep 'per call' | head -1)"
   tflops="$(echo "$line" | sed -n 's/.*, \([0-9.]*\) TFLOP\/s.*/\1/p')"
   echo "$name $kind $rest ${tflops:-nan}" >>"$OUT/fused.txt"
   echo "$name: ${tflops:-failed} TFLOP/s"
@@ -98,7 +102,7 @@ step 5/8 "memory-bound kernels (GB/s, fraction of memory bandwidth)"
 
 step 6/8 "peers: cuBLAS (torch.matmul), SDPA flash and cuDNN"
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
-  python3 "$ROOT/bench/gpu/peers.py" "$BUNDLES/index.txt" "$OUT/fused.txt" \
+  timeout 180 python3 "$ROOT/bench/gpu/peers.py" "$BUNDLES/index.txt" "$OUT/fused.txt" \
     "$OUT" --runs "$RUNS" 2>&1 | tee "$OUT/peers.log"
 else
   echo "run.sh: no PyTorch with CUDA here: no peer timings" | tee "$OUT/peers.log"
@@ -111,19 +115,34 @@ isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | se
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 
 step 8/8 "compute-sanitizer"
-san=skipped
-if command -v compute-sanitizer >/dev/null; then
+# One small case of each kernel kind: a GEMM with an epilogue, an attention
+# with bias, causal mask and LSE, and the memory-bound kinds (row-wise,
+# elementwise, reduction, transpose, RoPE: the whole check-kinds bundle).
+sanitizer="$(command -v compute-sanitizer || true)"
+for d in "${CUDA_HOME:-}" /usr/local/cuda; do
+  [ -z "$sanitizer" ] && [ -n "$d" ] && [ -x "$d/bin/compute-sanitizer" ] &&
+    sanitizer="$d/bin/compute-sanitizer"
+done
+san="skipped (no compute-sanitizer)"
+san_reports=0
+if [ -n "$sanitizer" ]; then
   san=""
   for tool in memcheck racecheck synccheck; do
-    for fn in "sq128_bias_gelu check-gemm-matrix-f16" "bias_causal_lse check-attention-features"; do
+    for fn in "check-gemm-matrix-f16 sq128_bias_gelu" \
+              "check-attention-features bias_causal_lse" "check-kinds all"; do
       set -- $fn
-      if compute-sanitizer --tool "$tool" --error-exitcode 9 "$RUN" \
-           "$BUNDLES/$2" --device=cuda --function="$1" \
-           >"$OUT/sanitizer-$tool-$1.log" 2>&1; then
-        san+="$tool/$1 clean; "
-      else
-        san+="$tool/$1 REPORTS (see $OUT/sanitizer-$tool-$1.log); "
-      fi
+      [ -d "$BUNDLES/$1" ] || continue
+      sel=(); [ "$2" != all ] && sel=(--function="$2")
+      log="$OUT/sanitizer-$tool-$2.log"
+      timeout 120 "$sanitizer" --tool "$tool" --error-exitcode 9 "$RUN" \
+        "$BUNDLES/$1" --device=cuda "${sel[@]}" >"$log" 2>&1
+      rc=$?
+      case $rc in
+        0) san+="$tool/$2 clean; " ;;
+        9) san+="$tool/$2 REPORTS (see $log); "; san_reports=$((san_reports + 1)) ;;
+        124) san+="$tool/$2 timed out; "; san_reports=$((san_reports + 1)) ;;
+        *) san+="$tool/$2 failed (exit $rc, see $log); "; san_reports=$((san_reports + 1)) ;;
+      esac
     done
   done
 fi
@@ -132,7 +151,11 @@ echo "compute-sanitizer: $san"
 {
   echo "# bench/gpu/run.sh on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1), $(date -u +%Y-%m-%d)"
   echo
-  echo "checks: $checks_pass PASS, $checks_fail FAIL (of which PyTorch tensors: $torch_status); ISA conformance: $isa"
+  echo "checks: $checks_pass PASS, $checks_fail FAIL (of which PyTorch tensors: $torch_status)"
+  echo
+  echo "ISA conformance: $isa"
+  echo
+  echo "compute-sanitizer: $san"
   echo
   [ -f "$OUT/table.md" ] && cat "$OUT/table.md"
   echo
@@ -140,4 +163,10 @@ echo "compute-sanitizer: $san"
 } >"$OUT/results.md"
 step done "$(basename "$OUT")/results.md"
 cat "$OUT/results.md"
-[ "$checks_fail" -eq 0 ]
+# Non-zero when a check failed, the ISA comparison did not come out
+# bit-exact on a GPU, or a sanitizer reported (or could not finish).
+status=0
+[ "$checks_fail" -eq 0 ] || { echo "run.sh: $checks_fail check(s) failed" >&2; status=1; }
+case "$isa" in *bit-exact*|*"no nvcc"*) ;; *) echo "run.sh: ISA conformance: $isa" >&2; status=1 ;; esac
+[ "$san_reports" -eq 0 ] || { echo "run.sh: compute-sanitizer: $san_reports run(s) with reports or errors" >&2; status=1; }
+exit $status

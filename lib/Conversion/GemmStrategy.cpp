@@ -12,6 +12,7 @@
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/Shapes.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -128,6 +129,25 @@ FailureOr<GemmConfigAttr> fused::gemmConfigFor(KernelOp kernel,
     if (!cfg)
       return op->emitOpError()
                  << "'fused.config' must be a #fused.gemm_config, got " << a,
+             failure();
+    // The f32 accumulators of a warp tile stay in registers for the whole
+    // K loop: a thread holds (warp tile) / 32 of them. Over the chip's
+    // per-thread budget at this block size, ptxas would spill them all.
+    int64_t threads = 32 * cfg.getWarpsM() * cfg.getWarpsN();
+    int64_t accumulators = (cfg.getBlockM() / cfg.getWarpsM()) *
+                           (cfg.getBlockN() / cfg.getWarpsN()) / 32;
+    int64_t budget = std::min(target.limits.maxRegistersPerThread,
+                              target.limits.registersPerBlock / threads);
+    if (accumulators > budget)
+      return op->emitOpError()
+                 << "#fused.gemm_config's accumulators alone take "
+                 << accumulators << " registers per thread, over the "
+                 << budget << " registers a thread of a " << threads
+                 << "-thread block has on " << target.chip << " ("
+                 << target.limits.registersPerBlock
+                 << " per block, at most "
+                 << target.limits.maxRegistersPerThread
+                 << " per thread): use more warps or a smaller block",
              failure();
     return cfg;
   }

@@ -393,6 +393,173 @@ TEST(EmulatorInterleavingTest, SeedsVaryTheOrderWithinABarrierInterval) {
       << s.getMessage();
 }
 
+// vec(out, off): each thread stores 16 bytes (one st.global.v4, declared
+// 16-byte aligned) at out + off + 16 * tid. ldm(out, off): each thread
+// fills 16 bytes of shared memory, then the warp's ldmatrix .x1 takes its
+// row addresses at s + 16 * (lane % 8) + off; lane i stores its register
+// to out[i]. handoff(out): block 0 writes out[0], block 1 reads it into
+// out[1], with nothing ordering the blocks.
+const char *kAlignImage = R"(
+declare i32 @__fused_emu_sreg(i32)
+declare ptr @__fused_emu_access(ptr, i64, i32, i32)
+declare void @__fused_emu_barrier(i32)
+declare ptr @__fused_emu_shared()
+declare void @__fused_emu_ldmatrix(ptr, i32, i32, ptr, i32)
+
+@__fused_emu_sites = constant [85 x i8] c"store at a.mlir:1:1\00ldmatrix at a.mlir:2:1\00load at a.mlir:3:1\00barrier at a.mlir:4:1\00\00"
+@__fused_emu_static_shared = constant i64 512
+
+define void @vec(ptr %out, i32 %off) {
+  %tid = call i32 @__fused_emu_sreg(i32 0)
+  %t16 = mul i32 %tid, 16
+  %b = add i32 %t16, %off
+  %b64 = sext i32 %b to i64
+  %p = getelementptr i8, ptr %out, i64 %b64
+  %q = call ptr @__fused_emu_access(ptr %p, i64 16, i32 1026, i32 0)
+  store <4 x i32> <i32 1, i32 2, i32 3, i32 4>, ptr %q, align 16
+  ret void
+}
+
+define void @ldm(ptr %out, i32 %off) {
+  %tid = call i32 @__fused_emu_sreg(i32 0)
+  %s = call ptr @__fused_emu_shared()
+  %t16 = mul i32 %tid, 16
+  %t64 = sext i32 %t16 to i64
+  %ps = getelementptr i8, ptr %s, i64 %t64
+  %qs = call ptr @__fused_emu_access(ptr %ps, i64 16, i32 1026, i32 0)
+  %v = insertelement <4 x i32> zeroinitializer, i32 %tid, i32 0
+  store <4 x i32> %v, ptr %qs, align 16
+  call void @__fused_emu_barrier(i32 3)
+  %lane8 = urem i32 %tid, 8
+  %r16 = mul i32 %lane8, 16
+  %ro = add i32 %r16, %off
+  %ro64 = sext i32 %ro to i64
+  %row = getelementptr i8, ptr %s, i64 %ro64
+  %reg = alloca [4 x i32]
+  call void @__fused_emu_ldmatrix(ptr %row, i32 1, i32 0, ptr %reg, i32 1)
+  %r0 = load i32, ptr %reg
+  %tid64 = sext i32 %tid to i64
+  %po = getelementptr i32, ptr %out, i64 %tid64
+  %qo = call ptr @__fused_emu_access(ptr %po, i64 4, i32 514, i32 0)
+  store i32 %r0, ptr %qo
+  ret void
+}
+
+define void @handoff(ptr %out, i32 %unused) {
+entry:
+  %tid = call i32 @__fused_emu_sreg(i32 0)
+  %bid = call i32 @__fused_emu_sreg(i32 6)
+  %first = icmp eq i32 %tid, 0
+  br i1 %first, label %work, label %done
+work:
+  %b0 = icmp eq i32 %bid, 0
+  br i1 %b0, label %produce, label %consume
+produce:
+  %q0 = call ptr @__fused_emu_access(ptr %out, i64 4, i32 514, i32 0)
+  store i32 42, ptr %q0
+  br label %done
+consume:
+  %r = call ptr @__fused_emu_access(ptr %out, i64 4, i32 513, i32 2)
+  %v = load i32, ptr %r
+  %p1 = getelementptr i32, ptr %out, i64 1
+  %q1 = call ptr @__fused_emu_access(ptr %p1, i64 4, i32 514, i32 0)
+  store i32 %v, ptr %q1
+  br label %done
+done:
+  ret void
+}
+
+define void @__fused_emu_entry_vec(ptr %args) {
+  %a0 = load ptr, ptr %args
+  %out = load ptr, ptr %a0
+  %a1p = getelementptr ptr, ptr %args, i64 1
+  %a1 = load ptr, ptr %a1p
+  %off = load i32, ptr %a1
+  call void @vec(ptr %out, i32 %off)
+  ret void
+}
+
+define void @__fused_emu_entry_ldm(ptr %args) {
+  %a0 = load ptr, ptr %args
+  %out = load ptr, ptr %a0
+  %a1p = getelementptr ptr, ptr %args, i64 1
+  %a1 = load ptr, ptr %a1p
+  %off = load i32, ptr %a1
+  call void @ldm(ptr %out, i32 %off)
+  ret void
+}
+
+define void @__fused_emu_entry_handoff(ptr %args) {
+  %a0 = load ptr, ptr %args
+  %out = load ptr, ptr %a0
+  call void @handoff(ptr %out, i32 0)
+  ret void
+}
+)";
+
+struct EmulatorAlignmentTest : EmulatorDeviceTest {
+  void SetUp() override {
+    EmulatorDeviceTest::SetUp();
+    auto m = device->loadModule(kAlignImage, ModuleFormat::EmulatorIR);
+    ASSERT_TRUE(m.isOk()) << m.getStatus().getMessage();
+    module = std::move(*m);
+  }
+};
+
+TEST_F(EmulatorAlignmentTest, MisalignedVectorStoreIsReported) {
+  // 32 threads x 16 bytes, plus room for an 8-byte shift.
+  auto out = buffer(32 * 4 + 2);
+  ASSERT_TRUE(launch("vec", *out, 0, 1, 32).isOk())
+      << device->lastReports().front();
+  EXPECT_EQ(device->lastCounters().globalStoreRequests, 1);
+  Status s = launch("vec", *out, 8, 1, 32);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("misaligned global access of 16 bytes at an "
+                                "address that is 8 bytes past a multiple of "
+                                "16 (its PTX accesses 16 bytes at a time and "
+                                "needs 16-byte alignment)"),
+            std::string::npos)
+      << s.getMessage();
+  EXPECT_NE(s.getMessage().find("at store at a.mlir:1:1"), std::string::npos)
+      << s.getMessage();
+}
+
+TEST_F(EmulatorAlignmentTest, MisalignedLdmatrixRowIsReported) {
+  auto out = buffer(32);
+  ASSERT_TRUE(launch("ldm", *out, 0, 1, 32).isOk())
+      << device->lastReports().front();
+  // ldmatrix .x1: lane i receives elements 2 (i % 4), +1 of row i / 4,
+  // whose first word is the row's thread id (the other words are zero).
+  std::vector<int32_t> got = read(*out);
+  for (int i = 0; i < 32; ++i)
+    EXPECT_EQ(got[i], i % 4 == 0 ? i / 4 : 0) << "lane " << i;
+  Status s = launch("ldm", *out, 8, 1, 32);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("misaligned ldmatrix row address: shared "
+                                "offset 8 (each row address needs 16-byte "
+                                "alignment)"),
+            std::string::npos)
+      << s.getMessage();
+}
+
+TEST_F(EmulatorAlignmentTest, ABlockReadingWhatAnotherWritesRaces) {
+  auto out = buffer(2);
+  Status s = launch("handoff", *out, 0, 2, 32);
+  ASSERT_FALSE(s.isOk());
+  // Whichever block runs first, the second's access is reported: block 1's
+  // read after block 0's write, or block 0's write after block 1's read.
+  bool readAfterWrite =
+      s.getMessage().find("bytes [0, 4) of buffer #") != std::string::npos &&
+      s.getMessage().find(" read here after block (0,0,0) wrote them") !=
+          std::string::npos;
+  bool writeAfterRead =
+      s.getMessage().find(" written here after block (1,0,0) read them") !=
+      std::string::npos;
+  EXPECT_TRUE(readAfterWrite || writeAfterRead) << s.getMessage();
+  // One block alone is no race.
+  EXPECT_TRUE(launch("handoff", *out, 0, 1, 32).isOk());
+}
+
 // The split of one access into PTX instructions, case by case as the
 // NVPTX backend emits them (test/Emulator/access-widths-llc.test checks the
 // same cases against llc).
