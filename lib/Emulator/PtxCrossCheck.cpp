@@ -217,25 +217,24 @@ struct Site {
 
 } // namespace
 
-FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
-                                       const PipelineOptions &options) {
-  MLIRContext *ctx = module.getContext();
-  PipelineOptions ptxOptions = options;
-  ptxOptions.binaryFormat = PipelineOptions::BinaryFormat::PTX;
-
-  // The PTX that fused ships.
+/// The PTX that fused ships for `module`.
+static FailureOr<std::string> shippedPtx(ModuleOp module,
+                                         const PipelineOptions &ptxOptions) {
   OwningOpRef<ModuleOp> shipped = cast<ModuleOp>(module->clone());
-  {
-    PassManager pm(ctx);
-    buildBackendPipeline(pm, ptxOptions);
-    if (failed(pm.run(*shipped)))
-      return failure();
-  }
-  FailureOr<std::string> shippedPtx = extractBinary(*shipped);
-  if (failed(shippedPtx))
+  PassManager pm(module.getContext());
+  buildBackendPipeline(pm, ptxOptions);
+  if (failed(pm.run(*shipped)))
     return failure();
+  return extractBinary(*shipped);
+}
 
-  // The same kernels with each access tagged by its site.
+/// The same kernels' PTX with each access's instructions tagged by its
+/// site (its line in kSiteFile); `sites` gets what the emulator executes
+/// at each.
+static FailureOr<std::string> taggedPtx(ModuleOp module,
+                                        const PipelineOptions &ptxOptions,
+                                        std::vector<Site> &sites) {
+  MLIRContext *ctx = module.getContext();
   OwningOpRef<ModuleOp> tagged = cast<ModuleOp>(module->clone());
   {
     PassManager pm(ctx);
@@ -243,7 +242,6 @@ FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
     if (failed(pm.run(*tagged)))
       return failure();
   }
-  std::vector<Site> sites;
   for (auto gm : tagged->getOps<gpu::GPUModuleOp>()) {
     DataLayout dl(gm);
     for (auto func : gm.getOps<LLVM::LLVMFuncOp>()) {
@@ -261,25 +259,135 @@ FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
       });
     }
   }
-  {
-    PassManager pm(ctx);
-    buildNVVMToLLVM(pm);
-    LLVM::DIScopeForLLVMFuncOpPassOptions lines;
-    lines.emissionKind = LLVM::DIEmissionKind::LineTablesOnly;
-    pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass(lines));
-    buildNVVMTarget(pm, ptxOptions);
-    buildSerializationPipeline(pm, ptxOptions);
-    if (failed(pm.run(*tagged)))
-      return failure();
+  PassManager pm(ctx);
+  buildNVVMToLLVM(pm);
+  LLVM::DIScopeForLLVMFuncOpPassOptions lines;
+  lines.emissionKind = LLVM::DIEmissionKind::LineTablesOnly;
+  pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass(lines));
+  buildNVVMTarget(pm, ptxOptions);
+  buildSerializationPipeline(pm, ptxOptions);
+  if (failed(pm.run(*tagged)))
+    return failure();
+  return extractBinary(*tagged);
+}
+
+/// `c` by width alone, without the state space.
+static Counts withoutSpace(const Counts &c) {
+  Counts out;
+  for (auto &[k, n] : c) {
+    std::string key = k;
+    for (StringRef space : {".global", ".shared"})
+      if (size_t at = key.find(space.str()); at != std::string::npos)
+        key.erase(at, space.size());
+    out[key] += n;
   }
-  FailureOr<std::string> taggedPtx = extractBinary(*tagged);
-  if (failed(taggedPtx))
+  return out;
+}
+
+/// How many whole times `got` holds exactly the instructions of
+/// `expected` (unrolling repeats them), or 0 when it does not.
+static int64_t wholeMultiple(const Counts &expected, const Counts &got) {
+  if (expected.empty() || got.size() != expected.size())
+    return 0;
+  int64_t times = 0;
+  for (auto &[k, n] : expected) {
+    auto it = got.find(k);
+    if (n <= 0 || it == got.end() || it->second % n != 0 ||
+        (times && it->second / n != times))
+      return 0;
+    times = it->second / n;
+  }
+  return times;
+}
+
+/// One function's sites against its PTX instructions; writes its line (and
+/// its problems) to `os` and returns whether they agree.
+static bool crossCheckFunction(const std::string &function,
+                               const std::vector<int64_t> &list,
+                               const std::vector<Site> &sites,
+                               const ParsedPtx &ptx, llvm::raw_ostream &os) {
+  int64_t removed = 0, unrolled = 0;
+  std::string problems;
+  // What the sites without PTX instructions of their own would execute:
+  // the backend may rebuild an access (keeping its width) under another
+  // instruction's line, leaving it untagged.
+  Counts removedExpected;
+  for (int64_t s : list) {
+    const Site &site = sites[s];
+    auto it = ptx.sites.find(s);
+    if (it == ptx.sites.end()) {
+      ++removed;
+      for (auto &[k, n] : site.expected)
+        removedExpected[k] += n;
+      continue;
+    }
+    // A generic pointer at the NVVM level (a kernel argument) is a global
+    // or shared one in the PTX, where the backend infers the space: only
+    // the width is compared.
+    bool generic = withoutSpace(site.expected) == site.expected;
+    Counts got = generic ? withoutSpace(it->second) : it->second;
+    int64_t times = wholeMultiple(site.expected, got);
+    if (times > 1)
+      ++unrolled;
+    if (!times)
+      problems += "  site " + std::to_string(s) + " (" + site.op +
+                  "): the emulator executes " + format(site.expected) +
+                  " per execution; the PTX has " + format(got) + "\n";
+  }
+  auto untagged = ptx.untagged.find(function);
+  bool retagged = false;
+  if (untagged != ptx.untagged.end()) {
+    // Agreement in total: the untagged instructions are exactly those of
+    // the sites left without any, once or unrolled a whole number of times
+    // (by width: a removed site on a generic pointer names no space).
+    int64_t times = wholeMultiple(withoutSpace(removedExpected),
+                                  withoutSpace(untagged->second));
+    if (times >= 1) {
+      retagged = true;
+      if (times > 1)
+        ++unrolled;
+    } else {
+      problems += "  PTX memory instructions that belong to no site: " +
+                  format(untagged->second) +
+                  (removed ? " (the sites without instructions execute " +
+                                 format(removedExpected) + ")"
+                           : std::string()) +
+                  "\n";
+    }
+  }
+  os << function << ": " << (problems.empty() ? "agree" : "DISAGREE") << " ("
+     << list.size() << " sites";
+  if (removed)
+    os << ", " << removed
+       << (retagged ? " rebuilt by the backend under other lines, equal in "
+                      "total"
+                    : " removed by the backend");
+  if (unrolled)
+    os << ", " << unrolled << " unrolled";
+  auto counts = ptx.functions.find(function);
+  os << "); PTX: "
+     << format(counts == ptx.functions.end() ? Counts() : counts->second)
+     << "\n"
+     << problems;
+  return problems.empty();
+}
+
+FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
+                                       const PipelineOptions &options) {
+  PipelineOptions ptxOptions = options;
+  ptxOptions.binaryFormat = PipelineOptions::BinaryFormat::PTX;
+  FailureOr<std::string> shipped = shippedPtx(module, ptxOptions);
+  if (failed(shipped))
+    return failure();
+  std::vector<Site> sites;
+  FailureOr<std::string> tagged = taggedPtx(module, ptxOptions, sites);
+  if (failed(tagged))
     return failure();
 
   PtxCrossCheck result;
   llvm::raw_string_ostream os(result.report);
-  std::vector<std::string> a = codeLines(*shippedPtx),
-                           b = codeLines(*taggedPtx);
+  // Tagging must not change the code: the tagged PTX is the shipped one.
+  std::vector<std::string> a = codeLines(*shipped), b = codeLines(*tagged);
   if (a != b) {
     result.agree = false;
     size_t i = 0;
@@ -291,117 +399,12 @@ FailureOr<PtxCrossCheck> crossCheckPtx(ModuleOp module,
        << (i < b.size() ? b[i] : "<end>") << "'\n";
   }
 
-  ParsedPtx ptx = parsePtx(*taggedPtx);
+  ParsedPtx ptx = parsePtx(*tagged);
   std::map<std::string, std::vector<int64_t>> byFunction;
   for (size_t s = 0; s < sites.size(); ++s)
     byFunction[sites[s].function].push_back(static_cast<int64_t>(s));
-  for (auto &[function, list] : byFunction) {
-    int64_t removed = 0, unrolled = 0;
-    std::string problems;
-    // What the sites without PTX instructions of their own would execute:
-    // the backend may rebuild an access (keeping its width) under another
-    // instruction's line, leaving it untagged.
-    Counts removedExpected;
-    for (int64_t s : list) {
-      const Site &site = sites[s];
-      auto it = ptx.sites.find(s);
-      if (it == ptx.sites.end()) {
-        ++removed;
-        for (auto &[k, n] : site.expected)
-          removedExpected[k] += n;
-        continue;
-      }
-      // A generic pointer at the NVVM level (a kernel argument) is a global
-      // or shared one in the PTX, where the backend infers the space: only
-      // the width is compared.
-      Counts got;
-      bool generic = llvm::all_of(site.expected, [](auto &e) {
-        return !StringRef(e.first).contains(".global") &&
-               !StringRef(e.first).contains(".shared");
-      });
-      for (auto &[k, n] : it->second) {
-        std::string key = k;
-        if (generic)
-          for (StringRef space : {".global", ".shared"})
-            if (size_t at = key.find(space.str()); at != std::string::npos)
-              key.erase(at, space.size());
-        got[key] += n;
-      }
-      int64_t expectedTotal = 0, gotTotal = 0;
-      for (auto &[k, n] : site.expected)
-        expectedTotal += n;
-      for (auto &[k, n] : got)
-        gotTotal += n;
-      bool ok = expectedTotal > 0 && gotTotal % expectedTotal == 0;
-      int64_t times = ok ? gotTotal / expectedTotal : 0;
-      if (ok)
-        for (auto &[k, n] : site.expected) {
-          auto g = got.find(k);
-          ok &= g != got.end() && g->second == n * times;
-        }
-      ok &= got.size() == site.expected.size();
-      if (times > 1)
-        ++unrolled;
-      if (!ok)
-        problems += "  site " + std::to_string(s) + " (" + site.op +
-                    "): the emulator executes " + format(site.expected) +
-                    " per execution; the PTX has " + format(got) + "\n";
-    }
-    auto untagged = ptx.untagged.find(function);
-    bool retagged = false;
-    if (untagged != ptx.untagged.end()) {
-      // Agreement in total: the untagged instructions are exactly those of
-      // the sites left without any.
-      // By width: a removed site on a generic pointer names no space.
-      auto widths = [](const Counts &c) {
-        Counts out;
-        for (auto &[k, n] : c) {
-          std::string key = k;
-          for (StringRef space : {".global", ".shared"})
-            if (size_t at = key.find(space.str()); at != std::string::npos)
-              key.erase(at, space.size());
-          out[key] += n;
-        }
-        return out;
-      };
-      // The same instructions, once or unrolled a whole number of times.
-      Counts u = widths(untagged->second), e = widths(removedExpected);
-      int64_t times = 0;
-      bool multiple = !e.empty() && u.size() == e.size();
-      for (auto &[k, n] : e) {
-        auto it = u.find(k);
-        if (!multiple || it == u.end() || it->second % n != 0 ||
-            (times && it->second / n != times))
-          multiple = false;
-        else
-          times = it->second / n;
-      }
-      if (multiple && times >= 1) {
-        retagged = true;
-        if (times > 1)
-          ++unrolled;
-      }
-      else
-        problems += "  PTX memory instructions that belong to no site: " +
-                    format(untagged->second) +
-                    (removed ? " (the sites without instructions execute " +
-                                   format(removedExpected) + ")"
-                             : std::string()) +
-                    "\n";
-    }
-    result.agree &= problems.empty();
-    os << function << ": " << (problems.empty() ? "agree" : "DISAGREE")
-       << " (" << list.size() << " sites";
-    if (removed)
-      os << ", " << removed
-         << (retagged ? " rebuilt by the backend under other lines, equal in "
-                        "total"
-                      : " removed by the backend");
-    if (unrolled)
-      os << ", " << unrolled << " unrolled";
-    os << "); PTX: " << format(ptx.functions[function]) << "\n"
-       << problems;
-  }
+  for (auto &[function, list] : byFunction)
+    result.agree &= crossCheckFunction(function, list, sites, ptx, os);
   // PTX functions with memory instructions and no site at all.
   for (auto &[function, counts] : ptx.functions)
     if (!byFunction.count(function)) {

@@ -597,6 +597,10 @@ GpuThread &self() { return *current; }
 
 } // namespace
 
+bool mathAtErrorBound() {
+  return current && current->worker->launch->req->mathAtErrorBound;
+}
+
 bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
              std::vector<std::string> &reports) {
   Launch launch;

@@ -42,7 +42,12 @@ struct LaunchRequest {
   int hostThreads = 1;
   int maxReports = 20;
   bool reportRaces = true;
+  bool mathAtErrorBound = false;
 };
+
+/// Whether the launch the calling GPU thread belongs to asks for math
+/// functions at their documented error bound (EmulatorOptions).
+bool mathAtErrorBound();
 
 /// Runs the grid. Returns false when the launch found problems; `reports`
 /// then lists them (one line each). Counters are filled either way.

@@ -42,7 +42,7 @@
 // Both query blocks of a head write the first block's rows.
 // BLOCKX: global-memory race between blocks: bytes [{{[0-9]+}}, {{[0-9]+}}) of buffer #{{[0-9]+}} written here after block ({{[01]}},{{[01]}},0) wrote them (the blocks of a launch run in no fixed order) (kernel attention_attention, block ({{[01]}},{{[01]}},0), thread ({{[0-9]+}},0,0), at llvm.store at {{.*}}planted-bugs.mlir:{{[0-9]+}}:8)
 // UNKNOWN: error: fused: unknown planted bug 'typo' (expected one of missing-barrier, missing-first-barrier, oob-store, dropped-store, ldmatrix-trans, early-read, wait-count, no-zero-fill, misaligned-cp-async, shared-overrun, mma-b-swap, shfl-lane, grid-short, block-x-zero)
-// ALONE: fused-compile: --check, --counters, --emulator-seed, --emulator-threads, --plant-bug and --bench go with --run
+// ALONE: fused-compile: --check, --counters, --emulator-seed, --emulator-threads, --emulator-math-at-error-bound, --plant-bug and --bench go with --run
 
 func.func @gemm(%a: tensor<128x64xf16>, %b: tensor<64x64xf16>) -> tensor<128x64xf32> {
   %c = fused.matmul %a, %b : tensor<128x64xf16>, tensor<64x64xf16> -> tensor<128x64xf32>

@@ -72,3 +72,102 @@ func.func @narrowing_cast_mid_chain(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
   %e = fused.exp %w : tensor<8x64xf32>
   return %e : tensor<8x64xf32>
 }
+
+/// Every elementwise op of the dialect in each element type, unary ones
+/// summed into one chain and binary ones broadcasting a row and a column.
+// CHECK: @every_unary_f16 result 0: relative error {{.*}} PASS
+func.func @every_unary_f16(%x: tensor<5x133xf16>) -> tensor<5x133xf16> {
+  %e = fused.exp %x : tensor<5x133xf16>
+  %t = fused.tanh %x : tensor<5x133xf16>
+  %g = fused.gelu erf %x : tensor<5x133xf16>
+  %h = fused.gelu tanh %x : tensor<5x133xf16>
+  %s = fused.silu %x : tensor<5x133xf16>
+  %sg = fused.sigmoid %x : tensor<5x133xf16>
+  %r = fused.relu %x : tensor<5x133xf16>
+  %n = fused.neg %x : tensor<5x133xf16>
+  %q = fused.rsqrt %e : tensor<5x133xf16>
+  %a1 = fused.add %e, %t : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a2 = fused.add %a1, %g : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a3 = fused.add %a2, %h : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a4 = fused.add %a3, %s : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a5 = fused.add %a4, %sg : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a6 = fused.add %a5, %r : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a7 = fused.add %a6, %n : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  %a8 = fused.add %a7, %q : tensor<5x133xf16>, tensor<5x133xf16> -> tensor<5x133xf16>
+  return %a8 : tensor<5x133xf16>
+}
+// CHECK: @every_binary_f16 result 0: relative error {{.*}} PASS
+func.func @every_binary_f16(%x: tensor<5x133xf16>, %row: tensor<133xf16>, %col: tensor<5x1xf16>) -> tensor<5x133xf16> {
+  %a = fused.add %x, %row : tensor<5x133xf16>, tensor<133xf16> -> tensor<5x133xf16>
+  %b = fused.sub %a, %col : tensor<5x133xf16>, tensor<5x1xf16> -> tensor<5x133xf16>
+  %c = fused.mul %b, %row : tensor<5x133xf16>, tensor<133xf16> -> tensor<5x133xf16>
+  %e = fused.exp %col : tensor<5x1xf16>
+  %d = fused.div %c, %e : tensor<5x133xf16>, tensor<5x1xf16> -> tensor<5x133xf16>
+  %m = fused.max %d, %row : tensor<5x133xf16>, tensor<133xf16> -> tensor<5x133xf16>
+  %n = fused.min %m, %col : tensor<5x133xf16>, tensor<5x1xf16> -> tensor<5x133xf16>
+  return %n : tensor<5x133xf16>
+}
+// CHECK: @every_unary_bf16 result 0: relative error {{.*}} PASS
+func.func @every_unary_bf16(%x: tensor<5x133xbf16>) -> tensor<5x133xbf16> {
+  %e = fused.exp %x : tensor<5x133xbf16>
+  %t = fused.tanh %x : tensor<5x133xbf16>
+  %g = fused.gelu erf %x : tensor<5x133xbf16>
+  %h = fused.gelu tanh %x : tensor<5x133xbf16>
+  %s = fused.silu %x : tensor<5x133xbf16>
+  %sg = fused.sigmoid %x : tensor<5x133xbf16>
+  %r = fused.relu %x : tensor<5x133xbf16>
+  %n = fused.neg %x : tensor<5x133xbf16>
+  %q = fused.rsqrt %e : tensor<5x133xbf16>
+  %a1 = fused.add %e, %t : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a2 = fused.add %a1, %g : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a3 = fused.add %a2, %h : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a4 = fused.add %a3, %s : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a5 = fused.add %a4, %sg : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a6 = fused.add %a5, %r : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a7 = fused.add %a6, %n : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  %a8 = fused.add %a7, %q : tensor<5x133xbf16>, tensor<5x133xbf16> -> tensor<5x133xbf16>
+  return %a8 : tensor<5x133xbf16>
+}
+// CHECK: @every_binary_bf16 result 0: relative error {{.*}} PASS
+func.func @every_binary_bf16(%x: tensor<5x133xbf16>, %row: tensor<133xbf16>, %col: tensor<5x1xbf16>) -> tensor<5x133xbf16> {
+  %a = fused.add %x, %row : tensor<5x133xbf16>, tensor<133xbf16> -> tensor<5x133xbf16>
+  %b = fused.sub %a, %col : tensor<5x133xbf16>, tensor<5x1xbf16> -> tensor<5x133xbf16>
+  %c = fused.mul %b, %row : tensor<5x133xbf16>, tensor<133xbf16> -> tensor<5x133xbf16>
+  %e = fused.exp %col : tensor<5x1xbf16>
+  %d = fused.div %c, %e : tensor<5x133xbf16>, tensor<5x1xbf16> -> tensor<5x133xbf16>
+  %m = fused.max %d, %row : tensor<5x133xbf16>, tensor<133xbf16> -> tensor<5x133xbf16>
+  %n = fused.min %m, %col : tensor<5x133xbf16>, tensor<5x1xbf16> -> tensor<5x133xbf16>
+  return %n : tensor<5x133xbf16>
+}
+// CHECK: @every_unary_f32 result 0: relative error {{.*}} PASS
+func.func @every_unary_f32(%x: tensor<5x133xf32>) -> tensor<5x133xf32> {
+  %e = fused.exp %x : tensor<5x133xf32>
+  %t = fused.tanh %x : tensor<5x133xf32>
+  %g = fused.gelu erf %x : tensor<5x133xf32>
+  %h = fused.gelu tanh %x : tensor<5x133xf32>
+  %s = fused.silu %x : tensor<5x133xf32>
+  %sg = fused.sigmoid %x : tensor<5x133xf32>
+  %r = fused.relu %x : tensor<5x133xf32>
+  %n = fused.neg %x : tensor<5x133xf32>
+  %q = fused.rsqrt %e : tensor<5x133xf32>
+  %a1 = fused.add %e, %t : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a2 = fused.add %a1, %g : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a3 = fused.add %a2, %h : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a4 = fused.add %a3, %s : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a5 = fused.add %a4, %sg : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a6 = fused.add %a5, %r : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a7 = fused.add %a6, %n : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  %a8 = fused.add %a7, %q : tensor<5x133xf32>, tensor<5x133xf32> -> tensor<5x133xf32>
+  return %a8 : tensor<5x133xf32>
+}
+// CHECK: @every_binary_f32 result 0: relative error {{.*}} PASS
+func.func @every_binary_f32(%x: tensor<5x133xf32>, %row: tensor<133xf32>, %col: tensor<5x1xf32>) -> tensor<5x133xf32> {
+  %a = fused.add %x, %row : tensor<5x133xf32>, tensor<133xf32> -> tensor<5x133xf32>
+  %b = fused.sub %a, %col : tensor<5x133xf32>, tensor<5x1xf32> -> tensor<5x133xf32>
+  %c = fused.mul %b, %row : tensor<5x133xf32>, tensor<133xf32> -> tensor<5x133xf32>
+  %e = fused.exp %col : tensor<5x1xf32>
+  %d = fused.div %c, %e : tensor<5x133xf32>, tensor<5x1xf32> -> tensor<5x133xf32>
+  %m = fused.max %d, %row : tensor<5x133xf32>, tensor<133xf32> -> tensor<5x133xf32>
+  %n = fused.min %m, %col : tensor<5x133xf32>, tensor<5x1xf32> -> tensor<5x133xf32>
+  return %n : tensor<5x133xf32>
+}

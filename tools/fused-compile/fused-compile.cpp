@@ -183,6 +183,14 @@ static cl::opt<uint64_t> emulatorSeed(
              "thread interleaving (default: --seed)"),
     cl::init(0), cl::cat(category));
 
+static cl::opt<bool> emulatorMathAtBound(
+    "emulator-math-at-error-bound",
+    cl::desc("With --run on the emulator: math functions (exp, exp2, tanh, "
+             "erf, rsqrt, log) return results off by the largest error CUDA "
+             "documents for them instead of correctly rounded ones, as the "
+             "GPU's approximate instructions may"),
+    cl::cat(category));
+
 static cl::opt<std::string> plantBug(
     "plant-bug",
     cl::desc("With --run on the emulator: miscompile on purpose to test the "
@@ -904,6 +912,7 @@ static int runOnDevice(const std::string &source,
     fused::rt::EmulatorOptions eo;
     eo.seed = emulatorSeed ? uint64_t(emulatorSeed) : seed;
     eo.hostThreads = static_cast<int>(emulatorThreads);
+    eo.mathAtErrorBound = emulatorMathAtBound;
     auto emu = fused::rt::openEmulatorDevice(eo);
     if (!emu) {
       llvm::errs() << "fused-compile: " << emu.getStatus().getMessage()
@@ -1028,11 +1037,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   if ((check || counters || emulatorThreads > 0 || emulatorSeed > 0 ||
-       !plantBug.empty() || bench > 0) &&
+       emulatorMathAtBound || !plantBug.empty() || bench > 0) &&
       !run) {
     llvm::errs() << "fused-compile: --check, --counters, --emulator-seed, "
-                    "--emulator-threads, --plant-bug and --bench go with "
-                    "--run\n";
+                    "--emulator-threads, --emulator-math-at-error-bound, "
+                    "--plant-bug and --bench go with --run\n";
     return 2;
   }
   int actions = (reference ? 1 : 0) + (checkHost ? 1 : 0) + (run ? 1 : 0) +
