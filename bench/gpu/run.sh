@@ -149,7 +149,9 @@ fi
 echo "compute-sanitizer: $san"
 
 {
-  echo "# bench/gpu/run.sh on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1), $(date -u +%Y-%m-%d)"
+  device="$(grep -h -m1 '^device: ' "$OUT"/check-*.log 2>/dev/null | head -1 | sed 's/^device: //; s/, image:.*//')"
+  [ -n "$device" ] || device="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)"
+  echo "# bench/gpu/run.sh on ${device:-an unnamed device}, $(date -u +%Y-%m-%d)"
   echo
   echo "checks: $checks_pass PASS, $checks_fail FAIL (of which PyTorch tensors: $torch_status)"
   echo
