@@ -97,10 +97,27 @@ std::string ceilDivExpr(const std::string &expr, int64_t divisor) {
          std::to_string(divisor);
 }
 
+gpu::GPUFuncOp createKernelShell(Location loc, gpu::GPUModuleOp module,
+                                 llvm::StringRef name, FunctionType type,
+                                 int64_t threads, fused::KernelKind kind) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  auto kernel = gpu::GPUFuncOp::create(mb, loc, name, type);
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  SymbolTable(module).insert(kernel);
+  kernel.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(threads), 1, 1}));
+  fused::FusedDialect::KernelKindAttrHelper(ctx).setAttr(
+      kernel, fused::KernelKindAttr::get(ctx, kind));
+  Block &entry = kernel.getBody().front();
+  if (!entry.empty() && entry.back().hasTrait<OpTrait::IsTerminator>())
+    entry.back().erase();
+  return kernel;
+}
+
 gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
                                  gpu::GPUModuleOp module, llvm::StringRef name,
                                  int64_t threads) {
-  MLIRContext *ctx = kernelOp.getContext();
   SmallVector<Type> argTypes;
   auto memrefOf = [](Type t) {
     auto rt = cast<RankedTensorType>(t);
@@ -110,19 +127,10 @@ gpu::GPUFuncOp createKernelShell(fused::KernelOp kernelOp,
     argTypes.push_back(memrefOf(t));
   for (Type t : kernelOp.getResultTypes())
     argTypes.push_back(memrefOf(t));
-  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-  auto kernel = gpu::GPUFuncOp::create(mb, kernelOp.getLoc(), name,
-                                       FunctionType::get(ctx, argTypes, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
-  SymbolTable(module).insert(kernel);
-  kernel.setKnownBlockSizeAttr(
-      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(threads), 1, 1}));
-  fused::FusedDialect::KernelKindAttrHelper(ctx).setAttr(
-      kernel, fused::KernelKindAttr::get(ctx, kernelOp.getKind()));
-  Block &entry = kernel.getBody().front();
-  if (!entry.empty() && entry.back().hasTrait<OpTrait::IsTerminator>())
-    entry.back().erase();
-  return kernel;
+  return createKernelShell(
+      kernelOp.getLoc(), module, name,
+      FunctionType::get(kernelOp.getContext(), argTypes, {}), threads,
+      kernelOp.getKind());
 }
 
 // Each kind's strategy, defined with it.

@@ -27,7 +27,7 @@
 // MMA: module attributes {fused.target = "{{sm_[0-9a]+}}", gpu.container_module}
 // MMA: fused.launch @fused_kernels::@gemm_gemm
 // MMA: gpu.module @fused_kernels
-// MMA: gpu.func @gemm_gemm({{.*}}) kernel attributes {fused.gemm_config = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 3>, fused.launch = #fused.launch<grid = [2, 3, 1], block = [256, 1, 1], shared = 49152, outputs = 1>, known_block_size = array<i32: 256, 1, 1>}
+// MMA: gpu.func @gemm_gemm({{.*}}) kernel attributes {fused.gemm_config = #fused.gemm_config<block = [128, 128, 32], warps = [2, 4], stages = 3>, fused.kernel_kind = #fused<kernel_kind gemm>, fused.launch = #fused.launch<grid = [2, 3, 1], block = [256, 1, 1], shared = 49152, outputs = 1>, known_block_size = array<i32: 256, 1, 1>}
 // MMA: gpu.dynamic_shared_memory
 // MMA: nvgpu.device_async_copy
 // MMA: nvvm.cp.async.commit.group

@@ -106,6 +106,13 @@ protected:
 mlir::gpu::GPUFuncOp createKernelShell(fused::KernelOp kernel,
                                        mlir::gpu::GPUModuleOp module,
                                        llvm::StringRef name, int64_t threads);
+/// The same shell for a kernel of `kind` whose arguments `type` gives (the
+/// GEMM lowering's, from its tiled kernel function).
+mlir::gpu::GPUFuncOp createKernelShell(mlir::Location loc,
+                                       mlir::gpu::GPUModuleOp module,
+                                       llvm::StringRef name,
+                                       mlir::FunctionType type, int64_t threads,
+                                       fused::KernelKind kind);
 
 /// Success when every input of `kernel` has a static shape; otherwise an
 /// error on the kernel naming the first that does not (and, with `kind`,

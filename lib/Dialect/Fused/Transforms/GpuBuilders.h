@@ -119,6 +119,33 @@ inline void forEachThreadChunk(OpBuilder &b, Location loc, Value tid,
   }
 }
 
+/// A tile staged in shared memory (rows of `rowBytes`, its 16-byte chunks
+/// swizzled as IB::swizzleCol with `rowStep`) read back in 16-byte chunks
+/// handed round-robin to the block's threads: `store` gets each chunk's
+/// tile row, chunk index within the row and `epc` elements. Both GEMM and
+/// attention outputs leave through it.
+inline void forEachStagedChunk(
+    OpBuilder &b, Location loc, Value tid, int64_t numThreads, Value staging,
+    int64_t rows, int64_t rowBytes, int64_t epc, int64_t rowStep,
+    function_ref<void(OpBuilder &, Value row, Value chunk, Value v)> store) {
+  int64_t chunksPerRow = rowBytes / 16;
+  auto elemType = cast<MemRefType>(staging.getType()).getElementType();
+  auto chunkType = VectorType::get({epc}, elemType);
+  forEachThreadChunk(
+      b, loc, tid, rows * chunksPerRow, numThreads,
+      [&](OpBuilder &ob, Value chunkId) {
+        IB c{ob, loc};
+        auto pos =
+            ::fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
+        Value v = vector::LoadOp::create(
+            ob, loc, chunkType, staging,
+            ValueRange{pos.row, c.swizzleCol(pos.row, pos.chunk, rowBytes, epc,
+                                             rowStep)},
+            /*nontemporal=*/false, llvm::MaybeAlign(16));
+        store(ob, pos.row, pos.chunk, v);
+      });
+}
+
 /// One mma.sync m16n8k16 with f32 accumulation: `a` is vector<4x2xT>,
 /// `bFrag` vector<2x2xT>, `c` and the result vector<2x2xf32>.
 inline Value emitMma(OpBuilder &b, Location loc, Type elemType, Value a,

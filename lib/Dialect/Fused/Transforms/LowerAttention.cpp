@@ -456,21 +456,11 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
     }
   }
   gpu::BarrierOp::create(b, loc);
-  int64_t chunksPerRow = stageRowBytes / 16;
-  auto chunkType = VectorType::get({epc}, p.outType);
-  forEachThreadChunk(
-      b, loc, tid, kBlockM * chunksPerRow, kThreads,
-      [&](OpBuilder &ob, Value chunkId) {
+  forEachStagedChunk(
+      b, loc, tid, kThreads, sO, kBlockM, stageRowBytes, epc, rowStep,
+      [&](OpBuilder &ob, Value tileRow, Value chunk, Value v) {
         IB c{ob, loc};
-        auto pos =
-            ::fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
-        Value v = vector::LoadOp::create(
-            ob, loc, chunkType, sO,
-            ValueRange{pos.row,
-                       c.swizzleCol(pos.row, pos.chunk, stageRowBytes, epc,
-                                    rowStep)},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
-        Value row = c.add(q0, pos.row);
+        Value row = c.add(q0, tileRow);
         auto ifOp = scf::IfOp::create(ob, loc, c.ult(row, sq), false);
         OpBuilder wb = OpBuilder::atBlockBegin(ifOp.thenBlock());
         IB w{wb, loc};
@@ -478,7 +468,7 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
         // store per chunk.
         vector::StoreOp::create(wb, loc, v, gO,
                                 ValueRange{batch, head, row,
-                                           w.mul(pos.chunk, epc)},
+                                           w.mul(chunk, epc)},
                                 /*nontemporal=*/false, llvm::MaybeAlign(16));
       });
 }

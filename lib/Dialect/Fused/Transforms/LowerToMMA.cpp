@@ -68,7 +68,6 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
   Location loc = copy.getLoc();
   IB h{b, loc};
   Value src = copy.getSource(), dst = copy.getDest();
-  auto srcType = cast<MemRefType>(src.getType());
   auto dstType = cast<MemRefType>(dst.getType());
   Type et = dstType.getElementType();
   if (elementBytes(et) != 2)
@@ -404,24 +403,16 @@ void copyOutStaging(OpBuilder &eb, const OutputStaging &o, const ThreadIds &ids,
                     int64_t numThreads, Location loc) {
   Value cTile = o.cTile, staging = o.staging, mSize = o.mSize,
         nSize = o.nSize;
-  Type outType = o.outType;
-  int64_t BM = o.BM, BN = o.BN, epc = o.epc,
+  int64_t BM = o.BM, epc = o.epc,
           stagingRowBytes = o.stagingRowBytes, rowStep = o.rowStep;
   bool edges = o.edges;
   bool aligned = hasAligned16ByteRows(cTile);
-  int64_t chunksPerRow = BN / epc, total = BM * chunksPerRow;
-  auto vecType = VectorType::get({epc}, outType);
-  forEachThreadChunk(
-      eb, loc, ids.tid, total, numThreads, [&](OpBuilder &ob, Value chunkId) {
+  forEachStagedChunk(
+      eb, loc, ids.tid, numThreads, staging, BM, stagingRowBytes, epc,
+      rowStep,
+      [&](OpBuilder &ob, Value row, Value chunk, Value v) {
         IB c{ob, loc};
-        auto pos = fused::layout::copyChunkPosition(c, chunkId, chunksPerRow);
-        Value row = pos.row, chunk = pos.chunk;
         Value col = c.mul(chunk, epc);
-        Value v = vector::LoadOp::create(
-            ob, loc, vecType, staging,
-            ValueRange{row, c.swizzleCol(row, chunk, stagingRowBytes, epc,
-                                         rowStep)},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
         Value rowIn = c.ult(row, mSize);
         Value whole = c.andi(rowIn, c.ult(c.add(col, epc - 1), nSize));
         auto storeElements = [&](OpBuilder &pb) {
@@ -563,17 +554,10 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
   int64_t numThreads = cfg.getNumThreads();
 
   // The kernel, with the function's body.
-  OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
-  auto kernel = gpu::GPUFuncOp::create(mb, loc, func.getSymName(),
-                                       func.getFunctionType());
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
-  SymbolTable(gpuModule).insert(kernel);
-  kernel.setKnownBlockSizeAttr(
-      DenseI32ArrayAttr::get(ctx, {static_cast<int32_t>(numThreads), 1, 1}));
+  gpu::GPUFuncOp kernel = ::fused::createKernelShell(
+      loc, gpuModule, func.getSymName(), func.getFunctionType(), numThreads,
+      KernelKind::gemm);
   Block &kernelEntry = kernel.getBody().front();
-  if (!kernelEntry.empty() &&
-      kernelEntry.back().hasTrait<OpTrait::IsTerminator>())
-    kernelEntry.back().erase();
   IRMapping argMap;
   for (auto [from, to] :
        llvm::zip(func.getArguments(), kernelEntry.getArguments()))
