@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Global memory traffic of memory-bound kernels against the minimum.
 
-Runs every function of an MLIR file on the emulator
-(`fused-compile --run --device=emulator --counters`) and, per function,
+Runs every function of an MLIR file on the emulator against the float64
+reference (`fused-compile --run --device=emulator --counters --check`;
+a failed check fails the script) and, per function,
 sums its kernels' 32-byte sectors (loads and stores, x 32 bytes: what L2
 serves) and compares them with the minimum: each argument read once and
 each result written once (the bytes of the function's tensor types). It
@@ -85,7 +86,7 @@ def main():
         "bin", "fused-compile"))
     ap.add_argument("--chip", default="sm_80")
     args = ap.parse_args()
-    r = subprocess.run([args.tool, "--run", "--device=emulator", "--counters",
+    r = subprocess.run([args.tool, "--run", "--device=emulator", "--counters", "--check",
                         f"--chip={args.chip}", args.file],
                        capture_output=True, text=True)
     if r.returncode != 0:

@@ -82,10 +82,28 @@ struct RowProblem {
   /// that holds the row's first element: the first and last windows
   /// element by element, the others whole.
   bool windowed = false;
+  /// A row held in registers whose length is not a multiple of 16 bytes
+  /// (without affine parameters, which would not share its alignment): the
+  /// elements before its first 32-byte (sector) boundary (the head) and
+  /// after its last whole 16-byte window (the tail) go one per thread, the
+  /// head to threads 0 .. sector - 1 and the tail to threads sector ..
+  /// sector + vector - 1, each in one request of its own; the rest in whole
+  /// 16-byte windows from that boundary, so that every request covers
+  /// whole sectors.
+  bool headTail = false;
+  /// Elements per 32-byte sector.
+  int64_t sector() const { return 32 / elementBytes(elemType); }
 
-  /// The accesses of `vector` elements that cover a row.
+  /// The accesses of `vector` elements that cover a row (with head and
+  /// tail, the most whole windows a row can hold: fewer when it starts
+  /// off a boundary).
   int64_t accesses() const {
     return windowed ? (n + vector - 1) / vector + 1 : n / vector;
+  }
+  /// The accesses every row has.
+  int64_t sureAccesses() const {
+    return headTail ? std::max<int64_t>(0, (n - sector() + 1) / vector)
+                    : accesses();
   }
   /// Rows each block normalises, its weight and bias read from global
   /// memory once for all of them.
@@ -269,6 +287,17 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   int64_t accesses = p.n / p.vector;
   p.chunks = (accesses + p.threads - 1) / p.threads;
   p.inRegisters = p.chunks * p.vector <= kRegisterElements;
+  int64_t full = 16 / elementBytes(p.elemType);
+  if (p.inRegisters && p.vector < full && !p.weight && !p.bias) {
+    // Not whole 16-byte chunks: head and tail by themselves, the rest in
+    // 16-byte windows, when that still fits in registers.
+    RowProblem q = p;
+    q.headTail = true;
+    q.vector = full;
+    q.chunks = (q.accesses() + q.threads - 1) / q.threads;
+    if (q.chunks * q.vector <= kRegisterElements)
+      p = q;
+  }
   if (!p.inRegisters) {
     // Streamed rows: 512 threads leave each 128 registers, two blocks per
     // SM keep the loads in flight.
@@ -327,13 +356,16 @@ struct RowAccess {
   /// boundary. Access `e` (a multiple of `vector`) is the window of row
   /// elements e - shift .. e - shift + vector.
   Value shift;
+  /// Rows with a head and tail: the head's length; access `e` is the
+  /// window of row elements offset + e .. offset + e + vector.
+  Value offset;
 
   /// The same access with builders at `nr`.
   RowAccess rebind(RB &nr) const {
     return RowAccess{nr,     p,        in,         out,
                      weight, bias,     rowIndices, residual,
                      sum,    storeSum, staged,     fromStaged,
-                     shift};
+                     shift,  offset};
   }
 
   /// Whether window `e` lies inside the row: e >= shift and
@@ -420,7 +452,7 @@ struct RowAccess {
 
   SmallVector<Value> at(Value e) {
     SmallVector<Value> i(rowIndices);
-    i.push_back(e);
+    i.push_back(offset ? r.addi(e, offset) : e);
     return i;
   }
   /// The `vector` elements of `memref` at `indices`, as f32 values.
@@ -444,11 +476,12 @@ struct RowAccess {
   }
   /// The row's first element.
   Value first() {
-    Value x = r.toF32(memref::LoadOp::create(r.b, r.loc, in, at(r.idx(0))));
+    SmallVector<Value> i0(rowIndices);
+    i0.push_back(r.idx(0));
+    Value x = r.toF32(memref::LoadOp::create(r.b, r.loc, in, i0));
     if (!residual)
       return x;
-    Value y =
-        r.toF32(memref::LoadOp::create(r.b, r.loc, residual, at(r.idx(0))));
+    Value y = r.toF32(memref::LoadOp::create(r.b, r.loc, residual, i0));
     return r.roundTo(r.add(x, y), p.elemType);
   }
   SmallVector<Value> loadParam(Value param, Value e) {
@@ -466,9 +499,9 @@ struct RowAccess {
 /// chunk c starts at element (c * threads + tid) * vector. In registers the
 /// chunks are unrolled and `values` are their loaded elements; each call
 /// happens inside a guard when the last chunk is partial.
-void forEachChunk(RB &r, const RowProblem &p, Value tid,
+void forEachChunk(RB &r, const RowProblem &p, Value tid, Value bound,
                   function_ref<void(OpBuilder &, int64_t, Value)> fn) {
-  int64_t accesses = p.n / p.vector;
+  int64_t accesses = p.sureAccesses();
   for (int64_t c = 0; c < p.chunks; ++c) {
     Value access = r.addi(tid, r.idx(c * p.threads));
     bool full = (c + 1) * p.threads <= accesses;
@@ -476,7 +509,9 @@ void forEachChunk(RB &r, const RowProblem &p, Value tid,
       fn(r.b, c, r.muli(access, p.vector));
       continue;
     }
-    auto ifOp = scf::IfOp::create(r.b, r.loc, r.ult(access, accesses), false);
+    auto ifOp = scf::IfOp::create(
+        r.b, r.loc, r.ult(access, bound ? bound : r.idx(p.accesses())),
+        false);
     OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
     RB ir{ib, r.loc};
     fn(ib, c, ir.muli(access, p.vector));
@@ -486,9 +521,10 @@ void forEachChunk(RB &r, const RowProblem &p, Value tid,
 /// Every chunk of this thread, loaded by `load` (neutral values where the
 /// chunk is past the end), as f32.
 SmallVector<SmallVector<Value>>
-loadChunksWith(RB &r, const RowProblem &p, Value tid, double neutral,
+loadChunksWith(RB &r, const RowProblem &p, Value tid, Value bound,
+               double neutral,
                function_ref<SmallVector<Value>(RB &, Value e)> load) {
-  int64_t accesses = p.n / p.vector;
+  int64_t accesses = p.sureAccesses();
   SmallVector<SmallVector<Value>> chunks;
   Type f32 = r.b.getF32Type();
   for (int64_t c = 0; c < p.chunks; ++c) {
@@ -499,8 +535,10 @@ loadChunksWith(RB &r, const RowProblem &p, Value tid, double neutral,
       continue;
     }
     SmallVector<Type> types(p.vector, f32);
-    auto ifOp = scf::IfOp::create(r.b, r.loc, types, r.ult(access, accesses),
-                                  /*withElseRegion=*/true);
+    auto ifOp = scf::IfOp::create(
+        r.b, r.loc, types,
+        r.ult(access, bound ? bound : r.idx(p.accesses())),
+        /*withElseRegion=*/true);
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, r.loc};
@@ -519,8 +557,8 @@ loadChunksWith(RB &r, const RowProblem &p, Value tid, double neutral,
 
 /// The row in registers.
 SmallVector<SmallVector<Value>> loadChunks(RB &r, RowAccess &a, Value tid,
-                                           double neutral) {
-  return loadChunksWith(r, a.p, tid, neutral, [&](RB &lr, Value e) {
+                                           Value bound, double neutral) {
+  return loadChunksWith(r, a.p, tid, bound, neutral, [&](RB &lr, Value e) {
     RowAccess la = a.rebind(lr);
     return la.loadRow(e);
   });
@@ -558,6 +596,65 @@ struct RowContext {
   /// Whether the block loops over several rows.
   bool loopsRows;
   int64_t warps;
+  /// Rows with a head and tail (RowProblem::headTail): the whole windows
+  /// of this row, the head's length, where the tail starts and its length.
+  Value windows, headLen, tailStart, tailLen;
+};
+
+/// A row's head and tail in registers (RowProblem::headTail): one element
+/// per thread, head elements on threads 0 .. sector - 1 and tail elements
+/// on threads sector .. sector + vector - 1, each part in an access of its
+/// own.
+struct RowEdges {
+  RowContext &c;
+  /// The same problem, one element per access.
+  RowProblem single;
+  Value headIn, tailIn, tailAt;
+
+  explicit RowEdges(RowContext &ctx) : c(ctx), single(ctx.p) {
+    single.vector = 1;
+    RB &r = c.r;
+    int64_t first = c.p.sector();
+    headIn = r.ult(c.tid, c.headLen);
+    Value lane = arith::SubIOp::create(r.b, r.loc, c.tid, r.idx(first));
+    Value isTail = arith::AndIOp::create(
+        r.b, r.loc,
+        arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, c.tid,
+                              r.idx(first)),
+        r.ult(c.tid, r.idx(first + c.p.vector)));
+    tailIn = arith::AndIOp::create(r.b, r.loc, isTail,
+                                   r.ult(lane, c.tailLen));
+    tailAt = r.addi(c.tailStart, lane);
+  }
+  RowAccess access(RB &nr) const {
+    RowAccess e = c.a.rebind(nr);
+    return RowAccess{nr,         single,     e.in,       e.out,
+                     e.weight,   e.bias,     e.rowIndices, e.residual,
+                     e.sum,      e.storeSum, e.staged,   e.fromStaged,
+                     Value(),    Value()};
+  }
+  /// The element at `at` where `in` holds, else `neutral`.
+  Value load(Value in, Value at, double neutral) {
+    RB &r = c.r;
+    auto ifOp = scf::IfOp::create(r.b, r.loc, TypeRange{r.b.getF32Type()}, in,
+                                  /*withElseRegion=*/true);
+    OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    RB tr{tb, r.loc};
+    RowAccess ta = access(tr);
+    scf::YieldOp::create(tb, r.loc, ta.loadRow(at));
+    OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+    scf::YieldOp::create(eb, r.loc, RB{eb, r.loc}.f(neutral));
+    return ifOp.getResult(0);
+  }
+  /// Stores `value` at `at` where `in` holds.
+  void store(Value in, Value at, Value value) {
+    RB &r = c.r;
+    auto ifOp = scf::IfOp::create(r.b, r.loc, in, false);
+    OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    RB tr{tb, r.loc};
+    RowAccess ta = access(tr);
+    ta.store({value}, at);
+  }
 };
 
 /// A row held in registers: its reductions, then each chunk finished and
@@ -580,7 +677,16 @@ void buildRowInRegisters(RowContext &c) {
   double neutral = p.kind == RowOp::Softmax
                        ? -std::numeric_limits<double>::infinity()
                        : 0.0;
-  SmallVector<SmallVector<Value>> x = loadChunks(r, a, tid, neutral);
+  SmallVector<SmallVector<Value>> x =
+      loadChunks(r, a, tid, c.windows, neutral);
+  // The head and tail element of this thread (`neutral` where it has none),
+  // as two more chunks of one element.
+  std::optional<RowEdges> edges;
+  if (p.headTail) {
+    edges.emplace(c);
+    x.push_back({edges->load(edges->headIn, tid, neutral)});
+    x.push_back({edges->load(edges->tailIn, edges->tailAt, neutral)});
+  }
   if (p.kind == RowOp::Softmax) {
     Value m = negInf;
     for (auto &c : x)
@@ -613,14 +719,17 @@ void buildRowInRegisters(RowContext &c) {
       mean = r.mul(red.reduce(s, false), invN);
     }
     // Squares about the mean (0 for rmsnorm); chunks past the end hold 0
-    // and must not count.
+    // and must not count, nor a head or tail element a thread has not.
     Value q = r.f(0);
-    int64_t accesses = p.n / p.vector;
-    for (int64_t c = 0; c < p.chunks; ++c) {
-      Value valid = c + 1 <= accesses / p.threads
-                        ? Value()
-                        : r.ult(r.addi(tid, r.idx(c * p.threads)), accesses);
-      for (Value v : x[c]) {
+    int64_t accesses = p.sureAccesses();
+    for (int64_t ci = 0; ci < static_cast<int64_t>(x.size()); ++ci) {
+      Value valid;
+      if (ci >= p.chunks)
+        valid = ci == p.chunks ? edges->headIn : edges->tailIn;
+      else if (ci + 1 > accesses / p.threads)
+        valid = r.ult(r.addi(tid, r.idx(ci * p.threads)),
+                      c.windows ? c.windows : r.idx(p.accesses()));
+      for (Value v : x[ci]) {
         Value d = r.sub(v, mean);
         Value sq = r.mul(d, d);
         q = r.add(q, valid ? r.select(valid, sq, r.f(0)) : sq);
@@ -639,11 +748,20 @@ void buildRowInRegisters(RowContext &c) {
       return normalize(fr, v, mean, scale, w, bi);
     };
   }
-  forEachChunk(r, p, tid, [&](OpBuilder &cb, int64_t c, Value e) {
+  forEachChunk(r, p, tid, c.windows, [&](OpBuilder &cb, int64_t c, Value e) {
     RB cr{cb, loc};
     RowAccess ca = a.rebind(cr);
     ca.store(finishFn(cr, ca, c, e, x[c]), e);
   });
+  if (edges) {
+    // Head and tail, each stored by its own instruction.
+    RowAccess ea = edges->access(r);
+    edges->store(edges->headIn, tid,
+                 finishFn(r, ea, p.chunks, tid, x[p.chunks])[0]);
+    edges->store(edges->tailIn, edges->tailAt,
+                 finishFn(r, ea, p.chunks + 1, edges->tailAt,
+                          x[p.chunks + 1])[0]);
+  }
   if (c.loopsRows && c.warps > 1)
     // The next row's reductions reuse the partials' slots.
     gpu::BarrierOp::create(b, loc);
@@ -847,7 +965,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   Value row = bid;
   if (p.rowsPerBlock > 1) {
     auto params = [&](Value param) {
-      return loadChunksWith(r, p, tid, 0.0, [&](RB &lr, Value e) {
+      return loadChunksWith(r, p, tid, Value(), 0.0, [&](RB &lr, Value e) {
         RowAccess la{lr, p, Value(), out, Value(), Value(), {}};
         return la.loadParam(param, e);
       });
@@ -896,6 +1014,21 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
 
   RowContext c{p,     b,       r,        loc, a, tid, red, invN, negInf,
                weights, biases, static_cast<bool>(rowLoop), warps};
+  if (p.headTail) {
+    // The row starts `shift` elements past a sector boundary: a head of
+    // (sector - shift) % sector elements (at most n), then whole 16-byte
+    // windows, then the tail.
+    int64_t se = p.sector();
+    Value shift = r.remi(r.muli(row, p.n), se);
+    Value head =
+        r.remi(arith::SubIOp::create(b, loc, r.idx(se), shift), se);
+    c.headLen = arith::MinUIOp::create(b, loc, head, r.idx(p.n));
+    c.windows = r.divi(arith::SubIOp::create(b, loc, r.idx(p.n), c.headLen),
+                       p.vector);
+    c.tailStart = r.addi(c.headLen, r.muli(c.windows, p.vector));
+    c.tailLen = arith::SubIOp::create(b, loc, r.idx(p.n), c.tailStart);
+    a.offset = c.headLen;
+  }
   if (p.inRegisters)
     buildRowInRegisters(c);
   else

@@ -300,6 +300,20 @@ static int64_t wholeMultiple(const Counts &expected, const Counts &got) {
   return times;
 }
 
+/// Whether `got` holds the instructions of `expected`, each kind a whole
+/// number of times (at least once): the accesses of several sites, which
+/// the backend may unroll by different factors.
+static bool eachWholeMultiple(const Counts &expected, const Counts &got) {
+  if (expected.empty() || got.size() != expected.size())
+    return false;
+  for (auto &[k, n] : expected) {
+    auto it = got.find(k);
+    if (n <= 0 || it == got.end() || it->second < n || it->second % n != 0)
+      return false;
+  }
+  return true;
+}
+
 /// One function's sites against its PTX instructions; writes its line (and
 /// its problems) to `os` and returns whether they agree.
 static bool crossCheckFunction(const std::string &function,
@@ -338,13 +352,18 @@ static bool crossCheckFunction(const std::string &function,
   bool retagged = false;
   if (untagged != ptx.untagged.end()) {
     // Agreement in total: the untagged instructions are exactly those of
-    // the sites left without any, once or unrolled a whole number of times
-    // (by width: a removed site on a generic pointer names no space).
-    int64_t times = wholeMultiple(withoutSpace(removedExpected),
-                                  withoutSpace(untagged->second));
-    if (times >= 1) {
+    // the sites left without any, once or unrolled a whole number of times,
+    // each kind by its own factor (by width: a removed site on a generic
+    // pointer names no space).
+    // A PTX kind the sites name with its state space is compared as such;
+    // the others by width alone.
+    Counts u;
+    for (auto &[k, n] : untagged->second)
+      u[removedExpected.count(k) ? k : withoutSpace({{k, n}}).begin()->first] +=
+          n;
+    if (eachWholeMultiple(removedExpected, u)) {
       retagged = true;
-      if (times > 1)
+      if (u != removedExpected)
         ++unrolled;
     } else {
       problems += "  PTX memory instructions that belong to no site: " +
