@@ -43,6 +43,14 @@ struct ReduceProblem {
   /// Row reductions (the innermost axis): threads per row.
   int64_t threads = 32;
   bool innermost() const { return inner == 1; }
+  /// A static row that is not whole 16-byte chunks: its head (before its
+  /// first 32-byte sector boundary) and tail (after its last whole 16-byte
+  /// window) one element per thread, each in a request of its own (head on
+  /// threads 0 .. sector - 1, tail on sector .. sector + vector - 1), the
+  /// rest in 16-byte windows from that boundary, so that every request
+  /// covers whole sectors.
+  bool headTail = false;
+  int64_t sector() const { return 32 / elementBytes(elemType); }
 };
 
 FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
@@ -95,6 +103,10 @@ FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
   while (p.vector > 1 && (along % p.vector != 0 ||
                           (p.innermost() && p.dynamicReduced())))
     p.vector /= 2;
+  if (p.innermost() && !p.dynamicReduced() && p.vector < 16 / bytes) {
+    p.headTail = true;
+    p.vector = 16 / bytes;
+  }
   if (p.innermost()) {
     int64_t accesses = p.reduced / p.vector;
     p.threads = 32;
@@ -160,6 +172,21 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
     accessCount = memref::DimOp::create(b, loc, in, 0);
     steps = r.divi(r.addi(accessCount, r.idx(p.threads - 1)), p.threads);
   }
+  // Head and tail: the row starts `shift` elements past a sector
+  // boundary; whole windows start at the first one.
+  Value head, tailStart, tailLen;
+  if (p.headTail) {
+    int64_t se = p.sector();
+    Value shift = r.remi(r.muli(row, p.reduced), se);
+    head = arith::MinUIOp::create(
+        b, loc,
+        r.remi(arith::SubIOp::create(b, loc, r.idx(se), shift), se),
+        r.idx(p.reduced));
+    accessCount = r.divi(
+        arith::SubIOp::create(b, loc, r.idx(p.reduced), head), p.vector);
+    tailStart = r.addi(head, r.muli(accessCount, p.vector));
+    tailLen = arith::SubIOp::create(b, loc, r.idx(p.reduced), tailStart);
+  }
   auto loop = scf::ForOp::create(b, loc, r.idx(0), steps, r.idx(1),
                                  ValueRange{neutral(r, p)});
   {
@@ -176,7 +203,8 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
       OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
       RB tr{tb, loc};
       SmallVector<Value> index(rowIndex);
-      index.push_back(tr.muli(access, p.vector));
+      Value e = tr.muli(access, p.vector);
+      index.push_back(head ? tr.addi(e, head) : e);
       Value a = acc;
       for (Value v : loadF32(tr, in, index, p.vector))
         a = combine(tr, p, a, v);
@@ -188,8 +216,38 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
     }
     scf::YieldOp::create(lb, loc, guard.getResults());
   }
+  Value acc = loop.getResult(0);
+  if (p.headTail) {
+    // This thread's head element, then its tail element: one load each
+    // where it has one.
+    auto element = [&](Value has, Value at) {
+      auto ifOp = scf::IfOp::create(b, loc, TypeRange{b.getF32Type()}, has,
+                                    /*withElseRegion=*/true);
+      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+      RB tr{tb, loc};
+      SmallVector<Value> index(rowIndex);
+      index.push_back(at);
+      scf::YieldOp::create(tb, loc, loadF32(tr, in, index, 1));
+      OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
+      RB er{eb, loc};
+      scf::YieldOp::create(eb, loc, neutral(er, p));
+      return ifOp.getResult(0);
+    };
+    int64_t se = p.sector();
+    acc = combine(r, p, acc, element(r.ult(tid, head), tid));
+    Value lane = arith::SubIOp::create(b, loc, tid, r.idx(se));
+    Value inTail = arith::AndIOp::create(
+        b, loc,
+        arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, tid,
+                                  r.idx(se)),
+            r.ult(tid, r.idx(se + p.vector))),
+        r.ult(lane, tailLen));
+    acc = combine(r, p, acc, element(inTail, r.addi(tailStart, lane)));
+  }
   BlockReduce red{r, tid, shared, warps};
-  Value total = red.reduce(loop.getResult(0), p.isMax);
+  Value total = red.reduce(acc, p.isMax);
   // Thread 0 writes the row's result.
   Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
                                       r.idx(0));

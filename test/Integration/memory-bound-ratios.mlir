@@ -57,7 +57,6 @@ func.func @add_row_f32_9x33(%x: tensor<9x33xf32>, %r: tensor<33xf32>) -> tensor<
   %y = fused.add %x, %r : tensor<9x33xf32>, tensor<33xf32> -> tensor<9x33xf32>
   return %y : tensor<9x33xf32>
 }
-// bound: 1.50 excess: element accesses (rows not whole 16-byte chunks)
 func.func @sum_rows_f16_37x1001(%x: tensor<37x1001xf16>) -> tensor<37xf16> {
   %y = fused.reduce_sum %x axis = 1 : tensor<37x1001xf16> -> tensor<37xf16>
   return %y : tensor<37xf16>
