@@ -77,12 +77,7 @@ struct RowProblem {
   /// once from global memory), otherwise read twice.
   bool inRegisters = true;
   bool inShared = false;
-  /// A streamed softmax row whose length is not a multiple of 16 bytes is
-  /// read and written in 16-byte windows aligned in memory, from the one
-  /// that holds the row's first element: the first and last windows
-  /// element by element, the others whole.
-  bool windowed = false;
-  /// A row held in registers whose length is not a multiple of 16 bytes
+  /// A row whose length is not a multiple of 16 bytes
   /// (without affine parameters, which would not share its alignment): the
   /// elements before its first 32-byte (sector) boundary (the head) and
   /// after its last whole 16-byte window (the tail) go one per thread, the
@@ -97,9 +92,7 @@ struct RowProblem {
   /// The accesses of `vector` elements that cover a row (with head and
   /// tail, the most whole windows a row can hold: fewer when it starts
   /// off a boundary).
-  int64_t accesses() const {
-    return windowed ? (n + vector - 1) / vector + 1 : n / vector;
-  }
+  int64_t accesses() const { return n / vector; }
   /// The accesses every row has.
   int64_t sureAccesses() const {
     return headTail ? std::max<int64_t>(0, (n - sector() + 1) / vector)
@@ -302,9 +295,8 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     // Streamed rows: 512 threads leave each 128 registers, two blocks per
     // SM keep the loads in flight.
     p.threads = 512;
-    int64_t full = 16 / elementBytes(p.elemType);
-    if (p.kind == RowOp::Softmax && p.n % full != 0) {
-      p.windowed = true;
+    if (p.n % full != 0 && !p.weight && !p.bias) {
+      p.headTail = true;
       p.vector = full;
     }
     p.chunks = (p.accesses() + p.threads - 1) / p.threads;
@@ -352,10 +344,6 @@ struct RowAccess {
   /// (`fromStaged`).
   Value staged;
   bool fromStaged = false;
-  /// Windowed rows: how many elements the row starts past a 16-byte
-  /// boundary. Access `e` (a multiple of `vector`) is the window of row
-  /// elements e - shift .. e - shift + vector.
-  Value shift;
   /// Rows with a head and tail: the head's length; access `e` is the
   /// window of row elements offset + e .. offset + e + vector.
   Value offset;
@@ -365,89 +353,7 @@ struct RowAccess {
     return RowAccess{nr,     p,        in,         out,
                      weight, bias,     rowIndices, residual,
                      sum,    storeSum, staged,     fromStaged,
-                     shift,  offset};
-  }
-
-  /// Whether window `e` lies inside the row: e >= shift and
-  /// e + vector <= n + shift.
-  Value interior(Value e) {
-    Value lo = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge,
-                                     e, shift);
-    Value hi = arith::CmpIOp::create(
-        r.b, r.loc, arith::CmpIPredicate::ule, r.addi(e, r.idx(p.vector)),
-        r.addi(shift, r.idx(p.n)));
-    return arith::AndIOp::create(r.b, r.loc, lo, hi);
-  }
-  /// Whether element `i` of window `e` is in the row.
-  Value laneInRow(Value e, int64_t i) {
-    Value at = r.addi(e, r.idx(i));
-    Value lo = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge,
-                                     at, shift);
-    Value hi = arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::ult,
-                                     at, r.addi(shift, r.idx(p.n)));
-    return arith::AndIOp::create(r.b, r.loc, lo, hi);
-  }
-  /// Window `e` of the input, as f32; lanes outside the row are -inf (the
-  /// softmax's neutral element).
-  SmallVector<Value> loadWindow(Value e) {
-    Type f32 = r.b.getF32Type();
-    SmallVector<Type> types(p.vector, f32);
-    Value js = arith::SubIOp::create(r.b, r.loc, e, shift);
-    auto ifOp = scf::IfOp::create(r.b, r.loc, types, interior(e), true);
-    {
-      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-      RB tr{tb, r.loc};
-      SmallVector<Value> i(rowIndices);
-      i.push_back(js);
-      scf::YieldOp::create(tb, r.loc, loadF32(tr, in, i, p.vector));
-    }
-    OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
-    RB er{eb, r.loc};
-    RowAccess ea = rebind(er);
-    SmallVector<Value> lanes;
-    for (int64_t l = 0; l < p.vector; ++l) {
-      auto lane = scf::IfOp::create(eb, r.loc, TypeRange{f32},
-                                    ea.laneInRow(e, l), true);
-      OpBuilder lt = OpBuilder::atBlockBegin(lane.thenBlock());
-      RB ltr{lt, r.loc};
-      SmallVector<Value> i(rowIndices);
-      i.push_back(ltr.addi(js, ltr.idx(l)));
-      scf::YieldOp::create(lt, r.loc, loadF32(ltr, in, i, 1));
-      OpBuilder le = OpBuilder::atBlockBegin(lane.elseBlock());
-      scf::YieldOp::create(
-          le, r.loc,
-          RB{le, r.loc}.f(-std::numeric_limits<double>::infinity()));
-      lanes.push_back(lane.getResult(0));
-    }
-    scf::YieldOp::create(eb, r.loc, lanes);
-    return SmallVector<Value>(ifOp.getResults());
-  }
-  /// Writes the lanes of window `e` that are in the row.
-  void storeWindow(ArrayRef<Value> values, Value e) {
-    Value js = arith::SubIOp::create(r.b, r.loc, e, shift);
-    auto ifOp = scf::IfOp::create(r.b, r.loc, TypeRange{}, interior(e), true);
-    {
-      OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
-      tb.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      RB tr{tb, r.loc};
-      SmallVector<Value> i(rowIndices);
-      i.push_back(js);
-      storeF32(tr, values, out, i);
-    }
-    OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
-    eb.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-    RB er{eb, r.loc};
-    RowAccess ea = rebind(er);
-    for (int64_t l = 0; l < p.vector; ++l) {
-      auto lane = scf::IfOp::create(eb, r.loc, TypeRange{},
-                                    ea.laneInRow(e, l), false);
-      OpBuilder lt = OpBuilder::atBlockBegin(lane.thenBlock());
-      lt.setInsertionPoint(lane.thenBlock()->getTerminator());
-      RB ltr{lt, r.loc};
-      SmallVector<Value> i(rowIndices);
-      i.push_back(ltr.addi(js, ltr.idx(l)));
-      storeF32(ltr, values.slice(l, 1), out, i);
-    }
+                     offset};
   }
 
   SmallVector<Value> at(Value e) {
@@ -462,7 +368,7 @@ struct RowAccess {
   SmallVector<Value> loadRow(Value e) {
     if (staged && fromStaged)
       return load(staged, ValueRange{e});
-    SmallVector<Value> x = shift ? loadWindow(e) : load(in, at(e));
+    SmallVector<Value> x = load(in, at(e));
     if (residual) {
       SmallVector<Value> y = load(residual, at(e));
       for (auto [xi, yi] : llvm::zip(x, y))
@@ -488,10 +394,7 @@ struct RowAccess {
     return load(param, ValueRange{e});
   }
   void store(ArrayRef<Value> values, Value e) {
-    if (shift)
-      storeWindow(values, e);
-    else
-      storeF32(r, values, out, at(e));
+    storeF32(r, values, out, at(e));
   }
 };
 
@@ -628,13 +531,16 @@ struct RowEdges {
   }
   RowAccess access(RB &nr) const {
     RowAccess e = c.a.rebind(nr);
-    return RowAccess{nr,         single,     e.in,       e.out,
-                     e.weight,   e.bias,     e.rowIndices, e.residual,
-                     e.sum,      e.storeSum, e.staged,   e.fromStaged,
-                     Value(),    Value()};
+    return RowAccess{nr,       single,     e.in,         e.out,
+                     e.weight, e.bias,     e.rowIndices, e.residual,
+                     e.sum,    e.storeSum, Value(),      false,
+                     Value()};
   }
   /// The element at `at` where `in` holds, else `neutral`.
   Value load(Value in, Value at, double neutral) {
+    return load(in, at, c.r.f(neutral));
+  }
+  Value load(Value in, Value at, Value neutral) {
     RB &r = c.r;
     auto ifOp = scf::IfOp::create(r.b, r.loc, TypeRange{r.b.getF32Type()}, in,
                                   /*withElseRegion=*/true);
@@ -643,7 +549,7 @@ struct RowEdges {
     RowAccess ta = access(tr);
     scf::YieldOp::create(tb, r.loc, ta.loadRow(at));
     OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
-    scf::YieldOp::create(eb, r.loc, RB{eb, r.loc}.f(neutral));
+    scf::YieldOp::create(eb, r.loc, neutral);
     return ifOp.getResult(0);
   }
   /// Stores `value` at `at` where `in` holds.
@@ -793,8 +699,9 @@ void buildRowStreamed(RowContext &c) {
     OpBuilder lbld = OpBuilder::atBlockBegin(loop.getBody());
     RB lr{lbld, loc};
     Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
-    auto ifOp = scf::IfOp::create(lbld, loc, TypeRange(init),
-                                  lr.ult(access, accesses), carries);
+    auto ifOp = scf::IfOp::create(
+        lbld, loc, TypeRange(init),
+        lr.ult(access, c.windows ? c.windows : lr.idx(accesses)), carries);
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, loc};
@@ -826,8 +733,21 @@ void buildRowStreamed(RowContext &c) {
             s = lr.add(s, lr.expShifted(v, mNew));
           return SmallVector<Value>{mNew, s};
         });
-    Value m = red.reduce(ms[0], true);
-    Value s = red.reduce(r.mul(ms[1], r.expShifted(ms[0], m)), false);
+    Value mt = ms[0], st = ms[1];
+    // The head and tail elements (held in registers for the second pass).
+    std::optional<RowEdges> edges;
+    Value xh, xt;
+    if (p.headTail) {
+      edges.emplace(c);
+      xh = edges->load(edges->headIn, tid, negInf);
+      xt = edges->load(edges->tailIn, edges->tailAt, negInf);
+      Value mNew = r.max(mt, r.max(xh, xt));
+      st = r.add(r.mul(st, r.expShifted(mt, mNew)),
+                 r.add(r.expShifted(xh, mNew), r.expShifted(xt, mNew)));
+      mt = mNew;
+    }
+    Value m = red.reduce(mt, true);
+    Value s = red.reduce(r.mul(st, r.expShifted(mt, m)), false);
     Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
     chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
                                      ValueRange) {
@@ -838,6 +758,11 @@ void buildRowStreamed(RowContext &c) {
       la.store(y, e);
       return SmallVector<Value>{};
     });
+    if (edges) {
+      edges->store(edges->headIn, tid, r.mul(r.expShifted(xh, m), inv));
+      edges->store(edges->tailIn, edges->tailAt,
+                   r.mul(r.expShifted(xt, m), inv));
+    }
   } else {
     // Sums of (x - k) and (x - k)^2 with k the row's first element: the
     // variance without the cancellation of E[x^2] - E[x]^2.
@@ -855,8 +780,23 @@ void buildRowStreamed(RowContext &c) {
           }
           return SmallVector<Value>{s, q};
         });
-    Value meanK = r.mul(red.reduce(sums[0], false), invN);
-    Value q = r.mul(red.reduce(sums[1], false), invN);
+    Value sk = sums[0], qk = sums[1];
+    std::optional<RowEdges> edges;
+    Value xh, xt;
+    if (p.headTail) {
+      // The head and tail elements (k where a thread has none: they add
+      // nothing), held in registers for the second pass.
+      edges.emplace(c);
+      xh = edges->load(edges->headIn, tid, k);
+      xt = edges->load(edges->tailIn, edges->tailAt, k);
+      for (Value x : {xh, xt}) {
+        Value d = r.sub(x, k);
+        sk = r.add(sk, d);
+        qk = r.add(qk, r.mul(d, d));
+      }
+    }
+    Value meanK = r.mul(red.reduce(sk, false), invN);
+    Value q = r.mul(red.reduce(qk, false), invN);
     Value mean = r.add(meanK, k);
     Value var = p.kind == RowOp::LayerNorm
                     ? r.max(r.sub(q, r.mul(meanK, meanK)), r.f(0))
@@ -877,6 +817,12 @@ void buildRowStreamed(RowContext &c) {
       la.store(normalize(lr, x, mean, scale, w, bi), e);
       return SmallVector<Value>{};
     });
+    if (edges) {
+      edges->store(edges->headIn, tid,
+                   normalize(r, {xh}, mean, scale, {}, {})[0]);
+      edges->store(edges->tailIn, edges->tailAt,
+                   normalize(r, {xt}, mean, scale, {}, {})[0]);
+    }
   }
 }
 
@@ -1001,8 +947,6 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   }
   RowAccess a{r, p, Value(), out, weight, bias, rowIndices};
   a.staged = staged;
-  if (p.windowed)
-    a.shift = r.remi(r.muli(row, p.n), p.vector);
   if (AddOp add = p.residual) {
     a.in = argOf(add.getLhs());
     a.residual = argOf(add.getRhs());
