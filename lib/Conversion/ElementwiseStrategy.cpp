@@ -7,7 +7,10 @@
 // innermost dimension allows, else one. Operands that span the innermost
 // dimension are read with vector accesses, operands broadcast along it
 // with one element; every op is computed in f32 and its result rounded to
-// its element type, as the reference does.
+// its element type, as the reference does. Where an operand spans the
+// innermost dimension but is broadcast along all the others (a bias row),
+// each thread keeps its lanes of it and computes the same columns of
+// several rows, so that it is read from global memory once for all of them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,7 +41,24 @@ struct ChainProblem {
   int64_t elements = 0;
   bool dynamic = false;
   int64_t vector = 1;
+  /// Rows each thread computes (static shapes with a broadcast row
+  /// operand): the grid's x walks blocks of `rowsPerThread` rows, its y the
+  /// row's accesses in blocks of kThreads.
+  int64_t rowsPerThread = 1;
+  int64_t rowLength() const { return shape.back(); }
+  int64_t rows() const { return elements / shape.back(); }
 };
+
+/// Whether `arg` (an operand of a chain of `p`'s shape) spans the innermost
+/// dimension and is broadcast along all the others.
+bool isBroadcastRow(const ChainProblem &p, Value arg) {
+  auto t = cast<ShapedType>(arg.getType());
+  if (t.getRank() == 0 || t.getShape().back() != p.rowLength() ||
+      p.rowLength() == 1)
+    return false;
+  return llvm::all_of(t.getShape().drop_back(),
+                      [](int64_t d) { return d == 1; });
+}
 
 Type elementTypeOf(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
@@ -112,74 +132,57 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
   while (p.vector > 1 && (ShapedType::isDynamic(p.shape.back()) ||
                           p.shape.back() % p.vector != 0))
     p.vector /= 2;
+  // Broadcast rows: enough rows per thread that reading them adds at most
+  // 1/32 to the bytes the rows move (at most 64 rows).
+  if (!p.dynamic && p.rows() > 1) {
+    int64_t rowBytes = elementBytes(outEt), broadcastBytes = 0;
+    for (Value v : body.getArguments())
+      (isBroadcastRow(p, v) ? broadcastBytes : rowBytes) +=
+          elementBytes(elementTypeOf(v));
+    if (broadcastBytes > 0)
+      p.rowsPerThread = std::min<int64_t>(
+          p.rows(), std::clamp<int64_t>(
+                        (32 * broadcastBytes + rowBytes - 1) / rowBytes, 1,
+                        64));
+  }
   return p;
 }
 
-LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
-                               gpu::GPUFuncOp kernel) {
-  Location loc = kernelOp.getLoc();
+/// An operand's `vector` lanes at output multi-index `outIndex`, as f32:
+/// operands that span the innermost dimension with one vector access,
+/// those broadcast along it with one element, splat.
+SmallVector<Value> loadOperand(const ChainProblem &p, Value memref, RB &gr,
+                               ArrayRef<Value> outIndex) {
+  auto t = cast<MemRefType>(memref.getType());
+  int64_t r = t.getRank();
+  int64_t rank = static_cast<int64_t>(outIndex.size());
+  SmallVector<Value> index;
+  for (int64_t d = 0; d < r; ++d)
+    index.push_back(t.getShape()[d] == 1 ? gr.idx(0)
+                                         : outIndex[rank - r + d]);
+  bool spans = r > 0 && t.getShape().back() == p.shape.back() &&
+               p.shape.back() != 1;
+  SmallVector<Value> values = ::fused::kernel_builders::loadF32(
+      gr, memref, index, spans ? p.vector : 1);
+  if (values.size() == 1)
+    values.assign(p.vector, values[0]);
+  return values;
+}
+
+/// The chain at output multi-index `outIndex` (each thread's `vector`
+/// lanes), its result stored; `lanes` may hold operands already loaded.
+void emitChainAt(const ChainProblem &p, KernelOp kernelOp,
+                 gpu::GPUFuncOp kernel, OpBuilder &g, Location loc,
+                 ArrayRef<Value> outIndex,
+                 llvm::DenseMap<Value, SmallVector<Value>> lanes) {
   Block &entry = kernel.getBody().front();
-  OpBuilder b = OpBuilder::atBlockEnd(&entry);
-  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(ob, loc, v);
-  };
   Block &body = kernelOp.getBody().front();
-  int64_t rank = static_cast<int64_t>(p.shape.size());
-  int64_t accesses = p.elements / p.vector;
-  int64_t blocks = (accesses + kThreads - 1) / kThreads;
-
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value access = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
-  OpBuilder in = b;
-  // Dynamic sizes, from the output's descriptor.
-  RB rb{b, loc};
-  SmallVector<Value> sizes;
-  Value total = ::fused::kernel_builders::timesDynamicSizes(
-      rb, entry.getArgument(body.getNumArguments()), accesses, &sizes);
-  if (p.dynamic || blocks * kThreads != accesses) {
-    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
-                                     total);
-    auto guard = scf::IfOp::create(b, loc, ok, false);
-    in = OpBuilder::atBlockBegin(guard.thenBlock());
-  }
-  OpBuilder &g = in;
   RB gr{g, loc};
-
-  // The output element of the chunk's first lane, as a multi-index.
-  Value flat = arith::MulIOp::create(g, loc, access, idx(g, p.vector));
-  SmallVector<Value> outIndex(rank);
-  Value rest = flat;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    Value size = sizes[d] ? sizes[d] : idx(g, p.shape[d]);
-    outIndex[d] =
-        d == 0 ? rest : arith::RemUIOp::create(g, loc, rest, size).getResult();
-    if (d > 0)
-      rest = arith::DivUIOp::create(g, loc, rest, size);
-  }
-
-  // Each operand's V lanes, as f32.
   Type f32 = g.getF32Type();
-  llvm::DenseMap<Value, SmallVector<Value>> lanes;
-  for (BlockArgument arg : body.getArguments()) {
-    Value memref = entry.getArgument(arg.getArgNumber());
-    auto t = cast<MemRefType>(memref.getType());
-    int64_t r = t.getRank();
-    SmallVector<Value> index;
-    for (int64_t d = 0; d < r; ++d)
-      index.push_back(t.getShape()[d] == 1 ? idx(g, 0)
-                                           : outIndex[rank - r + d]);
-    // Operands broadcast along the innermost dimension: one element, splat.
-    bool spans = r > 0 && t.getShape().back() == p.shape.back() &&
-                 p.shape.back() != 1;
-    SmallVector<Value> values =
-        ::fused::kernel_builders::loadF32(gr, memref, index,
-                                          spans ? p.vector : 1);
-    if (values.size() == 1)
-      values.assign(p.vector, values[0]);
-    lanes[arg] = values;
-  }
+  for (BlockArgument arg : body.getArguments())
+    if (!lanes.count(arg))
+      lanes[arg] = loadOperand(p, entry.getArgument(arg.getArgNumber()), gr,
+                               outIndex);
 
   // The chain, lane by lane, each result rounded to its element type.
   auto roundTo = [&](Value v, Type t) -> Value {
@@ -207,6 +210,107 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   ::fused::kernel_builders::storeF32(
       gr, lanes.lookup(p.result), entry.getArgument(body.getNumArguments()),
       outIndex);
+}
+
+/// The kernel with a broadcast row (ChainProblem::rowsPerThread): thread
+/// (x, y) loads its lanes of the broadcast rows once, then computes them
+/// for rows x * rowsPerThread onwards.
+void buildRowBlockedChain(const ChainProblem &p, KernelOp kernelOp,
+                          gpu::GPUFuncOp kernel, OpBuilder &b, Location loc) {
+  Block &entry = kernel.getBody().front();
+  Block &body = kernelOp.getBody().front();
+  RB r{b, loc};
+  int64_t rowAccesses = p.rowLength() / p.vector;
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value rowBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value colBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value access = r.addi(r.muli(colBlock, kThreads), tid);
+  OpBuilder g = b;
+  if (rowAccesses % kThreads != 0) {
+    auto guard = scf::IfOp::create(b, loc, r.ult(access, rowAccesses), false);
+    g = OpBuilder::atBlockBegin(guard.thenBlock());
+  }
+  RB gr{g, loc};
+  Value col = gr.muli(access, p.vector);
+  llvm::DenseMap<Value, SmallVector<Value>> rowLanes;
+  for (BlockArgument arg : body.getArguments())
+    if (isBroadcastRow(p, arg)) {
+      Value memref = entry.getArgument(arg.getArgNumber());
+      int64_t rank = cast<MemRefType>(memref.getType()).getRank();
+      SmallVector<Value> index(rank - 1, gr.idx(0));
+      index.push_back(col);
+      rowLanes[arg] = ::fused::kernel_builders::loadF32(gr, memref, index,
+                                                        p.vector);
+    }
+  Value first = gr.muli(rowBlock, p.rowsPerThread);
+  Value last = arith::MinUIOp::create(
+      g, loc, gr.addi(first, gr.idx(p.rowsPerThread)), gr.idx(p.rows()));
+  auto loop = scf::ForOp::create(g, loc, first, last, gr.idx(1));
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  lb.setInsertionPoint(loop.getBody()->getTerminator());
+  RB lr{lb, loc};
+  // The row's leading indices, then the column.
+  ArrayRef<int64_t> lead = ArrayRef<int64_t>(p.shape).drop_back();
+  SmallVector<Value> outIndex(lead.size());
+  Value rest = loop.getInductionVar();
+  for (int64_t d = static_cast<int64_t>(lead.size()) - 1; d >= 0; --d) {
+    outIndex[d] = d == 0 ? rest : lr.remi(rest, lead[d]);
+    if (d > 0)
+      rest = lr.divi(rest, lead[d]);
+  }
+  outIndex.push_back(col);
+  emitChainAt(p, kernelOp, kernel, lb, loc, outIndex, rowLanes);
+}
+
+LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
+                               gpu::GPUFuncOp kernel) {
+  Location loc = kernelOp.getLoc();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  if (p.rowsPerThread > 1) {
+    buildRowBlockedChain(p, kernelOp, kernel, b, loc);
+    gpu::ReturnOp::create(b, loc);
+    return success();
+  }
+  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, loc, v);
+  };
+  Block &body = kernelOp.getBody().front();
+  int64_t rank = static_cast<int64_t>(p.shape.size());
+  int64_t accesses = p.elements / p.vector;
+  int64_t blocks = (accesses + kThreads - 1) / kThreads;
+
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value access = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, bid, idx(b, kThreads)), tid);
+  OpBuilder in = b;
+  // Dynamic sizes, from the output's descriptor.
+  RB rb{b, loc};
+  SmallVector<Value> sizes;
+  Value total = ::fused::kernel_builders::timesDynamicSizes(
+      rb, entry.getArgument(body.getNumArguments()), accesses, &sizes);
+  if (p.dynamic || blocks * kThreads != accesses) {
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, access,
+                                     total);
+    auto guard = scf::IfOp::create(b, loc, ok, false);
+    in = OpBuilder::atBlockBegin(guard.thenBlock());
+  }
+  OpBuilder &g = in;
+
+  // The output element of the chunk's first lane, as a multi-index.
+  Value flat = arith::MulIOp::create(g, loc, access, idx(g, p.vector));
+  SmallVector<Value> outIndex(rank);
+  Value rest = flat;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    Value size = sizes[d] ? sizes[d] : idx(g, p.shape[d]);
+    outIndex[d] =
+        d == 0 ? rest : arith::RemUIOp::create(g, loc, rest, size).getResult();
+    if (d > 0)
+      rest = arith::DivUIOp::create(g, loc, rest, size);
+  }
+  emitChainAt(p, kernelOp, kernel, g, loc, outIndex,
+              llvm::DenseMap<Value, SmallVector<Value>>());
   gpu::ReturnOp::create(b, loc);
   return success();
 }
@@ -234,6 +338,13 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     if (failed(buildChainKernel(*p, kernel, shell)))
       return failure();
     int64_t accesses = p->elements / p->vector;
+    if (p->rowsPerThread > 1) {
+      setLaunch(shell,
+                {(p->rows() + p->rowsPerThread - 1) / p->rowsPerThread,
+                 (p->rowLength() / p->vector + kThreads - 1) / kThreads, 1},
+                {kThreads, 1, 1}, 0);
+      return shell;
+    }
     if (p->dynamic) {
       // ceil(accesses / threads), the dynamic sizes from the output.
       setLaunch(shell, {0, 1, 1}, {kThreads, 1, 1}, 0, 1,
@@ -249,9 +360,20 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     return shell;
   }
 
-  llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
-    return llvm::json::Array{"ceil(elements / (" + std::to_string(kThreads) + " x vector))",
-            "1", "1"};
+  llvm::json::Array gridFormula(gpu::GPUFuncOp kernel) const override {
+    // A kernel with a broadcast row walks blocks of rows along x.
+    bool rowBlocked = false;
+    kernel.walk([&](gpu::BlockIdOp op) {
+      rowBlocked |= op.getDimension() == gpu::Dimension::y;
+    });
+    if (rowBlocked)
+      return llvm::json::Array{
+          "ceil(rows / rows per thread)",
+          "ceil(row length / (" + std::to_string(kThreads) + " x vector))",
+          "1"};
+    return llvm::json::Array{"ceil(elements / (" + std::to_string(kThreads) +
+                                 " x vector))",
+                             "1", "1"};
   }
 };
 

@@ -47,12 +47,21 @@ func.func @layernorm_f32_37x768(%x: tensor<37x768xf32>) -> tensor<37x768xf32> {
   %y = fused.layernorm %x : tensor<37x768xf32>
   return %y : tensor<37x768xf32>
 }
+/// A bias row broadcast over 256 rows: read once per 16 rows.
+func.func @bias_add_f16_256x4096(%x: tensor<256x4096xf16>, %b: tensor<4096xf16>) -> tensor<256x4096xf16> {
+  %y = fused.add %x, %b : tensor<256x4096xf16>, tensor<4096xf16> -> tensor<256x4096xf16>
+  return %y : tensor<256x4096xf16>
+}
+func.func @col_scale_f32_4096x64(%x: tensor<4096x64xf32>, %s: tensor<4096x1xf32>) -> tensor<4096x64xf32> {
+  %y = fused.mul %x, %s : tensor<4096x64xf32>, tensor<4096x1xf32> -> tensor<4096x64xf32>
+  return %y : tensor<4096x64xf32>
+}
 func.func @swiglu_bf16_37x1001(%a: tensor<37x1001xbf16>, %b: tensor<37x1001xbf16>) -> tensor<37x1001xbf16> {
   %s = fused.silu %a : tensor<37x1001xbf16>
   %y = fused.mul %s, %b : tensor<37x1001xbf16>, tensor<37x1001xbf16> -> tensor<37x1001xbf16>
   return %y : tensor<37x1001xbf16>
 }
-// bound: 1.60 excess: rows of 132 bytes; the broadcast row is read once per row
+// bound: 1.40 excess: rows of 132 bytes (not whole 16-byte chunks) read element by element straddle sectors
 func.func @add_row_f32_9x33(%x: tensor<9x33xf32>, %r: tensor<33xf32>) -> tensor<9x33xf32> {
   %y = fused.add %x, %r : tensor<9x33xf32>, tensor<33xf32> -> tensor<9x33xf32>
   return %y : tensor<9x33xf32>
