@@ -180,13 +180,6 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
            failure();
   p.op = &*std::prev(ops.end());
   if (auto sm = dyn_cast<SoftmaxOp>(p.op)) {
-    auto t = cast<RankedTensorType>(sm.getInput().getType());
-    if (sm.getNormalizedAxis() != t.getRank() - 1)
-      return sm.emitOpError()
-                 << "code generation supports softmax over the last axis, "
-                    "got axis "
-                 << sm.getAxis() << " of " << t,
-             failure();
     p.kind = RowOp::Softmax;
     p.input = sm.getInput();
   } else if (auto ln = dyn_cast<LayerNormOp>(p.op)) {
@@ -983,6 +976,170 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   return success();
 }
 
+/// A softmax over an axis other than the last: the input as [outer, K,
+/// inner] (K the softmax axis), each thread owning `vector` consecutive
+/// elements of the inner part for one outer index (16 bytes where the
+/// innermost dimension allows) and walking K: consecutive threads read
+/// consecutive memory. The column stays in registers when K x vector
+/// elements fit (read once); otherwise it is read twice, once for the
+/// running maximum and sum, once to write.
+struct ColumnSoftmax {
+  SoftmaxOp op;
+  SmallVector<int64_t> shape;
+  int64_t axis = 0, outer = 1, k = 1, inner = 1, vector = 1;
+  Type elemType;
+  static constexpr int64_t kThreads = 256;
+
+  bool inRegisters() const { return k * vector <= kRegisterElements; }
+  int64_t threadsTotal() const { return outer * (inner / vector); }
+  int64_t blocks() const { return (threadsTotal() + kThreads - 1) / kThreads; }
+};
+
+/// The column softmax of `kernel`, nothing when it holds no softmax over a
+/// non-last axis, or an error.
+FailureOr<std::optional<ColumnSoftmax>> analyzeColumns(KernelOp kernel) {
+  Block &body = kernel.getBody().front();
+  auto ops = body.without_terminator();
+  if (std::distance(ops.begin(), ops.end()) != 1)
+    return std::optional<ColumnSoftmax>();
+  auto sm = dyn_cast<SoftmaxOp>(*ops.begin());
+  if (!sm)
+    return std::optional<ColumnSoftmax>();
+  auto t = cast<RankedTensorType>(sm.getInput().getType());
+  if (sm.getNormalizedAxis() == t.getRank() - 1)
+    return std::optional<ColumnSoftmax>();
+  ColumnSoftmax c;
+  c.op = sm;
+  c.axis = sm.getNormalizedAxis();
+  if (!t.hasStaticShape())
+    return sm.emitOpError()
+               << "code generation of a softmax over an axis other than the "
+                  "last needs static shapes, got "
+               << t,
+           failure();
+  c.elemType = t.getElementType();
+  if (!c.elemType.isF16() && !c.elemType.isBF16() && !c.elemType.isF32())
+    return sm.emitOpError()
+               << "softmax code generation supports f16, bf16 and f32, got "
+               << c.elemType,
+           failure();
+  c.shape.assign(t.getShape().begin(), t.getShape().end());
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    (d < c.axis ? c.outer : d == c.axis ? c.k : c.inner) *= c.shape[d];
+  if (c.outer * c.k * c.inner == 0)
+    return sm.emitOpError() << "code generation needs a non-empty input, got "
+                            << t,
+           failure();
+  c.vector = 16 / elementBytes(c.elemType);
+  while (c.vector > 1 && c.shape.back() % c.vector != 0)
+    c.vector /= 2;
+  return std::optional<ColumnSoftmax>(c);
+}
+
+/// Whether `kernel` is a column softmax: the row kernels reduce across
+/// threads with warp shuffles, a column softmax within each thread.
+bool isColumnSoftmax(gpu::GPUFuncOp kernel) {
+  bool shuffles = false;
+  kernel.walk([&](gpu::ShuffleOp) { shuffles = true; });
+  return !shuffles;
+}
+
+void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
+  Location loc = c.op->getLoc();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Value in = entry.getArgument(0), out = entry.getArgument(1);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value gid = r.addi(r.muli(bid, ColumnSoftmax::kThreads), tid);
+  OpBuilder g = b;
+  if (c.blocks() * ColumnSoftmax::kThreads != c.threadsTotal()) {
+    auto guard =
+        scf::IfOp::create(b, loc, r.ult(gid, c.threadsTotal()), false);
+    g = OpBuilder::atBlockBegin(guard.thenBlock());
+  }
+  RB gr{g, loc};
+  ArrayRef<int64_t> shape(c.shape);
+  int64_t perOuter = c.inner / c.vector;
+  SmallVector<Value> outerIndex =
+      delinearize(gr, gr.divi(gid, perOuter), shape.take_front(c.axis));
+  SmallVector<Value> innerIndex =
+      delinearize(gr, gr.muli(gr.remi(gid, perOuter), c.vector),
+                  shape.drop_front(c.axis + 1));
+  auto at = [&](Value kv) {
+    SmallVector<Value> index(outerIndex);
+    index.push_back(kv);
+    index.append(innerIndex);
+    return index;
+  };
+  Value negInf = gr.f(-std::numeric_limits<double>::infinity());
+  if (c.inRegisters()) {
+    // The column in registers: read once.
+    SmallVector<SmallVector<Value>> x;
+    for (int64_t k = 0; k < c.k; ++k)
+      x.push_back(loadF32(gr, in, at(gr.idx(k)), c.vector));
+    for (int64_t l = 0; l < c.vector; ++l) {
+      Value m = negInf;
+      for (auto &xk : x)
+        m = gr.max(m, xk[l]);
+      Value s = gr.f(0);
+      for (auto &xk : x) {
+        xk[l] = gr.expShifted(xk[l], m);
+        s = gr.add(s, xk[l]);
+      }
+      Value inv = gr.select(gr.oeq(s, gr.f(0)), gr.f(0), gr.div(gr.f(1), s));
+      for (auto &xk : x)
+        xk[l] = gr.mul(xk[l], inv);
+    }
+    for (int64_t k = 0; k < c.k; ++k)
+      storeF32(gr, x[k], out, at(gr.idx(k)));
+    gpu::ReturnOp::create(b, loc);
+    return;
+  }
+  // Read twice: a running maximum and a sum rescaled when it grows, per
+  // lane, then the outputs.
+  SmallVector<Value> init(c.vector, negInf);
+  init.append(c.vector, gr.f(0));
+  auto pass1 =
+      scf::ForOp::create(g, loc, gr.idx(0), gr.idx(c.k), gr.idx(1), init);
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(pass1.getBody());
+    RB lr{lb, loc};
+    SmallVector<Value> x =
+        loadF32(lr, in, at(pass1.getInductionVar()), c.vector);
+    ValueRange acc = pass1.getRegionIterArgs();
+    SmallVector<Value> next(2 * c.vector);
+    for (int64_t l = 0; l < c.vector; ++l) {
+      Value m = acc[l], s = acc[c.vector + l];
+      Value mNew = lr.max(m, x[l]);
+      next[l] = mNew;
+      next[c.vector + l] = lr.add(lr.mul(s, lr.expShifted(m, mNew)),
+                                  lr.expShifted(x[l], mNew));
+    }
+    scf::YieldOp::create(lb, loc, next);
+  }
+  SmallVector<Value> m, inv;
+  for (int64_t l = 0; l < c.vector; ++l) {
+    m.push_back(pass1.getResult(l));
+    Value s = pass1.getResult(c.vector + l);
+    inv.push_back(
+        gr.select(gr.oeq(s, gr.f(0)), gr.f(0), gr.div(gr.f(1), s)));
+  }
+  auto pass2 = scf::ForOp::create(g, loc, gr.idx(0), gr.idx(c.k), gr.idx(1));
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(pass2.getBody());
+    lb.setInsertionPoint(pass2.getBody()->getTerminator());
+    RB lr{lb, loc};
+    SmallVector<Value> x =
+        loadF32(lr, in, at(pass2.getInductionVar()), c.vector);
+    for (int64_t l = 0; l < c.vector; ++l)
+      x[l] = lr.mul(lr.expShifted(x[l], m[l]), inv[l]);
+    storeF32(lr, x, out, at(pass2.getInductionVar()));
+  }
+  gpu::ReturnOp::create(b, loc);
+}
+
 struct RowwiseStrategy : fused::MemoryBoundStrategy {
   explicit RowwiseStrategy(KernelKind kind) : k(kind) {}
   KernelKind kind() const override { return k; }
@@ -993,6 +1150,11 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
 
   LogicalResult checkSupported(KernelOp kernel,
                                const fused::Target &target) const override {
+    auto columns = analyzeColumns(kernel);
+    if (failed(columns))
+      return failure();
+    if (*columns)
+      return success();
     return analyzeRows(kernel, target);
   }
 
@@ -1000,6 +1162,18 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
                                            const fused::Target &target,
                                            gpu::GPUModuleOp module,
                                            StringRef name) const override {
+    auto columns = analyzeColumns(kernel);
+    if (failed(columns))
+      return failure();
+    if (*columns) {
+      const ColumnSoftmax &c = **columns;
+      gpu::GPUFuncOp shell = fused::createKernelShell(
+          kernel, module, name, ColumnSoftmax::kThreads);
+      buildColumnSoftmax(c, shell);
+      setLaunch(shell, {c.blocks(), 1, 1}, {ColumnSoftmax::kThreads, 1, 1}, 0,
+                1);
+      return shell;
+    }
     FailureOr<RowProblem> p = analyzeRows(kernel, target);
     if (failed(p))
       return failure();
@@ -1024,7 +1198,12 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
     return shell;
   }
 
-  llvm::json::Array gridFormula(gpu::GPUFuncOp) const override {
+  llvm::json::Array gridFormula(gpu::GPUFuncOp kernel) const override {
+    if (isColumnSoftmax(kernel))
+      return llvm::json::Array{
+          "ceil(outer x inner / (" + std::to_string(ColumnSoftmax::kThreads) +
+              " x vector))",
+          "1", "1"};
     return llvm::json::Array{"ceil(rows / rows per block)", "1", "1"};
   }
 
