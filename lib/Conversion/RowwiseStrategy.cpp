@@ -977,12 +977,16 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
 }
 
 /// A softmax over an axis other than the last: the input as [outer, K,
-/// inner] (K the softmax axis), each thread owning `vector` consecutive
-/// elements of the inner part for one outer index (16 bytes where the
-/// innermost dimension allows) and walking K: consecutive threads read
-/// consecutive memory. The column stays in registers when K x vector
-/// elements fit (read once); otherwise it is read twice, once for the
-/// running maximum and sum, once to write.
+/// inner] (K the softmax axis). Where one outer index's slab (K x inner
+/// elements, contiguous in memory) fits in 48 KiB, a block per outer index
+/// copies it to shared memory with 16-byte accesses (where the innermost
+/// dimension allows), a thread per inner index computes its column there,
+/// and the block copies the slab out: each element read and written once,
+/// every warp's accesses contiguous. Otherwise each thread owns `vector`
+/// consecutive elements of the inner part for one outer index and walks
+/// K: the column stays in registers when K x vector elements fit (read
+/// once), else it is read twice, once for the running maximum and sum,
+/// once to write.
 struct ColumnSoftmax {
   SoftmaxOp op;
   SmallVector<int64_t> shape;
@@ -991,6 +995,8 @@ struct ColumnSoftmax {
   static constexpr int64_t kThreads = 256;
 
   bool inRegisters() const { return k * vector <= kRegisterElements; }
+  int64_t slabBytes() const { return k * inner * elementBytes(elemType); }
+  bool inSlab() const { return slabBytes() <= 48 * 1024; }
   int64_t threadsTotal() const { return outer * (inner / vector); }
   int64_t blocks() const { return (threadsTotal() + kThreads - 1) / kThreads; }
 };
@@ -1044,7 +1050,100 @@ bool isColumnSoftmax(gpu::GPUFuncOp kernel) {
   return !shuffles;
 }
 
+/// The slab kernel of ColumnSoftmax: one block per outer index.
+void buildSlabSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
+  Location loc = c.op->getLoc();
+  MLIRContext *ctx = kernel.getContext();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Value in = entry.getArgument(0), out = entry.getArgument(1);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value outer = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  ArrayRef<int64_t> shape(c.shape);
+  SmallVector<Value> outerIndex =
+      delinearize(r, outer, shape.take_front(c.axis));
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value base = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), wg));
+  int64_t slab = c.k * c.inner;
+  Value smem = memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({slab}, c.elemType, MemRefLayoutAttrInterface(), wg),
+      base, r.idx(0), ValueRange{});
+  // Slab element f of this outer index, as an index of the input.
+  auto at = [&](RB &lr, Value f) {
+    SmallVector<Value> index(outerIndex);
+    index.append(delinearize(lr, f, shape.drop_front(c.axis)));
+    return index;
+  };
+  // The block's threads over the slab's accesses of `vector` elements.
+  auto overSlab = [&](function_ref<void(RB &, Value f)> body) {
+    int64_t accesses = slab / c.vector;
+    auto loop = scf::ForOp::create(b, loc, tid, r.idx(accesses),
+                                   r.idx(ColumnSoftmax::kThreads));
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, loc};
+    body(lr, lr.muli(loop.getInductionVar(), c.vector));
+  };
+  overSlab([&](RB &lr, Value f) {
+    storeF32(lr, loadF32(lr, in, at(lr, f), c.vector), smem, ValueRange{f});
+  });
+  gpu::BarrierOp::create(b, loc);
+  // A thread per column: its maximum, its sum, then its outputs in place.
+  {
+    auto loop = scf::ForOp::create(b, loc, tid, r.idx(c.inner),
+                                   r.idx(ColumnSoftmax::kThreads));
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, loc};
+    Value col = loop.getInductionVar();
+    auto walk = [&](ValueRange init,
+                    function_ref<SmallVector<Value>(RB &, Value x, Value at,
+                                                    ValueRange acc)>
+                        step) {
+      auto kl = scf::ForOp::create(lb, loc, lr.idx(0), lr.idx(c.k),
+                                   lr.idx(1), init);
+      OpBuilder kb = OpBuilder::atBlockBegin(kl.getBody());
+      if (init.empty())
+        kb.setInsertionPoint(kl.getBody()->getTerminator());
+      RB kr{kb, loc};
+      Value e = kr.addi(kr.muli(kl.getInductionVar(), c.inner), col);
+      Value x = loadF32(kr, smem, ValueRange{e}, 1)[0];
+      SmallVector<Value> next = step(kr, x, e, kl.getRegionIterArgs());
+      if (!init.empty())
+        scf::YieldOp::create(kb, loc, next);
+      return kl.getResults();
+    };
+    Value negInf = lr.f(-std::numeric_limits<double>::infinity());
+    Value m = walk(ValueRange{negInf},
+                   [](RB &kr, Value x, Value, ValueRange acc) {
+                     return SmallVector<Value>{kr.max(acc[0], x)};
+                   })[0];
+    Value s = walk(ValueRange{lr.f(0)},
+                   [m](RB &kr, Value x, Value, ValueRange acc) {
+                     return SmallVector<Value>{
+                         kr.add(acc[0], kr.expShifted(x, m))};
+                   })[0];
+    Value inv = lr.select(lr.oeq(s, lr.f(0)), lr.f(0), lr.div(lr.f(1), s));
+    walk(ValueRange{}, [&](RB &kr, Value x, Value e, ValueRange) {
+      storeF32(kr, {kr.mul(kr.expShifted(x, m), inv)}, smem, ValueRange{e});
+      return SmallVector<Value>{};
+    });
+  }
+  gpu::BarrierOp::create(b, loc);
+  overSlab([&](RB &lr, Value f) {
+    storeF32(lr, loadF32(lr, smem, ValueRange{f}, c.vector), out, at(lr, f));
+  });
+  gpu::ReturnOp::create(b, loc);
+}
+
 void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
+  if (c.inSlab())
+    return buildSlabSoftmax(c, kernel);
   Location loc = c.op->getLoc();
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
@@ -1170,8 +1269,12 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
       gpu::GPUFuncOp shell = fused::createKernelShell(
           kernel, module, name, ColumnSoftmax::kThreads);
       buildColumnSoftmax(c, shell);
-      setLaunch(shell, {c.blocks(), 1, 1}, {ColumnSoftmax::kThreads, 1, 1}, 0,
-                1);
+      if (c.inSlab())
+        setLaunch(shell, {c.outer, 1, 1}, {ColumnSoftmax::kThreads, 1, 1},
+                  (c.slabBytes() + 15) / 16 * 16, 1);
+      else
+        setLaunch(shell, {c.blocks(), 1, 1}, {ColumnSoftmax::kThreads, 1, 1},
+                  0, 1);
       return shell;
     }
     FailureOr<RowProblem> p = analyzeRows(kernel, target);

@@ -89,16 +89,22 @@ func.func @softmax_dynamic_row(%x: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-/// A softmax over the first axis of 8 x 16 f32: each of the 4 threads owns
-/// 16 bytes of a row's worth of columns and keeps its column (8 x 4
-/// elements) in registers: 8 vector loads, then 8 vector stores, no
-/// shuffles (nothing is shared between threads).
+/// A softmax over the first axis of 8 x 16 f32: the 512-byte slab goes
+/// through shared memory (16-byte copies in and out, around barriers), a
+/// thread per column walks the axis there (maximum, sum, outputs); no
+/// shuffles (nothing is reduced across threads).
 // CHECK-LABEL: func.func @softmax_axis0
 // CHECK: gpu.func @softmax_axis0_softmax
-// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
-// CHECK-COUNT-8: vector.load {{.*}} {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 512, outputs = 1>
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<128xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: gpu.barrier
 // CHECK-NOT: gpu.shuffle
-// CHECK-COUNT-8: vector.store {{.*}} {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
+// CHECK: scf.for
+// CHECK: math.exp
+// CHECK: gpu.barrier
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
 func.func @softmax_axis0(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   %r = fused.kernel softmax ins(%x : tensor<8x16xf32>) -> tensor<8x16xf32> {
   ^bb0(%a: tensor<8x16xf32>):
