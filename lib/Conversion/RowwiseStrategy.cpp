@@ -1,12 +1,12 @@
 //===- RowwiseStrategy.cpp - softmax, layernorm and rmsnorm over rows -----===//
 //
-// The row-wise strategy: a `fused.kernel softmax` (softmax over the last
-// axis) or `fused.kernel normalization` (layernorm, rmsnorm, with or
-// without their affine parameters) becomes one GPU kernel with a thread
-// block per row. Each thread handles chunks of V consecutive elements
-// (16 bytes when the row length allows, else single elements), the block
-// reduces with warp shuffles and one shared-memory exchange per reduction,
-// and everything is computed in f32.
+// The row-wise strategy: a `fused.kernel softmax` or `fused.kernel
+// normalization` (layernorm, rmsnorm, with or without their affine
+// parameters) becomes one GPU kernel with a thread block per row. Each
+// thread handles chunks of V consecutive elements (16 bytes when the row
+// length allows, else single elements), the block reduces with warp
+// shuffles and one shared-memory exchange per reduction, and everything is
+// computed in f32.
 //
 // Rows of up to 32 elements per thread (32768 elements with 1024 threads)
 // are held in registers: the row is read once and written once. Longer
@@ -17,12 +17,15 @@
 // (with the partials: 50257 bf16 or 40000 f32 on sm_80) the first pass
 // stages it there and the second reads it back, so the row is read from
 // global memory once; longer rows are read twice, which costs half the
-// minimum traffic of a softmax. A streamed softmax row whose length is not
-// a multiple of 16 bytes (a vocabulary of 50257) goes in 16-byte windows
-// aligned in memory, from the one holding its first element: only the
-// first and last windows go element by element (lanes outside the row are
-// -inf, the softmax's neutral element). With affine parameters and many rows, a
-// block normalises several rows in turn with the parameters loaded once.
+// minimum traffic of a softmax. A row whose length is not a multiple of 16
+// bytes (a vocabulary of 50257), without affine parameters, goes in
+// 16-byte windows from its first 32-byte boundary, its head and tail one
+// element per thread (RowProblem::headTail). With affine parameters and
+// many rows, a block normalises several rows in turn with the parameters
+// loaded once.
+//
+// A softmax over another axis is a column kernel (ColumnSoftmax): a slab
+// through shared memory, or a column walked by each thread.
 //
 //===----------------------------------------------------------------------===//
 
