@@ -52,6 +52,16 @@ with open(path, "w") as f:
 PY
 }
 
+# A check bundle on the emulator against its references; on a failure,
+# what fused-run said.
+emulator_check() { # bundle log
+  if ! "$BUILD/bin/fused-run" "$1" --device=emulator --check > "$2" 2>&1; then
+    echo "prepare.sh: $(basename "$1") fails on the emulator:" >&2
+    grep -v ' PASS$' "$2" | tail -20 >&2
+    exit 1
+  fi
+}
+
 echo "== check bundles (with reference data)"
 # The CI matrices, less their two largest GEMM shapes (1000^3 and the
 # 1x512x4096 GEMV: their inputs and references alone would exceed what a
@@ -70,7 +80,7 @@ PY
   if [ "$CHECK_HERE" = 1 ]; then
     # This very bundle (its manifest, inputs and references) on the
     # emulator.
-    "$BUILD/bin/fused-run" "$OUT/check-$f" --device=emulator --check > "$TMP/emu-$f.log"
+    emulator_check "$OUT/check-$f" "$TMP/emu-$f.log"
   fi
   # The matrices keep their cubins only (the features and kinds bundles
   # keep their PTX too, for devices that need the driver's JIT).
@@ -89,7 +99,7 @@ echo "== one small case of each memory-bound kernel kind (bench/gpu/kinds.mlir)"
 "$COMPILE" --emit=bundle --with-reference --seed=13 --chip=sm_90,sm_80 \
   "$ROOT/bench/gpu/kinds.mlir" -o "$OUT/check-kinds"
 if [ "$CHECK_HERE" = 1 ]; then
-  "$BUILD/bin/fused-run" "$OUT/check-kinds" --device=emulator --check > "$TMP/emu-kinds.log"
+  emulator_check "$OUT/check-kinds" "$TMP/emu-kinds.log"
 fi
 drop_images "$OUT/check-kinds" emulator
 echo "check-kinds: $(grep -c '^func.func' "$ROOT/bench/gpu/kinds.mlir") functions, $(du -sh "$OUT/check-kinds" | cut -f1)"
@@ -105,7 +115,7 @@ echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
 "$COMPILE" --emit=bundle --with-reference --seed=12 --sizes=96 --chip=sm_90 \
   "$ROOT/examples/gpt2_block.mlir" -o "$OUT/check-gpt2_block"
 if [ "$CHECK_HERE" = 1 ]; then
-  "$BUILD/bin/fused-run" "$OUT/check-gpt2_block" --device=emulator --check > "$TMP/emu-gpt2_block.log"
+  emulator_check "$OUT/check-gpt2_block" "$TMP/emu-gpt2_block.log"
   if grep -q ' FAIL$' "$TMP/emu-gpt2_block.log"; then exit 1; fi
 fi
 drop_images "$OUT/check-gpt2_block" emulator ptx

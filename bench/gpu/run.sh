@@ -19,8 +19,10 @@
 #      check of each kernel kind (GEMM, attention, and bench/gpu/kinds.mlir
 #      for the memory-bound kinds), when it is installed (PATH, $CUDA_HOME
 #      or /usr/local/cuda).
-# Logs, the table (results.md) and charts go to OUTDIR. Every step runs
-# under a time limit, so that the whole run stays within about 6 minutes.
+# Logs, the table (results.md) and charts go to OUTDIR. A normal run
+# takes about 6 minutes; every step runs under a time limit of its own
+# (each launch of fused-run and each sanitizer run at most 2 minutes, the
+# peers 3), so that a hung step cannot stall it.
 # It exits non-zero without a GPU (saying so), and when a check fails, the
 # ISA comparison is not bit-exact or a sanitizer reports.
 #   bench/gpu/run.sh OUTDIR [--runs N]
@@ -36,9 +38,9 @@ step() { printf '\n== [%s] %s (%d s)\n' "$1" "$2" "$((SECONDS - start))"; }
 [ -f "$BUNDLES/index.txt" ] || { echo "run.sh: no bundles: run bench/gpu/prepare.sh on a development machine first" >&2; exit 2; }
 
 step 1/8 "runtime-only build"
-if ! { cmake -G Ninja -S "$ROOT" -B "$OUT/build" -DFUSED_RUNTIME_ONLY=ON \
+if ! { timeout 300 cmake -G Ninja -S "$ROOT" -B "$OUT/build" -DFUSED_RUNTIME_ONLY=ON \
          -DCMAKE_BUILD_TYPE=Release >"$OUT/build.log" 2>&1 &&
-       ninja -C "$OUT/build" >>"$OUT/build.log" 2>&1; }; then
+       timeout 300 ninja -C "$OUT/build" >>"$OUT/build.log" 2>&1; }; then
   echo "run.sh: the runtime-only build failed:"; tail -20 "$OUT/build.log"; exit 1
 fi
 RUN="$OUT/build/bin/fused-run"
@@ -110,7 +112,7 @@ fi
 
 step 7/8 "ISA conformance against the emulator"
 ISA_EMULATOR_OUTPUT="$BUNDLES/isa-emulator.txt" \
-  "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
+  timeout 180 "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
 isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 

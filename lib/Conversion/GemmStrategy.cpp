@@ -147,7 +147,11 @@ FailureOr<GemmConfigAttr> fused::gemmConfigFor(KernelOp kernel,
                  << target.limits.registersPerBlock
                  << " per block, at most "
                  << target.limits.maxRegistersPerThread
-                 << " per thread): use more warps or a smaller block",
+                 << " per thread): "
+                 << (cfg.getBlockM() * cfg.getBlockN() >
+                             target.limits.registersPerBlock
+                         ? "use a smaller block"
+                         : "use more warps or a smaller block"),
              failure();
     return cfg;
   }

@@ -1,6 +1,7 @@
 //===- KernelStrategy.cpp - the registry of kernel strategies -------------===//
 
 #include "fused/Conversion/KernelStrategy.h"
+#include "fused/Dialect/Fused/IR/Schedule.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -219,6 +220,13 @@ SmallVector<int64_t> kernelArgumentAlignments(gpu::GPUFuncOp k) {
       need(ms.getMemRef(), elementBytes(ms.getMemRef()));
   });
   return align;
+}
+
+bool inputsStartAligned(fused::KernelOp kernel, int64_t bytes) {
+  return llvm::all_of(kernel.getInputs(), [&](Value in) {
+    return llvm::all_of(viewByteOffset(in).terms(),
+                        [&](const SizeTerm &t) { return t.coeff % bytes == 0; });
+  });
 }
 
 LogicalResult checkStaticInputs(fused::KernelOp kernel, StringRef kind) {

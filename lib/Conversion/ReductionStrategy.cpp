@@ -103,7 +103,8 @@ FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
   while (p.vector > 1 && (along % p.vector != 0 ||
                           (p.innermost() && p.dynamicReduced())))
     p.vector /= 2;
-  if (p.innermost() && !p.dynamicReduced() && p.vector < 16 / bytes) {
+  if (p.innermost() && !p.dynamicReduced() && p.vector < 16 / bytes &&
+      ::fused::inputsStartAligned(kernel, 16)) {
     p.headTail = true;
     p.vector = 16 / bytes;
   }

@@ -277,7 +277,10 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   p.chunks = (accesses + p.threads - 1) / p.threads;
   p.inRegisters = p.chunks * p.vector <= kRegisterElements;
   int64_t full = 16 / elementBytes(p.elemType);
-  if (p.inRegisters && p.vector < full && !p.weight && !p.bias) {
+  // (Not for views that start off a 16-byte boundary: the windows assume
+  // the buffer's base is on one.)
+  bool aligned = ::fused::inputsStartAligned(kernel, 16);
+  if (p.inRegisters && p.vector < full && !p.weight && !p.bias && aligned) {
     // Not whole 16-byte chunks: head and tail by themselves, the rest in
     // 16-byte windows, when that still fits in registers.
     RowProblem q = p;
@@ -291,7 +294,7 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     // Streamed rows: 512 threads leave each 128 registers, two blocks per
     // SM keep the loads in flight.
     p.threads = 512;
-    if (p.n % full != 0 && !p.weight && !p.bias) {
+    if (p.n % full != 0 && !p.weight && !p.bias && aligned) {
       p.headTail = true;
       p.vector = full;
     }
@@ -1042,6 +1045,9 @@ FailureOr<std::optional<ColumnSoftmax>> analyzeColumns(KernelOp kernel) {
   c.vector = 16 / elementBytes(c.elemType);
   while (c.vector > 1 && c.shape.back() % c.vector != 0)
     c.vector /= 2;
+  // A view that starts off a 16-byte boundary: element accesses.
+  if (!::fused::inputsStartAligned(kernel, 16))
+    c.vector = 1;
   return std::optional<ColumnSoftmax>(c);
 }
 
@@ -1305,6 +1311,10 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
   }
 
   llvm::json::Array gridFormula(gpu::GPUFuncOp kernel) const override {
+    bool slab = false;
+    kernel.walk([&](gpu::DynamicSharedMemoryOp) { slab = true; });
+    if (isColumnSoftmax(kernel) && slab)
+      return llvm::json::Array{"outer", "1", "1"};
     if (isColumnSoftmax(kernel))
       return llvm::json::Array{
           "ceil(outer x inner / (" + std::to_string(ColumnSoftmax::kThreads) +

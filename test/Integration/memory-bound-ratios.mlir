@@ -13,7 +13,6 @@ func.func @softmax_f16_37x1001(%x: tensor<37x1001xf16>) -> tensor<37x1001xf16> {
   %y = fused.softmax %x axis = -1 : tensor<37x1001xf16>
   return %y : tensor<37x1001xf16>
 }
-// bound: 1.05 excess: streamed in 16-byte windows aligned in memory; the first and last window of each row go element by element (84 sectors each way)
 func.func @softmax_bf16_8x50257(%x: tensor<8x50257xbf16>) -> tensor<8x50257xbf16> {
   %y = fused.softmax %x axis = -1 : tensor<8x50257xbf16>
   return %y : tensor<8x50257xbf16>

@@ -78,7 +78,7 @@ func.func @regs_per_thread(%a: tensor<256x64xf16>, %b: tensor<64x256xf16>) -> te
 
 // 32 warps (1024 threads) of 128 x 32 warp tiles: 128 accumulators per
 // thread, over the 65536 / 1024 = 64 registers each thread may have.
-// REGS64: error: 'fused.matmul' op #fused.gemm_config's accumulators alone take 128 registers per thread, over the 64 registers a thread of a 1024-thread block has on {{sm_[0-9]+}} (65536 per block, at most 255 per thread): use more warps or a smaller block
+// REGS64: error: 'fused.matmul' op #fused.gemm_config's accumulators alone take 128 registers per thread, over the 64 registers a thread of a 1024-thread block has on {{sm_[0-9]+}} (65536 per block, at most 255 per thread): use a smaller block{{$}}
 func.func @regs_per_block(%a: tensor<512x64xf16>, %b: tensor<64x256xf16>) -> tensor<512x256xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [512, 256, 16], warps = [4, 8], stages = 2>} : tensor<512x64xf16>, tensor<64x256xf16> -> tensor<512x256xf32>
   return %c : tensor<512x256xf32>

@@ -117,6 +117,12 @@ mlir::gpu::GPUFuncOp createKernelShell(mlir::Location loc,
 /// Success when every input of `kernel` has a static shape; otherwise an
 /// error on the kernel naming the first that does not (and, with `kind`,
 /// saying that `kind` kernels need static shapes so far).
+/// Whether every input of `kernel` starts at a multiple of `bytes` from
+/// its buffer's base for every size: true of buffers, and of views (slices,
+/// reshapes) only where their offset is. Accesses that assume more than
+/// element alignment of an input's start need it.
+bool inputsStartAligned(fused::KernelOp kernel, int64_t bytes);
+
 mlir::LogicalResult checkStaticInputs(fused::KernelOp kernel,
                                       llvm::StringRef kind = "");
 
