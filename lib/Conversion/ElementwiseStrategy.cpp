@@ -250,14 +250,8 @@ void buildRowBlockedChain(const ChainProblem &p, KernelOp kernelOp,
   lb.setInsertionPoint(loop.getBody()->getTerminator());
   RB lr{lb, loc};
   // The row's leading indices, then the column.
-  ArrayRef<int64_t> lead = ArrayRef<int64_t>(p.shape).drop_back();
-  SmallVector<Value> outIndex(lead.size());
-  Value rest = loop.getInductionVar();
-  for (int64_t d = static_cast<int64_t>(lead.size()) - 1; d >= 0; --d) {
-    outIndex[d] = d == 0 ? rest : lr.remi(rest, lead[d]);
-    if (d > 0)
-      rest = lr.divi(rest, lead[d]);
-  }
+  SmallVector<Value> outIndex = ::fused::kernel_builders::delinearize(
+      lr, loop.getInductionVar(), ArrayRef<int64_t>(p.shape).drop_back());
   outIndex.push_back(col);
   emitChainAt(p, kernelOp, kernel, lb, loc, outIndex, rowLanes);
 }

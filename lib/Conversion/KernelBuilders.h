@@ -62,6 +62,10 @@ struct RB {
     return arith::MaximumFOp::create(b, loc, x, y);
   }
   Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
+  /// 1 / s, or 0 where s is 0 (a softmax row that is -inf everywhere).
+  Value reciprocalOrZero(Value s) {
+    return select(oeq(s, f(0)), f(0), div(f(1), s));
+  }
   Value rsqrt(Value x) { return math::RsqrtOp::create(b, loc, x); }
   Value oeq(Value x, Value y) {
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
@@ -182,6 +186,43 @@ inline void storeF32(RB &r, ArrayRef<Value> values, Value memref,
       r.b, r.loc, v, memref, index, /*nontemporal=*/false,
       llvm::MaybeAlign(std::min<int64_t>(16, lanes * elementBytes(et))));
 }
+
+/// A row of `n` elements that starts `start` elements into a buffer whose
+/// base is on a 16-byte boundary, split for 16-byte windows of `vector`
+/// elements that start at its first 32-byte sector boundary (`sector`
+/// elements): its head (the elements before that boundary, at most n),
+/// its whole windows and its tail (what is left after them, fewer than
+/// `vector`). The head and tail go one element per thread, each part in a
+/// request of its own: thread t < headLen holds head element t, thread
+/// sector + j with j < tailLen tail element tailStart + j.
+struct WindowedRow {
+  Value headLen, windows, tailStart, tailLen;
+  /// Whether this thread holds a head or a tail element, and which tail
+  /// element.
+  Value headIn, tailIn, tailAt;
+
+  WindowedRow(RB &r, Value tid, Value start, int64_t n, int64_t vector,
+              int64_t sector) {
+    Value shift = r.remi(start, sector);
+    Value head =
+        r.remi(arith::SubIOp::create(r.b, r.loc, r.idx(sector), shift),
+               sector);
+    headLen = arith::MinUIOp::create(r.b, r.loc, head, r.idx(n));
+    windows = r.divi(arith::SubIOp::create(r.b, r.loc, r.idx(n), headLen),
+                     vector);
+    tailStart = r.addi(headLen, r.muli(windows, vector));
+    tailLen = arith::SubIOp::create(r.b, r.loc, r.idx(n), tailStart);
+    headIn = r.ult(tid, headLen);
+    Value lane = arith::SubIOp::create(r.b, r.loc, tid, r.idx(sector));
+    Value isTail = arith::AndIOp::create(
+        r.b, r.loc,
+        arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, tid,
+                              r.idx(sector)),
+        r.ult(tid, r.idx(sector + vector)));
+    tailIn = arith::AndIOp::create(r.b, r.loc, isTail, r.ult(lane, tailLen));
+    tailAt = r.addi(tailStart, lane);
+  }
+};
 
 /// The indices of `flat` in a row-major space of `dims`.
 /// `count` times the sizes of `memref`'s dynamic dimensions, read from its

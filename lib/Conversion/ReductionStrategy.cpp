@@ -17,6 +17,8 @@
 #include "KernelBuilders.h"
 #include "fused/Conversion/KernelStrategy.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace fused::fused;
 using namespace fused::kernel_builders;
@@ -173,20 +175,15 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
     accessCount = memref::DimOp::create(b, loc, in, 0);
     steps = r.divi(r.addi(accessCount, r.idx(p.threads - 1)), p.threads);
   }
-  // Head and tail: the row starts `shift` elements past a sector
-  // boundary; whole windows start at the first one.
-  Value head, tailStart, tailLen;
+  // Head and tail: whole windows start at the row's first sector
+  // boundary.
+  std::optional<WindowedRow> split;
+  Value head;
   if (p.headTail) {
-    int64_t se = p.sector();
-    Value shift = r.remi(r.muli(row, p.reduced), se);
-    head = arith::MinUIOp::create(
-        b, loc,
-        r.remi(arith::SubIOp::create(b, loc, r.idx(se), shift), se),
-        r.idx(p.reduced));
-    accessCount = r.divi(
-        arith::SubIOp::create(b, loc, r.idx(p.reduced), head), p.vector);
-    tailStart = r.addi(head, r.muli(accessCount, p.vector));
-    tailLen = arith::SubIOp::create(b, loc, r.idx(p.reduced), tailStart);
+    split.emplace(r, tid, r.muli(row, p.reduced), p.reduced, p.vector,
+                  p.sector());
+    accessCount = split->windows;
+    head = split->headLen;
   }
   auto loop = scf::ForOp::create(b, loc, r.idx(0), steps, r.idx(1),
                                  ValueRange{neutral(r, p)});
@@ -234,18 +231,8 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
       scf::YieldOp::create(eb, loc, neutral(er, p));
       return ifOp.getResult(0);
     };
-    int64_t se = p.sector();
-    acc = combine(r, p, acc, element(r.ult(tid, head), tid));
-    Value lane = arith::SubIOp::create(b, loc, tid, r.idx(se));
-    Value inTail = arith::AndIOp::create(
-        b, loc,
-        arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, tid,
-                                  r.idx(se)),
-            r.ult(tid, r.idx(se + p.vector))),
-        r.ult(lane, tailLen));
-    acc = combine(r, p, acc, element(inTail, r.addi(tailStart, lane)));
+    acc = combine(r, p, acc, element(split->headIn, tid));
+    acc = combine(r, p, acc, element(split->tailIn, split->tailAt));
   }
   BlockReduce red{r, tid, shared, warps};
   Value total = red.reduce(acc, p.isMax);

@@ -276,11 +276,13 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   int64_t accesses = p.n / p.vector;
   p.chunks = (accesses + p.threads - 1) / p.threads;
   p.inRegisters = p.chunks * p.vector <= kRegisterElements;
+  // Rows that are not whole 16-byte chunks, without affine parameters and
+  // not through a view that starts off a 16-byte boundary (the windows
+  // assume the buffer's base is on one): head, tail and windows.
   int64_t full = 16 / elementBytes(p.elemType);
-  // (Not for views that start off a 16-byte boundary: the windows assume
-  // the buffer's base is on one.)
-  bool aligned = ::fused::inputsStartAligned(kernel, 16);
-  if (p.inRegisters && p.vector < full && !p.weight && !p.bias && aligned) {
+  bool windows = p.n % full != 0 && !p.weight && !p.bias &&
+                 ::fused::inputsStartAligned(kernel, 16);
+  if (p.inRegisters && windows) {
     // Not whole 16-byte chunks: head and tail by themselves, the rest in
     // 16-byte windows, when that still fits in registers.
     RowProblem q = p;
@@ -294,7 +296,7 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     // Streamed rows: 512 threads leave each 128 registers, two blocks per
     // SM keep the loads in flight.
     p.threads = 512;
-    if (p.n % full != 0 && !p.weight && !p.bias && aligned) {
+    if (windows) {
       p.headTail = true;
       p.vector = full;
     }
@@ -400,7 +402,8 @@ struct RowAccess {
 /// `fn(e, values)` for each of this thread's chunks that holds elements:
 /// chunk c starts at element (c * threads + tid) * vector. In registers the
 /// chunks are unrolled and `values` are their loaded elements; each call
-/// happens inside a guard when the last chunk is partial.
+/// happens inside a guard (access < `bound`, the row's accesses) where a
+/// chunk may lie past the end.
 void forEachChunk(RB &r, const RowProblem &p, Value tid, Value bound,
                   function_ref<void(OpBuilder &, int64_t, Value)> fn) {
   int64_t accesses = p.sureAccesses();
@@ -411,9 +414,7 @@ void forEachChunk(RB &r, const RowProblem &p, Value tid, Value bound,
       fn(r.b, c, r.muli(access, p.vector));
       continue;
     }
-    auto ifOp = scf::IfOp::create(
-        r.b, r.loc, r.ult(access, bound ? bound : r.idx(p.accesses())),
-        false);
+    auto ifOp = scf::IfOp::create(r.b, r.loc, r.ult(access, bound), false);
     OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
     RB ir{ib, r.loc};
     fn(ib, c, ir.muli(access, p.vector));
@@ -437,10 +438,8 @@ loadChunksWith(RB &r, const RowProblem &p, Value tid, Value bound,
       continue;
     }
     SmallVector<Type> types(p.vector, f32);
-    auto ifOp = scf::IfOp::create(
-        r.b, r.loc, types,
-        r.ult(access, bound ? bound : r.idx(p.accesses())),
-        /*withElseRegion=*/true);
+    auto ifOp = scf::IfOp::create(r.b, r.loc, types, r.ult(access, bound),
+                                  /*withElseRegion=*/true);
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, r.loc};
@@ -498,35 +497,24 @@ struct RowContext {
   /// Whether the block loops over several rows.
   bool loopsRows;
   int64_t warps;
-  /// Rows with a head and tail (RowProblem::headTail): the whole windows
-  /// of this row, the head's length, where the tail starts and its length.
-  Value windows, headLen, tailStart, tailLen;
+  /// The row's accesses of `vector` elements (with a head and tail, its
+  /// whole windows), and its head and tail (RowProblem::headTail).
+  Value windows;
+  std::optional<WindowedRow> split;
 };
 
-/// A row's head and tail in registers (RowProblem::headTail): one element
-/// per thread, head elements on threads 0 .. sector - 1 and tail elements
-/// on threads sector .. sector + vector - 1, each part in an access of its
-/// own.
+/// A row's head and tail (RowProblem::headTail, WindowedRow): loaded and
+/// stored one element per thread, each part in an access of its own.
 struct RowEdges {
   RowContext &c;
   /// The same problem, one element per access.
   RowProblem single;
   Value headIn, tailIn, tailAt;
 
-  explicit RowEdges(RowContext &ctx) : c(ctx), single(ctx.p) {
+  explicit RowEdges(RowContext &ctx)
+      : c(ctx), single(ctx.p), headIn(ctx.split->headIn),
+        tailIn(ctx.split->tailIn), tailAt(ctx.split->tailAt) {
     single.vector = 1;
-    RB &r = c.r;
-    int64_t first = c.p.sector();
-    headIn = r.ult(c.tid, c.headLen);
-    Value lane = arith::SubIOp::create(r.b, r.loc, c.tid, r.idx(first));
-    Value isTail = arith::AndIOp::create(
-        r.b, r.loc,
-        arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, c.tid,
-                              r.idx(first)),
-        r.ult(c.tid, r.idx(first + c.p.vector)));
-    tailIn = arith::AndIOp::create(r.b, r.loc, isTail,
-                                   r.ult(lane, c.tailLen));
-    tailAt = r.addi(c.tailStart, lane);
   }
   RowAccess access(RB &nr) const {
     RowAccess e = c.a.rebind(nr);
@@ -606,7 +594,7 @@ void buildRowInRegisters(RowContext &c) {
       }
     s = red.reduce(s, false);
     // A row that is -inf everywhere sums to 0: its result is 0.
-    Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+    Value inv = r.reciprocalOrZero(s);
     finishFn = [inv](RB &fr, RowAccess &, int64_t, Value,
                      ArrayRef<Value> e) {
       SmallVector<Value> y;
@@ -632,8 +620,7 @@ void buildRowInRegisters(RowContext &c) {
       if (ci >= p.chunks)
         valid = ci == p.chunks ? edges->headIn : edges->tailIn;
       else if (ci + 1 > accesses / p.threads)
-        valid = r.ult(r.addi(tid, r.idx(ci * p.threads)),
-                      c.windows ? c.windows : r.idx(p.accesses()));
+        valid = r.ult(r.addi(tid, r.idx(ci * p.threads)), c.windows);
       for (Value v : x[ci]) {
         Value d = r.sub(v, mean);
         Value sq = r.mul(d, d);
@@ -686,7 +673,6 @@ void buildRowStreamed(RowContext &c) {
   // Streaming: pass 1 reduces, pass 2 reads again (the staged row when
   // there is one) and writes.
   Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
-  int64_t accesses = p.accesses();
   auto chunkLoop = [&](ValueRange init,
                        function_ref<SmallVector<Value>(
                            RB &, RowAccess &, Value e, ValueRange acc)>
@@ -698,9 +684,8 @@ void buildRowStreamed(RowContext &c) {
     OpBuilder lbld = OpBuilder::atBlockBegin(loop.getBody());
     RB lr{lbld, loc};
     Value access = lr.addi(tid, lr.muli(loop.getInductionVar(), p.threads));
-    auto ifOp = scf::IfOp::create(
-        lbld, loc, TypeRange(init),
-        lr.ult(access, c.windows ? c.windows : lr.idx(accesses)), carries);
+    auto ifOp = scf::IfOp::create(lbld, loc, TypeRange(init),
+                                  lr.ult(access, c.windows), carries);
     {
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, loc};
@@ -747,7 +732,7 @@ void buildRowStreamed(RowContext &c) {
     }
     Value m = red.reduce(mt, true);
     Value s = red.reduce(r.mul(st, r.expShifted(mt, m)), false);
-    Value inv = r.select(r.oeq(s, r.f(0)), r.f(0), r.div(r.f(1), s));
+    Value inv = r.reciprocalOrZero(s);
     chunkLoop(ValueRange{}, [m, inv](RB &lr, RowAccess &la, Value e,
                                      ValueRange) {
       la.fromStaged = true;
@@ -910,7 +895,8 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   Value row = bid;
   if (p.rowsPerBlock > 1) {
     auto params = [&](Value param) {
-      return loadChunksWith(r, p, tid, Value(), 0.0, [&](RB &lr, Value e) {
+      return loadChunksWith(r, p, tid, r.idx(p.accesses()), 0.0,
+                            [&](RB &lr, Value e) {
         RowAccess la{lr, p, Value(), out, Value(), Value(), {}};
         return la.loadParam(param, e);
       });
@@ -958,19 +944,11 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   RowContext c{p,     b,       r,        loc, a, tid, red, invN, negInf,
                weights, biases, static_cast<bool>(rowLoop), warps};
   if (p.headTail) {
-    // The row starts `shift` elements past a sector boundary: a head of
-    // (sector - shift) % sector elements (at most n), then whole 16-byte
-    // windows, then the tail.
-    int64_t se = p.sector();
-    Value shift = r.remi(r.muli(row, p.n), se);
-    Value head =
-        r.remi(arith::SubIOp::create(b, loc, r.idx(se), shift), se);
-    c.headLen = arith::MinUIOp::create(b, loc, head, r.idx(p.n));
-    c.windows = r.divi(arith::SubIOp::create(b, loc, r.idx(p.n), c.headLen),
-                       p.vector);
-    c.tailStart = r.addi(c.headLen, r.muli(c.windows, p.vector));
-    c.tailLen = arith::SubIOp::create(b, loc, r.idx(p.n), c.tailStart);
-    a.offset = c.headLen;
+    c.split.emplace(r, tid, r.muli(row, p.n), p.n, p.vector, p.sector());
+    c.windows = c.split->windows;
+    a.offset = c.split->headLen;
+  } else {
+    c.windows = r.idx(p.accesses());
   }
   if (p.inRegisters)
     buildRowInRegisters(c);
@@ -1137,7 +1115,7 @@ void buildSlabSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
                      return SmallVector<Value>{
                          kr.add(acc[0], kr.expShifted(x, m))};
                    })[0];
-    Value inv = lr.select(lr.oeq(s, lr.f(0)), lr.f(0), lr.div(lr.f(1), s));
+    Value inv = lr.reciprocalOrZero(s);
     walk(ValueRange{}, [&](RB &kr, Value x, Value e, ValueRange) {
       storeF32(kr, {kr.mul(kr.expShifted(x, m), inv)}, smem, ValueRange{e});
       return SmallVector<Value>{};
@@ -1196,7 +1174,7 @@ void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
         xk[l] = gr.expShifted(xk[l], m);
         s = gr.add(s, xk[l]);
       }
-      Value inv = gr.select(gr.oeq(s, gr.f(0)), gr.f(0), gr.div(gr.f(1), s));
+      Value inv = gr.reciprocalOrZero(s);
       for (auto &xk : x)
         xk[l] = gr.mul(xk[l], inv);
     }
@@ -1232,7 +1210,7 @@ void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
     m.push_back(pass1.getResult(l));
     Value s = pass1.getResult(c.vector + l);
     inv.push_back(
-        gr.select(gr.oeq(s, gr.f(0)), gr.f(0), gr.div(gr.f(1), s)));
+        gr.reciprocalOrZero(s));
   }
   auto pass2 = scf::ForOp::create(g, loc, gr.idx(0), gr.idx(c.k), gr.idx(1));
   {

@@ -271,16 +271,18 @@ static FailureOr<std::string> taggedPtx(ModuleOp module,
   return extractBinary(*tagged);
 }
 
-/// `c` by width alone, without the state space.
+/// An instruction kind by width alone, without its state space.
+static std::string withoutSpace(std::string key) {
+  for (StringRef space : {".global", ".shared"})
+    if (size_t at = key.find(space.str()); at != std::string::npos)
+      key.erase(at, space.size());
+  return key;
+}
+/// `c` by width alone.
 static Counts withoutSpace(const Counts &c) {
   Counts out;
-  for (auto &[k, n] : c) {
-    std::string key = k;
-    for (StringRef space : {".global", ".shared"})
-      if (size_t at = key.find(space.str()); at != std::string::npos)
-        key.erase(at, space.size());
-    out[key] += n;
-  }
+  for (auto &[k, n] : c)
+    out[withoutSpace(k)] += n;
   return out;
 }
 
@@ -359,8 +361,7 @@ static bool crossCheckFunction(const std::string &function,
     // the others by width alone.
     Counts u;
     for (auto &[k, n] : untagged->second)
-      u[removedExpected.count(k) ? k : withoutSpace({{k, n}}).begin()->first] +=
-          n;
+      u[removedExpected.count(k) ? k : withoutSpace(k)] += n;
     if (sameKindsAtLeast(removedExpected, u)) {
       retagged = true;
       untaggedEqual = u == removedExpected;
