@@ -2,7 +2,7 @@
 //
 // The GEMM strategy: a `fused.kernel gemm` is one fused.matmul with f16 or
 // bf16 operands and f32 accumulation, then a chain of elementwise ops on
-// its result, at static shapes. fused-tile, fused-promote-shared and
+// its result; any of its sizes (batch, M, N, K) may be dynamic. fused-tile, fused-promote-shared and
 // fused-lower-to-mma lower it to mma.sync kernels.
 //
 //===----------------------------------------------------------------------===//
@@ -48,34 +48,8 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
     return kernel.emitOpError()
                << "gemm kernel must yield the end of its epilogue chain",
            failure();
-  // Dynamic sizes: M (the rows of A, of the output and of the epilogue's
-  // operands that span them) only, so far.
-  FailureOr<SmallVector<int64_t>> classes = ::fused::kernelDimClasses(kernel);
-  if (failed(classes))
-    return failure();
-  auto outType = cast<RankedTensorType>(kernel.getResultTypes()[0]);
-  {
-    int64_t outM = outType.getRank() - 2, mClass = -1;
-    size_t flat = 0;
-    SmallVector<Type> types(kernel.getInputs().getTypes());
-    llvm::append_range(types, kernel.getResultTypes());
-    // The class of the output's M dimension (outputs come last).
-    size_t outStart = 0;
-    for (Type t : kernel.getInputs().getTypes())
-      outStart += cast<RankedTensorType>(t).getRank();
-    if (outType.isDynamicDim(outM))
-      mClass = (*classes)[outStart + outM];
-    for (Type t : types) {
-      auto rt = cast<RankedTensorType>(t);
-      for (int64_t d = 0; d < rt.getRank(); ++d, ++flat)
-        if (rt.isDynamicDim(d) && (*classes)[flat] != mClass)
-          return kernel.emitOpError()
-                     << "GEMM code generation takes a dynamic size (?) in M "
-                        "(the rows of A and of the result) only so far, got "
-                     << rt,
-                 failure();
-    }
-  }
+  // Dynamic sizes (batch, M, N, K) are kernel arguments: the grid's
+  // formulas and the K loop read them, and the tiles clip to them.
   for (Type t : kernel.getResultTypes()) {
     Type et = cast<RankedTensorType>(t).getElementType();
     if (!et.isF16() && !et.isBF16() && !et.isF32())
@@ -104,9 +78,10 @@ GemmConfigAttr fused::chooseGemmConfig(MLIRContext *ctx, int64_t m, int64_t n,
   // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
   // shrink the block so that fewer rows or columns are wasted. The same on
   // every path until the Hopper kernels exist.
-  // A dynamic M is taken as large.
-  if (ShapedType::isDynamic(m))
-    m = std::numeric_limits<int64_t>::max();
+  // A dynamic size is taken as large.
+  for (int64_t *size : {&m, &n, &k})
+    if (ShapedType::isDynamic(*size))
+      *size = std::numeric_limits<int64_t>::max();
   int64_t blockM = m <= 16 ? 16 : m <= 32 ? 32 : m <= 64 ? 64 : 128;
   int64_t blockN = n <= 32 ? 32 : n <= 64 ? 64 : 128;
   int64_t warpsM = blockM >= 128 ? 2 : 1;

@@ -5,7 +5,7 @@
 // `stages`-deep ring of shared-memory tiles filled by asynchronous copies:
 //
 //   %sa = memref.alloc() : memref<S x BM x BK x T, 3>        (likewise %sb)
-//   copies of K tiles 0 .. S-2, one commit group each        (prologue)
+//   copies of K tiles 0 .. S-2 (those < numK), one group each (prologue)
 //   scf.for %kt = 0 to numK {
 //     fused.async_wait pending = S-2                         (tile kt landed)
 //     if kt+S-1 < numK: copy K tile kt+S-1 into stage (kt+S-1) % S
@@ -18,7 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelStructure.h"
+#include "fused/Conversion/KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 
@@ -137,10 +137,14 @@ struct PromoteSharedPass
     if (failed(found))
       return failure();
     TiledGemm &t = *found;
+    // The number of K tiles: a constant, or a value (a dynamic K).
     std::optional<int64_t> numK = getConstantIntValue(t.kLoop.getUpperBound());
-    if (!numK || !getConstantIntValue(t.kLoop.getLowerBound()) ||
-        *getConstantIntValue(t.kLoop.getLowerBound()) != 0)
-      return func.emitOpError() << "the K loop must run from 0 to a constant";
+    Value numKValue = t.kLoop.getUpperBound();
+    if (!getConstantIntValue(t.kLoop.getLowerBound()) ||
+        *getConstantIntValue(t.kLoop.getLowerBound()) != 0 ||
+        !getConstantIntValue(t.kLoop.getStep()) ||
+        *getConstantIntValue(t.kLoop.getStep()) != 1)
+      return func.emitOpError() << "the K loop must run from 0 in steps of 1";
 
     MLIRContext *ctx = func.getContext();
     Location loc = t.kLoop.getLoc();
@@ -208,10 +212,17 @@ struct PromoteSharedPass
                          stage(ob, ringB, s));
     };
 
-    // Prologue: K tiles 0 .. S-2, one group each.
+    // Prologue: K tiles 0 .. S-2 (those that exist), one group each.
     for (int64_t s = 0; s + 1 < S; ++s) {
-      if (s < *numK)
+      if (!numK) {
+        Value exists = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::slt, idx(b, s), numKValue);
+        auto ifOp = scf::IfOp::create(b, loc, exists, /*withElse=*/false);
+        OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+        copyTiles(ib, idx(ib, s), ib.getIndexAttr(s));
+      } else if (s < *numK) {
         copyTiles(b, idx(b, s), b.getIndexAttr(s));
+      }
       AsyncCommitOp::create(b, loc);
     }
 
@@ -229,7 +240,7 @@ struct PromoteSharedPass
       AsyncWaitOp::create(lb, loc, S - 2);
       Value next = arith::AddIOp::create(lb, loc, kt, idx(lb, S - 1));
       Value inRange = arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::slt,
-                                            next, idx(lb, *numK));
+                                            next, numKValue);
       auto ifOp = scf::IfOp::create(lb, loc, inRange, /*withElse=*/false);
       OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
       Value sNext = arith::RemUIOp::create(ib, loc, next, idx(ib, S));

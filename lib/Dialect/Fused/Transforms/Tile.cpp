@@ -16,7 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelStructure.h"
+#include "fused/Conversion/KernelStructure.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/IR/Shapes.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
@@ -25,6 +25,7 @@
 #include "fused/Conversion/KernelStrategy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -118,11 +119,13 @@ struct GemmFunctionBuilder {
   // Problem and configuration.
   ArrayRef<int64_t> aShape, bShape, outShape;
   bool ta = false, tb = false;
-  /// M is dynamic (ShapedType::kDynamic) when the rows are; `Mv` is it as
-  /// a value (from the output's descriptor then).
+  /// A size is ShapedType::kDynamic when it is dynamic; `Mv`, `Nv`, `Kv`
+  /// and `batchSizes` are the sizes as values (read from the output's and
+  /// A's descriptors where they are dynamic).
   int64_t M = 0, N = 0, K = 0;
-  Value Mv;
+  Value Mv, Nv, Kv;
   SmallVector<int64_t> batchShape;
+  SmallVector<Value> batchSizes;
   int64_t BM = 0, BN = 0, BK = 0;
 
   // The thread block's place: its output batch indices, first row and
@@ -174,30 +177,52 @@ struct GemmFunctionBuilder {
     BM = cfg.getBlockM();
     BN = cfg.getBlockN();
     BK = cfg.getBlockK();
-    Mv = ShapedType::isDynamic(M)
-             ? Value(memref::DimOp::create(b, loc, outArg(), orank - 2))
-             : h.c(M);
+    auto size = [&](Value arg, int64_t dim, int64_t staticSize) -> Value {
+      if (ShapedType::isDynamic(staticSize))
+        return memref::DimOp::create(b, loc, arg, dim);
+      return h.c(staticSize);
+    };
+    Mv = size(outArg(), orank - 2, M);
+    Nv = size(outArg(), orank - 1, N);
+    Kv = size(argFor(mm.getA()), ta ? ar - 2 : ar - 1, K);
+    for (auto [d, extent] : llvm::enumerate(batchShape))
+      batchSizes.push_back(size(outArg(), d, extent));
+  }
+
+  /// ceil(`size` / `tile`), folded to a constant for a static size.
+  OpFoldResult tileCount(int64_t size, Value sizeValue, int64_t tile) {
+    if (ShapedType::isDynamic(size))
+      return h.div(h.add(sizeValue, h.c(tile - 1)), tile);
+    return b.getIndexAttr((size + tile - 1) / tile);
   }
 
   /// The grid of thread blocks (batch, M tiles, N tiles); leaves the
   /// builder in its body.
   void buildGrid() {
+    // The batch: the product of the static batch dims times the dynamic.
     int64_t batchCount = 1;
-    for (int64_t d : batchShape)
-      batchCount *= d;
-    int64_t gridN = (N + BN - 1) / BN;
-    OpFoldResult gridM =
-        ShapedType::isDynamic(M)
-            ? OpFoldResult(h.div(h.add(Mv, h.c(BM - 1)), BM))
-            : OpFoldResult(b.getIndexAttr((M + BM - 1) / BM));
+    Value dynamicBatch;
+    for (auto [d, extent] : llvm::enumerate(batchShape)) {
+      if (!ShapedType::isDynamic(extent))
+        batchCount *= extent;
+      else if (dynamicBatch)
+        dynamicBatch = arith::MulIOp::create(b, loc, dynamicBatch,
+                                             batchSizes[d]);
+      else
+        dynamicBatch = batchSizes[d];
+    }
+    OpFoldResult gridZ =
+        !dynamicBatch     ? OpFoldResult(b.getIndexAttr(batchCount))
+        : batchCount == 1 ? OpFoldResult(dynamicBatch)
+                          : OpFoldResult(h.mul(dynamicBatch, batchCount));
+    OpFoldResult gridM = tileCount(M, Mv, BM), gridN = tileCount(N, Nv, BN);
     auto blockMapping = b.getArrayAttr(
         {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX)});
     auto grid = scf::ForallOp::create(
         b, loc,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(batchCount), gridM,
-                               b.getIndexAttr(gridN)},
+        ArrayRef<OpFoldResult>{gridZ, gridM, gridN},
         ValueRange{}, blockMapping);
     b.setInsertionPointToStart(grid.getBody());
     Value z = grid.getInductionVar(0), bi = grid.getInductionVar(1),
@@ -205,14 +230,23 @@ struct GemmFunctionBuilder {
     m0 = h.mul(bi, BM);
     n0 = h.mul(bj, BN);
     mSize = h.clip(BM, Mv, m0);
-    nSize = h.clip(BN, N, n0);
+    nSize = h.clip(BN, Nv, n0);
     // Output batch indices, row-major from z.
     batchIdx.assign(batchShape.size(), Value());
     Value rest = z;
     for (int64_t d = batchShape.size() - 1; d >= 0; --d) {
-      batchIdx[d] = d == 0 ? rest : h.rem(rest, batchShape[d]);
-      if (d > 0)
-        rest = h.div(rest, batchShape[d]);
+      bool dynamic = ShapedType::isDynamic(batchShape[d]);
+      if (d > 0) {
+        batchIdx[d] = dynamic ? arith::RemUIOp::create(b, loc, rest,
+                                                       batchSizes[d])
+                                    .getResult()
+                              : h.rem(rest, batchShape[d]);
+        rest = dynamic ? arith::DivUIOp::create(b, loc, rest, batchSizes[d])
+                             .getResult()
+                       : h.div(rest, batchShape[d]);
+      } else {
+        batchIdx[d] = rest;
+      }
     }
   }
 
@@ -263,16 +297,17 @@ struct GemmFunctionBuilder {
   scf::ForOp buildKLoop(Value accTile) {
     int64_t WM = cfg.getWarpsM(), WN = cfg.getWarpsN();
     int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
-    int64_t numK = (K + BK - 1) / BK;
+    OpFoldResult numK = tileCount(K, Kv, BK);
     auto warpMapping = b.getArrayAttr(
         {gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUWarpMappingAttr::get(ctx, gpu::MappingId::DimX)});
     Value aArg = argFor(mm.getA()), bArg = argFor(mm.getB());
-    auto kLoop = scf::ForOp::create(b, loc, h.c(0), h.c(numK), h.c(1));
+    auto kLoop = scf::ForOp::create(
+        b, loc, h.c(0), getValueOrCreateConstantIndexOp(b, loc, numK), h.c(1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = h.mul(kLoop.getInductionVar(), BK);
-    Value kSize = h.clip(BK, K, k0);
+    Value kSize = h.clip(BK, Kv, k0);
     // A tile: [m, k] (or [k, m] with transpose_a); B tile: [k, n] (or [n, k]).
     Value aTile = ta ? operandTile(aArg, aShape, k0, kSize, m0, mSize)
                      : operandTile(aArg, aShape, m0, mSize, k0, kSize);

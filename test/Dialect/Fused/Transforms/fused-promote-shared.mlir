@@ -20,7 +20,6 @@
 // CHECK-NEXT: fused.async_wait pending = 1
 // CHECK-NEXT: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[KT]], %[[C2]]
-// CHECK-NEXT: arith.constant
 // CHECK-NEXT: %[[IN:.*]] = arith.cmpi slt, %[[NEXT]]
 // CHECK-NEXT: scf.if %[[IN]] {
 // CHECK-NEXT: %[[C3:.*]] = arith.constant 3 : index
@@ -76,6 +75,34 @@ func.func @transposed_b(%a: tensor<32x64xbf16>, %b: tensor<48x64xbf16>) -> tenso
 func.func @one_stage(%a: tensor<32x64xf16>, %b: tensor<64x32xf16>) -> tensor<32x32xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [32, 32, 32], warps = [1, 1], stages = 1>} : tensor<32x64xf16>, tensor<64x32xf16> -> tensor<32x32xf32>
   return %c : tensor<32x32xf32>
+}
+
+// -----
+
+/// A dynamic K: the number of K tiles is a value, so each prologue copy is
+/// guarded by whether its tile exists (K may be one tile or none), and the
+/// loop's prefetch compares with the same value.
+// CHECK-LABEL: func.func private @dynamic_k_gemm
+// CHECK: %[[K:.*]] = memref.dim %arg0, %c1
+// CHECK: %[[NK:.*]] = arith.divui %{{.*}}, %c32
+// CHECK: %[[P0:.*]] = arith.cmpi slt, %{{.*}}, %[[NK]]
+// CHECK-NEXT: scf.if %[[P0]] {
+// CHECK: fused.copy_tile
+// CHECK: fused.copy_tile
+// CHECK: }
+// CHECK-NEXT: fused.async_commit
+// CHECK: %[[P1:.*]] = arith.cmpi slt, %{{.*}}, %[[NK]]
+// CHECK-NEXT: scf.if %[[P1]] {
+// CHECK: }
+// CHECK-NEXT: fused.async_commit
+// CHECK-NEXT: scf.for %[[KT:.*]] = %{{.*}} to %[[NK]]
+// CHECK-NEXT: fused.async_wait pending = 1
+// CHECK: %[[NEXT:.*]] = arith.addi %[[KT]]
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi slt, %[[NEXT]], %[[NK]]
+// CHECK-NEXT: scf.if %[[IN]] {
+func.func @dynamic_k(%a: tensor<64x?xf16>, %b: tensor<?x64xf16>) -> tensor<64x64xf32> {
+  %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [64, 64, 32], warps = [2, 2], stages = 3>} : tensor<64x?xf16>, tensor<?x64xf16> -> tensor<64x64xf32>
+  return %c : tensor<64x64xf32>
 }
 
 // -----

@@ -80,11 +80,24 @@ func.func @f32_operands(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4x
 
 // -----
 
-/// Code generation takes a dynamic M only, so far.
-func.func @dynamic_k(%a: tensor<4x?xf16>, %b: tensor<?x4xf16>) -> tensor<4x4xf32> {
-  // expected-error @+1 {{'fused.kernel' op GEMM code generation takes a dynamic size (?) in M (the rows of A and of the result) only so far, got 'tensor<4x?xf16>'}}
-  %c = fused.matmul %a, %b : tensor<4x?xf16>, tensor<?x4xf16> -> tensor<4x4xf32>
-  return %c : tensor<4x4xf32>
+/// Dynamic sizes are read from the descriptors: the batch and N from the
+/// output, K from A. The grid's z axis is the batch, its x axis
+/// ceil(N / 128); the K loop runs to ceil(K / 32); the K tile clips to K.
+// CHECK-LABEL: func.func @dynamic_sizes(
+// CHECK: fused.launch @dynamic_sizes_gemm
+// CHECK-LABEL: func.func private @dynamic_sizes_gemm
+// CHECK-SAME: (%[[A:.*]]: memref<?x4x?xf16>, %{{.*}}: memref<?x?x?xf16>, %[[O:.*]]: memref<?x4x?xf32>)
+// CHECK-SAME: fused.gemm_config = #fused.gemm_config<block = [16, 128, 32], warps = [1, 4], stages = 4>
+// CHECK-DAG: %[[N:.*]] = memref.dim %[[O]], %c2
+// CHECK-DAG: %[[K:.*]] = memref.dim %[[A]], %c2
+// CHECK-DAG: %[[BATCH:.*]] = memref.dim %[[O]], %c0
+// CHECK: %[[NT:.*]] = arith.divui %{{.*}}, %c128
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (%[[BATCH]], 1, %[[NT]])
+// CHECK: %[[KT:.*]] = arith.divui %{{.*}}, %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[KT]] step
+func.func @dynamic_sizes(%a: tensor<?x4x?xf16>, %b: tensor<?x?x?xf16>) -> tensor<?x4x?xf32> {
+  %c = fused.matmul %a, %b : tensor<?x4x?xf16>, tensor<?x?x?xf16> -> tensor<?x4x?xf32>
+  return %c : tensor<?x4x?xf32>
 }
 
 // -----

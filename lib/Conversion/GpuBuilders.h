@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
-#define FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
+#ifndef FUSED_LIB_CONVERSION_GPUBUILDERS_H
+#define FUSED_LIB_CONVERSION_GPUBUILDERS_H
 
-#include "KernelStructure.h"
+#include "fused/Conversion/KernelStructure.h"
 #include "fused/Transforms/Layouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -48,8 +48,11 @@ inline int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 /// stride and outer strides that are multiples of 16 bytes (dynamic ones of
 /// a dense buffer are multiples of the static ones inside them), and an
 /// offset that is one too (a dynamic offset passes only with
-/// `dynamicOffset`).
-inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
+/// `dynamicOffset`). With `dynamicRowStride`, a dynamic row stride of a
+/// dense buffer (a dynamic innermost dimension) passes too: the caller
+/// checks it at run time (rowStrideIsAligned16).
+inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset,
+                                 bool dynamicRowStride = false) {
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
@@ -61,14 +64,30 @@ inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
     return false;
   // A dynamic stride of a dense row-major buffer (a dynamic dimension
   // inside it) is a multiple of the next inner stride, which is checked.
-  // (The row stride itself, the innermost dimension's size, must be static.)
+  // (The row stride itself, the innermost dimension's size, must be static
+  // unless the caller checks it.)
   bool dense = type.getLayout().isIdentity();
   size_t rowStride = strides.size() - 2;
   for (auto [d, s] : llvm::enumerate(ArrayRef(strides).drop_back()))
-    if (ShapedType::isDynamic(s) ? !dense || d == rowStride
-                                 : (s * bytes) % 16 != 0)
+    if (ShapedType::isDynamic(s)
+            ? !dense || (d == rowStride && !dynamicRowStride)
+            : (s * bytes) % 16 != 0)
       return false;
   return true;
+}
+
+/// Whether `type` has a unit inner stride and every other stride is
+/// dynamic or a multiple of 16 bytes.
+inline bool viewStridesAreDynamicOnly(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1)
+    return false;
+  int64_t bytes = elementBytes(type.getElementType());
+  return llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t s) {
+    return ShapedType::isDynamic(s) || (s * bytes) % 16 == 0;
+  });
 }
 
 /// True if the rows of the view `memref` are 16-byte aligned: its own
@@ -77,9 +96,12 @@ inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset) {
 /// offset of the subviews in between. Dynamic subview offsets are the
 /// tiles' positions, multiples of the tile sizes, which are whole 16-byte
 /// chunks.
-inline bool hasAligned16ByteRows(Value memref) {
+inline bool hasAligned16ByteRows(Value memref, bool dynamicRowStride = false) {
   auto type = cast<MemRefType>(memref.getType());
-  if (!hasAligned16ByteRows(type, /*dynamicOffset=*/true))
+  // A view's dynamic strides are its buffer's (unit-stride subviews), which
+  // are checked below; without `dynamicRowStride` they fail here already.
+  if (!hasAligned16ByteRows(type, /*dynamicOffset=*/true, dynamicRowStride) &&
+      !(dynamicRowStride && viewStridesAreDynamicOnly(type)))
     return false;
   int64_t bytes = elementBytes(type.getElementType());
   Value v = memref;
@@ -96,7 +118,54 @@ inline bool hasAligned16ByteRows(Value memref) {
     }
   }
   return hasAligned16ByteRows(cast<MemRefType>(v.getType()),
-                              /*dynamicOffset=*/false);
+                              /*dynamicOffset=*/false, dynamicRowStride);
+}
+
+/// How the rows of a 2-D view are known to start on 16-byte boundaries.
+enum class RowAlignment {
+  none,       ///< not: element accesses
+  aligned,    ///< always: 16-byte accesses
+  ifRowStride ///< when its dynamic row stride is a multiple of 16 bytes
+};
+
+inline RowAlignment rowAlignment16(Value memref) {
+  if (hasAligned16ByteRows(memref))
+    return RowAlignment::aligned;
+  if (hasAligned16ByteRows(memref, /*dynamicRowStride=*/true))
+    return RowAlignment::ifRowStride;
+  return RowAlignment::none;
+}
+
+/// i1: whether the row stride of the 2-D view `memref` is a whole number
+/// of 16 bytes (the same for every thread: a uniform branch).
+inline Value rowStrideIsAligned16(OpBuilder &b, Location loc, Value memref) {
+  auto md = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  IB h{b, loc};
+  int64_t elems = 16 / elementBytes(
+                           cast<MemRefType>(memref.getType()).getElementType());
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                               h.rem(md.getStrides()[0], elems), h.c(0));
+}
+
+/// Emits `aligned(b)` where `alignment` says the rows are aligned,
+/// `unaligned(b)` where it says they are not, and a branch on
+/// `strideAligned` (rowStrideIsAligned16) between them otherwise.
+inline void emitByRowAlignment(OpBuilder &b, Location loc,
+                               RowAlignment alignment, Value strideAligned,
+                               function_ref<void(OpBuilder &)> aligned,
+                               function_ref<void(OpBuilder &)> unaligned) {
+  if (alignment != RowAlignment::ifRowStride)
+    return alignment == RowAlignment::aligned ? aligned(b) : unaligned(b);
+  scf::IfOp::create(
+      b, loc, strideAligned,
+      [&](OpBuilder &tb, Location l) {
+        aligned(tb);
+        scf::YieldOp::create(tb, l);
+      },
+      [&](OpBuilder &eb, Location l) {
+        unaligned(eb);
+        scf::YieldOp::create(eb, l);
+      });
 }
 
 /// Hands `total` 16-byte chunks round-robin to the block's `numThreads`
@@ -244,4 +313,4 @@ inline SymbolRefAttr kernelRef(gpu::GPUFuncOp kernel) {
 
 } // namespace fused::fused::gpu_builders
 
-#endif // FUSED_LIB_DIALECT_FUSED_TRANSFORMS_GPUBUILDERS_H
+#endif // FUSED_LIB_CONVERSION_GPUBUILDERS_H

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef FUSED_LIB_DIALECT_FUSED_TRANSFORMS_KERNELSTRUCTURE_H
-#define FUSED_LIB_DIALECT_FUSED_TRANSFORMS_KERNELSTRUCTURE_H
+#ifndef FUSED_CONVERSION_KERNELSTRUCTURE_H
+#define FUSED_CONVERSION_KERNELSTRUCTURE_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -78,4 +78,4 @@ mlir::scf::ForOp ensureKLoop(mlir::scf::ForallOp warps);
 
 } // namespace fused::fused
 
-#endif // FUSED_LIB_DIALECT_FUSED_TRANSFORMS_KERNELSTRUCTURE_H
+#endif // FUSED_CONVERSION_KERNELSTRUCTURE_H

@@ -19,7 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuBuilders.h"
-#include "KernelStructure.h"
+#include "fused/Conversion/KernelStructure.h"
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/Transforms/Passes.h"
@@ -79,8 +79,12 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
                               << " elements are not a whole number of "
                                  "16-byte chunks";
   int64_t chunksPerRow = cols / 8, total = rows * chunksPerRow;
-  // 16-byte copies need 16-byte aligned source rows.
-  bool aligned = hasAligned16ByteRows(src);
+  // 16-byte copies need 16-byte aligned source rows (with a dynamic row
+  // length, checked at run time).
+  RowAlignment alignment = rowAlignment16(src);
+  Value strideAligned = alignment == RowAlignment::ifRowStride
+                            ? rowStrideIsAligned16(b, loc, src)
+                            : Value();
 
   Value srcRows = memref::DimOp::create(b, loc, src, 0);
   Value srcCols = memref::DimOp::create(b, loc, src, 1);
@@ -96,31 +100,36 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
         // a row past the end.
         Value valid = g.select(rowIn, g.clip(8, srcCols, col), g.c(0));
         Value dstCol = g.swizzleCol(row, chunk, rowBytes);
-        if (aligned) {
-          Value any = g.ult(g.c(0), valid);
-          Value sRow = g.select(any, row, zeroIdx);
-          Value sCol = g.select(any, col, zeroIdx);
-          emitAsyncCopy16(ob, loc, dst, ValueRange{row, dstCol}, src,
+        auto asyncCopy = [&](OpBuilder &cb) {
+          IB a{cb, loc};
+          Value any = a.ult(a.c(0), valid);
+          Value sRow = a.select(any, row, zeroIdx);
+          Value sCol = a.select(any, col, zeroIdx);
+          emitAsyncCopy16(cb, loc, dst, ValueRange{row, dstCol}, src,
                           ValueRange{sRow, sCol}, valid);
-          return;
-        }
-        Value zero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(et));
-        for (int64_t e = 0; e < 8; ++e) {
-          Value in = g.ult(g.c(e), valid);
-          auto ifOp = scf::IfOp::create(
-              ob, loc, in,
-              [&](OpBuilder &tb, Location l) {
-                IB t{tb, l};
-                Value v = memref::LoadOp::create(
-                    tb, l, src, ValueRange{row, t.add(col, e)});
-                scf::YieldOp::create(tb, l, v);
-              },
-              [&](OpBuilder &eb, Location l) {
-                scf::YieldOp::create(eb, l, zero);
-              });
-          memref::StoreOp::create(ob, loc, ifOp.getResult(0), dst,
-                                  ValueRange{row, g.add(dstCol, e)});
-        }
+        };
+        auto elementCopy = [&](OpBuilder &cb) {
+          IB x{cb, loc};
+          Value zero = arith::ConstantOp::create(cb, loc, cb.getZeroAttr(et));
+          for (int64_t e = 0; e < 8; ++e) {
+            Value in = x.ult(x.c(e), valid);
+            auto ifOp = scf::IfOp::create(
+                cb, loc, in,
+                [&](OpBuilder &tb, Location l) {
+                  IB t{tb, l};
+                  Value v = memref::LoadOp::create(
+                      tb, l, src, ValueRange{row, t.add(col, e)});
+                  scf::YieldOp::create(tb, l, v);
+                },
+                [&](OpBuilder &eb, Location l) {
+                  scf::YieldOp::create(eb, l, zero);
+                });
+            memref::StoreOp::create(cb, loc, ifOp.getResult(0), dst,
+                                    ValueRange{row, x.add(dstCol, e)});
+          }
+        };
+        emitByRowAlignment(ob, loc, alignment, strideAligned, asyncCopy,
+                           elementCopy);
       });
   copy.erase();
   return success();
@@ -315,6 +324,7 @@ OutputStaging stageEpilogue(OpBuilder &eb, gpu::GPUFuncOp kernel,
   auto outShape =
       cast<MemRefType>(kernel.getArgumentTypes().back()).getShape();
   bool edges = ShapedType::isDynamic(outShape[outShape.size() - 2]) ||
+               ShapedType::isDynamic(outShape.back()) ||
                outShape[outShape.size() - 2] % BM != 0 ||
                outShape.back() % BN != 0;
   Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
@@ -406,7 +416,10 @@ void copyOutStaging(OpBuilder &eb, const OutputStaging &o, const ThreadIds &ids,
   int64_t BM = o.BM, epc = o.epc,
           stagingRowBytes = o.stagingRowBytes, rowStep = o.rowStep;
   bool edges = o.edges;
-  bool aligned = hasAligned16ByteRows(cTile);
+  RowAlignment alignment = rowAlignment16(cTile);
+  Value strideAligned = alignment == RowAlignment::ifRowStride
+                            ? rowStrideIsAligned16(eb, loc, cTile)
+                            : Value();
   forEachStagedChunk(
       eb, loc, ids.tid, numThreads, staging, BM, stagingRowBytes, epc,
       rowStep,
@@ -427,29 +440,30 @@ void copyOutStaging(OpBuilder &eb, const OutputStaging &o, const ThreadIds &ids,
                                     ValueRange{row, IB{xb, loc}.add(col, e)});
           }
         };
-        if (!aligned) {
-          // Rows that are not 16-byte aligned: element by element.
-          storeElements(ob);
-          return;
-        }
-        if (!edges) {
-          vector::StoreOp::create(ob, loc, v, cTile, ValueRange{row, col},
-                                  /*nontemporal=*/false,
-                                  llvm::MaybeAlign(16));
-          return;
-        }
-        scf::IfOp::create(
-            ob, loc, whole,
-            [&](OpBuilder &tb, Location l) {
-              vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
-                                      /*nontemporal=*/false,
-                                      llvm::MaybeAlign(16));
-              scf::YieldOp::create(tb, l);
-            },
-            [&](OpBuilder &pb, Location l) {
-              storeElements(pb);
-              scf::YieldOp::create(pb, l);
-            });
+        // 16-byte rows: whole chunks as one vector store.
+        auto storeChunks = [&](OpBuilder &sb) {
+          if (!edges) {
+            vector::StoreOp::create(sb, loc, v, cTile, ValueRange{row, col},
+                                    /*nontemporal=*/false,
+                                    llvm::MaybeAlign(16));
+            return;
+          }
+          scf::IfOp::create(
+              sb, loc, whole,
+              [&](OpBuilder &tb, Location l) {
+                vector::StoreOp::create(tb, l, v, cTile, ValueRange{row, col},
+                                        /*nontemporal=*/false,
+                                        llvm::MaybeAlign(16));
+                scf::YieldOp::create(tb, l);
+              },
+              [&](OpBuilder &pb, Location l) {
+                storeElements(pb);
+                scf::YieldOp::create(pb, l);
+              });
+        };
+        // Rows that are not 16-byte aligned: element by element.
+        emitByRowAlignment(ob, loc, alignment, strideAligned, storeChunks,
+                           storeElements);
       });
 }
 
@@ -496,8 +510,9 @@ struct LowerToMMAPass
                       func::FuncOp func);
 };
 
-/// The launch grid (x, y, z) of a GEMM kernel; with a dynamic M, the
-/// size expression of its y axis (the M tiles) over the output's rows.
+/// The launch grid (x, y, z) of a GEMM kernel; with dynamic sizes, the
+/// size expressions of its axes that depend on them (x: the N tiles, y:
+/// the M tiles, z: the batch) over the output's dimensions.
 struct BlockGrid {
   SmallVector<int64_t> size;
   ArrayAttr sizes;
@@ -517,11 +532,19 @@ FailureOr<BlockGrid> inlineBlockGrid(gpu::GPUFuncOp kernel, func::FuncOp func,
   if (!forall || forall.getRank() != 3)
     return func.emitOpError() << "expected a 3-D thread-block scf.forall";
   auto outType = cast<MemRefType>(kernel.getArgumentTypes().back());
-  bool dynamicM = outType.isDynamicDim(outType.getRank() - 2);
+  ArrayRef<int64_t> outShape = outType.getShape();
+  int64_t rank = outShape.size();
+  ArrayRef<int64_t> batchShape = outShape.drop_back(2);
+  unsigned outArg = kernel.getNumArguments() - 1;
+  // (z, y, x) as the forall orders them: what each axis's size depends on.
+  std::array<bool, 3> dynamic = {
+      llvm::any_of(batchShape, ShapedType::isDynamic),
+      ShapedType::isDynamic(outShape[rank - 2]),
+      ShapedType::isDynamic(outShape[rank - 1])};
   SmallVector<int64_t> bounds;
   for (auto [i, ub] : llvm::enumerate(forall.getMixedUpperBound())) {
     std::optional<int64_t> v = getConstantIntValue(ub);
-    if (!v && !(i == 1 && dynamicM))
+    if (!v && !dynamic[i])
       return func.emitOpError() << "thread-block grid must be static";
     bounds.push_back(v ? *v : 0);
   }
@@ -533,14 +556,21 @@ FailureOr<BlockGrid> inlineBlockGrid(gpu::GPUFuncOp kernel, func::FuncOp func,
   rewriter.inlineBlockBefore(forall.getBody(), forall, ValueRange{bz, by, bx});
   forall.erase();
   BlockGrid grid{{bounds[2], bounds[1], bounds[0]}, ArrayAttr()};
-  if (dynamicM)
+  if (llvm::is_contained(dynamic, true)) {
+    int64_t staticBatch = 1;
+    for (int64_t d : batchShape)
+      if (!ShapedType::isDynamic(d))
+        staticBatch *= d;
+    auto tiles = [&](int64_t dim, int64_t tile) {
+      return ::fused::ceilDivExpr(::fused::argDimName(outArg, dim), tile);
+    };
     grid.sizes = gb.getStrArrayAttr(
-        {"",
-         ::fused::ceilDivExpr(
-             ::fused::argDimName(kernel.getNumArguments() - 1,
-                                 outType.getRank() - 2),
-             cfg.getBlockM()),
-         ""});
+        {dynamic[2] ? tiles(rank - 1, cfg.getBlockN()) : "",
+         dynamic[1] ? tiles(rank - 2, cfg.getBlockM()) : "",
+         dynamic[0] ? ::fused::timesDynamicSizesExpr(staticBatch, outArg,
+                                                     batchShape)
+                    : ""});
+  }
   return grid;
 }
 
