@@ -1,9 +1,11 @@
 //===- GemmStrategy.cpp - GEMM kernels: a matmul and its epilogue ---------===//
 //
-// The GEMM strategy: a `fused.kernel gemm` is one fused.matmul with f16 or
-// bf16 operands and f32 accumulation, then a chain of elementwise ops on
-// its result; any of its sizes (batch, M, N, K) may be dynamic. fused-tile, fused-promote-shared and
-// fused-lower-to-mma lower it to mma.sync kernels.
+// The GEMM strategy: a `fused.kernel gemm` is one fused.matmul with f16,
+// bf16 or f32 operands and f32 accumulation, then a chain of elementwise
+// ops on its result; any of its sizes (batch, M, N, K) may be dynamic.
+// fused-tile, fused-promote-shared and fused-lower-to-mma lower it to
+// mma.sync kernels (f32 operands as three bf16 parts each, see
+// LowerToMMA.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,9 +61,9 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
              failure();
   }
   Type aType = g.matmul.getA().getType().getElementType();
-  if (!aType.isF16() && !aType.isBF16())
-    return kernel.emitOpError() << "tensor-core code generation supports f16 "
-                                   "and bf16 matmul operands, got "
+  if (!aType.isF16() && !aType.isBF16() && !aType.isF32())
+    return kernel.emitOpError() << "tensor-core code generation supports f16, "
+                                   "bf16 and f32 matmul operands, got "
                                 << aType,
            failure();
   if (!g.matmul.getAccumulatorType().isF32())
@@ -73,7 +75,8 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
 }
 
 GemmConfigAttr fused::chooseGemmConfig(MLIRContext *ctx, int64_t m, int64_t n,
-                                       int64_t k, const Target &) {
+                                       int64_t k, const Target &,
+                                       int64_t operandBytes) {
   // Large problems: 128x128 blocks of 8 warps (64x32 warp tiles), four
   // stages of 32-deep K tiles (64 KiB of shared memory). Small M or N
   // shrink the block so that fewer rows or columns are wasted. The same on
@@ -87,7 +90,9 @@ GemmConfigAttr fused::chooseGemmConfig(MLIRContext *ctx, int64_t m, int64_t n,
   int64_t warpsM = blockM >= 128 ? 2 : 1;
   int64_t warpsN = blockN / 32;
   int64_t blockK = 32;
-  int64_t stages = k <= 2 * blockK ? 2 : 4;
+  // f32 tiles take twice the bytes: three stages of 128x32 A and 32x128 B
+  // tiles are 96 KiB, within every chip's shared memory.
+  int64_t stages = k <= 2 * blockK ? 2 : operandBytes > 2 ? 3 : 4;
   return GemmConfigAttr::get(ctx, blockM, blockN, blockK, warpsM, warpsN,
                              stages);
 }
@@ -136,7 +141,8 @@ FailureOr<GemmConfigAttr> fused::gemmConfigFor(KernelOp kernel,
   auto aType = mm.getA().getType();
   int64_t K = mm.getTransposeA() ? aType.getDimSize(aType.getRank() - 2)
                                  : aType.getDimSize(aType.getRank() - 1);
-  return chooseGemmConfig(kernel.getContext(), M, N, K, target);
+  return chooseGemmConfig(kernel.getContext(), M, N, K, target,
+                          aType.getElementTypeBitWidth() / 8);
 }
 
 namespace {

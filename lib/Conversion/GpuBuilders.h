@@ -267,15 +267,16 @@ inline Value emitLdMatrix(OpBuilder &b, Location loc, Type elemType, Value tile,
                                    b.getI32IntegerAttr(4));
 }
 
-/// One 16-byte cp.async (L1 bypass) of 8 16-bit elements from `src` at
-/// `srcIndices` into shared `dst` at `dstIndices`, copying `validElements`
-/// of them and zero-filling the rest.
+/// One 16-byte cp.async (L1 bypass) of `elements` elements (8 of 16 bits,
+/// or 4 of 32) from `src` at `srcIndices` into shared `dst` at
+/// `dstIndices`, copying `validElements` of them and zero-filling the rest.
 inline void emitAsyncCopy16(OpBuilder &b, Location loc, Value dst,
                             ValueRange dstIndices, Value src,
-                            ValueRange srcIndices, Value validElements) {
+                            ValueRange srcIndices, Value validElements,
+                            int64_t elements = 8) {
   nvgpu::DeviceAsyncCopyOp::create(
       b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
-      dstIndices, src, srcIndices, b.getIndexAttr(8), validElements,
+      dstIndices, src, srcIndices, b.getIndexAttr(elements), validElements,
       b.getUnitAttr());
 }
 

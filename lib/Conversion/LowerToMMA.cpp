@@ -57,11 +57,26 @@ struct ThreadIds {
   Value tid, lane, warpM, warpN;
 };
 
-/// Lowers one fused.copy_tile: the `dest` tile (R x C, 16-bit elements, in
-/// shared memory) is split in 16-byte chunks handed round-robin to the
-/// block's threads. Each chunk is one cp.async of 8 elements with zero-fill
-/// beyond the source bounds, or, when the source rows are not 16-byte
-/// aligned, 8 element loads and stores.
+/// The row step of the xor16 swizzle (layout::swizzledColumn) of the
+/// shared tile `tile`, a view of a ring: 2 for xor16_pairs, else 1.
+int64_t swizzleRowStep(Value tile) {
+  Value v = tile;
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto swizzle =
+            FusedDialect::SwizzleAttrHelper(def->getContext()).getAttr(def))
+      return swizzle.getValue() == Swizzle::xor16_pairs ? 2 : 1;
+    if (!isa<memref::SubViewOp, memref::CastOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return 1;
+}
+
+/// Lowers one fused.copy_tile: the `dest` tile (R x C, 16- or 32-bit
+/// elements, in shared memory) is split in 16-byte chunks handed
+/// round-robin to the block's threads. Each chunk is one cp.async of 8 (or
+/// 4) elements with zero-fill beyond the source bounds, or, when the source
+/// rows are not 16-byte aligned, element loads and stores.
 LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
                         int64_t numThreads) {
   OpBuilder b(copy);
@@ -70,15 +85,19 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
   Value src = copy.getSource(), dst = copy.getDest();
   auto dstType = cast<MemRefType>(dst.getType());
   Type et = dstType.getElementType();
-  if (elementBytes(et) != 2)
-    return copy.emitOpError() << "GPU lowering copies 16-bit tiles, got " << et;
+  int64_t bytes = elementBytes(et);
+  if (bytes != 2 && bytes != 4)
+    return copy.emitOpError() << "GPU lowering copies 16- and 32-bit tiles, got "
+                              << et;
+  int64_t epc = 16 / bytes; // elements per 16-byte chunk
   int64_t rows = dstType.getDimSize(0), cols = dstType.getDimSize(1);
-  int64_t rowBytes = cols * 2;
-  if (cols % 8 != 0)
+  int64_t rowBytes = cols * bytes;
+  if (cols % epc != 0)
     return copy.emitOpError() << "tile rows of " << cols
                               << " elements are not a whole number of "
                                  "16-byte chunks";
-  int64_t chunksPerRow = cols / 8, total = rows * chunksPerRow;
+  int64_t chunksPerRow = cols / epc, total = rows * chunksPerRow;
+  int64_t rowStep = swizzleRowStep(dst);
   // 16-byte copies need 16-byte aligned source rows (with a dynamic row
   // length, checked at run time).
   RowAlignment alignment = rowAlignment16(src);
@@ -94,24 +113,24 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
         IB g{ob, loc};
         auto pos = fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
         Value row = pos.row, chunk = pos.chunk;
-        Value col = g.mul(chunk, 8);
+        Value col = g.mul(chunk, epc);
         Value rowIn = g.ult(row, srcRows);
-        // Valid elements of this chunk: clamp(srcCols - col, 0, 8), or 0 for
-        // a row past the end.
-        Value valid = g.select(rowIn, g.clip(8, srcCols, col), g.c(0));
-        Value dstCol = g.swizzleCol(row, chunk, rowBytes);
+        // Valid elements of this chunk: clamp(srcCols - col, 0, epc), or 0
+        // for a row past the end.
+        Value valid = g.select(rowIn, g.clip(epc, srcCols, col), g.c(0));
+        Value dstCol = g.swizzleCol(row, chunk, rowBytes, epc, rowStep);
         auto asyncCopy = [&](OpBuilder &cb) {
           IB a{cb, loc};
           Value any = a.ult(a.c(0), valid);
           Value sRow = a.select(any, row, zeroIdx);
           Value sCol = a.select(any, col, zeroIdx);
           emitAsyncCopy16(cb, loc, dst, ValueRange{row, dstCol}, src,
-                          ValueRange{sRow, sCol}, valid);
+                          ValueRange{sRow, sCol}, valid, epc);
         };
         auto elementCopy = [&](OpBuilder &cb) {
           IB x{cb, loc};
           Value zero = arith::ConstantOp::create(cb, loc, cb.getZeroAttr(et));
-          for (int64_t e = 0; e < 8; ++e) {
+          for (int64_t e = 0; e < epc; ++e) {
             Value in = x.ult(x.c(e), valid);
             auto ifOp = scf::IfOp::create(
                 cb, loc, in,
@@ -157,6 +176,8 @@ struct MmaEmitter {
   /// and returns the new accumulators.
   SmallVector<Value> emit(OpBuilder &b, Location loc, const ThreadIds &ids,
                           Value tileA, Value tileB, ArrayRef<Value> accs) {
+    if (elemType.isF32())
+      return emitSplitF32(b, loc, ids, tileA, tileB, accs);
     IB h{b, loc};
     int64_t BK = cfg.getBlockK();
     int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
@@ -190,6 +211,129 @@ struct MmaEmitter {
           int64_t i = mi * fragsN() + ni;
           out[i] = mma(b, loc, aFrags[mi], bFrags[ni], out[i]);
         }
+    }
+    return out;
+  }
+
+  /// Element (`r`, `c`) of the f32 shared tile `tile` (xor16-swizzled rows
+  /// of 4-element chunks), `count` (1 or 2) adjacent elements of its row.
+  static SmallVector<Value> loadF32(OpBuilder &b, Location loc, Value tile,
+                                    Value r, Value c, int64_t count) {
+    IB h{b, loc};
+    int64_t rowBytes = cast<MemRefType>(tile.getType()).getDimSize(1) * 4;
+    Value col = h.add(
+        h.swizzleCol(r, h.div(c, 4), rowBytes, 4, swizzleRowStep(tile)),
+        h.rem(c, 4));
+    if (count == 1)
+      return {memref::LoadOp::create(b, loc, tile, ValueRange{r, col})};
+    // A pair at an even column stays inside its 16-byte chunk.
+    Value v = vector::LoadOp::create(
+        b, loc, VectorType::get({2}, b.getF32Type()), tile, ValueRange{r, col},
+        /*nontemporal=*/false, llvm::MaybeAlign(8));
+    return {vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0}),
+            vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{1})};
+  }
+
+  /// Logical element (`i`, `j`) of a K-major or not f32 tile and (i, j + 1):
+  /// `ijMajor` says the tile is stored [i][j] (the pair is adjacent).
+  static SmallVector<Value> loadPair(OpBuilder &b, Location loc, Value tile,
+                                     Value i, Value j, bool ijMajor) {
+    if (ijMajor)
+      return loadF32(b, loc, tile, i, j, 2);
+    IB h{b, loc};
+    Value first = loadF32(b, loc, tile, j, i, 1)[0];
+    Value second = loadF32(b, loc, tile, h.add(j, 1), i, 1)[0];
+    return {first, second};
+  }
+
+  /// The bf16 parts of `x`: hi = bf16(x), mid = bf16(x - hi), lo =
+  /// bf16(x - hi - mid). The differences are exact in f32; an infinite x
+  /// (whose difference is NaN) gets zero mid and lo parts.
+  static std::array<Value, 3> splitBf16(OpBuilder &b, Location loc, Value x) {
+    Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    std::array<Value, 3> parts;
+    Value rest = x;
+    for (int64_t p = 0; p < 3; ++p) {
+      parts[p] = arith::TruncFOp::create(b, loc, bf16, rest);
+      if (p == 2)
+        break;
+      Value diff = arith::SubFOp::create(
+          b, loc, rest, arith::ExtFOp::create(b, loc, f32, parts[p]));
+      Value ordered = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ORD,
+                                            diff, diff);
+      rest = arith::SelectOp::create(b, loc, ordered, diff, zero);
+    }
+    return parts;
+  }
+
+  /// Fragments of each part from their f32 elements (in register order).
+  static std::array<Value, 3> fragmentParts(OpBuilder &b, Location loc,
+                                            ArrayRef<Value> elements,
+                                            ArrayRef<int64_t> shape) {
+    std::array<SmallVector<Value>, 3> parts;
+    for (Value x : elements) {
+      auto split = splitBf16(b, loc, x);
+      for (int64_t p = 0; p < 3; ++p)
+        parts[p].push_back(split[p]);
+    }
+    std::array<Value, 3> frags;
+    auto type = VectorType::get(shape, b.getBF16Type());
+    for (int64_t p = 0; p < 3; ++p)
+      frags[p] = vector::FromElementsOp::create(b, loc, type, parts[p]);
+    return frags;
+  }
+
+  /// The contraction of f32 tiles on bf16 tensor cores. Each element is
+  /// three bf16 parts (24 significant bits, an f32's); of the nine products
+  /// of parts, the six whose orders add up to at most 2 are accumulated
+  /// (smallest first), the three dropped ones being below 2^-24 of the
+  /// product. Fragments are read from shared memory as f32 pairs or single
+  /// elements in the m16n8k16 layouts of the PTX ISA and split in registers.
+  SmallVector<Value> emitSplitF32(OpBuilder &b, Location loc,
+                                  const ThreadIds &ids, Value tileA,
+                                  Value tileB, ArrayRef<Value> accs) {
+    IB h{b, loc};
+    Type bf16 = b.getBF16Type();
+    int64_t BK = cfg.getBlockK();
+    Value wm0 = h.mul(ids.warpM, cfg.getWarpTileM());
+    Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
+    Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
+    SmallVector<Value> out(accs.begin(), accs.end());
+    // (A part, B part) of the six products, smallest first.
+    const std::array<std::pair<int, int>, 6> products = {
+        {{1, 1}, {2, 0}, {0, 2}, {1, 0}, {0, 1}, {0, 0}}};
+    for (int64_t kk = 0; kk < BK; kk += 16) {
+      // B: registers (k = 2t, 2t + 8) at column g, pairs along k; the
+      // parts of every n-tile stay in registers while the A fragments are
+      // made one 16-row slice at a time.
+      SmallVector<std::array<Value, 3>> bParts;
+      for (int64_t ni = 0; ni < fragsN(); ++ni) {
+        SmallVector<Value> elements;
+        Value n = h.add(h.add(wn0, g), ni * 8);
+        for (int64_t reg = 0; reg < 2; ++reg) {
+          Value k = h.add(t2, kk + reg * 8);
+          llvm::append_range(elements,
+                             loadPair(b, loc, tileB, n, k, transposeB));
+        }
+        bParts.push_back(fragmentParts(b, loc, elements, {2, 2}));
+      }
+      // A: registers (rows g, g + 8) x (columns 2t, 2t + 8), pairs along k.
+      for (int64_t mi = 0; mi < fragsM(); ++mi) {
+        SmallVector<Value> elements;
+        for (int64_t reg = 0; reg < 4; ++reg) {
+          Value m = h.add(h.add(wm0, g), mi * 16 + (reg % 2) * 8);
+          Value k = h.add(t2, kk + (reg / 2) * 8);
+          llvm::append_range(elements,
+                             loadPair(b, loc, tileA, m, k, !transposeA));
+        }
+        auto aParts = fragmentParts(b, loc, elements, {4, 2});
+        for (int64_t ni = 0; ni < fragsN(); ++ni) {
+          int64_t i = mi * fragsN() + ni;
+          for (auto [pa, pb] : products)
+            out[i] = emitMma(b, loc, bf16, aParts[pa], bParts[ni][pb], out[i]);
+        }
+      }
     }
     return out;
   }
@@ -242,9 +386,9 @@ FailureOr<scf::ForOp> lowerContraction(func::FuncOp func, gpu::GPUFuncOp kernel,
       maps[1].getResult(0) == getAffineDimExpr(1, ctx)});
   MmaEmitter &emitter = *emitterOut;
   Type et = emitter.elemType;
-  if (!et.isF16() && !et.isBF16())
+  if (!et.isF16() && !et.isBF16() && !et.isF32())
     return func.emitOpError()
-               << "mma.sync lowering needs f16 or bf16, got " << et,
+               << "mma.sync lowering needs f16, bf16 or f32, got " << et,
            failure();
 
   scf::ForOp newLoop;
@@ -634,12 +778,15 @@ LogicalResult LowerToMMAPass::lower(ModuleOp module, gpu::GPUModuleOp gpuModule,
           type.getNumElements() * elementBytes(type.getElementType());
       OpBuilder rb(ring);
       Value off = arith::ConstantIndexOp::create(rb, loc, sharedBytes);
-      Value view =
+      auto view =
           memref::ViewOp::create(rb, loc, type, base, off, ValueRange{});
+      // The copies and fragment reads find the swizzle on the view.
+      FusedDialect::SwizzleAttrHelper(ctx).setAttr(
+          view, FusedDialect::SwizzleAttrHelper(ctx).getAttr(ring));
       for (Operation *user : llvm::make_early_inc_range(ring->getUsers()))
         if (isa<memref::DeallocOp>(user))
           user->erase();
-      ring.replaceAllUsesWith(view);
+      ring.replaceAllUsesWith(view.getResult());
       ring.erase();
       sharedBytes += (bytes + 127) / 128 * 128;
     }

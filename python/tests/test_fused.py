@@ -101,8 +101,9 @@ def test_malformed_mlir_raises_with_the_diagnostic():
 
 
 def test_unsupported_kernel_raises():
-    src = SOURCE.replace("f16", "f32")
-    with pytest.raises(fused.FusedError, match="supports f16 and bf16"):
+    src = SOURCE.replace("f16", "f8E4M3FN")
+    with pytest.raises(fused.FusedError,
+                       match="supports f16, bf16 and f32 matmul operands"):
         fused.compile(src, device="emulator")
 
 

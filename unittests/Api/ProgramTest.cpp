@@ -121,15 +121,15 @@ func.func @sm(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
   EXPECT_EQ((*run)[0].data[1], 8.0); // out[0][1] = in[1][0]
   // What a strategy does not support fails to compile, saying why.
   auto refusedCompile = fused::Program::compile(
-      R"(func.func @mm(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
-  %c = fused.matmul %a, %b : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+      R"(func.func @mm(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>) -> tensor<4x4xf32> {
+  %c = fused.matmul %a, %b : tensor<4x8xf8E4M3FN>, tensor<8x4xf8E4M3FN> -> tensor<4x4xf32>
   return %c : tensor<4x4xf32>
 })",
       o);
   ASSERT_FALSE(refusedCompile.isOk());
   EXPECT_NE(refusedCompile.getStatus().getMessage().find(
-                "tensor-core code generation supports f16 and bf16 matmul "
-                "operands, got 'f32'"),
+                "tensor-core code generation supports f16, bf16 and f32 "
+                "matmul operands, got 'f8E4M3FN'"),
             std::string::npos)
       << refusedCompile.getStatus().getMessage();
 

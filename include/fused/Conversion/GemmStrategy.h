@@ -26,12 +26,15 @@ struct GemmKernel {
 /// generation does not support.
 mlir::FailureOr<GemmKernel> analyzeGemmKernel(fused::KernelOp kernel);
 
-/// The configuration of a GEMM of M x N x K on `target` when the input
-/// names none: 128x128 blocks of 8 warps and four stages for large
-/// problems, smaller blocks for small M or N.
+/// The configuration of a GEMM of M x N x K with operands of
+/// `operandBytes` bytes per element on `target` when the input names none:
+/// 128x128 blocks of 8 warps and four stages for large 16-bit problems
+/// (three for f32 operands, whose tiles take twice the shared memory),
+/// smaller blocks for small M or N.
 fused::GemmConfigAttr chooseGemmConfig(mlir::MLIRContext *ctx, int64_t m,
                                        int64_t n, int64_t k,
-                                       const Target &target);
+                                       const Target &target,
+                                       int64_t operandBytes = 2);
 
 /// The configuration `kernel` asks for (`fused.config` on the kernel or
 /// its matmul), the heuristic's when it asks for none, or failure after an

@@ -166,10 +166,13 @@ struct PromoteSharedPass
     };
     Value ringA = memref::AllocOp::create(b, loc, ringType(aShape, aEt));
     Value ringB = memref::AllocOp::create(b, loc, ringType(bShape, bEt));
-    for (Value ring : {ringA, ringB}) {
+    // f32 tiles whose rows run along K are read as pairs of elements.
+    bool aPairs = aEt.isF32() && !t.transposeA;
+    bool bPairs = bEt.isF32() && t.transposeB;
+    for (auto [ring, pairs] : {std::pair{ringA, aPairs}, {ringB, bPairs}})
       FusedDialect::SwizzleAttrHelper(ctx).setAttr(
-          ring.getDefiningOp(), SwizzleAttr::get(ctx, Swizzle::xor16));
-    }
+          ring.getDefiningOp(),
+          SwizzleAttr::get(ctx, pairs ? Swizzle::xor16_pairs : Swizzle::xor16));
     auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(ob, loc, v);
     };

@@ -71,10 +71,10 @@ func.func @negative_softmax_untouched(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-/// Tensor cores take f16 and bf16 operands.
-func.func @f32_operands(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
-  // expected-error @+1 {{'fused.kernel' op tensor-core code generation supports f16 and bf16 matmul operands, got 'f32'}}
-  %c = fused.matmul %a, %b : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+/// Code generation takes f16, bf16 and f32 operands; not 8-bit floats yet.
+func.func @fp8_operands(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'fused.kernel' op tensor-core code generation supports f16, bf16 and f32 matmul operands, got 'f8E4M3FN'}}
+  %c = fused.matmul %a, %b : tensor<4x8xf8E4M3FN>, tensor<8x4xf8E4M3FN> -> tensor<4x4xf32>
   return %c : tensor<4x4xf32>
 }
 

@@ -48,7 +48,14 @@ def Fused_TileRole : I32EnumAttr<"TileRole",
 
 def Fused_Swizzle : I32EnumAttr<"Swizzle",
     "storage permutation of a shared-memory tile", [
-      I32EnumAttrCase<"xor16", 0>
+      // 16-byte chunk c of row r stored at chunk c ^ (r % 8) (fewer for
+      // short rows; see fused/Transforms/Layouts.h): conflict-free for
+      // ldmatrix and 16-byte accesses of 8 consecutive rows.
+      I32EnumAttrCase<"xor16", 0>,
+      // The same with the mask stepping by 2 per row, c ^ (2r % 8):
+      // conflict-free for 8-byte accesses of 4 consecutive rows per
+      // half-warp (f32 tiles read as fragment pairs).
+      I32EnumAttrCase<"xor16_pairs", 1>
     ]> {
   let cppNamespace = "::fused::fused";
   let genSpecializedAttr = 0;
