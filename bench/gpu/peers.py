@@ -38,14 +38,25 @@ def timed(fn, runs):
 
 
 def dtype_of(name):
-    return {"f16": torch.float16, "bf16": torch.bfloat16}[name]
+    return {"f16": torch.float16, "bf16": torch.bfloat16,
+            "f32": torch.float32}[name]
 
 
 def gemm(m, n, k, dt, runs):
     a = torch.randn(m, k, device="cuda", dtype=dtype_of(dt))
     b = torch.randn(k, n, device="cuda", dtype=dtype_of(dt))
-    ms = timed(lambda: torch.matmul(a, b), runs)
-    return {"cuBLAS": 2.0 * m * n * k / ms / 1e9}
+    if dt != "f32":
+        ms = timed(lambda: torch.matmul(a, b), runs)
+        return {"cuBLAS": 2.0 * m * n * k / ms / 1e9}
+    # f32: cuBLAS at f32 accuracy (FFMA), and with TF32 tensor cores
+    # (about 2^-11 relative error per product: not the same accuracy).
+    peers = {}
+    for label, tf32 in (("cuBLAS f32", False), ("cuBLAS tf32", True)):
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        ms = timed(lambda: torch.matmul(a, b), runs)
+        peers[label] = 2.0 * m * n * k / ms / 1e9
+    torch.backends.cuda.matmul.allow_tf32 = False
+    return peers
 
 
 def attention(b, h, s, d, causal, dt, runs):

@@ -9,7 +9,7 @@
 #     kernel kind (bench/gpu/kinds.mlir), for sm_90 and sm_80, and the
 #     GPT-2 block (examples/, a dynamic token count) at 96 tokens, for sm_90;
 #   - benchmark bundles, without reference data: GEMM 4096^3 and 8192^3 in
-#     f16 and bf16; attention with batch x sequence = 16k tokens and hidden
+#     f16 and bf16 (and 4096^3 f32); attention with batch x sequence = 16k tokens and hidden
 #     size 2048 (32 heads of 64, 16 heads of 128), sequence lengths 512 to
 #     16k, causal and not, f16;
 #   - memory-bound benchmark bundles (softmax, layernorm, rmsnorm, SwiGLU,
@@ -130,8 +130,10 @@ bench_bundle() { # name kind params... < mlir
     "$TMP/$name.mlir" -o "$OUT/bench-$name"
   echo "bench-$name $*" >> "$OUT/index.txt"
 }
-for dt in f16 bf16; do
+for dt in f16 bf16 f32; do
   for n in 4096 8192; do
+    # f32 (bf16 tensor cores, each operand split in three parts): 4096 only.
+    if [ "$dt" = f32 ] && [ "$n" != 4096 ]; then continue; fi
     t="tensor<${n}x${n}x${dt}>"
     bench_bundle "gemm_${n}_${dt}" gemm "$n" "$n" "$n" "$dt" <<MLIR
 func.func @gemm(%a: $t, %b: $t) -> $t {

@@ -66,6 +66,18 @@ FailureOr<GemmKernel> fused::analyzeGemmKernel(KernelOp kernel) {
                                    "bf16 and f32 matmul operands, got "
                                 << aType,
            failure();
+  {
+    // An empty contraction (a static K of 0) has no K loop to lower; a
+    // dynamic K may be 0 at run time (the loop runs no step).
+    auto a = g.matmul.getA().getType();
+    int64_t k = a.getDimSize(a.getRank() - (g.matmul.getTransposeA() ? 2 : 1));
+    if (k == 0)
+      return kernel.emitOpError()
+                 << "GEMM code generation needs a non-empty contraction "
+                    "(K = 0 here: the product is all zeros); write K as a "
+                    "dynamic size (?) to take 0 at run time",
+             failure();
+  }
   if (!g.matmul.getAccumulatorType().isF32())
     return kernel.emitOpError()
                << "code generation accumulates in f32; acc_type "

@@ -167,11 +167,11 @@ int64_t powerOf2AtLeast(int64_t n) {
   return p;
 }
 
-FailureOr<RowProblem> analyzeRows(KernelOp kernel,
-                                  const fused::Target &target) {
+/// The ops of a row-wise kernel (the norm or softmax, a residual add before
+/// a norm) and which results it yields, into `p`.
+LogicalResult matchRowKernel(KernelOp kernel, RowProblem &p) {
   Block &body = kernel.getBody().front();
   auto ops = body.without_terminator();
-  RowProblem p;
   auto count = std::distance(ops.begin(), ops.end());
   if (count == 2)
     p.residual = dyn_cast<AddOp>(*ops.begin());
@@ -228,7 +228,14 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     return kernel.emitOpError() << "must yield the row-wise op's result",
            failure();
   }
-  if (failed(::fused::checkDynamicLeadingOnly(kernel, "row-wise")))
+  return success();
+}
+
+FailureOr<RowProblem> analyzeRows(KernelOp kernel,
+                                  const fused::Target &target) {
+  RowProblem p;
+  if (failed(matchRowKernel(kernel, p)) ||
+      failed(::fused::checkDynamicLeadingOnly(kernel, "row-wise")))
     return failure();
   auto t = cast<RankedTensorType>(p.input.getType());
   p.dynamic = !t.hasStaticShape();

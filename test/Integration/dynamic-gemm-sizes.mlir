@@ -12,6 +12,10 @@
 // RUN: fused-compile --run --device=emulator --check --sizes=3,37,45 --seed=2 %s | FileCheck %s
 // RUN: fused-compile --run --device=emulator --check --sizes=1,1,1 --seed=3 %s | FileCheck %s
 // RUN: fused-compile --run --device=emulator --check --sizes=2,130,67 --seed=4 %s | FileCheck %s
+// A K of 0 at run time: the K loop runs no step, the results are the
+// epilogue of zeros (and empty where M or N is 0).
+// RUN: fused-compile --run --device=emulator --check --sizes=2,5,0 %s | FileCheck %s
+// RUN: fused-compile --run --device=emulator --check --sizes=2,0,7 %s | FileCheck %s
 // RUN: fused-compile --check-host --sizes=3,37,45 %s | FileCheck %s
 // One bundle for every size: the same kernels at two sets of sizes.
 // RUN: rm -rf %t && mkdir -p %t

@@ -97,12 +97,12 @@ TEST_F(KernelStrategyTest, FlopsAndMinimumBytes) {
 
 TEST_F(KernelStrategyTest, UnsupportedKernelsAreRefusedWithAReason) {
   auto m = parse(R"(
-    func.func @g(%a: tensor<40x32xf32>, %b: tensor<32x24xf32>)
+    func.func @g(%a: tensor<40x32xf8E4M3FN>, %b: tensor<32x24xf8E4M3FN>)
         -> tensor<40x24xf32> {
-      %r = fused.kernel gemm ins(%a, %b : tensor<40x32xf32>, tensor<32x24xf32>)
+      %r = fused.kernel gemm ins(%a, %b : tensor<40x32xf8E4M3FN>, tensor<32x24xf8E4M3FN>)
            -> tensor<40x24xf32> {
-      ^bb0(%x: tensor<40x32xf32>, %y: tensor<32x24xf32>):
-        %c = fused.matmul %x, %y : tensor<40x32xf32>, tensor<32x24xf32>
+      ^bb0(%x: tensor<40x32xf8E4M3FN>, %y: tensor<32x24xf8E4M3FN>):
+        %c = fused.matmul %x, %y : tensor<40x32xf8E4M3FN>, tensor<32x24xf8E4M3FN>
              -> tensor<40x24xf32>
         fused.yield %c : tensor<40x24xf32>
       }
@@ -117,8 +117,8 @@ TEST_F(KernelStrategyTest, UnsupportedKernelsAreRefusedWithAReason) {
   EXPECT_TRUE(failed(fused::strategyFor(fo::KernelKind::gemm)
                          ->checkSupported(firstKernel(*m),
                                           *fused::Target::get("sm_80"))));
-  EXPECT_NE(message.find("tensor-core code generation supports f16 and bf16 "
-                         "matmul operands, got 'f32'"),
+  EXPECT_NE(message.find("tensor-core code generation supports f16, bf16 "
+                         "and f32 matmul operands, got 'f8E4M3FN'"),
             std::string::npos)
       << message;
 }

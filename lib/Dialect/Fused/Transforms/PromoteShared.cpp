@@ -102,6 +102,39 @@ FailureOr<TiledGemm> findTiledGemm(func::FuncOp func) {
   return t;
 }
 
+/// The warps' contraction of `t` rebuilt at `lb` on the full (zero-padded)
+/// stage tiles `tileA` and `tileB` and the block's full accumulator.
+void rebuildContraction(OpBuilder &lb, TiledGemm &t, GemmConfigAttr cfg,
+                        Value tileA, Value tileB) {
+  Location loc = t.kLoop.getLoc();
+  int64_t BK = cfg.getBlockK();
+  int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
+  auto warps = scf::ForallOp::create(lb, loc, t.warps.getMixedUpperBound(),
+                                     ValueRange{}, t.warps.getMapping());
+  OpBuilder wb = OpBuilder::atBlockBegin(warps.getBody());
+  auto mulc = [&](Value v, int64_t c) -> Value {
+    return arith::MulIOp::create(wb, loc, v,
+                                 arith::ConstantIndexOp::create(wb, loc, c));
+  };
+  Value wm0 = mulc(warps.getInductionVar(0), WTM);
+  Value wn0 = mulc(warps.getInductionVar(1), WTN);
+  OpFoldResult zero = wb.getIndexAttr(0);
+  auto sub2d = [&](Value src, OpFoldResult r, OpFoldResult c, int64_t rs,
+                   int64_t cs) -> Value {
+    return memref::SubViewOp::create(
+        wb, loc, src, ArrayRef<OpFoldResult>{r, c},
+        ArrayRef<OpFoldResult>{wb.getIndexAttr(rs), wb.getIndexAttr(cs)},
+        ArrayRef<OpFoldResult>{wb.getIndexAttr(1), wb.getIndexAttr(1)});
+  };
+  Value aW = t.transposeA ? sub2d(tileA, zero, wm0, BK, WTM)
+                          : sub2d(tileA, wm0, zero, WTM, BK);
+  Value bW = t.transposeB ? sub2d(tileB, wn0, zero, WTN, BK)
+                          : sub2d(tileB, zero, wn0, BK, WTN);
+  Value accW = sub2d(t.acc, wm0, wn0, WTM, WTN);
+  auto newMma = cast<linalg::GenericOp>(wb.clone(*t.mma));
+  newMma->setOperands(ValueRange{aW, bW, accW});
+}
+
 struct PromoteSharedPass
     : public ::fused::fused::impl::FusedPromoteSharedPassBase<
           PromoteSharedPass> {
@@ -149,7 +182,6 @@ struct PromoteSharedPass
     MLIRContext *ctx = func.getContext();
     Location loc = t.kLoop.getLoc();
     int64_t BM = cfg.getBlockM(), BN = cfg.getBlockN(), BK = cfg.getBlockK();
-    int64_t WTM = cfg.getWarpTileM(), WTN = cfg.getWarpTileN();
     int64_t S = cfg.getStages();
     Type aEt = cast<MemRefType>(t.aTile.getType()).getElementType();
     Type bEt = cast<MemRefType>(t.bTile.getType()).getElementType();
@@ -253,30 +285,9 @@ struct PromoteSharedPass
     }
 
     // The warps' contraction on full tiles of stage kt % S.
-    Value tileA = stage(lb, ringA, sNow), tileB = stage(lb, ringB, sNow);
-    auto warps = scf::ForallOp::create(lb, loc, t.warps.getMixedUpperBound(),
-                                       ValueRange{}, t.warps.getMapping());
-    OpBuilder wb = OpBuilder::atBlockBegin(warps.getBody());
-    auto mulc = [&](Value v, int64_t c) -> Value {
-      return arith::MulIOp::create(wb, loc, v, idx(wb, c));
-    };
-    Value wm0 = mulc(warps.getInductionVar(0), WTM);
-    Value wn0 = mulc(warps.getInductionVar(1), WTN);
-    OpFoldResult zero = wb.getIndexAttr(0);
-    auto sub2d = [&](Value src, OpFoldResult r, OpFoldResult c, int64_t rs,
-                     int64_t cs) -> Value {
-      return memref::SubViewOp::create(
-          wb, loc, src, ArrayRef<OpFoldResult>{r, c},
-          ArrayRef<OpFoldResult>{wb.getIndexAttr(rs), wb.getIndexAttr(cs)},
-          ArrayRef<OpFoldResult>{wb.getIndexAttr(1), wb.getIndexAttr(1)});
-    };
-    Value aW = t.transposeA ? sub2d(tileA, zero, wm0, BK, WTM)
-                            : sub2d(tileA, wm0, zero, WTM, BK);
-    Value bW = t.transposeB ? sub2d(tileB, wn0, zero, WTN, BK)
-                            : sub2d(tileB, zero, wn0, BK, WTN);
-    Value accW = sub2d(t.acc, wm0, wn0, WTM, WTN);
-    auto newMma = cast<linalg::GenericOp>(wb.clone(*t.mma));
-    newMma->setOperands(ValueRange{aW, bW, accW});
+    Value tileA = stage(lb, ringA, sNow);
+    Value tileB = stage(lb, ringB, sNow);
+    rebuildContraction(lb, t, cfg, tileA, tileB);
 
     t.kLoop.erase();
     b.setInsertionPointAfter(loop);

@@ -80,6 +80,15 @@ func.func @fp8_operands(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>) -> t
 
 // -----
 
+/// A static K of 0 is refused with what to write instead.
+func.func @empty_k(%a: tensor<16x0xf16>, %b: tensor<0x32xf16>) -> tensor<16x32xf32> {
+  // expected-error @+1 {{'fused.kernel' op GEMM code generation needs a non-empty contraction (K = 0 here: the product is all zeros); write K as a dynamic size (?) to take 0 at run time}}
+  %c = fused.matmul %a, %b : tensor<16x0xf16>, tensor<0x32xf16> -> tensor<16x32xf32>
+  return %c : tensor<16x32xf32>
+}
+
+// -----
+
 /// Dynamic sizes are read from the descriptors: the batch and N from the
 /// output, K from A. The grid's z axis is the batch, its x axis
 /// ceil(N / 128); the K loop runs to ceil(K / 32); the K tile clips to K.
