@@ -1,8 +1,9 @@
 //===- AttentionStrategy.cpp - FlashAttention-2-style attention kernels ---===//
 //
 // The attention strategy: a `fused.kernel attention` holds one
-// fused.attention on f16 or bf16 [B, H, S, D] tensors at static shapes
-// with head dimensions that are multiples of 16 up to 256.
+// fused.attention on f16, bf16 or f32 [B, H, S, D] tensors (the sequence
+// lengths may be dynamic) with head dimensions that are multiples of 16 up
+// to 256.
 // fused-lower-attention lowers it to one mma.sync kernel.
 //
 //===----------------------------------------------------------------------===//
@@ -65,13 +66,7 @@ FailureOr<AttentionProblem> fused::analyzeAttentionKernel(KernelOp kernel,
   p.Skv = k.getDimSize(2);
   p.Dv = v.getDimSize(3);
   p.elemType = q.getElementType();
-  if ((!p.elemType.isF16() && !p.elemType.isBF16()) ||
-      k.getElementType() != p.elemType || v.getElementType() != p.elemType)
-    return att.emitOpError()
-           << "code generation needs query, key and value of one type, f16 "
-              "or bf16, got "
-           << q.getElementType() << ", " << k.getElementType() << ", "
-           << v.getElementType();
+  // The verifier makes them one type, f16, bf16 or f32: all supported.
   p.outType = o.getElementType(); // f16, bf16 or f32 (the verifier's).
   for (int64_t d : {p.D, p.Dv})
     if (d % 16 != 0 || d > 256)
@@ -85,9 +80,13 @@ FailureOr<AttentionProblem> fused::analyzeAttentionKernel(KernelOp kernel,
   p.scale = att.getScale() ? att.getScale()->convertToFloat()
                            : 1.0f / std::sqrt(static_cast<float>(p.D));
   // 64 query rows per block of 4 warps; key tiles of 64, or of 32 when a
-  // head dimension above 64 would make 64-key tiles spill.
-  p.config = AttentionConfigAttr::get(kernel.getContext(), 64,
-                                      std::max(p.D, p.Dv) > 64 ? 32 : 64, 4);
+  // head dimension above 64 would make 64-key tiles spill; f32 tiles take
+  // twice the shared memory: key tiles of 16 above a head dimension of 128.
+  int64_t widest = std::max(p.D, p.Dv);
+  int64_t blockN = widest > 64 ? 32 : 64;
+  if (p.elemType.isF32() && widest > 128)
+    blockN = 16;
+  p.config = AttentionConfigAttr::get(kernel.getContext(), 64, blockN, 4);
   return p;
 }
 

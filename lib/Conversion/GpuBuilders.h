@@ -11,6 +11,7 @@
 #define FUSED_LIB_CONVERSION_GPUBUILDERS_H
 
 #include "fused/Conversion/KernelStructure.h"
+#include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Transforms/Layouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -291,6 +292,100 @@ inline std::array<Value, 2> splitBFragments(OpBuilder &b, Location loc,
         ArrayRef<int64_t>{1, 1});
   return out;
 }
+
+//===----------------------------------------------------------------------===//
+// f32 operands on bf16 tensor cores (docs/Rationale.md, "f32 GEMM operands")
+//===----------------------------------------------------------------------===//
+
+/// The row step of the xor16 swizzle (layout::swizzledColumn) of the
+/// shared tile `tile`, a view of a ring: 2 for xor16_pairs, else 1.
+inline int64_t swizzleRowStep(Value tile) {
+  Value v = tile;
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto swizzle =
+            FusedDialect::SwizzleAttrHelper(def->getContext()).getAttr(def))
+      return swizzle.getValue() == Swizzle::xor16_pairs ? 2 : 1;
+    if (!isa<memref::SubViewOp, memref::CastOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return 1;
+}
+
+/// Element (`r`, `c`) of the f32 shared tile `tile` (xor16-swizzled rows
+/// of 4-element chunks), `count` (1 or 2) adjacent elements of its row.
+inline SmallVector<Value> loadF32(OpBuilder &b, Location loc, Value tile,
+                                  Value r, Value c, int64_t count) {
+  IB h{b, loc};
+  int64_t rowBytes = cast<MemRefType>(tile.getType()).getDimSize(1) * 4;
+  Value col = h.add(
+      h.swizzleCol(r, h.div(c, 4), rowBytes, 4, swizzleRowStep(tile)),
+      h.rem(c, 4));
+  if (count == 1)
+    return {memref::LoadOp::create(b, loc, tile, ValueRange{r, col})};
+  // A pair at an even column stays inside its 16-byte chunk.
+  Value v = vector::LoadOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), tile, ValueRange{r, col},
+      /*nontemporal=*/false, llvm::MaybeAlign(8));
+  return {vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0}),
+          vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{1})};
+}
+
+/// Logical element (`i`, `j`) of a K-major or not f32 tile and (i, j + 1):
+/// `ijMajor` says the tile is stored [i][j] (the pair is adjacent).
+inline SmallVector<Value> loadPair(OpBuilder &b, Location loc, Value tile,
+                                   Value i, Value j, bool ijMajor) {
+  if (ijMajor)
+    return loadF32(b, loc, tile, i, j, 2);
+  IB h{b, loc};
+  Value first = loadF32(b, loc, tile, j, i, 1)[0];
+  Value second = loadF32(b, loc, tile, h.add(j, 1), i, 1)[0];
+  return {first, second};
+}
+
+/// The bf16 parts of `x`: hi = bf16(x), mid = bf16(x - hi), lo =
+/// bf16(x - hi - mid). The differences are exact in f32; an infinite x
+/// (whose difference is NaN) gets zero mid and lo parts.
+inline std::array<Value, 3> splitBf16(OpBuilder &b, Location loc, Value x) {
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  std::array<Value, 3> parts;
+  Value rest = x;
+  for (int64_t p = 0; p < 3; ++p) {
+    parts[p] = arith::TruncFOp::create(b, loc, bf16, rest);
+    if (p == 2)
+      break;
+    Value diff = arith::SubFOp::create(
+        b, loc, rest, arith::ExtFOp::create(b, loc, f32, parts[p]));
+    Value ordered = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ORD,
+                                          diff, diff);
+    rest = arith::SelectOp::create(b, loc, ordered, diff, zero);
+  }
+  return parts;
+}
+
+/// Fragments of each part from their f32 elements (in register order).
+inline std::array<Value, 3> fragmentParts(OpBuilder &b, Location loc,
+                                          ArrayRef<Value> elements,
+                                          ArrayRef<int64_t> shape) {
+  std::array<SmallVector<Value>, 3> parts;
+  for (Value x : elements) {
+    auto split = splitBf16(b, loc, x);
+    for (int64_t p = 0; p < 3; ++p)
+      parts[p].push_back(split[p]);
+  }
+  std::array<Value, 3> frags;
+  auto type = VectorType::get(shape, b.getBF16Type());
+  for (int64_t p = 0; p < 3; ++p)
+    frags[p] = vector::FromElementsOp::create(b, loc, type, parts[p]);
+  return frags;
+}
+
+/// The six products of (A part, B part) that f32 operands split in three
+/// bf16 parts accumulate, smallest first: those whose orders add up to at
+/// most 2 (the three dropped ones are below 2^-24 of the product).
+inline constexpr std::array<std::pair<int, int>, 6> kSplitProducts = {
+    {{1, 1}, {2, 0}, {0, 2}, {1, 0}, {0, 1}, {0, 0}}};
 
 /// The gpu.module that holds every generated kernel.
 constexpr llvm::StringLiteral kGpuModuleName = "fused_kernels";

@@ -15,6 +15,9 @@
 // the four lanes of a quad, reduced with shuffles), the O accumulators are
 // rescaled, and P, rounded to f16/bf16 in registers, is used directly as
 // the A operand of P V (its accumulator layout is the A fragment layout).
+// f32 operands take bf16 tensor cores with each element split in three
+// bf16 parts (Q, K and V as they are read from shared memory, P in
+// registers), six mma.sync per fragment pair, as the GEMM kernels do.
 // KV tiles wholly above the causal diagonal are never visited. At the end O
 // is divided by the row sum, staged through shared memory and stored in
 // 16-byte chunks; the optional LSE is m + log(l).
@@ -113,7 +116,9 @@ void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
               Value dstRow0) {
   auto srcType = cast<MemRefType>(src.getType());
   int64_t D = srcType.getDimSize(3);
-  int64_t chunksPerRow = D / 8;
+  int64_t bytes = elementBytes(srcType.getElementType());
+  int64_t epc = 16 / bytes; // elements per 16-byte chunk
+  int64_t chunksPerRow = D / epc, rowStep = swizzleRowStep(dst);
   forEachThreadChunk(
       b, loc, tid, rows * chunksPerRow, kThreads,
       [&](OpBuilder &ob, Value chunkId) {
@@ -121,13 +126,13 @@ void copyRows(OpBuilder &b, Location loc, Value tid, Value src, Value batch,
         auto pos = ::fused::layout::copyChunkPosition(g, chunkId, chunksPerRow);
         Value srow = g.add(row0, pos.row);
         Value in = g.ult(srow, S);
-        Value valid = g.select(in, g.c(8), g.c(0));
+        Value valid = g.select(in, g.c(epc), g.c(0));
         Value safeRow = g.select(in, srow, g.c(0));
         Value drow = g.add(dstRow0, pos.row);
-        Value dcol = g.swizzleCol(drow, pos.chunk, D * 2);
+        Value dcol = g.swizzleCol(drow, pos.chunk, D * bytes, epc, rowStep);
         emitAsyncCopy16(ob, loc, dst, ValueRange{drow, dcol}, src,
-                        ValueRange{batch, head, safeRow, g.mul(pos.chunk, 8)},
-                        valid);
+                        ValueRange{batch, head, safeRow, g.mul(pos.chunk, epc)},
+                        valid, epc);
       });
 }
 
@@ -175,6 +180,32 @@ SmallVector<Value> computeScores(const AttentionKernel &k, OpBuilder &lb,
   IB l{lb, loc};
   SmallVector<Value> s(numS, zeroAcc);
   Value warpTileRow = l.mul(warp, 16);
+  if (p.elemType.isF32()) {
+    // f32: fragments as f32 pairs along D from Q and K, split in three
+    // bf16 parts, six bf16 mma.sync per pair of fragments.
+    Type bf16 = lb.getBF16Type();
+    for (int64_t kk = 0; kk < p.D; kk += 16) {
+      SmallVector<Value> qElements;
+      for (int64_t reg = 0; reg < 4; ++reg)
+        llvm::append_range(
+            qElements,
+            loadPair(lb, loc, sQ, l.add(l.add(warpTileRow, k.g), (reg % 2) * 8),
+                     l.add(k.t2, kk + (reg / 2) * 8), /*ijMajor=*/true));
+      auto qParts = fragmentParts(lb, loc, qElements, {4, 2});
+      for (int64_t i = 0; i < numS; ++i) {
+        SmallVector<Value> kElements;
+        Value key = l.add(l.add(stageRow, k.g), i * 8);
+        for (int64_t reg = 0; reg < 2; ++reg)
+          llvm::append_range(kElements,
+                             loadPair(lb, loc, sK, key,
+                                      l.add(k.t2, kk + reg * 8), true));
+        auto kParts = fragmentParts(lb, loc, kElements, {2, 2});
+        for (auto [pa, pb] : kSplitProducts)
+          s[i] = emitMma(lb, loc, bf16, qParts[pa], kParts[pb], s[i]);
+      }
+    }
+    return s;
+  }
   for (int64_t kk = 0; kk < p.D; kk += 16) {
     auto qa = ::fused::layout::aFragmentSegment(l, lane, warpTileRow, kk,
                                                 /*kMajor=*/false);
@@ -209,6 +240,33 @@ void accumulatePV(const AttentionKernel &k, OpBuilder &lb,
   FB lf{lb, loc};
   auto pairType = VectorType::get({2}, p.elemType);
   auto aType = VectorType::get({4, 2}, p.elemType);
+  if (p.elemType.isF32()) {
+    // f32: P (in registers, already in the A fragment layout) and V's
+    // fragments (single elements down V's rows) split in three bf16 parts.
+    Type bf16 = lb.getBF16Type();
+    for (int64_t ks = 0; ks < p.blockN() / 16; ++ks) {
+      SmallVector<Value> pElements;
+      for (int64_t half = 0; half < 2; ++half)
+        for (int64_t r = 0; r < 2; ++r)
+          for (int64_t c = 0; c < 2; ++c)
+            pElements.push_back(lf.extract(s[2 * ks + half], r, c));
+      auto pParts = fragmentParts(lb, loc, pElements, {4, 2});
+      for (int64_t i = 0; i < p.Dv / 8; ++i) {
+        SmallVector<Value> vElements;
+        Value column = l.add(k.g, i * 8);
+        for (int64_t reg = 0; reg < 2; ++reg)
+          llvm::append_range(
+              vElements,
+              loadPair(lb, loc, sV, column,
+                       l.add(l.add(stageRow, k.t2), ks * 16 + reg * 8),
+                       /*ijMajor=*/false));
+        auto vParts = fragmentParts(lb, loc, vElements, {2, 2});
+        for (auto [pa, pb] : kSplitProducts)
+          acc[i] = emitMma(lb, loc, bf16, pParts[pa], vParts[pb], acc[i]);
+      }
+    }
+    return;
+  }
   for (int64_t ks = 0; ks < p.blockN() / 16; ++ks) {
     auto pack = [&](Value sv, int64_t r) {
       Value lo = arith::TruncFOp::create(lb, loc, p.elemType,
@@ -529,17 +587,24 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
                                   MemRefLayoutAttrInterface(), wg);
   Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
   int64_t offset = 0;
-  auto view = [&](int64_t r, int64_t c) {
+  // f32 tiles read as pairs along D (Q and K) take the xor16_pairs
+  // swizzle (see LowerToMMA.cpp).
+  int64_t bytes = elementBytes(p.elemType);
+  auto view = [&](int64_t r, int64_t c, bool pairs) {
     auto type = MemRefType::get({r, c}, p.elemType,
                                 MemRefLayoutAttrInterface(), wg);
-    Value v = memref::ViewOp::create(b, loc, type, base, h.c(offset),
-                                     ValueRange{});
-    offset += (r * c * 2 + 127) / 128 * 128;
-    return v;
+    auto v = memref::ViewOp::create(b, loc, type, base, h.c(offset),
+                                    ValueRange{});
+    if (pairs)
+      FusedDialect::SwizzleAttrHelper(ctx).setAttr(
+          v, SwizzleAttr::get(ctx, Swizzle::xor16_pairs));
+    offset += (r * c * bytes + 127) / 128 * 128;
+    return v.getResult();
   };
-  Value sQ = view(kBlockM, p.D);
-  Value sK = view(2 * p.blockN(), p.D);
-  Value sV = view(2 * p.blockN(), p.Dv);
+  bool splitF32 = p.elemType.isF32();
+  Value sQ = view(kBlockM, p.D, splitF32);
+  Value sK = view(2 * p.blockN(), p.D, splitF32);
+  Value sV = view(2 * p.blockN(), p.Dv, false);
   int64_t sharedBytes = offset;
 
   // The KV tiles this block visits: up to the causal diagonal of its last

@@ -57,21 +57,6 @@ struct ThreadIds {
   Value tid, lane, warpM, warpN;
 };
 
-/// The row step of the xor16 swizzle (layout::swizzledColumn) of the
-/// shared tile `tile`, a view of a ring: 2 for xor16_pairs, else 1.
-int64_t swizzleRowStep(Value tile) {
-  Value v = tile;
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto swizzle =
-            FusedDialect::SwizzleAttrHelper(def->getContext()).getAttr(def))
-      return swizzle.getValue() == Swizzle::xor16_pairs ? 2 : 1;
-    if (!isa<memref::SubViewOp, memref::CastOp>(def))
-      break;
-    v = def->getOperand(0);
-  }
-  return 1;
-}
-
 /// Lowers one fused.copy_tile: the `dest` tile (R x C, 16- or 32-bit
 /// elements, in shared memory) is split in 16-byte chunks handed
 /// round-robin to the block's threads. Each chunk is one cp.async of 8 (or
@@ -215,75 +200,6 @@ struct MmaEmitter {
     return out;
   }
 
-  /// Element (`r`, `c`) of the f32 shared tile `tile` (xor16-swizzled rows
-  /// of 4-element chunks), `count` (1 or 2) adjacent elements of its row.
-  static SmallVector<Value> loadF32(OpBuilder &b, Location loc, Value tile,
-                                    Value r, Value c, int64_t count) {
-    IB h{b, loc};
-    int64_t rowBytes = cast<MemRefType>(tile.getType()).getDimSize(1) * 4;
-    Value col = h.add(
-        h.swizzleCol(r, h.div(c, 4), rowBytes, 4, swizzleRowStep(tile)),
-        h.rem(c, 4));
-    if (count == 1)
-      return {memref::LoadOp::create(b, loc, tile, ValueRange{r, col})};
-    // A pair at an even column stays inside its 16-byte chunk.
-    Value v = vector::LoadOp::create(
-        b, loc, VectorType::get({2}, b.getF32Type()), tile, ValueRange{r, col},
-        /*nontemporal=*/false, llvm::MaybeAlign(8));
-    return {vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0}),
-            vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{1})};
-  }
-
-  /// Logical element (`i`, `j`) of a K-major or not f32 tile and (i, j + 1):
-  /// `ijMajor` says the tile is stored [i][j] (the pair is adjacent).
-  static SmallVector<Value> loadPair(OpBuilder &b, Location loc, Value tile,
-                                     Value i, Value j, bool ijMajor) {
-    if (ijMajor)
-      return loadF32(b, loc, tile, i, j, 2);
-    IB h{b, loc};
-    Value first = loadF32(b, loc, tile, j, i, 1)[0];
-    Value second = loadF32(b, loc, tile, h.add(j, 1), i, 1)[0];
-    return {first, second};
-  }
-
-  /// The bf16 parts of `x`: hi = bf16(x), mid = bf16(x - hi), lo =
-  /// bf16(x - hi - mid). The differences are exact in f32; an infinite x
-  /// (whose difference is NaN) gets zero mid and lo parts.
-  static std::array<Value, 3> splitBf16(OpBuilder &b, Location loc, Value x) {
-    Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    std::array<Value, 3> parts;
-    Value rest = x;
-    for (int64_t p = 0; p < 3; ++p) {
-      parts[p] = arith::TruncFOp::create(b, loc, bf16, rest);
-      if (p == 2)
-        break;
-      Value diff = arith::SubFOp::create(
-          b, loc, rest, arith::ExtFOp::create(b, loc, f32, parts[p]));
-      Value ordered = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ORD,
-                                            diff, diff);
-      rest = arith::SelectOp::create(b, loc, ordered, diff, zero);
-    }
-    return parts;
-  }
-
-  /// Fragments of each part from their f32 elements (in register order).
-  static std::array<Value, 3> fragmentParts(OpBuilder &b, Location loc,
-                                            ArrayRef<Value> elements,
-                                            ArrayRef<int64_t> shape) {
-    std::array<SmallVector<Value>, 3> parts;
-    for (Value x : elements) {
-      auto split = splitBf16(b, loc, x);
-      for (int64_t p = 0; p < 3; ++p)
-        parts[p].push_back(split[p]);
-    }
-    std::array<Value, 3> frags;
-    auto type = VectorType::get(shape, b.getBF16Type());
-    for (int64_t p = 0; p < 3; ++p)
-      frags[p] = vector::FromElementsOp::create(b, loc, type, parts[p]);
-    return frags;
-  }
-
   /// The contraction of f32 tiles on bf16 tensor cores. Each element is
   /// three bf16 parts (24 significant bits, an f32's); of the nine products
   /// of parts, the six whose orders add up to at most 2 are accumulated
@@ -300,9 +216,6 @@ struct MmaEmitter {
     Value wn0 = h.mul(ids.warpN, cfg.getWarpTileN());
     Value g = h.div(ids.lane, 4), t2 = h.mul(h.rem(ids.lane, 4), 2);
     SmallVector<Value> out(accs.begin(), accs.end());
-    // (A part, B part) of the six products, smallest first.
-    const std::array<std::pair<int, int>, 6> products = {
-        {{1, 1}, {2, 0}, {0, 2}, {1, 0}, {0, 1}, {0, 0}}};
     for (int64_t kk = 0; kk < BK; kk += 16) {
       // B: registers (k = 2t, 2t + 8) at column g, pairs along k; the
       // parts of every n-tile stay in registers while the A fragments are
@@ -330,7 +243,7 @@ struct MmaEmitter {
         auto aParts = fragmentParts(b, loc, elements, {4, 2});
         for (int64_t ni = 0; ni < fragsN(); ++ni) {
           int64_t i = mi * fragsN() + ni;
-          for (auto [pa, pb] : products)
+          for (auto [pa, pb] : kSplitProducts)
             out[i] = emitMma(b, loc, bf16, aParts[pa], bParts[ni][pb], out[i]);
         }
       }

@@ -29,10 +29,26 @@ func.func @gqa(%q: tensor<2x8x100x64xf16>, %k: tensor<2x2x300x64xf16>, %v: tenso
 
 // -----
 
-func.func @f32_inputs(%q: tensor<1x1x16x64xf32>, %k: tensor<1x1x16x64xf32>, %v: tensor<1x1x16x64xf32>) -> tensor<1x1x16x64xf32> {
-  // expected-error @+1 {{code generation needs query, key and value of one type, f16 or bf16, got 'f32', 'f32', 'f32'}}
-  %o = fused.attention %q, %k, %v : tensor<1x1x16x64xf32>, tensor<1x1x16x64xf32>, tensor<1x1x16x64xf32> -> tensor<1x1x16x64xf32>
-  return %o : tensor<1x1x16x64xf32>
+/// f32 operands: 16-byte cp.async of 4 elements, Q and K tiles with the
+/// xor16_pairs swizzle (read as f32 pairs along D), V with xor16 (read as
+/// single elements), no ldmatrix, bf16 mma.sync on the three parts of
+/// each element: six per fragment pair.
+// CHECK-LABEL: gpu.func @f32_attention_attention
+// CHECK: %[[SQ:.*]] = memref.view {{.*}} {fused.swizzle = #fused<swizzle xor16_pairs>} {{.*}} to memref<64x64xf32
+// CHECK: %[[SK:.*]] = memref.view {{.*}} {fused.swizzle = #fused<swizzle xor16_pairs>} {{.*}} to memref<128x64xf32
+// CHECK: %[[SV:.*]] = memref.view {{.*}}[] : {{.*}} to memref<128x64xf32
+// CHECK: nvgpu.device_async_copy {{.*}}, %[[SQ]][{{.*}}], 4, {{.*}} : memref<1x2x100x64xf32> to memref<64x64xf32
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK: vector.load %[[SQ]][{{.*}}] {alignment = 8 : i64} : memref<64x64xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK-COUNT-6: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK: memref.load %[[SV]]
+// CHECK-NOT: nvgpu.ldmatrix
+// CHECK: gpu.return
+func.func @f32_attention(%q: tensor<1x2x100x64xf32>, %k: tensor<1x2x150x64xf32>, %v: tensor<1x2x150x64xf32>) -> tensor<1x2x100x64xf32> {
+  %o = fused.attention %q, %k, %v : tensor<1x2x100x64xf32>, tensor<1x2x150x64xf32>, tensor<1x2x150x64xf32> -> tensor<1x2x100x64xf32>
+  return %o : tensor<1x2x100x64xf32>
 }
 
 // -----
