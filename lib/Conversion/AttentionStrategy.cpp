@@ -81,11 +81,12 @@ FailureOr<AttentionProblem> fused::analyzeAttentionKernel(KernelOp kernel,
                            : 1.0f / std::sqrt(static_cast<float>(p.D));
   // 64 query rows per block of 4 warps; key tiles of 64, or of 32 when a
   // head dimension above 64 would make 64-key tiles spill; f32 tiles take
-  // twice the shared memory: key tiles of 16 above a head dimension of 128.
+  // twice the shared memory and their three-part fragments more registers:
+  // key tiles of 32, or of 16 above a head dimension of 64.
   int64_t widest = std::max(p.D, p.Dv);
   int64_t blockN = widest > 64 ? 32 : 64;
-  if (p.elemType.isF32() && widest > 128)
-    blockN = 16;
+  if (p.elemType.isF32())
+    blockN = widest > 64 ? 16 : 32;
   p.config = AttentionConfigAttr::get(kernel.getContext(), 64, blockN, 4);
   return p;
 }
