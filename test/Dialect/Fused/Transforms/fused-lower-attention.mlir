@@ -35,8 +35,8 @@ func.func @gqa(%q: tensor<2x8x100x64xf16>, %k: tensor<2x2x300x64xf16>, %v: tenso
 /// each element: six per fragment pair.
 // CHECK-LABEL: gpu.func @f32_attention_attention
 // CHECK: %[[SQ:.*]] = memref.view {{.*}} {fused.swizzle = #fused<swizzle xor16_pairs>} {{.*}} to memref<64x64xf32
-// CHECK: %[[SK:.*]] = memref.view {{.*}} {fused.swizzle = #fused<swizzle xor16_pairs>} {{.*}} to memref<128x64xf32
-// CHECK: %[[SV:.*]] = memref.view {{.*}}[] : {{.*}} to memref<128x64xf32
+// CHECK: %[[SK:.*]] = memref.view {{.*}} {fused.swizzle = #fused<swizzle xor16_pairs>} {{.*}} to memref<64x64xf32
+// CHECK: %[[SV:.*]] = memref.view {{.*}}[] : {{.*}} to memref<64x64xf32
 // CHECK: nvgpu.device_async_copy {{.*}}, %[[SQ]][{{.*}}], 4, {{.*}} : memref<1x2x100x64xf32> to memref<64x64xf32
 // CHECK-NOT: nvgpu.ldmatrix
 // CHECK: vector.load %[[SQ]][{{.*}}] {alignment = 8 : i64} : memref<64x64xf32, #gpu.address_space<workgroup>>, vector<2xf32>
