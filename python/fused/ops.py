@@ -10,9 +10,9 @@
     t = fused.ops.transpose(x, (1, 0))
 
 Each function builds the MLIR of one kernel from the arrays' shapes and
-dtypes (float16 arrays are f16, float32 arrays f32 for the row-wise,
-reduction and transpose ops; pass dtype="bf16" for bf16, with float32
-arrays), compiles it (through the on-disk cache) and runs it on `device`
+dtypes (float16 arrays are f16, float32 arrays f32; pass dtype="bf16" for
+bf16, with float32 arrays), compiles it (through the on-disk cache) and
+runs it on `device`
 ("auto", "cuda", "emulator" or "reference"). The builder classes
 (Attention, Matmul, Softmax, LayerNorm, RMSNorm, Reduce, Transpose) give the
 MLIR text and compile without running:
@@ -25,19 +25,6 @@ import fused as _fused
 
 _EPILOGUES = {None: None, "relu": "relu", "silu": "silu",
               "gelu": "gelu erf", "gelu_tanh": "gelu tanh"}
-
-
-def _dtype_of(array, dtype):
-    if dtype is not None:
-        if dtype not in ("f16", "bf16"):
-            raise _fused.FusedError(f"unsupported dtype '{dtype}' (expected "
-                                    "f16 or bf16)")
-        return dtype
-    kind = _np.asarray(array).dtype
-    if kind == _np.float16:
-        return "f16"
-    raise _fused.FusedError(f"inputs must be float16 arrays (or pass "
-                            f"dtype='f16'/'bf16'), got {kind}")
 
 
 def _tensor(shape, dtype):
@@ -132,7 +119,7 @@ class Matmul:
 def attention(q, k, v, causal=False, scale=None, bias=None, return_lse=False,
               dtype=None, out_dtype=None, device="auto"):
     """Scaled dot-product attention of numpy arrays; see Attention."""
-    dt = _dtype_of(q, dtype)
+    dt = _float_dtype_of(q, dtype)
     b = Attention(_np.shape(q), _np.shape(k), _np.shape(v), dt, causal, scale,
                   None if bias is None else _np.shape(bias), return_lse,
                   out_dtype)
@@ -144,7 +131,7 @@ def attention(q, k, v, causal=False, scale=None, bias=None, return_lse=False,
 def matmul(a, b, bias=None, epilogue=None, out_dtype="f32", dtype=None,
            device="auto"):
     """a @ b (+ bias, activation) of numpy arrays; see Matmul."""
-    dt = _dtype_of(a, dtype)
+    dt = _float_dtype_of(a, dtype)
     m = Matmul(_np.shape(a), _np.shape(b), dt, bias is not None, epilogue,
                out_dtype)
     kernel = _fused.compile(m, device=device)

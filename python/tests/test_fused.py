@@ -36,6 +36,22 @@ def test_attention_bf16_with_lse_and_bias():
     assert fused.compare(lse, ref_lse, dtype="f32")["passed"]
 
 
+def test_f32_attention_and_matmul():
+    # float32 arrays are f32 kernels, at f32's tolerance.
+    q = randn(1, 2, 37, 64, dtype=np.float32)
+    k = randn(1, 1, 53, 64, dtype=np.float32)
+    v = randn(1, 1, 53, 64, dtype=np.float32)
+    out = fused.ops.attention(q, k, v, causal=True, device="emulator")
+    ref = fused.ops.attention(q, k, v, causal=True, device="reference")
+    assert out.dtype == np.float32 and out.shape == (1, 2, 37, 64)
+    assert fused.compare(out, ref, dtype="f32")["passed"]
+    a, b = randn(33, 70, dtype=np.float32), randn(70, 45, dtype=np.float32)
+    c = fused.ops.matmul(a, b, device="emulator")
+    assert c.dtype == np.float32
+    assert fused.compare(c, a.astype(np.float64) @ b.astype(np.float64),
+                         dtype="f32")["passed"]
+
+
 def test_matmul_with_bias_gelu_epilogue():
     a, b = randn(77, 200), randn(200, 129)
     bias = randn(129, dtype=np.float32)
@@ -120,8 +136,9 @@ def test_bad_inputs_raise():
 
 
 def test_bad_builder_arguments_raise():
-    q = randn(1, 1, 16, 64, dtype=np.float32)
-    with pytest.raises(fused.FusedError, match="inputs must be float16"):
+    q = randn(1, 1, 16, 64, dtype=np.float64)
+    with pytest.raises(fused.FusedError,
+                       match="inputs must be float16 or float32 arrays"):
         fused.ops.attention(q, q, q)
     with pytest.raises(fused.FusedError, match="unknown epilogue 'swish'"):
         fused.ops.matmul(randn(16, 16), randn(16, 16), epilogue="swish")

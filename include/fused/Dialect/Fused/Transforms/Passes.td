@@ -77,9 +77,10 @@ def FusedTilePass : Pass<"fused-tile", "::mlir::ModuleOp"> {
     M, N and K need not be multiples of the tile sizes and no access is out
     of bounds.
 
-    Pre: `fused.kernel gemm` whose body is a `fused.matmul` with f16 or bf16
-    operands and f32 accumulation followed by an elementwise chain; static
-    shapes. Other kernel kinds are left alone.
+    Pre: `fused.kernel gemm` whose body is a `fused.matmul` with f16, bf16
+    or f32 operands and f32 accumulation followed by an elementwise chain;
+    any size (batch, M, N, K) may be dynamic, read from the descriptors.
+    Other kernel kinds are left alone.
     Post: no `fused.kernel gemm`; the kernel functions carry
     `fused.kernel_kind = #fused<kernel_kind gemm>` and `fused.gemm_config`.
   }];
@@ -172,7 +173,8 @@ def FusedLowerToMMAPass : Pass<"fused-lower-to-mma", "::mlir::ModuleOp"> {
     bytes, outputs) and `fused.gemm_config`.
 
     Pre: kernel functions from `fused-promote-shared` (`fused.promoted`),
-    f16 or bf16 operands.
+    f16, bf16 or f32 operands (f32: fragments read from shared memory as
+    f32 and split in three bf16 parts, six mma.sync per fragment pair).
     Post: the kernels are `gpu.func`s of upstream dialects (gpu, nvgpu,
     nvvm, vector, memref, scf, arith, math), ready for NVVM lowering.
   }];
@@ -204,8 +206,9 @@ def FusedLowerAttentionPass : Pass<"fused-lower-attention", "::mlir::ModuleOp"> 
     (Hq / Hkv). The epilogue divides by the row sum, stages O through
     shared memory, stores it in 16-byte chunks and, when asked, stores
     LSE = m + log(l) (zeros and -inf for rows that see no key).
-    Head dimensions: multiples of 16 up to 256; f16 or bf16 inputs; f16,
-    bf16 or f32 outputs.
+    Head dimensions: multiples of 16 up to 256; f16, bf16 or f32 inputs
+    (f32 split in three bf16 parts, as in fused-lower-to-mma); f16, bf16 or
+    f32 outputs.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
