@@ -47,16 +47,21 @@ FailureOr<AttentionProblem> fused::analyzeAttentionKernel(KernelOp kernel,
   auto v = cast<RankedTensorType>(att.getValue().getType());
   auto o = cast<RankedTensorType>(att.getOutput().getType());
   // The verifier guarantees 4-D [B, H, S, D] operands with one batch.
-  // Dynamic sizes: the sequence lengths only (dimension 2, and a bias's
-  // last two), so far.
+  // Dynamic sizes: the batch (dimension 0) and the sequence lengths
+  // (dimension 2; a bias's last two, and its first when it has a batch).
   for (Value v : llvm::concat<Value>(att->getOperands(), att->getResults())) {
     auto t = cast<RankedTensorType>(v.getType());
-    for (int64_t d = 0; d < t.getRank(); ++d)
-      if (t.isDynamicDim(d) && d != 2 && !(v == att.getBias() && d == 3))
+    int64_t rank = t.getRank();
+    bool isBias = v == att.getBias();
+    for (int64_t d = 0; d < rank; ++d) {
+      bool allowed = isBias ? d >= rank - 2 || (rank == 4 && d == 0)
+                            : d == 0 || d == 2;
+      if (t.isDynamicDim(d) && !allowed)
         return att.emitOpError()
-               << "code generation takes dynamic sizes (?) in the sequence "
-                  "lengths only, so far, got "
+               << "code generation takes dynamic sizes (?) in the batch and "
+                  "the sequence lengths only, so far, got "
                << v.getType();
+    }
   }
   p.B = q.getDimSize(0);
   p.Hq = q.getDimSize(1);

@@ -655,20 +655,23 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   buildOutput(k, b, loop.getResults(), base, sharedBytes);
   gpu::ReturnOp::create(b, loc);
 
-  // With a dynamic Sq the grid's x axis follows from Q's length.
-  int64_t qBlocks =
-      ShapedType::isDynamic(p.Sq) ? 0 : (p.Sq + kBlockM - 1) / kBlockM;
+  // With a dynamic Sq the grid's x axis follows from Q's length, with a
+  // dynamic batch its z axis from Q's batch.
+  bool dynamicSq = ShapedType::isDynamic(p.Sq);
+  bool dynamicB = ShapedType::isDynamic(p.B);
+  int64_t qBlocks = dynamicSq ? 0 : (p.Sq + kBlockM - 1) / kBlockM;
+  unsigned qArg = cast<BlockArgument>(att.getQuery()).getArgNumber();
   ArrayAttr gridSizes;
-  if (ShapedType::isDynamic(p.Sq))
+  if (dynamicSq || dynamicB)
     gridSizes = b.getStrArrayAttr(
-        {::fused::ceilDivExpr(
-             ::fused::argDimName(
-                 cast<BlockArgument>(att.getQuery()).getArgNumber(), 2),
-             kBlockM),
-         "", ""});
+        {dynamicSq ? ::fused::ceilDivExpr(::fused::argDimName(qArg, 2),
+                                          kBlockM)
+                   : "",
+         "", dynamicB ? ::fused::argDimName(qArg, 0) : ""});
   FusedDialect::LaunchAttrHelper(ctx).setAttr(
-      kernel, LaunchConfigAttr::get(ctx, {qBlocks, p.Hq, p.B}, {kThreads, 1, 1},
-                                    sharedBytes, p.hasLse ? 2 : 1, gridSizes));
+      kernel, LaunchConfigAttr::get(ctx, {qBlocks, p.Hq, dynamicB ? 0 : p.B},
+                                    {kThreads, 1, 1}, sharedBytes,
+                                    p.hasLse ? 2 : 1, gridSizes));
   FusedDialect::AttentionConfigAttrHelper(ctx).setAttr(
       kernel, AttentionConfigAttr::get(ctx, kBlockM, p.blockN(), kWarps));
   out = kernel;

@@ -141,12 +141,14 @@ void forEachEqualDim(
       for (int64_t i = 0; i < 3; ++i)
         same(lse, i, q, i);
     if (Value bias = att.getBias()) {
+      // The bias broadcasts to [B, Hq, Sq, Skv], aligned at the end.
       Value ref[4] = {q, q, q, k};
       int64_t dim[4] = {0, 1, 2, 2};
       auto bt = cast<ShapedType>(bias.getType());
-      for (int64_t i = 0; i < 4 && i < bt.getRank(); ++i)
-        if (bt.isDynamicDim(i) || bt.getDimSize(i) != 1)
-          same(bias, i, ref[i], dim[i]);
+      int64_t lead = 4 - bt.getRank();
+      for (int64_t i = 0; i < bt.getRank(); ++i)
+        if (lead + i >= 0 && (bt.isDynamicDim(i) || bt.getDimSize(i) != 1))
+          same(bias, i, ref[lead + i], dim[lead + i]);
     }
     return;
   }

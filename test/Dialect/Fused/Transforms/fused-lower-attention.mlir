@@ -62,7 +62,7 @@ func.func @head_dim_40(%q: tensor<1x1x16x40xf16>, %k: tensor<1x1x16x40xf16>, %v:
 // -----
 
 func.func @dynamic_head_dim(%q: tensor<1x1x16x?xf16>, %k: tensor<1x1x16x?xf16>, %v: tensor<1x1x16x64xf16>) -> tensor<1x1x16x64xf16> {
-  // expected-error @+1 {{code generation takes dynamic sizes (?) in the sequence lengths only, so far, got 'tensor<1x1x16x?xf16>'}}
+  // expected-error @+1 {{code generation takes dynamic sizes (?) in the batch and the sequence lengths only, so far, got 'tensor<1x1x16x?xf16>'}}
   %o = fused.attention %q, %k, %v {scale = 0.125 : f32} : tensor<1x1x16x?xf16>, tensor<1x1x16x?xf16>, tensor<1x1x16x64xf16> -> tensor<1x1x16x64xf16>
   return %o : tensor<1x1x16x64xf16>
 }
