@@ -392,10 +392,11 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
         if (grid.size() < 3)
           spec.gridSizes[grid.size()] = size;
         grid.push_back(0);
-      } else if (x.integer(n) && n >= 1) {
+      } else if (x.integer(n) && n >= 0) {
+        // 0: a static dimension of 0 leaves nothing to launch.
         grid.push_back(n);
       } else {
-        return Status::error(kr.where + ": \"grid\" must hold integers >= 1 "
+        return Status::error(kr.where + ": \"grid\" must hold integers >= 0 "
                                         "or size expressions");
       }
     }
@@ -924,9 +925,9 @@ Status BundleRunner::launchAll(const FunctionSpec &f, const CallSizes &sizes,
     StatusOr<std::array<uint32_t, 3>> grid = k.gridFor(argShapes);
     if (!grid)
       return Status::error("@" + f.name + ": " + grid.getStatus().getMessage());
-    // A grid that the sizes make empty: empty tensors, nothing to launch.
-    bool sized = k.gridSizes[0] || k.gridSizes[1] || k.gridSizes[2];
-    if (sized && ((*grid)[0] == 0 || (*grid)[1] == 0 || (*grid)[2] == 0))
+    // An empty grid (sizes or static dimensions of 0): its outputs are
+    // empty tensors, nothing to launch.
+    if ((*grid)[0] == 0 || (*grid)[1] == 0 || (*grid)[2] == 0)
       continue;
     LaunchConfig config;
     config.grid = *grid;

@@ -517,12 +517,9 @@ Program::run(rt::Device &device, const std::string &function,
     if (!grid)
       return grid.getStatus();
     config.grid = *grid;
-    // Sizes that leave nothing to compute: no launch.
-    bool sized = !g->second.gridSizes[0].empty() ||
-                 !g->second.gridSizes[1].empty() ||
-                 !g->second.gridSizes[2].empty();
-    if (sized && (config.grid[0] == 0 || config.grid[1] == 0 ||
-                  config.grid[2] == 0))
+    // Sizes (or static dimensions) of 0 that leave nothing to compute: the
+    // outputs are empty tensors, no launch.
+    if (config.grid[0] == 0 || config.grid[1] == 0 || config.grid[2] == 0)
       continue;
     config.dynamicSharedMemory =
         static_cast<uint32_t>(g->second.dynamicSharedMemory);

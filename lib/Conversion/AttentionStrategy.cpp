@@ -125,7 +125,9 @@ struct AttentionStrategy : fused::KernelStrategy {
     for (int64_t i = 0; i < Sq; ++i)
       pairs += att.getCausal() ? std::clamp<int64_t>(i + Skv - Sq + 1, 0, Skv)
                                : Skv;
-    double heads = q.getNumElements() / double(Sq * q.getShape().back());
+    double heads = 1;
+    for (int64_t d : q.getShape().drop_back(2))
+      heads *= d;
     return 2.0 * pairs * heads * (q.getShape().back() + v.getShape().back());
   }
 

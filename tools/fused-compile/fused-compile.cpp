@@ -660,8 +660,13 @@ static int writeBundle(ModuleOp module, ModuleOp original,
       return s && !s.hasStaticShape();
     });
     if (!dynamic) {
-      fo["flops"] = fused::functionFlops(func);
-      fo["bytes"] = fused::functionBytes(func);
+      // JSON has no NaN or infinity: a count that is not finite is left out.
+      double flops = fused::functionFlops(func);
+      double bytes = fused::functionBytes(func);
+      if (std::isfinite(flops))
+        fo["flops"] = flops;
+      if (std::isfinite(bytes))
+        fo["bytes"] = bytes;
     }
     if (withReference) {
       std::vector<fused::ref::Tensor> inputs, outputs;
