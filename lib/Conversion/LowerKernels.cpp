@@ -22,6 +22,29 @@ using namespace fused::fused;
 
 namespace {
 
+/// Whether every result of `k` has no elements (a static dimension of 0):
+/// there is nothing to compute, whatever its kind.
+bool producesNothing(KernelOp k) {
+  return llvm::all_of(k.getResultTypes(), [](Type t) {
+    auto s = cast<RankedTensorType>(t);
+    return s.hasStaticShape() && s.getNumElements() == 0;
+  });
+}
+
+/// A kernel that does nothing, on an empty grid: the runners launch no
+/// block of it, and its empty results need none.
+gpu::GPUFuncOp buildEmptyKernel(KernelOp k, gpu::GPUModuleOp gpuModule,
+                                StringRef name) {
+  gpu::GPUFuncOp kernel = ::fused::createKernelShell(k, gpuModule, name, 32);
+  OpBuilder b = OpBuilder::atBlockEnd(&kernel.getBody().front());
+  gpu::ReturnOp::create(b, k.getLoc());
+  MLIRContext *ctx = k.getContext();
+  FusedDialect::LaunchAttrHelper(ctx).setAttr(
+      kernel, LaunchConfigAttr::get(ctx, {0, 1, 1}, {32, 1, 1}, 0,
+                                    k.getNumResults(), ArrayAttr()));
+  return kernel;
+}
+
 struct LowerKernelsPass
     : public ::fused::fused::impl::FusedLowerKernelsPassBase<LowerKernelsPass> {
   void runOnOperation() override {
@@ -42,7 +65,9 @@ struct LowerKernelsPass
           (func ? func.getSymName().str() : std::string("kernel")) + "_" +
           strategy->name().str();
       FailureOr<gpu::GPUFuncOp> kernel =
-          strategy->buildGpuKernel(k, target, gpuModule, name);
+          producesNothing(k)
+              ? FailureOr<gpu::GPUFuncOp>(buildEmptyKernel(k, gpuModule, name))
+              : strategy->buildGpuKernel(k, target, gpuModule, name);
       if (failed(kernel))
         return signalPassFailure();
       OpBuilder b(k);
