@@ -44,16 +44,26 @@ struct IB : IndexBuilder {
 
 inline int64_t elementBytes(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 
+/// Which dynamic strides hasAligned16ByteRows(MemRefType, ...) lets pass
+/// unchecked.
+enum class DynamicStrides {
+  /// Those of a dense row-major buffer outside its rows: multiples of the
+  /// next inner stride, which is checked.
+  denseOuter,
+  /// Those and a dense buffer's row stride, which the caller checks at run
+  /// time (rowStrideIsAligned16).
+  denseWithRow,
+  /// Any: a view's strides are its buffer's, which the caller checks.
+  any
+};
+
 /// True if every row of a memref of `type` (its innermost dimension)
 /// starts on a 16-byte boundary when the buffer's base does: unit inner
-/// stride and outer strides that are multiples of 16 bytes (dynamic ones of
-/// a dense buffer are multiples of the static ones inside them), and an
-/// offset that is one too (a dynamic offset passes only with
-/// `dynamicOffset`). With `dynamicRowStride`, a dynamic row stride of a
-/// dense buffer (a dynamic innermost dimension) passes too: the caller
-/// checks it at run time (rowStrideIsAligned16).
+/// stride, outer strides that are multiples of 16 bytes or dynamic ones
+/// that `dynamic` lets pass, and an offset that is one too (a dynamic
+/// offset passes only with `dynamicOffset`).
 inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset,
-                                 bool dynamicRowStride = false) {
+                                 DynamicStrides dynamic) {
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
@@ -63,32 +73,23 @@ inline bool hasAligned16ByteRows(MemRefType type, bool dynamicOffset,
   if (ShapedType::isDynamic(offset) ? !dynamicOffset
                                     : (offset * bytes) % 16 != 0)
     return false;
-  // A dynamic stride of a dense row-major buffer (a dynamic dimension
-  // inside it) is a multiple of the next inner stride, which is checked.
-  // (The row stride itself, the innermost dimension's size, must be static
-  // unless the caller checks it.)
   bool dense = type.getLayout().isIdentity();
   size_t rowStride = strides.size() - 2;
+  auto dynamicPasses = [&](size_t d) {
+    switch (dynamic) {
+    case DynamicStrides::denseOuter:
+      return dense && d != rowStride;
+    case DynamicStrides::denseWithRow:
+      return dense;
+    case DynamicStrides::any:
+      return true;
+    }
+    return false;
+  };
   for (auto [d, s] : llvm::enumerate(ArrayRef(strides).drop_back()))
-    if (ShapedType::isDynamic(s)
-            ? !dense || (d == rowStride && !dynamicRowStride)
-            : (s * bytes) % 16 != 0)
+    if (ShapedType::isDynamic(s) ? !dynamicPasses(d) : (s * bytes) % 16 != 0)
       return false;
   return true;
-}
-
-/// Whether `type` has a unit inner stride and every other stride is
-/// dynamic or a multiple of 16 bytes.
-inline bool viewStridesAreDynamicOnly(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
-      strides.back() != 1)
-    return false;
-  int64_t bytes = elementBytes(type.getElementType());
-  return llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t s) {
-    return ShapedType::isDynamic(s) || (s * bytes) % 16 == 0;
-  });
 }
 
 /// True if the rows of the view `memref` are 16-byte aligned: its own
@@ -96,13 +97,15 @@ inline bool viewStridesAreDynamicOnly(MemRefType type) {
 /// strides: a kernel argument or an allocation) and every static inner
 /// offset of the subviews in between. Dynamic subview offsets are the
 /// tiles' positions, multiples of the tile sizes, which are whole 16-byte
-/// chunks.
+/// chunks. With `dynamicRowStride`, the buffer's row stride may be dynamic
+/// (a dynamic innermost dimension): the caller checks it at run time.
 inline bool hasAligned16ByteRows(Value memref, bool dynamicRowStride = false) {
   auto type = cast<MemRefType>(memref.getType());
-  // A view's dynamic strides are its buffer's (unit-stride subviews), which
-  // are checked below; without `dynamicRowStride` they fail here already.
-  if (!hasAligned16ByteRows(type, /*dynamicOffset=*/true, dynamicRowStride) &&
-      !(dynamicRowStride && viewStridesAreDynamicOnly(type)))
+  // A view's dynamic strides are its buffer's (unit-stride subviews),
+  // checked below; without `dynamicRowStride` they fail here already.
+  if (!hasAligned16ByteRows(type, /*dynamicOffset=*/true,
+                            dynamicRowStride ? DynamicStrides::any
+                                             : DynamicStrides::denseOuter))
     return false;
   int64_t bytes = elementBytes(type.getElementType());
   Value v = memref;
@@ -119,7 +122,9 @@ inline bool hasAligned16ByteRows(Value memref, bool dynamicRowStride = false) {
     }
   }
   return hasAligned16ByteRows(cast<MemRefType>(v.getType()),
-                              /*dynamicOffset=*/false, dynamicRowStride);
+                              /*dynamicOffset=*/false,
+                              dynamicRowStride ? DynamicStrides::denseWithRow
+                                               : DynamicStrides::denseOuter);
 }
 
 /// How the rows of a 2-D view are known to start on 16-byte boundaries.
