@@ -18,11 +18,12 @@
 // stages it there and the second reads it back, so the row is read from
 // global memory once; longer rows are read twice, which costs half the
 // minimum traffic of a softmax. A row whose length is not a multiple of 16
-// bytes (a vocabulary of 50257), without affine parameters, goes in
-// 16-byte windows from its first 32-byte boundary, its head and tail one
-// element per thread (RowProblem::headTail). With affine parameters and
-// many rows, a block normalises several rows in turn with the parameters
-// loaded once.
+// bytes (a vocabulary of 50257) goes in 16-byte windows from its first
+// 32-byte boundary, its head and tail one element per thread
+// (RowProblem::headTail); its affine parameters, which do not share that
+// alignment, come from a copy in shared memory laid out by planes
+// (RowProblem::paramPlanes). With affine parameters and many rows, a block
+// normalises several rows in turn with the parameters loaded once.
 //
 // A softmax over another axis is a column kernel (ColumnSoftmax): a slab
 // through shared memory, or a column walked by each thread.
@@ -80,8 +81,7 @@ struct RowProblem {
   /// once from global memory), otherwise read twice.
   bool inRegisters = true;
   bool inShared = false;
-  /// A row whose length is not a multiple of 16 bytes
-  /// (without affine parameters, which would not share its alignment): the
+  /// A row whose length is not a multiple of 16 bytes: the
   /// elements before its first 32-byte (sector) boundary (the head) and
   /// after its last whole 16-byte window (the tail) go one per thread, the
   /// head to threads 0 .. sector - 1 and the tail to threads sector ..
@@ -89,6 +89,22 @@ struct RowProblem {
   /// 16-byte windows from that boundary, so that every request covers
   /// whole sectors.
   bool headTail = false;
+  /// With head and tail, the affine parameters do not share a row's
+  /// alignment (each row's windows start at its own offset): the block
+  /// copies them to shared memory by planes, element q at plane q mod
+  /// `paramPlanes` (the elements of a window), index q / `paramPlanes`, so
+  /// that a warp reading the i-th element of its windows reads one plane's
+  /// consecutive elements (0: the parameters keep their own layout).
+  int64_t paramPlanes = 0;
+  /// Elements between the planes of a parameter of `et`: a plane's
+  /// elements rounded up to 128 bytes, plus the bytes a warp's 32
+  /// consecutive elements put in one plane, so that those of the planes
+  /// fall in distinct banks when the block stages them.
+  int64_t planeStride(Type et) const {
+    int64_t bytes = elementBytes(et);
+    int64_t plane = (n + paramPlanes - 1) / paramPlanes * bytes;
+    return ((plane + 127) / 128 * 128 + 32 * bytes / paramPlanes) / bytes;
+  }
   /// Elements per 32-byte sector.
   int64_t sector() const { return 32 / elementBytes(elemType); }
 
@@ -136,7 +152,8 @@ int64_t stagedParamBytes(const RowProblem &p, Value param) {
   if (!param || !p.stagedParams)
     return 0;
   Type et = cast<ShapedType>(param.getType()).getElementType();
-  return (p.n * elementBytes(et) + 15) / 16 * 16;
+  int64_t elements = p.paramPlanes ? p.paramPlanes * p.planeStride(et) : p.n;
+  return (elements * elementBytes(et) + 15) / 16 * 16;
 }
 
 /// All of a kernel's dynamic shared memory: the partials, then the row
@@ -231,6 +248,92 @@ LogicalResult matchRowKernel(KernelOp kernel, RowProblem &p) {
   return success();
 }
 
+/// The accesses, threads and staging of a row-wise problem whose shape
+/// `analyzeRows` checked; `windows`: rows that are not whole 16-byte chunks
+/// go in head, tail and 16-byte windows where that fits in registers or
+/// they are streamed.
+RowProblem configureRows(RowProblem p, bool windows,
+                         const fused::Target &target) {
+  bool affine = p.weight || p.bias;
+  // Each thread accesses `vector` consecutive elements of every operand:
+  // 16 bytes of the widest element type (so that the warp's accesses to
+  // each operand are contiguous), fewer when the row length is not a
+  // multiple of that; every access then stays aligned to its size.
+  int64_t widest = elementBytes(p.elemType);
+  for (Value v : {p.weight, p.bias})
+    if (v)
+      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
+                                                 v.getType())
+                                                 .getElementType()));
+  p.vector = 16 / widest;
+  while (p.vector > 1 && p.n % p.vector != 0)
+    p.vector /= 2;
+  int64_t perThread = kRegisterElements;
+  p.threads = std::clamp<int64_t>(powerOf2AtLeast((p.n + perThread - 1) /
+                                                  perThread),
+                                  32, 1024);
+  int64_t accesses = p.n / p.vector;
+  p.chunks = (accesses + p.threads - 1) / p.threads;
+  p.inRegisters = p.chunks * p.vector <= kRegisterElements;
+  int64_t full = 16 / elementBytes(p.elemType);
+  if (p.inRegisters && windows) {
+    // Not whole 16-byte chunks: head and tail by themselves, the rest in
+    // 16-byte windows, when that still fits in registers.
+    RowProblem q = p;
+    q.headTail = true;
+    q.vector = full;
+    q.chunks = (q.accesses() + q.threads - 1) / q.threads;
+    if (q.chunks * q.vector <= kRegisterElements)
+      p = q;
+  }
+  if (!p.inRegisters) {
+    // Streamed rows: 512 threads leave each 128 registers, two blocks per
+    // SM keep the loads in flight.
+    p.threads = 512;
+    if (windows) {
+      p.headTail = true;
+      p.vector = full;
+    }
+    p.chunks = (p.accesses() + p.threads - 1) / p.threads;
+    if (p.headTail && affine) {
+      p.paramPlanes = p.vector;
+      p.stagedParams = true;
+    }
+    p.inShared = partialsBytes(p) + stagedRowBytes(p) +
+                     stagedParamBytes(p, p.weight) +
+                     stagedParamBytes(p, p.bias) <=
+                 target.limits.maxSharedMemoryPerBlock;
+  } else if (affine) {
+    // Weights and biases are read from global memory once per block:
+    // enough rows per block that they add at most 1/32 to the bytes the
+    // rows move (16 to 64 rows; fewer when there are fewer).
+    auto [rowBytes, paramBytes] = bytesPerElement(p);
+    p.rowsPerBlock = std::clamp<int64_t>(
+        (32 * paramBytes + rowBytes - 1) / rowBytes, 1, 64);
+    if (!p.dynamic)
+      p.rowsPerBlock = std::min(p.rowsPerBlock, p.rows);
+    // Rows of one warp: up to eight warps per block, each normalising its
+    // share of the block's rows with the parameters from shared memory.
+    if (p.threads == 32) {
+      p.groups = std::min<int64_t>(8, p.rowsPerBlock);
+      p.rowsPerBlock = (p.rowsPerBlock + p.groups - 1) / p.groups * p.groups;
+    }
+    if (p.headTail)
+      p.paramPlanes = p.vector;
+    p.stagedParams =
+        p.groups > 1 || !p.paramsInRegisters() || p.paramPlanes > 0;
+    if (sharedBytes(p) > target.limits.maxSharedMemoryPerBlock &&
+        !p.paramPlanes) {
+      // Too long to stage: each row reads them.
+      p.groups = 1;
+      p.rowsPerBlock = 1;
+      p.stagedParams = false;
+    }
+  }
+  return p;
+}
+
+
 FailureOr<RowProblem> analyzeRows(KernelOp kernel,
                                   const fused::Target &target) {
   RowProblem p;
@@ -263,77 +366,18 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
     return p.op->emitOpError() << "code generation needs non-empty rows, got "
                                << t,
            failure();
-  // Each thread accesses `vector` consecutive elements of every operand:
-  // 16 bytes of the widest element type (so that the warp's accesses to
-  // each operand are contiguous), fewer when the row length is not a
-  // multiple of that; every access then stays aligned to its size.
-  int64_t widest = elementBytes(p.elemType);
-  for (Value v : {p.weight, p.bias})
-    if (v)
-      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
-                                                 v.getType())
-                                                 .getElementType()));
-  p.vector = 16 / widest;
-  while (p.vector > 1 && p.n % p.vector != 0)
-    p.vector /= 2;
-  int64_t perThread = kRegisterElements;
-  p.threads = std::clamp<int64_t>(powerOf2AtLeast((p.n + perThread - 1) /
-                                                  perThread),
-                                  32, 1024);
-  int64_t accesses = p.n / p.vector;
-  p.chunks = (accesses + p.threads - 1) / p.threads;
-  p.inRegisters = p.chunks * p.vector <= kRegisterElements;
-  // Rows that are not whole 16-byte chunks, without affine parameters and
-  // not through a view that starts off a 16-byte boundary (the windows
-  // assume the buffer's base is on one): head, tail and windows.
+  // Rows that are not whole 16-byte chunks, not through a view that starts
+  // off a 16-byte boundary (the windows assume the buffer's base is on
+  // one): head, tail and windows, where the affine parameters' planes fit
+  // in shared memory (beside the row, for streamed rows).
   int64_t full = 16 / elementBytes(p.elemType);
-  bool windows = p.n % full != 0 && !p.weight && !p.bias &&
-                 ::fused::inputsStartAligned(kernel, 16);
-  if (p.inRegisters && windows) {
-    // Not whole 16-byte chunks: head and tail by themselves, the rest in
-    // 16-byte windows, when that still fits in registers.
-    RowProblem q = p;
-    q.headTail = true;
-    q.vector = full;
-    q.chunks = (q.accesses() + q.threads - 1) / q.threads;
-    if (q.chunks * q.vector <= kRegisterElements)
-      p = q;
-  }
-  if (!p.inRegisters) {
-    // Streamed rows: 512 threads leave each 128 registers, two blocks per
-    // SM keep the loads in flight.
-    p.threads = 512;
-    if (windows) {
-      p.headTail = true;
-      p.vector = full;
-    }
-    p.chunks = (p.accesses() + p.threads - 1) / p.threads;
-    p.inShared = partialsBytes(p) + stagedRowBytes(p) <=
-                 target.limits.maxSharedMemoryPerBlock;
-  } else if (p.weight || p.bias) {
-    // Weights and biases are read from global memory once per block:
-    // enough rows per block that they add at most 1/32 to the bytes the
-    // rows move (16 to 64 rows; fewer when there are fewer).
-    auto [rowBytes, paramBytes] = bytesPerElement(p);
-    p.rowsPerBlock = std::clamp<int64_t>(
-        (32 * paramBytes + rowBytes - 1) / rowBytes, 1, 64);
-    if (!p.dynamic)
-      p.rowsPerBlock = std::min(p.rowsPerBlock, p.rows);
-    // Rows of one warp: up to eight warps per block, each normalising its
-    // share of the block's rows with the parameters from shared memory.
-    if (p.threads == 32) {
-      p.groups = std::min<int64_t>(8, p.rowsPerBlock);
-      p.rowsPerBlock = (p.rowsPerBlock + p.groups - 1) / p.groups * p.groups;
-    }
-    p.stagedParams = p.groups > 1 || !p.paramsInRegisters();
-    if (sharedBytes(p) > target.limits.maxSharedMemoryPerBlock) {
-      // Too long to stage: each row reads them.
-      p.groups = 1;
-      p.rowsPerBlock = 1;
-      p.stagedParams = false;
-    }
-  }
-  return p;
+  bool windows = p.n % full != 0 && ::fused::inputsStartAligned(kernel, 16);
+  RowProblem q = configureRows(p, windows, target);
+  if (q.paramPlanes &&
+      (sharedBytes(q) > target.limits.maxSharedMemoryPerBlock ||
+       (!q.inRegisters && !q.inShared)))
+    q = configureRows(p, false, target);
+  return q;
 }
 
 /// How the kernel reads and writes a row.
@@ -398,8 +442,29 @@ struct RowAccess {
     Value y = r.toF32(memref::LoadOp::create(r.b, r.loc, residual, i0));
     return r.roundTo(r.add(x, y), p.elemType);
   }
+  /// The affine parameter's `vector` elements for access `e` (a window
+  /// with `offset`), from its planes in shared memory where the block
+  /// staged them so (RowProblem::paramPlanes).
   SmallVector<Value> loadParam(Value param, Value e) {
-    return load(param, ValueRange{e});
+    if (!p.paramPlanes)
+      return load(param, ValueRange{e});
+    int64_t planes = p.paramPlanes;
+    int64_t stride = p.planeStride(cast<MemRefType>(param.getType())
+                                       .getElementType());
+    auto at = [&](Value q, Value base) {
+      Value i = r.addi(r.muli(r.remi(q, planes), stride), r.divi(q, planes));
+      return base ? r.addi(i, base) : i;
+    };
+    SmallVector<Value> values;
+    for (int64_t i = 0; i < p.vector; ++i) {
+      // A window's e is a multiple of the planes: element e + offset + i
+      // lies at e / planes past where element offset + i does.
+      Value index = offset ? at(r.addi(offset, r.idx(i)), r.divi(e, planes))
+                           : at(r.addi(e, r.idx(i)), Value());
+      values.push_back(
+          r.toF32(memref::LoadOp::create(r.b, r.loc, param, index)));
+    }
+    return values;
   }
   void store(ArrayRef<Value> values, Value e) {
     storeF32(r, values, out, at(e));
@@ -546,6 +611,34 @@ struct RowEdges {
     scf::YieldOp::create(eb, r.loc, neutral);
     return ifOp.getResult(0);
   }
+  /// Where an edge element's affine parameters are read: `at` where `in`
+  /// holds (they are read by every thread, and used by those that hold the
+  /// element), else an element that threads holding one read too, in the
+  /// same 4-byte word (a broadcast, not a bank conflict): the head's first,
+  /// or the tail's first (the row's last when it has no tail).
+  Value paramAt(Value in, Value at) {
+    if (!c.p.paramPlanes)
+      return at;
+    RB &r = c.r;
+    Value other =
+        in == headIn ? r.idx(0)
+                     : arith::MinUIOp::create(r.b, r.loc, c.split->tailStart,
+                                              r.idx(c.p.n - 1))
+                           .getResult();
+    return r.select(in, at, other);
+  }
+  /// The affine parameters of the edge element at `at` (none: empty).
+  std::pair<SmallVector<Value>, SmallVector<Value>> params(Value in,
+                                                           Value at) {
+    RowAccess a = access(c.r);
+    Value q = paramAt(in, at);
+    SmallVector<Value> w, bi;
+    if (a.weight)
+      w = a.loadParam(a.weight, q);
+    if (a.bias)
+      bi = a.loadParam(a.bias, q);
+    return {w, bi};
+  }
   /// Stores `value` at `at` where `in` holds.
   void store(Value in, Value at, Value value) {
     RB &r = c.r;
@@ -656,9 +749,11 @@ void buildRowInRegisters(RowContext &c) {
     // Head and tail, each stored by its own instruction.
     RowAccess ea = edges->access(r);
     edges->store(edges->headIn, tid,
-                 finishFn(r, ea, p.chunks, tid, x[p.chunks])[0]);
+                 finishFn(r, ea, p.chunks, edges->paramAt(edges->headIn, tid),
+                          x[p.chunks])[0]);
     edges->store(edges->tailIn, edges->tailAt,
-                 finishFn(r, ea, p.chunks + 1, edges->tailAt,
+                 finishFn(r, ea, p.chunks + 1,
+                          edges->paramAt(edges->tailIn, edges->tailAt),
                           x[p.chunks + 1])[0]);
   }
   if (c.loopsRows && c.warps > 1)
@@ -809,10 +904,12 @@ void buildRowStreamed(RowContext &c) {
       return SmallVector<Value>{};
     });
     if (edges) {
+      auto [wh, bh] = edges->params(edges->headIn, tid);
       edges->store(edges->headIn, tid,
-                   normalize(r, {xh}, mean, scale, {}, {})[0]);
+                   normalize(r, {xh}, mean, scale, wh, bh)[0]);
+      auto [wt, bt] = edges->params(edges->tailIn, edges->tailAt);
       edges->store(edges->tailIn, edges->tailAt,
-                   normalize(r, {xt}, mean, scale, {}, {})[0]);
+                   normalize(r, {xt}, mean, scale, wt, bt)[0]);
     }
   }
 }
@@ -830,6 +927,59 @@ void stageParam(RB &r, const RowProblem &p, Value tid, Value param,
   Value e = lr.muli(loop.getInductionVar(), p.vector);
   storeF32(lr, loadF32(lr, param, ValueRange{e}, p.vector), copy,
            ValueRange{e});
+}
+
+/// Copies affine parameter `param` to `copy` in shared memory by planes
+/// (RowProblem::paramPlanes): 16-byte chunks, the block's threads taking
+/// consecutive ones, then the elements after the last whole chunk one per
+/// thread.
+void stageParamPlanes(RB &r, const RowProblem &p, Value tid, Value param,
+                      Value copy) {
+  Type et = cast<MemRefType>(param.getType()).getElementType();
+  int64_t width = 16 / elementBytes(et), chunks = p.n / width;
+  int64_t planes = p.paramPlanes, stride = p.planeStride(et);
+  auto put = [&](RB &pr, Value q, Value v) {
+    Value at =
+        pr.addi(pr.muli(pr.remi(q, planes), stride), pr.divi(q, planes));
+    memref::StoreOp::create(pr.b, pr.loc, v, copy, at);
+  };
+  if (chunks > 0) {
+    auto loop = scf::ForOp::create(r.b, r.loc, tid, r.idx(chunks),
+                                   r.idx(p.blockThreads()));
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, r.loc};
+    Value first = lr.muli(loop.getInductionVar(), width);
+    SmallVector<Value> chunk = loadF32(lr, param, ValueRange{first}, width);
+    // A chunk wider than the planes puts `run` consecutive elements in
+    // each plane (elements i, i + planes, ...): one store of them, as the
+    // backend would merge them anyway.
+    int64_t run = std::max<int64_t>(1, width / planes);
+    for (int64_t i = 0; i < std::min(width, planes); ++i) {
+      Value q = lr.addi(first, lr.idx(i));
+      if (run == 1) {
+        put(lr, q, lr.fromF32(chunk[i], et));
+        continue;
+      }
+      SmallVector<Value> parts;
+      for (int64_t j = 0; j < run; ++j)
+        parts.push_back(lr.fromF32(chunk[i + j * planes], et));
+      Value v = vector::FromElementsOp::create(
+          lb, r.loc, VectorType::get({run}, et), parts);
+      Value at =
+          lr.addi(lr.muli(lr.remi(q, planes), stride), lr.divi(q, planes));
+      vector::StoreOp::create(lb, r.loc, v, copy, ValueRange{at},
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(run * elementBytes(et)));
+    }
+  }
+  if (int64_t rest = p.n - chunks * width) {
+    auto ifOp = scf::IfOp::create(r.b, r.loc, r.ult(tid, r.idx(rest)), false);
+    OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+    RB ir{ib, r.loc};
+    Value q = ir.addi(tid, ir.idx(chunks * width));
+    put(ir, q, memref::LoadOp::create(ib, r.loc, param, q));
+  }
 }
 
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
@@ -881,10 +1031,16 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
       if (!*param || !p.stagedParams)
         continue;
       Type et = cast<MemRefType>(param->getType()).getElementType();
+      int64_t elements =
+          p.paramPlanes ? p.paramPlanes * p.planeStride(et) : p.n;
       Value copy = memref::ViewOp::create(
-          b, loc, MemRefType::get({p.n}, et, MemRefLayoutAttrInterface(), wg),
+          b, loc,
+          MemRefType::get({elements}, et, MemRefLayoutAttrInterface(), wg),
           base, r.idx(offset), ValueRange{});
-      stageParam(r, p, blockTid, *param, copy);
+      if (p.paramPlanes)
+        stageParamPlanes(r, p, blockTid, *param, copy);
+      else
+        stageParam(r, p, blockTid, *param, copy);
       offset += stagedParamBytes(p, *param);
       *param = copy;
     }
@@ -908,7 +1064,7 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
         return la.loadParam(param, e);
       });
     };
-    if (p.paramsInRegisters()) {
+    if (p.paramsInRegisters() && !p.paramPlanes) {
       if (weight)
         weights = params(weight);
       if (bias)

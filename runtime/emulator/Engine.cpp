@@ -15,8 +15,13 @@
 // thread-private sink so that the emulator itself never faults.
 //
 // Counters group the accesses of one instruction across a warp: the n-th
-// execution of site s by each lane forms one warp-wide request, complete
-// when every lane of the warp has contributed (flushed at block end if not).
+// execution of site s by each lane since the warp's last barrier or warp
+// collective (which every lane of the warp reaches together, so they
+// number the warp's convergent steps) forms one warp-wide request, complete
+// when every lane of the warp has contributed (flushed at block end if
+// not). A lane that skips a site in one iteration of a loop (a guarded
+// access) thus does not pair its next execution with the other lanes'
+// earlier one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,6 +77,28 @@ enum AccessKind : uint8_t {
   CpAsyncGlobal,
 };
 
+/// Which warp-wide instance of a memory instruction an access belongs to:
+/// its site, its side (a cp.async's global source), the warp's
+/// synchronisations so far and the lane's executions of the site since.
+struct InstanceKey {
+  int32_t site;
+  uint32_t side;
+  uint64_t syncs;
+  uint64_t n;
+  bool operator==(const InstanceKey &o) const {
+    return site == o.site && side == o.side && syncs == o.syncs && n == o.n;
+  }
+};
+struct InstanceKeyHash {
+  size_t operator()(const InstanceKey &k) const {
+    uint64_t h = (static_cast<uint64_t>(k.site) << 1 | k.side) *
+                 0x9e3779b97f4a7c15ull;
+    h ^= k.syncs + 0x7f4a7c159e3779b9ull + (h << 6) + (h >> 2);
+    h ^= k.n + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return static_cast<size_t>(h);
+  }
+};
+
 /// One warp-wide instance of a memory instruction.
 struct Instance {
   uint32_t mask = 0;
@@ -115,7 +142,11 @@ struct GpuThread {
   std::array<int, 3> tid{};
   ThreadContext *tc = nullptr;
   Worker *worker = nullptr;
-  std::vector<uint32_t> siteCount;
+  /// Per site and side: executions since the synchronisation in
+  /// siteSync; `syncs`: the barriers and warp collectives this thread has
+  /// passed (the same count for every lane of its warp at each of them).
+  std::vector<uint64_t> siteCount, siteSync;
+  uint64_t syncs = 0;
   std::vector<CpAsync> cp;
   int64_t committed = 0;
   alignas(64) uint8_t sink[512];
@@ -158,7 +189,8 @@ struct Worker {
   std::array<uint32_t, 3> ctaid{};
   /// The linear id of the block running.
   uint32_t blockId = 0;
-  std::vector<std::unordered_map<uint64_t, Instance>> instances;
+  std::vector<std::unordered_map<InstanceKey, Instance, InstanceKeyHash>>
+      instances;
   rt::EmulatorCounters counters;
 
   uint32_t epoch() const {
@@ -329,9 +361,12 @@ void Worker::record(GpuThread &t, int s, AccessKind kind, uint64_t addr,
   if (s < 0 || 2 * static_cast<size_t>(s) + 1 >= t.siteCount.size())
     return;
   bool side = kind == CpAsyncGlobal;
-  uint64_t n = t.siteCount[2 * s + side]++;
-  uint64_t key = (static_cast<uint64_t>(s) << 33) |
-                 (static_cast<uint64_t>(side) << 32) | n;
+  size_t slot = 2 * static_cast<size_t>(s) + side;
+  if (t.siteSync[slot] != t.syncs) {
+    t.siteSync[slot] = t.syncs;
+    t.siteCount[slot] = 0;
+  }
+  InstanceKey key{s, side, t.syncs, t.siteCount[slot]++};
   int warp = t.id / 32, lane = t.id % 32;
   Instance &in = instances[warp][key];
   in.kind = kind;
@@ -559,6 +594,8 @@ void Worker::run(uint32_t linear) {
   size_t sites = req.sites ? req.sites->size() : 0;
   for (GpuThread &t : threads) {
     t.siteCount.assign(2 * sites + 2, 0);
+    t.siteSync.assign(2 * sites + 2, 0);
+    t.syncs = 0;
     t.cp.clear();
     t.committed = 0;
   }
@@ -809,6 +846,7 @@ void __fused_emu_barrier(int32_t site) {
   GpuThread &t = self();
   t.worker->runner->barrier(*t.tc);
   current = &t;
+  ++t.syncs;
 }
 
 void __fused_emu_cp_async(void *dst, void *src, int32_t size,
@@ -916,6 +954,7 @@ void __fused_emu_ldmatrix(void *p, int32_t num, int32_t trans, void *out,
     w.counters.ldmatrixWavefrontsIdeal += ideal;
   });
   current = &t;
+  ++t.syncs;
   std::memcpy(out, payload, 4 * std::clamp(num, 0, 4));
 }
 
@@ -940,6 +979,7 @@ void __fused_emu_mma(void *regs, int32_t type, int32_t site) {
     w.counters.mmaFlops += 2 * 16 * 8 * 16;
   });
   current = &t;
+  ++t.syncs;
   std::memcpy(static_cast<uint8_t *>(regs) + 24, payload + 24, 16);
 }
 
@@ -972,6 +1012,7 @@ int32_t __fused_emu_shfl(int32_t mode, int32_t mask, int32_t value, int32_t b,
     }
   });
   current = &t;
+  ++t.syncs;
   int32_t result[2];
   std::memcpy(result, payload, sizeof(result));
   std::memcpy(predOut, &result[1], 4);
@@ -999,6 +1040,7 @@ int32_t __fused_emu_vote(int32_t mode, int32_t mask, int32_t pred,
       std::memcpy(lanes[lane].data(), &r, 4);
   });
   current = &t;
+  ++t.syncs;
   int32_t r;
   std::memcpy(&r, payload, 4);
   return r;

@@ -17,15 +17,36 @@ func.func @softmax_bf16_8x50257(%x: tensor<8x50257xbf16>) -> tensor<8x50257xbf16
   %y = fused.softmax %x axis = -1 : tensor<8x50257xbf16>
   return %y : tensor<8x50257xbf16>
 }
-// bound: 1.45 excess: element accesses (rows not whole 16-byte chunks)
+/// Odd rows with affine parameters: these from shared memory by planes.
 func.func @layernorm_f16_13x4099_affine(%x: tensor<13x4099xf16>, %g: tensor<4099xf16>, %b: tensor<4099xf16>) -> tensor<13x4099xf16> {
   %y = fused.layernorm %x weight(%g : tensor<4099xf16>) bias(%b : tensor<4099xf16>) : tensor<13x4099xf16>
   return %y : tensor<13x4099xf16>
 }
-// bound: 1.50 excess: element accesses (rows not whole 16-byte chunks)
+/// Odd rows with affine parameters: these from shared memory by planes.
 func.func @rmsnorm_bf16_37x4099_weight(%x: tensor<37x4099xbf16>, %g: tensor<4099xbf16>) -> tensor<37x4099xbf16> {
   %y = fused.rmsnorm %x weight(%g : tensor<4099xbf16>) : tensor<37x4099xbf16>
   return %y : tensor<37x4099xbf16>
+}
+/// An f32 weight beside bf16 rows, f16 parameters beside f32 rows, a
+/// residual add, and a streamed row with its weight's planes beside it in
+/// shared memory.
+func.func @rmsnorm_bf16_37x1001_f32weight(%x: tensor<37x1001xbf16>, %g: tensor<1001xf32>) -> tensor<37x1001xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<1001xf32>) : tensor<37x1001xbf16>
+  return %y : tensor<37x1001xbf16>
+}
+func.func @layernorm_f32_5x777_f16params(%x: tensor<5x777xf32>, %g: tensor<777xf16>, %b: tensor<777xf16>) -> tensor<5x777xf32> {
+  %y = fused.layernorm %x weight(%g : tensor<777xf16>) bias(%b : tensor<777xf16>) : tensor<5x777xf32>
+  return %y : tensor<5x777xf32>
+}
+func.func @add_rmsnorm_f16_37x1001_weight(%a: tensor<37x1001xf16>, %r: tensor<37x1001xf16>, %g: tensor<1001xf16>) -> (tensor<37x1001xf16>, tensor<37x1001xf16>) {
+  %s = fused.add %a, %r : tensor<37x1001xf16>, tensor<37x1001xf16> -> tensor<37x1001xf16>
+  %y = fused.rmsnorm %s weight(%g : tensor<1001xf16>) : tensor<37x1001xf16>
+  return %s, %y : tensor<37x1001xf16>, tensor<37x1001xf16>
+}
+// bound: 1.21: a streamed row reads the weight once per row (2 rows, 2 blocks)
+func.func @rmsnorm_bf16_2x33333_streamed_weight(%x: tensor<2x33333xbf16>, %g: tensor<33333xbf16>) -> tensor<2x33333xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<33333xbf16>) : tensor<2x33333xbf16>
+  return %y : tensor<2x33333xbf16>
 }
 /// Odd rows without affine parameters in registers: head and tail one
 /// element per thread, the rest in 16-byte windows from a sector boundary.

@@ -120,3 +120,34 @@ func.func @rms_long_rows_staged_weight(%x: tensor<37x16384xbf16>, %g: tensor<163
   %y = fused.rmsnorm %x weight(%g : tensor<16384xf32>) : tensor<37x16384xbf16>
   return %y : tensor<37x16384xbf16>
 }
+
+/// Rows that are not whole 16-byte chunks with affine parameters: head,
+/// tail and 16-byte windows, the parameters staged in shared memory by
+/// planes (each row's windows start at its own offset): in registers,
+/// rows of one warp, f32 parameters beside bf16 rows, f16 ones beside f32
+/// rows, and a streamed row with its weight beside it.
+// CHECK: @ln_f16_odd_affine result 0: relative error {{.*}} PASS
+func.func @ln_f16_odd_affine(%x: tensor<13x4099xf16>, %g: tensor<4099xf16>, %b: tensor<4099xf16>) -> tensor<13x4099xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<4099xf16>) bias(%b : tensor<4099xf16>) : tensor<13x4099xf16>
+  return %y : tensor<13x4099xf16>
+}
+// CHECK: @ln_f16_odd_warp_rows result 0: relative error {{.*}} PASS
+func.func @ln_f16_odd_warp_rows(%x: tensor<300x63xf16>, %g: tensor<63xf16>, %b: tensor<63xf16>) -> tensor<300x63xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<63xf16>) bias(%b : tensor<63xf16>) : tensor<300x63xf16>
+  return %y : tensor<300x63xf16>
+}
+// CHECK: @rms_bf16_odd_f32_weight result 0: relative error {{.*}} PASS
+func.func @rms_bf16_odd_f32_weight(%x: tensor<37x1001xbf16>, %g: tensor<1001xf32>) -> tensor<37x1001xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<1001xf32>) : tensor<37x1001xbf16>
+  return %y : tensor<37x1001xbf16>
+}
+// CHECK: @ln_f32_odd_f16_params result 0: relative error {{.*}} PASS
+func.func @ln_f32_odd_f16_params(%x: tensor<5x777xf32>, %g: tensor<777xf16>, %b: tensor<777xf16>) -> tensor<5x777xf32> {
+  %y = fused.layernorm %x weight(%g : tensor<777xf16>) bias(%b : tensor<777xf16>) : tensor<5x777xf32>
+  return %y : tensor<5x777xf32>
+}
+// CHECK: @rms_bf16_odd_streamed_weight result 0: relative error {{.*}} PASS
+func.func @rms_bf16_odd_streamed_weight(%x: tensor<2x33333xbf16>, %g: tensor<33333xbf16>) -> tensor<2x33333xbf16> {
+  %y = fused.rmsnorm %x weight(%g : tensor<33333xbf16>) : tensor<2x33333xbf16>
+  return %y : tensor<2x33333xbf16>
+}
