@@ -73,6 +73,45 @@ rest:
   ret void
 }
 
+; guarded(out, rows): for each row i < rows, lanes below 3 (row 0) or 6
+; (later rows) store their tid at out[8 i + tid]; a barrier ends each row.
+define void @guarded(ptr %out, i32 %rows) {
+entry:
+  %tid = call i32 @__fused_emu_sreg(i32 0)
+  br label %loop
+loop:
+  %i = phi i32 [0, %entry], [%next, %latch]
+  %first = icmp eq i32 %i, 0
+  %lim = select i1 %first, i32 3, i32 6
+  %in = icmp slt i32 %tid, %lim
+  br i1 %in, label %st, label %latch
+st:
+  %row = mul i32 %i, 8
+  %j = add i32 %row, %tid
+  %j64 = sext i32 %j to i64
+  %p = getelementptr i32, ptr %out, i64 %j64
+  %q = call ptr @__fused_emu_access(ptr %p, i64 4, i32 514, i32 0)
+  store i32 %tid, ptr %q
+  br label %latch
+latch:
+  call void @__fused_emu_barrier(i32 1)
+  %next = add i32 %i, 1
+  %done = icmp sge i32 %next, %rows
+  br i1 %done, label %exit, label %loop
+exit:
+  ret void
+}
+
+define void @__fused_emu_entry_guarded(ptr %args) {
+  %a0 = load ptr, ptr %args
+  %out = load ptr, ptr %a0
+  %a1p = getelementptr ptr, ptr %args, i64 1
+  %a1 = load ptr, ptr %a1p
+  %rows = load i32, ptr %a1
+  call void @guarded(ptr %out, i32 %rows)
+  ret void
+}
+
 define void @__fused_emu_entry_iota(ptr %args) {
   %a0 = load ptr, ptr %args
   %out = load ptr, ptr %a0
@@ -148,6 +187,22 @@ TEST_F(EmulatorDeviceTest, RunsEveryThreadOfEveryBlock) {
   EXPECT_EQ(c.globalStoreSectors, 24);
   EXPECT_EQ(c.globalStoreSectorsIdeal, 24);
   EXPECT_EQ(c.uniqueBytesWritten, 3 * 64 * 4);
+  EXPECT_TRUE(device->lastReports().empty());
+}
+
+TEST_F(EmulatorDeviceTest, RequestsFollowTheWarpsStepsThroughALoop) {
+  // Row 0 stores 3 lanes (sector 0), row 1 six (sector 1): two requests of
+  // one sector each. Lanes 3 .. 5 skip the store in row 0; their first
+  // execution belongs with row 1's, not with lanes 0 .. 2's in row 0.
+  auto out = buffer(16);
+  ASSERT_TRUE(launch("guarded", *out, 2, 1, 32).isOk());
+  std::vector<int32_t> got = read(*out);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(got[8 + i], i);
+  const EmulatorCounters &c = device->lastCounters();
+  EXPECT_EQ(c.globalStoreRequests, 2);
+  EXPECT_EQ(c.globalStoreSectors, 2);
+  EXPECT_EQ(c.globalStoreSectorsIdeal, 2);
   EXPECT_TRUE(device->lastReports().empty());
 }
 
