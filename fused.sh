@@ -9,6 +9,10 @@
 #                        on any sanitizer report
 #   ./fused.sh sanitize-ci  the same build, with the fixed subset of the lit
 #                        suite that CI runs (ctest and pytest whole)
+#   ./fused.sh random-programs [COUNT] [SEED]  build, then compile and run
+#                        COUNT (default 10000) random programs on the emulator
+#                        against the float64 reference (scripts/random_programs.py;
+#                        failing ones are shrunk into ./random-program-*.mlir)
 #
 # Packages come from Debian (apt-get; run as root or with sudo available).
 # The build goes to ./build (override with FUSED_BUILD_DIR).
@@ -194,5 +198,10 @@ case "${1:-}" in
   build)   install_deps; build ;;
   sanitize) install_deps; sanitize ;;
   sanitize-ci) install_deps; LIT_SUBSET="$CI_SANITIZE_SUBSET" sanitize ;;
-  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci" >&2; exit 2 ;;
+  random-programs)
+    install_deps; build
+    python3 "$ROOT/scripts/random_programs.py" --tool "$BUILD/bin/fused-compile" \
+      --count "${2:-10000}" --seed "${3:-$(date +%s)}" ;;
+  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci|random-programs" >&2
+     exit 2 ;;
 esac

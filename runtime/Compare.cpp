@@ -33,8 +33,30 @@ double toleranceFor(const std::string &dtype) {
   return 1e-5;
 }
 
+double overflowFor(const std::string &dtype) {
+  // Half-way between the largest finite value and the next power of two:
+  // what rounds to nearest even as infinity.
+  if (dtype == "f16")
+    return 65520.0;
+  if (dtype == "bf16")
+    return std::ldexp(2.0 - std::ldexp(1.0, -8), 127);
+  if (dtype == "f32")
+    return std::ldexp(2.0 - std::ldexp(1.0, -24), 127);
+  return kInf;
+}
+
+namespace {
+/// Whether `o` is the infinity that `r` rounds to in a type whose range
+/// ends at `overflow`, `allowed` away.
+bool overflowed(double o, double r, double allowed, double overflow) {
+  return std::isinf(o) && std::isfinite(r) && std::isfinite(overflow) &&
+         std::signbit(o) == std::signbit(r) &&
+         std::fabs(r) + allowed >= overflow;
+}
+} // namespace
+
 double relativeError(const std::vector<double> &out,
-                     const std::vector<double> &ref) {
+                     const std::vector<double> &ref, double overflow) {
   if (out.size() != ref.size())
     return kInf;
   for (size_t i = 0; i < out.size(); ++i)
@@ -45,8 +67,9 @@ double relativeError(const std::vector<double> &out,
   for (size_t i = 0; i < out.size(); ++i) {
     double o = out[i], r = ref[i];
     if (std::isinf(o) || std::isinf(r)) {
-      // Matching infinities (e.g. the lse of masked rows) are exact.
-      if (o != r)
+      // Matching infinities (e.g. the lse of masked rows) are exact, and
+      // so is the infinity a result type's range makes of a reference.
+      if (o != r && !overflowed(o, r, 0.0, overflow))
         return kInf;
       continue;
     }
@@ -61,23 +84,29 @@ double relativeError(const std::vector<double> &out,
 }
 
 Comparison compare(const std::vector<double> &out,
-                   const std::vector<double> &ref, double rtol) {
+                   const std::vector<double> &ref, double rtol,
+                   double overflow) {
   Comparison c;
-  c.relativeError = relativeError(out, ref);
   c.rtol = rtol;
   c.elements = static_cast<int64_t>(ref.size());
   if (out.size() != ref.size()) {
+    c.relativeError = kInf;
     c.failures = c.elements;
     return c;
   }
+  // The scale of the absolute allowance: the largest finite reference the
+  // result type can hold.
   double scale = 0.0;
   for (double r : ref)
-    if (std::isfinite(r))
+    if (std::isfinite(r) && std::fabs(r) < overflow)
       scale = std::max(scale, std::fabs(r));
   c.atol = rtol * scale;
   // How far outside the rule each element is: its error over what the rule
   // allows (> 1 fails; infinite for a wrong non-finite value).
   double worstRatio = -1.0;
+  // The relative error leaves out the elements that overflowed as the
+  // reference would.
+  std::vector<double> kept, keptRef;
   for (size_t i = 0; i < ref.size(); ++i) {
     double o = out[i], r = ref[i];
     double ratio;
@@ -85,6 +114,10 @@ Comparison compare(const std::vector<double> &out,
       ratio = std::isnan(o) ? 0.0 : kInf;
     else if (std::isinf(r))
       ratio = o == r ? 0.0 : kInf;
+    else if (overflowed(o, r, c.atol + rtol * std::fabs(r), overflow)) {
+      ratio = 0.0;
+      continue;
+    }
     else if (!std::isfinite(o))
       ratio = kInf;
     else {
@@ -92,6 +125,8 @@ Comparison compare(const std::vector<double> &out,
       double err = std::fabs(o - r);
       ratio = err == 0.0 ? 0.0 : allowed > 0.0 ? err / allowed : kInf;
     }
+    kept.push_back(o);
+    keptRef.push_back(r);
     if (ratio > 1.0)
       ++c.failures;
     if (ratio > worstRatio) {
@@ -101,6 +136,7 @@ Comparison compare(const std::vector<double> &out,
       c.worstReference = r;
     }
   }
+  c.relativeError = relativeError(kept, keptRef);
   c.pass = c.failures == 0;
   return c;
 }

@@ -150,8 +150,17 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   Value in = entry.getArgument(0), out = entry.getArgument(1);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  // The row's indices before the axis; dimensions of size 1 may follow it
+  // (inner is 1), at index 0.
   SmallVector<Value> rowIndex =
-      delinearize(r, row, ArrayRef<int64_t>(p.shape).drop_back());
+      delinearize(r, row, ArrayRef<int64_t>(p.shape).take_front(p.axis));
+  int64_t trailing = static_cast<int64_t>(p.shape.size()) - p.axis - 1;
+  auto inputIndex = [&](RB &ir, Value element) {
+    SmallVector<Value> index(rowIndex);
+    index.push_back(element);
+    index.append(trailing, ir.idx(0));
+    return index;
+  };
   int64_t warps = p.threads / 32;
   Value shared;
   if (warps > 1) {
@@ -200,9 +209,8 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
     {
       OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
       RB tr{tb, loc};
-      SmallVector<Value> index(rowIndex);
       Value e = tr.muli(access, p.vector);
-      index.push_back(head ? tr.addi(e, head) : e);
+      SmallVector<Value> index = inputIndex(tr, head ? tr.addi(e, head) : e);
       Value a = acc;
       for (Value v : loadF32(tr, in, index, p.vector))
         a = combine(tr, p, a, v);
@@ -223,9 +231,7 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
                                     /*withElseRegion=*/true);
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, loc};
-      SmallVector<Value> index(rowIndex);
-      index.push_back(at);
-      scf::YieldOp::create(tb, loc, loadF32(tr, in, index, 1));
+      scf::YieldOp::create(tb, loc, loadF32(tr, in, inputIndex(tr, at), 1));
       OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
       RB er{eb, loc};
       scf::YieldOp::create(eb, loc, neutral(er, p));
@@ -243,10 +249,8 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   {
     OpBuilder wb = OpBuilder::atBlockBegin(write.thenBlock());
     RB wr{wb, loc};
-    SmallVector<Value> index(rowIndex);
-    index.push_back(wr.idx(0));
     memref::StoreOp::create(wb, loc, wr.fromF32(total, p.elemType), out,
-                            outputIndex(wr, p, index));
+                            outputIndex(wr, p, inputIndex(wr, wr.idx(0))));
   }
   gpu::ReturnOp::create(b, loc);
 }

@@ -675,13 +675,14 @@ double relativeError(const Tensor &out, const Tensor &ref) {
   return rt::relativeError(out.data, ref.data);
 }
 
-Comparison compare(const Tensor &out, const Tensor &ref, double rtol) {
+Comparison compare(const Tensor &out, const Tensor &ref, double rtol,
+                   double overflow) {
   if (out.shape != ref.shape) {
-    Comparison c = rt::compare({}, ref.data, rtol);
+    Comparison c = rt::compare({}, ref.data, rtol, overflow);
     c.relativeError = kInf;
     return c;
   }
-  return rt::compare(out.data, ref.data, rtol);
+  return rt::compare(out.data, ref.data, rtol, overflow);
 }
 
 } // namespace ref

@@ -354,6 +354,7 @@ static LogicalResult runReference(func::FuncOp func) {
 /// Prints one PASS/FAIL line per result of @`name`, each judged with its
 /// own tolerance (--tolerance overrides them all); true if all pass.
 static bool reportComparison(StringRef name, std::vector<double> tols,
+                             const std::vector<std::string> &dtypes,
                              const std::vector<fused::ref::Tensor> &actual,
                              const std::vector<fused::ref::Tensor> &expected) {
   bool allPass = true;
@@ -361,9 +362,11 @@ static bool reportComparison(StringRef name, std::vector<double> tols,
     double tol = tolerance > 0 ? double(tolerance)
                  : i < tols.size() ? tols[i]
                                    : fused::toleranceFor("f32");
+    std::string dtype = i < dtypes.size() ? dtypes[i] : "";
     fused::ref::Comparison c =
-        i < actual.size() ? fused::judge(actual[i], expected[i], tol)
-                          : fused::judge(fused::ref::Tensor(), expected[i], tol);
+        i < actual.size()
+            ? fused::judge(actual[i], expected[i], tol, dtype)
+            : fused::judge(fused::ref::Tensor(), expected[i], tol, dtype);
     allPass &= c.pass;
     llvm::outs() << "@" << name << " result " << i << ": "
                  << fused::ref::describe(c, expected[i].shape)
@@ -424,8 +427,11 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
     if (failed(fused::host::runOnHost(*compiled, func.getSymName(), inputs,
                                       actual)))
       return 1;
+    std::vector<std::string> dtypes;
+    for (Type t : func.getResultTypes())
+      dtypes.push_back(fused::typeName(getElementTypeOrSelf(t)));
     allPass &= reportComparison(func.getSymName(),
-                                fused::resultTolerances(func),
+                                fused::resultTolerances(func), dtypes,
                                 actual, expected);
   }
   return allPass ? 0 : 1;
@@ -1014,8 +1020,11 @@ static int runOnDevice(const std::string &source,
       llvm::errs() << expected.getStatus().getMessage() << "\n";
       return 1;
     }
-    allPass &= reportComparison(name, (*program)->tolerances(name), *actual,
-                                *expected);
+    std::vector<std::string> dtypes;
+    for (const fused::TensorInfo &t : info->results)
+      dtypes.push_back(t.dtype);
+    allPass &= reportComparison(name, (*program)->tolerances(name), dtypes,
+                                *actual, *expected);
   }
   return allPass ? 0 : 1;
 }

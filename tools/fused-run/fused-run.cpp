@@ -311,9 +311,11 @@ int main(int argc, char **argv) {
       if (!ref)
         return fail(ref.getStatus().getMessage());
       double tol = rf->tolerances[i];
+      double overflow =
+          overflowFor(f->buffers[f->outputs[i]].tensor.dtype);
       Comparison c = ref->shape == out.shape
-                         ? compare(out.data, ref->data, tol)
-                         : compare({}, ref->data, tol);
+                         ? compare(out.data, ref->data, tol, overflow)
+                         : compare({}, ref->data, tol, overflow);
       allPass &= c.pass;
       std::printf("@%s result %zu: %s (tolerance %.1e, seed %llu) %s\n",
                   f->name.c_str(), i, describe(c, ref->shape).c_str(), tol,

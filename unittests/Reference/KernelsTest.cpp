@@ -572,4 +572,34 @@ TEST(CompareTest, NonFiniteValuesWhereTheReferenceIsFiniteFail) {
   EXPECT_EQ(shape.failures, 3);
 }
 
+TEST(CompareTest, AnInfinityMatchesAReferenceBeyondTheResultTypesRange) {
+  double f16 = fused::rt::overflowFor("f16");
+  EXPECT_EQ(f16, 65520.0);
+  EXPECT_TRUE(std::isinf(fused::rt::overflowFor("f64")));
+  // exp(14) in f16 is +inf; the float64 reference is 1.2e6.
+  Tensor ref({3}, std::vector<double>{1.2e6, -7e4, 0.5});
+  Tensor out({3}, std::vector<double>{kInf, -kInf, 0.5});
+  Comparison c = compare(out, ref, 2e-3, f16);
+  EXPECT_TRUE(c.pass) << describe(c, ref.shape);
+  EXPECT_EQ(c.relativeError, 0.0);
+  // The out-of-range references do not scale the absolute allowance.
+  EXPECT_DOUBLE_EQ(c.atol, 2e-3 * 0.5);
+  // Without the range, or with the wrong sign, or where the reference is
+  // well inside the range, an infinity still fails.
+  EXPECT_FALSE(compare(out, ref, 2e-3).pass);
+  EXPECT_FALSE(compare(Tensor({3}, std::vector<double>{-kInf, -kInf, 0.5}),
+                       ref, 2e-3, f16)
+                   .pass);
+  Tensor inside({1}, std::vector<double>{6e4});
+  EXPECT_FALSE(
+      compare(Tensor({1}, std::vector<double>{kInf}), inside, 2e-3, f16).pass);
+  // Within the rule's allowance of the edge, either side is accepted.
+  Tensor edge({1}, std::vector<double>{65500.0});
+  EXPECT_TRUE(
+      compare(Tensor({1}, std::vector<double>{kInf}), edge, 2e-3, f16).pass);
+  EXPECT_TRUE(
+      compare(Tensor({1}, std::vector<double>{65504.0}), edge, 2e-3, f16)
+          .pass);
+}
+
 } // namespace

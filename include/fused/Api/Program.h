@@ -190,10 +190,12 @@ double toleranceFor(const std::vector<std::string> &dtypes);
 std::vector<double> resultTolerances(mlir::func::FuncOp func);
 
 /// The one rule by which --check, --check-host, the C and C++ APIs and
-/// Python judge a result: ref::compare with the given tolerance.
+/// Python judge a result: ref::compare with the given tolerance, and the
+/// range of the result's element type `dtype` when known (an infinity
+/// where the reference exceeds it is what the type holds).
 inline ref::Comparison judge(const ref::Tensor &out, const ref::Tensor &ref,
-                             double rtol) {
-  return ref::compare(out, ref, rtol);
+                             double rtol, const std::string &dtype = "") {
+  return ref::compare(out, ref, rtol, rt::overflowFor(dtype));
 }
 
 /// Opens a device: "cuda", "emulator", or "auto" (cuda when present, else

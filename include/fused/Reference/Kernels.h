@@ -170,7 +170,9 @@ using Comparison = rt::Comparison;
 
 /// Judges `out` against `ref` with relative tolerance `rtol`. Differing
 /// shapes fail with every element counted as a failure.
-Comparison compare(const Tensor &out, const Tensor &ref, double rtol);
+/// `overflow`: where the result type's range ends (rt::compare).
+Comparison compare(const Tensor &out, const Tensor &ref, double rtol,
+                   double overflow = HUGE_VAL);
 
 /// "relative error ..., N of M elements outside ..." (rt::describe).
 using rt::describe;

@@ -15,6 +15,7 @@
 #define FUSED_RUNTIME_COMPARE_H
 
 #include <cstdint>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -41,12 +42,24 @@ struct Comparison {
   bool pass = false;
 };
 
-double relativeError(const std::vector<double> &out,
-                     const std::vector<double> &ref);
+/// The magnitude from which values of element type `dtype` round to
+/// infinity (65520 for f16, about 3.40e38 for f32 and bf16); infinite for
+/// f64 and unknown types.
+double overflowFor(const std::string &dtype);
 
-/// Judges `out` against `ref` (same number of elements) at `rtol`.
+/// `overflow`: see compare.
+double relativeError(const std::vector<double> &out,
+                     const std::vector<double> &ref,
+                     double overflow = HUGE_VAL);
+
+/// Judges `out` against `ref` (same number of elements) at `rtol`. A
+/// result type's range ends at `overflow` (overflowFor): an infinite
+/// element of `out` matches a finite reference of its sign that the rule's
+/// allowance brings to that magnitude, as rounding it to the result's type
+/// would.
 Comparison compare(const std::vector<double> &out,
-                   const std::vector<double> &ref, double rtol);
+                   const std::vector<double> &ref, double rtol,
+                   double overflow = HUGE_VAL);
 
 /// "relative error 1.2e-04, 0 of 4096 elements outside 2.0e-03 + 2.0e-03
 /// *|ref| (worst [0, 3]: 0.1234 vs 0.1233)"; `shape` gives the worst
