@@ -43,6 +43,9 @@ llvm::StringRef stageNames() {
 void buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(::fused::fused::createFusedSetTargetPass(
       ::fused::fused::FusedSetTargetPassOptions{options.chip}));
+  // Folds first (neg(neg(x)), cast round trips, transposes that cancel),
+  // so that no kernel is formed around ops that fold away to its input.
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(::fused::fused::createFusedFusePass());
   auto checkLimits = [&] {
     pm.addPass(::fused::fused::createFusedCheckLimitsPass());

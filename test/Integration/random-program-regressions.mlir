@@ -34,3 +34,20 @@ func.func @exp_overflows_f16(%a: tensor<9x4096xf16>, %b: tensor<11x4096xf16>) ->
   %v1 = fused.exp %v0 : tensor<9x11xf16>
   return %v1 : tensor<9x11xf16>
 }
+
+/// neg(neg(x)) folded inside the elementwise kernel after fusion, which
+/// left a kernel yielding its input, refused ("needs a chain yielding one
+/// value"); the pipeline now folds before fusing.
+// CHECK: @neg_neg result 0: relative error {{.*}} PASS
+// CHECK: @neg_neg_cast result 0: relative error {{.*}} PASS
+func.func @neg_neg(%x: tensor<20x64xbf16>) -> tensor<20x64xbf16> {
+  %v0 = fused.neg %x : tensor<20x64xbf16>
+  %v1 = fused.neg %v0 : tensor<20x64xbf16>
+  return %v1 : tensor<20x64xbf16>
+}
+func.func @neg_neg_cast(%x: tensor<5x33xf16>) -> tensor<5x33xf32> {
+  %v0 = fused.neg %x : tensor<5x33xf16>
+  %v1 = fused.neg %v0 : tensor<5x33xf16>
+  %v2 = fused.cast %v1 : tensor<5x33xf16> to tensor<5x33xf32>
+  return %v2 : tensor<5x33xf32>
+}
