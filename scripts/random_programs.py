@@ -65,8 +65,29 @@ def unary_within(rng, bound):
     return op, bound
 
 
+class Dyn(int):
+    """A dimension written `?`: its value is the size the run gives."""
+
+
+def dyn(value, on):
+    return Dyn(value) if on else value
+
+
 def ttype(shape, dtype):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + dtype + ">"
+    return "tensor<" + "".join(
+        ("?x" if isinstance(d, Dyn) else f"{d}x") for d in shape) + dtype + ">"
+
+
+def dynamic_size(spec):
+    """The value of the program's one dynamic size (None: static)."""
+    role = spec.get("dyn")
+    if not role:
+        return None
+    if role == "shape0":
+        return spec["shape"][0]
+    if role == "batch":
+        return spec["batch"][0]
+    return spec[role]
 
 
 def odd(rng, lo, hi):
@@ -92,7 +113,11 @@ def gen_gemm(rng):
         "out": rng.choice(["f32", dt]),
         "epilogue": [],
         "cast": rng.random() < 0.3,
+        "dyn": None,
     }
+    if rng.random() < 0.3:
+        spec["dyn"] = rng.choice(["m", "n", "k"] +
+                                 (["batch"] if spec["batch"] else []))
     # The products' sum may reach K in magnitude.
     bound = float(spec["k"])
     spec["acts"] = []
@@ -107,8 +132,9 @@ def gen_gemm(rng):
 
 
 def render_gemm(s, name):
-    dt, b = s["dtype"], s["batch"]
-    m, n, k = s["m"], s["n"], s["k"]
+    dt, role = s["dtype"], s.get("dyn")
+    b = [dyn(v, role == "batch") for v in s["batch"]]
+    m, n, k = (dyn(s[x], role == x) for x in ("m", "n", "k"))
     ashape = b + ([k, m] if s["ta"] else [m, k])
     bbatch = [] if s["shared_b"] else b
     bshape = bbatch + ([n, k] if s["tb"] else [k, n])
@@ -165,14 +191,16 @@ def gen_attention(rng):
         "bias_dtype": rng.choice(FLOATS),
         "lse": rng.random() < 0.3,
         "out": rng.choice([dt, dt, "f32"]),
+        "dyn": rng.choice([None, None, None, "sq", "skv", "b"]),
     }
     return spec
 
 
 def render_attention(s, name):
-    dt = s["dtype"]
-    b, hkv, hq = s["b"], s["hkv"], s["hkv"] * s["group"]
-    sq, skv, d, dv = s["sq"], s["skv"], s["d"], s["dv"]
+    dt, role = s["dtype"], s.get("dyn")
+    b, hkv, hq = dyn(s["b"], role == "b"), s["hkv"], s["hkv"] * s["group"]
+    sq, skv = dyn(s["sq"], role == "sq"), dyn(s["skv"], role == "skv")
+    d, dv = s["d"], s["dv"]
     qt = ttype([b, hq, sq, d], dt)
     kt = ttype([b, hkv, skv, d], dt)
     vt = ttype([b, hkv, skv, dv], dt)
@@ -226,11 +254,22 @@ def gen_rowwise(rng):
             "bias": op == "layernorm" and rng.random() < 0.5,
             "param_dtype": rng.choice([dt, dt, "f32"]),
             "residual": op != "softmax" and rng.random() < 0.3}
+    # Dynamic rows (a softmax over another axis needs static shapes).
+    spec["dyn"] = "shape0" if len(shape) >= 2 and spec["axis"] == -1 and \
+        rng.random() < 0.3 else None
     return spec
 
 
+def leading_dynamic(s):
+    """The spec's shape with its first dimension `?` where it is dynamic."""
+    shape = list(s["shape"])
+    if s.get("dyn") == "shape0":
+        shape[0] = Dyn(shape[0])
+    return shape
+
+
 def render_rowwise(s, name):
-    dt, shape = s["dtype"], s["shape"]
+    dt, shape = s["dtype"], leading_dynamic(s)
     t = ttype(shape, dt)
     args = [("x", t)]
     body, results = [], []
@@ -261,11 +300,12 @@ def gen_reduce(rng):
     return {"kind": "reduce", "op": rng.choice(["reduce_sum", "reduce_max"]),
             "dtype": rng.choice(FLOATS), "shape": shape,
             "axis": rng.randint(0, len(shape) - 1),
-            "keepdim": rng.random() < 0.4}
+            "keepdim": rng.random() < 0.4,
+            "dyn": "shape0" if rng.random() < 0.25 else None}
 
 
 def render_reduce(s, name):
-    shape, ax = s["shape"], s["axis"]
+    shape, ax = leading_dynamic(s), s["axis"]
     t = ttype(shape, s["dtype"])
     out = list(shape)
     if s["keepdim"]:
@@ -284,7 +324,10 @@ def gen_elementwise(rng):
     bound = 1.0  # inputs are uniform in [-1, 1)
     for _ in range(rng.randint(1, 4)):
         if rng.random() < 0.5:
-            op, bound = unary_within(rng, bound)
+            op, after = unary_within(rng, bound)
+            if op == "neg" and steps and steps[-1][1] == "neg":
+                continue  # neg(neg(x)) folds away: a program without kernel
+            bound = after
             steps.append(("unary", op, None))
         else:
             # The other operand: the full shape, or broadcast (dimensions
@@ -299,11 +342,13 @@ def gen_elementwise(rng):
             bound = bound * 1.0 if op == "mul" else bound + 1.0
             steps.append(("binary", op, other))
     return {"kind": "elementwise", "dtype": rng.choice(FLOATS),
-            "shape": shape, "steps": steps}
+            "shape": shape, "steps": steps,
+            "dyn": "shape0" if len(shape) >= 2 and shape[0] > 1 and
+            rng.random() < 0.3 else None}
 
 
 def render_elementwise(s, name):
-    dt, shape = s["dtype"], s["shape"]
+    dt, shape = s["dtype"], leading_dynamic(s)
     t = ttype(shape, dt)
     args = [("x", t)]
     body = []
@@ -312,6 +357,9 @@ def render_elementwise(s, name):
         if kind == "unary":
             body.append(f"  %v{i} = fused.{op} {cur} : {t}")
         else:
+            if len(other) == len(shape) and isinstance(shape[0], Dyn) and \
+                    other[0] == shape[0]:
+                other = [shape[0]] + list(other[1:])
             ot = ttype(other, dt)
             args.append((f"o{i}", ot))
             body.append(f"  %v{i} = fused.{op} {cur}, %o{i} : {t}, {ot} -> "
@@ -326,13 +374,17 @@ def gen_transpose(rng):
     perm = list(range(rank))
     while perm == list(range(rank)):
         rng.shuffle(perm)
+    # Dynamic sizes where the innermost dimension stays in place.
     return {"kind": "transpose", "dtype": rng.choice(FLOATS),
-            "shape": shape, "perm": perm}
+            "shape": shape, "perm": perm,
+            "dyn": "shape0" if perm[-1] == rank - 1 and perm[0] != 0 and
+            rng.random() < 0.5 else None}
 
 
 def render_transpose(s, name):
-    t = ttype(s["shape"], s["dtype"])
-    out = [s["shape"][p] for p in s["perm"]]
+    shape = leading_dynamic(s)
+    t = ttype(shape, s["dtype"])
+    out = [shape[p] for p in s["perm"]]
     rt = ttype(out, s["dtype"])
     perm = ", ".join(str(p) for p in s["perm"])
     body = [f"  %y = fused.transpose %x permutation = [{perm}] : {t} -> {rt}"]
@@ -341,18 +393,21 @@ def render_transpose(s, name):
 
 def gen_rope(rng):
     d = 2 * rng.randint(1, 64)
+    lead = [odd(rng, 1, 4) for _ in range(rng.randint(0, 2))]
     return {"kind": "rope", "dtype": rng.choice(FLOATS),
-            "lead": [odd(rng, 1, 4) for _ in range(rng.randint(0, 2))],
+            "lead": lead,
             "s": odd(rng, 1, 70), "d": d,
             "r": 2 * rng.randint(1, d // 2),
             "table_dtype": rng.choice(FLOATS),
-            "interleaved": rng.random() < 0.4}
+            "interleaved": rng.random() < 0.4,
+            "dyn": "s" if rng.random() < 0.3 else None}
 
 
 def render_rope(s, name):
-    shape = s["lead"] + [s["s"], s["d"]]
+    positions = dyn(s["s"], s.get("dyn") == "s")
+    shape = list(s["lead"]) + [positions, s["d"]]
     t = ttype(shape, s["dtype"])
-    tt = ttype([s["s"], s["r"] // 2], s["table_dtype"])
+    tt = ttype([positions, s["r"] // 2], s["table_dtype"])
     attr = " {interleaved}" if s["interleaved"] else ""
     body = [f"  %y = fused.rope %x, %c, %s{attr} : {t}, {tt}, {tt}"]
     return func(name, [("x", t), ("c", tt), ("s", tt)], body, [("%y", t)])
@@ -419,11 +474,11 @@ class Outcome:
                             else "no output")
 
 
-def run_file(tool, path, seed, timeout, entry=None):
+def run_file(tool, path, seed, timeout, size=None):
     cmd = [tool, "--run", "--device=emulator", "--check", f"--seed={seed}",
            path]
-    if entry:
-        cmd.append(f"--entry={entry}")
+    if size is not None:
+        cmd.append(f"--sizes={size}")
     try:
         p = subprocess.run(cmd, capture_output=True, text=True,
                            timeout=timeout)
@@ -463,19 +518,24 @@ def check(tool, specs, seed, timeout, workdir):
     """Outcomes of `specs` (a list), run in one file, then alone where the
     batch leaves them undecided."""
     names = [f"p{i}" for i in range(len(specs))]
-    path = os.path.join(workdir, "batch.mlir")
-    with open(path, "w") as f:
-        for s, n in zip(specs, names):
-            f.write(render(s, n))
-    rc, out = run_file(tool, path, seed, timeout * len(specs))
-    results = classify(rc, out, names)
+    # Programs with a dynamic size run alone, with their size.
+    static = [(n, s) for n, s in zip(names, specs)
+              if dynamic_size(s) is None]
+    results = {}
+    if static:
+        path = os.path.join(workdir, "batch.mlir")
+        with open(path, "w") as f:
+            for n, s in static:
+                f.write(render(s, n))
+        rc, out = run_file(tool, path, seed, timeout * len(static))
+        results = classify(rc, out, [n for n, _ in static])
     for n, s in zip(names, specs):
         if n in results:
             continue
         one = os.path.join(workdir, "one.mlir")
         with open(one, "w") as f:
             f.write(render(s, n))
-        rc1, out1 = run_file(tool, one, seed, timeout)
+        rc1, out1 = run_file(tool, one, seed, timeout, dynamic_size(s))
         results.update(classify(rc1, out1, [n]))
     return [results[n] for n in names]
 
@@ -520,9 +580,16 @@ def candidates(spec):
         if spec.get(flag):
             variant(**{flag: None if flag == "bias" and
                        spec["kind"] == "attention" else False})
-    # Shapes that must stay consistent: rank with axis, r with d.
+    if spec.get("dyn"):
+        variant(dyn=None)
+    # Shapes that must stay consistent: rank with axis, r with d, a
+    # dynamic dimension with the dimensions it names.
     valid = []
     for v in out:
+        if (v.get("dyn") == "batch" and not v["batch"]) or \
+                (v["kind"] == "elementwise" and v.get("dyn") and
+                 v["shape"][0] == 1):
+            v["dyn"] = None
         if v["kind"] == "rope":
             v["r"] = min(v["r"], v["d"])
         if v["kind"] in ("rowwise",) and v["op"] == "softmax":
@@ -556,11 +623,13 @@ def shrink(tool, spec, outcome, seed, timeout, workdir, budget=150):
 
 def regression_test(spec, outcome, seed):
     text = render(spec, "regression")
+    size = dynamic_size(spec)
+    sizes = "" if size is None else f" --sizes={size}"
     return ("/// A program found by scripts/random_programs.py (seed of the "
             "inputs: %d),\n/// shrunk; it failed with: %s\n"
-            "// RUN: fused-compile --run --device=emulator --check --seed=%d "
-            "%%s | FileCheck %%s\n// CHECK-NOT: FAIL\n// CHECK: PASS\n\n%s"
-            % (seed, outcome.signature(), seed, text))
+            "// RUN: fused-compile --run --device=emulator --check --seed=%d"
+            "%s %%s | FileCheck %%s\n// CHECK-NOT: FAIL\n// CHECK: PASS\n\n%s"
+            % (seed, outcome.signature(), seed, sizes, text))
 
 
 def main():
@@ -606,7 +675,9 @@ def main():
                                      workdir))):
                 done += 1
                 if outcome.status == "refused":
-                    refused.setdefault(outcome.detail, []).append(
+                    why = re.sub(r"'tensor<[^>]*>'", "'tensor<...>'",
+                                 outcome.detail)
+                    refused.setdefault(why, []).append(
                         render(spec, f"p{first + i}"))
                     if not args.strict:
                         continue
