@@ -9,6 +9,8 @@
 #                        on any sanitizer report
 #   ./fused.sh sanitize-ci  the same build, with the fixed subset of the lit
 #                        suite that CI runs (ctest and pytest whole)
+#   ./fused.sh fuzz [SECONDS]  the libFuzzer targets of fuzz/ (clang-22, ASan,
+#                        UBSan; in ./build-fuzz), SECONDS each (default 60)
 #   ./fused.sh random-programs [COUNT] [SEED]  build, then compile and run
 #                        COUNT (default 10000) random programs on the emulator
 #                        against the float64 reference (scripts/random_programs.py;
@@ -198,10 +200,11 @@ case "${1:-}" in
   build)   install_deps; build ;;
   sanitize) install_deps; sanitize ;;
   sanitize-ci) install_deps; LIT_SUBSET="$CI_SANITIZE_SUBSET" sanitize ;;
+  fuzz) "$ROOT/fuzz/fuzz.sh" "${2:-60}" ;;
   random-programs)
     install_deps; build
     python3 "$ROOT/scripts/random_programs.py" --tool "$BUILD/bin/fused-compile" \
       --count "${2:-10000}" --seed "${3:-$(date +%s)}" ;;
-  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci|random-programs" >&2
+  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci|fuzz|random-programs" >&2
      exit 2 ;;
 esac

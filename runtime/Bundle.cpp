@@ -296,7 +296,13 @@ StatusOr<Bundle> Bundle::open(const std::string &dir) {
   StatusOr<std::string> text = readFile(path);
   if (!text)
     return text.getStatus();
-  StatusOr<json::Value> root = json::parse(*text);
+  return fromManifest(dir, *text);
+}
+
+StatusOr<Bundle> Bundle::fromManifest(const std::string &dir,
+                                      const std::string &text) {
+  std::string path = dir + "/manifest.json";
+  StatusOr<json::Value> root = json::parse(text);
   if (!root)
     return Status::error(path + ": " + root.getStatus().getMessage());
   Reader r{path};
@@ -1144,7 +1150,10 @@ StatusOr<HostTensor> readNpy(const std::string &path) {
   StatusOr<std::string> data = readFile(path);
   if (!data)
     return data.getStatus();
-  const std::string &d = *data;
+  return parseNpy(*data, path);
+}
+
+StatusOr<HostTensor> parseNpy(const std::string &d, const std::string &path) {
   if (d.size() < 10 || d.compare(0, 6, "\x93NUMPY") != 0)
     return Status::error(path + " is not a .npy file");
   int major = static_cast<uint8_t>(d[6]);
@@ -1190,16 +1199,30 @@ StatusOr<HostTensor> readNpy(const std::string &path) {
   HostTensor t;
   std::stringstream ss(shapeText.substr(open + 1, close - open - 1));
   std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.find_first_not_of(" ") == std::string::npos)
-      continue;
-    t.shape.push_back(std::stoll(item));
-  }
-  int64_t n = 1;
-  for (int64_t s : t.shape)
-    n *= s;
-  size_t bytes = static_cast<size_t>(n) * dtypeBytes(dtype);
+  // Each dimension a decimal count; the product may not exceed the bytes
+  // the file can hold (so that it cannot overflow either).
+  uint64_t n = 1;
   size_t body = start + headerLen;
+  uint64_t most = (d.size() - body) / dtypeBytes(dtype);
+  while (std::getline(ss, item, ',')) {
+    size_t first = item.find_first_not_of(' ');
+    if (first == std::string::npos)
+      continue;
+    size_t last = item.find_last_not_of(' ');
+    std::string digits = item.substr(first, last - first + 1);
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return Status::error(path + ": the shape's dimension '" + digits +
+                           "' is not a count");
+    uint64_t dim = std::stoull(digits);
+    if (dim != 0 && n > most / dim && n != 0)
+      return Status::error(path + ": the shape " + shapeText.substr(
+                                                      open, close - open + 1) +
+                           " is larger than the file's data");
+    n *= dim;
+    t.shape.push_back(static_cast<int64_t>(dim));
+  }
+  size_t bytes = static_cast<size_t>(n) * dtypeBytes(dtype);
   if (d.size() - body != bytes)
     return Status::error(path + ": holds " + std::to_string(d.size() - body) +
                          " bytes of data, the header says " +

@@ -155,4 +155,42 @@ TEST(NpyTest, RoundTripsAndRefusesWhatItCannotRead) {
   EXPECT_FALSE(readNpy((dir / "missing.npy").string()).isOk());
 }
 
+/// A version-1 .npy file with `header` (padded) and `data` bytes.
+std::string npy(const std::string &header, size_t dataBytes) {
+  std::string h = header;
+  while ((10 + h.size() + 1) % 64)
+    h += ' ';
+  h += '\n';
+  std::string f = "\x93NUMPY\x01";
+  f += '\0';
+  f += static_cast<char>(h.size() & 0xff);
+  f += static_cast<char>(h.size() >> 8);
+  return f + h + std::string(dataBytes, '\0');
+}
+
+// Found by fuzz/NpyFuzzer: a dimension that is not a number threw out of
+// the reader (std::stoll), aborting the process, and a shape whose
+// product overflows was signed overflow.
+TEST(NpyTest, ShapesThatAreNotCountsAreErrors) {
+  std::string ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }";
+  auto t = parseNpy(npy(ok, 12), "ok.npy");
+  ASSERT_TRUE(t.isOk()) << t.getStatus().getMessage();
+  EXPECT_EQ(t->shape, (std::vector<int64_t>{3, 1}));
+  for (const char *shape : {"(3, \xfd" "1, 1)", "(3, -1)", "(x,)", "(3, 1e3)",
+                            "(99999999999999999999999,)"}) {
+    std::string h = std::string("{'descr': '<f4', 'fortran_order': False, "
+                                "'shape': ") + shape + ", }";
+    auto bad = parseNpy(npy(h, 12), "bad.npy");
+    ASSERT_FALSE(bad.isOk()) << shape;
+    EXPECT_NE(bad.getStatus().getMessage().find("bad.npy"), std::string::npos);
+  }
+  std::string huge = "{'descr': '<f4', 'fortran_order': False, 'shape': "
+                     "(4294967296, 4294967296, 4294967296), }";
+  auto over = parseNpy(npy(huge, 12), "huge.npy");
+  ASSERT_FALSE(over.isOk());
+  EXPECT_NE(over.getStatus().getMessage().find("larger than the file"),
+            std::string::npos)
+      << over.getStatus().getMessage();
+}
+
 } // namespace

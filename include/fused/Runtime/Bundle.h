@@ -176,6 +176,9 @@ public:
   /// dtype and shape of the kernel's argument. Errors name the bundle and
   /// what is wrong.
   static StatusOr<Bundle> open(const std::string &dir);
+  /// The same with the manifest's text given (`dir` holds the images).
+  static StatusOr<Bundle> fromManifest(const std::string &dir,
+                                       const std::string &text);
 
   const std::string &directory() const { return dir; }
   const std::vector<std::string> &chips() const { return chipList; }
@@ -263,6 +266,9 @@ private:
 /// order) as doubles, and writes one in `dtype` ("f16", "f32" or "f64";
 /// values are rounded to it).
 StatusOr<HostTensor> readNpy(const std::string &path);
+/// The same from the file's bytes `data`; `path` names it in errors.
+StatusOr<HostTensor> parseNpy(const std::string &data,
+                              const std::string &path);
 Status writeNpy(const std::string &path, const HostTensor &tensor,
                 const std::string &dtype = "f64");
 
