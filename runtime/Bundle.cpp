@@ -1199,11 +1199,9 @@ StatusOr<HostTensor> parseNpy(const std::string &d, const std::string &path) {
   HostTensor t;
   std::stringstream ss(shapeText.substr(open + 1, close - open - 1));
   std::string item;
-  // Each dimension a decimal count; the product may not exceed the bytes
-  // the file can hold (so that it cannot overflow either).
-  uint64_t n = 1;
-  size_t body = start + headerLen;
-  uint64_t most = (d.size() - body) / dtypeBytes(dtype);
+  // Each dimension a decimal count; a product larger than the file's data
+  // can hold is refused before it could overflow.
+  std::vector<uint64_t> dims;
   while (std::getline(ss, item, ',')) {
     size_t first = item.find_first_not_of(' ');
     if (first == std::string::npos)
@@ -1214,14 +1212,22 @@ StatusOr<HostTensor> parseNpy(const std::string &d, const std::string &path) {
         digits.find_first_not_of("0123456789") != std::string::npos)
       return Status::error(path + ": the shape's dimension '" + digits +
                            "' is not a count");
-    uint64_t dim = std::stoull(digits);
-    if (dim != 0 && n > most / dim && n != 0)
-      return Status::error(path + ": the shape " + shapeText.substr(
-                                                      open, close - open + 1) +
-                           " is larger than the file's data");
-    n *= dim;
-    t.shape.push_back(static_cast<int64_t>(dim));
+    dims.push_back(std::stoull(digits));
+    t.shape.push_back(static_cast<int64_t>(dims.back()));
   }
+  size_t body = start + headerLen;
+  uint64_t most = (d.size() - body) / dtypeBytes(dtype);
+  uint64_t n = 1;
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end())
+    n = 0;
+  else
+    for (uint64_t dim : dims) {
+      if (n > most / dim)
+        return Status::error(path + ": the shape " +
+                             shapeText.substr(open, close - open + 1) +
+                             " is larger than the file's data");
+      n *= dim;
+    }
   size_t bytes = static_cast<size_t>(n) * dtypeBytes(dtype);
   if (d.size() - body != bytes)
     return Status::error(path + ": holds " + std::to_string(d.size() - body) +

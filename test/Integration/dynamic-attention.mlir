@@ -34,13 +34,14 @@ func.func @causal(%q: tensor<1x4x?x32xf16>, %k: tensor<1x4x?x32xf16>,
 }
 
 // The heads of a [T, 3 * 2 * 64] QKV projection, to [3, 2, T, 64] and
-// back: row copies of 64 elements.
+// back: row copies of 64 elements (an op between them, or the two
+// transposes would fold away).
 func.func @heads(%qkv: tensor<?x3x2x64xbf16>) -> tensor<?x3x2x64xbf16> {
   %h = fused.transpose %qkv permutation = [1, 2, 0, 3]
       : tensor<?x3x2x64xbf16> -> tensor<3x2x?x64xbf16>
-  %b = fused.transpose %h permutation = [2, 0, 1, 3]
+  %e = fused.exp %h : tensor<3x2x?x64xbf16>
+  %y = fused.transpose %e permutation = [2, 0, 1, 3]
       : tensor<3x2x?x64xbf16> -> tensor<?x3x2x64xbf16>
-  %y = fused.exp %b : tensor<?x3x2x64xbf16>
   return %y : tensor<?x3x2x64xbf16>
 }
 
