@@ -16,6 +16,8 @@ struct ShapeExpr::Node {
 
 namespace {
 
+constexpr size_t kMaxTextLength = 1024;
+
 using NodePtr = std::shared_ptr<const ShapeExpr::Node>;
 using Kind = ShapeExpr::Node::Kind;
 
@@ -201,6 +203,14 @@ ShapeExpr ShapeExpr::constant(int64_t value) {
 }
 
 StatusOr<ShapeExpr> ShapeExpr::parse(const std::string &text) {
+  // The parser and the evaluator recurse once per nesting level and per
+  // operator: a bound on the text's length bounds both (a manifest's
+  // expressions are a few dozen characters).
+  if (text.size() > kMaxTextLength)
+    return Status::error("invalid size expression of " +
+                         std::to_string(text.size()) +
+                         " characters: at most " +
+                         std::to_string(kMaxTextLength) + " are read");
   Parser p(text);
   StatusOr<NodePtr> root = p.parseAll();
   if (!root)

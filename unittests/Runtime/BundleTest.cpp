@@ -82,6 +82,25 @@ TEST(ShapeExprTest, EvaluatesSizesAndRefusesWhatIsUndefined) {
   EXPECT_FALSE(eval("4611686018427387904 * 4").isOk());
 }
 
+// Found by fuzz/ShapeExprFuzzer: parentheses nested some ten thousand
+// deep overflowed the parser's stack (a crash of fused-run on a corrupt
+// manifest). Expressions are bounded to 1024 characters.
+TEST(ShapeExprTest, DeepOrLongExpressionsAreErrorsNotCrashes) {
+  std::string deep(100000, '(');
+  auto e = ShapeExpr::parse(deep + "s0");
+  ASSERT_FALSE(e.isOk());
+  EXPECT_NE(e.getStatus().getMessage().find("at most 1024"),
+            std::string::npos);
+  std::string nested = std::string(500, '(') + "s0" + std::string(500, ')');
+  auto ok = ShapeExpr::parse(nested);
+  ASSERT_TRUE(ok.isOk()) << ok.getStatus().getMessage();
+  auto v = ok->evaluate([](const std::string &) -> std::optional<int64_t> {
+    return 7;
+  });
+  ASSERT_TRUE(v.isOk());
+  EXPECT_EQ(*v, 7);
+}
+
 TEST(ShapeExprTest, GridsFollowFromArgumentsWithinTheCudaLimits) {
   std::array<uint32_t, 3> grid = {0, 4, 1};
   std::array<std::string, 3> sizes = {"(a0.d0 + 127) / 128", "", ""};
