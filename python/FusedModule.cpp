@@ -146,9 +146,10 @@ PYBIND11_MODULE(_fused, m) {
 
   m.def(
       "compare",
-      [](const Array &actual, const Array &expected, double rtol) {
+      [](const Array &actual, const Array &expected, double rtol,
+         const std::string &dtype) {
         std::vector<fused::ref::Tensor> t = toTensors({actual, expected});
-        fused::ref::Comparison c = fused::judge(t[0], t[1], rtol);
+        fused::ref::Comparison c = fused::judge(t[0], t[1], rtol, dtype);
         py::dict d;
         d["passed"] = c.pass;
         d["relative_error"] = c.relativeError;
@@ -162,7 +163,8 @@ PYBIND11_MODULE(_fused, m) {
         d["summary"] = fused::ref::describe(c, t[1].shape);
         return d;
       },
-      py::arg("actual"), py::arg("expected"), py::arg("rtol"));
+      py::arg("actual"), py::arg("expected"), py::arg("rtol"),
+      py::arg("dtype") = "");
   m.def("tolerance_for",
         py::overload_cast<const std::string &>(&fused::toleranceFor));
 

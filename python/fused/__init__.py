@@ -85,8 +85,10 @@ def compare(actual, expected, dtype="f32", rtol=None):
     """Judges `actual` against `expected` by the rule fused-compile --check
     uses: every element must satisfy |actual - expected| <= atol +
     rtol * |expected| with atol = rtol * max|expected|; a NaN or infinity
-    where `expected` is finite fails. `rtol` defaults to the tolerance of
-    `dtype` (2e-3 f16, 1e-2 bf16, 1e-5 otherwise). Returns a dict: passed,
+    where `expected` is finite fails, except the infinity of `actual`'s
+    sign that `dtype` makes of an `expected` beyond its range (65520 and up
+    for f16). `rtol` defaults to the tolerance of `dtype` (2e-3 f16, 1e-2
+    bf16, 1e-5 otherwise). Returns a dict: passed,
     failures, elements, worst_index (flat), worst_value, worst_reference,
     relative_error (for information), rtol, atol and a one-line summary."""
     a = _np.asarray(actual, dtype=_np.float64)
@@ -95,7 +97,7 @@ def compare(actual, expected, dtype="f32", rtol=None):
         raise FusedError(f"shapes differ: {a.shape} and {e.shape}")
     if rtol is None:
         rtol = _fused.tolerance_for(dtype)
-    return _fused.compare(a, e, float(rtol))
+    return _fused.compare(a, e, float(rtol), str(dtype))
 
 
 def relative_error(actual, expected):

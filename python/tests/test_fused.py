@@ -189,6 +189,11 @@ def test_compare_is_the_elementwise_rule_of_check():
                              rtol=1e9)["passed"]
     # The default tolerance is the dtype's.
     assert fused.compare(ref, ref, dtype="bf16")["rtol"] == 1e-2
+    # An f16 result is +inf where the reference is beyond f16's range.
+    big = np.array([1.2e6, 0.5])
+    assert fused.compare(np.array([np.inf, 0.5]), big, dtype="f16")["passed"]
+    assert not fused.compare(np.array([np.inf, 0.5]), big,
+                             dtype="f32")["passed"]
     with pytest.raises(fused.FusedError):
         fused.compare(np.zeros(3), np.zeros(4))
 
