@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 namespace {
 
@@ -61,6 +62,84 @@ TEST(ProgramTest, CompilesRunsAndMatchesTheReference) {
   auto ref = (*program)->reference("gemm", *inputs);
   ASSERT_TRUE(ref.isOk());
   EXPECT_LE(fused::ref::relativeError((*out)[0], (*ref)[0]), 1e-5);
+}
+
+// Several threads compiling and running different programs at once, all
+// through one cache directory, get the results of the same calls made one
+// at a time, bit for bit.
+TEST(ProgramTest, ThreadsCompileAndRunAtOnceLikeOneAtATime) {
+  const std::vector<std::pair<std::string, std::string>> programs = {
+      {"gemm", kGemm},
+      {"sm", R"(
+func.func @sm(%x: tensor<7x333xbf16>) -> tensor<7x333xbf16> {
+  %y = fused.softmax %x axis = -1 : tensor<7x333xbf16>
+  return %y : tensor<7x333xbf16>
+})"},
+      {"ln", R"(
+func.func @ln(%x: tensor<5x200xf16>, %g: tensor<200xf16>) -> tensor<5x200xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<200xf16>) : tensor<5x200xf16>
+  return %y : tensor<5x200xf16>
+})"},
+      {"att", R"(
+func.func @att(%q: tensor<1x2x33x32xf16>, %k: tensor<1x1x40x32xf16>, %v: tensor<1x1x40x32xf16>) -> tensor<1x2x33x32xf16> {
+  %o = fused.attention %q, %k, %v {causal} : tensor<1x2x33x32xf16>, tensor<1x1x40x32xf16>, tensor<1x1x40x32xf16> -> tensor<1x2x33x32xf16>
+  return %o : tensor<1x2x33x32xf16>
+})"}};
+  // The results of one call each, in one thread, with its own cache.
+  auto runOne = [](const std::string &name, const std::string &source,
+                   const std::string &cacheDir,
+                   std::vector<fused::ref::Tensor> &out) -> std::string {
+    fused::CompileOptions o;
+    o.target = "emulator";
+    o.cacheDir = cacheDir;
+    auto program = fused::Program::compile(source, o);
+    if (!program)
+      return program.getStatus().getMessage();
+    fused::rt::EmulatorOptions eo;
+    eo.hostThreads = 1;
+    auto device = fused::openDevice("emulator", eo);
+    if (!device)
+      return device.getStatus().getMessage();
+    auto inputs = (*program)->randomInputs(name, 11);
+    if (!inputs)
+      return inputs.getStatus().getMessage();
+    auto result = (*program)->run(**device, name, *inputs);
+    if (!result)
+      return result.getStatus().getMessage();
+    out = std::move(*result);
+    return "";
+  };
+  std::vector<std::vector<fused::ref::Tensor>> alone(programs.size());
+  std::string aloneCache = freshCacheDir("threads-alone");
+  for (size_t i = 0; i < programs.size(); ++i)
+    ASSERT_EQ(runOne(programs[i].first, programs[i].second, aloneCache,
+                     alone[i]),
+              "");
+  // Two threads per program, all at once, sharing a fresh cache.
+  std::string shared = freshCacheDir("threads-shared");
+  constexpr size_t kPerProgram = 2;
+  std::vector<std::vector<fused::ref::Tensor>> got(programs.size() *
+                                                   kPerProgram);
+  std::vector<std::string> errors(got.size());
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t)
+    threads.emplace_back([&, t] {
+      const auto &[name, source] = programs[t % programs.size()];
+      errors[t] = runOne(name, source, shared, got[t]);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (size_t t = 0; t < got.size(); ++t) {
+    ASSERT_EQ(errors[t], "") << "thread " << t;
+    const auto &want = alone[t % programs.size()];
+    ASSERT_EQ(got[t].size(), want.size());
+    for (size_t r = 0; r < want.size(); ++r) {
+      EXPECT_EQ(got[t][r].shape, want[r].shape);
+      EXPECT_EQ(got[t][r].data, want[r].data) << "thread " << t;
+    }
+  }
+  std::filesystem::remove_all(aloneCache);
+  std::filesystem::remove_all(shared);
 }
 
 TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
