@@ -307,3 +307,25 @@ def test_dynamic_sizes_that_disagree_raise():
         kernel(randn(4, 96), randn(5, 96), w, device="emulator")
     with pytest.raises(fused.FusedError, match=r"must have shape \(None, 96\)"):
         kernel(randn(4, 95), randn(4, 95), w, device="emulator")
+
+
+def test_threads_at_once_give_the_results_of_one_at_a_time():
+    # Different ops compiled (through the shared kernel cache) and run on
+    # the emulator from several Python threads at once: the same results,
+    # bit for bit, as the same calls one after the other.
+    from concurrent.futures import ThreadPoolExecutor
+    x, g = randn(9, 300), randn(300)
+    a, b = randn(40, 72), randn(72, 24)
+    q, k, v = randn(1, 2, 20, 32), randn(1, 1, 30, 32), randn(1, 1, 30, 32)
+    calls = [
+        lambda: fused.ops.softmax(x, device="emulator"),
+        lambda: fused.ops.layernorm(x, weight=g, device="emulator"),
+        lambda: fused.ops.matmul(a, b, device="emulator"),
+        lambda: fused.ops.attention(q, k, v, causal=True, device="emulator"),
+    ] * 2
+    alone = [c() for c in calls]
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        together = list(pool.map(lambda c: c(), calls))
+    for one, other in zip(alone, together):
+        assert one.dtype == other.dtype and one.shape == other.shape
+        assert np.array_equal(one, other)
