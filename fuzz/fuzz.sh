@@ -4,7 +4,9 @@
 # for SECONDS (default 60) from its seed corpus (fuzz/corpus/TARGET, copied
 # to build-fuzz/corpus/TARGET, where what it finds accumulates). Prints per
 # target the executions run; a crash, leak or sanitizer report fails the run
-# and leaves the input that caused it in build-fuzz/crashes/TARGET.
+# and leaves the input that caused it in build-fuzz/crashes/TARGET. The
+# mutations follow FUSED_FUZZ_SEED (default 1), so that a run is repeatable
+# up to how far the time lets it go; FUSED_FUZZ_SEED=0 draws a seed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${FUSED_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
@@ -48,7 +50,8 @@ for t in "${TARGETS[@]}"; do
   log="$OUT/$t.log"
   if (cd "$crashes" && ASAN_OPTIONS=detect_leaks=1 \
       UBSAN_OPTIONS=print_stacktrace=1 "$OUT/$t" -max_total_time="$SECONDS_EACH" \
-      -print_final_stats=1 -max_len=65536 -timeout=10 "$corpus") >"$log" 2>&1; then
+      -print_final_stats=1 -max_len=65536 -timeout=10 \
+      -seed="${FUSED_FUZZ_SEED:-1}" "$corpus") >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     echo "fuzz $t: $runs executions in ${SECONDS_EACH} s, no crash"
   else
