@@ -26,6 +26,7 @@ if ! command -v "$CXX" >/dev/null ||
 fi
 
 mkdir -p "$OUT/obj"
+OUT="$(cd "$OUT" && pwd)"  # absolute: the runs below change directory
 FLAGS=(-std=c++17 -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=undefined -I"$ROOT/include")

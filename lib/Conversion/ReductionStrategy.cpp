@@ -150,16 +150,33 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   Value in = entry.getArgument(0), out = entry.getArgument(1);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  // The row's indices before the axis; dimensions of size 1 may follow it
-  // (inner is 1), at index 0.
+  // The row's indices before the axis. Dimensions of size 1 may follow it
+  // (inner is 1): the input is read through a view that merges them into
+  // the axis, so that vector accesses run along one dimension.
   SmallVector<Value> rowIndex =
       delinearize(r, row, ArrayRef<int64_t>(p.shape).take_front(p.axis));
-  int64_t trailing = static_cast<int64_t>(p.shape.size()) - p.axis - 1;
-  auto inputIndex = [&](RB &ir, Value element) {
+  int64_t rank = static_cast<int64_t>(p.shape.size());
+  int64_t trailing = rank - p.axis - 1;
+  if (trailing > 0) {
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < p.axis; ++d)
+      groups.push_back({d});
+    groups.emplace_back();
+    for (int64_t d = p.axis; d < rank; ++d)
+      groups.back().push_back(d);
+    in = memref::CollapseShapeOp::create(b, loc, in, groups);
+  }
+  auto inputIndex = [&](RB &, Value element) {
     SmallVector<Value> index(rowIndex);
     index.push_back(element);
-    index.append(trailing, ir.idx(0));
     return index;
+  };
+  // The output's index: the row's, the axis dropped or kept at 0.
+  auto outputAt = [&](RB &wr) {
+    SmallVector<Value> index(rowIndex);
+    index.push_back(wr.idx(0));
+    index.append(trailing, wr.idx(0));
+    return outputIndex(wr, p, index);
   };
   int64_t warps = p.threads / 32;
   Value shared;
@@ -250,7 +267,7 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
     OpBuilder wb = OpBuilder::atBlockBegin(write.thenBlock());
     RB wr{wb, loc};
     memref::StoreOp::create(wb, loc, wr.fromF32(total, p.elemType), out,
-                            outputIndex(wr, p, inputIndex(wr, wr.idx(0))));
+                            outputAt(wr));
   }
   gpu::ReturnOp::create(b, loc);
 }
