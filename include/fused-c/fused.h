@@ -115,7 +115,10 @@ int fused_reference(fused_program *program, const char *function,
 /* The judgement of one result (fused-compile --check's rule): every element
  * must satisfy |actual - expected| <= atol + rtol * |expected| with atol =
  * rtol * max|expected|; a NaN or infinity where `expected` is finite fails.
- * The relative norm error is for information. */
+ * The relative norm error is for information. Without a result type, an
+ * infinity where `expected` is beyond the type's range fails here too
+ * (fused-compile --check and Python's fused.compare, which know the type,
+ * accept it). */
 typedef struct fused_comparison {
   int passed;
   double relative_error;

@@ -76,7 +76,10 @@ int fused_rt_bundle_reference(const fused_rt_bundle *bundle,
 
 /* The rule of fused-run --check (fused's one comparison rule): every
  * element within atol + rtol * |ref|, atol = rtol * max |ref|; NaN or
- * infinity where the reference is finite fails. `shape` (rank entries)
+ * infinity where the reference is finite fails (fused-run --check, which
+ * knows the output's type, accepts the infinity that type makes of a
+ * reference beyond its range; this function has no type and does not).
+ * `shape` (rank entries)
  * names the worst element in *summary (free with fused_rt_string_free;
  * may be NULL). *passed is 1 or 0. */
 int fused_rt_compare(const double *actual, const double *expected, size_t n,
