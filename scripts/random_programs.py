@@ -50,19 +50,24 @@ CRASH = re.compile(r"Stack dump|LLVM ERROR|Assertion|PLEASE submit|"
                    r"Segmentation fault|Aborted|terminate called")
 
 
+def unary_bound(op, bound):
+    """The magnitude bound of unary `op`'s result on values bounded by
+    `bound`."""
+    if op == "exp":
+        return 2.72 ** bound
+    if op in ("tanh", "sigmoid"):
+        return 1.0
+    return bound
+
+
 def unary_within(rng, bound):
     """A unary op for a value of magnitude at most `bound`, and the bound of
     its result. exp only of values bounded by 2: the rounding error of a
     16-bit intermediate grows by the value's magnitude through an exp, which
     no per-type tolerance follows (the drawn programs stay well-conditioned).
     """
-    ops = [u for u in UNARY if u != "exp" or bound <= 2.0]
-    op = rng.choice(ops)
-    if op == "exp":
-        return op, 2.72 ** bound
-    if op in ("tanh", "sigmoid"):
-        return op, 1.0
-    return op, bound
+    op = rng.choice([u for u in UNARY if u != "exp" or bound <= 2.0])
+    return op, unary_bound(op, bound)
 
 
 class Dyn(int):
@@ -578,14 +583,6 @@ def well_conditioned(spec):
                 return False
             bound = unary_bound(op, bound)
     return True
-
-
-def unary_bound(op, bound):
-    if op == "exp":
-        return 2.72 ** bound
-    if op in ("tanh", "sigmoid"):
-        return 1.0
-    return bound
 
 
 def candidates(spec):

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuBuilders.h"
+#include "KernelBuilders.h"
 #include "fused/Conversion/AttentionStrategy.h"
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
@@ -57,30 +58,15 @@ constexpr int64_t kThreads = 32 * kWarps;
 
 using Problem = ::fused::AttentionProblem;
 
-/// f32 arithmetic at the builder's insertion point.
-struct FB {
-  OpBuilder &b;
-  Location loc;
-  Value c(float v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
+/// f32 arithmetic at the builder's insertion point: the memory-bound
+/// kernels' builders, with what the attention adds (exp2 and log2, fragment
+/// elements, quad reductions).
+struct FB : ::fused::kernel_builders::RB {
+  FB(OpBuilder &b, Location loc) : RB{b, loc} {}
   Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
   Value log2(Value x) { return math::Log2Op::create(b, loc, x); }
-  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value oeq(Value x, Value y) {
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
-  }
   Value ogt(Value x, Value y) {
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
-  }
-  Value select(Value cond, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, cond, x, y);
   }
   Value extract(Value v, int64_t i, int64_t j) {
     return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i, j});
@@ -91,9 +77,7 @@ struct FB {
   /// A reduction over the four lanes of a quad (xor 1, then xor 2).
   Value quad(Value x, bool isMax) {
     for (int32_t offset : {1, 2}) {
-      Value o = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(offset));
-      Value w = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(32));
-      Value other = gpu::ShuffleOp::create(b, loc, x, o, w,
+      Value other = gpu::ShuffleOp::create(b, loc, x, i32(offset), i32(32),
                                            gpu::ShuffleMode::XOR)
                         .getShuffleResult();
       x = isMax ? max(x, other) : add(x, other);
@@ -345,8 +329,8 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
   SmallVector<Value> s = computeScores(k, lb, stageRow);
   // Scale into the log2 domain and add the bias.
   Value kv0 = l.mul(j, p.blockN());
-  Value scaleLog2 = lf.c(p.scale * log2e);
-  Value ninf = lf.c(negInf);
+  Value scaleLog2 = lf.f(p.scale * log2e);
+  Value ninf = lf.f(negInf);
   auto keyOf = [&](IB &ib, int64_t i, int64_t e) {
     return ib.add(ib.add(kv0, t2), i * 8 + e % 2);
   };
@@ -363,7 +347,7 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
             lb, loc, gBias, biasIndices(l, bt.getShape(), coord));
         if (!bv.getType().isF32())
           bv = arith::ExtFOp::create(lb, loc, f32, bv);
-        v = lf.add(v, lf.mul(bv, lf.c(log2e)));
+        v = lf.add(v, lf.mul(bv, lf.f(log2e)));
       }
       s[i] = lf.insert(v, s[i], r, e % 2);
     }
@@ -390,7 +374,7 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
             Value visible = scmp(mb2, ml, arith::CmpIPredicate::slt,
                                  keyOf(mh, i, e), limits[r]);
             Value v = mf.select(visible, mf.extract(out[i], r, e % 2),
-                                mf.c(negInf));
+                                mf.f(negInf));
             out[i] = mf.insert(v, out[i], r, e % 2);
           }
         scf::YieldOp::create(mb2, ml, out);
@@ -411,9 +395,9 @@ void buildTileStep(const AttentionKernel &k, scf::ForOp loop) {
     mNew[r] = lf.max(m[r], lf.quad(rowMax[r], /*isMax=*/true));
     // A row that has seen no visible key yet keeps -inf; subtract 0 then
     // so that exp2 gives 0 rather than NaN.
-    mUse[r] = lf.select(lf.oeq(mNew[r], ninf), lf.c(0), mNew[r]);
+    mUse[r] = lf.select(lf.oeq(mNew[r], ninf), lf.f(0), mNew[r]);
     alpha[r] = lf.exp2(lf.sub(m[r], mUse[r]));
-    rowSum[r] = lf.c(0);
+    rowSum[r] = lf.f(0);
   }
   for (int64_t i = 0; i < numS; ++i)
     for (int64_t e = 0; e < 4; ++e) {
@@ -463,12 +447,12 @@ void buildOutput(const AttentionKernel &k, OpBuilder &b, ValueRange results,
   for (int r = 0; r < 2; ++r) {
     Value m = results[numO + r];
     Value lTotal = f.quad(results[numO + 2 + r], /*isMax=*/false);
-    Value any = f.ogt(lTotal, f.c(0));
-    inv[r] = f.select(any, f.div(f.c(1), lTotal), f.c(0));
+    Value any = f.ogt(lTotal, f.f(0));
+    inv[r] = f.select(any, f.div(f.f(1), lTotal), f.f(0));
     // lse = ln(l) + m ln 2 (m is in the log2 domain).
-    Value ln2 = f.c(0.6931471805599453f);
+    Value ln2 = f.f(0.6931471805599453f);
     lse[r] = f.select(any, f.mul(f.add(m, f.log2(lTotal)), ln2),
-                      f.c(negInf));
+                      f.f(negInf));
   }
   // O goes through shared memory (the Q and K buffers, free once every
   // copy has landed and every warp is past the loop) so that it leaves in
@@ -642,7 +626,7 @@ LogicalResult buildKernel(KernelOp kernelOp, AttentionOp att,
   Value zeroAcc = arith::ConstantOp::create(
       b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
   SmallVector<Value> inits(numO, zeroAcc);
-  inits.append({f.c(negInf), f.c(negInf), f.c(0), f.c(0)});
+  inits.append({f.f(negInf), f.f(negInf), f.f(0), f.f(0)});
   AttentionKernel k{p,     loc,    tid,    lane,    warp,     g,
                     t2,    batch,  head,   kvHead,  q0,       {rows[0], rows[1]},
                     {limits[0], limits[1]}, diag, numTiles, sQ, sK, sV,

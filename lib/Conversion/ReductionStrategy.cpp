@@ -166,7 +166,7 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
       groups.back().push_back(d);
     in = memref::CollapseShapeOp::create(b, loc, in, groups);
   }
-  auto inputIndex = [&](RB &, Value element) {
+  auto inputIndex = [&](Value element) {
     SmallVector<Value> index(rowIndex);
     index.push_back(element);
     return index;
@@ -227,7 +227,7 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
       OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
       RB tr{tb, loc};
       Value e = tr.muli(access, p.vector);
-      SmallVector<Value> index = inputIndex(tr, head ? tr.addi(e, head) : e);
+      SmallVector<Value> index = inputIndex(head ? tr.addi(e, head) : e);
       Value a = acc;
       for (Value v : loadF32(tr, in, index, p.vector))
         a = combine(tr, p, a, v);
@@ -248,7 +248,7 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
                                     /*withElseRegion=*/true);
       OpBuilder tb = OpBuilder::atBlockBegin(ifOp.thenBlock());
       RB tr{tb, loc};
-      scf::YieldOp::create(tb, loc, loadF32(tr, in, inputIndex(tr, at), 1));
+      scf::YieldOp::create(tb, loc, loadF32(tr, in, inputIndex(at), 1));
       OpBuilder eb = OpBuilder::atBlockBegin(ifOp.elseBlock());
       RB er{eb, loc};
       scf::YieldOp::create(eb, loc, neutral(er, p));

@@ -380,6 +380,13 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   return q;
 }
 
+/// Where element `q` of an affine parameter of element type `et` lies in
+/// its copy by planes (RowProblem::paramPlanes).
+Value planeIndex(RB &r, const RowProblem &p, Type et, Value q) {
+  return r.addi(r.muli(r.remi(q, p.paramPlanes), p.planeStride(et)),
+                r.divi(q, p.paramPlanes));
+}
+
 /// How the kernel reads and writes a row.
 struct RowAccess {
   RB &r;
@@ -448,19 +455,15 @@ struct RowAccess {
   SmallVector<Value> loadParam(Value param, Value e) {
     if (!p.paramPlanes)
       return load(param, ValueRange{e});
-    int64_t planes = p.paramPlanes;
-    int64_t stride = p.planeStride(cast<MemRefType>(param.getType())
-                                       .getElementType());
-    auto at = [&](Value q, Value base) {
-      Value i = r.addi(r.muli(r.remi(q, planes), stride), r.divi(q, planes));
-      return base ? r.addi(i, base) : i;
-    };
+    Type et = cast<MemRefType>(param.getType()).getElementType();
     SmallVector<Value> values;
     for (int64_t i = 0; i < p.vector; ++i) {
       // A window's e is a multiple of the planes: element e + offset + i
       // lies at e / planes past where element offset + i does.
-      Value index = offset ? at(r.addi(offset, r.idx(i)), r.divi(e, planes))
-                           : at(r.addi(e, r.idx(i)), Value());
+      Value index =
+          offset ? r.addi(planeIndex(r, p, et, r.addi(offset, r.idx(i))),
+                          r.divi(e, p.paramPlanes))
+                 : planeIndex(r, p, et, r.addi(e, r.idx(i)));
       values.push_back(
           r.toF32(memref::LoadOp::create(r.b, r.loc, param, index)));
     }
@@ -937,11 +940,9 @@ void stageParamPlanes(RB &r, const RowProblem &p, Value tid, Value param,
                       Value copy) {
   Type et = cast<MemRefType>(param.getType()).getElementType();
   int64_t width = 16 / elementBytes(et), chunks = p.n / width;
-  int64_t planes = p.paramPlanes, stride = p.planeStride(et);
+  int64_t planes = p.paramPlanes;
   auto put = [&](RB &pr, Value q, Value v) {
-    Value at =
-        pr.addi(pr.muli(pr.remi(q, planes), stride), pr.divi(q, planes));
-    memref::StoreOp::create(pr.b, pr.loc, v, copy, at);
+    memref::StoreOp::create(pr.b, pr.loc, v, copy, planeIndex(pr, p, et, q));
   };
   if (chunks > 0) {
     auto loop = scf::ForOp::create(r.b, r.loc, tid, r.idx(chunks),
@@ -966,9 +967,8 @@ void stageParamPlanes(RB &r, const RowProblem &p, Value tid, Value param,
         parts.push_back(lr.fromF32(chunk[i + j * planes], et));
       Value v = vector::FromElementsOp::create(
           lb, r.loc, VectorType::get({run}, et), parts);
-      Value at =
-          lr.addi(lr.muli(lr.remi(q, planes), stride), lr.divi(q, planes));
-      vector::StoreOp::create(lb, r.loc, v, copy, ValueRange{at},
+      vector::StoreOp::create(lb, r.loc, v, copy,
+                              ValueRange{planeIndex(lr, p, et, q)},
                               /*nontemporal=*/false,
                               llvm::MaybeAlign(run * elementBytes(et)));
     }
