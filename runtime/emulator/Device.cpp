@@ -481,6 +481,7 @@ public:
     req.maxReports = options.maxReports;
     req.reportRaces = options.reportRaces;
     req.mathAtErrorBound = options.mathAtErrorBound;
+    req.onlyBlocks = options.onlyBlocks;
     bool ok = emu::runGrid(req, counters, reports);
     if (ok)
       return Status::ok();

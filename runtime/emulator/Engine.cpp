@@ -134,6 +134,59 @@ struct ByteOwners {
 constexpr uint32_t kManyBlocks = 0xffffffff;
 constexpr uint32_t kAtomicWriter = 0xfffffffe;
 
+/// ByteOwners for each byte of one buffer, allocated a chunk at a time
+/// where a launch touches the buffer: memory and the count at the end of a
+/// launch follow the bytes touched, not the sizes of the buffers (a kernel
+/// may read a few rows of a tensor of many gigabytes).
+class OwnerTable {
+public:
+  static constexpr size_t kChunk = size_t(1) << 14;
+
+  explicit OwnerTable(size_t bytes)
+      : size(bytes), numChunks((bytes + kChunk - 1) / kChunk),
+        chunks(new std::atomic<ByteOwners *>[numChunks]()) {}
+  ~OwnerTable() {
+    for (size_t c = 0; c < numChunks; ++c)
+      delete[] chunks[c].load(std::memory_order_relaxed);
+  }
+  OwnerTable(const OwnerTable &) = delete;
+  OwnerTable &operator=(const OwnerTable &) = delete;
+
+  ByteOwners &at(size_t i) {
+    std::atomic<ByteOwners *> &slot = chunks[i / kChunk];
+    ByteOwners *c = slot.load(std::memory_order_acquire);
+    if (!c) {
+      auto *fresh = new ByteOwners[kChunk];
+      if (slot.compare_exchange_strong(c, fresh, std::memory_order_acq_rel))
+        c = fresh;
+      else
+        delete[] fresh; // Another thread's chunk won; `c` holds it.
+    }
+    return c[i % kChunk];
+  }
+
+  /// Bytes read and written by the launch.
+  std::pair<int64_t, int64_t> countTouched() const {
+    int64_t read = 0, written = 0;
+    for (size_t c = 0; c < numChunks; ++c) {
+      const ByteOwners *chunk = chunks[c].load(std::memory_order_relaxed);
+      if (!chunk)
+        continue;
+      size_t n = std::min(kChunk, size - c * kChunk);
+      for (size_t i = 0; i < n; ++i) {
+        read += chunk[i].reader.load(std::memory_order_relaxed) != 0;
+        written += chunk[i].writer.load(std::memory_order_relaxed) != 0;
+      }
+    }
+    return {read, written};
+  }
+
+private:
+  size_t size;
+  size_t numChunks;
+  std::unique_ptr<std::atomic<ByteOwners *>[]> chunks;
+};
+
 struct Launch;
 struct Worker;
 
@@ -163,7 +216,7 @@ struct Launch {
   int numThreads = 0;
   std::vector<GlobalRegion> regions; // Sorted by base.
   /// Per byte of each buffer, which block wrote and read it first.
-  std::vector<std::unique_ptr<ByteOwners[]>> owners;
+  std::vector<std::unique_ptr<OwnerTable>> owners;
   std::mutex mutex;
   // (kind, site text) -> report: ops from one source line count as one.
   std::map<std::pair<int, std::string>, Report> reports;
@@ -495,14 +548,14 @@ uint8_t *Worker::globalAccess(GpuThread &t, uint8_t *p, size_t n, int flags,
   }
   // Blocks of a launch run in no fixed order: one block writing bytes that
   // another writes or reads is a race (atomics excepted).
-  ByteOwners *own = launch->owners[r - launch->regions.data()].get();
+  OwnerTable &own = *launch->owners[r - launch->regions.data()];
   const uint32_t me = blockId + 1;
   const bool write = flags & 2, atomic = (flags & 3) == 3;
   uint32_t other = 0;
   bool otherWrote = false;
   constexpr auto relaxed = std::memory_order_relaxed;
   for (size_t i = addr - r->base; i < addr - r->base + n; ++i) {
-    ByteOwners &o = own[i];
+    ByteOwners &o = own.at(i);
     uint32_t w = o.writer.load(relaxed);
     if (write && w == 0) {
       uint32_t mine = atomic ? kAtomicWriter : me;
@@ -650,12 +703,30 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
               return a.base < b.base;
             });
   for (const GlobalRegion &r : launch.regions)
-    launch.owners.emplace_back(new ByteOwners[r.size]);
-  uint64_t numBlocks =
+    launch.owners.emplace_back(new OwnerTable(r.size));
+  uint64_t gridBlocks =
       static_cast<uint64_t>(req.grid[0]) * req.grid[1] * req.grid[2];
-  launch.order.resize(numBlocks);
-  for (uint64_t i = 0; i < numBlocks; ++i)
-    launch.order[i] = static_cast<uint32_t>(i);
+  // Block ids + 1 name the blocks in ByteOwners, below its two markers.
+  if (gridBlocks >= kAtomicWriter) {
+    counters = rt::EmulatorCounters();
+    reports = {"kernel " + req.kernel + ": a grid of " +
+               std::to_string(gridBlocks) +
+               " blocks is more than the emulator can number"};
+    return false;
+  }
+  if (req.onlyBlocks.empty()) {
+    launch.order.resize(gridBlocks);
+    for (uint64_t i = 0; i < gridBlocks; ++i)
+      launch.order[i] = static_cast<uint32_t>(i);
+  } else {
+    for (uint64_t b : req.onlyBlocks)
+      if (b < gridBlocks)
+        launch.order.push_back(static_cast<uint32_t>(b));
+    std::sort(launch.order.begin(), launch.order.end());
+    launch.order.erase(std::unique(launch.order.begin(), launch.order.end()),
+                       launch.order.end());
+  }
+  uint64_t numBlocks = launch.order.size();
   std::mt19937_64 rng(mix(req.seed));
   std::shuffle(launch.order.begin(), launch.order.end(), rng);
 
@@ -705,13 +776,11 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
   counters = rt::EmulatorCounters();
   for (auto &w : workers)
     counters.add(w->counters);
-  for (size_t r = 0; r < launch.regions.size(); ++r)
-    for (size_t i = 0; i < launch.regions[r].size; ++i) {
-      const ByteOwners &o = launch.owners[r][i];
-      counters.uniqueBytesRead += o.reader.load(std::memory_order_relaxed) != 0;
-      counters.uniqueBytesWritten +=
-          o.writer.load(std::memory_order_relaxed) != 0;
-    }
+  for (const std::unique_ptr<OwnerTable> &table : launch.owners) {
+    auto [read, written] = table->countTouched();
+    counters.uniqueBytesRead += read;
+    counters.uniqueBytesWritten += written;
+  }
 
   reports = launch.fatal;
   int kept = 0;

@@ -43,6 +43,8 @@ struct LaunchRequest {
   int maxReports = 20;
   bool reportRaces = true;
   bool mathAtErrorBound = false;
+  /// EmulatorOptions::onlyBlocks.
+  std::vector<uint64_t> onlyBlocks;
 };
 
 /// Whether the launch the calling GPU thread belongs to asks for math

@@ -190,6 +190,32 @@ TEST_F(EmulatorDeviceTest, RunsEveryThreadOfEveryBlock) {
   EXPECT_TRUE(device->lastReports().empty());
 }
 
+TEST_F(EmulatorDeviceTest, OnlyBlocksRunsThoseTheGridHas) {
+  EmulatorOptions options;
+  options.onlyBlocks = {2, 0, 2, 9}; // 9 is outside a grid of 4.
+  auto d = openEmulatorDevice(options);
+  ASSERT_TRUE(d.isOk());
+  auto m = (*d)->loadModule(kImage, ModuleFormat::EmulatorIR);
+  ASSERT_TRUE(m.isOk());
+  std::vector<int32_t> poison(4 * 64, -1);
+  auto mine = (*d)->wrapMemory(reinterpret_cast<uint64_t>(poison.data()),
+                               poison.size() * 4);
+  ASSERT_TRUE(mine.isOk());
+  LaunchConfig config;
+  config.grid = {4, 1, 1};
+  config.block = {64, 1, 1};
+  ASSERT_TRUE((*d)->launch(**m, "iota", config,
+                           {KernelArg::pointer((*mine)->address()),
+                            KernelArg::of<int32_t>(0)})
+                  .isOk());
+  for (int i = 0; i < 4 * 64; ++i)
+    EXPECT_EQ(poison[i], i / 64 == 0 || i / 64 == 2 ? i % 64 : -1)
+        << "element " << i;
+  const EmulatorCounters &c = (*d)->lastCounters();
+  EXPECT_EQ(c.blocks, 2);
+  EXPECT_EQ(c.uniqueBytesWritten, 2 * 64 * 4);
+}
+
 TEST_F(EmulatorDeviceTest, RequestsFollowTheWarpsStepsThroughALoop) {
   // Row 0 stores 3 lanes (sector 0), row 1 six (sector 1): two requests of
   // one sector each. Lanes 3 .. 5 skip the store in row 0; their first

@@ -197,6 +197,13 @@ struct EmulatorOptions {
   /// (ex2.approx, rsqrt.approx) whose exact rounding the emulator cannot
   /// know; a check that passes both ways does not depend on it.
   bool mathAtErrorBound = false;
+  /// When not empty: each launch runs only the blocks of these linear ids
+  /// (x + y * grid.x + z * grid.x * grid.y) that its grid has, and the
+  /// other blocks do nothing. For checking kernels whose grids are too
+  /// large to emulate whole (a tensor of several gigabytes); what the
+  /// skipped blocks would write stays unwritten, and the counters count
+  /// the blocks that ran.
+  std::vector<uint64_t> onlyBlocks;
 };
 
 /// What one emulated launch did, counted per warp-wide access as the
