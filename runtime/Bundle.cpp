@@ -1,6 +1,7 @@
 //===- Bundle.cpp - loading and running kernel bundles --------------------===//
 
 #include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Files.h"
 
 #include "fused/Runtime/Float16.h"
 #include "fused/Runtime/Images.h"
@@ -1257,20 +1258,14 @@ Status writeNpy(const std::string &path, const HostTensor &t,
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  if (!out)
-    return Status::error("cannot write " + path);
-  out.write("\x93NUMPY\x01\x00", 8);
+  std::string file("\x93NUMPY\x01\x00", 8);
   uint16_t len = static_cast<uint16_t>(header.size());
-  char l[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
-  out.write(l, 2);
-  out << header;
+  file += static_cast<char>(len & 0xff);
+  file += static_cast<char>(len >> 8);
+  file += header;
   std::vector<uint8_t> bytes = encodeValues(t.data, dtype);
-  out.write(reinterpret_cast<const char *>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!out)
-    return Status::error("cannot write " + path);
-  return Status::ok();
+  file.append(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  return writeFileAtomically(path, file);
 }
 
 } // namespace fused::rt

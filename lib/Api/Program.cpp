@@ -19,6 +19,7 @@
 #include "fused/Dialect/Fused/IR/Schedule.h"
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
+#include "fused/Runtime/Files.h"
 #include "fused/Runtime/Images.h"
 #include "fused/Runtime/Bundle.h"
 
@@ -40,6 +41,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <limits>
@@ -77,18 +79,6 @@ std::string buildId() {
   return id;
 }
 
-
-bool writeFileAtomically(const std::string &path, const std::string &data) {
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::error_code ec;
-  {
-    llvm::raw_fd_ostream os(tmp, ec);
-    if (ec)
-      return false;
-    os << data;
-  }
-  return !llvm::sys::fs::rename(tmp, path);
-}
 
 std::optional<std::string> readFile(const std::string &path) {
   auto buf = llvm::MemoryBuffer::getFile(path);
@@ -198,16 +188,19 @@ StatusOr<ResolvedTarget> resolveTarget(const CompileOptions &options) {
   return r;
 }
 
-/// The kernel cache's files for one compile: `<dir>/<key><ext>`, the key
-/// a hash of the compiler build, the target and the source.
+/// The kernel cache's entry for one compile: the file `<dir>/<key>.entry`,
+/// the key a hash of the compiler build, the target and the source. One
+/// file, written whole by a rename, holding a header with the sizes and a
+/// checksum of what follows (the format, the schedule, the image): an
+/// entry that is truncated, altered or of another layout is not trusted
+/// but compiled again and rewritten.
 struct CacheEntry {
+  static constexpr const char *kMagic = "fused-cache-entry 1";
   std::string dir, key;
-  const char *imageExt;
 
   CacheEntry(const CompileOptions &options, const ResolvedTarget &t,
              const std::string &source)
-      : dir(cacheDirectory(options.cacheDir)),
-        imageExt(t.target == "emulator" ? ".emu.ll" : ".bin") {
+      : dir(cacheDirectory(options.cacheDir)) {
     uint64_t h = fnv1a(buildId());
     h = fnv1a(t.chip + "\n" + t.target + "\n" + t.emit + "\n" +
                   options.plantBug + "\n",
@@ -217,10 +210,45 @@ struct CacheEntry {
     snprintf(name, sizeof(name), "%016llx", static_cast<unsigned long long>(h));
     key = name;
   }
-  std::string path(const char *ext) const {
+  std::string path() const {
     llvm::SmallString<256> p(dir);
-    llvm::sys::path::append(p, key + ext);
+    llvm::sys::path::append(p, key + ".entry");
     return std::string(p);
+  }
+
+  static uint64_t checksum(const std::string &format,
+                           const std::string &schedule,
+                           const std::string &image) {
+    return fnv1a(image, fnv1a(schedule, fnv1a(format + "\n")));
+  }
+  static std::string encode(const std::string &format,
+                            const std::string &schedule,
+                            const std::string &image) {
+    return std::string(kMagic) + "\n" + format + "\n" +
+           std::to_string(schedule.size()) + "\n" +
+           std::to_string(image.size()) + "\n" +
+           std::to_string(checksum(format, schedule, image)) + "\n" +
+           schedule + image;
+  }
+  /// The format, schedule and image of a whole entry.
+  static std::optional<std::array<std::string, 3>>
+  decode(llvm::StringRef text) {
+    llvm::SmallVector<llvm::StringRef, 6> lines;
+    text.split(lines, '\n', /*MaxSplit=*/5);
+    uint64_t scheduleBytes, imageBytes, sum;
+    if (lines.size() != 6 || lines[0] != kMagic ||
+        lines[2].getAsInteger(10, scheduleBytes) ||
+        lines[3].getAsInteger(10, imageBytes) ||
+        lines[4].getAsInteger(10, sum) ||
+        lines[5].size() != scheduleBytes + imageBytes ||
+        scheduleBytes > lines[5].size())
+      return std::nullopt;
+    std::array<std::string, 3> parts = {
+        lines[1].str(), lines[5].take_front(scheduleBytes).str(),
+        lines[5].drop_front(scheduleBytes).str()};
+    if (checksum(parts[0], parts[1], parts[2]) != sum)
+      return std::nullopt;
+    return parts;
   }
 };
 
@@ -267,23 +295,25 @@ static Status parseProgram(Program::Impl &p, const std::string &source,
   return Status::ok();
 }
 
-/// The schedule and image from the cache, when it holds them.
+/// The schedule and image from the cache, when it holds a whole entry.
 static void loadFromCache(Program::Impl &p, const CacheEntry &cache) {
-  auto scheduleText = readFile(cache.path(".mlir"));
-  auto image = readFile(cache.path(cache.imageExt));
-  auto format = readFile(cache.path(".format"));
-  if (!scheduleText || !image || !format)
+  auto text = readFile(cache.path());
+  if (!text)
+    return;
+  auto entry = CacheEntry::decode(*text);
+  if (!entry || ((*entry)[0] != "cubin" && (*entry)[0] != "ptx" &&
+                 (*entry)[0] != "emulator"))
     return;
   if (Status s = p.capture([&]() -> LogicalResult {
-        p.schedule = parseSourceString<ModuleOp>(*scheduleText, p.context.get());
+        p.schedule = parseSourceString<ModuleOp>((*entry)[1], p.context.get());
         return success(static_cast<bool>(p.schedule));
       });
       !s)
     return;
-  p.image = std::move(*image);
-  p.format = *format == "cubin" ? rt::ModuleFormat::Cubin
-             : *format == "ptx" ? rt::ModuleFormat::PTX
-                                : rt::ModuleFormat::EmulatorIR;
+  p.image = std::move((*entry)[2]);
+  p.format = (*entry)[0] == "cubin" ? rt::ModuleFormat::Cubin
+             : (*entry)[0] == "ptx" ? rt::ModuleFormat::PTX
+                                    : rt::ModuleFormat::EmulatorIR;
   p.fromCache = true;
 }
 
@@ -300,11 +330,10 @@ static LogicalResult buildCudaImage(Program::Impl &p, const PipelineOptions &po,
     return p.schedule->emitError()
            << "emit kind 'cubin' needs ptxas from a CUDA toolkit (none "
               "found in $CUDA_HOME/bin, on PATH or in /usr/local/cuda/bin)";
-  if (!ptxas.empty()) {
-    bo.binaryFormat = PipelineOptions::BinaryFormat::Cubin;
+  // PTX by the NVVM target; a cubin by ptxas on it.
+  if (!ptxas.empty())
     bo.toolkitPath =
         llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
-  }
   PassManager back(p.context.get());
   buildBackendPipeline(back, bo);
   if (failed(back.run(*binary)))
@@ -312,6 +341,12 @@ static LogicalResult buildCudaImage(Program::Impl &p, const PipelineOptions &po,
   FailureOr<std::string> image = extractBinary(*binary);
   if (failed(image))
     return failure();
+  if (!ptxas.empty()) {
+    auto cubin = runPtxas(ptxas, *image, po.chip);
+    if (!cubin)
+      return p.schedule->emitError() << cubin.getStatus().getMessage();
+    image = std::move(*cubin);
+  }
   p.image = std::move(*image);
   p.format = ptxas.empty() ? rt::ModuleFormat::PTX : rt::ModuleFormat::Cubin;
   formatName = ptxas.empty() ? "ptx" : "cubin";
@@ -378,10 +413,10 @@ Program::compile(const std::string &source, const CompileOptions &options) {
       std::string text;
       llvm::raw_string_ostream os(text);
       p.schedule->print(os);
-      // A failed write only costs the next compile its cache hit.
-      (void)(writeFileAtomically(cache.path(cache.imageExt), p.image) &&
-             writeFileAtomically(cache.path(".mlir"), text) &&
-             writeFileAtomically(cache.path(".format"), formatName));
+      // A failed write only costs the next compile its cache hit; a
+      // partial one leaves nothing behind.
+      (void)rt::writeFileAtomically(
+          cache.path(), CacheEntry::encode(formatName, text, p.image));
     }
   }
 
@@ -744,11 +779,11 @@ StatusOr<int> clearCache(const std::string &dir) {
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(d, ec), end; it != end && !ec;
        it.increment(ec)) {
+    // Entries, and what a writer that stopped part-way left.
     llvm::StringRef name = llvm::sys::path::filename(it->path());
-    if (name.ends_with(".mlir") || name.ends_with(".emu.ll") ||
-        name.ends_with(".bin") || name.ends_with(".format")) {
+    if (name.ends_with(".entry") || name.contains(".entry.tmp.")) {
       if (!llvm::sys::fs::remove(it->path()))
-        removed += name.ends_with(".format") ? 1 : 0;
+        removed += name.ends_with(".entry") ? 1 : 0;
     }
   }
   if (ec)

@@ -10,6 +10,7 @@
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/FusedOps.h"
 #include "fused/Dialect/Fused/IR/Schedule.h"
+#include "fused/Runtime/Files.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -19,6 +20,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
@@ -188,6 +190,55 @@ std::string findPtxas() {
   if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
     return "/usr/local/cuda/bin/ptxas";
   return "";
+}
+
+rt::StatusOr<std::string> runPtxas(const std::string &ptxas,
+                                   llvm::StringRef ptx, llvm::StringRef chip,
+                                   llvm::ArrayRef<llvm::StringRef> extraArgs,
+                                   std::string *log) {
+  llvm::SmallString<128> ptxPath, cubinPath, logPath;
+  auto removeAll = [&] {
+    for (const auto &p : {ptxPath, cubinPath, logPath})
+      if (!p.empty())
+        llvm::sys::fs::remove(p);
+  };
+  for (auto [path, ext] : {std::pair{&ptxPath, "ptx"}, {&cubinPath, "cubin"},
+                           {&logPath, "log"}})
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("fused", ext, *path)) {
+      removeAll();
+      return rt::Status::error("cannot create a temporary file for ptxas: " +
+                               ec.message());
+    }
+  if (rt::Status s = rt::writeFileAtomically(std::string(ptxPath), ptx.str());
+      !s) {
+    removeAll();
+    return rt::Status::error("cannot pass the PTX to ptxas: " + s.getMessage());
+  }
+  // As the NVVM target runs it, so that the cubin is the same.
+  llvm::SmallVector<llvm::StringRef> args = {ptxas, "-arch", chip, ptxPath,
+                                             "-o", cubinPath, "--opt-level",
+                                             "3"};
+  args.append(extraArgs.begin(), extraArgs.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath.str(),
+                                                logPath.str()};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
+                                     0, &error);
+  auto output = llvm::MemoryBuffer::getFile(logPath);
+  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  removeAll();
+  std::string text = output ? (*output)->getBuffer().trim().str() : "";
+  if (rc != 0 || !cubin || (*cubin)->getBufferSize() == 0)
+    return rt::Status::error(
+        "ptxas failed for " + chip.str() +
+        (rc < 0 ? ": " + error
+                : " (exit code " + std::to_string(rc) + ")") +
+        (text.empty() ? std::string() : ":\n" + text));
+  if (log)
+    *log = std::move(text);
+  return (*cubin)->getBuffer().str();
 }
 
 } // namespace fused

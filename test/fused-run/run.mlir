@@ -10,6 +10,14 @@
 // output is 64x64, as its first input.
 // RUN: cp %t.out/mm.out0.npy %t.out/mm.in0.npy && cp %t.bundle/mm.in1.npy %t.out/mm.in1.npy
 // RUN: fused-run %t.bundle --device=emulator --function=mm --inputs=%t.out | FileCheck %s --check-prefix=ONE
+// An output over a file-size limit (mm's is 16 KiB of f32; as a full
+// disk): an error, and the earlier file stays whole.
+// RUN: cp %t.out/mm.out0.npy %t.earlier.npy
+// RUN: not bash -c "ulimit -f 8; fused-run %t.bundle --device=emulator --function=mm --outputs=%t.out" 2>&1 | FileCheck %s --check-prefix=FULL
+// RUN: cmp %t.out/mm.out0.npy %t.earlier.npy
+// RUN: ls %t.out | FileCheck %s --check-prefix=NOTMP --implicit-check-not=tmp
+// FULL: fused-run: cannot write {{.*}}mm.out0.npy: File too large
+// NOTMP: mm.out0.npy
 
 // CHECK: device: CPU emulator ({{[0-9]+}} host thread{{s?}}) (emulator), image: emulator image
 // CHECK: @mm result 0: relative error {{.*}}, 0 of 4096 elements outside {{.*}} (tolerance 1.0e-05, seed 7) PASS

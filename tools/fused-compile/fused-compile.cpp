@@ -28,6 +28,7 @@
 #include "fused/Pipeline/Pipeline.h"
 #include "fused/Reference/Evaluator.h"
 #include "fused/Runtime/Bundle.h"
+#include "fused/Runtime/Files.h"
 #include "fused/Runtime/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -50,11 +51,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <limits>
 #include <map>
 #include <random>
@@ -437,16 +438,25 @@ static int runCheckHost(ModuleOp module, ArrayRef<func::FuncOp> funcs) {
   return allPass ? 0 : 1;
 }
 
-/// Writes `data` to --o (stdout for "-").
+/// Writes `data` to --o (stdout for "-"), whole or not at all.
 static LogicalResult writeOutput(StringRef data) {
-  std::string error;
-  auto out = openOutputFile(outputFilename, &error);
-  if (!out) {
-    llvm::errs() << "fused-compile: " << error << "\n";
+  if (outputFilename == "-") {
+    llvm::outs() << data;
+    llvm::outs().flush();
+    if (llvm::outs().has_error()) {
+      llvm::errs() << "fused-compile: cannot write to the standard output: "
+                   << llvm::outs().error().message() << "\n";
+      llvm::outs().clear_error();
+      return failure();
+    }
+    return success();
+  }
+  if (fused::rt::Status st =
+          fused::rt::writeFileAtomically(outputFilename, data.str());
+      !st) {
+    llvm::errs() << "fused-compile: " << st.getMessage() << "\n";
     return failure();
   }
-  out->os() << data;
-  out->keep();
   return success();
 }
 
@@ -477,31 +487,11 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
                  << ptxasSearchDescription() << "\n";
     return failure();
   }
-  llvm::SmallString<128> ptxPath, cubinPath, logPath;
-  if (llvm::sys::fs::createTemporaryFile("fused", "ptx", ptxPath) ||
-      llvm::sys::fs::createTemporaryFile("fused", "cubin", cubinPath) ||
-      llvm::sys::fs::createTemporaryFile("fused", "log", logPath)) {
-    llvm::errs() << "fused-compile: cannot create temporary files\n";
-    return failure();
-  }
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(ptxPath, ec);
-    os << ptx;
-  }
-  std::string arch = ("-arch=" + chip).str();
-  SmallVector<StringRef> args = {ptxas, "-v", arch, ptxPath, "-o", cubinPath};
-  std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
-  std::string err;
-  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0,
-                                     &err);
-  auto log = llvm::MemoryBuffer::getFile(logPath);
-  llvm::sys::fs::remove(ptxPath);
-  llvm::sys::fs::remove(cubinPath);
-  llvm::sys::fs::remove(logPath);
-  if (rc != 0 || !log) {
-    llvm::errs() << "fused-compile: ptxas failed: " << err << "\n"
-                 << (log ? (*log)->getBuffer() : "") << "\n";
+  std::string log;
+  auto cubin = fused::runPtxas(ptxas, ptx, chip, {"-v"}, &log);
+  if (!cubin) {
+    llvm::errs() << "fused-compile: " << cubin.getStatus().getMessage()
+                 << "\n";
     return failure();
   }
   // ptxas -v reports, per function: "Compiling entry function 'K'",
@@ -512,7 +502,7 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
                      "spill-s", "spill-l", "stack", "smem", "dyn-smem",
                      "threads", "grid");
   SmallVector<StringRef> lines;
-  (*log)->getBuffer().split(lines, '\n');
+  StringRef(log).split(lines, '\n');
   std::string current;
   int64_t stack = 0, spillS = 0, spillL = 0;
   for (StringRef line : lines) {
@@ -610,17 +600,27 @@ static LogicalResult lowerToNVVM(ModuleOp module,
   return pm.run(module);
 }
 
-/// `nvvm` (at the nvvm stage, left as is) serialized as `format`.
+/// `nvvm` (at the nvvm stage, left as is) serialized as `format`: PTX by
+/// the NVVM target, a cubin by ptxas on that PTX.
 static FailureOr<std::string> serialize(ModuleOp nvvm,
                                         fused::PipelineOptions options,
                                         BinaryFormat format) {
   OwningOpRef<ModuleOp> m = cast<ModuleOp>(nvvm->clone());
-  options.binaryFormat = format;
+  options.binaryFormat = BinaryFormat::PTX;
   PassManager pm(m->getContext());
   fused::buildSerializationPipeline(pm, options);
   if (failed(pm.run(*m)))
     return failure();
-  return fused::extractBinary(*m);
+  FailureOr<std::string> ptx = fused::extractBinary(*m);
+  if (failed(ptx) || format == BinaryFormat::PTX)
+    return ptx;
+  auto cubin = fused::runPtxas(ptxasPath(), *ptx, options.chip);
+  if (!cubin) {
+    llvm::errs() << "fused-compile: " << cubin.getStatus().getMessage()
+                 << "\n";
+    return failure();
+  }
+  return std::move(*cubin);
 }
 
 /// --emit=bundle: a directory with, per chip, the PTX and (with ptxas) the
@@ -744,35 +744,35 @@ static int writeBundle(ModuleOp module, ModuleOp original,
   ms << llvm::formatv("{0:2}", *manifest) << "\n";
   files.push_back({"manifest.json", manifestText});
 
-  // Everything is built: only now does the directory appear.
+  // Everything is built: only now does the directory appear, whole (it
+  // is filled beside its place and then renamed there; an earlier bundle
+  // of that name stays until the new one is complete).
   std::string dir = outputFilename == "-" ? std::string("out.bundle")
                                           : std::string(outputFilename);
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    llvm::errs() << "fused-compile: cannot create bundle directory '" << dir
-                 << "': " << ec.message() << "\n";
+  auto fill = [&](const std::string &tmp) -> fused::rt::Status {
+    for (const File &f : files) {
+      llvm::SmallString<256> path(tmp);
+      llvm::sys::path::append(path, f.name);
+      if (fused::rt::Status st =
+              fused::rt::writeFileAtomically(std::string(path), f.data);
+          !st)
+        return st;
+    }
+    for (const auto &[name, array] : arrays) {
+      llvm::SmallString<256> path(tmp);
+      llvm::sys::path::append(path, name);
+      if (fused::rt::Status st = fused::rt::writeNpy(
+              std::string(path), array.tensor, array.dtype);
+          !st)
+        return st;
+    }
+    return fused::rt::Status::ok();
+  };
+  if (fused::rt::Status st = fused::rt::writeDirectoryAtomically(dir, fill);
+      !st) {
+    llvm::errs() << "fused-compile: cannot write the bundle " << dir << ": "
+                 << st.getMessage() << "\n";
     return 1;
-  }
-  for (const File &f : files) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, f.name);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec) {
-      llvm::errs() << "fused-compile: cannot write '" << path
-                   << "': " << ec.message() << "\n";
-      return 1;
-    }
-    os << f.data;
-  }
-  for (const auto &[name, array] : arrays) {
-    llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, name);
-    if (fused::rt::Status st = fused::rt::writeNpy(std::string(path),
-                                                   array.tensor, array.dtype);
-        !st) {
-      llvm::errs() << "fused-compile: " << st.getMessage() << "\n";
-      return 1;
-    }
   }
   if (ptxas.empty())
     llvm::errs() << "fused-compile: note: no ptxas found; the bundle holds "
@@ -1031,6 +1031,9 @@ static int runOnDevice(const std::string &source,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+  // Every write is checked: a file-size limit (ulimit -f) reached is an
+  // error to report (EFBIG), not a signal that kills the compiler.
+  std::signal(SIGXFSZ, SIG_IGN);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "fused compiler driver\n");
   seed = seedOption;

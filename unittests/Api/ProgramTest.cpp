@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -245,6 +246,107 @@ TEST(ProgramTest, SecondCompileIsServedFromTheCache) {
   auto third = fused::Program::compile(kGemm, o);
   ASSERT_TRUE(third.isOk());
   EXPECT_FALSE((*third)->fromCache());
+  std::filesystem::remove_all(o.cacheDir);
+}
+
+/// The one entry file of a cache directory.
+std::filesystem::path onlyEntry(const std::string &dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto &e : std::filesystem::directory_iterator(dir))
+    files.push_back(e.path());
+  EXPECT_EQ(files.size(), 1u);
+  return files.empty() ? std::filesystem::path() : files.front();
+}
+
+/// Compiles kGemm with `o` and runs it against the reference.
+bool compilesAndRuns(const fused::CompileOptions &o, bool expectCached) {
+  auto program = fused::Program::compile(kGemm, o);
+  EXPECT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  if (!program.isOk())
+    return false;
+  EXPECT_EQ((*program)->fromCache(), expectCached);
+  auto device = fused::openDevice("emulator");
+  auto inputs = (*program)->randomInputs("gemm", 5);
+  auto out = (*program)->run(**device, "gemm", *inputs);
+  auto ref = (*program)->reference("gemm", *inputs);
+  EXPECT_TRUE(out.isOk() && ref.isOk());
+  return out.isOk() && ref.isOk() &&
+         fused::judge((*out)[0], (*ref)[0], (*program)->tolerance("gemm"))
+             .pass;
+}
+
+TEST(ProgramTest, ABadCacheEntryIsCompiledAgainNeverTrusted) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = freshCacheDir("bad-entries");
+  ASSERT_TRUE(compilesAndRuns(o, false));
+  std::filesystem::path entry = onlyEntry(o.cacheDir);
+  std::string whole;
+  {
+    std::ifstream in(entry, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(whole.size(), 1000u);
+  ASSERT_TRUE(compilesAndRuns(o, true));
+  // Truncated (as by a full disk or a copy cut short), a byte of the
+  // image changed, the header changed, empty: each is compiled again and
+  // the entry rewritten whole.
+  std::string flipped = whole;
+  flipped[whole.size() - 100] ^= 0x20;
+  std::string header = whole;
+  header[header.find('\n') + 1] = 'x';
+  for (const std::string &bad :
+       {whole.substr(0, whole.size() / 2), flipped, header, std::string()}) {
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << bad;
+    EXPECT_TRUE(compilesAndRuns(o, false));
+    std::ifstream in(entry, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), whole);
+    EXPECT_TRUE(compilesAndRuns(o, true));
+  }
+  std::filesystem::remove_all(o.cacheDir);
+}
+
+TEST(ProgramTest, AnUnwritableCacheDirectoryOnlyCostsTheCacheHit) {
+  // A directory that cannot be made (a file is in the way; running as
+  // root, permissions would not stop it): compiles work, none is cached,
+  // nothing is left behind.
+  std::string file = freshCacheDir("not-a-directory");
+  std::ofstream(file) << "a file";
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = file + "/cache";
+  EXPECT_TRUE(compilesAndRuns(o, false));
+  EXPECT_TRUE(compilesAndRuns(o, false));
+  // A directory where the entry's file would go.
+  std::string dir = freshCacheDir("entry-is-a-directory");
+  o.cacheDir = dir;
+  ASSERT_TRUE(compilesAndRuns(o, false));
+  std::filesystem::path entry = onlyEntry(dir);
+  std::filesystem::remove(entry);
+  std::filesystem::create_directory(entry);
+  EXPECT_TRUE(compilesAndRuns(o, false));
+  EXPECT_TRUE(std::filesystem::is_directory(entry));
+  EXPECT_EQ(onlyEntry(dir), entry); // No temporary file left.
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(file);
+}
+
+TEST(ProgramTest, ThreadsWritingOneEntryAtOnceLeaveItWhole) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cacheDir = freshCacheDir("one-entry-many-writers");
+  std::vector<std::thread> threads;
+  std::atomic<int> compiled{0};
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&] {
+      auto p = fused::Program::compile(kGemm, o);
+      compiled += p.isOk();
+    });
+  for (std::thread &t : threads)
+    t.join();
+  EXPECT_EQ(compiled.load(), 6);
+  onlyEntry(o.cacheDir); // One entry, no temporary files.
+  EXPECT_TRUE(compilesAndRuns(o, true));
   std::filesystem::remove_all(o.cacheDir);
 }
 

@@ -9,6 +9,8 @@
 #ifndef FUSED_PIPELINE_BUNDLE_H
 #define FUSED_PIPELINE_BUNDLE_H
 
+#include "fused/Runtime/Runtime.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/JSON.h"
 
@@ -64,6 +66,15 @@ mlir::FailureOr<std::string> extractBinary(mlir::ModuleOp module);
 /// Finds ptxas: $CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin.
 /// Returns an empty string if there is none.
 std::string findPtxas();
+
+/// Assembles `ptx` for `chip` with `ptxas` as the NVVM target does
+/// (`-arch CHIP --opt-level 3`, the same cubin), plus `extraArgs`; `log`
+/// gets what ptxas printed. The temporary files are written with checks
+/// and removed: a full disk or a failing ptxas is an error that says so.
+rt::StatusOr<std::string> runPtxas(const std::string &ptxas,
+                                   llvm::StringRef ptx, llvm::StringRef chip,
+                                   llvm::ArrayRef<llvm::StringRef> extraArgs = {},
+                                   std::string *log = nullptr);
 
 } // namespace fused
 
