@@ -839,6 +839,10 @@ StatusOr<std::unique_ptr<BundleRunner>> BundleRunner::load(const Bundle &b,
   StatusOr<std::string> data = readFile(b.directory() + "/" + image->file);
   if (!data)
     return data.getStatus();
+  if (Status s = checkImage(*data, image->format, image->chip,
+                            b.directory() + "/" + image->file);
+      !s)
+    return s;
   StatusOr<std::unique_ptr<Module>> m = device.loadModule(*data, image->format);
   if (!m)
     return m.getStatus();

@@ -468,6 +468,11 @@ Program::run(rt::Device &device, const std::string &function,
           return choice.getStatus();
       }
     }
+    if (device.backend() == "cuda")
+      if (Status s = rt::checkImage(p.image, p.format, p.chip,
+                                    "the program's image");
+          !s)
+        return s;
     auto loaded = device.loadModule(p.image, p.format);
     if (!loaded)
       return loaded.getStatus();

@@ -79,7 +79,10 @@ struct CudaLaunchTest : ::testing::Test {
               .string();
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/manifest.json") << kManifest;
-    std::ofstream(dir + "/k.ptx") << "// any image: the fake driver loads it";
+    // Any PTX for sm_90 that is whole: the fake driver loads it.
+    std::ofstream(dir + "/k.ptx") << ".version 8.0\n.target sm_90\n"
+                                     ".address_size 64\n"
+                                     ".visible .entry k1()\n{\n\tret;\n}\n";
     auto b = Bundle::open(dir);
     ASSERT_TRUE(b.isOk()) << b.getStatus().getMessage();
     bundle = std::make_unique<Bundle>(std::move(*b));

@@ -85,3 +85,79 @@ TEST(ImagesTest, ArchSpecificImagesLoadOnlyOnTheirOwnChip) {
 }
 
 } // namespace
+
+namespace {
+
+/// A minimal CUDA ELF: the header, one PROGBITS section of 16 bytes, and
+/// a table of a null and that section; the SM in e_flags (ABI version 8).
+std::string cudaElf(int sm) {
+  std::string d(64 + 16 + 2 * 64, '\0');
+  auto put = [&](size_t at, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      d[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  d.replace(0, 4, "\x7f" "ELF");
+  d[4] = 2;  // 64-bit
+  d[5] = 1;  // little-endian
+  d[6] = 1;  // version
+  d[7] = 65; // CUDA ABI
+  d[8] = 8;  // ABI version
+  put(16, 2, 2);   // ET_EXEC
+  put(18, 190, 2); // EM_CUDA
+  put(0x28, 80, 8);            // Section table at 80.
+  put(0x30, 0x6000004 | (sm << 8), 4);
+  put(0x3a, 64, 2);
+  put(0x3c, 2, 2);
+  size_t s1 = 80 + 64;
+  put(s1 + 4, 1, 4);      // PROGBITS
+  put(s1 + 0x18, 64, 8);  // at 64
+  put(s1 + 0x20, 16, 8);  // 16 bytes
+  return d;
+}
+
+} // namespace
+
+TEST(ImagesTest, ImagesThatAreNotWholeOrForAnotherChipAreRefused) {
+  using fused::rt::checkImage;
+  using fused::rt::ModuleFormat;
+  std::string elf = cudaElf(90);
+  EXPECT_TRUE(checkImage(elf, ModuleFormat::Cubin, "sm_90", "k.cubin").isOk());
+  EXPECT_TRUE(checkImage(elf, ModuleFormat::Cubin, "sm_90a", "k.cubin").isOk());
+  auto refused = [&](const std::string &data, const std::string &chip,
+                     const std::string &why) {
+    fused::rt::Status s = checkImage(data, ModuleFormat::Cubin, chip, "k.cubin");
+    EXPECT_FALSE(s.isOk());
+    EXPECT_NE(s.getMessage().find(why), std::string::npos) << s.getMessage();
+  };
+  refused(elf, "sm_80", "k.cubin is not a whole cubin for sm_80: it was "
+                        "built for sm_90");
+  // Cut anywhere: the header, the section table, a section's bytes.
+  for (size_t n : {size_t(0), size_t(10), size_t(63), size_t(100),
+                   elf.size() - 1})
+    refused(elf.substr(0, n), "sm_90", "not a whole cubin");
+  std::string shortSection = elf;
+  shortSection[80 + 64 + 0x20] = static_cast<char>(200); // Past byte 208.
+  refused(shortSection, "sm_90", "section 1 runs past its 208 bytes");
+  std::string hugeTable = elf;
+  hugeTable[0x3c] = '\xff';
+  hugeTable[0x3d] = '\xff';
+  refused(hugeTable, "sm_90", "section table runs past");
+  std::string x86 = elf;
+  x86[18] = 62;
+  refused(x86, "sm_90", "not a CUDA ELF file (machine 62)");
+  std::string big = elf;
+  big[5] = 2;
+  refused(big, "sm_90", "not a 64-bit little-endian ELF file");
+  refused("\x7f" "ELF", "sm_90", "no ELF header");
+
+  const std::string ptx = ".version 8.0\n.target sm_90a\n.address_size 64\n"
+                          ".visible .entry k()\n{\n\tret;\n}\n";
+  EXPECT_TRUE(checkImage(ptx, ModuleFormat::PTX, "sm_90a", "k.ptx").isOk());
+  EXPECT_FALSE(checkImage(ptx, ModuleFormat::PTX, "sm_90", "k.ptx").isOk());
+  EXPECT_FALSE(checkImage(ptx.substr(0, ptx.size() - 3), ModuleFormat::PTX,
+                          "sm_90a", "k.ptx")
+                   .isOk());
+  EXPECT_FALSE(checkImage("garbage", ModuleFormat::PTX, "sm_90a", "k.ptx")
+                   .isOk());
+  EXPECT_FALSE(checkImage(elf, ModuleFormat::Cubin, "sm_9x", "k").isOk());
+}

@@ -53,6 +53,16 @@ struct ImageChoice {
   std::string reason;
 };
 
+/// Whether `data` can be the image a manifest or program says it is, so
+/// that the driver is never handed one that is truncated, corrupt or for
+/// another chip: a cubin must be a whole 64-bit little-endian CUDA ELF
+/// (its header, program and section tables and every section's bytes
+/// inside the file) for `chip`'s compute capability; PTX must name `chip`
+/// in its `.target` and end with a function's closing brace. `name` (a
+/// file) is in the messages.
+Status checkImage(const std::string &data, ModuleFormat format,
+                  const std::string &chip, const std::string &name);
+
 /// Whether an image for `image` loads on a device of capability `device`.
 bool loads(const ImageInfo &image, const Chip &device);
 
