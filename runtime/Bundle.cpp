@@ -241,13 +241,21 @@ struct Reader {
     }
     return true;
   }
-  /// Parses a size expression into `out`; false when it is not one.
+  /// Parses a size expression into `out`; false when it is not one, with
+  /// the parser's reason in `why`.
   static bool parseSize(const std::string &text,
-                        std::optional<ShapeExpr> &out) {
+                        std::optional<ShapeExpr> &out, std::string &why) {
     StatusOr<ShapeExpr> e = ShapeExpr::parse(text);
     if (e)
       out = *e;
+    else
+      why = e.getStatus().getMessage();
     return e.isOk();
+  }
+  /// `text` for a message: whole when short, else its start.
+  static std::string quoted(const std::string &text) {
+    return "\"" + (text.size() <= 60 ? text : text.substr(0, 40) + "...") +
+           "\"";
   }
   /// A shape of integers and, for dynamic dimensions, size expressions
   /// (`kernelArg`: "?" only).
@@ -261,9 +269,11 @@ struct Reader {
       int64_t n;
       if (x.isString()) {
         std::optional<ShapeExpr> size;
-        if (kernelArg ? x.string() != "?" : !parseSize(x.string(), size))
-          return fail("\"shape\" holds \"" + x.string() + "\", which is " +
-                      (kernelArg ? "not \"?\"" : "not a size expression"));
+        std::string why;
+        if (kernelArg ? x.string() != "?" : !parseSize(x.string(), size, why))
+          return fail("\"shape\" holds " + quoted(x.string()) + ", which is " +
+                      (kernelArg ? "not \"?\""
+                                 : "not a size expression (" + why + ")"));
         t.sizes.resize(t.shape.size());
         t.sizes.push_back(size);
         t.shape.push_back(-1);
@@ -393,9 +403,11 @@ StatusOr<Bundle> Bundle::fromManifest(const std::string &dir,
       int64_t n = 0;
       if (x.isString()) {
         std::optional<ShapeExpr> size;
-        if (!Reader::parseSize(x.string(), size))
-          return Status::error(kr.where + ": grid size \"" + x.string() +
-                               "\" is not a size expression");
+        std::string why;
+        if (!Reader::parseSize(x.string(), size, why))
+          return Status::error(kr.where + ": grid size " +
+                               Reader::quoted(x.string()) +
+                               " is not a size expression (" + why + ")");
         if (grid.size() < 3)
           spec.gridSizes[grid.size()] = size;
         grid.push_back(0);
@@ -487,9 +499,11 @@ StatusOr<Bundle> Bundle::fromManifest(const std::string &dir,
         if (!br.integer(bv, "of", of, 0))
           return br.status();
         if (const json::Value *ov = bv.get("offset"); ov && ov->isString()) {
-          if (!Reader::parseSize(ov->string(), buf.viewOffsetSize))
-            return Status::error(br.where + ": \"offset\" \"" + ov->string() +
-                                 "\" is not a size expression");
+          std::string why;
+          if (!Reader::parseSize(ov->string(), buf.viewOffsetSize, why))
+            return Status::error(br.where + ": \"offset\" " +
+                                 Reader::quoted(ov->string()) +
+                                 " is not a size expression (" + why + ")");
         } else if (!br.integer(bv, "offset", offset, 0)) {
           return br.status();
         }

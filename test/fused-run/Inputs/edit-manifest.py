@@ -1,7 +1,7 @@
 """Damages a bundle manifest on purpose for errors.test:
 edit-manifest.py MANIFEST version N | buffer-shape ID | launch-kernel NAME |
 alignment N | read-unwritten - | no-launches - | view-past-end - |
-view-misaligned - | view-output-part -"""
+view-misaligned - | view-output-part - | deep-size - | bad-grid-size -"""
 import json
 import sys
 
@@ -23,6 +23,12 @@ elif what == "read-unwritten":
     f["buffers"].append({"dtype": first["dtype"], "id": len(f["buffers"]),
                          "origin": "kernel", "shape": first["shape"]})
     f["launches"][0]["args"][0] = len(f["buffers"]) - 1
+elif what == "deep-size":
+    # A dimension given by an expression nested 2000 deep (longer than the
+    # 1024 characters a size expression may have).
+    m["functions"][0]["buffers"][0]["shape"][0] = "(" * 2000 + "s0" + ")" * 2000
+elif what == "bad-grid-size":
+    m["kernels"][0]["grid"][0] = "a0.d0 +"
 elif what == "no-launches":
     m["functions"][0]["launches"] = []
 elif what.startswith("view-"):
