@@ -9,7 +9,7 @@
 #                        on any sanitizer report
 #   ./fused.sh sanitize-ci  the same build, with the fixed subset of the lit
 #                        suite that CI runs (ctest and pytest whole)
-#   ./fused.sh fuzz [SECONDS]  the libFuzzer targets of fuzz/ (clang-22, ASan,
+#   ./fused.sh fuzz [SECONDS]  the libFuzzer targets of fuzz/, runtime and compiler (clang-22, ASan,
 #                        UBSan; in ./build-fuzz), SECONDS each (default 60)
 #   ./fused.sh random-programs [COUNT] [SEED]  build, then compile and run
 #                        COUNT (default 10000) random programs on the emulator
@@ -200,7 +200,7 @@ case "${1:-}" in
   build)   install_deps; build ;;
   sanitize) install_deps; sanitize ;;
   sanitize-ci) install_deps; LIT_SUBSET="$CI_SANITIZE_SUBSET" sanitize ;;
-  fuzz) "$ROOT/fuzz/fuzz.sh" "${2:-60}" ;;
+  fuzz) install_deps; "$ROOT/fuzz/fuzz.sh" "${2:-60}" ;;
   random-programs)
     install_deps; build
     python3 "$ROOT/scripts/random_programs.py" --tool "$BUILD/bin/fused-compile" \
