@@ -11,6 +11,9 @@
 #                        suite that CI runs (ctest and pytest whole)
 #   ./fused.sh fuzz [SECONDS]  the libFuzzer targets of fuzz/, runtime and compiler (clang-22, ASan,
 #                        UBSan; in ./build-fuzz), SECONDS each (default 60)
+#   ./fused.sh tsan      the tests that use fused from several threads at once
+#                        (C++ API, kernel cache, the emulator's host threads)
+#                        built with ThreadSanitizer (in ./build-tsan)
 #   ./fused.sh random-programs [COUNT] [SEED]  build, then compile and run
 #                        COUNT (default 10000) random programs on the emulator
 #                        against the float64 reference (scripts/random_programs.py;
@@ -186,6 +189,39 @@ sanitize() {
   return $status
 }
 
+# ThreadSanitizer on what runs fused from several threads at once: the C++
+# API (threads compiling and running programs through one cache, threads
+# writing one cache entry) and the emulator, whose blocks run on several
+# host threads (its fibers are announced to ThreadSanitizer). In
+# ./build-tsan (or FUSED_TSAN_BUILD_DIR); any report fails the run.
+TSAN_TESTS=(FusedApiTests FusedEmulatorTests FusedHugeBufferTests
+            FusedRuntimeTests FusedCudaLaunchTests)
+tsan() {
+  BUILD="${FUSED_TSAN_BUILD_DIR:-$ROOT/build-tsan}"
+  log "configuring and building in $BUILD (ThreadSanitizer)"
+  local start=$SECONDS
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+    -DFUSED_TSAN=ON -DLLVM_EXTERNAL_LIT="$LLVM_BIN/lit" >/dev/null
+  ninja -C "$BUILD" "${TSAN_TESTS[@]}" fused-compile
+  echo "build finished in $((SECONDS - start)) s"
+  local reports="$BUILD/tsan-reports" status=0 t n
+  rm -rf "$reports"; mkdir -p "$reports"
+  for t in "${TSAN_TESTS[@]}"; do
+    log "$t under ThreadSanitizer"
+    TSAN_OPTIONS="log_path=$reports/$t:halt_on_error=0:second_deadlock_stack=1:suppressions=$ROOT/test/tsan-suppressions.txt" \
+      "$BUILD/bin/$t" --gtest_brief=1 || status=1
+  done
+  n=$(find "$reports" -type f | wc -l)
+  log "ThreadSanitizer reports: $n (in $reports)"
+  if [ "$n" -gt 0 ]; then
+    status=1
+    find "$reports" -type f | head -3 | while read -r f; do
+      echo "--- $f"; head -40 "$f"
+    done
+  fi
+  return $status
+}
+
 # What CI runs under the sanitizers: every diagnostic and tool test, the
 # emulator's own tests (planted bugs included), the installed library's
 # consumer, dynamic sizes down to zero and the two blocks.
@@ -201,10 +237,11 @@ case "${1:-}" in
   sanitize) install_deps; sanitize ;;
   sanitize-ci) install_deps; LIT_SUBSET="$CI_SANITIZE_SUBSET" sanitize ;;
   fuzz) install_deps; "$ROOT/fuzz/fuzz.sh" "${2:-60}" ;;
+  tsan) install_deps; tsan ;;
   random-programs)
     install_deps; build
     python3 "$ROOT/scripts/random_programs.py" --tool "$BUILD/bin/fused-compile" \
       --count "${2:-10000}" --seed "${3:-$(date +%s)}" ;;
-  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci|fuzz|random-programs" >&2
+  *) echo "usage: $0 example|test|build|sanitize|sanitize-ci|tsan|fuzz|random-programs" >&2
      exit 2 ;;
 esac

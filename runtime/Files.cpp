@@ -3,6 +3,7 @@
 #include "fused/Runtime/Files.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -35,6 +36,24 @@ int writeAll(int fd, const std::string &data) {
   return 0;
 }
 
+/// The process's file-mode creation mask, read without changing it
+/// (umask() sets it, and another thread could create a file in between):
+/// from /proc/self/status, else the usual 022.
+mode_t currentUmask() {
+  FILE *f = std::fopen("/proc/self/status", "r");
+  mode_t mask = 022;
+  if (!f)
+    return mask;
+  char line[256];
+  while (std::fgets(line, sizeof(line), f))
+    if (std::strncmp(line, "Umask:", 6) == 0) {
+      mask = static_cast<mode_t>(std::strtoul(line + 6, nullptr, 8));
+      break;
+    }
+  std::fclose(f);
+  return mask;
+}
+
 /// `path` + ".tmp.XXXXXX", writable by mkstemp/mkdtemp.
 std::vector<char> tempTemplate(const std::string &path) {
   std::string t = path;
@@ -64,9 +83,7 @@ Status writeFileAtomically(const std::string &path, const std::string &data) {
   if (fd < 0)
     return systemError("write", path, errno);
   // mkstemp makes the file 0600; give it what a new file gets.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  ::fchmod(fd, 0666 & ~currentUmask());
   int error = writeAll(fd, data);
   if (::close(fd) != 0 && !error)
     error = errno;
@@ -107,9 +124,7 @@ Status writeDirectoryAtomically(
     return systemError("create", dir, errno);
   std::string fresh = tmp.data();
   // mkdtemp makes the directory 0700; give it what a new one gets.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::chmod(fresh.c_str(), 0777 & ~mask);
+  ::chmod(fresh.c_str(), 0777 & ~currentUmask());
   if (Status s = fill(fresh); !s) {
     removeAll(fresh);
     return s;

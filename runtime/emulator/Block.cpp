@@ -37,6 +37,25 @@ enum class FiberStatus { Ready, Running, AtBarrier, AtCollective, Exited };
 #define FUSED_EMU_ASM_SWITCH 1
 #endif
 
+// Under ThreadSanitizer each fiber is announced as one (its own stack and
+// happens-before order: a switch orders what the fiber left behind before
+// what the next one does).
+#if defined(__SANITIZE_THREAD__)
+#define FUSED_EMU_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FUSED_EMU_TSAN 1
+#endif
+#endif
+#ifdef FUSED_EMU_TSAN
+extern "C" {
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+}
+#endif
+
 #ifdef FUSED_EMU_ASM_SWITCH
 extern "C" void fused_emu_switch(void **save, void *next);
 extern "C" void fused_emu_fiber_start();
@@ -90,6 +109,9 @@ struct Fiber {
 #endif
   ThreadContext tc;
   FiberStatus status = FiberStatus::Ready;
+#ifdef FUSED_EMU_TSAN
+  void *tsanFiber = nullptr;
+#endif
   /// Where to write the lane's payload back once its collective completes.
   void *payload = nullptr;
   detail::BlockState *owner = nullptr;
@@ -164,9 +186,28 @@ struct BlockState {
     return &fibers[current];
   }
 
+#ifdef FUSED_EMU_TSAN
+  void *tsanScheduler = nullptr;
+#endif
+  /// Tells ThreadSanitizer (when it is there) that the scheduler loop, or
+  /// fiber `f`, runs next.
+  void announceScheduler() {
+#ifdef FUSED_EMU_TSAN
+    __tsan_switch_to_fiber(tsanScheduler, 0);
+#endif
+  }
+  void announce(Fiber &f) {
+#ifdef FUSED_EMU_TSAN
+    __tsan_switch_to_fiber(f.tsanFiber, 0);
+#else
+    (void)f;
+#endif
+  }
+
   /// Saves the running fiber and returns to the scheduler loop.
   void suspend() {
     Fiber &f = fibers[current];
+    announceScheduler();
 #ifdef FUSED_EMU_ASM_SWITCH
     fused_emu_switch(&f.sp, schedulerSp);
 #else
@@ -247,13 +288,16 @@ static void fiberEntry(Fiber *f) {
   runFiber(f);
   // Back to the scheduler loop for good.
   void *unused;
+  f->owner->announceScheduler();
   fused_emu_switch(&unused, f->owner->schedulerSp);
 }
 #else
 static void fiberEntry(unsigned hi, unsigned lo) {
-  runFiber(reinterpret_cast<Fiber *>(
-      static_cast<uintptr_t>((static_cast<uint64_t>(hi) << 32) | lo)));
+  auto *f = reinterpret_cast<Fiber *>(
+      static_cast<uintptr_t>((static_cast<uint64_t>(hi) << 32) | lo));
+  runFiber(f);
   // Returning resumes uc_link, the scheduler loop.
+  f->owner->announceScheduler();
 }
 #endif
 
@@ -334,8 +378,14 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
                 static_cast<unsigned>(bits >> 32),
                 static_cast<unsigned>(bits & 0xffffffffu));
 #endif
+#ifdef FUSED_EMU_TSAN
+    f.tsanFiber = __tsan_create_fiber(0);
+#endif
     s.ready.push_back(i);
   }
+#ifdef FUSED_EMU_TSAN
+  s.tsanScheduler = __tsan_get_current_fiber();
+#endif
 
   while (!s.failed) {
     if (s.ready.empty()) {
@@ -349,6 +399,7 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
     s.ready.pop_back();
     s.current = id;
     s.fibers[id].status = FiberStatus::Running;
+    s.announce(s.fibers[id]);
 #ifdef FUSED_EMU_ASM_SWITCH
     fused_emu_switch(&s.schedulerSp, s.fibers[id].sp);
 #else
@@ -356,6 +407,10 @@ bool BlockRunner::run(const std::function<void(ThreadContext &)> &body) {
 #endif
     s.current = -1;
   }
+#ifdef FUSED_EMU_TSAN
+  for (Fiber &f : s.fibers)
+    __tsan_destroy_fiber(f.tsanFiber);
+#endif
   s.body = nullptr;
   return !s.failed;
 }

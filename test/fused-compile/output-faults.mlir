@@ -50,6 +50,14 @@
 // RUN: ls %t.dir | FileCheck %s --check-prefix=BUNDLEONLY --implicit-check-not=tmp --implicit-check-not=old
 // REPLACED: kernels.sm_90.ptx
 
+// Files and bundles get the modes the umask gives new ones (the temporary
+// files they are written through are private).
+// RUN: bash -c "umask 027; fused-compile --emit=bundle --chip=sm_80 %s -o %t.dir/modes && fused-compile --emit=ptx --chip=sm_80 %s -o %t.dir/modes.ptx"
+// RUN: stat -c '%%n %%a' %t.dir/modes %t.dir/modes/manifest.json %t.dir/modes.ptx | FileCheck %s --check-prefix=MODES
+// MODES: modes 750
+// MODES: manifest.json 640
+// MODES: modes.ptx 640
+
 // 96 KiB of f16 input, 192 KiB of f32 reference: over the 64 KiB limit.
 func.func @silu(%x: tensor<256x192xf16>) -> tensor<256x192xf16> {
   %y = fused.silu %x : tensor<256x192xf16>
