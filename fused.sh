@@ -202,15 +202,24 @@ tsan() {
   local start=$SECONDS
   cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
     -DFUSED_TSAN=ON -DLLVM_EXTERNAL_LIT="$LLVM_BIN/lit" >/dev/null
-  ninja -C "$BUILD" "${TSAN_TESTS[@]}" fused-compile
+  ninja -C "$BUILD" "${TSAN_TESTS[@]}" fused-compile _fused
   echo "build finished in $((SECONDS - start)) s"
-  local reports="$BUILD/tsan-reports" status=0 t n
+  local reports="$BUILD/tsan-reports" status=0 t n options
   rm -rf "$reports"; mkdir -p "$reports"
+  options="halt_on_error=0:second_deadlock_stack=1:suppressions=$ROOT/test/tsan-suppressions.txt"
   for t in "${TSAN_TESTS[@]}"; do
     log "$t under ThreadSanitizer"
-    TSAN_OPTIONS="log_path=$reports/$t:halt_on_error=0:second_deadlock_stack=1:suppressions=$ROOT/test/tsan-suppressions.txt" \
+    TSAN_OPTIONS="log_path=$reports/$t:$options" \
       "$BUILD/bin/$t" --gtest_brief=1 || status=1
   done
+  # The Python module from several threads (the interpreter is not
+  # instrumented: the ThreadSanitizer runtime is preloaded).
+  log "python threads under ThreadSanitizer"
+  (cd "$ROOT/python" && FUSED_BUILD_DIR="$BUILD" \
+     TSAN_OPTIONS="log_path=$reports/python:$options" \
+     LD_PRELOAD="$(g++ -print-file-name=libtsan.so)" \
+     /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/test_fused.py \
+       -k threads) || status=1
   n=$(find "$reports" -type f | wc -l)
   log "ThreadSanitizer reports: $n (in $reports)"
   if [ "$n" -gt 0 ]; then

@@ -46,6 +46,7 @@
 #include <dlfcn.h>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,10 +106,14 @@ struct Program::Impl {
   std::map<std::string, KernelLaunchInfo> geometry;
   std::map<rt::Device *, std::unique_ptr<rt::Module>> loaded;
   std::string diagnostics;
+  /// Held while the MLIR context is used or `loaded` changes, so that
+  /// threads may share one program.
+  std::recursive_mutex mutex;
 
   /// Runs `fn` with diagnostics collected as text ("file:line:col: error:
   /// ...", with the source line); returns them on failure.
   Status capture(const std::function<LogicalResult()> &fn) {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     diagnostics.clear();
     llvm::raw_string_ostream os(diagnostics);
     SourceMgrDiagnosticHandler handler(sourceMgr, context.get(), os);
@@ -439,23 +444,10 @@ std::vector<uint8_t> Program::encode(const ref::Tensor &t,
   return host::encodeTensor(t, et);
 }
 
-StatusOr<std::vector<ref::Tensor>>
-Program::run(rt::Device &device, const std::string &function,
-             const std::vector<ref::Tensor> &inputs,
-             const std::function<Status(const LaunchInfo &)> &afterLaunch) {
-  Impl &p = *impl;
-  if (device.backend() != p.target)
-    return Status::error("the program was compiled for the " + p.target +
-                         " target and cannot run on the " + device.backend() +
-                         " device (compile with target '" +
-                         device.backend() + "' or 'auto')");
-  auto graph = p.schedule->lookupSymbol<func::FuncOp>(function);
-  if (!graph)
-    return Status::error("no function named '" + function + "'");
-  if (inputs.size() != graph.getNumArguments())
-    return Status::error("@" + function + " takes " +
-                         std::to_string(graph.getNumArguments()) +
-                         " inputs, got " + std::to_string(inputs.size()));
+/// The program's image loaded on `device`, loading it the first time.
+static StatusOr<rt::Module *> loadedModule(Program::Impl &p,
+                                           rt::Device &device) {
+  std::lock_guard<std::recursive_mutex> lock(p.mutex);
   auto &mod = p.loaded[&device];
   if (!mod) {
     // A CUDA device must be able to load the image: say so plainly rather
@@ -478,6 +470,29 @@ Program::run(rt::Device &device, const std::string &function,
       return loaded.getStatus();
     mod = std::move(*loaded);
   }
+  return mod.get();
+}
+
+StatusOr<std::vector<ref::Tensor>>
+Program::run(rt::Device &device, const std::string &function,
+             const std::vector<ref::Tensor> &inputs,
+             const std::function<Status(const LaunchInfo &)> &afterLaunch) {
+  Impl &p = *impl;
+  if (device.backend() != p.target)
+    return Status::error("the program was compiled for the " + p.target +
+                         " target and cannot run on the " + device.backend() +
+                         " device (compile with target '" +
+                         device.backend() + "' or 'auto')");
+  auto graph = p.schedule->lookupSymbol<func::FuncOp>(function);
+  if (!graph)
+    return Status::error("no function named '" + function + "'");
+  if (inputs.size() != graph.getNumArguments())
+    return Status::error("@" + function + " takes " +
+                         std::to_string(graph.getNumArguments()) +
+                         " inputs, got " + std::to_string(inputs.size()));
+  StatusOr<rt::Module *> module = loadedModule(p, device);
+  if (!module)
+    return module.getStatus();
 
   FailureOr<Schedule> schedule;
   if (Status s = p.capture([&] {
@@ -563,9 +578,9 @@ Program::run(rt::Device &device, const std::string &function,
       continue;
     config.dynamicSharedMemory =
         static_cast<uint32_t>(g->second.dynamicSharedMemory);
-    Status launched = device.launch(*mod, launch.kernel, config, args);
+    Status launched = device.launch(**module, launch.kernel, config, args);
     if (afterLaunch) {
-      LaunchInfo info{function, launch.kernel, &device, mod.get(), config,
+      LaunchInfo info{function, launch.kernel, &device, *module, config,
                       &args, flops};
       if (Status s = afterLaunch(info); !s)
         return s;

@@ -482,7 +482,13 @@ public:
     req.reportRaces = options.reportRaces;
     req.mathAtErrorBound = options.mathAtErrorBound;
     req.onlyBlocks = options.onlyBlocks;
+    EmulatorCounters counters;
+    std::vector<std::string> reports;
     bool ok = emu::runGrid(req, counters, reports);
+    {
+      std::lock_guard<std::mutex> lock(lastMutex);
+      last = {counters, reports};
+    }
     if (ok)
       return Status::ok();
     std::string message = "the emulator found " +
@@ -510,16 +516,21 @@ public:
     return ms;
   }
 
-  const EmulatorCounters &lastCounters() const override { return counters; }
-  const std::vector<std::string> &lastReports() const override {
-    return reports;
+  EmulatorCounters lastCounters() const override {
+    std::lock_guard<std::mutex> lock(lastMutex);
+    return last.first;
+  }
+  std::vector<std::string> lastReports() const override {
+    std::lock_guard<std::mutex> lock(lastMutex);
+    return last.second;
   }
 
 private:
   EmulatorOptions options;
   std::shared_ptr<Registry> registry;
-  EmulatorCounters counters;
-  std::vector<std::string> reports;
+  /// The counters and reports of the launch that ended last.
+  mutable std::mutex lastMutex;
+  std::pair<EmulatorCounters, std::vector<std::string>> last;
 };
 
 } // namespace

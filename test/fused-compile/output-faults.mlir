@@ -36,6 +36,13 @@
 // RUN: not ls %t.dir/new
 // BUNDLE2: fused-compile: cannot write the bundle {{.*}}new: cannot write
 
+// A directory where no file can be created, even by root (sysfs; a
+// read-only file system fails the same way, with its own reason).
+// RUN: not fused-compile --emit=ptx --chip=sm_80 %s -o /sys/fused-output-faults.ptx 2>&1 | FileCheck %s --check-prefix=NOCREATE
+// RUN: not fused-compile --emit=bundle --chip=sm_80 %s -o /sys/fused-output-faults 2>&1 | FileCheck %s --check-prefix=NOCREATEDIR
+// NOCREATE: fused-compile: cannot write /sys/fused-output-faults.ptx: {{.+}}
+// NOCREATEDIR: fused-compile: cannot write the bundle /sys/fused-output-faults: cannot create /sys/fused-output-faults: {{.+}}
+
 // A bundle where a file is, an output where a directory is.
 // RUN: not fused-compile --emit=bundle --chip=sm_80 %s -o %t.dir/k.ptx 2>&1 | FileCheck %s --check-prefix=NOTDIR
 // RUN: not fused-compile --emit=ptx --chip=sm_80 %s -o %t.dir/b 2>&1 | FileCheck %s --check-prefix=ISDIR

@@ -143,6 +143,47 @@ func.func @att(%q: tensor<1x2x33x32xf16>, %k: tensor<1x1x40x32xf16>, %v: tensor<
   std::filesystem::remove_all(shared);
 }
 
+// One program and one emulator device shared by threads that run it,
+// draw inputs and evaluate the reference at once: the results of one
+// thread alone, and counters that are those of a whole launch.
+TEST(ProgramTest, ThreadsShareOneProgramAndOneDevice) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cache = false;
+  auto program = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  auto device = fused::openDevice("emulator");
+  ASSERT_TRUE(device.isOk());
+  auto inputs = (*program)->randomInputs("gemm", 3);
+  ASSERT_TRUE(inputs.isOk());
+  auto alone = (*program)->run(**device, "gemm", *inputs);
+  ASSERT_TRUE(alone.isOk()) << alone.getStatus().getMessage();
+  auto *emu = dynamic_cast<fused::rt::EmulatorDevice *>(device->get());
+  ASSERT_NE(emu, nullptr);
+  const int64_t mma = emu->lastCounters().mmaOps;
+  ASSERT_GT(mma, 0);
+  std::vector<std::string> errors(6);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < errors.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        auto out = (*program)->run(**device, "gemm", *inputs);
+        auto ref = (*program)->reference("gemm", *inputs);
+        auto more = (*program)->randomInputs("gemm", 100 + t);
+        if (!out || !ref || !more)
+          errors[t] = "a call failed";
+        else if ((*out)[0].data != (*alone)[0].data)
+          errors[t] = "results differ from one thread's";
+        else if (emu->lastCounters().mmaOps != mma)
+          errors[t] = "counters are not one launch's";
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (size_t t = 0; t < errors.size(); ++t)
+    EXPECT_EQ(errors[t], "") << "thread " << t;
+}
+
 TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
   fused::CompileOptions o;
   o.target = "emulator";

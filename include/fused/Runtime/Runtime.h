@@ -262,10 +262,13 @@ struct EmulatorCounters {
 /// uninitialised shared memory or of cp.async destinations before their
 /// wait, deadlocks or divergent barriers fails with a message listing them;
 /// the counters and reports of the last launch stay readable either way.
+/// Threads may launch on one device at once (each launch keeps its own
+/// counters and reports until it ends); lastCounters and lastReports give
+/// copies of those of the launch that ended last.
 class EmulatorDevice : public Device {
 public:
-  virtual const EmulatorCounters &lastCounters() const = 0;
-  virtual const std::vector<std::string> &lastReports() const = 0;
+  virtual EmulatorCounters lastCounters() const = 0;
+  virtual std::vector<std::string> lastReports() const = 0;
 };
 
 /// Opens the emulator device.
