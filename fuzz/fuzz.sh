@@ -65,7 +65,9 @@ for t in "${TARGETS[@]}" "${COMPILER_TARGETS[@]}"; do
   extra=()
   if [ -e "$OUT/compiler/bin/$t" ]; then
     bin="$OUT/compiler/bin/$t"
-    extra=(-dict="$ROOT/fuzz/fused.dict" -max_len=16384)
+    # ASan's quarantine and the targets' MLIR contexts take more than
+    # the 2 GB a target may use by default.
+    extra=(-dict="$ROOT/fuzz/fused.dict" -max_len=16384 -rss_limit_mb=4096)
   else
     "$CXX" "${FLAGS[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.cpp" "${objs[@]}" \
       -ldl -o "$OUT/$t"
