@@ -8,6 +8,7 @@
 
 #include "fused/Runtime/Runtime.h"
 
+#include <atomic>
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -406,6 +407,11 @@ std::vector<KernelArg> memrefArgs(const Buffer &buffer,
   for (int64_t s : strides)
     args.push_back(KernelArg::i64(s));
   return args;
+}
+
+uint64_t Device::nextSerial() {
+  static std::atomic<uint64_t> next{0};
+  return ++next;
 }
 
 StatusOr<std::unique_ptr<Device>> openCudaDevice(const CudaOptions &options) {

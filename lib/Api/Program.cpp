@@ -104,7 +104,8 @@ struct Program::Impl {
   bool fromCache = false;
   std::vector<FunctionInfo> functions;
   std::map<std::string, KernelLaunchInfo> geometry;
-  std::map<rt::Device *, std::unique_ptr<rt::Module>> loaded;
+  /// The image loaded on each device it ran on, by device serial.
+  std::map<uint64_t, std::unique_ptr<rt::Module>> loaded;
   std::string diagnostics;
   /// Held while the MLIR context is used or `loaded` changes, so that
   /// threads may share one program.
@@ -448,7 +449,7 @@ std::vector<uint8_t> Program::encode(const ref::Tensor &t,
 static StatusOr<rt::Module *> loadedModule(Program::Impl &p,
                                            rt::Device &device) {
   std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  auto &mod = p.loaded[&device];
+  auto &mod = p.loaded[device.serial()];
   if (!mod) {
     // A CUDA device must be able to load the image: say so plainly rather
     // than pass the driver's error on.

@@ -184,6 +184,88 @@ TEST(ProgramTest, ThreadsShareOneProgramAndOneDevice) {
     EXPECT_EQ(errors[t], "") << "thread " << t;
 }
 
+/// An emulator device that counts the images loaded on it.
+class CountingDevice : public fused::rt::Device {
+public:
+  explicit CountingDevice(fused::rt::Device &inner) : inner(inner) {}
+  int loads = 0;
+  std::string backend() const override { return inner.backend(); }
+  std::string name() const override { return inner.name(); }
+  std::string chip() const override { return inner.chip(); }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Buffer>>
+  allocate(size_t bytes) override {
+    return inner.allocate(bytes);
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Buffer>>
+  wrapMemory(uint64_t address, size_t bytes) override {
+    return inner.wrapMemory(address, bytes);
+  }
+  fused::rt::Status copyToDevice(fused::rt::Buffer &dst, const void *src,
+                                 size_t bytes) override {
+    return inner.copyToDevice(dst, src, bytes);
+  }
+  fused::rt::Status copyToHost(void *dst, const fused::rt::Buffer &src,
+                               size_t bytes) override {
+    return inner.copyToHost(dst, src, bytes);
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Module>>
+  loadModule(const std::string &image,
+             fused::rt::ModuleFormat format) override {
+    ++loads;
+    return inner.loadModule(image, format);
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Stream>>
+  createStream() override {
+    return inner.createStream();
+  }
+  fused::rt::StatusOr<std::unique_ptr<fused::rt::Stream>>
+  wrapStream(void *s) override {
+    return inner.wrapStream(s);
+  }
+  fused::rt::Status launch(fused::rt::Module &m, const std::string &k,
+                           const fused::rt::LaunchConfig &c,
+                           const std::vector<fused::rt::KernelArg> &a,
+                           fused::rt::Stream *s) override {
+    return inner.launch(m, k, c, a, s);
+  }
+  fused::rt::StatusOr<std::vector<float>>
+  timeLaunches(fused::rt::Module &m, const std::string &k,
+               const fused::rt::LaunchConfig &c,
+               const std::vector<fused::rt::KernelArg> &a, int n) override {
+    return inner.timeLaunches(m, k, c, a, n);
+  }
+
+private:
+  fused::rt::Device &inner;
+};
+
+// A program loads its image once per device, and again on a new device
+// that takes the place (the address) of one that is gone.
+TEST(ProgramTest, ANewDeviceAtAnOldOnesAddressGetsItsOwnImage) {
+  fused::CompileOptions o;
+  o.target = "emulator";
+  o.cache = false;
+  auto program = fused::Program::compile(kGemm, o);
+  ASSERT_TRUE(program.isOk()) << program.getStatus().getMessage();
+  auto emulator = fused::openDevice("emulator");
+  ASSERT_TRUE(emulator.isOk());
+  auto inputs = (*program)->randomInputs("gemm", 4);
+  ASSERT_TRUE(inputs.isOk());
+  std::optional<CountingDevice> device;
+  device.emplace(**emulator);
+  const void *address = &*device;
+  uint64_t first = device->serial();
+  ASSERT_TRUE((*program)->run(*device, "gemm", *inputs).isOk());
+  ASSERT_TRUE((*program)->run(*device, "gemm", *inputs).isOk());
+  EXPECT_EQ(device->loads, 1);
+  device.reset();
+  device.emplace(**emulator);
+  ASSERT_EQ(static_cast<const void *>(&*device), address);
+  EXPECT_NE(device->serial(), first);
+  ASSERT_TRUE((*program)->run(*device, "gemm", *inputs).isOk());
+  EXPECT_EQ(device->loads, 1);
+}
+
 TEST(ProgramTest, ErrorsAreValuesWithDiagnostics) {
   fused::CompileOptions o;
   o.target = "emulator";

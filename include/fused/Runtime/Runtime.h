@@ -157,6 +157,15 @@ public:
   timeLaunches(Module &module, const std::string &kernel,
                const LaunchConfig &config, const std::vector<KernelArg> &args,
                int launches) = 0;
+
+  /// A number that no other device object of this process has had, for
+  /// what is kept per device (a device's address may be another's once it
+  /// is gone).
+  uint64_t serial() const { return serialNumber; }
+
+private:
+  static uint64_t nextSerial();
+  uint64_t serialNumber = nextSerial();
 };
 
 /// Options of the CUDA backend.
