@@ -860,6 +860,13 @@ StatusOr<std::unique_ptr<BundleRunner>> BundleRunner::load(const Bundle &b,
   StatusOr<std::unique_ptr<Module>> m = device.loadModule(*data, image->format);
   if (!m)
     return m.getStatus();
+  // Every kernel the manifest describes must be in the image.
+  for (const KernelSpec &k : b.kernels())
+    if (!(*m)->hasKernel(k.name))
+      return Status::error(b.directory() + "/" + image->file +
+                           " has no kernel '" + k.name +
+                           "' that the manifest describes: the manifest "
+                           "does not match its image");
   r->module = std::move(*m);
   return r;
 }

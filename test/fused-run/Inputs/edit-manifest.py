@@ -1,7 +1,8 @@
 """Damages a bundle manifest on purpose for errors.test:
 edit-manifest.py MANIFEST version N | buffer-shape ID | launch-kernel NAME |
 alignment N | read-unwritten - | no-launches - | view-past-end - |
-view-misaligned - | view-output-part - | deep-size - | bad-grid-size -"""
+view-misaligned - | view-output-part - | deep-size - | bad-grid-size - |
+rename-kernel NAME"""
 import json
 import sys
 
@@ -29,6 +30,14 @@ elif what == "deep-size":
     m["functions"][0]["buffers"][0]["shape"][0] = "(" * 2000 + "s0" + ")" * 2000
 elif what == "bad-grid-size":
     m["kernels"][0]["grid"][0] = "a0.d0 +"
+elif what == "rename-kernel":
+    # The manifest names a kernel (consistently) that the image lacks.
+    old = m["kernels"][0]["name"]
+    m["kernels"][0]["name"] = arg
+    for f in m["functions"]:
+        for launch in f["launches"]:
+            if launch["kernel"] == old:
+                launch["kernel"] = arg
 elif what == "no-launches":
     m["functions"][0]["launches"] = []
 elif what.startswith("view-"):
