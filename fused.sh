@@ -156,13 +156,26 @@ run_tests() {
 }
 
 # The test suite on a build with ASan (LeakSanitizer included) and UBSan.
+# Counts the report files in DIR and prints the first FILES of them (LINES
+# lines each); fails when there are any: no_reports WHAT DIR FILES LINES.
+no_reports() {
+  local n
+  n=$(find "$2" -type f | wc -l)
+  log "$1: $n (in $2)"
+  [ "$n" -eq 0 ] && return 0
+  find "$2" -type f | head -"$3" | while read -r f; do
+    echo "--- $f"; head -"$4" "$f"
+  done
+  return 1
+}
+
 # Every process writes its reports to files under $BUILD/sanitizer-reports,
 # so that a report in a process expected to fail (`not fused-compile ...`)
 # still counts; any report fails the run.
 sanitize() {
   BUILD="${FUSED_SANITIZE_BUILD_DIR:-$ROOT/build-asan}"
   build -DFUSED_SANITIZE=ON
-  local reports="$BUILD/sanitizer-reports" status=0 n
+  local reports="$BUILD/sanitizer-reports" status=0
   rm -rf "$reports"; mkdir -p "$reports"
   # verify_asan_link_order=0: uninstrumented programs (python3, a test's
   # consumer program) load instrumented fused libraries.
@@ -178,14 +191,7 @@ sanitize() {
   PY_ENV=(LD_PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libstdc++.so)"
           ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0")
   SKIP_RUNTIME_ONLY=1 run_tests || status=1
-  n=$(find "$reports" -type f | wc -l)
-  log "sanitizer reports: $n (in $reports)"
-  if [ "$n" -gt 0 ]; then
-    status=1
-    find "$reports" -type f | head -5 | while read -r f; do
-      echo "--- $f"; head -30 "$f"
-    done
-  fi
+  no_reports "sanitizer reports" "$reports" 5 30 || status=1
   return $status
 }
 
@@ -204,7 +210,7 @@ tsan() {
     -DFUSED_TSAN=ON -DLLVM_EXTERNAL_LIT="$LLVM_BIN/lit" >/dev/null
   ninja -C "$BUILD" "${TSAN_TESTS[@]}" fused-compile _fused
   echo "build finished in $((SECONDS - start)) s"
-  local reports="$BUILD/tsan-reports" status=0 t n options
+  local reports="$BUILD/tsan-reports" status=0 t options
   rm -rf "$reports"; mkdir -p "$reports"
   options="halt_on_error=0:second_deadlock_stack=1:suppressions=$ROOT/test/tsan-suppressions.txt"
   for t in "${TSAN_TESTS[@]}"; do
@@ -220,14 +226,7 @@ tsan() {
      LD_PRELOAD="$(g++ -print-file-name=libtsan.so)" \
      /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/test_fused.py \
        -k threads) || status=1
-  n=$(find "$reports" -type f | wc -l)
-  log "ThreadSanitizer reports: $n (in $reports)"
-  if [ "$n" -gt 0 ]; then
-    status=1
-    find "$reports" -type f | head -3 | while read -r f; do
-      echo "--- $f"; head -40 "$f"
-    done
-  fi
+  no_reports "ThreadSanitizer reports" "$reports" 3 40 || status=1
   return $status
 }
 

@@ -63,6 +63,23 @@ std::vector<char> tempTemplate(const std::string &path) {
   return std::vector<char>(t.begin(), t.end() + 1);
 }
 
+/// Removes `path` and, for a directory, everything in it (no error when it
+/// does not exist).
+Status removeAll(const std::string &path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0)
+    return errno == ENOENT ? Status::ok() : systemError("remove", path, errno);
+  if (!S_ISDIR(st.st_mode))
+    return ::unlink(path.c_str()) == 0 ? Status::ok()
+                                       : systemError("remove", path, errno);
+  auto remove = [](const char *p, const struct stat *, int, struct FTW *) {
+    return ::remove(p);
+  };
+  if (::nftw(path.c_str(), remove, 16, FTW_DEPTH | FTW_PHYS) != 0)
+    return systemError("remove", path, errno);
+  return Status::ok();
+}
+
 } // namespace
 
 Status writeFileAtomically(const std::string &path, const std::string &data) {
@@ -96,21 +113,6 @@ Status writeFileAtomically(const std::string &path, const std::string &data) {
   return Status::ok();
 }
 
-Status removeAll(const std::string &path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0)
-    return errno == ENOENT ? Status::ok() : systemError("remove", path, errno);
-  if (!S_ISDIR(st.st_mode))
-    return ::unlink(path.c_str()) == 0 ? Status::ok()
-                                       : systemError("remove", path, errno);
-  auto remove = [](const char *p, const struct stat *, int, struct FTW *) {
-    return ::remove(p);
-  };
-  if (::nftw(path.c_str(), remove, 16, FTW_DEPTH | FTW_PHYS) != 0)
-    return systemError("remove", path, errno);
-  return Status::ok();
-}
-
 Status writeDirectoryAtomically(
     const std::string &dir,
     const std::function<Status(const std::string &tmpDir)> &fill) {
@@ -125,37 +127,33 @@ Status writeDirectoryAtomically(
   std::string fresh = tmp.data();
   // mkdtemp makes the directory 0700; give it what a new one gets.
   ::chmod(fresh.c_str(), 0777 & ~currentUmask());
+  // On any failure the new directory goes and `dir` is as it was.
+  auto abandon = [&](const char *what, int error) {
+    removeAll(fresh);
+    return systemError(what, dir, error);
+  };
   if (Status s = fill(fresh); !s) {
     removeAll(fresh);
     return s;
   }
-  if (!exists) {
-    if (::rename(fresh.c_str(), dir.c_str()) != 0) {
-      int error = errno;
-      removeAll(fresh);
-      return systemError("create", dir, error);
-    }
-    return Status::ok();
-  }
+  if (!exists)
+    return ::rename(fresh.c_str(), dir.c_str()) == 0
+               ? Status::ok()
+               : abandon("create", errno);
   // Swap: the old directory moves aside (over an empty one of a fresh
   // name), the new one takes its name, the old one goes.
   std::vector<char> aside = tempTemplate(dir + ".old");
-  if (!::mkdtemp(aside.data())) {
-    int error = errno;
-    removeAll(fresh);
-    return systemError("replace", dir, error);
-  }
+  if (!::mkdtemp(aside.data()))
+    return abandon("replace", errno);
   if (::rename(dir.c_str(), aside.data()) != 0) {
     int error = errno;
     ::rmdir(aside.data());
-    removeAll(fresh);
-    return systemError("replace", dir, error);
+    return abandon("replace", error);
   }
   if (::rename(fresh.c_str(), dir.c_str()) != 0) {
     int error = errno;
     ::rename(aside.data(), dir.c_str());
-    removeAll(fresh);
-    return systemError("replace", dir, error);
+    return abandon("replace", error);
   }
   return removeAll(aside.data());
 }

@@ -131,9 +131,9 @@ Status checkPtx(const std::string &d, const Chip &chip,
 
 Status checkImage(const std::string &data, ModuleFormat format,
                   const std::string &chip, const std::string &name) {
-  std::optional<Chip> c = parseChip(chip);
   if (format == ModuleFormat::EmulatorIR)
     return Status::ok();
+  std::optional<Chip> c = parseChip(chip);
   if (!c)
     return Status::error(name + ": unknown chip '" + chip + "'");
   return format == ModuleFormat::Cubin ? checkCubin(data, *c, name)

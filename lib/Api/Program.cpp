@@ -307,8 +307,14 @@ static void loadFromCache(Program::Impl &p, const CacheEntry &cache) {
   if (!text)
     return;
   auto entry = CacheEntry::decode(*text);
-  if (!entry || ((*entry)[0] != "cubin" && (*entry)[0] != "ptx" &&
-                 (*entry)[0] != "emulator"))
+  if (!entry)
+    return;
+  auto format = llvm::StringSwitch<std::optional<rt::ModuleFormat>>((*entry)[0])
+                    .Case("cubin", rt::ModuleFormat::Cubin)
+                    .Case("ptx", rt::ModuleFormat::PTX)
+                    .Case("emulator", rt::ModuleFormat::EmulatorIR)
+                    .Default(std::nullopt);
+  if (!format)
     return;
   if (Status s = p.capture([&]() -> LogicalResult {
         p.schedule = parseSourceString<ModuleOp>((*entry)[1], p.context.get());
@@ -317,9 +323,7 @@ static void loadFromCache(Program::Impl &p, const CacheEntry &cache) {
       !s)
     return;
   p.image = std::move((*entry)[2]);
-  p.format = (*entry)[0] == "cubin" ? rt::ModuleFormat::Cubin
-             : (*entry)[0] == "ptx" ? rt::ModuleFormat::PTX
-                                    : rt::ModuleFormat::EmulatorIR;
+  p.format = *format;
   p.fromCache = true;
 }
 
@@ -453,6 +457,7 @@ static StatusOr<rt::Module *> loadedModule(Program::Impl &p,
   if (!mod) {
     // A CUDA device must be able to load the image: say so plainly rather
     // than pass the driver's error on.
+    // Nor is it handed an image that is not whole.
     if (device.backend() == "cuda" && p.format != rt::ModuleFormat::EmulatorIR) {
       std::optional<rt::Chip> dc = rt::parseChip(device.chip());
       if (dc) {
@@ -460,12 +465,11 @@ static StatusOr<rt::Module *> loadedModule(Program::Impl &p,
         if (!choice)
           return choice.getStatus();
       }
-    }
-    if (device.backend() == "cuda")
       if (Status s = rt::checkImage(p.image, p.format, p.chip,
                                     "the program's image");
           !s)
         return s;
+    }
     auto loaded = device.loadModule(p.image, p.format);
     if (!loaded)
       return loaded.getStatus();

@@ -197,7 +197,7 @@ rt::StatusOr<std::string> runPtxas(const std::string &ptxas,
                                    llvm::ArrayRef<llvm::StringRef> extraArgs,
                                    std::string *log) {
   llvm::SmallString<128> ptxPath, cubinPath, logPath;
-  auto removeAll = [&] {
+  auto removeTemporaries = [&] {
     for (const auto &p : {ptxPath, cubinPath, logPath})
       if (!p.empty())
         llvm::sys::fs::remove(p);
@@ -206,13 +206,13 @@ rt::StatusOr<std::string> runPtxas(const std::string &ptxas,
                            {&logPath, "log"}})
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("fused", ext, *path)) {
-      removeAll();
+      removeTemporaries();
       return rt::Status::error("cannot create a temporary file for ptxas: " +
                                ec.message());
     }
   if (rt::Status s = rt::writeFileAtomically(std::string(ptxPath), ptx.str());
       !s) {
-    removeAll();
+    removeTemporaries();
     return rt::Status::error("cannot pass the PTX to ptxas: " + s.getMessage());
   }
   // As the NVVM target runs it, so that the cubin is the same.
@@ -228,7 +228,7 @@ rt::StatusOr<std::string> runPtxas(const std::string &ptxas,
   auto output = llvm::MemoryBuffer::getFile(logPath);
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false,
                                            /*RequiresNullTerminator=*/false);
-  removeAll();
+  removeTemporaries();
   std::string text = output ? (*output)->getBuffer().trim().str() : "";
   if (rc != 0 || !cubin || (*cubin)->getBufferSize() == 0)
     return rt::Status::error(

@@ -33,10 +33,6 @@ Status writeDirectoryAtomically(
     const std::string &dir,
     const std::function<Status(const std::string &tmpDir)> &fill);
 
-/// Removes `path` and, for a directory, everything in it (no error when it
-/// does not exist).
-Status removeAll(const std::string &path);
-
 } // namespace fused::rt
 
 #endif // FUSED_RUNTIME_FILES_H
