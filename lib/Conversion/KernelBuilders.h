@@ -202,16 +202,26 @@ struct WindowedRow {
   Value headIn, tailIn, tailAt;
 
   WindowedRow(RB &r, Value tid, Value start, int64_t n, int64_t vector,
-              int64_t sector) {
+              int64_t sector)
+      : WindowedRow(r, tid, start, Value(), n, vector, sector) {}
+  /// A row of `n` elements known when the kernel runs.
+  WindowedRow(RB &r, Value tid, Value start, Value n, int64_t vector,
+              int64_t sector)
+      : WindowedRow(r, tid, start, n, 0, vector, sector) {}
+
+private:
+  WindowedRow(RB &r, Value tid, Value start, Value dynamicN, int64_t staticN,
+              int64_t vector, int64_t sector) {
+    auto length = [&] { return dynamicN ? dynamicN : r.idx(staticN); };
     Value shift = r.remi(start, sector);
     Value head =
         r.remi(arith::SubIOp::create(r.b, r.loc, r.idx(sector), shift),
                sector);
-    headLen = arith::MinUIOp::create(r.b, r.loc, head, r.idx(n));
-    windows = r.divi(arith::SubIOp::create(r.b, r.loc, r.idx(n), headLen),
+    headLen = arith::MinUIOp::create(r.b, r.loc, head, length());
+    windows = r.divi(arith::SubIOp::create(r.b, r.loc, length(), headLen),
                      vector);
     tailStart = r.addi(headLen, r.muli(windows, vector));
-    tailLen = arith::SubIOp::create(r.b, r.loc, r.idx(n), tailStart);
+    tailLen = arith::SubIOp::create(r.b, r.loc, length(), tailStart);
     headIn = r.ult(tid, headLen);
     Value lane = arith::SubIOp::create(r.b, r.loc, tid, r.idx(sector));
     Value isTail = arith::AndIOp::create(

@@ -23,7 +23,8 @@
 // (RowProblem::headTail); its affine parameters, which do not share that
 // alignment, come from a copy in shared memory laid out by planes
 // (RowProblem::paramPlanes). With affine parameters and many rows, a block
-// normalises several rows in turn with the parameters loaded once.
+// normalises several rows in turn with the parameters loaded once. A row
+// length known only at run time (?) is streamed (configureDynamicLength).
 //
 // A softmax over another axis is a column kernel (ColumnSoftmax): a slab
 // through shared memory, or a column walked by each thread.
@@ -69,6 +70,10 @@ struct RowProblem {
   /// dimension, the rows of one index of it (`dynamic`).
   int64_t rows = 0, n = 0;
   bool dynamic = false;
+  /// A dynamic row length (?): the kernel reads it from the output's
+  /// descriptor and streams the row (configureDynamicLength); `n` is then
+  /// the elements its shared memory can stage.
+  bool dynamicLength = false;
   Type elemType;
   double epsilon = 0;
   /// Elements per access (16 bytes where the row length allows).
@@ -334,19 +339,59 @@ RowProblem configureRows(RowProblem p, bool windows,
 }
 
 
+/// A row of any length, known when the kernel runs: a block of
+/// kDynamicThreads per row streams it in two passes, staging it in shared
+/// memory when it holds at most `n` (what kDynamicStageBytes take). The
+/// accesses are 16 bytes of the widest type where the row length turns out
+/// to be a whole number of them, single elements otherwise (one uniform
+/// branch); the affine parameters are read with the row's accesses.
+constexpr int64_t kDynamicThreads = 256;
+constexpr int64_t kDynamicStageBytes = 48 * 1024;
+
+RowProblem configureDynamicLength(RowProblem p, bool aligned) {
+  int64_t widest = elementBytes(p.elemType);
+  for (Value v : {p.weight, p.bias})
+    if (v)
+      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
+                                                 v.getType())
+                                                 .getElementType()));
+  p.vector = aligned ? 16 / widest : 1;
+  p.threads = kDynamicThreads;
+  p.inRegisters = false;
+  p.inShared = true;
+  p.n = (kDynamicStageBytes - partialsBytes(p)) / elementBytes(p.elemType);
+  p.n -= p.n % (16 / elementBytes(p.elemType));
+  p.chunks = 0; // from the length, when the kernel runs
+  return p;
+}
+
+/// Dynamic sizes (?) in a row-wise kernel: the first dimension (rows) and
+/// the last (the row length, and the affine parameters' length with it).
+LogicalResult checkRowDynamicDims(KernelOp kernel) {
+  SmallVector<Value> values(kernel.getInputs());
+  llvm::append_range(values, kernel.getResults());
+  for (Value v : values) {
+    auto t = cast<RankedTensorType>(v.getType());
+    for (int64_t d = 1; d + 1 < t.getRank(); ++d)
+      if (t.isDynamicDim(d))
+        return kernel.emitOpError()
+                   << "row-wise code generation takes dynamic sizes (?) in "
+                      "the first and last dimensions only, got "
+                   << t,
+               failure();
+  }
+  return success();
+}
+
 FailureOr<RowProblem> analyzeRows(KernelOp kernel,
                                   const fused::Target &target) {
   RowProblem p;
   if (failed(matchRowKernel(kernel, p)) ||
-      failed(::fused::checkDynamicLeadingOnly(kernel, "row-wise")))
+      failed(checkRowDynamicDims(kernel)))
     return failure();
   auto t = cast<RankedTensorType>(p.input.getType());
-  p.dynamic = !t.hasStaticShape();
-  if (p.dynamic && t.getRank() < 2)
-    return p.op->emitOpError()
-               << "row-wise code generation needs a static row length, got "
-               << t,
-           failure();
+  p.dynamicLength = t.isDynamicDim(t.getRank() - 1);
+  p.dynamic = t.getRank() >= 2 && t.isDynamicDim(0);
   p.elemType = t.getElementType();
   if (!p.elemType.isF16() && !p.elemType.isBF16() && !p.elemType.isF32())
     return p.op->emitOpError()
@@ -362,10 +407,12 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   p.rows = 1;
   for (int64_t d = p.dynamic ? 1 : 0; d + 1 < t.getRank(); ++d)
     p.rows *= t.getDimSize(d);
-  if (p.n == 0 || p.rows == 0)
+  if ((!p.dynamicLength && p.n == 0) || p.rows == 0)
     return p.op->emitOpError() << "code generation needs non-empty rows, got "
                                << t,
            failure();
+  if (p.dynamicLength)
+    return configureDynamicLength(p, ::fused::inputsStartAligned(kernel, 16));
   // Rows that are not whole 16-byte chunks, not through a view that starts
   // off a 16-byte boundary (the windows assume the buffer's base is on
   // one): head, tail and windows, where the affine parameters' planes fit
@@ -576,6 +623,10 @@ struct RowContext {
   /// whole windows), and its head and tail (RowProblem::headTail).
   Value windows;
   std::optional<WindowedRow> split;
+  /// Streamed rows of a dynamic length: the passes' trip count (else
+  /// RowProblem::chunks), and a layernorm's shift (the row's first
+  /// element), loaded once for all the variants of the row.
+  Value chunkCount = {}, first = {};
 };
 
 /// A row's head and tail (RowProblem::headTail, WindowedRow): loaded and
@@ -777,7 +828,8 @@ void buildRowStreamed(RowContext &c) {
   Value invN = c.invN, negInf = c.negInf;
   // Streaming: pass 1 reduces, pass 2 reads again (the staged row when
   // there is one) and writes.
-  Value lb = r.idx(0), ub = r.idx(p.chunks), one = r.idx(1);
+  Value lb = r.idx(0), one = r.idx(1);
+  Value ub = c.chunkCount ? c.chunkCount : r.idx(p.chunks);
   auto chunkLoop = [&](ValueRange init,
                        function_ref<SmallVector<Value>(
                            RB &, RowAccess &, Value e, ValueRange acc)>
@@ -855,9 +907,9 @@ void buildRowStreamed(RowContext &c) {
   } else {
     // Sums of (x - k) and (x - k)^2 with k the row's first element: the
     // variance without the cancellation of E[x^2] - E[x]^2.
-    Value k = p.kind == RowOp::LayerNorm
-                  ? a.first()
-                  : r.f(0);
+    Value k = p.kind != RowOp::LayerNorm ? r.f(0)
+              : c.first              ? c.first
+                                     : a.first();
     ValueRange sums = chunkLoop(
         ValueRange{r.f(0), r.f(0)},
         [k](RB &lr, RowAccess &la, Value e, ValueRange acc) {
@@ -982,6 +1034,85 @@ void stageParamPlanes(RB &r, const RowProblem &p, Value tid, Value param,
   }
 }
 
+/// A row of a dynamic length (RowProblem::dynamicLength), read from the
+/// output's descriptor: nothing for an empty row; else streamed with
+/// `p.vector` elements per access where the length is a multiple of it;
+/// otherwise, without affine parameters (which would not share the
+/// windows' alignment), in 16-byte windows from the row's first sector
+/// boundary with its head and tail one element per thread
+/// (RowProblem::headTail), and with them single elements. Staged in shared
+/// memory where it fits.
+void buildDynamicLengthRow(const RowProblem &p, RB &r, RowAccess &a,
+                           Value tid, Value row, Value shared,
+                           Value staged) {
+  Location loc = r.loc;
+  auto outType = cast<MemRefType>(a.out.getType());
+  Value n = memref::DimOp::create(r.b, loc, a.out, outType.getRank() - 1);
+  auto ifOp = scf::IfOp::create(r.b, loc, r.ult(r.idx(0), n), false);
+  OpBuilder nb = OpBuilder::atBlockBegin(ifOp.thenBlock());
+  RB nr{nb, loc};
+  Value invN = nr.div(
+      nr.f(1), arith::UIToFPOp::create(
+                   nb, loc, nb.getF32Type(),
+                   arith::IndexCastUIOp::create(nb, loc, nb.getI64Type(), n)));
+  Value negInf = nr.f(-std::numeric_limits<float>::infinity());
+  Value first;
+  if (p.kind == RowOp::LayerNorm)
+    first = a.rebind(nr).first();
+  // One variant of the row: its accesses and whether it is staged.
+  bool affine = p.weight || p.bias;
+  int64_t full = 16 / elementBytes(p.elemType);
+  auto variant = [&](OpBuilder &vb, int64_t vector, bool stage) {
+    RB vr{vb, loc};
+    RowProblem q = p;
+    q.vector = vector;
+    q.headTail = vector == 1 && p.vector > 1 && !affine;
+    if (q.headTail)
+      q.vector = full;
+    RowAccess va{vr,     q,           a.in,     a.out,
+                 a.weight, a.bias,    a.rowIndices, a.residual,
+                 a.sum,  true,        stage ? staged : Value(),
+                 false,  Value()};
+    BlockReduce red{vr, tid, shared, p.threads / 32};
+    SmallVector<SmallVector<Value>> noWeights, noBiases;
+    RowContext c{q,       vb,       vr,    loc,    va,  tid, red, invN, negInf,
+                 noWeights, noBiases, false, p.threads / 32};
+    if (q.headTail) {
+      c.split.emplace(vr, tid, arith::MulIOp::create(vb, loc, row, n), n,
+                      q.vector, q.sector());
+      c.windows = c.split->windows;
+      va.offset = c.split->headLen;
+    } else {
+      c.windows = vr.divi(n, vector);
+    }
+    c.first = first;
+    c.chunkCount = vr.divi(vr.addi(c.windows, vr.idx(p.threads - 1)),
+                           p.threads);
+    buildRowStreamed(c);
+  };
+  // Staged where the row fits in shared memory, else read twice.
+  auto staging = [&](OpBuilder &vb, int64_t vector) {
+    RB vr{vb, loc};
+    Value fits = vr.ult(n, p.n + 1);
+    auto sIf = scf::IfOp::create(vb, loc, fits, true);
+    OpBuilder tb = OpBuilder::atBlockBegin(sIf.thenBlock());
+    variant(tb, vector, true);
+    OpBuilder eb = OpBuilder::atBlockBegin(sIf.elseBlock());
+    variant(eb, vector, false);
+  };
+  if (p.vector == 1) {
+    staging(nb, 1);
+    return;
+  }
+  Value whole = arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::eq,
+                                      nr.remi(n, p.vector), nr.idx(0));
+  auto vIf = scf::IfOp::create(nb, loc, whole, true);
+  OpBuilder tb = OpBuilder::atBlockBegin(vIf.thenBlock());
+  staging(tb, p.vector);
+  OpBuilder eb = OpBuilder::atBlockBegin(vIf.elseBlock());
+  staging(eb, 1);
+}
+
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
                              gpu::GPUFuncOp kernel) {
   MLIRContext *ctx = kernelOp.getContext();
@@ -1104,6 +1235,11 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     a.in = argOf(p.input);
   }
 
+  if (p.dynamicLength) {
+    buildDynamicLengthRow(p, r, a, tid, row, shared, staged);
+    gpu::ReturnOp::create(b, loc);
+    return success();
+  }
   RowContext c{p,     b,       r,        loc, a, tid, red, invN, negInf,
                weights, biases, static_cast<bool>(rowLoop), warps};
   if (p.headTail) {
@@ -1434,13 +1570,22 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
         fused::createKernelShell(kernel, module, name, p->blockThreads());
     if (failed(buildRowKernel(*p, kernel, shell)))
       return failure();
+    if (p->dynamicLength)
+      // Its 48 KiB of shared memory allow a few blocks per SM: without a
+      // bound ptxas keeps the registers to those of eight (full occupancy)
+      // and spills.
+      shell->setAttr("nvvm.minctasm",
+                     IntegerAttr::get(IntegerType::get(kernel.getContext(), 32),
+                                      2));
     std::vector<std::string> sizes;
     if (p->dynamic) {
       // ceil(rows / rows per block), the rows from the output's first
-      // dimension.
+      // dimension (not its last, a dynamic row length).
       std::string rows = fused::timesDynamicSizesExpr(
           p->rows, kernel.getInputs().size() + p->normResult,
-          cast<ShapedType>(kernel.getResultTypes()[p->normResult]).getShape());
+          cast<ShapedType>(kernel.getResultTypes()[p->normResult])
+              .getShape()
+              .drop_back());
       sizes = {fused::ceilDivExpr(rows, p->rowsPerBlock), "", ""};
     }
     setLaunch(shell,

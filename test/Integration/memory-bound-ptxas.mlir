@@ -21,6 +21,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-attention.mlir -o %t.da90.ptx | FileCheck %s --check-prefix=DYNATT
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-ops.mlir -o %t.do80.ptx | FileCheck %s --check-prefix=DYNOPS
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-ops.mlir -o %t.do90.ptx | FileCheck %s --check-prefix=DYNOPS
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-row-length.mlir -o %t.dl80.ptx | FileCheck %s --check-prefix=DYNLEN
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-row-length.mlir -o %t.dl90.ptx | FileCheck %s --check-prefix=DYNLEN
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -48,6 +50,17 @@
 // DYNATT-DAG: heads_transpose_0 {{[0-9]+}} 0 0 0 
 // DYNATT-DAG: self_attention {{[0-9]+}} 0 0 0 
 // DYNATT-DAG: causal_attention {{[0-9]+}} 0 0 0 
+
+// Rows of a dynamic length: 48 KiB of shared memory stage the rows that
+// fit; at least two blocks per SM (nvvm.minctasm), without which ptxas
+// kept 32 registers and spilled.
+// DYNLEN: kernel regs spill-s spill-l stack
+// DYNLEN-DAG: softmax_f16_softmax {{[0-9]+}} 0 0 0 {{[0-9]+}} 49152 256x1x1
+// DYNLEN-DAG: softmax_heads_bf16_softmax {{[0-9]+}} 0 0 0 
+// DYNLEN-DAG: layernorm_bf16_f32params_normalization {{[0-9]+}} 0 0 0 
+// DYNLEN-DAG: rmsnorm_f16_normalization {{[0-9]+}} 0 0 0 
+// DYNLEN-DAG: add_rmsnorm_f32_normalization {{[0-9]+}} 0 0 0 
+// DYNLEN-DAG: layernorm_f32_normalization {{[0-9]+}} 0 0 0 
 
 // Reductions, RoPE and copied slices with a dynamic size.
 // DYNOPS: kernel regs spill-s spill-l stack
