@@ -90,6 +90,8 @@ def dynamic_size(spec):
         return None
     if role == "shape0":
         return spec["shape"][0]
+    if role == "length":
+        return spec["shape"][-1]
     if role == "batch":
         return spec["batch"][0]
     return spec[role]
@@ -259,17 +261,23 @@ def gen_rowwise(rng):
             "bias": op == "layernorm" and rng.random() < 0.5,
             "param_dtype": rng.choice([dt, dt, "f32"]),
             "residual": op != "softmax" and rng.random() < 0.3}
-    # Dynamic rows (a softmax over another axis needs static shapes).
-    spec["dyn"] = "shape0" if len(shape) >= 2 and spec["axis"] == -1 and \
-        rng.random() < 0.3 else None
+    # Dynamic rows or row length (a softmax over another axis needs static
+    # shapes).
+    spec["dyn"] = None
+    if spec["axis"] == -1 and rng.random() < 0.3:
+        spec["dyn"] = "length" if len(shape) < 2 or rng.random() < 0.4 \
+            else "shape0"
     return spec
 
 
 def leading_dynamic(s):
-    """The spec's shape with its first dimension `?` where it is dynamic."""
+    """The spec's shape with its first (or, for a dynamic row length, last)
+    dimension `?` where it is dynamic."""
     shape = list(s["shape"])
     if s.get("dyn") == "shape0":
         shape[0] = Dyn(shape[0])
+    if s.get("dyn") == "length":
+        shape[-1] = Dyn(shape[-1])
     return shape
 
 
