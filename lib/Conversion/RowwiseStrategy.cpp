@@ -23,8 +23,11 @@
 // (RowProblem::headTail); its affine parameters, which do not share that
 // alignment, come from a copy in shared memory laid out by planes
 // (RowProblem::paramPlanes). With affine parameters and many rows, a block
-// normalises several rows in turn with the parameters loaded once. A row
-// length known only at run time (?) is streamed (configureDynamicLength).
+// normalises several rows in turn with the parameters loaded once. Rows of
+// one warp that are not whole sectors would share a sector with the next
+// row, requested twice: a block copies its rows to shared memory and back
+// as one flat range (RowProblem::flatRows). A row length known only at run
+// time (?) is streamed (configureDynamicLength).
 //
 // A softmax over another axis is a column kernel (ColumnSoftmax): a slab
 // through shared memory, or a column walked by each thread.
@@ -74,6 +77,13 @@ struct RowProblem {
   /// descriptor and streams the row (configureDynamicLength); `n` is then
   /// the elements its shared memory can stage.
   bool dynamicLength = false;
+  /// Rows of one warp whose length is not a whole number of 32-byte
+  /// sectors: a block's rows are consecutive in memory, and it copies them
+  /// to shared memory and back as one flat range (16-byte windows from its
+  /// first sector boundary, head and tail one element per thread), so that
+  /// no sector is requested twice but where blocks meet; its warps
+  /// normalise the rows there (configureFlatRows).
+  bool flatRows = false;
   Type elemType;
   double epsilon = 0;
   /// Elements per access (16 bytes where the row length allows).
@@ -161,11 +171,26 @@ int64_t stagedParamBytes(const RowProblem &p, Value param) {
   return (elements * elementBytes(et) + 15) / 16 * 16;
 }
 
+/// The bytes of one flat copy of a block's rows (RowProblem::flatRows):
+/// its rows and the elements before them in their first 16-byte chunk.
+int64_t flatBufferBytes(const RowProblem &p) {
+  if (!p.flatRows)
+    return 0;
+  int64_t full = 16 / elementBytes(p.elemType);
+  return ((p.rowsPerBlock * p.n + full) * elementBytes(p.elemType) + 15) /
+         16 * 16;
+}
+
+/// Flat copies: the input's, and a residual's (which takes the sum).
+int64_t flatBuffers(const RowProblem &p) { return p.residual ? 2 : 1; }
+
 /// All of a kernel's dynamic shared memory: the partials, then the row
-/// when it is staged there, then the staged weight and bias.
+/// when it is staged there, then the staged weight and bias, then the flat
+/// copies of the block's rows.
 int64_t sharedBytes(const RowProblem &p) {
   return partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0) +
-         stagedParamBytes(p, p.weight) + stagedParamBytes(p, p.bias);
+         stagedParamBytes(p, p.weight) + stagedParamBytes(p, p.bias) +
+         flatBuffers(p) * flatBufferBytes(p);
 }
 
 /// The bytes a row moves per element (its input, a residual, the sum when
@@ -339,6 +364,33 @@ RowProblem configureRows(RowProblem p, bool windows,
 }
 
 
+/// Rows of one warp that are not whole sectors, through shared memory by
+/// flat ranges (RowProblem::flatRows): eight
+/// warps per block, a row per warp in turn, element accesses in shared
+/// memory; enough rows per block that the range is at least 1 KiB (a
+/// sector shared with the next block adds at most 1/32) and that the
+/// affine parameters (staged once per block) add at most 1/32.
+RowProblem configureFlatRows(RowProblem p) {
+  p.flatRows = true;
+  p.vector = 1;
+  p.threads = 32;
+  p.chunks = (p.n + 31) / 32;
+  p.inRegisters = true;
+  p.groups = 8;
+  auto [rowBytes, paramBytes] = bytesPerElement(p);
+  int64_t bytes = p.n * elementBytes(p.elemType);
+  int64_t rows = std::max<int64_t>((1024 + bytes - 1) / bytes,
+                                   (32 * paramBytes + rowBytes - 1) /
+                                       rowBytes);
+  p.rowsPerBlock = std::clamp<int64_t>(rows, p.groups, 64);
+  if (!p.dynamic)
+    p.rowsPerBlock = std::min(p.rowsPerBlock, p.rows);
+  p.groups = std::min(p.groups, p.rowsPerBlock);
+  p.rowsPerBlock = (p.rowsPerBlock + p.groups - 1) / p.groups * p.groups;
+  p.stagedParams = p.weight || p.bias;
+  return p;
+}
+
 /// A row of any length, known when the kernel runs: a block of
 /// kDynamicThreads per row streams it in two passes, staging it in shared
 /// memory when it holds at most `n` (what kDynamicStageBytes take). The
@@ -418,7 +470,17 @@ FailureOr<RowProblem> analyzeRows(KernelOp kernel,
   // one): head, tail and windows, where the affine parameters' planes fit
   // in shared memory (beside the row, for streamed rows).
   int64_t full = 16 / elementBytes(p.elemType);
-  bool windows = p.n % full != 0 && ::fused::inputsStartAligned(kernel, 16);
+  bool aligned = ::fused::inputsStartAligned(kernel, 16);
+  // Rows under 1 KiB that are not whole sectors, where a sector shared
+  // with the next row would add more than 1/32: by flat ranges.
+  int64_t rowBytes = p.n * elementBytes(p.elemType);
+  if (aligned && rowBytes % 32 != 0 && rowBytes < 1024 &&
+      (p.dynamic || p.rows > 1)) {
+    RowProblem q = configureFlatRows(p);
+    if (sharedBytes(q) <= target.limits.maxSharedMemoryPerBlock)
+      return q;
+  }
+  bool windows = p.n % full != 0 && aligned;
   RowProblem q = configureRows(p, windows, target);
   if (q.paramPlanes &&
       (sharedBytes(q) > target.limits.maxSharedMemoryPerBlock ||
@@ -1113,6 +1175,113 @@ void buildDynamicLengthRow(const RowProblem &p, RB &r, RowAccess &a,
   staging(eb, 1);
 }
 
+/// `memref` as one dimension of all its elements.
+Value flatView(OpBuilder &b, Location loc, Value memref) {
+  auto t = cast<MemRefType>(memref.getType());
+  if (t.getRank() == 1)
+    return memref;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    all.push_back(d);
+  return memref::CollapseShapeOp::create(b, loc, memref,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+/// Whether a block's flat range (RowProblem::flatRows) may have a head or
+/// a tail. It has no head when every block's first row starts on a sector
+/// boundary; then no tail when its rows come in counts (the rows per block,
+/// or what the last block has left) that make whole 16-byte windows. The
+/// backend sees the same, and would remove the accesses.
+bool flatEdges(const RowProblem &p) {
+  auto twos = [](int64_t v) { return v == 0 ? 62 : llvm::countr_zero(
+                                                       static_cast<uint64_t>(v)); };
+  if (p.rowsPerBlock * p.n % p.sector() != 0)
+    return true;
+  int64_t counts = std::min<int64_t>(twos(p.rowsPerBlock),
+                                     p.dynamic ? 0 : twos(p.rows));
+  return counts + twos(p.n) < twos(16 / elementBytes(p.elemType));
+}
+
+/// Copies elements [start, start + length) of flat `global` to `shared`
+/// (element f at f - alignedStart, a multiple of 16 bytes before start),
+/// or back: 16-byte windows from the range's first sector boundary, the
+/// block's threads taking consecutive ones, then its head and tail one
+/// element per thread by one access, the head's on the first warp and the
+/// tail's on the second, so that each is a request of its own.
+void copyFlat(RB &r, const RowProblem &p, Value tid, Value global,
+              Value shared, Value start, Value length, Value alignedStart,
+              bool toShared) {
+  int64_t full = 16 / elementBytes(p.elemType);
+  WindowedRow w(r, tid, start, length, full, p.sector());
+  Value lane = arith::SubIOp::create(r.b, r.loc, tid, r.idx(32));
+  Value tailIn = arith::AndIOp::create(
+      r.b, r.loc,
+      arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, tid,
+                            r.idx(32)),
+      r.ult(lane, w.tailLen));
+  auto move = [&](RB &mr, Value at, int64_t lanes) {
+    Value local = arith::SubIOp::create(mr.b, mr.loc, at, alignedStart);
+    Value from = toShared ? global : shared, to = toShared ? shared : global;
+    Value fromAt = toShared ? at : local, toAt = toShared ? local : at;
+    if (lanes == 1) {
+      Value v = memref::LoadOp::create(mr.b, mr.loc, from, fromAt);
+      memref::StoreOp::create(mr.b, mr.loc, v, to, toAt);
+      return;
+    }
+    auto vt = VectorType::get({lanes}, p.elemType);
+    Value v = vector::LoadOp::create(mr.b, mr.loc, vt, from, fromAt,
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(16));
+    vector::StoreOp::create(mr.b, mr.loc, v, to, toAt, /*nontemporal=*/false,
+                            llvm::MaybeAlign(16));
+  };
+  auto loop = scf::ForOp::create(r.b, r.loc, tid, w.windows,
+                                 r.idx(p.blockThreads()));
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, r.loc};
+    move(lr,
+         lr.addi(lr.addi(start, w.headLen),
+                 lr.muli(loop.getInductionVar(), full)),
+         full);
+  }
+  if (!flatEdges(p))
+    return;
+  auto ifOp = scf::IfOp::create(
+      r.b, r.loc, arith::OrIOp::create(r.b, r.loc, w.headIn, tailIn), false);
+  OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+  RB ir{ib, r.loc};
+  move(ir,
+       ir.addi(start, ir.select(w.headIn, tid, ir.addi(w.tailStart, lane))),
+       1);
+}
+
+/// A block's rows through shared memory (RowProblem::flatRows): their
+/// copies there and where the range starts.
+struct FlatRows {
+  Value in, residual;
+  Value start, length, alignedStart;
+};
+
+/// Copies the block's `count` rows from `first` on (of `in` and of a
+/// residual's other operand) to their flat copies in shared memory.
+FlatRows copyRowsIn(RB &r, const RowProblem &p, FlatRows flat, Value tid,
+                    Value first, Value count, Value in, Value residual) {
+  int64_t full = 16 / elementBytes(p.elemType);
+  flat.start = r.muli(first, p.n);
+  flat.length = r.muli(count, p.n);
+  flat.alignedStart = arith::SubIOp::create(r.b, r.loc, flat.start,
+                                            r.remi(flat.start, full));
+  copyFlat(r, p, tid, flatView(r.b, r.loc, in), flat.in, flat.start,
+           flat.length, flat.alignedStart, true);
+  if (residual)
+    copyFlat(r, p, tid, flatView(r.b, r.loc, residual), flat.residual,
+             flat.start, flat.length, flat.alignedStart, true);
+  gpu::BarrierOp::create(r.b, r.loc);
+  return flat;
+}
+
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
                              gpu::GPUFuncOp kernel) {
   MLIRContext *ctx = kernelOp.getContext();
@@ -1138,7 +1307,15 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   int64_t warps = p.threads / 32;
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   Value shared, staged;
+  FlatRows flat;
   Value weight = argOf(p.weight), bias = argOf(p.bias);
+  // The row's input: a residual add's two operands, or the op's input.
+  AddOp add = p.residual;
+  Value inputArg = argOf(add ? add.getLhs() : p.input);
+  Value residualArg = add ? argOf(add.getRhs()) : Value();
+  Value sumArg = p.sumResult >= 0 ? entry.getArgument(body.getNumArguments() +
+                                                      p.sumResult)
+                                  : Value();
   if (sharedBytes(p) > 0) {
     auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                     MemRefLayoutAttrInterface(), wg);
@@ -1177,6 +1354,18 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     }
     if (p.stagedParams)
       gpu::BarrierOp::create(b, loc);
+    // The flat copies of the block's rows, after the parameters.
+    for (Value *copy : {&flat.in, &flat.residual}) {
+      if (!p.flatRows || (copy == &flat.residual && !p.residual))
+        continue;
+      int64_t bytes = flatBufferBytes(p);
+      *copy = memref::ViewOp::create(
+          b, loc,
+          MemRefType::get({bytes / elementBytes(p.elemType)}, p.elemType,
+                          MemRefLayoutAttrInterface(), wg),
+          base, r.idx(offset), ValueRange{});
+      offset += bytes;
+    }
   }
   BlockReduce red{r, tid, shared, warps};
   Value invN = r.f(1.0 / double(p.n));
@@ -1208,6 +1397,9 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     Value count = arith::MinSIOp::create(
         b, loc, r.idx(p.rowsPerBlock),
         arith::SubIOp::create(b, loc, rows, first));
+    if (p.flatRows)
+      flat = copyRowsIn(r, p, flat, blockTid, first, count, inputArg,
+                        residualArg);
     // Warp `group` takes rows group, group + groups, ... of the block's.
     rowLoop = scf::ForOp::create(b, loc, group ? group : r.idx(0), count,
                                  r.idx(p.groups));
@@ -1224,15 +1416,18 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     if (d > 0)
       rest = r.divi(rest, shape[d]);
   }
-  RowAccess a{r, p, Value(), out, weight, bias, rowIndices};
+  RowAccess a{r, p, inputArg, out, weight, bias, rowIndices, residualArg,
+              sumArg};
   a.staged = staged;
-  if (AddOp add = p.residual) {
-    a.in = argOf(add.getLhs());
-    a.residual = argOf(add.getRhs());
-    if (p.sumResult >= 0)
-      a.sum = entry.getArgument(body.getNumArguments() + p.sumResult);
-  } else {
-    a.in = argOf(p.input);
+  if (p.flatRows) {
+    // The row in the flat copies, normalised in place (a thread reads its
+    // elements before it writes them), the sum over the residual's.
+    a.in = a.out = flat.in;
+    a.residual = flat.residual;
+    a.sum = sumArg ? flat.residual : Value();
+    a.rowIndices.clear();
+    a.offset = arith::SubIOp::create(b, loc, r.muli(row, p.n),
+                                     flat.alignedStart);
   }
 
   if (p.dynamicLength) {
@@ -1255,6 +1450,14 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     buildRowStreamed(c);
   if (rowLoop)
     b.setInsertionPointAfter(rowLoop);
+  if (p.flatRows) {
+    gpu::BarrierOp::create(b, loc);
+    copyFlat(r, p, blockTid, flatView(b, loc, out), flat.in, flat.start,
+             flat.length, flat.alignedStart, false);
+    if (sumArg)
+      copyFlat(r, p, blockTid, flatView(b, loc, sumArg), flat.residual,
+               flat.start, flat.length, flat.alignedStart, false);
+  }
   gpu::ReturnOp::create(b, loc);
   return success();
 }

@@ -43,6 +43,25 @@ func.func @add_rmsnorm_f16_37x1001_weight(%a: tensor<37x1001xf16>, %r: tensor<37
   %y = fused.rmsnorm %s weight(%g : tensor<1001xf16>) : tensor<37x1001xf16>
   return %s, %y : tensor<37x1001xf16>, tensor<37x1001xf16>
 }
+/// Rows of one warp that are not whole sectors (74, 126, 28 and 200
+/// bytes), by flat ranges through shared memory.
+func.func @softmax_f16_2000x37(%x: tensor<2000x37xf16>) -> tensor<2000x37xf16> {
+  %y = fused.softmax %x axis = -1 : tensor<2000x37xf16>
+  return %y : tensor<2000x37xf16>
+}
+func.func @layernorm_f16_2000x63_affine(%x: tensor<2000x63xf16>, %g: tensor<63xf16>, %b: tensor<63xf16>) -> tensor<2000x63xf16> {
+  %y = fused.layernorm %x weight(%g : tensor<63xf16>) bias(%b : tensor<63xf16>) : tensor<2000x63xf16>
+  return %y : tensor<2000x63xf16>
+}
+func.func @rmsnorm_f32_3x43x7_bf16weight(%x: tensor<3x43x7xf32>, %g: tensor<7xbf16>) -> tensor<3x43x7xf32> {
+  %y = fused.rmsnorm %x weight(%g : tensor<7xbf16>) : tensor<3x43x7xf32>
+  return %y : tensor<3x43x7xf32>
+}
+func.func @add_layernorm_f16_1000x100(%a: tensor<1000x100xf16>, %r: tensor<1000x100xf16>, %g: tensor<100xf32>, %b: tensor<100xf32>) -> (tensor<1000x100xf16>, tensor<1000x100xf16>) {
+  %s = fused.add %a, %r : tensor<1000x100xf16>, tensor<1000x100xf16> -> tensor<1000x100xf16>
+  %y = fused.layernorm %s weight(%g : tensor<100xf32>) bias(%b : tensor<100xf32>) : tensor<1000x100xf16>
+  return %s, %y : tensor<1000x100xf16>, tensor<1000x100xf16>
+}
 // bound: 1.21: a streamed row reads the weight once per row (2 rows, 2 blocks)
 func.func @rmsnorm_bf16_2x33333_streamed_weight(%x: tensor<2x33333xbf16>, %g: tensor<33333xbf16>) -> tensor<2x33333xbf16> {
   %y = fused.rmsnorm %x weight(%g : tensor<33333xbf16>) : tensor<2x33333xbf16>

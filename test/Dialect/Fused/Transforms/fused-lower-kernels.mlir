@@ -76,6 +76,40 @@ func.func @layernorm_mixed(%x: tensor<5x1000xbf16>, %g: tensor<1000xf32>, %b: te
 
 // -----
 
+/// Rows of 74 bytes (not whole sectors) go through shared memory by flat
+/// ranges: eight warps per block, 16 rows (1184 bytes) per block copied in
+/// as one range of 16-byte windows from its first sector boundary (its
+/// head and tail one element per thread), a warp per row there, and the
+/// range copied out the same way.
+// CHECK-LABEL: func.func @softmax_flat_rows
+// CHECK: gpu.func @softmax_flat_rows_softmax
+// CHECK-SAME: fused.launch = #fused.launch<grid = [3, 1, 1], block = [256, 1, 1], shared = 1200, outputs = 1>
+// CHECK: %[[COPY:.*]] = memref.view {{.*}} to memref<600xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[IN:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<40x37xf16> into memref<1480xf16>
+// CHECK: scf.for
+// CHECK: %[[W:.*]] = vector.load %[[IN]][%{{.*}}] {alignment = 16 : i64} : memref<1480xf16>, vector<8xf16>
+// CHECK: vector.store %[[W]], %[[COPY]][%{{.*}}] {alignment = 16 : i64}
+// CHECK: scf.if
+// CHECK: memref.load %[[IN]][%{{.*}}] : memref<1480xf16>
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: memref.load %[[COPY]]
+// CHECK: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[COPY]]
+// CHECK: gpu.barrier
+// CHECK: %[[OUT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<40x37xf16> into memref<1480xf16>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] {alignment = 16 : i64} : memref<1480xf16>, vector<8xf16>
+func.func @softmax_flat_rows(%x: tensor<40x37xf16>) -> tensor<40x37xf16> {
+  %r = fused.kernel softmax ins(%x : tensor<40x37xf16>) -> tensor<40x37xf16> {
+  ^bb0(%a: tensor<40x37xf16>):
+    %y = fused.softmax %a axis = -1 : tensor<40x37xf16>
+    fused.yield %y : tensor<40x37xf16>
+  }
+  return %r : tensor<40x37xf16>
+}
+
+// -----
+
 /// A row of a dynamic length: one block of 256 threads streams it, the
 /// length read from the output's descriptor; 48 KiB of shared memory stage
 /// rows that fit (behind the 8 warps' partials). Nothing runs for an empty
