@@ -234,6 +234,105 @@ private:
   }
 };
 
+/// A block's consecutive rows of `n` elements as one flat range: rows
+/// whose length is not a whole number of sectors would share a sector with
+/// the next row and request it twice; a range of `rowsPerBlock` rows is
+/// copied between global and shared memory in 16-byte windows from its
+/// first sector boundary (copyFlat), so that only the sectors where two
+/// blocks' ranges meet are requested twice.
+struct FlatRange {
+  Type elemType;
+  int64_t rowsPerBlock = 1, n = 1;
+  /// The rows in all (0: a dynamic count).
+  int64_t rows = 0;
+  int64_t blockThreads = 256;
+
+  int64_t sector() const { return 32 / elementBytes(elemType); }
+  int64_t full() const { return 16 / elementBytes(elemType); }
+  /// Whether a block's range may have a head or a tail. It has no head
+  /// when every block's first row starts on a sector boundary; then no
+  /// tail when its rows come in counts (the rows per block, or what the
+  /// last block has left) that make whole 16-byte windows. The backend sees
+  /// the same and removes the accesses, so they are not built.
+  bool mayHaveEdges() const {
+    auto twos = [](int64_t v) -> int64_t {
+      return v == 0 ? 62 : llvm::countr_zero(static_cast<uint64_t>(v));
+    };
+    if (rowsPerBlock * n % sector() != 0)
+      return true;
+    int64_t counts = std::min<int64_t>(twos(rowsPerBlock),
+                                       rows == 0 ? 0 : twos(rows));
+    return counts + twos(n) < twos(full());
+  }
+};
+
+/// `memref` as one dimension of all its elements.
+inline Value flatView(OpBuilder &b, Location loc, Value memref) {
+  auto t = cast<MemRefType>(memref.getType());
+  if (t.getRank() == 1)
+    return memref;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    all.push_back(d);
+  return memref::CollapseShapeOp::create(b, loc, memref,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+/// Copies elements [start, start + length) of flat `global` to `shared`
+/// (element f at f - alignedStart, a multiple of 16 bytes before start),
+/// or back: 16-byte windows from the range's first sector boundary, the
+/// block's threads taking consecutive ones, then its head and tail one
+/// element per thread by one access, the head's on the first warp and the
+/// tail's on the second, so that each is a request of its own.
+inline void copyFlat(RB &r, const FlatRange &f, Value tid, Value global,
+                     Value shared, Value start, Value length,
+                     Value alignedStart, bool toShared) {
+  int64_t full = f.full();
+  WindowedRow w(r, tid, start, length, full, f.sector());
+  Value lane = arith::SubIOp::create(r.b, r.loc, tid, r.idx(32));
+  Value tailIn = arith::AndIOp::create(
+      r.b, r.loc,
+      arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, tid,
+                            r.idx(32)),
+      r.ult(lane, w.tailLen));
+  auto move = [&](RB &mr, Value at, int64_t lanes) {
+    Value local = arith::SubIOp::create(mr.b, mr.loc, at, alignedStart);
+    Value from = toShared ? global : shared, to = toShared ? shared : global;
+    Value fromAt = toShared ? at : local, toAt = toShared ? local : at;
+    if (lanes == 1) {
+      Value v = memref::LoadOp::create(mr.b, mr.loc, from, fromAt);
+      memref::StoreOp::create(mr.b, mr.loc, v, to, toAt);
+      return;
+    }
+    auto vt = VectorType::get({lanes}, f.elemType);
+    Value v = vector::LoadOp::create(mr.b, mr.loc, vt, from, fromAt,
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(16));
+    vector::StoreOp::create(mr.b, mr.loc, v, to, toAt, /*nontemporal=*/false,
+                            llvm::MaybeAlign(16));
+  };
+  auto loop =
+      scf::ForOp::create(r.b, r.loc, tid, w.windows, r.idx(f.blockThreads));
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, r.loc};
+    move(lr,
+         lr.addi(lr.addi(start, w.headLen),
+                 lr.muli(loop.getInductionVar(), full)),
+         full);
+  }
+  if (!f.mayHaveEdges())
+    return;
+  auto ifOp = scf::IfOp::create(
+      r.b, r.loc, arith::OrIOp::create(r.b, r.loc, w.headIn, tailIn), false);
+  OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
+  RB ir{ib, r.loc};
+  move(ir,
+       ir.addi(start, ir.select(w.headIn, tid, ir.addi(w.tailStart, lane))),
+       1);
+}
+
 /// The indices of `flat` in a row-major space of `dims`.
 /// `count` times the sizes of `memref`'s dynamic dimensions, read from its
 /// descriptor: the elements (or accesses) of a kernel whose static part is

@@ -1175,86 +1175,10 @@ void buildDynamicLengthRow(const RowProblem &p, RB &r, RowAccess &a,
   staging(eb, 1);
 }
 
-/// `memref` as one dimension of all its elements.
-Value flatView(OpBuilder &b, Location loc, Value memref) {
-  auto t = cast<MemRefType>(memref.getType());
-  if (t.getRank() == 1)
-    return memref;
-  ReassociationIndices all;
-  for (int64_t d = 0; d < t.getRank(); ++d)
-    all.push_back(d);
-  return memref::CollapseShapeOp::create(b, loc, memref,
-                                         ArrayRef<ReassociationIndices>{all});
-}
-
-/// Whether a block's flat range (RowProblem::flatRows) may have a head or
-/// a tail. It has no head when every block's first row starts on a sector
-/// boundary; then no tail when its rows come in counts (the rows per block,
-/// or what the last block has left) that make whole 16-byte windows. The
-/// backend sees the same, and would remove the accesses.
-bool flatEdges(const RowProblem &p) {
-  auto twos = [](int64_t v) { return v == 0 ? 62 : llvm::countr_zero(
-                                                       static_cast<uint64_t>(v)); };
-  if (p.rowsPerBlock * p.n % p.sector() != 0)
-    return true;
-  int64_t counts = std::min<int64_t>(twos(p.rowsPerBlock),
-                                     p.dynamic ? 0 : twos(p.rows));
-  return counts + twos(p.n) < twos(16 / elementBytes(p.elemType));
-}
-
-/// Copies elements [start, start + length) of flat `global` to `shared`
-/// (element f at f - alignedStart, a multiple of 16 bytes before start),
-/// or back: 16-byte windows from the range's first sector boundary, the
-/// block's threads taking consecutive ones, then its head and tail one
-/// element per thread by one access, the head's on the first warp and the
-/// tail's on the second, so that each is a request of its own.
-void copyFlat(RB &r, const RowProblem &p, Value tid, Value global,
-              Value shared, Value start, Value length, Value alignedStart,
-              bool toShared) {
-  int64_t full = 16 / elementBytes(p.elemType);
-  WindowedRow w(r, tid, start, length, full, p.sector());
-  Value lane = arith::SubIOp::create(r.b, r.loc, tid, r.idx(32));
-  Value tailIn = arith::AndIOp::create(
-      r.b, r.loc,
-      arith::CmpIOp::create(r.b, r.loc, arith::CmpIPredicate::uge, tid,
-                            r.idx(32)),
-      r.ult(lane, w.tailLen));
-  auto move = [&](RB &mr, Value at, int64_t lanes) {
-    Value local = arith::SubIOp::create(mr.b, mr.loc, at, alignedStart);
-    Value from = toShared ? global : shared, to = toShared ? shared : global;
-    Value fromAt = toShared ? at : local, toAt = toShared ? local : at;
-    if (lanes == 1) {
-      Value v = memref::LoadOp::create(mr.b, mr.loc, from, fromAt);
-      memref::StoreOp::create(mr.b, mr.loc, v, to, toAt);
-      return;
-    }
-    auto vt = VectorType::get({lanes}, p.elemType);
-    Value v = vector::LoadOp::create(mr.b, mr.loc, vt, from, fromAt,
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(16));
-    vector::StoreOp::create(mr.b, mr.loc, v, to, toAt, /*nontemporal=*/false,
-                            llvm::MaybeAlign(16));
-  };
-  auto loop = scf::ForOp::create(r.b, r.loc, tid, w.windows,
-                                 r.idx(p.blockThreads()));
-  {
-    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-    lb.setInsertionPoint(loop.getBody()->getTerminator());
-    RB lr{lb, r.loc};
-    move(lr,
-         lr.addi(lr.addi(start, w.headLen),
-                 lr.muli(loop.getInductionVar(), full)),
-         full);
-  }
-  if (!flatEdges(p))
-    return;
-  auto ifOp = scf::IfOp::create(
-      r.b, r.loc, arith::OrIOp::create(r.b, r.loc, w.headIn, tailIn), false);
-  OpBuilder ib = OpBuilder::atBlockBegin(ifOp.thenBlock());
-  RB ir{ib, r.loc};
-  move(ir,
-       ir.addi(start, ir.select(w.headIn, tid, ir.addi(w.tailStart, lane))),
-       1);
+/// The flat range of a block's rows (RowProblem::flatRows).
+FlatRange flatRange(const RowProblem &p) {
+  return FlatRange{p.elemType, p.rowsPerBlock, p.n, p.dynamic ? 0 : p.rows,
+                   p.blockThreads()};
 }
 
 /// A block's rows through shared memory (RowProblem::flatRows): their
@@ -1273,10 +1197,10 @@ FlatRows copyRowsIn(RB &r, const RowProblem &p, FlatRows flat, Value tid,
   flat.length = r.muli(count, p.n);
   flat.alignedStart = arith::SubIOp::create(r.b, r.loc, flat.start,
                                             r.remi(flat.start, full));
-  copyFlat(r, p, tid, flatView(r.b, r.loc, in), flat.in, flat.start,
+  copyFlat(r, flatRange(p), tid, flatView(r.b, r.loc, in), flat.in, flat.start,
            flat.length, flat.alignedStart, true);
   if (residual)
-    copyFlat(r, p, tid, flatView(r.b, r.loc, residual), flat.residual,
+    copyFlat(r, flatRange(p), tid, flatView(r.b, r.loc, residual), flat.residual,
              flat.start, flat.length, flat.alignedStart, true);
   gpu::BarrierOp::create(r.b, r.loc);
   return flat;
@@ -1452,10 +1376,10 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
     b.setInsertionPointAfter(rowLoop);
   if (p.flatRows) {
     gpu::BarrierOp::create(b, loc);
-    copyFlat(r, p, blockTid, flatView(b, loc, out), flat.in, flat.start,
+    copyFlat(r, flatRange(p), blockTid, flatView(b, loc, out), flat.in, flat.start,
              flat.length, flat.alignedStart, false);
     if (sumArg)
-      copyFlat(r, p, blockTid, flatView(b, loc, sumArg), flat.residual,
+      copyFlat(r, flatRange(p), blockTid, flatView(b, loc, sumArg), flat.residual,
                flat.start, flat.length, flat.alignedStart, false);
   }
   gpu::ReturnOp::create(b, loc);
