@@ -11,6 +11,9 @@
 // innermost dimension but is broadcast along all the others (a bias row),
 // each thread keeps its lanes of it and computes the same columns of
 // several rows, so that it is read from global memory once for all of them.
+// Rows that are not whole sectors would share a sector with the next row,
+// requested twice: with a broadcast row, a block copies its rows to shared
+// memory and back as flat ranges (ChainProblem::flatRows).
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +29,7 @@
 using namespace mlir;
 using namespace fused::fused;
 using fused::kernel_builders::elementBytes;
+using fused::kernel_builders::FlatRange;
 using fused::kernel_builders::RB;
 
 namespace {
@@ -45,6 +49,14 @@ struct ChainProblem {
   /// operand): the grid's x walks blocks of `rowsPerThread` rows, its y the
   /// row's accesses in blocks of kThreads.
   int64_t rowsPerThread = 1;
+  /// Rows that are not whole sectors with a broadcast row (static shapes,
+  /// operands of the result's shape or broadcast rows): a block copies its
+  /// `rowsPerBlock` consecutive rows of each operand to shared memory and
+  /// the results back as flat ranges (FlatRange), its warps compute the
+  /// rows there, each lane the same columns of every row, holding its
+  /// lanes of the broadcast rows.
+  bool flatRows = false;
+  int64_t rowsPerBlock = 1;
   int64_t rowLength() const { return shape.back(); }
   int64_t rows() const { return elements / shape.back(); }
 };
@@ -62,6 +74,81 @@ bool isBroadcastRow(const ChainProblem &p, Value arg) {
 
 Type elementTypeOf(Value v) {
   return cast<ShapedType>(v.getType()).getElementType();
+}
+
+/// Whether `arg` has the chain's (static) shape.
+bool isFull(const ChainProblem &p, Value arg) {
+  return cast<ShapedType>(arg.getType()).getShape() == ArrayRef(p.shape);
+}
+
+/// The flat copies a block of `p` holds in shared memory: each operand of
+/// the result's shape, then the result, as FlatRanges.
+SmallVector<std::pair<Value, FlatRange>> flatCopies(const ChainProblem &p,
+                                                    KernelOp kernel) {
+  SmallVector<std::pair<Value, FlatRange>> copies;
+  auto range = [&](Type et) {
+    return FlatRange{et, p.rowsPerBlock, p.rowLength(), p.rows(), kThreads};
+  };
+  for (BlockArgument arg : kernel.getBody().front().getArguments())
+    if (isFull(p, arg))
+      copies.push_back({arg, range(elementTypeOf(arg))});
+  copies.push_back({p.result, range(elementTypeOf(p.result))});
+  return copies;
+}
+
+/// The bytes of a broadcast row's copy in shared memory, rounded up to 16.
+int64_t rowCopyBytes(const ChainProblem &p, Value arg) {
+  return (p.rowLength() * elementBytes(elementTypeOf(arg)) + 15) / 16 * 16;
+}
+
+/// The bytes of a flat copy of `f`'s range: its rows and the elements
+/// before them in their first 16-byte chunk, rounded up to 16.
+int64_t flatCopyBytes(const FlatRange &f) {
+  return ((f.rowsPerBlock * f.n + f.full()) * elementBytes(f.elemType) + 15) /
+         16 * 16;
+}
+
+int64_t flatSharedBytes(const ChainProblem &p, KernelOp kernel) {
+  int64_t bytes = 0;
+  for (auto &[v, f] : flatCopies(p, kernel))
+    bytes += flatCopyBytes(f);
+  for (BlockArgument arg : kernel.getBody().front().getArguments())
+    if (isBroadcastRow(p, arg))
+      bytes += rowCopyBytes(p, arg);
+  return bytes;
+}
+
+/// Rows of at most 1024 elements, some operand's not whole sectors, with a
+/// broadcast row, every operand of the result's shape or a broadcast row:
+/// by flat ranges (ChainProblem::flatRows), enough rows per block that the
+/// range is at least 1 KiB and that the broadcast rows add at most 1/32.
+void configureFlatRows(ChainProblem &p, KernelOp kernel, int64_t rowBytes,
+                       int64_t broadcastBytes) {
+  Block &body = kernel.getBody().front();
+  bool straddles = (p.rowLength() * elementBytes(elementTypeOf(p.result))) %
+                       32 != 0;
+  for (BlockArgument arg : body.getArguments()) {
+    if (!isFull(p, arg) && !isBroadcastRow(p, arg))
+      return;
+    straddles |= isFull(p, arg) &&
+                 p.rowLength() * elementBytes(elementTypeOf(arg)) % 32 != 0;
+  }
+  if (!straddles || p.rowLength() > 1024 ||
+      !::fused::inputsStartAligned(kernel, 16))
+    return;
+  ChainProblem q = p;
+  q.flatRows = true;
+  q.vector = 1;
+  q.rowsPerThread = 1;
+  int64_t outRow = p.rowLength() * elementBytes(elementTypeOf(p.result));
+  q.rowsPerBlock = std::min<int64_t>(
+      p.rows(),
+      std::clamp<int64_t>(
+          std::max((1024 + outRow - 1) / outRow,
+                   (32 * broadcastBytes + rowBytes - 1) / rowBytes),
+          8, 64));
+  if (flatSharedBytes(q, kernel) <= 48 * 1024)
+    p = q;
 }
 
 FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
@@ -144,6 +231,8 @@ FailureOr<ChainProblem> analyzeChain(KernelOp kernel) {
           p.rows(), std::clamp<int64_t>(
                         (32 * broadcastBytes + rowBytes - 1) / rowBytes, 1,
                         64));
+    if (broadcastBytes > 0)
+      configureFlatRows(p, kernel, rowBytes, broadcastBytes);
   }
   return p;
 }
@@ -169,20 +258,12 @@ SmallVector<Value> loadOperand(const ChainProblem &p, Value memref, RB &gr,
   return values;
 }
 
-/// The chain at output multi-index `outIndex` (each thread's `vector`
-/// lanes), its result stored; `lanes` may hold operands already loaded.
-void emitChainAt(const ChainProblem &p, KernelOp kernelOp,
-                 gpu::GPUFuncOp kernel, OpBuilder &g, Location loc,
-                 ArrayRef<Value> outIndex,
-                 llvm::DenseMap<Value, SmallVector<Value>> lanes) {
-  Block &entry = kernel.getBody().front();
-  Block &body = kernelOp.getBody().front();
-  RB gr{g, loc};
+/// The chain's result on each thread's `vector` lanes, from the lanes of
+/// its operands (`lanes`, every block argument's).
+SmallVector<Value> chainLanes(const ChainProblem &p, OpBuilder &g,
+                              Location loc,
+                              llvm::DenseMap<Value, SmallVector<Value>> lanes) {
   Type f32 = g.getF32Type();
-  for (BlockArgument arg : body.getArguments())
-    if (!lanes.count(arg))
-      lanes[arg] = loadOperand(p, entry.getArgument(arg.getArgNumber()), gr,
-                               outIndex);
 
   // The chain, lane by lane, each result rounded to its element type.
   auto roundTo = [&](Value v, Type t) -> Value {
@@ -206,10 +287,144 @@ void emitChainAt(const ChainProblem &p, KernelOp kernelOp,
     }
     lanes[op->getResult(0)] = out;
   }
+  return lanes.lookup(p.result);
+}
 
+/// The chain at output multi-index `outIndex` (each thread's `vector`
+/// lanes), its result stored; `lanes` may hold operands already loaded.
+void emitChainAt(const ChainProblem &p, KernelOp kernelOp,
+                 gpu::GPUFuncOp kernel, OpBuilder &g, Location loc,
+                 ArrayRef<Value> outIndex,
+                 llvm::DenseMap<Value, SmallVector<Value>> lanes) {
+  Block &entry = kernel.getBody().front();
+  Block &body = kernelOp.getBody().front();
+  RB gr{g, loc};
+  for (BlockArgument arg : body.getArguments())
+    if (!lanes.count(arg))
+      lanes[arg] = loadOperand(p, entry.getArgument(arg.getArgNumber()), gr,
+                               outIndex);
   ::fused::kernel_builders::storeF32(
-      gr, lanes.lookup(p.result), entry.getArgument(body.getNumArguments()),
-      outIndex);
+      gr, chainLanes(p, g, loc, lanes),
+      entry.getArgument(body.getNumArguments()), outIndex);
+}
+
+/// The kernel of ChainProblem::flatRows.
+void buildFlatRowsChain(const ChainProblem &p, KernelOp kernelOp,
+                        gpu::GPUFuncOp kernel, OpBuilder &b, Location loc) {
+  using namespace ::fused::kernel_builders;
+  Block &entry = kernel.getBody().front();
+  Block &body = kernelOp.getBody().front();
+  RB r{b, loc};
+  int64_t n = p.rowLength(), columns = (n + 31) / 32;
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value lane = r.remi(tid, 32), warp = r.divi(tid, 32);
+  Value first = r.muli(bid, p.rowsPerBlock);
+  Value count = arith::MinSIOp::create(
+      b, loc, r.idx(p.rowsPerBlock),
+      arith::SubIOp::create(b, loc, r.idx(p.rows()), first));
+  Value start = r.muli(first, n), length = r.muli(count, n);
+  auto wg = gpu::AddressSpaceAttr::get(b.getContext(),
+                                       gpu::AddressSpace::Workgroup);
+  Value base = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), wg));
+  // Each copy: its view, its range and where the view starts.
+  struct Copy {
+    Value view, global;
+    FlatRange range;
+    Value alignedStart;
+  };
+  llvm::DenseMap<Value, Copy> copies;
+  int64_t offset = 0;
+  Value out = entry.getArgument(body.getNumArguments());
+  for (auto &[v, f] : flatCopies(p, kernelOp)) {
+    int64_t bytes = flatCopyBytes(f);
+    Copy c{memref::ViewOp::create(
+               b, loc,
+               MemRefType::get({bytes / elementBytes(f.elemType)}, f.elemType,
+                               MemRefLayoutAttrInterface(), wg),
+               base, r.idx(offset), ValueRange{}),
+           Value(), f,
+           arith::SubIOp::create(b, loc, start, r.remi(start, f.full()))};
+    offset += bytes;
+    bool isResult = v == p.result;
+    c.global = flatView(
+        b, loc,
+        isResult ? out
+                 : entry.getArgument(cast<BlockArgument>(v).getArgNumber()));
+    if (!isResult)
+      copyFlat(r, f, tid, c.global, c.view, start, length, c.alignedStart,
+               /*toShared=*/true);
+    copies[v] = c;
+  }
+  // The broadcast rows, copied to shared memory once per block (their
+  // threads taking consecutive elements).
+  llvm::DenseMap<Value, Value> rowCopies;
+  for (BlockArgument arg : body.getArguments()) {
+    if (!isBroadcastRow(p, arg))
+      continue;
+    Value memref = entry.getArgument(arg.getArgNumber());
+    Type et = elementTypeOf(arg);
+    Value copy = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({rowCopyBytes(p, arg) / elementBytes(et)}, et,
+                        MemRefLayoutAttrInterface(), wg),
+        base, r.idx(offset), ValueRange{});
+    offset += rowCopyBytes(p, arg);
+    Value flat = flatView(b, loc, memref);
+    auto loop = scf::ForOp::create(b, loc, tid, r.idx(n), r.idx(kThreads));
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    Value v = memref::LoadOp::create(lb, loc, flat, loop.getInductionVar());
+    memref::StoreOp::create(lb, loc, v, copy, loop.getInductionVar());
+    rowCopies[arg] = copy;
+  }
+  gpu::BarrierOp::create(b, loc);
+  // This lane's columns of the broadcast rows, once.
+  llvm::DenseMap<Value, SmallVector<Value>> rowLanes;
+  for (auto &[arg, copy] : rowCopies)
+    for (int64_t k = 0; k < columns; ++k) {
+      Value col = r.addi(lane, r.idx(32 * k));
+      col = arith::MinUIOp::create(b, loc, col, r.idx(n - 1));
+      rowLanes[arg].push_back(loadF32(r, copy, ValueRange{col}, 1)[0]);
+    }
+  // Warp w computes rows w, w + 8, ... of the block's, each lane its
+  // columns.
+  auto loop = scf::ForOp::create(b, loc, warp, count, r.idx(kThreads / 32));
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    lb.setInsertionPoint(loop.getBody()->getTerminator());
+    RB lr{lb, loc};
+    Value rowStart = lr.muli(lr.addi(first, loop.getInductionVar()), n);
+    for (int64_t k = 0; k < columns; ++k) {
+      Value col = lr.addi(lane, lr.idx(32 * k));
+      OpBuilder g = lb;
+      if (32 * (k + 1) > n) {
+        auto guard = scf::IfOp::create(lb, loc, lr.ult(col, n), false);
+        g = OpBuilder::atBlockBegin(guard.thenBlock());
+      }
+      RB gr{g, loc};
+      Value at = gr.addi(rowStart, col);
+      auto local = [&](const Copy &c) {
+        return arith::SubIOp::create(g, loc, at, c.alignedStart).getResult();
+      };
+      llvm::DenseMap<Value, SmallVector<Value>> lanes;
+      for (BlockArgument arg : body.getArguments())
+        lanes[arg] = isBroadcastRow(p, arg)
+                         ? SmallVector<Value>{rowLanes[arg][k]}
+                         : loadF32(gr, copies[arg].view,
+                                   ValueRange{local(copies[arg])}, 1);
+      const Copy &res = copies[p.result];
+      storeF32(gr, chainLanes(p, g, loc, lanes), res.view,
+               ValueRange{local(res)});
+    }
+  }
+  gpu::BarrierOp::create(b, loc);
+  const Copy &res = copies[p.result];
+  copyFlat(r, res.range, tid, res.global, res.view, start, length,
+           res.alignedStart, /*toShared=*/false);
 }
 
 /// The kernel with a broadcast row (ChainProblem::rowsPerThread): thread
@@ -261,6 +476,11 @@ LogicalResult buildChainKernel(const ChainProblem &p, KernelOp kernelOp,
   Location loc = kernelOp.getLoc();
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  if (p.flatRows) {
+    buildFlatRowsChain(p, kernelOp, kernel, b, loc);
+    gpu::ReturnOp::create(b, loc);
+    return success();
+  }
   if (p.rowsPerThread > 1) {
     buildRowBlockedChain(p, kernelOp, kernel, b, loc);
     gpu::ReturnOp::create(b, loc);
@@ -332,6 +552,12 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     if (failed(buildChainKernel(*p, kernel, shell)))
       return failure();
     int64_t accesses = p->elements / p->vector;
+    if (p->flatRows) {
+      setLaunch(shell,
+                {(p->rows() + p->rowsPerBlock - 1) / p->rowsPerBlock, 1, 1},
+                {kThreads, 1, 1}, flatSharedBytes(*p, kernel));
+      return shell;
+    }
     if (p->rowsPerThread > 1) {
       setLaunch(shell,
                 {(p->rows() + p->rowsPerThread - 1) / p->rowsPerThread,
@@ -360,6 +586,10 @@ struct ElementwiseStrategy : fused::MemoryBoundStrategy {
     kernel.walk([&](gpu::BlockIdOp op) {
       rowBlocked |= op.getDimension() == gpu::Dimension::y;
     });
+    bool flat = false;
+    kernel.walk([&](gpu::DynamicSharedMemoryOp) { flat = true; });
+    if (flat)
+      return llvm::json::Array{"ceil(rows / rows per block)", "1", "1"};
     if (rowBlocked)
       return llvm::json::Array{
           "ceil(rows / rows per thread)",

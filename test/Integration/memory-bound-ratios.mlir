@@ -100,10 +100,27 @@ func.func @swiglu_bf16_37x1001(%a: tensor<37x1001xbf16>, %b: tensor<37x1001xbf16
   %y = fused.mul %s, %b : tensor<37x1001xbf16>, tensor<37x1001xbf16> -> tensor<37x1001xbf16>
   return %y : tensor<37x1001xbf16>
 }
-// bound: 1.40 excess: rows of 132 bytes (not whole 16-byte chunks) read element by element straddle sectors
+/// Rows that are not whole sectors with a broadcast row: by flat ranges
+/// through shared memory, the row copied there once per block.
 func.func @add_row_f32_9x33(%x: tensor<9x33xf32>, %r: tensor<33xf32>) -> tensor<9x33xf32> {
   %y = fused.add %x, %r : tensor<9x33xf32>, tensor<33xf32> -> tensor<9x33xf32>
   return %y : tensor<9x33xf32>
+}
+func.func @add_row_f16_2000x37(%x: tensor<2000x37xf16>, %r: tensor<37xf16>) -> tensor<2000x37xf16> {
+  %y = fused.add %x, %r : tensor<2000x37xf16>, tensor<37xf16> -> tensor<2000x37xf16>
+  return %y : tensor<2000x37xf16>
+}
+func.func @bias_gelu_bf16_3x100x100_f32bias(%x: tensor<3x100x100xbf16>, %b: tensor<1x1x100xf32>) -> tensor<3x100x100xbf16> {
+  %xf = fused.cast %x : tensor<3x100x100xbf16> to tensor<3x100x100xf32>
+  %s = fused.add %xf, %b : tensor<3x100x100xf32>, tensor<1x1x100xf32> -> tensor<3x100x100xf32>
+  %g = fused.gelu tanh %s : tensor<3x100x100xf32>
+  %y = fused.cast %g : tensor<3x100x100xf32> to tensor<3x100x100xbf16>
+  return %y : tensor<3x100x100xbf16>
+}
+func.func @scaled_residual_f16_777x129(%x: tensor<777x129xf16>, %r: tensor<777x129xf16>, %g: tensor<129xf16>) -> tensor<777x129xf16> {
+  %m = fused.mul %x, %g : tensor<777x129xf16>, tensor<129xf16> -> tensor<777x129xf16>
+  %y = fused.add %m, %r : tensor<777x129xf16>, tensor<777x129xf16> -> tensor<777x129xf16>
+  return %y : tensor<777x129xf16>
 }
 func.func @sum_rows_f16_37x1001(%x: tensor<37x1001xf16>) -> tensor<37xf16> {
   %y = fused.reduce_sum %x axis = 1 : tensor<37x1001xf16> -> tensor<37xf16>

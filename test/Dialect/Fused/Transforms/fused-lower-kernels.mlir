@@ -85,27 +85,27 @@ func.func @layernorm_mixed(%x: tensor<5x1000xbf16>, %g: tensor<1000xf32>, %b: te
 // CHECK: gpu.func @softmax_flat_rows_softmax
 // CHECK-SAME: fused.launch = #fused.launch<grid = [3, 1, 1], block = [256, 1, 1], shared = 1200, outputs = 1>
 // CHECK: %[[COPY:.*]] = memref.view {{.*}} to memref<600xf16, #gpu.address_space<workgroup>>
-// CHECK: %[[IN:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<40x37xf16> into memref<1480xf16>
+// CHECK: %[[IN:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<41x37xf16> into memref<1517xf16>
 // CHECK: scf.for
-// CHECK: %[[W:.*]] = vector.load %[[IN]][%{{.*}}] {alignment = 16 : i64} : memref<1480xf16>, vector<8xf16>
+// CHECK: %[[W:.*]] = vector.load %[[IN]][%{{.*}}] {alignment = 16 : i64} : memref<1517xf16>, vector<8xf16>
 // CHECK: vector.store %[[W]], %[[COPY]][%{{.*}}] {alignment = 16 : i64}
 // CHECK: scf.if
-// CHECK: memref.load %[[IN]][%{{.*}}] : memref<1480xf16>
+// CHECK: memref.load %[[IN]][%{{.*}}] : memref<1517xf16>
 // CHECK: gpu.barrier
 // CHECK: scf.for
 // CHECK: memref.load %[[COPY]]
 // CHECK: gpu.shuffle xor
 // CHECK: memref.store %{{.*}}, %[[COPY]]
 // CHECK: gpu.barrier
-// CHECK: %[[OUT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<40x37xf16> into memref<1480xf16>
-// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] {alignment = 16 : i64} : memref<1480xf16>, vector<8xf16>
-func.func @softmax_flat_rows(%x: tensor<40x37xf16>) -> tensor<40x37xf16> {
-  %r = fused.kernel softmax ins(%x : tensor<40x37xf16>) -> tensor<40x37xf16> {
-  ^bb0(%a: tensor<40x37xf16>):
-    %y = fused.softmax %a axis = -1 : tensor<40x37xf16>
-    fused.yield %y : tensor<40x37xf16>
+// CHECK: %[[OUT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<41x37xf16> into memref<1517xf16>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%{{.*}}] {alignment = 16 : i64} : memref<1517xf16>, vector<8xf16>
+func.func @softmax_flat_rows(%x: tensor<41x37xf16>) -> tensor<41x37xf16> {
+  %r = fused.kernel softmax ins(%x : tensor<41x37xf16>) -> tensor<41x37xf16> {
+  ^bb0(%a: tensor<41x37xf16>):
+    %y = fused.softmax %a axis = -1 : tensor<41x37xf16>
+    fused.yield %y : tensor<41x37xf16>
   }
-  return %r : tensor<40x37xf16>
+  return %r : tensor<41x37xf16>
 }
 
 // -----
@@ -187,6 +187,40 @@ func.func @softmax_dynamic_middle(%x: tensor<4x?x8xf32>) -> tensor<4x?x8xf32> {
     fused.yield %y : tensor<4x?x8xf32>
   }
   return %r : tensor<4x?x8xf32>
+}
+
+// -----
+
+/// A bias row over rows of 74 bytes (not whole sectors): 16 rows per block
+/// (1184 bytes) copied to shared memory as one flat range in 16-byte windows
+/// from its first sector boundary, the bias row copied there once, each
+/// lane taking its columns of it once; warps compute rows in shared memory
+/// and the block copies the results out as one range.
+// CHECK-LABEL: func.func @bias_flat_rows
+// CHECK: gpu.func @bias_flat_rows_elementwise
+// CHECK-SAME: fused.launch = #fused.launch<grid = [4, 1, 1], block = [256, 1, 1], shared = 2480, outputs = 1>
+// CHECK: %[[X:.*]] = memref.view {{.*}} to memref<600xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[IN:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<50x37xf16> into memref<1850xf16>
+// CHECK: vector.load %[[IN]][%{{.*}}] {alignment = 16 : i64} : memref<1850xf16>, vector<8xf16>
+// CHECK: %[[Y:.*]] = memref.view {{.*}} to memref<600xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[B:.*]] = memref.view {{.*}} to memref<40xf16, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: memref.load %{{.*}} : memref<37xf16>
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[B]]
+// CHECK: scf.for
+// CHECK: memref.load %[[X]]
+// CHECK: memref.store %{{.*}}, %[[Y]]
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[Y]]
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<1850xf16>, vector<8xf16>
+func.func @bias_flat_rows(%x: tensor<50x37xf16>, %b: tensor<37xf16>) -> tensor<50x37xf16> {
+  %r = fused.kernel elementwise ins(%x, %b : tensor<50x37xf16>, tensor<37xf16>) -> tensor<50x37xf16> {
+  ^bb0(%a: tensor<50x37xf16>, %c: tensor<37xf16>):
+    %y = fused.add %a, %c : tensor<50x37xf16>, tensor<37xf16> -> tensor<50x37xf16>
+    fused.yield %y : tensor<50x37xf16>
+  }
+  return %r : tensor<50x37xf16>
 }
 
 // -----
