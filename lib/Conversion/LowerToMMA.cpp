@@ -112,9 +112,12 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
           emitAsyncCopy16(cb, loc, dst, ValueRange{row, dstCol}, src,
                           ValueRange{sRow, sCol}, valid, epc);
         };
+        // Element loads, and the chunk stored to shared memory by one
+        // 16-byte store (as the backend would merge the element stores).
         auto elementCopy = [&](OpBuilder &cb) {
           IB x{cb, loc};
           Value zero = arith::ConstantOp::create(cb, loc, cb.getZeroAttr(et));
+          SmallVector<Value> chunkValues;
           for (int64_t e = 0; e < epc; ++e) {
             Value in = x.ult(x.c(e), valid);
             auto ifOp = scf::IfOp::create(
@@ -128,9 +131,13 @@ LogicalResult lowerCopy(CopyTileOp copy, const ThreadIds &ids,
                 [&](OpBuilder &eb, Location l) {
                   scf::YieldOp::create(eb, l, zero);
                 });
-            memref::StoreOp::create(cb, loc, ifOp.getResult(0), dst,
-                                    ValueRange{row, x.add(dstCol, e)});
+            chunkValues.push_back(ifOp.getResult(0));
           }
+          Value chunkVector = vector::FromElementsOp::create(
+              cb, loc, VectorType::get({epc}, et), chunkValues);
+          vector::StoreOp::create(cb, loc, chunkVector, dst,
+                                  ValueRange{row, dstCol},
+                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
         };
         emitByRowAlignment(ob, loc, alignment, strideAligned, asyncCopy,
                            elementCopy);

@@ -24,6 +24,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <set>
 #include <vector>
 
 using namespace mlir;
@@ -324,6 +325,10 @@ static bool crossCheckFunction(const std::string &function,
                                const ParsedPtx &ptx, llvm::raw_ostream &os) {
   int64_t removed = 0, unrolled = 0;
   std::string problems;
+  // The kinds of the sites the backend unrolled (more instructions than one
+  // execution has): a copy of such an access in an unrolled loop's
+  // remainder may lose its line and be untagged.
+  std::set<std::string> unrolledKinds;
   // What the sites without PTX instructions of their own would execute:
   // the backend may rebuild an access (keeping its width) under another
   // instruction's line, leaving it untagged.
@@ -343,8 +348,11 @@ static bool crossCheckFunction(const std::string &function,
     bool generic = withoutSpace(site.expected) == site.expected;
     Counts got = generic ? withoutSpace(it->second) : it->second;
     int64_t times = wholeMultiple(site.expected, got);
-    if (times > 1)
+    if (times > 1) {
       ++unrolled;
+      for (auto &[k, n] : got)
+        unrolledKinds.insert(k);
+    }
     if (!times)
       problems += "  site " + std::to_string(s) + " (" + site.op +
                   "): the emulator executes " + format(site.expected) +
@@ -352,6 +360,7 @@ static bool crossCheckFunction(const std::string &function,
   }
   auto untagged = ptx.untagged.find(function);
   bool retagged = false, untaggedEqual = false;
+  int64_t copies = 0;
   if (untagged != ptx.untagged.end()) {
     // Agreement in total: the untagged instructions are of kinds the sites
     // left without any execute, each at least as often as they execute it
@@ -360,10 +369,20 @@ static bool crossCheckFunction(const std::string &function,
     // untagged instruction are dead code.
     // A PTX kind the sites name with its state space is compared as such;
     // the others by width alone.
+    // Untagged instructions of a kind no removed site executes but an
+    // unrolled site does are copies of that site.
     Counts u;
-    for (auto &[k, n] : untagged->second)
-      u[removedExpected.count(k) ? k : withoutSpace(k)] += n;
-    if (kindsWithinAtLeast(removedExpected, u)) {
+    for (auto &[k, n] : untagged->second) {
+      std::string key = removedExpected.count(k) ? k : withoutSpace(k);
+      if (!removedExpected.count(key) && unrolledKinds.count(k)) {
+        copies += n;
+        continue;
+      }
+      u[key] += n;
+    }
+    if (u.empty()) {
+      // Only copies: any removed site is dead code.
+    } else if (kindsWithinAtLeast(removedExpected, u)) {
       retagged = true;
       untaggedEqual = u == removedExpected;
       if (!untaggedEqual)
@@ -388,6 +407,8 @@ static bool crossCheckFunction(const std::string &function,
                  "many in total");
   if (unrolled)
     os << ", " << unrolled << " unrolled or duplicated";
+  if (copies)
+    os << ", " << copies << " untagged copies of unrolled sites";
   auto counts = ptx.functions.find(function);
   os << "); PTX: "
      << format(counts == ptx.functions.end() ? Counts() : counts->second)

@@ -104,14 +104,15 @@ module {
 // -----
 
 /// A starts 8 bytes into its buffer (offset 4 elements): its rows are not
-/// 16-byte aligned, so A is copied element by element (guarded loads and
-/// shared stores) while B keeps its cp.async copies.
+/// 16-byte aligned, so A is read element by element (guarded loads, each
+/// 16-byte chunk then stored to shared memory at once) while B keeps its
+/// cp.async copies.
 // CHECK-LABEL: gpu.func @gemm_gemm
 // CHECK-SAME: (%[[A:[^:]*]]: memref<32x32xf16, strided<[32, 1], offset: 4>>, %{{.*}}: memref<32x32xf16>
 // CHECK: %[[AV:.*]] = memref.subview %[[A]]
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: memref.load %[[AV]]
-// CHECK: memref.store
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : {{.*}}#gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK: nvgpu.device_async_copy
 // CHECK: nvvm.cp.async.commit.group
 #map = affine_map<(d0, d1, d2) -> (d0, d2)>

@@ -58,13 +58,14 @@ func.func @bf16_transposed(%a: tensor<32x32xbf16>, %b: tensor<16x32xbf16>) -> te
 
 // -----
 
-/// Rows of B that are not 16-byte aligned (N = 9 halves) are copied element
-/// by element instead of with cp.async, and so is the output (9 floats a
-/// row): no vector store to global memory.
+/// Rows of B that are not 16-byte aligned (N = 9 halves) are read element
+/// by element instead of with cp.async (each 16-byte chunk stored to shared
+/// memory at once), and so is the output written (9 floats a row): no
+/// vector store to global memory.
 // CHECK-LABEL: gpu.func @unaligned_gemm
 // CHECK: nvgpu.device_async_copy
 // CHECK: memref.load %{{.*}} : memref<?x?xf16, strided<[9, 1], offset: ?>>
-// CHECK: memref.store %{{.*}} : memref<32x16xf16, strided<[16, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<32x16xf16, strided<[16, 1], offset: ?>, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK: gpu.barrier
 // CHECK-NOT: vector.store %{{.*}} : memref<?x?xf32
 // CHECK: gpu.return
