@@ -243,8 +243,9 @@ private:
 struct FlatRange {
   Type elemType;
   int64_t rowsPerBlock = 1, n = 1;
-  /// The rows in all (0: a dynamic count).
-  int64_t rows = 0;
+  /// The rows in all, or a number they are a multiple of (the static
+  /// dimensions' product, with a dynamic first dimension).
+  int64_t rows = 1;
   int64_t blockThreads = 256;
 
   int64_t sector() const { return 32 / elementBytes(elemType); }
@@ -260,8 +261,7 @@ struct FlatRange {
     };
     if (rowsPerBlock * n % sector() != 0)
       return true;
-    int64_t counts = std::min<int64_t>(twos(rowsPerBlock),
-                                       rows == 0 ? 0 : twos(rows));
+    int64_t counts = std::min<int64_t>(twos(rowsPerBlock), twos(rows));
     return counts + twos(n) < twos(full());
   }
 };

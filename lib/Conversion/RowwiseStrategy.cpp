@@ -1177,8 +1177,9 @@ void buildDynamicLengthRow(const RowProblem &p, RB &r, RowAccess &a,
 
 /// The flat range of a block's rows (RowProblem::flatRows).
 FlatRange flatRange(const RowProblem &p) {
-  return FlatRange{p.elemType, p.rowsPerBlock, p.n, p.dynamic ? 0 : p.rows,
-                   p.blockThreads()};
+  // With a dynamic first dimension the row count is a multiple of the
+  // static dimensions' product (p.rows).
+  return FlatRange{p.elemType, p.rowsPerBlock, p.n, p.rows, p.blockThreads()};
 }
 
 /// A block's rows through shared memory (RowProblem::flatRows): their
