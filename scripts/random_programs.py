@@ -392,11 +392,12 @@ def gen_transpose(rng):
     perm = list(range(rank))
     while perm == list(range(rank)):
         rng.shuffle(perm)
-    # Dynamic sizes where the innermost dimension stays in place.
+    # A dynamic first dimension: where the innermost dimension stays in
+    # place (row copies) and the first moves, or in tiled transposes.
+    movable = perm[-1] != rank - 1 or perm[0] != 0
     return {"kind": "transpose", "dtype": rng.choice(FLOATS),
             "shape": shape, "perm": perm,
-            "dyn": "shape0" if perm[-1] == rank - 1 and perm[0] != 0 and
-            rng.random() < 0.5 else None}
+            "dyn": "shape0" if movable and rng.random() < 0.5 else None}
 
 
 def render_transpose(s, name):

@@ -11,7 +11,8 @@
 //   views and need no kernel) is copied the same way, row by row from its
 //   offsets;
 // - otherwise a block of 32 x 8 threads moves a 32 x 32 tile of the two
-//   dimensions that trade places through shared memory: it reads the tile
+//   dimensions that trade places through shared memory (any of them
+//   dynamic: the tile counts and bounds from the output's sizes): it reads the tile
 //   along the input's innermost dimension, and writes it along the
 //   output's. Tile rows are padded by one 32-bit word, so that reading a
 //   column touches 32 different banks (0 conflicts for 8-, 16- and 32-bit
@@ -105,11 +106,10 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
     p.elements = staticElements(in);
   }
   p.rowCopy = p.perm[r - 1] == r - 1;
-  if (p.dynamic && (!p.rowCopy || ShapedType::isDynamic(p.outShape[r - 1])))
+  if (p.dynamic && p.rowCopy && ShapedType::isDynamic(p.outShape[r - 1]))
     return kernel.emitOpError()
-               << "transpose code generation takes dynamic sizes (?) where "
-                  "the innermost dimension stays in place and is static, so "
-                  "far, got "
+               << "transpose code generation takes a dynamic innermost "
+                  "dimension (?) only where it moves, so far, got "
                << in << " to " << out,
            failure();
   if (p.rowCopy) {
@@ -125,10 +125,31 @@ FailureOr<TransposeProblem> analyzeTranspose(KernelOp kernel) {
   for (int64_t d = 0; d < r; ++d)
     if (p.perm[d] == r - 1)
       p.k = d;
-  p.tilesK = (p.outShape[p.k] + kTile - 1) / kTile;
-  p.tilesJ = (p.outShape[p.j] + kTile - 1) / kTile;
-  p.others = p.elements / (p.outShape[p.k] * p.outShape[p.j]);
+  // With dynamic sizes: the static parts (a dynamic k or j counts 1).
+  auto staticSize = [](int64_t n) { return ShapedType::isDynamic(n) ? 1 : n; };
+  p.tilesK = (staticSize(p.outShape[p.k]) + kTile - 1) / kTile;
+  p.tilesJ = (staticSize(p.outShape[p.j]) + kTile - 1) / kTile;
+  p.others = p.elements /
+             (staticSize(p.outShape[p.k]) * staticSize(p.outShape[p.j]));
   return p;
+}
+
+/// The grid of a tiled transpose with dynamic sizes: the other output
+/// dimensions' product times ceil(Nk / 32) times ceil(Nj / 32), from the
+/// output's (argument `arg`) sizes.
+std::string tiledGridExpr(const TransposeProblem &p, unsigned arg) {
+  SmallVector<int64_t> others(p.outShape);
+  others[p.k] = others[p.j] = 1;
+  std::string e = ::fused::timesDynamicSizesExpr(p.others, arg, others);
+  for (int64_t d : {p.k, p.j}) {
+    std::string tiles =
+        ShapedType::isDynamic(p.outShape[d])
+            ? "(" + ::fused::ceilDivExpr(::fused::argDimName(arg, d), kTile) +
+                  ")"
+            : std::to_string((p.outShape[d] + kTile - 1) / kTile);
+    e = "(" + e + ") * " + tiles;
+  }
+  return e;
 }
 
 /// The input index of output index `out`: input dimension perm[d] is
@@ -193,17 +214,41 @@ void buildTiled(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
   Value tx = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value ty = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
   Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  // The output's dynamic sizes, from its descriptor.
+  SmallVector<Value> sizes(p.outShape.size());
+  for (auto [d, n] : llvm::enumerate(p.outShape))
+    if (ShapedType::isDynamic(n))
+      sizes[d] = memref::DimOp::create(b, loc, out, d);
+  // Output dimension d's size, or `fixed` when it is static.
+  auto sizeOf = [&](int64_t d, int64_t fixed) -> Value {
+    return sizes[d] ? sizes[d] : r.idx(fixed);
+  };
   // Block -> (other dimensions, tile of k, tile of j).
-  SmallVector<Value> t = delinearize(r, bid, {p.others, p.tilesK, p.tilesJ});
+  SmallVector<Value> t;
+  if (!sizes[p.k] && !sizes[p.j]) {
+    t = delinearize(r, bid, {p.others, p.tilesK, p.tilesJ});
+  } else {
+    auto tiles = [&](int64_t d, int64_t fixed) {
+      return sizes[d] ? r.divi(r.addi(sizes[d], r.idx(kTile - 1)), kTile)
+                      : r.idx(fixed);
+    };
+    t = delinearize(r, bid, {1, 1, 1},
+                    {Value(), tiles(p.k, p.tilesK), tiles(p.j, p.tilesJ)});
+  }
   Value k0 = r.muli(t[1], kTile), j0 = r.muli(t[2], kTile);
   // The other output dimensions, in order.
   SmallVector<int64_t> otherDims, otherSizes;
+  SmallVector<Value> otherDynamic;
   for (int64_t d = 0; d < static_cast<int64_t>(p.outShape.size()); ++d)
     if (d != p.k && d != p.j) {
       otherDims.push_back(d);
       otherSizes.push_back(p.outShape[d]);
+      otherDynamic.push_back(sizes[d]);
     }
-  SmallVector<Value> others = delinearize(r, t[0], otherSizes);
+  SmallVector<Value> others = p.dynamic
+                                  ? delinearize(r, t[0], otherSizes,
+                                                otherDynamic)
+                                  : delinearize(r, t[0], otherSizes);
   auto outIndexAt = [&](RB &rb, Value kk, Value jj) {
     SmallVector<Value> idx(p.outShape.size());
     for (size_t i = 0; i < otherDims.size(); ++i)
@@ -234,7 +279,8 @@ void buildTiled(const TransposeProblem &p, gpu::GPUFuncOp kernel) {
     fn(ib);
   };
   auto both = [&](Value x, int64_t nx, Value y, int64_t ny) {
-    return arith::AndIOp::create(b, loc, r.ult(x, nx), r.ult(y, ny));
+    return arith::AndIOp::create(b, loc, r.ult(x, sizeOf(p.k, nx)),
+                                 r.ult(y, sizeOf(p.j, ny)));
   };
   for (int64_t i = 0; i < kTile; i += kTileRows) {
     Value jj = r.addi(ty, r.idx(i));
@@ -318,6 +364,8 @@ struct TransposeStrategy : fused::MemoryBoundStrategy {
                 1}));
       buildTiled(*p, shell);
       grid = {p->others * p->tilesK * p->tilesJ, 1, 1};
+      if (p->dynamic)
+        gridSizes = {tiledGridExpr(*p, kernel.getInputs().size()), "", ""};
       block = {kTile, kTileRows, 1};
       shared = kTile * (kTile * elementBytes(p->elemType) + 4);
     }

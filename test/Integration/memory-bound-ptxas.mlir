@@ -23,6 +23,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-ops.mlir -o %t.do90.ptx | FileCheck %s --check-prefix=DYNOPS
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-row-length.mlir -o %t.dl80.ptx | FileCheck %s --check-prefix=DYNLEN
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-row-length.mlir -o %t.dl90.ptx | FileCheck %s --check-prefix=DYNLEN
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-transposes.mlir -o %t.dt80.ptx | FileCheck %s --check-prefix=DYNTR
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-transposes.mlir -o %t.dt90.ptx | FileCheck %s --check-prefix=DYNTR
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -61,6 +63,12 @@
 // DYNLEN-DAG: rmsnorm_f16_normalization {{[0-9]+}} 0 0 0 
 // DYNLEN-DAG: add_rmsnorm_f32_normalization {{[0-9]+}} 0 0 0 
 // DYNLEN-DAG: layernorm_f32_normalization {{[0-9]+}} 0 0 0 
+
+// Tiled transposes with dynamic sizes.
+// DYNTR: kernel regs spill-s spill-l stack
+// DYNTR-DAG: keys_t_transpose {{[0-9]+}} 0 0 0 
+// DYNTR-DAG: plane_t_transpose {{[0-9]+}} 0 0 0 
+// DYNTR-DAG: batch_t_transpose {{[0-9]+}} 0 0 0 
 
 // Reductions, RoPE and copied slices with a dynamic size.
 // DYNOPS: kernel regs spill-s spill-l stack

@@ -335,14 +335,31 @@ func.func @sum_dynamic(%x: tensor<16x?xf32>) -> tensor<?xf32> {
 
 // -----
 
+/// A tiled transpose with a dynamic size: the tile counts come from the
+/// output's sizes, and so does the grid (the launch's formula).
+// CHECK-LABEL: func.func @transpose_dynamic
+// CHECK: gpu.func @transpose_dynamic_transpose(%{{.*}}: memref<?x16xf32>, %[[OUT:.*]]: memref<16x?xf32>) kernel
+// CHECK-SAME: sizes = ["((1) * 1) * ((a1.d1 + 31) / 32)", "", ""]
+// CHECK: memref.dim %[[OUT]], %{{.*}} : memref<16x?xf32>
 func.func @transpose_dynamic(%x: tensor<?x16xf32>) -> tensor<16x?xf32> {
-  // expected-error @+1 {{transpose code generation takes dynamic sizes (?) where the innermost dimension stays in place and is static, so far, got 'tensor<?x16xf32>' to 'tensor<16x?xf32>'}}
   %r = fused.kernel transpose ins(%x : tensor<?x16xf32>) -> tensor<16x?xf32> {
   ^bb0(%a: tensor<?x16xf32>):
     %y = fused.transpose %a permutation = [1, 0] : tensor<?x16xf32> -> tensor<16x?xf32>
     fused.yield %y : tensor<16x?xf32>
   }
   return %r : tensor<16x?xf32>
+}
+
+// -----
+
+func.func @transpose_dynamic_innermost(%x: tensor<2x3x?xf32>) -> tensor<3x2x?xf32> {
+  // expected-error @+1 {{transpose code generation takes a dynamic innermost dimension (?) only where it moves, so far, got 'tensor<2x3x?xf32>' to 'tensor<3x2x?xf32>'}}
+  %r = fused.kernel transpose ins(%x : tensor<2x3x?xf32>) -> tensor<3x2x?xf32> {
+  ^bb0(%a: tensor<2x3x?xf32>):
+    %y = fused.transpose %a permutation = [1, 0, 2] : tensor<2x3x?xf32> -> tensor<3x2x?xf32>
+    fused.yield %y : tensor<3x2x?xf32>
+  }
+  return %r : tensor<3x2x?xf32>
 }
 
 // -----
