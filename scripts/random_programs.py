@@ -261,12 +261,16 @@ def gen_rowwise(rng):
             "bias": op == "layernorm" and rng.random() < 0.5,
             "param_dtype": rng.choice([dt, dt, "f32"]),
             "residual": op != "softmax" and rng.random() < 0.3}
-    # Dynamic rows or row length (a softmax over another axis needs static
-    # shapes).
+    # Dynamic rows or row length; a softmax over another axis, a dynamic
+    # first dimension.
     spec["dyn"] = None
-    if spec["axis"] == -1 and rng.random() < 0.3:
-        spec["dyn"] = "length" if len(shape) < 2 or rng.random() < 0.4 \
-            else "shape0"
+    if rng.random() < 0.3:
+        if spec["axis"] != -1:
+            spec["dyn"] = "shape0"
+        elif len(shape) < 2 or rng.random() < 0.4:
+            spec["dyn"] = "length"
+        else:
+            spec["dyn"] = "shape0"
     return spec
 
 

@@ -1403,11 +1403,17 @@ struct ColumnSoftmax {
   SmallVector<int64_t> shape;
   int64_t axis = 0, outer = 1, k = 1, inner = 1, vector = 1;
   Type elemType;
+  /// A dynamic first dimension: left out of outer (or of k when the axis
+  /// is 0, then walked to its size).
+  bool dynamic = false;
   static constexpr int64_t kThreads = 256;
 
-  bool inRegisters() const { return k * vector <= kRegisterElements; }
+  bool dynamicK() const { return dynamic && axis == 0; }
+  bool inRegisters() const {
+    return !dynamicK() && k * vector <= kRegisterElements;
+  }
   int64_t slabBytes() const { return k * inner * elementBytes(elemType); }
-  bool inSlab() const { return slabBytes() <= 48 * 1024; }
+  bool inSlab() const { return !dynamicK() && slabBytes() <= 48 * 1024; }
   int64_t threadsTotal() const { return outer * (inner / vector); }
   int64_t blocks() const { return (threadsTotal() + kThreads - 1) / kThreads; }
 };
@@ -1428,12 +1434,15 @@ FailureOr<std::optional<ColumnSoftmax>> analyzeColumns(KernelOp kernel) {
   ColumnSoftmax c;
   c.op = sm;
   c.axis = sm.getNormalizedAxis();
-  if (!t.hasStaticShape())
-    return sm.emitOpError()
-               << "code generation of a softmax over an axis other than the "
-                  "last needs static shapes, got "
-               << t,
-           failure();
+  for (int64_t d = 1; d < t.getRank(); ++d)
+    if (t.isDynamicDim(d))
+      return sm.emitOpError()
+                 << "code generation of a softmax over an axis other than "
+                    "the last takes a dynamic size (?) in the first "
+                    "dimension only, got "
+                 << t,
+             failure();
+  c.dynamic = t.isDynamicDim(0);
   c.elemType = t.getElementType();
   if (!c.elemType.isF16() && !c.elemType.isBF16() && !c.elemType.isF32())
     return sm.emitOpError()
@@ -1441,7 +1450,7 @@ FailureOr<std::optional<ColumnSoftmax>> analyzeColumns(KernelOp kernel) {
                << c.elemType,
            failure();
   c.shape.assign(t.getShape().begin(), t.getShape().end());
-  for (int64_t d = 0; d < t.getRank(); ++d)
+  for (int64_t d = c.dynamic ? 1 : 0; d < t.getRank(); ++d)
     (d < c.axis ? c.outer : d == c.axis ? c.k : c.inner) *= c.shape[d];
   if (c.outer * c.k * c.inner == 0)
     return sm.emitOpError() << "code generation needs a non-empty input, got "
@@ -1567,9 +1576,15 @@ void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
   Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value gid = r.addi(r.muli(bid, ColumnSoftmax::kThreads), tid);
   OpBuilder g = b;
-  if (c.blocks() * ColumnSoftmax::kThreads != c.threadsTotal()) {
-    auto guard =
-        scf::IfOp::create(b, loc, r.ult(gid, c.threadsTotal()), false);
+  bool dynamicOuter = c.dynamic && !c.dynamicK();
+  if (dynamicOuter ||
+      c.blocks() * ColumnSoftmax::kThreads != c.threadsTotal()) {
+    // The threads: with a dynamic outer part, times the input's first size.
+    Value total = dynamicOuter
+                      ? r.muli(memref::DimOp::create(b, loc, in, 0),
+                               c.threadsTotal())
+                      : r.idx(c.threadsTotal());
+    auto guard = scf::IfOp::create(b, loc, r.ult(gid, total), false);
     g = OpBuilder::atBlockBegin(guard.thenBlock());
   }
   RB gr{g, loc};
@@ -1614,8 +1629,10 @@ void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
   // lane, then the outputs.
   SmallVector<Value> init(c.vector, negInf);
   init.append(c.vector, gr.f(0));
-  auto pass1 =
-      scf::ForOp::create(g, loc, gr.idx(0), gr.idx(c.k), gr.idx(1), init);
+  // The column's length: the input's first size when it is dynamic.
+  Value kLen = c.dynamicK() ? Value(memref::DimOp::create(g, loc, in, 0))
+                            : gr.idx(c.k);
+  auto pass1 = scf::ForOp::create(g, loc, gr.idx(0), kLen, gr.idx(1), init);
   {
     OpBuilder lb = OpBuilder::atBlockBegin(pass1.getBody());
     RB lr{lb, loc};
@@ -1639,7 +1656,7 @@ void buildColumnSoftmax(const ColumnSoftmax &c, gpu::GPUFuncOp kernel) {
     inv.push_back(
         gr.reciprocalOrZero(s));
   }
-  auto pass2 = scf::ForOp::create(g, loc, gr.idx(0), gr.idx(c.k), gr.idx(1));
+  auto pass2 = scf::ForOp::create(g, loc, gr.idx(0), kLen, gr.idx(1));
   {
     OpBuilder lb = OpBuilder::atBlockBegin(pass2.getBody());
     lb.setInsertionPoint(pass2.getBody()->getTerminator());
@@ -1683,12 +1700,24 @@ struct RowwiseStrategy : fused::MemoryBoundStrategy {
       gpu::GPUFuncOp shell = fused::createKernelShell(
           kernel, module, name, ColumnSoftmax::kThreads);
       buildColumnSoftmax(c, shell);
-      if (c.inSlab())
+      // A dynamic outer part: the grid times the input's first size.
+      bool dynamicOuter = c.dynamic && !c.dynamicK();
+      ArrayRef<int64_t> first = ArrayRef<int64_t>(c.shape).take_front(1);
+      std::vector<std::string> sizes;
+      if (c.inSlab()) {
+        if (dynamicOuter)
+          sizes = {fused::timesDynamicSizesExpr(c.outer, 0, first), "", ""};
         setLaunch(shell, {c.outer, 1, 1}, {ColumnSoftmax::kThreads, 1, 1},
-                  (c.slabBytes() + 15) / 16 * 16, 1);
-      else
+                  (c.slabBytes() + 15) / 16 * 16, 1, sizes);
+      } else {
+        if (dynamicOuter)
+          sizes = {fused::ceilDivExpr(fused::timesDynamicSizesExpr(
+                                          c.threadsTotal(), 0, first),
+                                      ColumnSoftmax::kThreads),
+                   "", ""};
         setLaunch(shell, {c.blocks(), 1, 1}, {ColumnSoftmax::kThreads, 1, 1},
-                  0, 1);
+                  0, 1, sizes);
+      }
       return shell;
     }
     FailureOr<RowProblem> p = analyzeRows(kernel, target);

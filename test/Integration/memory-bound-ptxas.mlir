@@ -25,6 +25,8 @@
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-row-length.mlir -o %t.dl90.ptx | FileCheck %s --check-prefix=DYNLEN
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-transposes.mlir -o %t.dt80.ptx | FileCheck %s --check-prefix=DYNTR
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-transposes.mlir -o %t.dt90.ptx | FileCheck %s --check-prefix=DYNTR
+// RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/dynamic-softmax-axes.mlir -o %t.dsa80.ptx | FileCheck %s --check-prefix=DYNAXES
+// RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/dynamic-softmax-axes.mlir -o %t.dsa90.ptx | FileCheck %s --check-prefix=DYNAXES
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -69,6 +71,13 @@
 // DYNTR-DAG: keys_t_transpose {{[0-9]+}} 0 0 0 
 // DYNTR-DAG: plane_t_transpose {{[0-9]+}} 0 0 0 
 // DYNTR-DAG: batch_t_transpose {{[0-9]+}} 0 0 0 
+
+// Softmax over other axes with a dynamic first dimension.
+// DYNAXES: kernel regs spill-s spill-l stack
+// DYNAXES-DAG: tokens_softmax {{[0-9]+}} 0 0 0 
+// DYNAXES-DAG: heads_slab_softmax {{[0-9]+}} 0 0 0 
+// DYNAXES-DAG: columns_walked_softmax {{[0-9]+}} 0 0 0 
+// DYNAXES-DAG: columns_in_registers_softmax {{[0-9]+}} 0 0 0 
 
 // Reductions, RoPE and copied slices with a dynamic size.
 // DYNOPS: kernel regs spill-s spill-l stack

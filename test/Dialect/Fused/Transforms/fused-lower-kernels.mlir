@@ -352,6 +352,18 @@ func.func @transpose_dynamic(%x: tensor<?x16xf32>) -> tensor<16x?xf32> {
 
 // -----
 
+func.func @softmax_columns_dynamic_middle(%x: tensor<4x?x8xf32>) -> tensor<4x?x8xf32> {
+  %r = fused.kernel softmax ins(%x : tensor<4x?x8xf32>) -> tensor<4x?x8xf32> {
+  ^bb0(%a: tensor<4x?x8xf32>):
+    // expected-error @+1 {{code generation of a softmax over an axis other than the last takes a dynamic size (?) in the first dimension only, got 'tensor<4x?x8xf32>'}}
+    %y = fused.softmax %a axis = 0 : tensor<4x?x8xf32>
+    fused.yield %y : tensor<4x?x8xf32>
+  }
+  return %r : tensor<4x?x8xf32>
+}
+
+// -----
+
 func.func @transpose_dynamic_innermost(%x: tensor<2x3x?xf32>) -> tensor<3x2x?xf32> {
   // expected-error @+1 {{transpose code generation takes a dynamic innermost dimension (?) only where it moves, so far, got 'tensor<2x3x?xf32>' to 'tensor<3x2x?xf32>'}}
   %r = fused.kernel transpose ins(%x : tensor<2x3x?xf32>) -> tensor<3x2x?xf32> {
