@@ -10,7 +10,11 @@
 //   of the warps' partials through shared memory;
 // - over any other axis, each thread owns V consecutive output elements
 //   (16 bytes where the dimensions after the axis allow) and walks the
-//   reduced axis; consecutive threads read consecutive memory.
+//   reduced axis; consecutive threads read consecutive memory. Where those
+//   threads would not fill a block (few columns), a block per outer index
+//   walks its slab as consecutive 16-byte windows, several rows at a time,
+//   and combines its threads' partials in shared memory
+//   (ReduceProblem::blockColumns).
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,7 +57,51 @@ struct ReduceProblem {
   /// covers whole sectors.
   bool headTail = false;
   int64_t sector() const { return 32 / elementBytes(elemType); }
+  /// Column reductions with few columns (blockColumns): a block of
+  /// `blockThreads` per outer index reads its slab (reduced x inner,
+  /// contiguous) as 16-byte windows, consecutive threads taking
+  /// consecutive windows, so that each thread keeps one window's columns
+  /// (of `windows()` per row) and the block walks `blockThreads /
+  /// windows()` rows at a time; the threads' partials then meet in shared
+  /// memory.
+  bool blockColumns = false;
+  int64_t blockThreads = 0;
+  int64_t windows() const { return inner / vector; }
+  /// The partials' planes in shared memory (lane l of every thread's
+  /// window in plane l): their stride is congruent to 32 / vector modulo
+  /// 32, so that a warp reading the partials of 32 consecutive columns
+  /// touches 32 banks.
+  int64_t planeStride() const {
+    int64_t want = 32 / vector;
+    return blockThreads + ((want - blockThreads) % 32 + 32) % 32;
+  }
 };
+
+/// Column reductions whose threads (a window of 16 bytes of each outer
+/// index's columns, kColumnThreads per block) would be fewer than a
+/// block's, over whole 16-byte rows and slabs that start on sector
+/// boundaries (static shapes): a block per outer index
+/// (ReduceProblem::blockColumns), an even number of threads (so that every
+/// warp's 512 bytes start on a sector boundary), at least two rows at a
+/// time, and windows that are not all of a row (a thread's partials
+/// would be consecutive to the next thread's, which the backend reads as
+/// one).
+void configureBlockColumns(ReduceProblem &p, KernelOp kernel) {
+  int64_t full = 16 / elementBytes(p.elemType);
+  if (p.innermost() || p.dynamic || p.vector != full ||
+      p.outer * p.windows() >= kColumnThreads || p.windows() > 128 ||
+      p.windows() < 2 ||
+      p.reduced < 2 ||
+      (p.outer > 1 &&
+       p.reduced * p.inner * elementBytes(p.elemType) % 32 != 0) ||
+      !::fused::inputsStartAligned(kernel, 16))
+    return;
+  int64_t threads = kColumnThreads / p.windows() * p.windows();
+  if (threads % 2)
+    threads -= p.windows();
+  p.blockColumns = true;
+  p.blockThreads = threads;
+}
 
 FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
   Block &body = kernel.getBody().front();
@@ -116,6 +164,7 @@ FailureOr<ReduceProblem> analyzeReduce(KernelOp kernel) {
     while (p.threads < 512 && p.threads * 8 < accesses)
       p.threads *= 2;
   }
+  configureBlockColumns(p, kernel);
   return p;
 }
 
@@ -272,7 +321,107 @@ void buildRowReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
   gpu::ReturnOp::create(b, loc);
 }
 
+/// The kernel of ReduceProblem::blockColumns.
+void buildBlockColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
+  Location loc = p.op->getLoc();
+  MLIRContext *ctx = kernel.getContext();
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  RB r{b, loc};
+  Value in = entry.getArgument(0), out = entry.getArgument(1);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value outer = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  int64_t w = p.windows(), rowsAtATime = p.blockThreads / w;
+  // The slab of this outer index as [reduced, inner].
+  ArrayRef<int64_t> shape(p.shape);
+  SmallVector<ReassociationIndices> groups(3);
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    groups[d < p.axis ? 0 : d == p.axis ? 1 : 2].push_back(d);
+  if (groups[0].empty()) {
+    // No dimension before the axis: a leading 1.
+    in = memref::ExpandShapeOp::create(
+        b, loc, MemRefType::get(llvm::to_vector(llvm::concat<const int64_t>(
+                                    ArrayRef<int64_t>{1}, shape)),
+                                p.elemType),
+        in, [&] {
+          SmallVector<ReassociationIndices> e(shape.size());
+          for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+            e[d] = d == 0 ? ReassociationIndices{0, 1}
+                          : ReassociationIndices{d + 1};
+          return e;
+        }());
+    for (auto &g : groups[1])
+      ++g;
+    for (auto &g : groups[2])
+      ++g;
+    groups[0] = {0};
+  }
+  Value slab = memref::CollapseShapeOp::create(b, loc, in, groups);
+  Value g = r.remi(tid, w), row0 = r.divi(tid, w);
+  Value col = r.muli(g, p.vector);
+  SmallVector<Value> init(p.vector, neutral(r, p));
+  auto loop = scf::ForOp::create(b, loc, row0, r.idx(p.reduced),
+                                 r.idx(rowsAtATime), init);
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    RB lr{lb, loc};
+    SmallVector<Value> v = loadF32(
+        lr, slab, ValueRange{outer, loop.getInductionVar(), col}, p.vector);
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < p.vector; ++i)
+      next.push_back(combine(lr, p, loop.getRegionIterArgs()[i], v[i]));
+    scf::YieldOp::create(lb, loc, next);
+  }
+  // Lane l of thread t's window at l * planeStride + t.
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value base = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), wg));
+  int64_t stride = p.planeStride();
+  Value partials = memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({p.vector * stride}, b.getF32Type(),
+                      MemRefLayoutAttrInterface(), wg),
+      base, r.idx(0), ValueRange{});
+  for (int64_t l = 0; l < p.vector; ++l)
+    memref::StoreOp::create(b, loc, loop.getResult(l), partials,
+                            ValueRange{r.addi(tid, r.idx(l * stride))});
+  gpu::BarrierOp::create(b, loc);
+  // Column j (threads j, j + blockThreads, ...), from the partials of its
+  // window's threads.
+  auto cols = scf::ForOp::create(b, loc, tid, r.idx(p.inner),
+                                 r.idx(p.blockThreads));
+  OpBuilder ib = OpBuilder::atBlockBegin(cols.getBody());
+  ib.setInsertionPoint(cols.getBody()->getTerminator());
+  RB ir{ib, loc};
+  Value j = cols.getInductionVar();
+  Value first =
+      ir.addi(ir.muli(ir.remi(j, p.vector), stride), ir.divi(j, p.vector));
+  auto rows = scf::ForOp::create(ib, loc, ir.idx(0), ir.idx(rowsAtATime),
+                                 ir.idx(1), ValueRange{neutral(ir, p)});
+  {
+    OpBuilder qb = OpBuilder::atBlockBegin(rows.getBody());
+    RB qr{qb, loc};
+    Value v = memref::LoadOp::create(
+        qb, loc, partials,
+        ValueRange{qr.addi(first, qr.muli(rows.getInductionVar(), w))});
+    scf::YieldOp::create(
+        qb, loc, ValueRange{combine(qr, p, rows.getRegionIterArgs()[0], v)});
+  }
+  // The output: the outer indices, then the column (the reduced axis
+  // dropped, or 0 with keepdim).
+  SmallVector<Value> index =
+      delinearize(ir, outer, shape.take_front(p.axis));
+  index.push_back(ir.idx(0));
+  index.append(delinearize(ir, j, shape.drop_front(p.axis + 1)));
+  storeF32(ir, {rows.getResult(0)}, out, outputIndex(ir, p, index));
+  gpu::ReturnOp::create(b, loc);
+}
+
 void buildColumnReduce(const ReduceProblem &p, gpu::GPUFuncOp kernel) {
+  if (p.blockColumns)
+    return buildBlockColumnReduce(p, kernel);
   Location loc = p.op->getLoc();
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
@@ -346,7 +495,9 @@ struct ReductionStrategy : fused::MemoryBoundStrategy {
     FailureOr<ReduceProblem> p = analyzeReduce(kernel);
     if (failed(p))
       return failure();
-    int64_t threads = p->innermost() ? p->threads : kColumnThreads;
+    int64_t threads = p->innermost()      ? p->threads
+                      : p->blockColumns ? p->blockThreads
+                                        : kColumnThreads;
     gpu::GPUFuncOp shell =
         fused::createKernelShell(kernel, module, name, threads);
     int64_t grid, shared = 0;
@@ -361,8 +512,18 @@ struct ReductionStrategy : fused::MemoryBoundStrategy {
       shared = threads > 32 ? threads / 32 * 4 : 0;
       if (sized)
         sizes = {fused::timesDynamicSizesExpr(p->outer, 0, inShape), "", ""};
+    } else if (p->blockColumns) {
+      buildColumnReduce(*p, shell);
+      grid = p->outer;
+      shared = p->vector * p->planeStride() * 4;
     } else {
       buildColumnReduce(*p, shell);
+      // Each thread walks its columns with the backend's unrolled loads in
+      // flight: without a bound ptxas keeps the registers to those of full
+      // occupancy and spills.
+      shell->setAttr("nvvm.minctasm",
+                     IntegerAttr::get(IntegerType::get(kernel.getContext(), 32),
+                                      2));
       int64_t outputs = p->outer * (p->inner / p->vector);
       grid = (outputs + kColumnThreads - 1) / kColumnThreads;
       if (sized)

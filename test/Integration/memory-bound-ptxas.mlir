@@ -117,6 +117,9 @@
 // RED-DAG: sum_first_reduction {{[0-9]+}} 0 0 0 
 // RED-DAG: max_middle_keep_reduction {{[0-9]+}} 0 0 0 
 // RED-DAG: sum_vector_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: sum_first_walked_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: sum_first_wide_reduction {{[0-9]+}} 0 0 0 
+// RED-DAG: sum_middle_block_reduction {{[0-9]+}} 0 0 0 
 
 // TR: kernel regs spill-s spill-l stack
 // TR-DAG: t2d_f16_transpose {{[0-9]+}} 0 0 0 

@@ -126,7 +126,7 @@ func.func @sum_rows_f16_37x1001(%x: tensor<37x1001xf16>) -> tensor<37xf16> {
   %y = fused.reduce_sum %x axis = 1 : tensor<37x1001xf16> -> tensor<37xf16>
   return %y : tensor<37xf16>
 }
-// bound: 1.12: rows of 144 bytes straddle sectors
+/// Few columns: a block walks the rows as consecutive 16-byte windows.
 func.func @max_columns_bf16_301x72(%x: tensor<301x72xbf16>) -> tensor<72xbf16> {
   %y = fused.reduce_max %x axis = 0 : tensor<301x72xbf16> -> tensor<72xbf16>
   return %y : tensor<72xbf16>

@@ -42,3 +42,28 @@ func.func @max_first_f16_keep(%x: tensor<33x24xf16>) -> tensor<1x24xf16> {
   %y = fused.reduce_max %x axis = 0 keepdim : tensor<33x24xf16> -> tensor<1x24xf16>
   return %y : tensor<1x24xf16>
 }
+
+/// Columns that are not whole 16-byte windows (36 bf16: 8-byte windows), a
+/// thread per window walking 42 rows with the backend's unrolled loads in
+/// flight (ptxas spilled at full occupancy before nvvm.minctasm).
+// CHECK: @sum_first_walked result 0: relative error {{.*}} PASS
+func.func @sum_first_walked(%x: tensor<42x36xbf16>) -> tensor<36xbf16> {
+  %y = fused.reduce_sum %x axis = 0 : tensor<42x36xbf16> -> tensor<36xbf16>
+  return %y : tensor<36xbf16>
+}
+
+/// Rows of 294 16-byte windows (49 x 48 halves): a thread per window walks
+/// the 16 rows. Rows of few windows (13 x 8 floats, 26 windows): a block
+/// per outer index walks its slab 9 rows at a time, consecutive threads on
+/// consecutive windows, and combines the threads' partials in shared
+/// memory.
+// CHECK: @sum_first_wide result 0: relative error {{.*}} PASS
+func.func @sum_first_wide(%x: tensor<16x49x48xf16>) -> tensor<49x48xf16> {
+  %y = fused.reduce_sum %x axis = 0 : tensor<16x49x48xf16> -> tensor<49x48xf16>
+  return %y : tensor<49x48xf16>
+}
+// CHECK: @sum_middle_block result 0: relative error {{.*}} PASS
+func.func @sum_middle_block(%x: tensor<2x9x13x8xf32>) -> tensor<2x13x8xf32> {
+  %y = fused.reduce_sum %x axis = 1 : tensor<2x9x13x8xf32> -> tensor<2x13x8xf32>
+  return %y : tensor<2x13x8xf32>
+}

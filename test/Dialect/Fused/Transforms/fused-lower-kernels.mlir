@@ -280,15 +280,21 @@ func.func @sum_rows(%x: tensor<4x8192xf16>) -> tensor<4xf16> {
 
 // -----
 
-/// A max over a leading axis: each of 256 threads per block owns 4
-/// consecutive f32 outputs and walks the 300 rows.
+/// A max over a leading axis with few columns (16 windows of 4 f32): a
+/// block of 256 threads walks the 300 rows 16 at a time, each thread one
+/// window's columns (consecutive threads, consecutive windows), then the
+/// threads' partials meet in shared memory (4 planes of 264 floats: a
+/// stride of 8 modulo 32 banks) and thread j writes column j.
 // CHECK-LABEL: func.func @max_columns
 // CHECK: gpu.func @max_columns_reduction
-// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
-// CHECK: scf.for {{.*}} = %{{.*}} to %c300
-// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<300x64xf32>, vector<4xf32>
+// CHECK-SAME: fused.launch = #fused.launch<grid = [1, 1, 1], block = [256, 1, 1], shared = 4224, outputs = 1>
+// CHECK: scf.for {{.*}} = %{{.*}} to %c300{{.*}} step %c16
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<1x300x64xf32>, vector<4xf32>
 // CHECK: arith.maximumf
-// CHECK: vector.store {{.*}} : memref<1x64xf32>, vector<4xf32>
+// CHECK: memref.store {{.*}} : memref<1056xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: memref.load {{.*}} : memref<1056xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store {{.*}} : memref<1x64xf32>
 func.func @max_columns(%x: tensor<300x64xf32>) -> tensor<1x64xf32> {
   %r = fused.kernel reduction ins(%x : tensor<300x64xf32>) -> tensor<1x64xf32> {
   ^bb0(%a: tensor<300x64xf32>):
@@ -296,6 +302,26 @@ func.func @max_columns(%x: tensor<300x64xf32>) -> tensor<1x64xf32> {
     fused.yield %y : tensor<1x64xf32>
   }
   return %r : tensor<1x64xf32>
+}
+
+// -----
+
+/// Columns enough for a block's threads: each of 256 threads per block
+/// owns 4 consecutive f32 outputs and walks the 300 rows.
+// CHECK-LABEL: func.func @max_wide_columns
+// CHECK: gpu.func @max_wide_columns_reduction
+// CHECK-SAME: fused.launch = #fused.launch<grid = [2, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1>
+// CHECK: scf.for {{.*}} = %{{.*}} to %c300
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<300x2048xf32>, vector<4xf32>
+// CHECK: arith.maximumf
+// CHECK: vector.store {{.*}} : memref<1x2048xf32>, vector<4xf32>
+func.func @max_wide_columns(%x: tensor<300x2048xf32>) -> tensor<1x2048xf32> {
+  %r = fused.kernel reduction ins(%x : tensor<300x2048xf32>) -> tensor<1x2048xf32> {
+  ^bb0(%a: tensor<300x2048xf32>):
+    %y = fused.reduce_max %a axis = 0 keepdim : tensor<300x2048xf32> -> tensor<1x2048xf32>
+    fused.yield %y : tensor<1x2048xf32>
+  }
+  return %r : tensor<1x2048xf32>
 }
 
 // -----
