@@ -877,25 +877,20 @@ void buildRowInRegisters(RowContext &c) {
     gpu::BarrierOp::create(b, loc);
 }
 
-/// A streamed row: one pass reduces (staging the row in shared memory when
-/// it fits), the next reads it again (from there) and writes.
-void buildRowStreamed(RowContext &c) {
-  const RowProblem &p = c.p;
-  OpBuilder &b = c.b;
-  RB &r = c.r;
-  Location loc = c.loc;
-  RowAccess &a = c.a;
-  Value tid = c.tid;
-  BlockReduce &red = c.red;
-  Value invN = c.invN, negInf = c.negInf;
-  // Streaming: pass 1 reduces, pass 2 reads again (the staged row when
-  // there is one) and writes.
-  Value lb = r.idx(0), one = r.idx(1);
-  Value ub = c.chunkCount ? c.chunkCount : r.idx(p.chunks);
-  auto chunkLoop = [&](ValueRange init,
-                       function_ref<SmallVector<Value>(
-                           RB &, RowAccess &, Value e, ValueRange acc)>
-                           step) {
+/// The passes over a streamed row: `step(e, acc)` on each of this
+/// thread's accesses (access tid + i * threads, for the i of [lb, ub)
+/// whose access is inside the row), carrying `init` through them.
+struct ChunkLoop {
+  RowContext &c;
+  Value lb, ub, one;
+  using Step = function_ref<SmallVector<Value>(RB &, RowAccess &, Value e,
+                                               ValueRange acc)>;
+  ValueRange operator()(ValueRange init, Step step) {
+    const RowProblem &p = c.p;
+    OpBuilder &b = c.b;
+    Location loc = c.loc;
+    Value tid = c.tid;
+    RowAccess &a = c.a;
     // Without results the builders add the terminators themselves; ops
     // go in front of them.
     bool carries = !init.empty();
@@ -920,7 +915,24 @@ void buildRowStreamed(RowContext &c) {
       scf::YieldOp::create(lbld, loc, ifOp.getResults());
     }
     return loop.getResults();
-  };
+  }
+};
+
+/// A streamed row: one pass reduces (staging the row in shared memory when
+/// it fits), the next reads it again (from there) and writes.
+void buildRowStreamed(RowContext &c) {
+  const RowProblem &p = c.p;
+  RB &r = c.r;
+  Location loc = c.loc;
+  RowAccess &a = c.a;
+  Value tid = c.tid;
+  BlockReduce &red = c.red;
+  Value invN = c.invN, negInf = c.negInf;
+  // Streaming: pass 1 reduces, pass 2 reads again (the staged row when
+  // there is one) and writes.
+  Value lb = r.idx(0), one = r.idx(1);
+  Value ub = c.chunkCount ? c.chunkCount : r.idx(p.chunks);
+  ChunkLoop chunkLoop{c, lb, ub, one};
   if (p.kind == RowOp::Softmax) {
     // Online: a running maximum and a sum rescaled when it grows.
     ValueRange ms = chunkLoop(
@@ -1207,9 +1219,79 @@ FlatRows copyRowsIn(RB &r, const RowProblem &p, FlatRows flat, Value tid,
   return flat;
 }
 
+/// A row kernel's shared memory (the layout of sharedBytes): the
+/// reductions' partials, the staged row, the affine parameters (copied
+/// there, `weight` and `bias` then naming the copies) and the flat copies
+/// of the block's rows.
+struct RowShared {
+  Value partials, staged;
+  FlatRows flat;
+};
+
+RowShared setUpRowShared(const RowProblem &p, RB &r, Value blockTid,
+                         Value &weight, Value &bias) {
+  RowShared sm;
+  if (sharedBytes(p) == 0)
+    return sm;
+  OpBuilder &b = r.b;
+  Location loc = r.loc;
+  int64_t warps = p.threads / 32;
+  auto wg = gpu::AddressSpaceAttr::get(b.getContext(),
+                                       gpu::AddressSpace::Workgroup);
+  auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                  MemRefLayoutAttrInterface(), wg);
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
+  if (warps > 1) {
+    auto viewType = MemRefType::get({2, warps}, b.getF32Type(),
+                                    MemRefLayoutAttrInterface(), wg);
+    sm.partials = memref::ViewOp::create(b, loc, viewType, base, r.idx(0),
+                                         ValueRange{});
+  }
+  // The staged row, after the partials (16-byte aligned).
+  if (p.inShared)
+    sm.staged = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({p.n}, p.elemType, MemRefLayoutAttrInterface(), wg),
+        base, r.idx(partialsBytes(p)), ValueRange{});
+  // The staged weight and bias, after the partials and the staged row
+  // (the layout of sharedBytes).
+  int64_t offset = partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0);
+  for (Value *param : {&weight, &bias}) {
+    if (!*param || !p.stagedParams)
+      continue;
+    Type et = cast<MemRefType>(param->getType()).getElementType();
+    int64_t elements =
+        p.paramPlanes ? p.paramPlanes * p.planeStride(et) : p.n;
+    Value copy = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({elements}, et, MemRefLayoutAttrInterface(), wg),
+        base, r.idx(offset), ValueRange{});
+    if (p.paramPlanes)
+      stageParamPlanes(r, p, blockTid, *param, copy);
+    else
+      stageParam(r, p, blockTid, *param, copy);
+    offset += stagedParamBytes(p, *param);
+    *param = copy;
+  }
+  if (p.stagedParams)
+    gpu::BarrierOp::create(b, loc);
+  // The flat copies of the block's rows, after the parameters.
+  for (Value *copy : {&sm.flat.in, &sm.flat.residual}) {
+    if (!p.flatRows || (copy == &sm.flat.residual && !p.residual))
+      continue;
+    int64_t bytes = flatBufferBytes(p);
+    *copy = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({bytes / elementBytes(p.elemType)}, p.elemType,
+                        MemRefLayoutAttrInterface(), wg),
+        base, r.idx(offset), ValueRange{});
+    offset += bytes;
+  }
+  return sm;
+}
+
 LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
                              gpu::GPUFuncOp kernel) {
-  MLIRContext *ctx = kernelOp.getContext();
   Location loc = p.op->getLoc();
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
@@ -1230,9 +1312,6 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   // Shared memory for the reductions' partials: 2 slots of one f32 per
   // warp.
   int64_t warps = p.threads / 32;
-  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  Value shared, staged;
-  FlatRows flat;
   Value weight = argOf(p.weight), bias = argOf(p.bias);
   // The row's input: a residual add's two operands, or the op's input.
   AddOp add = p.residual;
@@ -1241,57 +1320,9 @@ LogicalResult buildRowKernel(const RowProblem &p, KernelOp kernelOp,
   Value sumArg = p.sumResult >= 0 ? entry.getArgument(body.getNumArguments() +
                                                       p.sumResult)
                                   : Value();
-  if (sharedBytes(p) > 0) {
-    auto baseType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                                    MemRefLayoutAttrInterface(), wg);
-    Value base = gpu::DynamicSharedMemoryOp::create(b, loc, baseType);
-    if (warps > 1) {
-      auto viewType = MemRefType::get({2, warps}, b.getF32Type(),
-                                      MemRefLayoutAttrInterface(), wg);
-      shared = memref::ViewOp::create(b, loc, viewType, base, r.idx(0),
-                                      ValueRange{});
-    }
-    // The staged row, after the partials (16-byte aligned).
-    if (p.inShared)
-      staged = memref::ViewOp::create(
-          b, loc,
-          MemRefType::get({p.n}, p.elemType, MemRefLayoutAttrInterface(), wg),
-          base, r.idx(partialsBytes(p)), ValueRange{});
-    // The staged weight and bias, after the partials and the staged row
-    // (the layout of sharedBytes).
-    int64_t offset = partialsBytes(p) + (p.inShared ? stagedRowBytes(p) : 0);
-    for (Value *param : {&weight, &bias}) {
-      if (!*param || !p.stagedParams)
-        continue;
-      Type et = cast<MemRefType>(param->getType()).getElementType();
-      int64_t elements =
-          p.paramPlanes ? p.paramPlanes * p.planeStride(et) : p.n;
-      Value copy = memref::ViewOp::create(
-          b, loc,
-          MemRefType::get({elements}, et, MemRefLayoutAttrInterface(), wg),
-          base, r.idx(offset), ValueRange{});
-      if (p.paramPlanes)
-        stageParamPlanes(r, p, blockTid, *param, copy);
-      else
-        stageParam(r, p, blockTid, *param, copy);
-      offset += stagedParamBytes(p, *param);
-      *param = copy;
-    }
-    if (p.stagedParams)
-      gpu::BarrierOp::create(b, loc);
-    // The flat copies of the block's rows, after the parameters.
-    for (Value *copy : {&flat.in, &flat.residual}) {
-      if (!p.flatRows || (copy == &flat.residual && !p.residual))
-        continue;
-      int64_t bytes = flatBufferBytes(p);
-      *copy = memref::ViewOp::create(
-          b, loc,
-          MemRefType::get({bytes / elementBytes(p.elemType)}, p.elemType,
-                          MemRefLayoutAttrInterface(), wg),
-          base, r.idx(offset), ValueRange{});
-      offset += bytes;
-    }
-  }
+  RowShared sm = setUpRowShared(p, r, blockTid, weight, bias);
+  Value shared = sm.partials, staged = sm.staged;
+  FlatRows flat = sm.flat;
   BlockReduce red{r, tid, shared, warps};
   Value invN = r.f(1.0 / double(p.n));
   Value negInf = r.f(-std::numeric_limits<float>::infinity());
