@@ -101,17 +101,10 @@ int64_t rowCopyBytes(const ChainProblem &p, Value arg) {
   return (p.rowLength() * elementBytes(elementTypeOf(arg)) + 15) / 16 * 16;
 }
 
-/// The bytes of a flat copy of `f`'s range: its rows and the elements
-/// before them in their first 16-byte chunk, rounded up to 16.
-int64_t flatCopyBytes(const FlatRange &f) {
-  return ((f.rowsPerBlock * f.n + f.full()) * elementBytes(f.elemType) + 15) /
-         16 * 16;
-}
-
 int64_t flatSharedBytes(const ChainProblem &p, KernelOp kernel) {
   int64_t bytes = 0;
   for (auto &[v, f] : flatCopies(p, kernel))
-    bytes += flatCopyBytes(f);
+    bytes += f.bufferBytes();
   for (BlockArgument arg : kernel.getBody().front().getArguments())
     if (isBroadcastRow(p, arg))
       bytes += rowCopyBytes(p, arg);
@@ -340,7 +333,7 @@ void buildFlatRowsChain(const ChainProblem &p, KernelOp kernelOp,
   int64_t offset = 0;
   Value out = entry.getArgument(body.getNumArguments());
   for (auto &[v, f] : flatCopies(p, kernelOp)) {
-    int64_t bytes = flatCopyBytes(f);
+    int64_t bytes = f.bufferBytes();
     Copy c{memref::ViewOp::create(
                b, loc,
                MemRefType::get({bytes / elementBytes(f.elemType)}, f.elemType,

@@ -250,6 +250,13 @@ struct FlatRange {
 
   int64_t sector() const { return 32 / elementBytes(elemType); }
   int64_t full() const { return 16 / elementBytes(elemType); }
+  /// The bytes of a block's copy of its range in shared memory: its rows
+  /// and the elements before them in their first 16-byte chunk (the copy
+  /// starts there), rounded up to 16.
+  int64_t bufferBytes() const {
+    return ((rowsPerBlock * n + full()) * elementBytes(elemType) + 15) / 16 *
+           16;
+  }
   /// Whether a block's range may have a head or a tail. It has no head
   /// when every block's first row starts on a sector boundary; then no
   /// tail when its rows come in counts (the rows per block, or what the

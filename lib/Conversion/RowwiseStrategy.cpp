@@ -122,6 +122,17 @@ struct RowProblem {
   }
   /// Elements per 32-byte sector.
   int64_t sector() const { return 32 / elementBytes(elemType); }
+  /// The bytes of the widest element the row's accesses read: the row's
+  /// or an affine parameter's.
+  int64_t widestBytes() const {
+    int64_t widest = elementBytes(elemType);
+    for (Value v : {weight, bias})
+      if (v)
+        widest = std::max(widest, elementBytes(cast<RankedTensorType>(
+                                                   v.getType())
+                                                   .getElementType()));
+    return widest;
+  }
 
   /// The accesses of `vector` elements that cover a row (with head and
   /// tail, the most whole windows a row can hold: fewer when it starts
@@ -171,14 +182,16 @@ int64_t stagedParamBytes(const RowProblem &p, Value param) {
   return (elements * elementBytes(et) + 15) / 16 * 16;
 }
 
-/// The bytes of one flat copy of a block's rows (RowProblem::flatRows):
-/// its rows and the elements before them in their first 16-byte chunk.
+/// The flat range of a block's rows (RowProblem::flatRows).
+FlatRange flatRange(const RowProblem &p) {
+  // With a dynamic first dimension the row count is a multiple of the
+  // static dimensions' product (p.rows).
+  return FlatRange{p.elemType, p.rowsPerBlock, p.n, p.rows, p.blockThreads()};
+}
+
+/// The bytes of one flat copy of a block's rows (none without flatRows).
 int64_t flatBufferBytes(const RowProblem &p) {
-  if (!p.flatRows)
-    return 0;
-  int64_t full = 16 / elementBytes(p.elemType);
-  return ((p.rowsPerBlock * p.n + full) * elementBytes(p.elemType) + 15) /
-         16 * 16;
+  return p.flatRows ? flatRange(p).bufferBytes() : 0;
 }
 
 /// Flat copies: the input's, and a residual's (which takes the sum).
@@ -289,12 +302,7 @@ RowProblem configureRows(RowProblem p, bool windows,
   // 16 bytes of the widest element type (so that the warp's accesses to
   // each operand are contiguous), fewer when the row length is not a
   // multiple of that; every access then stays aligned to its size.
-  int64_t widest = elementBytes(p.elemType);
-  for (Value v : {p.weight, p.bias})
-    if (v)
-      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
-                                                 v.getType())
-                                                 .getElementType()));
+  int64_t widest = p.widestBytes();
   p.vector = 16 / widest;
   while (p.vector > 1 && p.n % p.vector != 0)
     p.vector /= 2;
@@ -401,12 +409,7 @@ constexpr int64_t kDynamicThreads = 256;
 constexpr int64_t kDynamicStageBytes = 48 * 1024;
 
 RowProblem configureDynamicLength(RowProblem p, bool aligned) {
-  int64_t widest = elementBytes(p.elemType);
-  for (Value v : {p.weight, p.bias})
-    if (v)
-      widest = std::max(widest, elementBytes(cast<RankedTensorType>(
-                                                 v.getType())
-                                                 .getElementType()));
+  int64_t widest = p.widestBytes();
   p.vector = aligned ? 16 / widest : 1;
   p.threads = kDynamicThreads;
   p.inRegisters = false;
@@ -1185,13 +1188,6 @@ void buildDynamicLengthRow(const RowProblem &p, RB &r, RowAccess &a,
   staging(tb, p.vector);
   OpBuilder eb = OpBuilder::atBlockBegin(vIf.elseBlock());
   staging(eb, 1);
-}
-
-/// The flat range of a block's rows (RowProblem::flatRows).
-FlatRange flatRange(const RowProblem &p) {
-  // With a dynamic first dimension the row count is a multiple of the
-  // static dimensions' product (p.rows).
-  return FlatRange{p.elemType, p.rowsPerBlock, p.n, p.rows, p.blockThreads()};
 }
 
 /// A block's rows through shared memory (RowProblem::flatRows): their
