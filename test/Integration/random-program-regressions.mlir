@@ -51,3 +51,17 @@ func.func @neg_neg_cast(%x: tensor<5x33xf16>) -> tensor<5x33xf32> {
   %v2 = fused.cast %v1 : tensor<5x33xf16> to tensor<5x33xf32>
   return %v2 : tensor<5x33xf32>
 }
+
+/// Column reductions with few columns read by one block per outer index:
+/// rows of more columns than the block has threads (512 bf16 outputs, 256
+/// threads) left the columns past the threads unwritten.
+// CHECK: @max_columns_beyond_threads_keepdim result 0: relative error {{.*}} PASS
+func.func @max_columns_beyond_threads_keepdim(%x: tensor<18x8x64xbf16>) -> tensor<1x8x64xbf16> {
+  %y = fused.reduce_max %x axis = 0 keepdim : tensor<18x8x64xbf16> -> tensor<1x8x64xbf16>
+  return %y : tensor<1x8x64xbf16>
+}
+// CHECK: @sum_columns_beyond_threads result 0: relative error {{.*}} PASS
+func.func @sum_columns_beyond_threads(%x: tensor<30x36x8xf16>) -> tensor<36x8xf16> {
+  %y = fused.reduce_sum %x axis = 0 : tensor<30x36x8xf16> -> tensor<36x8xf16>
+  return %y : tensor<36x8xf16>
+}
