@@ -31,7 +31,14 @@ namespace {
 
 constexpr int kLanes = 32;
 
-enum class FiberStatus { Ready, Running, AtBarrier, AtCollective, Exited };
+enum class FiberStatus {
+  Ready,
+  Running,
+  AtBarrier,
+  AtCollective,
+  Parked,
+  Exited
+};
 
 #if defined(__x86_64__) && defined(__linux__)
 #define FUSED_EMU_ASM_SWITCH 1
@@ -114,6 +121,8 @@ struct Fiber {
 #endif
   /// Where to write the lane's payload back once its collective completes.
   void *payload = nullptr;
+  /// What a parked fiber waits for.
+  std::string parkedOn;
   detail::BlockState *owner = nullptr;
 };
 
@@ -231,24 +240,37 @@ struct BlockState {
 
 void BlockState::reportStall() {
   std::vector<int> atBarrier, exitedIds;
+  // Parked threads by what they wait for, in thread order.
+  std::vector<std::pair<std::string, std::vector<int>>> parked;
   for (const Fiber &f : fibers) {
     if (f.status == FiberStatus::AtBarrier)
       atBarrier.push_back(f.tc.threadId);
     else if (f.status == FiberStatus::Exited)
       exitedIds.push_back(f.tc.threadId);
+    else if (f.status == FiberStatus::Parked) {
+      auto it = std::find_if(parked.begin(), parked.end(), [&](auto &p) {
+        return p.first == f.parkedOn;
+      });
+      if (it == parked.end())
+        parked.push_back({f.parkedOn, {f.tc.threadId}});
+      else
+        it->second.push_back(f.tc.threadId);
+    }
   }
   int64_t barrierNo = barriersCompleted + 1;
   std::ostringstream os;
-  if (!atBarrier.empty() && !exitedIds.empty())
+  if (!atBarrier.empty() && !exitedIds.empty() && parked.empty())
     os << "divergent barrier: barrier #" << barrierNo
        << " (bar.sync 0) can never complete: " << plural("thread", atBarrier)
        << " arrived, " << plural("thread", exitedIds)
        << " exited without reaching it";
   else
     os << "deadlock: no thread can proceed";
-  if (!atBarrier.empty() && exitedIds.empty())
+  if (!atBarrier.empty() && (exitedIds.empty() || !parked.empty()))
     os << "; " << plural("thread", atBarrier) << verb(atBarrier)
        << " at barrier #" << barrierNo;
+  for (const auto &[what, ids] : parked)
+    os << "; " << plural("thread", ids) << verb(ids) << " on " << what;
   for (size_t w = 0; w < warps.size(); ++w) {
     if (warps[w].arrived == 0)
       continue;
@@ -431,6 +453,25 @@ void BlockRunner::yield(ThreadContext &t) {
   f->status = FiberStatus::Ready;
   s.ready.push_back(t.threadId);
   s.suspend();
+}
+
+void BlockRunner::park(ThreadContext &t, const std::string &what) {
+  BlockState &s = *state;
+  Fiber *f = s.running(t);
+  if (!f)
+    return;
+  f->status = FiberStatus::Parked;
+  f->parkedOn = what;
+  s.suspend();
+}
+
+void BlockRunner::wakeParked() {
+  BlockState &s = *state;
+  for (Fiber &f : s.fibers)
+    if (f.status == FiberStatus::Parked) {
+      f.status = FiberStatus::Ready;
+      s.ready.push_back(f.tc.threadId);
+    }
 }
 
 void BlockRunner::maybeYield(ThreadContext &t, uint32_t oneIn) {

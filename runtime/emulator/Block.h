@@ -94,6 +94,16 @@ public:
   /// memory operations).
   void yield(ThreadContext &t);
 
+  /// Called by a fiber: suspends it until wakeParked(), for a wait on state
+  /// that other threads change (an mbarrier phase): the caller checks its
+  /// condition again when it resumes and parks again if it still does not
+  /// hold. `what` says what it waits for, for the report run() writes when
+  /// no thread can proceed.
+  void park(ThreadContext &t, const std::string &what);
+
+  /// Makes every parked fiber ready again (their conditions may hold now).
+  void wakeParked();
+
   /// Called by a fiber: yields with probability 1 / `oneIn`, drawn from the
   /// block's seeded generator, so that the seed also fixes where threads
   /// switch between synchronisation points.

@@ -215,3 +215,44 @@ TEST(BlockTest, EmptyBlockIsRefused) {
 }
 
 } // namespace
+
+/// A parked thread resumes after wakeParked() and checks its condition
+/// again: a producer publishes values one at a time to consumers that
+/// wait for each.
+TEST(BlockTest, ParkedThreadsWaitForTheirCondition) {
+  BlockRunner block(8, 11);
+  int published = 0;
+  std::vector<int> seen(8, 0);
+  ASSERT_TRUE(block.run([&](ThreadContext &t) {
+    if (t.threadId == 0) {
+      for (int i = 1; i <= 3; ++i) {
+        t.block->yield(t);
+        published = i;
+        t.block->wakeParked();
+      }
+      return;
+    }
+    while (published < 3)
+      t.block->park(t, "the value 3");
+    seen[t.threadId] = published;
+  })) << block.lastError();
+  for (int i = 1; i < 8; ++i)
+    EXPECT_EQ(seen[i], 3);
+}
+
+/// Threads parked on a condition nobody will change end the run with a
+/// report saying what they wait for.
+TEST(BlockTest, ParkedForeverIsADeadlock) {
+  BlockRunner block(64, 12);
+  bool ok = block.run([&](ThreadContext &t) {
+    if (t.warpId == 1)
+      t.block->park(t, "mbarrier at shared 0x40, phase parity 0");
+  });
+  ASSERT_FALSE(ok);
+  const std::string &e = block.lastError();
+  EXPECT_NE(e.find("deadlock"), std::string::npos) << e;
+  EXPECT_NE(e.find("threads 32-63 wait on mbarrier at shared 0x40, phase "
+                   "parity 0"),
+            std::string::npos)
+      << e;
+}
