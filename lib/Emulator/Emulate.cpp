@@ -32,11 +32,14 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
@@ -233,9 +236,29 @@ struct Rewriter {
   LogicalResult run();
 
   // The function being rewritten: its data layout and a 64-byte scratch
-  // buffer for the hooks' payloads.
+  // buffer for the hooks' payloads (512 bytes for wgmma accumulators, when
+  // it has wgmma).
   const DataLayout *dataLayout = nullptr;
-  Value scratch;
+  Value scratch, wideScratch;
+  /// Sites given to wgmma ops before the rewrite (their results' readers
+  /// name them).
+  llvm::DenseMap<Operation *, int> presetSites;
+
+  int siteOf(Operation *op) {
+    auto it = presetSites.find(op);
+    return it != presetSites.end() ? it->second : site(op);
+  }
+  /// Refuses the predicated form of an op.
+  LogicalResult unpredicated(Operation *op, Value predicate) {
+    if (predicate)
+      return op->emitOpError()
+             << "with a predicate is not supported by the emulator";
+    return success();
+  }
+  /// Inserts __fused_emu_wgmma_read before every reader of a wgmma result
+  /// (through branches to block arguments; chained wgmma accumulators are
+  /// not reads).
+  void insertWgmmaReads(LLVM::LLVMFuncOp func);
 
   // One pair per entry of the intrinsics table.
 #define FUSED_EMU_INTRINSIC(hook, replaces, payload)                           \
@@ -496,6 +519,335 @@ LogicalResult Rewriter::rewrite_access(Operation *op, StringRef hook) {
   return success();
 }
 
+bool Rewriter::matches_mbarrier_init(Operation *op) {
+  return isa<NVVM::MBarrierInitOp>(op);
+}
+LogicalResult Rewriter::rewrite_mbarrier_init(Operation *op, StringRef hook) {
+  auto init = cast<NVVM::MBarrierInitOp>(op);
+  if (failed(unpredicated(op, init.getPredicate())))
+    return failure();
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {init.getAddr(), init.getCount(), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_mbarrier_inval(Operation *op) {
+  return isa<NVVM::MBarrierInvalOp>(op);
+}
+LogicalResult Rewriter::rewrite_mbarrier_inval(Operation *op,
+                                               StringRef hook) {
+  auto inval = cast<NVVM::MBarrierInvalOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy, {inval.getAddr(), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_mbarrier_arrive(Operation *op) {
+  return isa<NVVM::MBarrierArriveOp, NVVM::MBarrierArriveExpectTxOp>(op);
+}
+LogicalResult Rewriter::rewrite_mbarrier_arrive(Operation *op,
+                                                StringRef hook) {
+  Location loc = op->getLoc();
+  Value addr, count, tx, res;
+  if (auto a = dyn_cast<NVVM::MBarrierArriveOp>(op)) {
+    addr = a.getAddr();
+    count = a.getCount() ? a.getCount() : constI32(loc, 1);
+    tx = constI64(loc, 0);
+    res = a.getRes();
+  } else {
+    auto e = cast<NVVM::MBarrierArriveExpectTxOp>(op);
+    if (failed(unpredicated(op, e.getPredicate())))
+      return failure();
+    addr = e.getAddr();
+    count = constI32(loc, 1);
+    tx = LLVM::ZExtOp::create(b, loc, i64, e.getTxcount());
+    res = e.getRes();
+  }
+  Value phase =
+      call(loc, hook, i64, {addr, count, tx, constI32(loc, site(op))});
+  if (res)
+    res.replaceAllUsesWith(phase);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_mbarrier_tx(Operation *op) {
+  return isa<NVVM::MBarrierExpectTxOp, NVVM::MBarrierCompleteTxOp>(op);
+}
+LogicalResult Rewriter::rewrite_mbarrier_tx(Operation *op, StringRef hook) {
+  Location loc = op->getLoc();
+  Value delta = LLVM::ZExtOp::create(b, loc, i64, op->getOperand(1));
+  if (isa<NVVM::MBarrierCompleteTxOp>(op))
+    delta = LLVM::SubOp::create(b, loc, constI64(loc, 0), delta);
+  call(loc, hook, voidTy,
+       {op->getOperand(0), delta, constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_mbarrier_wait(Operation *op) {
+  return isa<NVVM::MBarrierTryWaitParityOp>(op);
+}
+LogicalResult Rewriter::rewrite_mbarrier_wait(Operation *op, StringRef hook) {
+  auto w = cast<NVVM::MBarrierTryWaitParityOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {w.getAddr(), w.getPhase(), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+/// Stores TMA coordinates (i32 each) to `scratch` from byte `offset`.
+static void storeCoords(OpBuilder &b, Location loc, Value scratch,
+                        ValueRange coords) {
+  auto ptrTy = LLVM::LLVMPointerType::get(b.getContext());
+  for (auto [i, c] : llvm::enumerate(coords)) {
+    Value at = i == 0 ? scratch
+                      : LLVM::GEPOp::create(
+                            b, loc, ptrTy, b.getI8Type(), scratch,
+                            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(4 * i)});
+    LLVM::StoreOp::create(b, loc, c, at);
+  }
+}
+
+bool Rewriter::matches_tma_load(Operation *op) {
+  return isa<NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op);
+}
+LogicalResult Rewriter::rewrite_tma_load(Operation *op, StringRef hook) {
+  auto cp = cast<NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op);
+  if (failed(unpredicated(op, cp.getPredicate())))
+    return failure();
+  if (cp.getMode() != NVVM::TMALoadMode::TILE ||
+      !cp.getIm2colOffsets().empty() || cp.getMulticastMask())
+    return op->emitOpError() << "is supported by the emulator in tile mode "
+                                "without multicast only";
+  Location loc = op->getLoc();
+  storeCoords(b, loc, scratch, cp.getCoordinates());
+  call(loc, hook, voidTy,
+       {cp.getDstMem(), cp.getTmaDescriptor(), scratch,
+        constI32(loc, cp.getCoordinates().size()), cp.getMbar(),
+        constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_tma_store(Operation *op) {
+  return isa<NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp>(op);
+}
+LogicalResult Rewriter::rewrite_tma_store(Operation *op, StringRef hook) {
+  auto cp = cast<NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp>(op);
+  if (failed(unpredicated(op, cp.getPredicate())))
+    return failure();
+  if (cp.getMode() != NVVM::TMAStoreMode::TILE)
+    return op->emitOpError()
+           << "is supported by the emulator in tile mode only";
+  Location loc = op->getLoc();
+  storeCoords(b, loc, scratch, cp.getCoordinates());
+  call(loc, hook, voidTy,
+       {cp.getTmaDescriptor(), cp.getSrcMem(), scratch,
+        constI32(loc, cp.getCoordinates().size()), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_bulk_commit(Operation *op) {
+  return isa<NVVM::CpAsyncBulkCommitGroupOp>(op);
+}
+LogicalResult Rewriter::rewrite_bulk_commit(Operation *op, StringRef hook) {
+  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_bulk_wait(Operation *op) {
+  return isa<NVVM::CpAsyncBulkWaitGroupOp>(op);
+}
+LogicalResult Rewriter::rewrite_bulk_wait(Operation *op, StringRef hook) {
+  auto w = cast<NVVM::CpAsyncBulkWaitGroupOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {constI32(loc, w.getGroup()), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_fence(Operation *op) {
+  if (isa<NVVM::FenceMbarrierInitOp>(op))
+    return true;
+  auto f = dyn_cast<NVVM::FenceProxyOp>(op);
+  return f && (f.getKind() == NVVM::ProxyKind::async_shared ||
+               f.getKind() == NVVM::ProxyKind::async);
+}
+LogicalResult Rewriter::rewrite_fence(Operation *op, StringRef hook) {
+  Location loc = op->getLoc();
+  int kind = isa<NVVM::FenceMbarrierInitOp>(op) ? 1 : 0;
+  call(loc, hook, voidTy, {constI32(loc, kind), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_wgmma_fence(Operation *op) {
+  return isa<NVVM::WgmmaFenceAlignedOp>(op);
+}
+LogicalResult Rewriter::rewrite_wgmma_fence(Operation *op, StringRef hook) {
+  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_wgmma(Operation *op) {
+  return isa<NVVM::WgmmaMmaAsyncOp>(op);
+}
+LogicalResult Rewriter::rewrite_wgmma(Operation *op, StringRef hook) {
+  auto mma = cast<NVVM::WgmmaMmaAsyncOp>(op);
+  Location loc = op->getLoc();
+  auto st = cast<LLVM::LLVMStructType>(mma.getResults().getType());
+  NVVM::MMAShapeAttr shape = mma.getShape();
+  bool f16 = mma.getTypeA() == NVVM::WGMMATypes::f16 &&
+             mma.getTypeB() == NVVM::WGMMATypes::f16;
+  bool bf16 = mma.getTypeA() == NVVM::WGMMATypes::bf16 &&
+              mma.getTypeB() == NVVM::WGMMATypes::bf16;
+  int n = shape.getN();
+  if (shape.getM() != 64 || shape.getK() != 16 || !(f16 || bf16) ||
+      mma.getTypeD() != NVVM::WGMMATypes::f32 ||
+      static_cast<int>(st.getBody().size()) != n / 2 ||
+      !llvm::all_of(st.getBody(), [](Type t) { return t.isF32(); }))
+    return op->emitOpError()
+           << "is not supported by the emulator (it implements m64nNk16 "
+              "with f16 or bf16 operands and f32 accumulators)";
+  Value acc = mma.getInouts();
+  for (int i = 0; i < n / 2; ++i) {
+    Value v = LLVM::ExtractValueOp::create(b, loc, acc, ArrayRef<int64_t>{i});
+    LLVM::StoreOp::create(b, loc, v, at(loc, wideScratch, 4 * i));
+  }
+  int flags = (bf16 ? 1 : 0) |
+              (mma.getLayoutA() == NVVM::MMALayout::col ? 2 : 0) |
+              (mma.getLayoutB() == NVVM::MMALayout::row ? 4 : 0) |
+              (mma.getScaleD() == NVVM::WGMMAScaleOut::one ? 8 : 0) |
+              (mma.getScaleA() == NVVM::WGMMAScaleIn::neg ? 16 : 0) |
+              (mma.getScaleB() == NVVM::WGMMAScaleIn::neg ? 32 : 0);
+  call(loc, hook, voidTy,
+       {wideScratch, mma.getDescriptorA(), mma.getDescriptorB(),
+        constI32(loc, n), constI32(loc, flags), constI32(loc, siteOf(op))});
+  Value result = LLVM::PoisonOp::create(b, loc, st);
+  for (int i = 0; i < n / 2; ++i) {
+    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
+                                   at(loc, wideScratch, 4 * i));
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+  }
+  mma.getResults().replaceAllUsesWith(result);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_wgmma_commit(Operation *op) {
+  return isa<NVVM::WgmmaGroupSyncAlignedOp>(op);
+}
+LogicalResult Rewriter::rewrite_wgmma_commit(Operation *op, StringRef hook) {
+  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_wgmma_wait(Operation *op) {
+  return isa<NVVM::WgmmaWaitGroupSyncOp>(op);
+}
+LogicalResult Rewriter::rewrite_wgmma_wait(Operation *op, StringRef hook) {
+  auto w = cast<NVVM::WgmmaWaitGroupSyncOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {constI32(loc, static_cast<int64_t>(w.getGroup())),
+        constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
+// Inserted by insertWgmmaReads, not in place of an op.
+bool Rewriter::matches_wgmma_read(Operation *) { return false; }
+LogicalResult Rewriter::rewrite_wgmma_read(Operation *, StringRef) {
+  return success();
+}
+
+void Rewriter::insertWgmmaReads(LLVM::LLVMFuncOp func) {
+  SmallVector<NVVM::WgmmaMmaAsyncOp> mmas;
+  func.walk([&](NVVM::WgmmaMmaAsyncOp op) { mmas.push_back(op); });
+  if (mmas.empty())
+    return;
+  for (NVVM::WgmmaMmaAsyncOp mma : mmas)
+    presetSites[mma] = site(mma);
+  llvm::DenseMap<Operation *, int> readSites;
+  for (NVVM::WgmmaMmaAsyncOp mma : mmas) {
+    SmallVector<Value> work{mma.getResults()};
+    llvm::DenseSet<Value> seen{mma.getResults()};
+    llvm::SetVector<Operation *> readers;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      for (OpOperand &use : v.getUses()) {
+        Operation *user = use.getOwner();
+        if (auto next = dyn_cast<NVVM::WgmmaMmaAsyncOp>(user);
+            next && use.get() == next.getInouts())
+          continue; // Accumulating in flight is allowed.
+        if (auto br = dyn_cast<BranchOpInterface>(user)) {
+          for (unsigned s = 0; s < user->getNumSuccessors(); ++s) {
+            SuccessorOperands ops = br.getSuccessorOperands(s);
+            for (unsigned i = 0; i < ops.size(); ++i)
+              if (ops[i] == v) {
+                Value arg = user->getSuccessor(s)->getArgument(i);
+                if (seen.insert(arg).second)
+                  work.push_back(arg);
+              }
+          }
+          continue;
+        }
+        readers.insert(user);
+      }
+    }
+    for (Operation *user : readers) {
+      b.setInsertionPoint(user);
+      auto [it, fresh] = readSites.try_emplace(user, 0);
+      if (fresh)
+        it->second = site(user);
+      Location loc = user->getLoc();
+      call(loc, "__fused_emu_wgmma_read", voidTy,
+           {constI32(loc, presetSites[mma]), constI32(loc, it->second)});
+    }
+  }
+}
+
+bool Rewriter::matches_elect(Operation *op) {
+  return isa<NVVM::ElectSyncOp>(op);
+}
+LogicalResult Rewriter::rewrite_elect(Operation *op, StringRef hook) {
+  auto e = cast<NVVM::ElectSyncOp>(op);
+  Location loc = op->getLoc();
+  Value mask = e.getMembermask() ? e.getMembermask()
+                                 : constI32(loc, static_cast<int32_t>(
+                                                     0xffffffffu));
+  Value r = call(loc, hook, i32, {mask, constI32(loc, site(op))});
+  Value p = LLVM::TruncOp::create(b, loc, b.getI1Type(), r);
+  e.getPred().replaceAllUsesWith(p);
+  op->erase();
+  return success();
+}
+
+bool Rewriter::matches_setmaxnreg(Operation *op) {
+  return isa<NVVM::SetMaxRegisterOp>(op);
+}
+LogicalResult Rewriter::rewrite_setmaxnreg(Operation *op, StringRef hook) {
+  auto r = cast<NVVM::SetMaxRegisterOp>(op);
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {constI32(loc, r.getRegCount()),
+        constI32(loc, r.getAction() == NVVM::SetMaxRegisterAction::increase),
+        constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
 /// The intrinsics table, as the rewrite reads it.
 struct IntrinsicRewrite {
   const char *hook;
@@ -527,6 +879,15 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
   scratch = LLVM::AllocaOp::create(
       b, func.getLoc(), ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 64),
       constI32(func.getLoc(), 1), /*alignment=*/16);
+  wideScratch = Value();
+  bool hasWgmma = false;
+  func.walk([&](NVVM::WgmmaMmaAsyncOp) { hasWgmma = true; });
+  if (hasWgmma)
+    wideScratch = LLVM::AllocaOp::create(
+        b, func.getLoc(), ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 512),
+        constI32(func.getLoc(), 1), /*alignment=*/16);
+  presetSites.clear();
+  insertWgmmaReads(func);
 
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
@@ -589,6 +950,7 @@ LogicalResult Rewriter::run() {
                             "kernels");
   int64_t staticShared = 0;
   SmallVector<std::pair<std::string, LLVM::LLVMFuncOp>> kernels;
+  llvm::StringMap<llvm::DenseSet<unsigned>> byValue;
   for (gpu::GPUModuleOp gm : gpuModules) {
     DataLayout dl(gm);
     // Static shared memory first, then the dynamic part (zero-sized
@@ -640,6 +1002,18 @@ LogicalResult Rewriter::run() {
         }
         for (NamedAttribute a : llvm::to_vector(f->getDiscardableAttrs()))
           f->removeDiscardableAttr(a.getName());
+        // Argument attributes of kernels go too (nvvm.grid_constant;
+        // llvm.byval, which would copy a tensor map the engine identifies
+        // by its address: the entry passes its storage instead).
+        for (unsigned i = 0; i < f.getNumArguments(); ++i)
+          for (NamedAttribute a : llvm::to_vector(
+                   cast<FunctionOpInterface>(f.getOperation()).getArgAttrs(i)))
+            if (a.getName().strref().starts_with("nvvm.") ||
+                a.getName() == LLVM::LLVMDialect::getByValAttrName()) {
+              if (a.getName() == LLVM::LLVMDialect::getByValAttrName())
+                byValue[f.getSymName()].insert(i);
+              f.removeArgAttr(i, a.getName());
+            }
       }
       op.moveBefore(top, top->end());
     }
@@ -667,7 +1041,11 @@ LogicalResult Rewriter::run() {
                                        body->getArgument(0),
                                        ArrayRef<LLVM::GEPArg>{(int32_t)i});
       Value p = LLVM::LoadOp::create(b, loc, ptrTy, slot);
-      args.push_back(LLVM::LoadOp::create(b, loc, t, p));
+      // An argument passed by value (a tensor map) is its storage.
+      if (byValue.lookup(name).contains(i))
+        args.push_back(p);
+      else
+        args.push_back(LLVM::LoadOp::create(b, loc, t, p));
     }
     LLVM::CallOp::create(b, loc, kernel, args);
     LLVM::ReturnOp::create(b, loc, ValueRange());

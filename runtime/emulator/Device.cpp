@@ -60,6 +60,13 @@ void EmulatorCounters::add(const EmulatorCounters &o) {
   cpAsyncWavefrontsIdeal += o.cpAsyncWavefrontsIdeal;
   mmaOps += o.mmaOps;
   mmaFlops += o.mmaFlops;
+  wgmmaOps += o.wgmmaOps;
+  wgmmaFlops += o.wgmmaFlops;
+  tmaLoadBytes += o.tmaLoadBytes;
+  tmaStoreBytes += o.tmaStoreBytes;
+  for (auto [tensor, bytes] : o.tmaBytesByTensor)
+    tmaBytesByTensor[tensor] += bytes;
+  mbarrierWaits += o.mbarrierWaits;
   barriers += o.barriers;
   for (int i = 0; i < kNumAccessWidths; ++i) {
     globalLoadWidths[i] += o.globalLoadWidths[i];
@@ -102,6 +109,16 @@ std::string EmulatorCounters::format() const {
   line("cp.async bytes", cpAsyncBytes);
   line("mma.sync", mmaOps);
   line("tensor-core FLOPs", mmaFlops);
+  // The Hopper units' lines, for kernels that use them.
+  if (wgmmaOps || tmaLoadBytes || tmaStoreBytes || mbarrierWaits) {
+    line("wgmma", wgmmaOps);
+    line("wgmma FLOPs", wgmmaFlops);
+    line("TMA bytes loaded", tmaLoadBytes);
+    line("TMA bytes stored", tmaStoreBytes);
+    for (auto [tensor, bytes] : tmaBytesByTensor)
+      os << "  TMA bytes of argument " << tensor << ": " << bytes << "\n";
+    line("mbarrier waits", mbarrierWaits);
+  }
   line("barriers", barriers);
   auto widths = [&](const char *name, const std::array<int64_t, 5> &w) {
     os << "  " << name << " requests by width:";

@@ -30,6 +30,7 @@
 #include "emulator/Block.h"
 #include "emulator/Collectives.h"
 #include "emulator/Hooks.h"
+#include "emulator/Hopper.h"
 
 #include "fused/Runtime/MemoryAccess.h"
 
@@ -40,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -66,7 +68,14 @@ struct Shadow {
   uint16_t writer = 0;
   uint16_t reader = 0;
   uint8_t state = Uninit;
+  /// Written by a generic-proxy store (st.shared, cp.async) that its
+  /// writer has not yet fenced with fence.proxy.async: the async proxy
+  /// (wgmma, TMA stores) may not see it.
+  uint8_t unfenced = 0;
 };
+/// The writer of bytes a TMA load wrote: ordered by its mbarrier, not by a
+/// block barrier.
+constexpr uint16_t kAsyncWriter = 0xfffe;
 
 enum AccessKind : uint8_t {
   GlobalLoad,
@@ -121,7 +130,8 @@ enum ReportKind {
   Race,
   Uninitialised,
   BeforeWait,
-  Collective
+  Collective,
+  AsyncMisuse
 };
 
 /// The blocks that wrote and read a global byte: 0 none, else the block's
@@ -190,6 +200,43 @@ private:
 struct Launch;
 struct Worker;
 
+/// Shared memory at a 256 KiB-aligned host address, so that the low 18
+/// bits of a pointer into it are its CTA-relative shared address (what a
+/// wgmma descriptor keeps of it) and swizzle patterns line up as on the GPU.
+class Arena {
+public:
+  static constexpr size_t kAlign = 256 * 1024;
+  Arena() = default;
+  Arena(const Arena &) = delete;
+  Arena &operator=(const Arena &) = delete;
+  ~Arena() { std::free(ptr); }
+  void assign(size_t n, uint8_t v) {
+    std::free(ptr);
+    size_t bytes = (std::max<size_t>(n, 1) + kAlign - 1) / kAlign * kAlign;
+    ptr = static_cast<uint8_t *>(std::aligned_alloc(kAlign, bytes));
+    if (!ptr)
+      throw std::bad_alloc();
+    count = n;
+    std::memset(ptr, v, n);
+  }
+  uint8_t *data() { return ptr; }
+  uint8_t *begin() { return ptr; }
+  size_t size() const { return count; }
+
+private:
+  uint8_t *ptr = nullptr;
+  size_t count = 0;
+};
+
+/// The shared bytes a TMA load wrote, completing phase `phase` of the
+/// mbarrier at `barrier`: a thread may read them once it has waited for
+/// that phase.
+struct TmaWrite {
+  uint32_t barrier;
+  uint32_t phase;
+  uint32_t offset, bytes;
+};
+
 struct GpuThread {
   int id = 0;
   std::array<int, 3> tid{};
@@ -202,6 +249,21 @@ struct GpuThread {
   uint64_t syncs = 0;
   std::vector<CpAsync> cp;
   int64_t committed = 0;
+  /// Shared bytes stored through the generic proxy since the thread's last
+  /// fence.proxy.async (offset, bytes; adjacent stores merged).
+  std::vector<std::pair<uint32_t, uint32_t>> unfencedStores;
+  /// wgmma groups: those committed, those retired by a wait; whether a
+  /// wgmma.fence came since the last wait; per wgmma site, the group of its
+  /// latest execution (a group not yet committed is `wgmmaCommitted`).
+  int64_t wgmmaCommitted = 0, wgmmaRetired = 0;
+  bool wgmmaFenced = false;
+  bool wgmmaOpen = false;
+  std::unordered_map<int32_t, int64_t> wgmmaSiteGroup;
+  /// Per mbarrier (shared offset): the phases this thread has seen
+  /// complete in a wait.
+  std::unordered_map<uint32_t, uint32_t> observedPhases;
+  /// TMA store groups committed and retired, and stores not yet in a group.
+  int64_t bulkCommitted = 0, bulkRetired = 0;
   alignas(64) uint8_t sink[512];
 };
 
@@ -236,7 +298,7 @@ struct Worker {
   /// The block's shared memory (sharedSize bytes), then a guard region
   /// that no buffer can occupy, so that an access running past the end of
   /// shared memory is reported as such.
-  std::vector<uint8_t> arena;
+  Arena arena;
   size_t sharedSize = 0;
   std::vector<Shadow> shadow;
   std::array<uint32_t, 3> ctaid{};
@@ -245,12 +307,18 @@ struct Worker {
   std::vector<std::unordered_map<InstanceKey, Instance, InstanceKeyHash>>
       instances;
   rt::EmulatorCounters counters;
+  /// The block's mbarriers by shared offset, and what the TMA loads wrote.
+  std::map<uint32_t, MBarrier> mbarriers;
+  std::vector<TmaWrite> tmaWrites;
 
   uint32_t epoch() const {
     return static_cast<uint32_t>(runner->barriersCompleted() + 1);
   }
   const std::string &site(int s) const {
     static const std::string unknown = "an unknown operation";
+    static const std::string end = "the end of the kernel";
+    if (s == -1)
+      return end;
     const auto *sites = launch->req->sites;
     return sites && s >= 0 && s < static_cast<int>(sites->size())
                ? (*sites)[s]
@@ -291,6 +359,24 @@ struct Worker {
               size_t bytes);
   void finalize(const Instance &in);
   void completeCopies(GpuThread &t, int64_t keepGroups);
+  /// Bytes a TMA load wrote, completing the current phase of the
+  /// mbarrier at `barrier`.
+  void asyncWrite(uint32_t offset, uint32_t n, uint32_t barrier);
+  /// Bytes the async proxy reads (wgmma operands, TMA store sources);
+  /// true when it reported a problem.
+  bool asyncRead(GpuThread &t, uint32_t offset, uint32_t n, const char *who,
+                 int s);
+  /// Reports a read by `t` of the TMA-written byte at `offset` before `t`
+  /// waited for the phase that completes the load; true if it did.
+  bool tmaNotVisible(GpuThread &t, uint32_t offset, const std::string &who,
+                     int s);
+  /// After a phase of the mbarrier at `barrier` completed: waiting threads
+  /// wake.
+  void phaseCompleted(uint32_t barrier);
+  /// The shared offset of `p`, or a report and nothing if [p, p + n) is not
+  /// in shared memory or p is not `align`-aligned.
+  std::optional<uint32_t> sharedOffset(GpuThread &t, const void *p, size_t n,
+                                       size_t align, const char *what, int s);
 };
 
 //===----------------------------------------------------------------------===//
@@ -454,6 +540,9 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
   for (size_t i = offset; i < offset + n; ++i) {
     Shadow &sh = shadow[i];
     if (read) {
+      if (sh.writer == kAsyncWriter && !reported &&
+          tmaNotVisible(t, static_cast<uint32_t>(i), "a load", s))
+        reported = true;
       if (sh.state == Pending)
         once(BeforeWait,
              "read of " + range() + " before the cp.async of thread " +
@@ -463,7 +552,8 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       else if (sh.state == Uninit)
         once(Uninitialised, "read of uninitialised shared memory: " +
                                 range() + ", never written in this block");
-      else if (sh.writeEpoch == e && sh.writer != me)
+      else if (sh.writeEpoch == e && sh.writer != me &&
+               sh.writer != kAsyncWriter)
         once(Race, "shared-memory race: " + range() +
                        " read after thread " + std::to_string(sh.writer) +
                        " wrote them with no barrier in between");
@@ -475,7 +565,8 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       }
     }
     if (write) {
-      if (sh.writeEpoch == e && sh.writer != me && sh.state != Uninit)
+      if (sh.writeEpoch == e && sh.writer != me && sh.state != Uninit &&
+          sh.writer != kAsyncWriter)
         once(Race, "shared-memory race: " + range() + " written after thread " +
                        std::to_string(sh.writer) +
                        " wrote them with no barrier in between");
@@ -488,8 +579,117 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       sh.writeEpoch = e;
       sh.writer = me;
       sh.state = pending ? Pending : Written;
+      sh.unfenced = 1;
     }
   }
+  if (write) {
+    auto &u = t.unfencedStores;
+    auto off = static_cast<uint32_t>(offset);
+    if (!u.empty() && u.back().first + u.back().second == off)
+      u.back().second += static_cast<uint32_t>(n);
+    else
+      u.push_back({off, static_cast<uint32_t>(n)});
+  }
+}
+
+void Worker::asyncWrite(uint32_t offset, uint32_t n, uint32_t barrier) {
+  for (uint32_t i = offset; i < offset + n; ++i) {
+    Shadow &sh = shadow[i];
+    sh.state = Written;
+    sh.writer = kAsyncWriter;
+    sh.writeEpoch = 0;
+    sh.unfenced = 0;
+  }
+  // The new load replaces what earlier ones wrote there.
+  tmaWrites.erase(std::remove_if(tmaWrites.begin(), tmaWrites.end(),
+                                 [&](const TmaWrite &w) {
+                                   return w.offset < offset + n &&
+                                          offset < w.offset + w.bytes;
+                                 }),
+                  tmaWrites.end());
+  tmaWrites.push_back({barrier, mbarriers[barrier].phase, offset, n});
+}
+
+bool Worker::tmaNotVisible(GpuThread &t, uint32_t offset,
+                           const std::string &who, int s) {
+  for (const TmaWrite &w : tmaWrites) {
+    if (offset < w.offset || offset >= w.offset + w.bytes)
+      continue;
+    auto seen = t.observedPhases.find(w.barrier);
+    if (seen != t.observedPhases.end() && seen->second > w.phase)
+      return false;
+    report(BeforeWait, s, t,
+           who + " reads bytes [" + std::to_string(w.offset) + ", " +
+               std::to_string(w.offset + w.bytes) +
+               ") of shared memory that a TMA load writes before this "
+               "thread waited for phase " +
+               std::to_string(w.phase) + " of its mbarrier (shared offset " +
+               std::to_string(w.barrier) + ")");
+    return true;
+  }
+  return false;
+}
+
+bool Worker::asyncRead(GpuThread &t, uint32_t offset, uint32_t n,
+                       const char *who, int s) {
+  auto range = [&]() {
+    return "bytes [" + std::to_string(offset) + ", " +
+           std::to_string(offset + n) + ") of shared memory";
+  };
+  for (uint32_t i = offset; i < offset + n; ++i) {
+    const Shadow &sh = shadow[i];
+    if (sh.writer == kAsyncWriter) {
+      if (tmaNotVisible(t, i, who, s))
+        return true;
+      continue;
+    }
+    if (sh.state == Pending) {
+      report(BeforeWait, s, t,
+             std::string(who) + " reads " + range() +
+                 " before the cp.async that writes them completed");
+      return true;
+    }
+    if (sh.state == Uninit) {
+      report(Uninitialised, s, t,
+             std::string(who) + " reads uninitialised shared memory: " +
+                 range() + ", never written in this block");
+      return true;
+    }
+    if (sh.unfenced) {
+      report(Race, s, t,
+             std::string(who) + " reads " + range() + " that thread " +
+                 std::to_string(sh.writer) +
+                 " wrote through the generic proxy with no fence.proxy.async "
+                 "after it (the async proxy may not see the stores)");
+      return true;
+    }
+  }
+  return false;
+}
+
+void Worker::phaseCompleted(uint32_t) { runner->wakeParked(); }
+
+std::optional<uint32_t> Worker::sharedOffset(GpuThread &t, const void *p,
+                                             size_t n, size_t align,
+                                             const char *what, int s) {
+  auto *a = static_cast<const uint8_t *>(p);
+  uint8_t *lo = arena.data();
+  if (a < lo || a + n > lo + sharedSize) {
+    report(OutOfBounds, s, t,
+           std::string(what) + " outside shared memory (" +
+               std::to_string(n) + " bytes at offset " +
+               std::to_string(static_cast<int64_t>(a - lo)) + " of a " +
+               std::to_string(sharedSize) + "-byte arena)");
+    return std::nullopt;
+  }
+  auto off = static_cast<uint32_t>(a - lo);
+  if (off % align != 0) {
+    report(Misaligned, s, t,
+           std::string(what) + " at shared offset " + std::to_string(off) +
+               " is not " + std::to_string(align) + "-byte aligned");
+    return std::nullopt;
+  }
+  return off;
 }
 
 const GlobalRegion *Worker::findRegion(uintptr_t p, size_t n) const {
@@ -651,7 +851,15 @@ void Worker::run(uint32_t linear) {
     t.syncs = 0;
     t.cp.clear();
     t.committed = 0;
+    t.unfencedStores.clear();
+    t.wgmmaCommitted = t.wgmmaRetired = 0;
+    t.wgmmaFenced = t.wgmmaOpen = false;
+    t.wgmmaSiteGroup.clear();
+    t.observedPhases.clear();
+    t.bulkCommitted = t.bulkRetired = 0;
   }
+  mbarriers.clear();
+  tmaWrites.clear();
   runner->reseed(mix(req.seed ^ mix(linear)));
   bool ok = runner->run([&](ThreadContext &tc) {
     GpuThread &t = threads[tc.threadId];
@@ -665,8 +873,28 @@ void Worker::run(uint32_t linear) {
       if (c.group < 0)
         c.group = t.committed - 1;
     completeCopies(t, 0);
+    if (t.wgmmaOpen || t.wgmmaRetired < t.wgmmaCommitted)
+      report(BeforeWait, -1, t,
+             "thread exits with wgmma groups in flight (no "
+             "wgmma.wait_group 0 after its last wgmma.mma_async)");
+    if (t.bulkRetired < t.bulkCommitted)
+      report(BeforeWait, -1, t,
+             "thread exits with TMA store groups in flight (no "
+             "cp.async.bulk.wait_group 0 after its last store)");
     current = nullptr;
   });
+  for (auto &[offset, b] : mbarriers)
+    if (b.live && b.tx != 0) {
+      std::ostringstream os;
+      os << "kernel " << req.kernel << ", block (" << ctaid[0] << ","
+         << ctaid[1] << "," << ctaid[2] << "): the mbarrier at shared offset "
+         << offset << " ends the block with transaction count " << b.tx
+         << " (bytes expected and bytes completed never balanced)";
+      std::lock_guard<std::mutex> lock(launch->mutex);
+      Report &r = launch->reports[{BeforeWait, "mbarrier transactions"}];
+      if (r.count++ == 0)
+        r.first = os.str();
+    }
   for (auto &m : instances)
     for (auto &[key, in] : m)
       finalize(in);
@@ -1113,6 +1341,364 @@ int32_t __fused_emu_vote(int32_t mode, int32_t mask, int32_t pred,
   int32_t r;
   std::memcpy(&r, payload, 4);
   return r;
+}
+
+} // extern "C"
+
+//===----------------------------------------------------------------------===//
+// Hopper: mbarriers, TMA, wgmma (semantics in Hopper.h)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The mbarrier at `bar`, or a report and null.
+MBarrier *mbarrierAt(GpuThread &t, void *bar, int32_t site, uint32_t *off) {
+  Worker &w = *t.worker;
+  std::optional<uint32_t> o = w.sharedOffset(t, bar, 8, 8, "mbarrier", site);
+  if (!o)
+    return nullptr;
+  *off = *o;
+  return &w.mbarriers[*o];
+}
+
+void reportMbarrier(GpuThread &t, int32_t site, uint32_t off,
+                    const std::string &e) {
+  t.worker->report(AsyncMisuse, site, t,
+                   e + " (mbarrier at shared offset " + std::to_string(off) +
+                       ")");
+}
+
+/// The index of the kernel argument whose storage is `p` (a tensor map
+/// passed by value), or -1.
+int argumentIndex(const Worker &w, const void *p) {
+  const auto &args = w.launch->req->args;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i] == p)
+      return static_cast<int>(i);
+  return -1;
+}
+
+/// The tensor map at `map` if it is one whose whole extent lies in a
+/// buffer of the launch; else a report and null.
+const TensorMap *tensorMapAt(GpuThread &t, void *map, int32_t rank,
+                             int32_t site) {
+  Worker &w = *t.worker;
+  const auto *m = static_cast<const TensorMap *>(map);
+  if (m->magic != kTensorMapMagic) {
+    w.report(AsyncMisuse, site, t,
+             "TMA copy with an operand that is not a tensor map encoded for "
+             "the emulator");
+    return nullptr;
+  }
+  if (m->rank != rank) {
+    w.report(AsyncMisuse, site, t,
+             "TMA copy with " + std::to_string(rank) +
+                 " coordinates through a tensor map of rank " +
+                 std::to_string(m->rank));
+    return nullptr;
+  }
+  if (!w.findRegion(m->globalAddress, tensorMapExtent(*m))) {
+    w.report(OutOfBounds, site, t,
+             "tensor map reaching " + std::to_string(tensorMapExtent(*m)) +
+                 " bytes from " +
+                 describeStray(w.launch->regions, m->globalAddress) +
+                 ", beyond the buffers of the launch");
+    return nullptr;
+  }
+  return m;
+}
+
+} // namespace
+
+extern "C" {
+
+void __fused_emu_mbarrier_init(void *bar, int32_t count, int32_t site) {
+  GpuThread &t = self();
+  uint32_t off;
+  MBarrier *b = mbarrierAt(t, bar, site, &off);
+  if (!b)
+    return;
+  if (std::string e = mbarrierInit(*b, count); !e.empty()) {
+    reportMbarrier(t, site, off, e);
+    return;
+  }
+  // A new barrier: its phases count from 0 again.
+  Worker &w = *t.worker;
+  for (GpuThread &other : w.threads)
+    other.observedPhases.erase(off);
+  w.tmaWrites.erase(std::remove_if(w.tmaWrites.begin(), w.tmaWrites.end(),
+                                   [&](const TmaWrite &x) {
+                                     return x.barrier == off;
+                                   }),
+                    w.tmaWrites.end());
+}
+
+void __fused_emu_mbarrier_inval(void *bar, int32_t site) {
+  GpuThread &t = self();
+  uint32_t off;
+  if (MBarrier *b = mbarrierAt(t, bar, site, &off))
+    if (std::string e = mbarrierInval(*b); !e.empty())
+      reportMbarrier(t, site, off, e);
+}
+
+int64_t __fused_emu_mbarrier_arrive(void *bar, int32_t count, int64_t tx,
+                                    int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  uint32_t off;
+  MBarrier *b = mbarrierAt(t, bar, site, &off);
+  if (!b)
+    return 0;
+  bool done = false;
+  if (tx) {
+    if (std::string e = mbarrierAddTx(*b, tx, &done); !e.empty()) {
+      reportMbarrier(t, site, off, e);
+      return 0;
+    }
+    if (done)
+      w.phaseCompleted(off);
+  }
+  uint32_t phase = 0;
+  if (std::string e = mbarrierArrive(*b, count, &done, &phase); !e.empty())
+    reportMbarrier(t, site, off, e);
+  else if (done)
+    w.phaseCompleted(off);
+  w.runner->maybeYield(*t.tc, kSwitchOneIn);
+  current = &t;
+  return phase;
+}
+
+void __fused_emu_mbarrier_tx(void *bar, int64_t delta, int32_t site) {
+  GpuThread &t = self();
+  uint32_t off;
+  MBarrier *b = mbarrierAt(t, bar, site, &off);
+  if (!b)
+    return;
+  bool done = false;
+  if (std::string e = mbarrierAddTx(*b, delta, &done); !e.empty())
+    reportMbarrier(t, site, off, e);
+  else if (done)
+    t.worker->phaseCompleted(off);
+}
+
+void __fused_emu_mbarrier_wait(void *bar, int32_t parity, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  uint32_t off;
+  if (!mbarrierAt(t, bar, site, &off))
+    return;
+  ++w.counters.mbarrierWaits;
+  for (;;) {
+    const MBarrier &b = w.mbarriers[off];
+    if (!b.live) {
+      reportMbarrier(t, site, off, "wait on an mbarrier that is not "
+                                   "initialised");
+      return;
+    }
+    if (mbarrierParityDone(b, static_cast<uint32_t>(parity))) {
+      uint32_t &seen = t.observedPhases[off];
+      seen = std::max(seen, b.phase);
+      return;
+    }
+    w.runner->park(*t.tc, "the mbarrier at shared offset " +
+                              std::to_string(off) + " (phase parity " +
+                              std::to_string(parity & 1) + ", at " +
+                              w.site(site) + ")");
+    current = &t;
+  }
+}
+
+void __fused_emu_tma_load(void *dst, void *map, void *coords, int32_t rank,
+                          void *bar, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  const TensorMap *m = tensorMapAt(t, map, rank, site);
+  if (!m)
+    return;
+  uint32_t bytes = static_cast<uint32_t>(tensorMapBoxBytes(*m));
+  std::optional<uint32_t> to =
+      w.sharedOffset(t, dst, bytes, 128, "TMA load destination", site);
+  uint32_t barOff;
+  MBarrier *b = mbarrierAt(t, bar, site, &barOff);
+  if (!to || !b)
+    return;
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  std::string e = tmaLoad(*m, static_cast<const int32_t *>(coords),
+                          w.arena.data(), w.sharedSize, *to, &runs);
+  if (!e.empty()) {
+    w.report(AsyncMisuse, site, t, e);
+    return;
+  }
+  for (auto [addr, n] : runs)
+    w.globalAccess(t, reinterpret_cast<uint8_t *>(addr), n, 1, site);
+  w.asyncWrite(*to, bytes, barOff);
+  w.counters.tmaLoadBytes += bytes;
+  w.counters.tmaBytesByTensor[argumentIndex(w, map)] += bytes;
+  bool done = false;
+  if (std::string err = mbarrierAddTx(*b, -int64_t(bytes), &done);
+      !err.empty())
+    reportMbarrier(t, site, barOff, err);
+  else if (done)
+    w.phaseCompleted(barOff);
+}
+
+void __fused_emu_tma_store(void *map, void *src, void *coords, int32_t rank,
+                           int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  const TensorMap *m = tensorMapAt(t, map, rank, site);
+  if (!m)
+    return;
+  uint32_t bytes = static_cast<uint32_t>(tensorMapBoxBytes(*m));
+  std::optional<uint32_t> from =
+      w.sharedOffset(t, src, bytes, 128, "TMA store source", site);
+  if (!from)
+    return;
+  w.asyncRead(t, *from, bytes, "a TMA store", site);
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  std::string e = tmaStore(*m, static_cast<const int32_t *>(coords),
+                           w.arena.data(), w.sharedSize, *from, &runs);
+  if (!e.empty()) {
+    w.report(AsyncMisuse, site, t, e);
+    return;
+  }
+  for (auto [addr, n] : runs)
+    w.globalAccess(t, reinterpret_cast<uint8_t *>(addr), n, 2, site);
+  w.counters.tmaStoreBytes += bytes;
+  w.counters.tmaBytesByTensor[argumentIndex(w, map)] += bytes;
+}
+
+void __fused_emu_bulk_commit(int32_t) { ++self().bulkCommitted; }
+
+void __fused_emu_bulk_wait(int32_t n, int32_t) {
+  GpuThread &t = self();
+  t.bulkRetired = std::max(t.bulkRetired, t.bulkCommitted - n);
+}
+
+void __fused_emu_fence(int32_t kind, int32_t) {
+  GpuThread &t = self();
+  // fence.mbarrier_init orders barrier initialisation, which the emulator
+  // makes visible at once.
+  if (kind != 0)
+    return;
+  Worker &w = *t.worker;
+  auto me = static_cast<uint16_t>(t.id);
+  for (auto [off, n] : t.unfencedStores)
+    for (uint32_t i = off; i < off + n && i < w.sharedSize; ++i)
+      if (w.shadow[i].writer == me)
+        w.shadow[i].unfenced = 0;
+  t.unfencedStores.clear();
+}
+
+void __fused_emu_wgmma_fence(int32_t) { self().wgmmaFenced = true; }
+
+void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
+                       int32_t flags, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  if ((t.id / 128 + 1) * 128 > w.launch->numThreads) {
+    w.report(AsyncMisuse, site, t,
+             "wgmma.mma_async by a thread whose warpgroup has fewer than 128 "
+             "threads (block of " +
+                 std::to_string(w.launch->numThreads) + ")");
+    return;
+  }
+  if (!t.wgmmaFenced)
+    w.report(AsyncMisuse, site, t,
+             "wgmma.mma_async with no wgmma.fence since the thread last "
+             "read its accumulators (or at all)");
+  WgmmaOperands op;
+  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
+  op.n = n;
+  op.descA = static_cast<uint64_t>(descA);
+  op.descB = static_cast<uint64_t>(descB);
+  op.transA = flags & 2;
+  op.transB = flags & 4;
+  op.scaleD = flags & 8;
+  op.scaleA = (flags & 16) ? -1 : 1;
+  op.scaleB = (flags & 32) ? -1 : 1;
+  // Each thread's view of the operands is checked (each must have waited
+  // for the TMA loads that wrote them).
+  std::vector<std::pair<uint32_t, uint32_t>> read;
+  bool first = t.id % 128 == 0;
+  std::string e = wgmmaThread(op, w.arena.data(), w.sharedSize, t.id % 128,
+                              static_cast<float *>(acc), &read);
+  if (!e.empty()) {
+    w.report(AsyncMisuse, site, t, e);
+    return;
+  }
+  for (auto [off, bytes] : read)
+    if (w.asyncRead(t, off, bytes, "wgmma", site))
+      break; // One report per instruction.
+  t.wgmmaOpen = true;
+  t.wgmmaSiteGroup[site] = t.wgmmaCommitted;
+  if (first) {
+    ++w.counters.wgmmaOps;
+    w.counters.wgmmaFlops += int64_t(2) * 64 * n * 16;
+  }
+}
+
+void __fused_emu_wgmma_commit(int32_t) {
+  GpuThread &t = self();
+  ++t.wgmmaCommitted;
+  t.wgmmaOpen = false;
+}
+
+void __fused_emu_wgmma_wait(int32_t n, int32_t) {
+  GpuThread &t = self();
+  t.wgmmaRetired = std::max(t.wgmmaRetired, t.wgmmaCommitted - n);
+}
+
+void __fused_emu_wgmma_read(int32_t producer, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  // Reading accumulators is a register access: the next wgmma needs a
+  // fence.
+  t.wgmmaFenced = false;
+  auto it = t.wgmmaSiteGroup.find(producer);
+  if (it == t.wgmmaSiteGroup.end())
+    return;
+  int64_t group = it->second;
+  bool open = t.wgmmaOpen && group == t.wgmmaCommitted;
+  if (open || group >= t.wgmmaRetired)
+    w.report(BeforeWait, site, t,
+             "accumulators of the wgmma.mma_async at " + w.site(producer) +
+                 " read before a wgmma.wait_group retired it");
+}
+
+int32_t __fused_emu_elect(int32_t mask, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  alignas(8) uint8_t payload[64] = {};
+  std::memcpy(payload, &mask, 4);
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    uint32_t member = 0;
+    for (int lane = 0; lane < 32; ++lane) {
+      uint32_t m;
+      std::memcpy(&m, lanes[lane].data(), 4);
+      member |= m;
+    }
+    // The PTX ISA promises one leader among the member lanes; the emulator
+    // picks the lowest.
+    int leader = member ? __builtin_ctz(member) : -1;
+    for (int lane = 0; lane < 32; ++lane) {
+      int32_t r = lane == leader ? 1 : 0;
+      std::memcpy(lanes[lane].data(), &r, 4);
+    }
+  });
+  current = &t;
+  ++t.syncs;
+  int32_t r;
+  std::memcpy(&r, payload, 4);
+  return r;
+}
+
+void __fused_emu_setmaxnreg(int32_t count, int32_t, int32_t site) {
+  GpuThread &t = self();
+  if (count < 24 || count > 256 || count % 8 != 0)
+    t.worker->report(AsyncMisuse, site, t,
+                     "setmaxnreg to " + std::to_string(count) +
+                         " registers (a multiple of 8 from 24 to 256)");
 }
 
 } // extern "C"

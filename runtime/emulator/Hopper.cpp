@@ -269,9 +269,25 @@ uint64_t tensorMapBoxBytes(const TensorMap &map) {
   return n;
 }
 
+namespace {
+
+/// Appends [addr, addr + n) to `runs`, merged with the last run when
+/// contiguous.
+void addRun(std::vector<std::pair<uint64_t, uint64_t>> *runs, uint64_t addr,
+            uint64_t n) {
+  if (!runs)
+    return;
+  if (!runs->empty() && runs->back().first + runs->back().second == addr)
+    runs->back().second += n;
+  else
+    runs->push_back({addr, n});
+}
+
+} // namespace
+
 std::string tmaLoad(const TensorMap &map, const int32_t *coords,
                     uint8_t *shared, uint64_t sharedBytes, uint32_t dst,
-                    std::vector<std::pair<uint32_t, uint32_t>> *written) {
+                    std::vector<std::pair<uint64_t, uint64_t>> *globalRuns) {
   if (std::string e = checkBox(map, sharedBytes, dst); !e.empty())
     return e;
   Swizzle sw = tensorMapSwizzle(map);
@@ -280,35 +296,43 @@ std::string tmaLoad(const TensorMap &map, const int32_t *coords,
     nanBytes(map.elementBytes, fill);
   int esz = map.elementBytes;
   forEachBoxElement(map, coords, [&](uint64_t src, uint64_t offset) {
-    uint8_t *to = shared + swizzleAddress(dst + static_cast<uint32_t>(offset), sw);
-    if (src)
+    uint8_t *to =
+        shared + swizzleAddress(dst + static_cast<uint32_t>(offset), sw);
+    if (src) {
       std::memcpy(to, reinterpret_cast<const void *>(src), esz);
-    else
+      addRun(globalRuns, src, esz);
+    } else {
       std::memcpy(to, fill, esz);
+    }
   });
-  // Swizzling permutes 16-byte chunks within each span-aligned unit of a
-  // 128-byte aligned box of whole rows: the bytes written are the box's.
-  if (written)
-    written->push_back({dst, static_cast<uint32_t>(tensorMapBoxBytes(map))});
   return "";
 }
 
 std::string tmaStore(const TensorMap &map, const int32_t *coords,
                      const uint8_t *shared, uint64_t sharedBytes, uint32_t src,
-                     std::vector<std::pair<uint32_t, uint32_t>> *read) {
+                     std::vector<std::pair<uint64_t, uint64_t>> *globalRuns) {
   if (std::string e = checkBox(map, sharedBytes, src); !e.empty())
     return e;
   Swizzle sw = tensorMapSwizzle(map);
   int esz = map.elementBytes;
   forEachBoxElement(map, coords, [&](uint64_t to, uint64_t offset) {
-    if (to)
-      std::memcpy(reinterpret_cast<void *>(to),
-                  shared + swizzleAddress(src + static_cast<uint32_t>(offset), sw),
-                  esz);
+    if (!to)
+      return;
+    std::memcpy(reinterpret_cast<void *>(to),
+                shared +
+                    swizzleAddress(src + static_cast<uint32_t>(offset), sw),
+                esz);
+    addRun(globalRuns, to, esz);
   });
-  if (read)
-    read->push_back({src, static_cast<uint32_t>(tensorMapBoxBytes(map))});
   return "";
+}
+
+uint64_t tensorMapExtent(const TensorMap &map) {
+  uint64_t last = 0;
+  for (int d = 0; d < map.rank && d < 5; ++d)
+    last += (map.globalDim[d] - 1) *
+            (d == 0 ? map.elementBytes : map.globalStrides[d - 1]);
+  return last + map.elementBytes;
 }
 
 //===----------------------------------------------------------------------===//

@@ -146,17 +146,23 @@ uint64_t tensorMapBoxBytes(const TensorMap &map);
 /// elements outside the tensor are zeros (NaN with NaN fill). `shared` is
 /// the CTA's shared memory of `sharedBytes`. Returns "" or what is wrong
 /// (not a tensor map, a destination not 128-byte aligned or past the end).
-/// `written` (may be null) receives the shared byte ranges written.
+/// The shared bytes written are [dst, dst + tensorMapBoxBytes(map)).
+/// `globalRuns` (may be null) receives the global byte ranges read
+/// (address, bytes), contiguous runs of in-bounds elements.
 std::string tmaLoad(const TensorMap &map, const int32_t *coords,
                     uint8_t *shared, uint64_t sharedBytes, uint32_t dst,
-                    std::vector<std::pair<uint32_t, uint32_t>> *written);
+                    std::vector<std::pair<uint64_t, uint64_t>> *globalRuns);
 
 /// cp.async.bulk.tensor, shared to global: the reverse of tmaLoad; box
-/// elements outside the tensor are not written. `read` (may be null)
-/// receives the shared byte ranges read.
+/// elements outside the tensor are not written. `globalRuns` (may be null)
+/// receives the global byte ranges written.
 std::string tmaStore(const TensorMap &map, const int32_t *coords,
                      const uint8_t *shared, uint64_t sharedBytes, uint32_t src,
-                     std::vector<std::pair<uint32_t, uint32_t>> *read);
+                     std::vector<std::pair<uint64_t, uint64_t>> *globalRuns);
+
+/// The global bytes a tensor map can reach: [globalAddress, globalAddress
+/// + this).
+uint64_t tensorMapExtent(const TensorMap &map);
 
 //===----------------------------------------------------------------------===//
 // wgmma

@@ -75,7 +75,7 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @kernels {
     llvm.func @k() attributes {nvvm.kernel} {
-      // expected-error @+1 {{'nvvm.read.ptx.sreg.clock' op is not supported by the emulator (it implements special registers; barrier0; cp.async; cp.async.commit_group; cp.async.wait_group; ldmatrix; mma.sync m16n8k16 (f16 or bf16, f32 accumulators); shfl.sync; vote.sync; addresses of static shared memory; global and shared loads, stores and atomics)}}
+      // expected-error @+1 {{'nvvm.read.ptx.sreg.clock' op is not supported by the emulator (it implements special registers; barrier0; cp.async; cp.async.commit_group; cp.async.wait_group; ldmatrix; mma.sync m16n8k16 (f16 or bf16, f32 accumulators); shfl.sync; vote.sync; addresses of static shared memory; global and shared loads, stores and atomics; mbarrier.init;}}
       %c = nvvm.read.ptx.sreg.clock : i32
       llvm.return
     }

@@ -200,14 +200,20 @@ TEST(TmaTest, LoadsADenseBox) {
   ASSERT_EQ(encodeTensorMap(t.fields(16, 4, 0), m), "");
   Shared s(4096);
   int32_t coords[2] = {8, 3};
-  std::vector<std::pair<uint32_t, uint32_t>> written;
-  ASSERT_EQ(tmaLoad(m, coords, s.data(), s.size(), 256, &written), "");
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  ASSERT_EQ(tmaLoad(m, coords, s.data(), s.size(), 256, &runs), "");
   for (int r = 0; r < 4; ++r)
     for (int c = 0; c < 16; ++c)
       EXPECT_EQ(s.at(256 + 2 * (r * 16 + c)), (3 + r) * 256 + 8 + c);
-  ASSERT_EQ(written.size(), 1u);
-  EXPECT_EQ(written[0], std::make_pair(256u, 128u));
+  // One run of 32 bytes per box row.
+  ASSERT_EQ(runs.size(), 4u);
+  for (int r = 0; r < 4; ++r) {
+    EXPECT_EQ(runs[r].first,
+              reinterpret_cast<uint64_t>(&t.data[(3 + r) * 48 + 8]));
+    EXPECT_EQ(runs[r].second, 32u);
+  }
   EXPECT_EQ(tensorMapBoxBytes(m), 128u);
+  EXPECT_EQ(tensorMapExtent(m), 40u * 48 * 2);
 }
 
 TEST(TmaTest, SwizzledLoadPlacesEachChunk) {
@@ -233,7 +239,12 @@ TEST(TmaTest, OutOfBoundsElementsAreFilled) {
   Shared s(1024);
   std::memset(s.data(), 0xab, s.size());
   int32_t coords[2] = {16, -2}; // Columns 16-31 of rows -2..1.
-  ASSERT_EQ(tmaLoad(m, coords, s.data(), s.size(), 0, nullptr), "");
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  ASSERT_EQ(tmaLoad(m, coords, s.data(), s.size(), 0, &runs), "");
+  uint64_t inside = 0;
+  for (auto &r : runs)
+    inside += r.second;
+  EXPECT_EQ(inside, 2u * 8 * 2); // Rows 0-1, columns 16-23.
   for (int r = 0; r < 4; ++r)
     for (int c = 0; c < 16; ++c) {
       int row = r - 2, col = 16 + c;

@@ -12,6 +12,7 @@
 #define FUSED_RUNTIME_RUNTIME_H
 
 #include <array>
+#include <map>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -250,6 +251,15 @@ struct EmulatorCounters {
   /// Tensor cores: warp-wide mma.sync instructions and their FLOPs.
   int64_t mmaOps = 0;
   int64_t mmaFlops = 0;
+  /// Hopper: warpgroup-wide wgmma.mma_async instructions and their FLOPs,
+  /// bytes moved by TMA (per tensor map: the kernel argument's index), and
+  /// mbarrier parity waits (per thread).
+  int64_t wgmmaOps = 0;
+  int64_t wgmmaFlops = 0;
+  int64_t tmaLoadBytes = 0;
+  int64_t tmaStoreBytes = 0;
+  std::map<int, int64_t> tmaBytesByTensor;
+  int64_t mbarrierWaits = 0;
   /// Block-wide barriers completed, summed over blocks.
   int64_t barriers = 0;
   /// Warp-wide requests by the width of each lane's PTX instruction (1, 2,
