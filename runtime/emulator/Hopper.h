@@ -10,7 +10,7 @@
 // library only. Sources: the PTX ISA (mbarrier, cp.async.bulk.tensor,
 // "Matrix Descriptor Format", the wgmma register fragments) and the CUDA
 // driver API's cuTensorMapEncodeTiled documentation; see
-// docs/Emulator.md, "Hopper".
+// docs/emulator.md, "Hopper".
 //
 //===----------------------------------------------------------------------===//
 
