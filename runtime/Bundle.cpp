@@ -452,6 +452,37 @@ StatusOr<Bundle> Bundle::fromManifest(const std::string &dir,
       s.output = role == "output";
       spec.args.push_back(s);
     }
+    if (const json::Value *maps = k.get("tensor_maps")) {
+      if (!maps->isArray())
+        return Status::error(kr.where + ": \"tensor_maps\" must be an array");
+      for (size_t t = 0; t < maps->array().size(); ++t) {
+        const json::Value &mv = maps->array()[t];
+        Reader mr{kr.where + ": tensor_maps[" + std::to_string(t) + "]"};
+        KernelSpec::TensorMap map;
+        if (!mv.isObject() || !mr.integer(mv, "arg", map.arg, 0) ||
+            !mr.ints(mv, "box", map.box, 1) ||
+            !mr.integer(mv, "swizzle", map.swizzle, 0))
+          return mr.status();
+        if (map.arg >= static_cast<int64_t>(spec.args.size()) ||
+            spec.args[map.arg].output)
+          return Status::error(mr.where + ": \"arg\" must name an input "
+                                          "argument");
+        if (map.box.size() != spec.args[map.arg].tensor.shape.size())
+          return Status::error(mr.where + ": the box has " +
+                               std::to_string(map.box.size()) +
+                               " dimensions, its argument " +
+                               std::to_string(
+                                   spec.args[map.arg].tensor.shape.size()));
+        for (int64_t x : map.box)
+          if (x > 256)
+            return Status::error(mr.where + ": box sizes must be at most 256");
+        if (map.swizzle != 0 && map.swizzle != 32 && map.swizzle != 64 &&
+            map.swizzle != 128)
+          return Status::error(mr.where + ": swizzle must be 0, 32, 64 or "
+                                          "128");
+        spec.tensorMaps.push_back(std::move(map));
+      }
+    }
     b.kernelList.push_back(std::move(spec));
   }
 
@@ -961,6 +992,22 @@ Status BundleRunner::launchAll(const FunctionSpec &f, const CallSizes &sizes,
     // empty tensors, nothing to launch.
     if ((*grid)[0] == 0 || (*grid)[1] == 0 || (*grid)[2] == 0)
       continue;
+    // Tensor maps, by value after the arguments.
+    for (const KernelSpec::TensorMap &t : k.tensorMaps) {
+      const Buffer &b = *buffers[f.storageOf(l.args[t.arg])];
+      TensorMapRequest r;
+      r.address = b.address() + sizes.viewOffsets[l.args[t.arg]];
+      r.dtype = k.args[t.arg].tensor.dtype;
+      r.shape = argShapes[t.arg];
+      r.box = t.box;
+      r.swizzle = t.swizzle;
+      StatusOr<KernelArg> map = device->encodeTensorMap(r);
+      if (!map)
+        return Status::error("@" + f.name + ": argument " +
+                             std::to_string(t.arg) + " of " + l.kernel +
+                             ": " + map.getStatus().getMessage());
+      args.push_back(std::move(*map));
+    }
     LaunchConfig config;
     config.grid = *grid;
     config.block = k.block;

@@ -53,6 +53,11 @@ struct Driver {
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
   CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
+  /// Optional (CUDA 12 and later): encodes a TMA tensor map.
+  CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
+                                     const uint64_t *, const uint64_t *,
+                                     const unsigned *, const unsigned *, int,
+                                     int, int, int) = nullptr;
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
@@ -127,6 +132,9 @@ StatusOr<std::shared_ptr<Driver>> loadDriver(const std::string &path) {
   get(d->cuEventElapsedTime, "cuEventElapsedTime_v2", "cuEventElapsedTime");
   get(d->cuGetErrorString, "cuGetErrorString");
   get(d->cuPointerGetAttribute, "cuPointerGetAttribute");
+  d->cuTensorMapEncodeTiled =
+      reinterpret_cast<decltype(d->cuTensorMapEncodeTiled)>(
+          dlsym(handle, "cuTensorMapEncodeTiled"));
   if (!missing.empty())
     return Status::error("the CUDA driver " + lib +
                          " lacks entry points: " + missing);
@@ -287,6 +295,47 @@ public:
       return st;
     return std::unique_ptr<Stream>(new CudaStream(driver, s));
   }
+  StatusOr<KernelArg> encodeTensorMap(const TensorMapRequest &r) override {
+    if (Status s = checkTensorMapRequest(r); !s)
+      return s;
+    if (!driver->cuTensorMapEncodeTiled)
+      return Status::error("the CUDA driver has no cuTensorMapEncodeTiled "
+                           "(CUDA 12 or later is needed for TMA)");
+    // CU_TENSOR_MAP_DATA_TYPE_{FLOAT16, FLOAT32, FLOAT64, BFLOAT16}.
+    int type = r.dtype == "f16" ? 6 : r.dtype == "f32" ? 7
+               : r.dtype == "f64" ? 8 : 9;
+    size_t esz = r.dtype == "f32" ? 4 : r.dtype == "f64" ? 8 : 2;
+    size_t rank = r.shape.size();
+    uint64_t dims[5], strides[4];
+    unsigned box[5], elementStrides[5];
+    uint64_t stride = esz;
+    for (size_t d = 0; d < rank; ++d) {
+      // Innermost first.
+      dims[d] = static_cast<uint64_t>(r.shape[rank - 1 - d]);
+      box[d] = static_cast<unsigned>(r.box[rank - 1 - d]);
+      elementStrides[d] = 1;
+      stride *= dims[d];
+      if (d + 1 < rank)
+        strides[d] = stride;
+    }
+    int swizzle = r.swizzle == 32 ? 1 : r.swizzle == 64 ? 2
+                  : r.swizzle == 128 ? 3 : 0;
+    KernelArg a;
+    a.bytes.assign(128, 0);
+    alignas(64) uint8_t map[128] = {};
+    // Interleave none, L2 promotion 128B, out-of-bounds elements zero.
+    if (Status s = driver->check(
+            driver->cuTensorMapEncodeTiled(
+                map, type, static_cast<unsigned>(rank),
+                reinterpret_cast<void *>(r.address), dims, strides, box,
+                elementStrides, 0, swizzle, 2, 0),
+            "cuTensorMapEncodeTiled");
+        !s)
+      return s;
+    std::memcpy(a.bytes.data(), map, 128);
+    return a;
+  }
+
   StatusOr<std::unique_ptr<Stream>> wrapStream(void *native) override {
     return std::unique_ptr<Stream>(
         new CudaStream(driver, static_cast<CUstream>(native),
@@ -388,6 +437,55 @@ private:
 };
 
 } // namespace
+
+StatusOr<KernelArg> Device::encodeTensorMap(const TensorMapRequest &) {
+  return Status::error("the " + backend() +
+                       " device does not encode TMA tensor maps");
+}
+
+Status checkTensorMapRequest(const TensorMapRequest &r) {
+  size_t esz = r.dtype == "f16" || r.dtype == "bf16" ? 2
+               : r.dtype == "f32"                    ? 4
+               : r.dtype == "f64"                    ? 8
+                                                     : 0;
+  std::string what = "tensor map over a " + r.dtype + " tensor of rank " +
+                     std::to_string(r.shape.size());
+  if (!esz)
+    return Status::error(what + ": unsupported dtype");
+  if (r.shape.empty() || r.shape.size() > 5)
+    return Status::error(what + ": rank 1 to 5 required");
+  if (r.box.size() != r.shape.size())
+    return Status::error(what + ": a box of rank " +
+                         std::to_string(r.box.size()));
+  if (r.address % 16)
+    return Status::error(what + ": its address is not 16-byte aligned");
+  for (size_t d = 0; d < r.shape.size(); ++d) {
+    if (r.shape[d] < 1 || r.shape[d] > (int64_t(1) << 32))
+      return Status::error(what + ": dimension " + std::to_string(d) +
+                           " of size " + std::to_string(r.shape[d]) +
+                           " (1 to 2^32 allowed)");
+    if (r.box[d] < 1 || r.box[d] > 256)
+      return Status::error(what + ": box size " + std::to_string(r.box[d]) +
+                           " (1 to 256 allowed)");
+  }
+  if (r.shape.size() > 1 && (r.shape.back() * esz) % 16)
+    return Status::error(what + ": rows of " +
+                         std::to_string(r.shape.back() * esz) +
+                         " bytes (a multiple of 16 required)");
+  int64_t inner = r.box.back() * static_cast<int64_t>(esz);
+  if (inner % 16)
+    return Status::error(what + ": the box's rows are " +
+                         std::to_string(inner) +
+                         " bytes (a multiple of 16 required)");
+  if (r.swizzle != 0 && r.swizzle != 32 && r.swizzle != 64 &&
+      r.swizzle != 128)
+    return Status::error(what + ": swizzle " + std::to_string(r.swizzle));
+  if (r.swizzle && inner > r.swizzle)
+    return Status::error(what + ": the box's rows (" + std::to_string(inner) +
+                         " bytes) exceed the " + std::to_string(r.swizzle) +
+                         "-byte swizzle");
+  return Status::ok();
+}
 
 std::vector<KernelArg> memrefArgs(const Buffer &buffer,
                                   const std::vector<int64_t> &shape,

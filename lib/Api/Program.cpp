@@ -583,6 +583,23 @@ Program::run(rt::Device &device, const std::string &function,
       continue;
     config.dynamicSharedMemory =
         static_cast<uint32_t>(g->second.dynamicSharedMemory);
+    // Tensor maps, by value after the arguments.
+    for (const KernelLaunchInfo::TensorMap &t : g->second.tensorMaps) {
+      size_t id = launch.args[t.arg];
+      rt::TensorMapRequest r;
+      r.address = storage[schedule->storageOf(id)]->address() +
+                  sizes->byteOffsets[id];
+      r.dtype = typeName(schedule->buffers[id].type.getElementType());
+      r.shape = sizes->shapes[id];
+      r.box = t.box;
+      r.swizzle = t.swizzle;
+      auto map = device.encodeTensorMap(r);
+      if (!map)
+        return Status::error("kernel " + launch.kernel + ", argument " +
+                             std::to_string(t.arg) + ": " +
+                             map.getStatus().getMessage());
+      args.push_back(std::move(*map));
+    }
     Status launched = device.launch(**module, launch.kernel, config, args);
     if (afterLaunch) {
       LaunchInfo info{function, launch.kernel, &device, *module, config,

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Conversion/GemmStrategy.h"
+#include "HopperGemm.h"
 #include "fused/Conversion/Elementwise.h"
 #include "fused/Conversion/KernelStrategy.h"
 #include "fused/Dialect/Fused/IR/Shapes.h"
@@ -168,6 +169,26 @@ struct GemmStrategy : fused::KernelStrategy {
   }
 
   bool roots(Operation *op) const override { return isa<MatmulOp>(op); }
+
+  /// The Hopper kernel is built directly; the Ampere-class one goes
+  /// through fused-tile, fused-promote-shared and fused-lower-to-mma.
+  bool lowersToGpu(KernelOp kernel,
+                   const fused::Target &target) const override {
+    return fused::planHopperGemm(kernel, target).has_value();
+  }
+
+  FailureOr<gpu::GPUFuncOp> buildGpuKernel(KernelOp kernel,
+                                           const fused::Target &target,
+                                           gpu::GPUModuleOp module,
+                                           StringRef name) const override {
+    std::optional<fused::HopperGemmPlan> plan =
+        fused::planHopperGemm(kernel, target);
+    if (!plan)
+      return kernel.emitOpError() << "has no directly built GEMM kernel on "
+                                  << target.chip,
+             failure();
+    return fused::buildHopperGemm(*plan, kernel, module, name);
+  }
 
   std::optional<double> flops(Operation *op) const override {
     auto mm = dyn_cast<MatmulOp>(op);

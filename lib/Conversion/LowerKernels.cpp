@@ -49,15 +49,15 @@ struct LowerKernelsPass
     : public ::fused::fused::impl::FusedLowerKernelsPassBase<LowerKernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    ::fused::Target target = moduleTarget(module);
     SmallVector<std::pair<KernelOp, const ::fused::KernelStrategy *>> work;
     module.walk([&](KernelOp k) {
       const ::fused::KernelStrategy *s = ::fused::strategyFor(k.getKind());
-      if (s && s->lowersToGpu())
+      if (s && s->lowersToGpu(k, target))
         work.push_back({k, s});
     });
     if (work.empty())
       return;
-    ::fused::Target target = moduleTarget(module);
     gpu::GPUModuleOp gpuModule = gpu_builders::getOrCreateKernelModule(module);
     for (auto [k, strategy] : work) {
       auto func = k->getParentOfType<func::FuncOp>();

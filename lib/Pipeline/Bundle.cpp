@@ -75,6 +75,15 @@ KernelLaunchInfo readKernelLaunchInfo(gpu::GPUFuncOp k) {
     info.numOutputs = launch.getNumOutputs();
     for (unsigned d = 0; d < 3; ++d)
       info.gridSizes[d] = launch.getGridSize(d).str();
+    if (launch.getTensorMaps())
+      for (Attribute a : launch.getTensorMaps()) {
+        auto m = cast<::fused::fused::TensorMapAttr>(a);
+        KernelLaunchInfo::TensorMap t;
+        t.arg = m.getArg();
+        t.box.assign(m.getBox().begin(), m.getBox().end());
+        t.swizzle = m.getSwizzle();
+        info.tensorMaps.push_back(std::move(t));
+      }
   }
   return info;
 }
@@ -112,6 +121,14 @@ FailureOr<json::Value> buildManifest(ModuleOp module,
     // Above 48 KiB a kernel must be allowed more (the runtime sets
     // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES).
     desc["shared_memory_opt_in"] = info.dynamicSharedMemory > 48 * 1024;
+    if (!info.tensorMaps.empty()) {
+      json::Array maps;
+      for (const KernelLaunchInfo::TensorMap &m : info.tensorMaps)
+        maps.push_back(json::Object{{"arg", m.arg},
+                                    {"box", i64Array(m.box)},
+                                    {"swizzle", m.swizzle}});
+      desc["tensor_maps"] = std::move(maps);
+    }
     for (const KernelStrategy *s : kernelStrategies())
       if (s->describe(k, desc)) {
         desc["kind"] = s->name().str();

@@ -6,10 +6,16 @@
 
 #include "fused/Pipeline/Pipeline.h"
 
+#include "fused/Conversion/KernelStrategy.h"
+
 #include "fused/Dialect/Fused/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -94,6 +100,84 @@ static std::string libdevicePath(const PipelineOptions &options) {
 // embedding program's process gets no global pass registrations from
 // compiling.
 
+namespace {
+
+/// Kernels that read tensors through TMA refer to their tensor maps as
+/// `llvm.call @__fused_tensor_map(i32 i)` (KernelBuilders.h): after the
+/// conversion to NVVM each kernel gets one parameter per map after its
+/// other parameters, passed by value as a grid constant (128 bytes,
+/// 64-byte aligned), and each call becomes the parameter of its index.
+struct BindTensorMapsPass
+    : public PassWrapper<BindTensorMapsPass, OperationPass<gpu::GPUModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(BindTensorMapsPass)
+  StringRef getArgument() const final { return "fused-bind-tensor-maps"; }
+  void runOnOperation() override {
+    gpu::GPUModuleOp m = getOperation();
+    MLIRContext *ctx = m.getContext();
+    for (auto func : llvm::make_early_inc_range(m.getOps<LLVM::LLVMFuncOp>())) {
+      SmallVector<LLVM::CallOp> calls;
+      func.walk([&](LLVM::CallOp c) {
+        if (c.getCallee() == StringRef(kTensorMapCallee))
+          calls.push_back(c);
+      });
+      if (calls.empty())
+        continue;
+      int64_t count = 0;
+      for (LLVM::CallOp c : calls) {
+        IntegerAttr index;
+        if (c.getNumOperands() != 1 ||
+            !matchPattern(c.getOperand(0), m_Constant(&index))) {
+          c.emitOpError("takes one constant tensor-map index");
+          return signalPassFailure();
+        }
+        count = std::max(count, index.getInt() + 1);
+      }
+      auto ptr = LLVM::LLVMPointerType::get(ctx);
+      unsigned first = func.getNumArguments();
+      LLVM::LLVMFunctionType fty = func.getFunctionType();
+      SmallVector<Type> params(fty.getParams());
+      params.append(count, ptr);
+      func.setFunctionType(LLVM::LLVMFunctionType::get(
+          fty.getReturnType(), params, fty.isVarArg()));
+      Block &entry = func.getBody().front();
+      SmallVector<Attribute> argAttrs;
+      ArrayAttr old = func.getArgAttrsAttr();
+      for (unsigned i = 0; i < first; ++i)
+        argAttrs.push_back(old && i < old.size()
+                               ? old[i]
+                               : DictionaryAttr::get(ctx, {}));
+      for (int64_t i = 0; i < count; ++i) {
+        entry.addArgument(ptr, func.getLoc());
+        NamedAttrList attrs;
+        attrs.set(LLVM::LLVMDialect::getByValAttrName(),
+                  TypeAttr::get(LLVM::LLVMArrayType::get(
+                      IntegerType::get(ctx, 8), 128)));
+        attrs.set(LLVM::LLVMDialect::getAlignAttrName(),
+                  IntegerAttr::get(IntegerType::get(ctx, 64), 64));
+        attrs.set("nvvm.grid_constant", UnitAttr::get(ctx));
+        argAttrs.push_back(attrs.getDictionary(ctx));
+      }
+      func.setArgAttrsAttr(ArrayAttr::get(ctx, argAttrs));
+      for (LLVM::CallOp c : calls) {
+        IntegerAttr index;
+        matchPattern(c.getOperand(0), m_Constant(&index));
+        c.getResult().replaceAllUsesWith(
+            func.getArgument(first + index.getInt()));
+        c.erase();
+      }
+    }
+    if (auto decl = m.lookupSymbol<LLVM::LLVMFuncOp>(kTensorMapCallee))
+      if (SymbolTable::symbolKnownUseEmpty(decl, m))
+        decl.erase();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createBindTensorMapsPass() {
+  return std::make_unique<BindTensorMapsPass>();
+}
+
 void buildNVVMConversions(OpPassManager &pm, bool toLLVM) {
   // The emulator reads the IR between convert-gpu-to-nvvm and
   // convert-nvvm-to-llvm.
@@ -103,6 +187,7 @@ void buildNVVMConversions(OpPassManager &pm, bool toLLVM) {
   g.addPass(createLowerAffinePass());
   g.addPass(createConvertNVGPUToNVVMPass());
   g.addPass(createConvertGpuOpsToNVVMOps());
+  g.addPass(createBindTensorMapsPass());
   g.addPass(createConvertVectorToLLVMPass());
   g.addPass(createArithToLLVMConversionPass());
   g.addPass(createConvertIndexToLLVMPass());

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "emulator/Engine.h"
+#include "emulator/Hopper.h"
 #include "emulator/Hooks.h"
 
 #include "fused/Runtime/MemoryAccess.h"
@@ -462,6 +463,34 @@ public:
   StatusOr<std::unique_ptr<Stream>> createStream() override {
     return std::unique_ptr<Stream>(new EmuStream());
   }
+  StatusOr<KernelArg> encodeTensorMap(const TensorMapRequest &r) override {
+    if (Status s = checkTensorMapRequest(r); !s)
+      return s;
+    emu::TensorMapFields f;
+    size_t rank = r.shape.size();
+    f.rank = static_cast<int>(rank);
+    f.elementBytes = r.dtype == "f32" ? 4 : r.dtype == "f64" ? 8 : 2;
+    f.isFloat = true;
+    f.globalAddress = r.address;
+    uint64_t stride = static_cast<uint64_t>(f.elementBytes);
+    for (size_t d = 0; d < rank; ++d) {
+      f.globalDim[d] = static_cast<uint64_t>(r.shape[rank - 1 - d]);
+      f.boxDim[d] = static_cast<uint32_t>(r.box[rank - 1 - d]);
+      stride *= f.globalDim[d];
+      if (d + 1 < rank)
+        f.globalStrides[d] = stride;
+    }
+    f.swizzle = r.swizzle == 32 ? 1 : r.swizzle == 64 ? 2
+                : r.swizzle == 128 ? 3 : 0;
+    emu::TensorMap map;
+    if (std::string e = emu::encodeTensorMap(f, map); !e.empty())
+      return Status::error("tensor map: " + e);
+    KernelArg a;
+    a.bytes.resize(sizeof(map));
+    std::memcpy(a.bytes.data(), &map, sizeof(map));
+    return a;
+  }
+
   StatusOr<std::unique_ptr<Stream>> wrapStream(void *) override {
     return std::unique_ptr<Stream>(new EmuStream());
   }

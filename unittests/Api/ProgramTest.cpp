@@ -192,6 +192,10 @@ public:
   std::string backend() const override { return inner.backend(); }
   std::string name() const override { return inner.name(); }
   std::string chip() const override { return inner.chip(); }
+  fused::rt::StatusOr<fused::rt::KernelArg>
+  encodeTensorMap(const fused::rt::TensorMapRequest &r) override {
+    return inner.encodeTensorMap(r);
+  }
   fused::rt::StatusOr<std::unique_ptr<fused::rt::Buffer>>
   allocate(size_t bytes) override {
     return inner.allocate(bytes);

@@ -26,6 +26,13 @@
 
 namespace fused {
 
+/// The callee through which Hopper kernels name their TMA tensor maps
+/// until the conversion to NVVM: `llvm.call @__fused_tensor_map(i32 i) :
+/// (i32) -> !llvm.ptr` is tensor map i of the kernel's launch
+/// configuration; fused-bind-tensor-maps (Pipeline.h) makes it a by-value
+/// kernel parameter.
+inline constexpr const char *kTensorMapCallee = "__fused_tensor_map";
+
 class KernelStrategy {
 public:
   virtual ~KernelStrategy();
@@ -53,11 +60,14 @@ public:
   /// and each result written once.
   virtual double minimumBytes(fused::KernelOp kernel) const;
 
-  /// Whether its kernels are built straight from the fused.kernel by
-  /// buildGpuKernel (the fused-lower-kernels pass). GEMM kernels instead go
-  /// through fused-tile, fused-promote-shared and fused-lower-to-mma, and
-  /// attention kernels through fused-lower-attention.
-  virtual bool lowersToGpu() const { return false; }
+  /// Whether `kernel` is built on `target` straight from the fused.kernel
+  /// by buildGpuKernel (the fused-lower-kernels pass). GEMM kernels of the
+  /// Ampere-class path instead go through fused-tile, fused-promote-shared
+  /// and fused-lower-to-mma (those of the Hopper path are built directly),
+  /// and attention kernels through fused-lower-attention.
+  virtual bool lowersToGpu(fused::KernelOp kernel, const Target &target) const {
+    return false;
+  }
 
   /// Builds the GPU kernel `name` of a supported `kernel` in `module`, with
   /// its fused.launch configuration, or fails after an error.
@@ -81,7 +91,9 @@ public:
   std::optional<double> flops(mlir::Operation *) const final {
     return std::nullopt;
   }
-  bool lowersToGpu() const final { return true; }
+  bool lowersToGpu(fused::KernelOp, const Target &) const final {
+    return true;
+  }
   bool describe(mlir::gpu::GPUFuncOp kernel,
                 llvm::json::Object &desc) const final;
 

@@ -15,6 +15,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <array>
+#include <vector>
 #include <cstdint>
 #include <string>
 
@@ -42,6 +43,15 @@ struct KernelLaunchInfo {
   std::array<int64_t, 3> block = {1, 1, 1};
   int64_t dynamicSharedMemory = 0;
   int64_t numOutputs = 1;
+  /// The TMA tensor maps the kernel takes after its arguments
+  /// (#fused.tensor_map): the argument, the box (outermost first), the
+  /// swizzle in bytes.
+  struct TensorMap {
+    int64_t arg = 0;
+    std::vector<int64_t> box;
+    int64_t swizzle = 0;
+  };
+  std::vector<TensorMap> tensorMaps;
 };
 
 KernelLaunchInfo readKernelLaunchInfo(mlir::gpu::GPUFuncOp kernel);

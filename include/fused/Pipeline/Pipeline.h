@@ -10,8 +10,10 @@
 #define FUSED_PIPELINE_PIPELINE_H
 
 #include "fused/Target/Target.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Support/LLVM.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -88,6 +90,11 @@ void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 /// already at the mma stage.
 void buildBackendPipeline(mlir::OpPassManager &pm,
                           const PipelineOptions &options);
+
+/// fused-bind-tensor-maps (part of buildNVVMConversions): gives each kernel
+/// one by-value grid-constant parameter per tensor map it names, after its
+/// other parameters.
+std::unique_ptr<mlir::Pass> createBindTensorMapsPass();
 
 /// Appends the NVVM conversions of the `nvvm` stage inside each gpu.module:
 /// to typed NVVM ops (what the emulator rewrites), then, with `toLLVM`,

@@ -98,6 +98,15 @@ struct KernelSpec {
   std::array<uint32_t, 3> block = {1, 1, 1};
   uint32_t dynamicSharedMemory = 0;
   bool sharedMemoryOptIn = false;
+  /// TMA tensor maps the kernel takes by value after its arguments: over
+  /// input argument `arg`, boxes of `box` (outermost first), `swizzle`
+  /// bytes.
+  struct TensorMap {
+    int64_t arg = 0;
+    std::vector<int64_t> box;
+    int64_t swizzle = 0;
+  };
+  std::vector<TensorMap> tensorMaps;
 
   /// The grid for arguments of `argShapes`, or an error when an expression
   /// fails or the grid is over the CUDA limits.

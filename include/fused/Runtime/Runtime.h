@@ -116,6 +116,25 @@ std::vector<KernelArg> memrefArgs(const Buffer &buffer,
 /// emulator.
 enum class ModuleFormat { Cubin, PTX, EmulatorIR };
 
+/// A TMA tensor map over a dense row-major tensor at `address`: what a
+/// Hopper kernel takes by value for each entry of its "tensor_maps"
+/// (docs/bundle.md). Shapes and boxes are outermost first.
+struct TensorMapRequest {
+  uint64_t address = 0;
+  /// "f16", "bf16", "f32" or "f64".
+  std::string dtype;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> box;
+  /// 0, 32, 64 or 128.
+  int64_t swizzle = 0;
+};
+
+/// Checks `r` against what cuTensorMapEncodeTiled accepts (rank 1-5,
+/// dimensions 1 to 2^32, a 16-byte aligned address, rows a multiple of 16
+/// bytes, boxes of 1-256 elements whose innermost dimension is a multiple
+/// of 16 bytes and at most the swizzle's span); the error names what fails.
+Status checkTensorMapRequest(const TensorMapRequest &r);
+
 /// A device and everything made on it.
 class Device {
 public:
@@ -158,6 +177,11 @@ public:
   timeLaunches(Module &module, const std::string &kernel,
                const LaunchConfig &config, const std::vector<KernelArg> &args,
                int launches) = 0;
+
+  /// The tensor map `r` describes, encoded for this device, as the
+  /// 128-byte kernel argument that passes it by value. The default refuses
+  /// (a device that cannot run TMA kernels).
+  virtual StatusOr<KernelArg> encodeTensorMap(const TensorMapRequest &r);
 
   /// A number that no other device object of this process has had, for
   /// what is kept per device (a device's address may be another's once it

@@ -92,7 +92,12 @@ LogicalResult
 LaunchConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                          ArrayRef<int64_t> grid, ArrayRef<int64_t> block,
                          int64_t dynamicSharedMemory, int64_t numOutputs,
-                         ArrayAttr gridSizes) {
+                         ArrayAttr gridSizes, ArrayAttr tensorMaps) {
+  if (tensorMaps && !llvm::all_of(tensorMaps, [](Attribute a) {
+        return isa<TensorMapAttr>(a);
+      }))
+    return emitError() << "tensor_maps must hold #fused.tensor_map "
+                          "attributes";
   if (grid.size() != 3 || block.size() != 3)
     return emitError() << "grid and block must have 3 dimensions (x, y, z)";
   if (gridSizes &&
@@ -107,6 +112,21 @@ LaunchConfigAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "block dimensions must be >= 1";
   if (dynamicSharedMemory < 0 || numOutputs < 0)
     return emitError() << "shared memory and outputs must be >= 0";
+  return success();
+}
+
+LogicalResult
+TensorMapAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                      int64_t arg, ArrayRef<int64_t> box, int64_t swizzle) {
+  if (arg < 0)
+    return emitError() << "tensor map argument must be >= 0";
+  if (box.empty() || box.size() > 5)
+    return emitError() << "a tensor map box has 1 to 5 dimensions";
+  for (int64_t b : box)
+    if (b < 1 || b > 256)
+      return emitError() << "tensor map box sizes must be in [1, 256]";
+  if (swizzle != 0 && swizzle != 32 && swizzle != 64 && swizzle != 128)
+    return emitError() << "tensor map swizzle must be 0, 32, 64 or 128";
   return success();
 }
 

@@ -495,8 +495,12 @@ struct TilePass : public ::fused::fused::impl::FusedTilePassBase<TilePass> {
     SymbolTable symbols(module);
     ::fused::Target target = moduleTarget(module);
     SmallVector<KernelOp> kernels;
+    // GEMM kernels that their strategy builds directly (the Hopper path)
+    // wait for fused-lower-kernels.
+    const ::fused::KernelStrategy *gemm =
+        ::fused::strategyFor(KernelKind::gemm);
     module.walk([&](KernelOp k) {
-      if (k.getKind() == KernelKind::gemm)
+      if (k.getKind() == KernelKind::gemm && !gemm->lowersToGpu(k, target))
         kernels.push_back(k);
     });
     for (KernelOp kernel : kernels)

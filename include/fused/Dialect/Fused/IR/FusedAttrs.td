@@ -81,6 +81,31 @@ def Fused_AttentionConfigAttr : AttrDef<Fused_Dialect, "AttentionConfig"> {
   let genVerifyDecl = 1;
 }
 
+def Fused_TensorMapAttr : AttrDef<Fused_Dialect, "TensorMap"> {
+  let mnemonic = "tensor_map";
+  let summary = "a TMA tensor map a kernel takes over one of its arguments";
+  let description = [{
+    A Hopper kernel reads argument `arg` (a dense row-major tensor) through
+    a TMA tensor map: boxes of `box` elements (outermost first, one per
+    dimension of the argument), written to shared memory with a swizzle of
+    `swizzle` bytes (0, 32, 64 or 128). The runtime encodes the map from
+    the argument's address and sizes at each launch
+    (cuTensorMapEncodeTiled; the emulator its own record) and passes it by
+    value after the kernel's other arguments, in the order of its launch
+    configuration's `tensor_maps` (docs/bundle.md).
+
+    ```mlir
+    #fused.tensor_map<arg = 0, box = [128, 64], swizzle = 128>
+    ```
+  }];
+  let parameters = (ins "int64_t":$arg, ArrayRefParameter<"int64_t">:$box,
+                        "int64_t":$swizzle);
+  let assemblyFormat = [{
+    `<` `arg` `=` $arg `,` `box` `=` `[` $box `]` `,` `swizzle` `=` $swizzle `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
 def Fused_LaunchConfigAttr : AttrDef<Fused_Dialect, "LaunchConfig"> {
   let mnemonic = "launch";
   let summary = "how a GPU kernel is launched";
@@ -96,27 +121,40 @@ def Fused_LaunchConfigAttr : AttrDef<Fused_Dialect, "LaunchConfig"> {
     dimensions, `aI.dJ` for dimension J of argument I, in the syntax of the
     manifest (docs/bundle.md); the static value of such an axis is 0.
 
+    A Hopper kernel that reads arguments through TMA lists their tensor
+    maps (`#fused.tensor_map`) in `tensor_maps`: the runtime passes one
+    encoded map per entry after the kernel's arguments.
+
     ```mlir
     #fused.launch<grid = [2, 8, 2], block = [128, 1, 1], shared = 40960, outputs = 2>
     #fused.launch<grid = [0, 1, 1], block = [256, 1, 1], shared = 0, outputs = 1, sizes = ["(a0.d0 * 768 + 2047) / 2048", "", ""]>
+    #fused.launch<grid = [4, 4, 1], block = [384, 1, 1], shared = 132096, outputs = 1, tensor_maps = [#fused.tensor_map<arg = 0, box = [128, 64], swizzle = 128>]>
     ```
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$grid,
                         ArrayRefParameter<"int64_t">:$block,
                         "int64_t":$dynamicSharedMemory,
                         "int64_t":$numOutputs,
-                        OptionalParameter<"::mlir::ArrayAttr">:$gridSizes);
+                        OptionalParameter<"::mlir::ArrayAttr">:$gridSizes,
+                        OptionalParameter<"::mlir::ArrayAttr">:$tensorMaps);
   let assemblyFormat = [{
     `<` `grid` `=` `[` $grid `]` `,` `block` `=` `[` $block `]` `,`
     `shared` `=` $dynamicSharedMemory `,` `outputs` `=` $numOutputs
-    (`,` `sizes` `=` $gridSizes^)? `>`
+    (`,` `sizes` `=` $gridSizes^)? (`,` `tensor_maps` `=` $tensorMaps^)? `>`
   }];
   let builders = [
     AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$grid,
                      "::llvm::ArrayRef<int64_t>":$block,
                      "int64_t":$dynamicSharedMemory, "int64_t":$numOutputs), [{
       return $_get($_ctxt, grid, block, dynamicSharedMemory, numOutputs,
-                   ::mlir::ArrayAttr());
+                   ::mlir::ArrayAttr(), ::mlir::ArrayAttr());
+    }]>,
+    AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$grid,
+                     "::llvm::ArrayRef<int64_t>":$block,
+                     "int64_t":$dynamicSharedMemory, "int64_t":$numOutputs,
+                     "::mlir::ArrayAttr":$gridSizes), [{
+      return $_get($_ctxt, grid, block, dynamicSharedMemory, numOutputs,
+                   gridSizes, ::mlir::ArrayAttr());
     }]>
   ];
   let genVerifyDecl = 1;

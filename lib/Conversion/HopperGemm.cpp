@@ -1,0 +1,546 @@
+//===- HopperGemm.cpp - GEMM kernels of the Hopper path (sm_90a) ----------===//
+//
+// A `fused.kernel gemm` with 16-bit operands on sm_90a becomes one
+// warp-specialised kernel: warpgroup 0 is the producer, whose first thread
+// loads the A and B tiles of each 64-deep K step by TMA into a ring of
+// `stages` shared-memory stages (128-byte swizzle, tile bases aligned to
+// 1024 bytes) and completes them on the stage's "full" mbarrier; one or
+// two consumer warpgroups (64 rows of the block's M each) wait for a
+// stage, multiply it with four wgmma.mma_async m64nNk16 from shared-memory
+// descriptors into f32 accumulators in registers, and release the stage on
+// its "empty" mbarrier. The epilogue chain (bias, activation, residual,
+// cast) runs on the accumulators in registers; each thread stores its own
+// elements. Tails in M, N and K: TMA fills out-of-bounds elements with
+// zeros and the stores are predicated. Sizes may be dynamic: the tensor
+// maps are encoded at launch from the arguments' sizes.
+//
+// What is not here yet (docs/Rationale.md, "The Hopper path"): register
+// reallocation (setmaxnreg), a persistent grid, clusters, the TMA store
+// epilogue, more than one wgmma group in flight, split-K for small M.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HopperGemm.h"
+#include "KernelBuilders.h"
+
+#include "fused/Conversion/Elementwise.h"
+#include "fused/Conversion/KernelStrategy.h"
+
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+
+using namespace mlir;
+using namespace fused::fused;
+using namespace fused::kernel_builders;
+
+namespace fused {
+namespace {
+
+constexpr int64_t kBlockK = 64;    // One 128-byte swizzle row of 16-bit K.
+constexpr int64_t kSwizzle = 128;  // Bytes.
+constexpr int64_t kBarrierBytes = 1024;
+
+/// The contiguous (innermost) dimension of `t` in elements, or nothing when
+/// it is dynamic.
+std::optional<int64_t> innerSize(RankedTensorType t) {
+  int64_t n = t.getShape().back();
+  return ShapedType::isDynamic(n) ? std::nullopt : std::optional(n);
+}
+
+} // namespace
+
+std::optional<HopperGemmPlan> planHopperGemm(KernelOp kernel,
+                                             const Target &target) {
+  if (!target.isHopper() || !target.archSpecific ||
+      kernel.getKind() != KernelKind::gemm)
+    return std::nullopt;
+  // An explicit #fused.gemm_config names the Ampere-class kernel.
+  for (Operation &op : kernel.getBody().front())
+    if (op.hasAttr("fused.config"))
+      return std::nullopt;
+  if (kernel->hasAttr("fused.config"))
+    return std::nullopt;
+  Block &body = kernel.getBody().front();
+  MatmulOp mm;
+  for (Operation &op : body)
+    if ((mm = dyn_cast<MatmulOp>(op)))
+      break;
+  if (!mm || !mm.getAccumulatorType().isF32())
+    return std::nullopt;
+  auto a = mm.getA().getType(), b = mm.getB().getType();
+  Type et = a.getElementType();
+  if ((!et.isF16() && !et.isBF16()) || b.getElementType() != et)
+    return std::nullopt;
+  auto argA = dyn_cast<BlockArgument>(mm.getA());
+  auto argB = dyn_cast<BlockArgument>(mm.getB());
+  if (!argA || !argB || argA.getOwner() != &body || argB.getOwner() != &body)
+    return std::nullopt;
+  // TMA: rows a multiple of 16 bytes, bases 16-byte aligned, rank <= 5.
+  for (RankedTensorType t : {a, b}) {
+    std::optional<int64_t> inner = innerSize(t);
+    if (!inner || *inner % 8 != 0 || t.getRank() > 5)
+      return std::nullopt;
+  }
+  if (!inputsStartAligned(kernel, 16) || mm.getType().getRank() > 5)
+    return std::nullopt;
+  HopperGemmPlan p;
+  p.matmul = mm;
+  p.argA = argA.getArgNumber();
+  p.argB = argB.getArgNumber();
+  p.transA = mm.getTransposeA();
+  p.transB = mm.getTransposeB();
+  p.bf16 = et.isBF16();
+  auto out = mm.getType();
+  int64_t rank = out.getRank();
+  int64_t m = out.getDimSize(rank - 2), n = out.getDimSize(rank - 1);
+  bool smallM = !ShapedType::isDynamic(m) && m <= 64;
+  bool smallN = !ShapedType::isDynamic(n) && n <= 64;
+  p.consumers = smallM ? 1 : 2;
+  p.blockM = 64 * p.consumers;
+  p.blockN = smallN ? 64 : 128;
+  int64_t k = a.getDimSize(a.getRank() - (p.transA ? 2 : 1));
+  p.stages = !ShapedType::isDynamic(k) && k <= 2 * kBlockK ? 2 : 4;
+  p.stageBytes = (p.blockM + p.blockN) * kBlockK * 2;
+  // Slack to align the tiles to 1024 bytes, the barriers, the ring.
+  p.sharedBytes = 1024 + kBarrierBytes + p.stages * p.stageBytes;
+  if (p.sharedBytes > target.limits.maxSharedMemoryPerBlock)
+    return std::nullopt;
+  return p;
+}
+
+namespace {
+
+struct Builder {
+  const HopperGemmPlan &p;
+  KernelOp kernelOp;
+  gpu::GPUFuncOp kernel;
+  OpBuilder &b;
+  Location loc;
+  MLIRContext *ctx;
+  Type i32, i64;
+
+  RB r() { return RB{b, loc}; }
+  Value c32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32, v);
+  }
+  Value c64(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i64, v);
+  }
+  Value toI32(Value index) {
+    return arith::IndexCastOp::create(b, loc, i32, index);
+  }
+  Value toI64(Value index) {
+    return arith::IndexCastOp::create(b, loc, i64, index);
+  }
+  Value add64(Value x, int64_t y) {
+    return y ? arith::AddIOp::create(b, loc, x, c64(y)).getResult() : x;
+  }
+  Value shared3(Value addr) {
+    return LLVM::IntToPtrOp::create(b, loc,
+                                    LLVM::LLVMPointerType::get(ctx, 3), addr);
+  }
+
+  /// Tensor map `i` of the launch configuration.
+  Value tensorMap(int64_t i) {
+    auto module = kernel->getParentOfType<gpu::GPUModuleOp>();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto fnTy = LLVM::LLVMFunctionType::get(ptr, {i32});
+    if (!module.lookupSymbol(kTensorMapCallee)) {
+      OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+      LLVM::LLVMFuncOp::create(mb, loc, kTensorMapCallee, fnTy);
+    }
+    return LLVM::CallOp::create(b, loc, fnTy,
+                                FlatSymbolRefAttr::get(ctx, kTensorMapCallee),
+                                ValueRange{c32(i)})
+        .getResult();
+  }
+
+  /// A wgmma descriptor of the tile at shared address `addr` (i64): 128-byte
+  /// swizzle, `lbo` and `sbo` bytes.
+  Value descriptor(Value addr, int64_t lbo, int64_t sbo) {
+    Value low = arith::AndIOp::create(b, loc, addr, c64(0x3ffff));
+    Value start = arith::ShRUIOp::create(b, loc, low, c64(4));
+    int64_t fields = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) |
+                     (int64_t(1) << 62);
+    return arith::OrIOp::create(b, loc, start, c64(fields));
+  }
+
+  void build();
+  /// The producer's loop: TMA loads of every K step.
+  void produce(Value numK, Value full, Value empty, Value tiles,
+               ArrayRef<Value> batchIndex, Value m0, Value n0);
+  /// A consumer warpgroup's loop; returns its accumulators.
+  Value consume(Value numK, Value full, Value empty, Value tiles,
+                Value consumer);
+  void epilogue(Value acc, Value consumer, Value tid,
+                ArrayRef<Value> batchIndex, Value m0, Value n0);
+  /// Coordinates (innermost first) of operand `arg` at matrix position
+  /// (`row`, `col`) of its last two dimensions, its batch dimensions from
+  /// the output's batch index.
+  SmallVector<Value> coords(int64_t arg, Value row, Value col,
+                            ArrayRef<Value> batchIndex);
+};
+
+SmallVector<Value> Builder::coords(int64_t arg, Value row, Value col,
+                                   ArrayRef<Value> batchIndex) {
+  auto t = cast<MemRefType>(kernel.getArgument(arg).getType());
+  int64_t rank = t.getRank();
+  SmallVector<Value> c{toI32(col), toI32(row)};
+  for (int64_t d = rank - 3; d >= 0; --d) {
+    int64_t outDim = static_cast<int64_t>(batchIndex.size()) - (rank - 2) + d;
+    c.push_back(t.getShape()[d] == 1 ? c32(0) : toI32(batchIndex[outDim]));
+  }
+  return c;
+}
+
+void Builder::produce(Value numK, Value full, Value empty, Value tiles,
+                      ArrayRef<Value> batchIndex, Value m0, Value n0) {
+  RB rb = r();
+  Value ticks = c32(10000000);
+  Value mapA = tensorMap(0), mapB = tensorMap(1);
+  auto loop = scf::ForOp::create(b, loc, rb.idx(0), numK, rb.idx(1));
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value kt = loop.getInductionVar();
+  Value s = rb.remi(kt, p.stages), round = rb.divi(kt, p.stages);
+  Value s64 = toI64(s);
+  Value parity = arith::XOrIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, toI32(round), c32(1)), c32(1));
+  auto at = [&](Value base, int64_t stride) {
+    return arith::AddIOp::create(
+        b, loc, base, arith::MulIOp::create(b, loc, s64, c64(stride)));
+  };
+  Value emptyBar = shared3(at(empty, 8)), fullBar = shared3(at(full, 8));
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, emptyBar, parity, ticks);
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullBar,
+                                         c32(p.stageBytes),
+                                         NVVM::MemScopeKind::CTA, false,
+                                         Value());
+  Value stage = at(tiles, p.stageBytes);
+  Value k0 = rb.muli(kt, kBlockK);
+  auto load = [&](Value map, Value dst, SmallVector<Value> c) {
+    Value p3 = shared3(dst);
+    Value p7 = LLVM::AddrSpaceCastOp::create(
+        b, loc, LLVM::LLVMPointerType::get(ctx, 7), p3);
+    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+        b, loc, p7, map, c, fullBar, ValueRange(), Value(), Value(),
+        NVVM::TMALoadMode::TILE, false, NVVM::CTAGroupKindAttr(), Value());
+  };
+  // A: [.., M, K] in one box of blockM x 64; transposed, [.., K, M] in
+  // boxes of 64 x 64 per 64 rows of M.
+  if (!p.transA) {
+    load(mapA, stage, coords(p.argA, m0, k0, batchIndex));
+  } else {
+    for (int64_t c = 0; c < p.consumers; ++c)
+      load(mapA, add64(stage, c * 64 * kSwizzle),
+           coords(p.argA, k0, rb.addi(m0, rb.idx(64 * c)), batchIndex));
+  }
+  // B: [.., K, N] in boxes of 64 x 64 per 64 columns; transposed,
+  // [.., N, K] in one box of blockN x 64.
+  Value tileB = add64(stage, p.blockM * kBlockK * 2);
+  if (!p.transB) {
+    for (int64_t c = 0; c < p.blockN / 64; ++c)
+      load(mapB, add64(tileB, c * 64 * kSwizzle),
+           coords(p.argB, k0, rb.addi(n0, rb.idx(64 * c)), batchIndex));
+  } else {
+    load(mapB, tileB, coords(p.argB, n0, k0, batchIndex));
+  }
+}
+
+Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
+                       Value consumer) {
+  RB rb = r();
+  Type f32 = b.getF32Type();
+  auto accTy = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(p.blockN / 2, f32));
+  Value zero = LLVM::ZeroOp::create(b, loc, accTy);
+  Value ticks = c32(10000000);
+  auto loop =
+      scf::ForOp::create(b, loc, rb.idx(0), numK, rb.idx(1), ValueRange{zero});
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value kt = loop.getInductionVar();
+  Value s = rb.remi(kt, p.stages), round = rb.divi(kt, p.stages);
+  Value s64 = toI64(s);
+  Value parity = arith::AndIOp::create(b, loc, toI32(round), c32(1));
+  auto at = [&](Value base, int64_t stride) {
+    return arith::AddIOp::create(
+        b, loc, base, arith::MulIOp::create(b, loc, s64, c64(stride)));
+  };
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, shared3(at(full, 8)), parity,
+                                        ticks);
+  Value stage = at(tiles, p.stageBytes);
+  Value c64v = toI64(consumer);
+  // This warpgroup's 64 rows of A: 64 rows of 128 bytes (K-major), or the
+  // box of its 64 columns (M-major).
+  Value tileA = arith::AddIOp::create(
+      b, loc, stage,
+      arith::MulIOp::create(b, loc, c64v, c64(64 * kSwizzle)));
+  Value tileB = add64(stage, p.blockM * kBlockK * 2);
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  auto ty = p.bf16 ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+  Value acc = loop.getRegionIterArgs()[0];
+  for (int64_t j = 0; j < kBlockK / 16; ++j) {
+    // K advances 32 bytes along a K-major row, 16 rows of 128 bytes in an
+    // MN-major box.
+    Value da = p.transA ? descriptor(add64(tileA, j * 2048), 8192, 1024)
+                        : descriptor(add64(tileA, j * 32), 16, 1024);
+    Value db = p.transB ? descriptor(add64(tileB, j * 32), 16, 1024)
+                        : descriptor(add64(tileB, j * 2048), 8192, 1024);
+    acc = NVVM::WgmmaMmaAsyncOp::create(
+        b, loc, accTy, acc, da, db,
+        NVVM::MMAShapeAttr::get(ctx, 64, p.blockN, 16), ty, ty,
+        NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+        p.transA ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+        p.transB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+        NVVM::MMAIntOverflowAttr());
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  NVVM::MBarrierArriveOp::create(b, loc, Type(), shared3(at(empty, 8)),
+                                 Value());
+  scf::YieldOp::create(b, loc, acc);
+  return loop.getResult(0);
+}
+
+void Builder::epilogue(Value acc, Value consumer, Value tid,
+                       ArrayRef<Value> batchIndex, Value m0, Value n0) {
+  RB rb = r();
+  Block &body = kernelOp.getBody().front();
+  MatmulOp mm = p.matmul;
+  Value out = kernel.getArgument(kernelOp.getInputs().size());
+  auto outTy = cast<MemRefType>(out.getType());
+  int64_t rank = outTy.getRank();
+  Value M = rank >= 2 && !ShapedType::isDynamic(outTy.getShape()[rank - 2])
+                ? rb.idx(outTy.getShape()[rank - 2])
+                : memref::DimOp::create(b, loc, out, rank - 2).getResult();
+  Value N = !ShapedType::isDynamic(outTy.getShape()[rank - 1])
+                ? rb.idx(outTy.getShape()[rank - 1])
+                : memref::DimOp::create(b, loc, out, rank - 1).getResult();
+  Value t = rb.remi(tid, 128);
+  Value w = rb.divi(t, 32), lane = rb.remi(t, 32);
+  Value g = rb.divi(lane, 4), q = rb.remi(lane, 4);
+  Value rowBase = rb.addi(rb.addi(m0, rb.muli(consumer, 64)),
+                          rb.addi(rb.muli(w, 16), g));
+  Value colBase = rb.addi(n0, rb.muli(q, 2));
+  Type f32 = b.getF32Type();
+  auto roundTo = [&](OpBuilder &ib, Value v, Type ty) -> Value {
+    if (ty.isF32())
+      return v;
+    Value n = arith::TruncFOp::create(ib, loc, ty, v);
+    return arith::ExtFOp::create(ib, loc, f32, n);
+  };
+  for (int64_t i = 0; i < p.blockN / 2; ++i) {
+    int64_t jj = i / 4, pp = i % 4;
+    Value row = rb.addi(rowBase, rb.idx(8 * (pp / 2)));
+    Value col = rb.addi(colBase, rb.idx(8 * jj + pp % 2));
+    Value ok = arith::AndIOp::create(b, loc, rb.ult(row, M), rb.ult(col, N));
+    auto guard = scf::IfOp::create(b, loc, ok, false);
+    OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
+    RB ir{ib, loc};
+    SmallVector<Value> outIndex(batchIndex.begin(), batchIndex.end());
+    outIndex.push_back(row);
+    outIndex.push_back(col);
+    llvm::DenseMap<Value, Value> values;
+    Value x = LLVM::ExtractValueOp::create(ib, loc, acc, ArrayRef<int64_t>{i});
+    values[mm.getResult()] = roundTo(ib, x, mm.getType().getElementType());
+    // Kernel inputs the epilogue reads, broadcast to the output's index.
+    auto operand = [&](Value v) -> Value {
+      if (auto it = values.find(v); it != values.end())
+        return it->second;
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
+        Value memref = kernel.getArgument(arg.getArgNumber());
+        auto mt = cast<MemRefType>(memref.getType());
+        SmallVector<Value> index;
+        for (int64_t d = 0; d < mt.getRank(); ++d)
+          index.push_back(mt.getShape()[d] == 1
+                              ? ir.idx(0)
+                              : outIndex[outIndex.size() - mt.getRank() + d]);
+        Value e = loadF32(ir, memref, index, 1)[0];
+        values[v] = e;
+        return e;
+      }
+      return ::fused::splatConstantF32(ib, loc, v);
+    };
+    Value current = values[mm.getResult()];
+    for (Operation *op = mm->getNextNode();
+         op && !op->hasTrait<OpTrait::IsTerminator>();
+         op = op->getNextNode()) {
+      SmallVector<Value> operands;
+      for (Value o : op->getOperands())
+        operands.push_back(operand(o));
+      Value res = cast<ElementwiseOpInterface>(op).emitF32(ib, loc, operands);
+      current = roundTo(ib, res, cast<RankedTensorType>(op->getResult(0).getType())
+                                     .getElementType());
+      values[op->getResult(0)] = current;
+    }
+    storeF32(ir, {current}, out, outIndex);
+  }
+}
+
+void Builder::build() {
+  RB rb = r();
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value bz = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  Value out = kernel.getArgument(kernelOp.getInputs().size());
+  auto outTy = cast<MemRefType>(out.getType());
+  int64_t rank = outTy.getRank();
+  // The batch index of this block, from the output's batch dimensions.
+  SmallVector<int64_t> batchDims(outTy.getShape().begin(),
+                                 outTy.getShape().end() - 2);
+  SmallVector<Value> batchDynamic;
+  bool dynamicBatch = false;
+  for (int64_t d = 0; d < rank - 2; ++d) {
+    bool dyn = ShapedType::isDynamic(batchDims[d]);
+    dynamicBatch |= dyn;
+    batchDynamic.push_back(dyn ? memref::DimOp::create(b, loc, out, d).getResult()
+                               : Value());
+  }
+  SmallVector<Value> batchIndex =
+      rank == 2 ? SmallVector<Value>()
+      : dynamicBatch ? delinearize(rb, bz, batchDims, batchDynamic)
+                     : delinearize(rb, bz, batchDims);
+  Value m0 = rb.muli(by, p.blockM), n0 = rb.muli(bx, p.blockN);
+
+  // Shared memory: the barriers in the first KiB at a 1024-byte boundary,
+  // then the ring.
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value smem = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), wg));
+  Value raw = toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
+  Value base = arith::AndIOp::create(b, loc, add64(raw, 1023), c64(~int64_t(1023)));
+  Value full = base, empty = add64(base, 64);
+  Value tiles = add64(base, kBarrierBytes);
+
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                      rb.idx(0));
+  {
+    auto init = scf::IfOp::create(b, loc, first, false);
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToStart(init.thenBlock());
+    for (int64_t s = 0; s < p.stages; ++s) {
+      NVVM::MBarrierInitOp::create(b, loc, shared3(add64(full, 8 * s)),
+                                   c32(1), Value());
+      NVVM::MBarrierInitOp::create(b, loc, shared3(add64(empty, 8 * s)),
+                                   c32(128 * p.consumers), Value());
+    }
+    NVVM::FenceMbarrierInitOp::create(b, loc);
+  }
+  gpu::BarrierOp::create(b, loc);
+
+  auto aTy = cast<MemRefType>(kernel.getArgument(p.argA).getType());
+  int64_t kDim = aTy.getRank() - (p.transA ? 2 : 1);
+  Value K = ShapedType::isDynamic(aTy.getShape()[kDim])
+                ? memref::DimOp::create(b, loc, kernel.getArgument(p.argA), kDim)
+                      .getResult()
+                : rb.idx(aTy.getShape()[kDim]);
+  Value numK = rb.divi(rb.addi(K, rb.idx(kBlockK - 1)), kBlockK);
+
+  Value warpgroup = rb.divi(tid, 128);
+  Value producer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         warpgroup, rb.idx(0));
+  auto split = scf::IfOp::create(b, loc, producer, true);
+  {
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToStart(split.thenBlock());
+    auto issue = scf::IfOp::create(b, loc, first, false);
+    b.setInsertionPointToStart(issue.thenBlock());
+    produce(numK, full, empty, tiles, batchIndex, m0, n0);
+  }
+  {
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToStart(split.elseBlock());
+    Value consumer = arith::SubIOp::create(b, loc, warpgroup, rb.idx(1));
+    Value acc = consume(numK, full, empty, tiles, consumer);
+    epilogue(acc, consumer, tid, batchIndex, m0, n0);
+  }
+  gpu::ReturnOp::create(b, loc);
+}
+
+} // namespace
+
+FailureOr<gpu::GPUFuncOp> buildHopperGemm(const HopperGemmPlan &p,
+                                          KernelOp kernelOp,
+                                          gpu::GPUModuleOp module,
+                                          StringRef name) {
+  MLIRContext *ctx = kernelOp.getContext();
+  int64_t threads = 128 * (1 + p.consumers);
+  gpu::GPUFuncOp kernel = createKernelShell(kernelOp, module, name, threads);
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  Location loc = kernelOp.getLoc();
+  Builder builder{p, kernelOp, kernel, b, loc, ctx, b.getI32Type(),
+                  b.getI64Type()};
+  builder.build();
+
+  // Grid: (ceil(N / blockN), ceil(M / blockM), batch), from the output's
+  // sizes where they are dynamic.
+  auto outTy = cast<MemRefType>(kernel.getArgument(kernelOp.getInputs().size())
+                                    .getType());
+  unsigned outArg = kernelOp.getInputs().size();
+  int64_t rank = outTy.getRank();
+  SmallVector<int64_t> grid(3, 1);
+  std::vector<std::string> sizes(3);
+  auto tiles = [&](int64_t d, int64_t block, int axis) {
+    int64_t n = outTy.getShape()[d];
+    if (ShapedType::isDynamic(n)) {
+      grid[axis] = 0;
+      sizes[axis] = ceilDivExpr(argDimName(outArg, d), block);
+    } else {
+      grid[axis] = (n + block - 1) / block;
+    }
+  };
+  tiles(rank - 1, p.blockN, 0);
+  tiles(rank - 2, p.blockM, 1);
+  SmallVector<int64_t> batch(outTy.getShape().begin(),
+                             outTy.getShape().end() - 2);
+  batch.append({1, 1});
+  if (llvm::any_of(ArrayRef<int64_t>(batch).drop_back(2),
+                   [](int64_t d) { return ShapedType::isDynamic(d); })) {
+    grid[2] = 0;
+    int64_t fixed = 1;
+    for (int64_t d : ArrayRef<int64_t>(batch).drop_back(2))
+      if (!ShapedType::isDynamic(d))
+        fixed *= d;
+    sizes[2] = timesDynamicSizesExpr(fixed, outArg, batch);
+  } else {
+    for (int64_t d : ArrayRef<int64_t>(batch).drop_back(2))
+      grid[2] *= d;
+  }
+  bool dynamicGrid = llvm::any_of(sizes, [](auto &s) { return !s.empty(); });
+  ArrayAttr gridSizes;
+  if (dynamicGrid) {
+    SmallVector<Attribute> s;
+    for (auto &e : sizes)
+      s.push_back(StringAttr::get(ctx, e));
+    gridSizes = ArrayAttr::get(ctx, s);
+  }
+  auto boxOf = [&](int64_t arg, int64_t rows, int64_t cols) {
+    auto t = cast<MemRefType>(kernel.getArgument(arg).getType());
+    SmallVector<int64_t> box(t.getRank() - 2, 1);
+    box.append({rows, cols});
+    return box;
+  };
+  SmallVector<Attribute> maps{
+      TensorMapAttr::get(ctx, p.argA,
+                         p.transA ? boxOf(p.argA, kBlockK, 64)
+                                  : boxOf(p.argA, p.blockM, kBlockK),
+                         kSwizzle),
+      TensorMapAttr::get(ctx, p.argB,
+                         p.transB ? boxOf(p.argB, p.blockN, kBlockK)
+                                  : boxOf(p.argB, kBlockK, 64),
+                         kSwizzle)};
+  FusedDialect::LaunchAttrHelper(ctx).setAttr(
+      kernel, LaunchConfigAttr::get(ctx, grid, {threads, 1, 1}, p.sharedBytes,
+                                    1, gridSizes, ArrayAttr::get(ctx, maps)));
+  FusedDialect::GemmConfigAttrHelper(ctx).setAttr(
+      kernel, GemmConfigAttr::get(ctx, p.blockM, p.blockN, kBlockK,
+                                  4 * p.consumers, 1, p.stages));
+  return kernel;
+}
+
+} // namespace fused
