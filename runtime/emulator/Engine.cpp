@@ -310,6 +310,14 @@ struct Worker {
   /// The block's mbarriers by shared offset, and what the TMA loads wrote.
   std::map<uint32_t, MBarrier> mbarriers;
   std::vector<TmaWrite> tmaWrites;
+  /// Per warpgroup: the shared bytes its last wgmma (site, descriptors, N
+  /// and flags) reads, computed and checked byte by byte by the first of
+  /// its threads to issue it.
+  struct WgmmaFootprint {
+    std::array<int64_t, 4> key{-1, -1, -1, -1};
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  };
+  std::vector<WgmmaFootprint> wgmmaFootprints;
 
   uint32_t epoch() const {
     return static_cast<uint32_t>(runner->barriersCompleted() + 1);
@@ -368,8 +376,7 @@ struct Worker {
                  int s);
   /// Reports a read by `t` of the TMA-written byte at `offset` before `t`
   /// waited for the phase that completes the load; true if it did.
-  bool tmaNotVisible(GpuThread &t, uint32_t offset, const std::string &who,
-                     int s);
+  bool tmaNotVisible(GpuThread &t, uint32_t offset, const char *who, int s);
   /// After a phase of the mbarrier at `barrier` completed: waiting threads
   /// wake.
   void phaseCompleted(uint32_t barrier);
@@ -610,8 +617,8 @@ void Worker::asyncWrite(uint32_t offset, uint32_t n, uint32_t barrier) {
   tmaWrites.push_back({barrier, mbarriers[barrier].phase, offset, n});
 }
 
-bool Worker::tmaNotVisible(GpuThread &t, uint32_t offset,
-                           const std::string &who, int s) {
+bool Worker::tmaNotVisible(GpuThread &t, uint32_t offset, const char *who,
+                           int s) {
   for (const TmaWrite &w : tmaWrites) {
     if (offset < w.offset || offset >= w.offset + w.bytes)
       continue;
@@ -619,7 +626,7 @@ bool Worker::tmaNotVisible(GpuThread &t, uint32_t offset,
     if (seen != t.observedPhases.end() && seen->second > w.phase)
       return false;
     report(BeforeWait, s, t,
-           who + " reads bytes [" + std::to_string(w.offset) + ", " +
+           std::string(who) + " reads bytes [" + std::to_string(w.offset) + ", " +
                std::to_string(w.offset + w.bytes) +
                ") of shared memory that a TMA load writes before this "
                "thread waited for phase " +
@@ -636,13 +643,15 @@ bool Worker::asyncRead(GpuThread &t, uint32_t offset, uint32_t n,
     return "bytes [" + std::to_string(offset) + ", " +
            std::to_string(offset + n) + ") of shared memory";
   };
+  // What TMA loads wrote: visible once the thread waited for their phase.
+  for (const TmaWrite &w : tmaWrites)
+    if (w.offset < offset + n && offset < w.offset + w.bytes &&
+        tmaNotVisible(t, std::max(w.offset, offset), who, s))
+      return true;
   for (uint32_t i = offset; i < offset + n; ++i) {
     const Shadow &sh = shadow[i];
-    if (sh.writer == kAsyncWriter) {
-      if (tmaNotVisible(t, i, who, s))
-        return true;
+    if (sh.writer == kAsyncWriter)
       continue;
-    }
     if (sh.state == Pending) {
       report(BeforeWait, s, t,
              std::string(who) + " reads " + range() +
@@ -860,6 +869,7 @@ void Worker::run(uint32_t linear) {
   }
   mbarriers.clear();
   tmaWrites.clear();
+  wgmmaFootprints.assign((threads.size() + 127) / 128, WgmmaFootprint());
   runner->reseed(mix(req.seed ^ mix(linear)));
   bool ok = runner->run([&](ThreadContext &tc) {
     GpuThread &t = threads[tc.threadId];
@@ -1617,19 +1627,43 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
   op.scaleD = flags & 8;
   op.scaleA = (flags & 16) ? -1 : 1;
   op.scaleB = (flags & 32) ? -1 : 1;
-  // Each thread's view of the operands is checked (each must have waited
-  // for the TMA loads that wrote them).
-  std::vector<std::pair<uint32_t, uint32_t>> read;
+  // The operands' bytes: computed and checked (initialised, fenced) once
+  // per warpgroup instruction; whether the thread waited for the TMA loads
+  // that wrote them, for every thread.
   bool first = t.id % 128 == 0;
+  Worker::WgmmaFootprint &fp = w.wgmmaFootprints[t.id / 128];
+  std::array<int64_t, 4> key{site, descA, descB, (int64_t(n) << 8) | flags};
+  if (fp.key != key) {
+    fp.ranges.clear();
+    fp.key = {-1, -1, -1, -1};
+    if (std::string e = wgmmaFootprint(op, w.sharedSize, fp.ranges);
+        !e.empty()) {
+      w.report(AsyncMisuse, site, t, e);
+      return;
+    }
+    fp.key = key;
+    for (auto [off, bytes] : fp.ranges)
+      if (w.asyncRead(t, off, bytes, "wgmma", site))
+        break; // One report per instruction.
+  } else {
+    bool reported = false;
+    for (const TmaWrite &tw : w.tmaWrites) {
+      for (auto [off, bytes] : fp.ranges)
+        if (off < tw.offset + tw.bytes && tw.offset < off + bytes) {
+          reported = w.tmaNotVisible(t, off < tw.offset ? tw.offset : off,
+                                     "wgmma", site);
+          break;
+        }
+      if (reported)
+        break;
+    }
+  }
   std::string e = wgmmaThread(op, w.arena.data(), w.sharedSize, t.id % 128,
-                              static_cast<float *>(acc), &read);
+                              static_cast<float *>(acc));
   if (!e.empty()) {
     w.report(AsyncMisuse, site, t, e);
     return;
   }
-  for (auto [off, bytes] : read)
-    if (w.asyncRead(t, off, bytes, "wgmma", site))
-      break; // One report per instruction.
   t.wgmmaOpen = true;
   t.wgmmaSiteGroup[site] = t.wgmmaCommitted;
   if (first) {

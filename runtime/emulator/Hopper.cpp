@@ -400,71 +400,111 @@ float element(WgmmaType type, const uint8_t *p) {
   return type == WgmmaType::F16 ? halfToFloat(bits) : bf16ToFloat(bits);
 }
 
-std::string checkOperand(const MatrixDescriptor &d, const char *name,
-                         bool mnMajor, int rows, uint64_t sharedBytes) {
+std::string checkDescriptor(const MatrixDescriptor &d, const char *name) {
   if (d.baseOffset != 0)
     return std::string("wgmma operand ") + name + " has base offset " +
            std::to_string(d.baseOffset) +
            ": the emulator implements base offset 0 (patterns starting on "
            "their repeat boundary)";
-  uint32_t hi = 0;
-  for (int mn = 0; mn < rows; ++mn)
-    for (int k = 0; k < 16; ++k)
-      hi = std::max(hi, wgmmaOperandAddress(d, mnMajor, 2, mn, k) + 2);
-  if (hi > sharedBytes)
-    return std::string("wgmma operand ") + name +
-           " reaches shared address " + std::to_string(hi) +
-           ", past the end of shared memory (" + std::to_string(sharedBytes) +
-           " bytes)";
   return "";
 }
 
-} // namespace
+std::string pastTheEnd(const char *name, uint32_t addr, uint64_t sharedBytes) {
+  return std::string("wgmma operand ") + name + " reaches shared address " +
+         std::to_string(addr) + ", past the end of shared memory (" +
+         std::to_string(sharedBytes) + " bytes)";
+}
 
-std::string wgmmaThread(const WgmmaOperands &op, const uint8_t *shared,
-                        uint64_t sharedBytes, int thread, float *d,
-                        std::vector<std::pair<uint32_t, uint32_t>> *read) {
+std::string checkOperands(const WgmmaOperands &op, MatrixDescriptor &a,
+                          MatrixDescriptor &b) {
   if (op.n < 8 || op.n > 256 || op.n % 8 != 0)
     return "wgmma with N = " + std::to_string(op.n) +
            " (a multiple of 8 from 8 to 256)";
   if ((op.scaleA != 1 && op.scaleA != -1) ||
       (op.scaleB != 1 && op.scaleB != -1))
     return "wgmma input scale other than 1 or -1";
-  MatrixDescriptor a = decodeMatrixDescriptor(op.descA);
-  MatrixDescriptor b = decodeMatrixDescriptor(op.descB);
-  if (std::string e = checkOperand(a, "A", op.transA, 64, sharedBytes);
-      !e.empty())
+  a = decodeMatrixDescriptor(op.descA);
+  b = decodeMatrixDescriptor(op.descB);
+  if (std::string e = checkDescriptor(a, "A"); !e.empty())
     return e;
-  if (std::string e = checkOperand(b, "B", op.transB, op.n, sharedBytes);
-      !e.empty())
+  return checkDescriptor(b, "B");
+}
+
+} // namespace
+
+std::string wgmmaFootprint(const WgmmaOperands &op, uint64_t sharedBytes,
+                           std::vector<std::pair<uint32_t, uint32_t>> &read) {
+  MatrixDescriptor a, b;
+  if (std::string e = checkOperands(op, a, b); !e.empty())
     return e;
-  if (read) {
-    // Every element of both operands, as 2-byte ranges merged where
-    // contiguous.
-    auto add = [&](uint32_t at) {
-      if (!read->empty() && read->back().first + read->back().second == at)
-        read->back().second += 2;
-      else
-        read->push_back({at, 2});
-    };
-    for (int mn = 0; mn < 64; ++mn)
-      for (int k = 0; k < 16; ++k)
-        add(wgmmaOperandAddress(a, op.transA, 2, mn, k));
-    for (int mn = 0; mn < op.n; ++mn)
-      for (int k = 0; k < 16; ++k)
-        add(wgmmaOperandAddress(b, op.transB, 2, mn, k));
-  }
-  for (int reg = 0; reg < op.n / 2; ++reg) {
-    int row, col;
-    wgmmaAccumulatorPosition(thread, reg, &row, &col);
-    float sum = 0.0f;
-    for (int k = 0; k < 16; ++k) {
-      float x = element(op.type, shared + wgmmaOperandAddress(
-                                              a, op.transA, 2, row, k));
-      float y = element(op.type, shared + wgmmaOperandAddress(
-                                              b, op.transB, 2, col, k));
-      sum += (op.scaleA * x) * (op.scaleB * y);
+  // By 16-byte chunks (8 elements contiguous along the major dimension),
+  // which swizzling moves whole.
+  auto operand = [&](const MatrixDescriptor &d, bool mnMajor, int rows,
+                     const char *name) -> std::string {
+    for (int mn = 0; mn < rows; mn += mnMajor ? 8 : 1)
+      for (int k = 0; k < 16; k += mnMajor ? 1 : 8) {
+        uint32_t at = wgmmaOperandAddress(d, mnMajor, 2, mn, k);
+        if (at + 16 > sharedBytes)
+          return pastTheEnd(name, at + 16, sharedBytes);
+        read.push_back({at, 16});
+      }
+    return "";
+  };
+  if (std::string e = operand(a, op.transA, 64, "A"); !e.empty())
+    return e;
+  if (std::string e = operand(b, op.transB, op.n, "B"); !e.empty())
+    return e;
+  // Sorted and merged: the swizzle permutes chunks within rows, so the
+  // bytes read are a few contiguous ranges.
+  std::sort(read.begin(), read.end());
+  std::vector<std::pair<uint32_t, uint32_t>> merged;
+  for (auto [at, n] : read) {
+    if (!merged.empty() &&
+        merged.back().first + merged.back().second >= at) {
+      uint32_t end = std::max(merged.back().first + merged.back().second,
+                              at + n);
+      merged.back().second = end - merged.back().first;
+    } else {
+      merged.push_back({at, n});
     }
+  }
+  read.swap(merged);
+  return "";
+}
+
+std::string wgmmaThread(const WgmmaOperands &op, const uint8_t *shared,
+                        uint64_t sharedBytes, int thread, float *d) {
+  MatrixDescriptor a, b;
+  if (std::string e = checkOperands(op, a, b); !e.empty())
+    return e;
+  // The thread's two rows of A and N / 4 columns of B, 16 deep.
+  int row0, col0;
+  wgmmaAccumulatorPosition(thread, 0, &row0, &col0);
+  float as[2][16];
+  for (int h = 0; h < 2; ++h)
+    for (int k = 0; k < 16; ++k) {
+      uint32_t at = wgmmaOperandAddress(a, op.transA, 2, row0 + 8 * h, k);
+      if (at + 2 > sharedBytes)
+        return pastTheEnd("A", at + 2, sharedBytes);
+      as[h][k] = op.scaleA * element(op.type, shared + at);
+    }
+  std::vector<float> bs(static_cast<size_t>(op.n / 4) * 16);
+  for (int j = 0; j < op.n / 8; ++j)
+    for (int c = 0; c < 2; ++c)
+      for (int k = 0; k < 16; ++k) {
+        uint32_t at =
+            wgmmaOperandAddress(b, op.transB, 2, 8 * j + col0 + c, k);
+        if (at + 2 > sharedBytes)
+          return pastTheEnd("B", at + 2, sharedBytes);
+        bs[(2 * j + c) * 16 + k] = op.scaleB * element(op.type, shared + at);
+      }
+  for (int reg = 0; reg < op.n / 2; ++reg) {
+    int j = reg / 4, p = reg % 4;
+    const float *x = as[p / 2];
+    const float *y = &bs[(2 * j + p % 2) * 16];
+    float sum = 0.0f;
+    for (int k = 0; k < 16; ++k)
+      sum += x[k] * y[k];
     d[reg] = op.scaleD ? d[reg] + sum : sum;
   }
   return "";

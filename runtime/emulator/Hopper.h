@@ -213,7 +213,6 @@ enum class WgmmaType { F16, BF16 };
 /// instruction's imm-trans-a / imm-trans-b (1: MN-major). Returns "" or
 /// what is wrong (N not a multiple of 8 in [8, 256], an operand outside
 /// shared memory, a base offset other than 0, a scale other than +-1).
-/// `read` (may be null) receives the shared byte ranges read.
 struct WgmmaOperands {
   WgmmaType type = WgmmaType::F16;
   int n = 0;
@@ -223,8 +222,12 @@ struct WgmmaOperands {
   int scaleA = 1, scaleB = 1;
 };
 std::string wgmmaThread(const WgmmaOperands &op, const uint8_t *shared,
-                        uint64_t sharedBytes, int thread, float *d,
-                        std::vector<std::pair<uint32_t, uint32_t>> *read);
+                        uint64_t sharedBytes, int thread, float *d);
+
+/// The shared bytes one wgmma reads (A's 64 x 16 and B's N x 16 elements),
+/// as ranges merged where contiguous, or what is wrong (as wgmmaThread).
+std::string wgmmaFootprint(const WgmmaOperands &op, uint64_t sharedBytes,
+                           std::vector<std::pair<uint32_t, uint32_t>> &read);
 
 /// Row and column of accumulator register `reg` of warpgroup thread
 /// `thread` (the map above).

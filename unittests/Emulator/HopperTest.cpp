@@ -402,7 +402,7 @@ void checkSwizzledGemm(WgmmaType type, int n, uint64_t seed) {
     for (int t = 0; t < 128; ++t) {
       if (ks == 0)
         std::fill(d[t].begin(), d[t].end(), 1e30f); // Ignored: scale-d 0.
-      ASSERT_EQ(wgmmaThread(op, s.data(), s.size(), t, d[t].data(), nullptr),
+      ASSERT_EQ(wgmmaThread(op, s.data(), s.size(), t, d[t].data()),
                 "");
     }
   }
@@ -459,7 +459,7 @@ TEST(WgmmaTest, InterleavedKMajorCoreMatrices) {
   op.scaleB = -1;
   for (int t = 0; t < 128; ++t) {
     float d[4];
-    ASSERT_EQ(wgmmaThread(op, s.data(), s.size(), t, d, nullptr), "");
+    ASSERT_EQ(wgmmaThread(op, s.data(), s.size(), t, d), "");
     for (int r = 0; r < 4; ++r) {
       int row, col;
       wgmmaAccumulatorPosition(t, r, &row, &col);
@@ -476,7 +476,7 @@ TEST(WgmmaTest, MisuseIsReported) {
   WgmmaOperands op;
   op.n = 12;
   float d[128] = {};
-  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d, nullptr).find("N = 12"),
+  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d).find("N = 12"),
             std::string::npos);
   op.n = 64;
   MatrixDescriptor far;
@@ -484,13 +484,13 @@ TEST(WgmmaTest, MisuseIsReported) {
   far.strideBytes = 1024;
   far.swizzle = Swizzle::B128;
   op.descA = encodeMatrixDescriptor(far);
-  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d, nullptr)
+  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d)
                 .find("past the end of shared memory"),
             std::string::npos);
   MatrixDescriptor based;
   based.baseOffset = 3;
   op.descA = encodeMatrixDescriptor(based);
-  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d, nullptr)
+  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d)
                 .find("base offset"),
             std::string::npos);
 }
@@ -508,8 +508,7 @@ TEST(WgmmaTest, ReportsTheBytesItReads) {
   op.descB = encodeMatrixDescriptor(db);
   op.transB = true;
   std::vector<std::pair<uint32_t, uint32_t>> read;
-  float d[32] = {};
-  ASSERT_EQ(wgmmaThread(op, s.data(), s.size(), 0, d, &read), "");
+  ASSERT_EQ(wgmmaFootprint(op, s.size(), read), "");
   uint64_t bytes = 0;
   for (auto &r : read)
     bytes += r.second;
