@@ -3,9 +3,12 @@
 /// printed); relative error <= 2e-3, NaN fails. Twice: the host path (fused,
 /// tiled IR through the ExecutionEngine) and the emulator running the
 /// generated GPU kernels thread by thread (any out-of-bounds access,
-/// shared-memory race or uninitialised read fails the launch).
+/// shared-memory race or uninitialised read fails the launch), for sm_80
+/// (mma.sync) and sm_90a (TMA and wgmma where the shape allows,
+/// hopper-gemm.mlir).
 // RUN: fused-compile --check-host --seed=0 %s | FileCheck %s
 // RUN: fused-compile --run --device=emulator --check --seed=0 %s | FileCheck %s
+// RUN: fused-compile --run --device=emulator --check --seed=0 --chip=sm_90a %s | FileCheck %s
 
 // CHECK: @sq128_plain result 0: relative error {{.*}} PASS
 func.func @sq128_plain(%a: tensor<128x64xf16>, %b: tensor<64x128xf16>) -> tensor<128x128xf32> {

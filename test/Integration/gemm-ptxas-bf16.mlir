@@ -1,10 +1,12 @@
-/// The GEMM shape matrix (bf16) compiled to PTX for sm_80 and sm_90 and
+/// The GEMM shape matrix (bf16) compiled to PTX for sm_80, sm_90 and sm_90a and
 /// assembled by ptxas: every kernel has 0 bytes of spill stores, spill loads
 /// and stack; the PTX holds cp.async, ldmatrix and mma.sync. The kernels are
 /// those of gemm-matrix-bf16.mlir.
 // REQUIRES: ptxas
 // RUN: fused-compile --emit=ptx --chip=sm_80 --print-stats %S/gemm-matrix-bf16.mlir -o %t.sm80.ptx | FileCheck %s
 // RUN: fused-compile --emit=ptx --chip=sm_90 --print-stats %S/gemm-matrix-bf16.mlir -o %t.sm90.ptx | FileCheck %s
+// RUN: fused-compile --emit=ptx --chip=sm_90a --print-stats %S/gemm-matrix-bf16.mlir -o %t.sm90a.ptx | FileCheck %s
+// RUN: FileCheck %s --check-prefix=HOPPER < %t.sm90a.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t.sm90.ptx
 
@@ -29,3 +31,11 @@
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// On sm_90a the shapes TMA can load take the Hopper kernel.
+// HOPPER: .target sm_90a
+// HOPPER-DAG: .param .align 64 .b8 sq128_plain_gemm_param_{{[0-9]+}}[128]
+// HOPPER-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// HOPPER-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// HOPPER-DAG: mbarrier.try_wait.parity.shared.b64
+// HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
