@@ -27,7 +27,8 @@ namespace {
 
 // @f(a: f16[40x32], b: f16[32x48], c: f16[48x24]) -> f32[40x24], through
 // an f16[40x48] intermediate: k1(a, b) -> t, k2(t, c) -> out; k2 asks for
-// 100 KB of dynamic shared memory.
+// 100 KB of dynamic shared memory and reads t through a TMA tensor map
+// (boxes of 8 x 48, 128-byte swizzle).
 const char *kManifest = R"({
   "chips": ["sm_90"], "format": "fused-bundle", "version": 2,
   "images": [{"chip": "sm_90", "file": "k.ptx", "format": "ptx"}],
@@ -40,6 +41,7 @@ const char *kManifest = R"({
        {"alignment": 16, "dtype": "f16", "index": 2, "role": "output", "shape": [40, 48]}]},
     {"name": "k2", "kind": "gemm", "block": [128, 1, 1], "grid": [2, 3, 1],
      "dynamic_shared_memory": 100000, "shared_memory_opt_in": true,
+     "tensor_maps": [{"arg": 0, "box": [8, 48], "swizzle": 128}],
      "args": [
        {"alignment": 16, "dtype": "f16", "index": 0, "role": "input", "shape": [40, 48]},
        {"alignment": 4, "dtype": "f16", "index": 1, "role": "input", "shape": [48, 24]},
@@ -72,6 +74,7 @@ struct CudaLaunchTest : ::testing::Test {
     ASSERT_NE(get, nullptr);
     state = get();
     state->launches.clear();
+    state->tensorMaps.clear();
     state->maxDynamicShared.clear();
     state->paramCounts = {{"k1", 21}, {"k2", 21}};
     dir = (std::filesystem::temp_directory_path() /
@@ -123,9 +126,24 @@ TEST_F(CudaLaunchTest, CallerMemoryAndStreamReachTheDriverUnchanged) {
   int allocations = state->allocations;
   auto stream = device->wrapStream(reinterpret_cast<void *>(0x5eed));
   ASSERT_TRUE(stream.isOk());
+  state->paramCounts["k2"] = 22;
   Status s = runner->launch("f", {a, b, c}, {out}, ws, *need, stream->get());
   ASSERT_TRUE(s.isOk()) << s.getMessage();
   EXPECT_EQ(state->allocations, allocations) << "a hidden allocation";
+  // k2's tensor map over t (f16 [40, 48] in the workspace): encoded by the
+  // driver innermost first, passed after the memref arguments.
+  ASSERT_EQ(state->tensorMaps.size(), 1u);
+  const FakeTensorMap &map = state->tensorMaps[0];
+  EXPECT_EQ(map.dataType, 6); // CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+  EXPECT_EQ(map.rank, 2u);
+  EXPECT_EQ(map.address, ws);
+  EXPECT_EQ(map.dims, (std::vector<uint64_t>{48, 40}));
+  EXPECT_EQ(map.strides, (std::vector<uint64_t>{96}));
+  EXPECT_EQ(map.box, (std::vector<unsigned>{48, 8}));
+  EXPECT_EQ(map.swizzle, 3); // CU_TENSOR_MAP_SWIZZLE_128B
+  ASSERT_EQ(state->launches.size(), 2u);
+  ASSERT_EQ(state->launches[1].params.size(), 22u);
+  EXPECT_EQ(state->launches[1].params[21], 0x7e45u);
   ASSERT_EQ(state->launches.size(), 2u);
   const FakeLaunch &k1 = state->launches[0], &k2 = state->launches[1];
   EXPECT_EQ(k1.kernel, "k1");

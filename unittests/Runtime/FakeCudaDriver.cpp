@@ -166,6 +166,26 @@ CUresult cuGetErrorString(CUresult r, const char **text) {
   *text = r == kInvalidValue ? "CUDA_ERROR_INVALID_VALUE" : "fake error";
   return kOk;
 }
+CUresult cuTensorMapEncodeTiled(void *map, int type, unsigned rank,
+                                void *address, const uint64_t *dims,
+                                const uint64_t *strides, const unsigned *box,
+                                const unsigned *, int, int swizzle, int,
+                                int) {
+  FakeCudaState *s = fake_cuda_state();
+  FakeTensorMap t;
+  t.dataType = type;
+  t.rank = rank;
+  t.address = reinterpret_cast<uint64_t>(address);
+  t.dims.assign(dims, dims + rank);
+  t.strides.assign(strides, strides + (rank ? rank - 1 : 0));
+  t.box.assign(box, box + rank);
+  t.swizzle = swizzle;
+  uint64_t marker = 0x7e45 + s->tensorMaps.size();
+  std::memset(map, 0, 128);
+  std::memcpy(map, &marker, 8);
+  s->tensorMaps.push_back(t);
+  return kOk;
+}
 CUresult cuPointerGetAttribute(void *out, int attr, CUdeviceptr p) {
   const auto &mem = fake_cuda_state()->deviceMemory;
   auto it = mem.upper_bound(p);

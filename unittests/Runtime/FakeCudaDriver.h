@@ -22,6 +22,16 @@ struct FakeLaunch {
   std::vector<uint64_t> params;
 };
 
+/// One cuTensorMapEncodeTiled call.
+struct FakeTensorMap {
+  int dataType = 0;
+  unsigned rank = 0;
+  uint64_t address = 0;
+  std::vector<uint64_t> dims, strides;
+  std::vector<unsigned> box;
+  int swizzle = 0;
+};
+
 struct FakeCudaState {
   int allocations = 0;
   int frees = 0;
@@ -34,6 +44,8 @@ struct FakeCudaState {
   /// Memory that counts as device memory: cuMemAlloc's and what the test
   /// registers as a framework's allocations.
   std::map<uint64_t, size_t> deviceMemory;
+  /// Tensor maps encoded; each map's first 8 bytes are 0x7e45 + its index.
+  std::vector<FakeTensorMap> tensorMaps;
 };
 
 } // extern "C"

@@ -1174,6 +1174,43 @@ func.func @launch_config_shared() attributes {c = #fused.launch<grid = [1, 1, 1]
 
 // -----
 
+/// A Hopper kernel's TMA tensor maps: boxes of 1 to 5 dimensions of 1 to
+/// 256 elements, a swizzle of 0, 32, 64 or 128 bytes.
+// expected-error @+1 {{tensor map box sizes must be in [1, 256]}}
+func.func @tensor_map_box() attributes {c = #fused.tensor_map<arg = 0, box = [300, 64], swizzle = 128>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tensor map swizzle must be 0, 32, 64 or 128}}
+func.func @tensor_map_swizzle() attributes {c = #fused.tensor_map<arg = 0, box = [64, 64], swizzle = 16>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a tensor map box has 1 to 5 dimensions}}
+func.func @tensor_map_rank() attributes {c = #fused.tensor_map<arg = 1, box = [1, 1, 1, 1, 1, 64], swizzle = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tensor_maps must hold #fused.tensor_map attributes}}
+func.func @launch_tensor_maps() attributes {c = #fused.launch<grid = [1, 1, 1], block = [384, 1, 1], shared = 0, outputs = 1, tensor_maps = [1]>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'sizes' or 'tensor_maps' (once each, in that order), got 'sizes'}}
+func.func @launch_extras_order() attributes {c = #fused.launch<grid = [1, 1, 1], block = [384, 1, 1], shared = 0, outputs = 1, tensor_maps = [], sizes = ["", "", ""]>} {
+  return
+}
+
+// -----
+
 /// The attributes passes tell each other have their declared types.
 // expected-error @+1 {{'fused.kernel_kind' must be a #fused.kernel_kind, got "gemm"}}
 func.func @kernel_kind_string() attributes {fused.kernel_kind = "gemm"} {

@@ -813,3 +813,10 @@ func.func @rope(%q: tensor<1x4x16x64xbf16>, %c: tensor<16x32xf32>, %s: tensor<16
   %1 = fused.rope %x, %c2, %s2 {interleaved} : tensor<2x16x64xf16>, tensor<16x16xf16>, tensor<16x16xf16>
   return %0, %1 : tensor<1x4x16x64xbf16>, tensor<2x16x64xf16>
 }
+
+// -----
+
+/// A Hopper kernel's launch configuration lists its TMA tensor maps.
+// CHECK-LABEL: func.func private @hopper_launch
+// CHECK-SAME: fused.launch = #fused.launch<grid = [0, 2, 1], block = [384, 1, 1], shared = 133120, outputs = 1, sizes = ["(a2.d0 + 127) / 128", "", ""], tensor_maps = [#fused.tensor_map<arg = 0, box = [128, 64], swizzle = 128>, #fused.tensor_map<arg = 1, box = [64, 64], swizzle = 128>]>
+func.func private @hopper_launch() attributes {fused.launch = #fused.launch<grid = [0, 2, 1], block = [384, 1, 1], shared = 133120, outputs = 1, sizes = ["(a2.d0 + 127) / 128", "", ""], tensor_maps = [#fused.tensor_map<arg = 0, box = [128, 64], swizzle = 128>, #fused.tensor_map<arg = 1, box = [64, 64], swizzle = 128>]>}

@@ -2,7 +2,7 @@
 edit-manifest.py MANIFEST version N | buffer-shape ID | launch-kernel NAME |
 alignment N | read-unwritten - | no-launches - | view-past-end - |
 view-misaligned - | view-output-part - | deep-size - | bad-grid-size - |
-rename-kernel NAME"""
+rename-kernel NAME | tensor-maps JSON"""
 import json
 import sys
 
@@ -38,6 +38,9 @@ elif what == "rename-kernel":
         for launch in f["launches"]:
             if launch["kernel"] == old:
                 launch["kernel"] = arg
+elif what == "tensor-maps":
+    # The first kernel's TMA tensor maps.
+    m["kernels"][0]["tensor_maps"] = json.loads(arg)
 elif what == "no-launches":
     m["functions"][0]["launches"] = []
 elif what.startswith("view-"):

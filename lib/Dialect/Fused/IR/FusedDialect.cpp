@@ -18,6 +18,36 @@ using namespace fused::fused;
 #include "fused/Dialect/Fused/IR/FusedDialect.cpp.inc"
 #include "fused/Dialect/Fused/IR/FusedEnums.cpp.inc"
 
+/// The optional tail of #fused.launch: `, sizes = [...]` and `,
+/// tensor_maps = [...]`, each at most once, in that order.
+static ParseResult parseLaunchExtras(AsmParser &parser, ArrayAttr &sizes,
+                                     ArrayAttr &maps) {
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return failure();
+    ArrayAttr *slot = key == "sizes" && !sizes && !maps ? &sizes
+                      : key == "tensor_maps" && !maps   ? &maps
+                                                        : nullptr;
+    if (!slot)
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expected 'sizes' or 'tensor_maps' (once "
+                              "each, in that order), got '")
+             << key << "'";
+    if (parser.parseAttribute(*slot))
+      return failure();
+  }
+  return success();
+}
+
+static void printLaunchExtras(AsmPrinter &printer, ArrayAttr sizes,
+                              ArrayAttr maps) {
+  if (sizes)
+    printer << ", sizes = " << sizes;
+  if (maps)
+    printer << ", tensor_maps = " << maps;
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "fused/Dialect/Fused/IR/FusedAttrs.cpp.inc"
 

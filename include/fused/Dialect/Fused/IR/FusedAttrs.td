@@ -140,7 +140,7 @@ def Fused_LaunchConfigAttr : AttrDef<Fused_Dialect, "LaunchConfig"> {
   let assemblyFormat = [{
     `<` `grid` `=` `[` $grid `]` `,` `block` `=` `[` $block `]` `,`
     `shared` `=` $dynamicSharedMemory `,` `outputs` `=` $numOutputs
-    (`,` `sizes` `=` $gridSizes^)? (`,` `tensor_maps` `=` $tensorMaps^)? `>`
+    `` custom<LaunchExtras>($gridSizes, $tensorMaps) `` `>`
   }];
   let builders = [
     AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$grid,
