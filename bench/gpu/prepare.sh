@@ -8,8 +8,11 @@
 #     features (test/Integration) and one small case of each memory-bound
 #     kernel kind (bench/gpu/kinds.mlir), for sm_90 and sm_80, and the
 #     GPT-2 block (examples/, a dynamic token count) at 96 tokens, for sm_90;
+#   - the Hopper GEMM (bench/gpu/hopper.mlir) for sm_90a, with reference
+#     data;
 #   - benchmark bundles, without reference data: GEMM 4096^3 and 8192^3 in
-#     f16 and bf16 (and 4096^3 f32); attention with batch x sequence = 16k tokens and hidden
+#     f16 and bf16 (and 4096^3 f32), the 16-bit ones also as sm_90a bundles
+#     of the Hopper kernel; attention with batch x sequence = 16k tokens and hidden
 #     size 2048 (32 heads of 64, 16 heads of 128), sequence lengths 512 to
 #     16k, causal and not, f16;
 #   - memory-bound benchmark bundles (softmax, layernorm, rmsnorm, SwiGLU,
@@ -108,6 +111,19 @@ if [ "$CHECK_HERE" = 1 ]; then
   if grep -q ' FAIL$' "$TMP/emu-kinds.log"; then exit 1; fi
 fi
 
+echo "== the Hopper GEMM (sm_90a: TMA, mbarriers, wgmma; bench/gpu/hopper.mlir)"
+"$COMPILE" --emit=bundle --with-reference --seed=14 --chip=sm_90a \
+  "$ROOT/bench/gpu/hopper.mlir" -o "$OUT/check-hopper-gemm"
+if [ "$CHECK_HERE" = 1 ]; then
+  emulator_check "$OUT/check-hopper-gemm" "$TMP/emu-hopper-gemm.log"
+  if grep -q ' FAIL$' "$TMP/emu-hopper-gemm.log"; then exit 1; fi
+fi
+drop_images "$OUT/check-hopper-gemm" emulator ptx
+echo "check-hopper-gemm: $(grep -c '^func.func' "$ROOT/bench/gpu/hopper.mlir") functions, $(du -sh "$OUT/check-hopper-gemm" | cut -f1)"
+if [ "$CHECK_HERE" = 1 ]; then
+  echo "  on the emulator: $(grep -c ' PASS$' "$TMP/emu-hopper-gemm.log") results PASS, $(grep -c ' FAIL$' "$TMP/emu-hopper-gemm.log") FAIL"
+fi
+
 echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
 # The sm_90 cubin only, and one token count: the folder's space is nearly
 # all taken (the 37-token cross-check of the same kernels runs on the
@@ -123,10 +139,10 @@ echo "check-gpt2_block: $(du -sh "$OUT/check-gpt2_block" | cut -f1)"
 
 echo "== benchmark bundles"
 : > "$OUT/index.txt"
-bench_bundle() { # name kind params... < mlir
+bench_bundle() { # name kind params... < mlir ($CHIPS: the chips)
   local name="$1"; shift
   cat > "$TMP/$name.mlir"
-  "$COMPILE" --emit=bundle --bundle-emulator-image=false --chip=sm_90,sm_80 \
+  "$COMPILE" --emit=bundle --bundle-emulator-image=false --chip="${CHIPS:-sm_90,sm_80}" \
     "$TMP/$name.mlir" -o "$OUT/bench-$name"
   echo "bench-$name $*" >> "$OUT/index.txt"
 }
@@ -141,6 +157,15 @@ func.func @gemm(%a: $t, %b: $t) -> $t {
   return %c : $t
 }
 MLIR
+    # The Hopper kernel (TMA and wgmma), beside the Ampere-class one.
+    if [ "$dt" != f32 ]; then
+      CHIPS=sm_90a bench_bundle "gemm_${n}_${dt}_sm90a" gemm "$n" "$n" "$n" "$dt" <<MLIR
+func.func @gemm(%a: $t, %b: $t) -> $t {
+  %c = fused.matmul %a, %b : $t, $t -> $t
+  return %c : $t
+}
+MLIR
+    fi
   done
 done
 for d in 64 128; do

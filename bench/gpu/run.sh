@@ -4,11 +4,13 @@
 # bench/gpu/bundles on a development machine:
 #   1. builds the runtime-only part (fused-run, libfused_runtime) into OUTDIR;
 #   2. runs every check bundle (fused-run --check: GEMM matrix, attention
-#      subset and features, the GPT-2 block at 96 tokens, against their
-#      float64 references) and times the block at 4096 tokens;
+#      subset and features, the Hopper GEMM (sm_90a: TMA, wgmma), the GPT-2
+#      block at 96 tokens, against their float64 references) and times the
+#      block at 4096 tokens;
 #   3. runs the GEMM and attention-feature checks again through
 #      fused.runtime on PyTorch CUDA tensors (bench/gpu/torch_check.py);
-#   4. times fused on the benchmark bundles (fused-run --bench);
+#   4. times fused on the benchmark bundles (fused-run --bench; the GEMMs
+#      with the Ampere-class and the Hopper kernel);
 #   5. times the memory-bound bundles (bench/gpu/memory_bound.sh: GB/s and
 #      the fraction of the device's memory bandwidth);
 #   6. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
@@ -117,7 +119,8 @@ isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | se
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
 
 step 8/8 "compute-sanitizer"
-# One small case of each kernel kind: a GEMM with an epilogue, an attention
+# One small case of each kernel kind: a GEMM with an epilogue (Ampere-class
+# and Hopper kernels), an attention
 # with bias, causal mask and LSE, and the memory-bound kinds (row-wise,
 # elementwise, reduction, transpose, RoPE: the whole check-kinds bundle).
 sanitizer="$(command -v compute-sanitizer || true)"
@@ -131,6 +134,7 @@ if [ -n "$sanitizer" ]; then
   san=""
   for tool in memcheck racecheck synccheck; do
     for fn in "check-gemm-matrix-f16 sq128_bias_gelu" \
+              "check-hopper-gemm tails_bias_gelu" \
               "check-attention-features bias_causal_lse" "check-kinds all"; do
       set -- $fn
       [ -d "$BUNDLES/$1" ] || continue

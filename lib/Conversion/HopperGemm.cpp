@@ -10,7 +10,8 @@
 // descriptors into f32 accumulators in registers, and release the stage on
 // its "empty" mbarrier. The epilogue chain (bias, activation, residual,
 // cast) runs on the accumulators in registers; each thread stores its own
-// elements. Tails in M, N and K: TMA fills out-of-bounds elements with
+// elements, two adjacent columns at a time where rows have an even length.
+// Tails in M, N and K: TMA fills out-of-bounds elements with
 // zeros and the stores are predicated. Sizes may be dynamic: the tensor
 // maps are encoded at launch from the arguments' sizes.
 //
@@ -330,8 +331,14 @@ void Builder::epilogue(Value acc, Value consumer, Value tid,
     Value n = arith::TruncFOp::create(ib, loc, ty, v);
     return arith::ExtFOp::create(ib, loc, f32, n);
   };
-  for (int64_t i = 0; i < p.blockN / 2; ++i) {
+  // Registers i and i + 1 (p = 0, 1 or 2, 3) hold adjacent columns of one
+  // row: where the row length is even the pair is one 2-element access to
+  // every operand that spans the columns (aligned: the column is even).
+  int64_t n = outTy.getShape()[rank - 1];
+  bool pairs = !ShapedType::isDynamic(n) && n % 2 == 0;
+  for (int64_t i = 0; i < p.blockN / 2; i += pairs ? 2 : 1) {
     int64_t jj = i / 4, pp = i % 4;
+    int64_t lanes = pairs ? 2 : 1;
     Value row = rb.addi(rowBase, rb.idx(8 * (pp / 2)));
     Value col = rb.addi(colBase, rb.idx(8 * jj + pp % 2));
     Value ok = arith::AndIOp::create(b, loc, rb.ult(row, M), rb.ult(col, N));
@@ -341,11 +348,16 @@ void Builder::epilogue(Value acc, Value consumer, Value tid,
     SmallVector<Value> outIndex(batchIndex.begin(), batchIndex.end());
     outIndex.push_back(row);
     outIndex.push_back(col);
-    llvm::DenseMap<Value, Value> values;
-    Value x = LLVM::ExtractValueOp::create(ib, loc, acc, ArrayRef<int64_t>{i});
-    values[mm.getResult()] = roundTo(ib, x, mm.getType().getElementType());
+    llvm::DenseMap<Value, SmallVector<Value>> values;
+    SmallVector<Value> xs;
+    for (int64_t l = 0; l < lanes; ++l) {
+      Value x = LLVM::ExtractValueOp::create(ib, loc, acc,
+                                             ArrayRef<int64_t>{i + l});
+      xs.push_back(roundTo(ib, x, mm.getType().getElementType()));
+    }
+    values[mm.getResult()] = xs;
     // Kernel inputs the epilogue reads, broadcast to the output's index.
-    auto operand = [&](Value v) -> Value {
+    auto operand = [&](Value v) -> SmallVector<Value> {
       if (auto it = values.find(v); it != values.end())
         return it->second;
       if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
@@ -356,25 +368,35 @@ void Builder::epilogue(Value acc, Value consumer, Value tid,
           index.push_back(mt.getShape()[d] == 1
                               ? ir.idx(0)
                               : outIndex[outIndex.size() - mt.getRank() + d]);
-        Value e = loadF32(ir, memref, index, 1)[0];
+        bool spans = mt.getRank() > 0 && mt.getShape().back() != 1;
+        SmallVector<Value> e = loadF32(ir, memref, index, spans ? lanes : 1);
+        if (e.size() != static_cast<size_t>(lanes))
+          e.assign(lanes, e[0]);
         values[v] = e;
         return e;
       }
-      return ::fused::splatConstantF32(ib, loc, v);
+      return SmallVector<Value>(lanes, ::fused::splatConstantF32(ib, loc, v));
     };
-    Value current = values[mm.getResult()];
+    SmallVector<Value> current = values[mm.getResult()];
     for (Operation *op = mm->getNextNode();
          op && !op->hasTrait<OpTrait::IsTerminator>();
          op = op->getNextNode()) {
-      SmallVector<Value> operands;
+      SmallVector<SmallVector<Value>> operands;
       for (Value o : op->getOperands())
         operands.push_back(operand(o));
-      Value res = cast<ElementwiseOpInterface>(op).emitF32(ib, loc, operands);
-      current = roundTo(ib, res, cast<RankedTensorType>(op->getResult(0).getType())
-                                     .getElementType());
+      Type et = cast<RankedTensorType>(op->getResult(0).getType())
+                    .getElementType();
+      current.clear();
+      for (int64_t l = 0; l < lanes; ++l) {
+        SmallVector<Value> args;
+        for (auto &o : operands)
+          args.push_back(o[l]);
+        current.push_back(roundTo(
+            ib, cast<ElementwiseOpInterface>(op).emitF32(ib, loc, args), et));
+      }
       values[op->getResult(0)] = current;
     }
-    storeF32(ir, {current}, out, outIndex);
+    storeF32(ir, current, out, outIndex);
   }
 }
 

@@ -801,13 +801,20 @@ static int runCompile(ModuleOp module) {
     }
   }
   // One set of kernels serves every chip of a bundle: it is designed for
-  // the one with the least shared memory per block (the first of those),
-  // so that its configuration is valid on all of them.
+  // the one with the least shared memory per block (the first of those,
+  // one that is not architecture-specific where there is one: sm_90a's
+  // kernels, wgmma and TMA, run on sm_90a alone), so that its
+  // configuration is valid on all of them.
   std::string chip = chips.front();
-  for (const std::string &c : chips)
-    if (fused::Target::get(c)->limits.maxSharedMemoryPerBlock <
-        fused::Target::get(chip)->limits.maxSharedMemoryPerBlock)
+  for (const std::string &c : chips) {
+    const fused::Target t = *fused::Target::get(c), best = *fused::Target::get(chip);
+    if (t.limits.maxSharedMemoryPerBlock <
+            best.limits.maxSharedMemoryPerBlock ||
+        (t.limits.maxSharedMemoryPerBlock ==
+             best.limits.maxSharedMemoryPerBlock &&
+         best.archSpecific && !t.archSpecific))
       chip = c;
+  }
   // The module as written, for the reference outputs of a bundle.
   OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
   fused::PipelineOptions options;
