@@ -18,7 +18,8 @@
 #   - memory-bound benchmark bundles (softmax, layernorm, rmsnorm, SwiGLU,
 #     a row reduction, transposes, RoPE, residual add + rmsnorm) at
 #     transformer sizes, listed in memory-index.txt;
-#   - the emulator's side of the ISA conformance program (isa-emulator.txt).
+#   - the emulator's side of the ISA conformance programs (isa-emulator.txt,
+#     hopper-emulator.txt).
 # ($FUSED_GPU_BUNDLES overrides the folder.) index.txt lists the benchmark
 # bundles and their shapes. Each check bundle is run on the emulator here
 # (fused-run --device=emulator --check) before its emulator image is
@@ -265,6 +266,8 @@ echo "memory-index.txt: $(wc -l < "$OUT/memory-index.txt") memory-bound bundles"
 echo "== ISA conformance, the emulator's side"
 "$BUILD/bin/fused-isa-conformance-emu" > "$OUT/isa-emulator.txt"
 echo "isa-emulator.txt: $(wc -l < "$OUT/isa-emulator.txt") lines"
+"$BUILD/bin/fused-hopper-conformance-emu" > "$OUT/hopper-emulator.txt"
+echo "hopper-emulator.txt: $(wc -l < "$OUT/hopper-emulator.txt") lines"
 
 size=$(du -sm "$OUT" | cut -f1)
 echo "== bench/gpu/bundles: $(ls -d "$OUT"/check-* "$OUT"/bench-* | wc -l) bundles, ${size} MiB, prepared in $((SECONDS - start)) s"

@@ -16,7 +16,8 @@
 #   6. times torch.matmul (cuBLAS) and scaled_dot_product_attention (flash
 #      and cuDNN backends) on the same shapes (bench/gpu/peers.py), prints
 #      the table of TFLOP/s and fused/peer ratios and draws the charts;
-#   7. runs the ISA conformance program against the emulator's output;
+#   7. runs the ISA conformance programs against the emulator's output
+#      (on an sm_90 GPU also TMA and wgmma);
 #   8. runs compute-sanitizer (memcheck, racecheck, synccheck) on one small
 #      check of each kernel kind (GEMM, attention, and bench/gpu/kinds.mlir
 #      for the memory-bound kinds), when it is installed (PATH, $CUDA_HOME
@@ -114,9 +115,12 @@ fi
 
 step 7/8 "ISA conformance against the emulator"
 ISA_EMULATOR_OUTPUT="$BUNDLES/isa-emulator.txt" \
+  HOPPER_EMULATOR_OUTPUT="$BUNDLES/hopper-emulator.txt" \
   timeout 180 "$ROOT/bench/gpu/isa_conformance.sh" "$OUT/isa" >"$OUT/isa.log" 2>&1
-isa="$(grep -E 'bit-exact|MISMATCH|no GPU|no nvcc' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
+isa="$(grep -E '^isa-conformance: (bit-exact|MISMATCH|no GPU|no nvcc)' "$OUT/isa.log" | head -1 | sed 's/^isa-conformance: //')"
 echo "ISA conformance: ${isa:-failed (see $OUT/isa.log)}"
+hopper="$(grep -E '^hopper-conformance: ' "$OUT/isa.log" | head -1 | sed 's/^hopper-conformance: //')"
+echo "Hopper conformance (TMA, wgmma): ${hopper:-not run (see $OUT/isa.log)}"
 
 step 8/8 "compute-sanitizer"
 # One small case of each kernel kind: a GEMM with an epilogue (Ampere-class
@@ -163,6 +167,8 @@ echo "compute-sanitizer: $san"
   echo
   echo "ISA conformance: $isa"
   echo
+  echo "Hopper conformance (TMA, wgmma): ${hopper:-not run}"
+  echo
   echo "compute-sanitizer: $san"
   echo
   [ -f "$OUT/table.md" ] && cat "$OUT/table.md"
@@ -176,5 +182,6 @@ cat "$OUT/results.md"
 status=0
 [ "$checks_fail" -eq 0 ] || { echo "run.sh: $checks_fail check(s) failed" >&2; status=1; }
 case "$isa" in *bit-exact*|*"no nvcc"*) ;; *) echo "run.sh: ISA conformance: $isa" >&2; status=1 ;; esac
+case "$hopper" in *MISMATCH*|*failed*) echo "run.sh: Hopper conformance: $hopper" >&2; status=1 ;; esac
 [ "$san_reports" -eq 0 ] || { echo "run.sh: compute-sanitizer: $san_reports run(s) with reports or errors" >&2; status=1; }
 exit $status
