@@ -304,31 +304,16 @@ public:
     // CU_TENSOR_MAP_DATA_TYPE_{FLOAT16, FLOAT32, FLOAT64, BFLOAT16}.
     int type = r.dtype == "f16" ? 6 : r.dtype == "f32" ? 7
                : r.dtype == "f64" ? 8 : 9;
-    size_t esz = r.dtype == "f32" ? 4 : r.dtype == "f64" ? 8 : 2;
-    size_t rank = r.shape.size();
-    uint64_t dims[5], strides[4];
-    unsigned box[5], elementStrides[5];
-    uint64_t stride = esz;
-    for (size_t d = 0; d < rank; ++d) {
-      // Innermost first.
-      dims[d] = static_cast<uint64_t>(r.shape[rank - 1 - d]);
-      box[d] = static_cast<unsigned>(r.box[rank - 1 - d]);
-      elementStrides[d] = 1;
-      stride *= dims[d];
-      if (d + 1 < rank)
-        strides[d] = stride;
-    }
-    int swizzle = r.swizzle == 32 ? 1 : r.swizzle == 64 ? 2
-                  : r.swizzle == 128 ? 3 : 0;
+    TensorMapGeometry g = tensorMapGeometry(r);
+    unsigned elementStrides[5] = {1, 1, 1, 1, 1};
     KernelArg a;
     a.bytes.assign(128, 0);
     alignas(64) uint8_t map[128] = {};
     // Interleave none, L2 promotion 128B, out-of-bounds elements zero.
     if (Status s = driver->check(
             driver->cuTensorMapEncodeTiled(
-                map, type, static_cast<unsigned>(rank),
-                reinterpret_cast<void *>(r.address), dims, strides, box,
-                elementStrides, 0, swizzle, 2, 0),
+                map, type, g.rank, reinterpret_cast<void *>(r.address),
+                g.dims, g.strides, g.box, elementStrides, 0, g.swizzle, 2, 0),
             "cuTensorMapEncodeTiled");
         !s)
       return s;
@@ -443,11 +428,32 @@ StatusOr<KernelArg> Device::encodeTensorMap(const TensorMapRequest &) {
                        " device does not encode TMA tensor maps");
 }
 
+/// Bytes of an element of a tensor map's dtype, 0 for one it cannot hold.
+static size_t tensorMapElementBytes(const std::string &dtype) {
+  return dtype == "f16" || dtype == "bf16" ? 2
+         : dtype == "f32"                  ? 4
+         : dtype == "f64"                  ? 8
+                                           : 0;
+}
+
+TensorMapGeometry tensorMapGeometry(const TensorMapRequest &r) {
+  TensorMapGeometry g;
+  g.rank = static_cast<unsigned>(r.shape.size());
+  g.elementBytes = static_cast<unsigned>(tensorMapElementBytes(r.dtype));
+  uint64_t stride = g.elementBytes;
+  for (unsigned d = 0; d < g.rank; ++d) {
+    g.dims[d] = static_cast<uint64_t>(r.shape[g.rank - 1 - d]);
+    g.box[d] = static_cast<unsigned>(r.box[g.rank - 1 - d]);
+    stride *= g.dims[d];
+    if (d + 1 < g.rank)
+      g.strides[d] = stride;
+  }
+  g.swizzle = r.swizzle == 32 ? 1 : r.swizzle == 64 ? 2 : r.swizzle == 128 ? 3 : 0;
+  return g;
+}
+
 Status checkTensorMapRequest(const TensorMapRequest &r) {
-  size_t esz = r.dtype == "f16" || r.dtype == "bf16" ? 2
-               : r.dtype == "f32"                    ? 4
-               : r.dtype == "f64"                    ? 8
-                                                     : 0;
+  size_t esz = tensorMapElementBytes(r.dtype);
   std::string what = "tensor map over a " + r.dtype + " tensor of rank " +
                      std::to_string(r.shape.size());
   if (!esz)

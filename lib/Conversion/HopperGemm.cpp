@@ -165,6 +165,23 @@ struct Builder {
     return arith::OrIOp::create(b, loc, start, c64(fields));
   }
 
+  /// K step `kt`'s stage of the ring (an i64 index) and the parity of the
+  /// round of the ring it is in (i32).
+  struct Stage {
+    Value index, parity;
+  };
+  Stage stageOf(Value kt) {
+    RB rb = r();
+    Value s = rb.remi(kt, p.stages), round = rb.divi(kt, p.stages);
+    Value index = toI64(s);
+    return {index, arith::AndIOp::create(b, loc, toI32(round), c32(1))};
+  }
+  /// The i64 address `base` + `stride` * the stage's index.
+  Value at(const Stage &s, Value base, int64_t stride) {
+    return arith::AddIOp::create(
+        b, loc, base, arith::MulIOp::create(b, loc, s.index, c64(stride)));
+  }
+
   void build();
   /// The producer's loop: TMA loads of every K step.
   void produce(Value numK, Value full, Value empty, Value tiles,
@@ -202,21 +219,16 @@ void Builder::produce(Value numK, Value full, Value empty, Value tiles,
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
-  Value s = rb.remi(kt, p.stages), round = rb.divi(kt, p.stages);
-  Value s64 = toI64(s);
-  Value parity = arith::XOrIOp::create(
-      b, loc, arith::AndIOp::create(b, loc, toI32(round), c32(1)), c32(1));
-  auto at = [&](Value base, int64_t stride) {
-    return arith::AddIOp::create(
-        b, loc, base, arith::MulIOp::create(b, loc, s64, c64(stride)));
-  };
-  Value emptyBar = shared3(at(empty, 8)), fullBar = shared3(at(full, 8));
+  Stage st = stageOf(kt);
+  // The empty barrier's first round passes at once (its previous phase).
+  Value parity = arith::XOrIOp::create(b, loc, st.parity, c32(1));
+  Value emptyBar = shared3(at(st, empty, 8)), fullBar = shared3(at(st, full, 8));
   NVVM::MBarrierTryWaitParityOp::create(b, loc, emptyBar, parity, ticks);
   NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullBar,
                                          c32(p.stageBytes),
                                          NVVM::MemScopeKind::CTA, false,
                                          Value());
-  Value stage = at(tiles, p.stageBytes);
+  Value stage = at(st, tiles, p.stageBytes);
   Value k0 = rb.muli(kt, kBlockK);
   auto load = [&](Value map, Value dst, SmallVector<Value> c) {
     Value p3 = shared3(dst);
@@ -259,17 +271,10 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
       scf::ForOp::create(b, loc, rb.idx(0), numK, rb.idx(1), ValueRange{zero});
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value kt = loop.getInductionVar();
-  Value s = rb.remi(kt, p.stages), round = rb.divi(kt, p.stages);
-  Value s64 = toI64(s);
-  Value parity = arith::AndIOp::create(b, loc, toI32(round), c32(1));
-  auto at = [&](Value base, int64_t stride) {
-    return arith::AddIOp::create(
-        b, loc, base, arith::MulIOp::create(b, loc, s64, c64(stride)));
-  };
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, shared3(at(full, 8)), parity,
-                                        ticks);
-  Value stage = at(tiles, p.stageBytes);
+  Stage st = stageOf(loop.getInductionVar());
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, shared3(at(st, full, 8)),
+                                        st.parity, ticks);
+  Value stage = at(st, tiles, p.stageBytes);
   Value c64v = toI64(consumer);
   // This warpgroup's 64 rows of A: 64 rows of 128 bytes (K-major), or the
   // box of its 64 columns (M-major).
@@ -298,7 +303,7 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  NVVM::MBarrierArriveOp::create(b, loc, Type(), shared3(at(empty, 8)),
+  NVVM::MBarrierArriveOp::create(b, loc, Type(), shared3(at(st, empty, 8)),
                                  Value());
   scf::YieldOp::create(b, loc, acc);
   return loop.getResult(0);

@@ -248,6 +248,12 @@ struct Rewriter {
     auto it = presetSites.find(op);
     return it != presetSites.end() ? it->second : site(op);
   }
+  /// Replaces `op` by a call of `hook` that takes only the op's site.
+  LogicalResult replaceBySiteCall(Operation *op, StringRef hook) {
+    call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
+    op->erase();
+    return success();
+  }
   /// Refuses the predicated form of an op.
   LogicalResult unpredicated(Operation *op, Value predicate) {
     if (predicate)
@@ -290,9 +296,7 @@ bool Rewriter::matches_barrier(Operation *op) {
           op->getNumResults() == 0);
 }
 LogicalResult Rewriter::rewrite_barrier(Operation *op, StringRef hook) {
-  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
-  op->erase();
-  return success();
+  return replaceBySiteCall(op, hook);
 }
 
 bool Rewriter::matches_cp_async(Operation *op) {
@@ -314,9 +318,7 @@ bool Rewriter::matches_cp_commit(Operation *op) {
   return isa<NVVM::CpAsyncCommitGroupOp>(op);
 }
 LogicalResult Rewriter::rewrite_cp_commit(Operation *op, StringRef hook) {
-  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
-  op->erase();
-  return success();
+  return replaceBySiteCall(op, hook);
 }
 
 bool Rewriter::matches_cp_wait(Operation *op) {
@@ -657,9 +659,7 @@ bool Rewriter::matches_bulk_commit(Operation *op) {
   return isa<NVVM::CpAsyncBulkCommitGroupOp>(op);
 }
 LogicalResult Rewriter::rewrite_bulk_commit(Operation *op, StringRef hook) {
-  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
-  op->erase();
-  return success();
+  return replaceBySiteCall(op, hook);
 }
 
 bool Rewriter::matches_bulk_wait(Operation *op) {
@@ -693,9 +693,7 @@ bool Rewriter::matches_wgmma_fence(Operation *op) {
   return isa<NVVM::WgmmaFenceAlignedOp>(op);
 }
 LogicalResult Rewriter::rewrite_wgmma_fence(Operation *op, StringRef hook) {
-  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
-  op->erase();
-  return success();
+  return replaceBySiteCall(op, hook);
 }
 
 bool Rewriter::matches_wgmma(Operation *op) {
@@ -748,9 +746,7 @@ bool Rewriter::matches_wgmma_commit(Operation *op) {
   return isa<NVVM::WgmmaGroupSyncAlignedOp>(op);
 }
 LogicalResult Rewriter::rewrite_wgmma_commit(Operation *op, StringRef hook) {
-  call(op->getLoc(), hook, voidTy, {constI32(op->getLoc(), site(op))});
-  op->erase();
-  return success();
+  return replaceBySiteCall(op, hook);
 }
 
 bool Rewriter::matches_wgmma_wait(Operation *op) {

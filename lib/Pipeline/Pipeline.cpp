@@ -123,6 +123,7 @@ struct BindTensorMapsPass
       if (calls.empty())
         continue;
       int64_t count = 0;
+      SmallVector<int64_t> indices;
       for (LLVM::CallOp c : calls) {
         IntegerAttr index;
         if (c.getNumOperands() != 1 ||
@@ -130,6 +131,7 @@ struct BindTensorMapsPass
           c.emitOpError("takes one constant tensor-map index");
           return signalPassFailure();
         }
+        indices.push_back(index.getInt());
         count = std::max(count, index.getInt() + 1);
       }
       auto ptr = LLVM::LLVMPointerType::get(ctx);
@@ -158,11 +160,8 @@ struct BindTensorMapsPass
         argAttrs.push_back(attrs.getDictionary(ctx));
       }
       func.setArgAttrsAttr(ArrayAttr::get(ctx, argAttrs));
-      for (LLVM::CallOp c : calls) {
-        IntegerAttr index;
-        matchPattern(c.getOperand(0), m_Constant(&index));
-        c.getResult().replaceAllUsesWith(
-            func.getArgument(first + index.getInt()));
+      for (auto [c, index] : llvm::zip(calls, indices)) {
+        c.getResult().replaceAllUsesWith(func.getArgument(first + index));
         c.erase();
       }
     }

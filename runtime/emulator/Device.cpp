@@ -466,22 +466,19 @@ public:
   StatusOr<KernelArg> encodeTensorMap(const TensorMapRequest &r) override {
     if (Status s = checkTensorMapRequest(r); !s)
       return s;
+    TensorMapGeometry g = tensorMapGeometry(r);
     emu::TensorMapFields f;
-    size_t rank = r.shape.size();
-    f.rank = static_cast<int>(rank);
-    f.elementBytes = r.dtype == "f32" ? 4 : r.dtype == "f64" ? 8 : 2;
+    f.rank = static_cast<int>(g.rank);
+    f.elementBytes = static_cast<int>(g.elementBytes);
     f.isFloat = true;
     f.globalAddress = r.address;
-    uint64_t stride = static_cast<uint64_t>(f.elementBytes);
-    for (size_t d = 0; d < rank; ++d) {
-      f.globalDim[d] = static_cast<uint64_t>(r.shape[rank - 1 - d]);
-      f.boxDim[d] = static_cast<uint32_t>(r.box[rank - 1 - d]);
-      stride *= f.globalDim[d];
-      if (d + 1 < rank)
-        f.globalStrides[d] = stride;
+    for (unsigned d = 0; d < g.rank; ++d) {
+      f.globalDim[d] = g.dims[d];
+      f.boxDim[d] = g.box[d];
+      if (d + 1 < g.rank)
+        f.globalStrides[d] = g.strides[d];
     }
-    f.swizzle = r.swizzle == 32 ? 1 : r.swizzle == 64 ? 2
-                : r.swizzle == 128 ? 3 : 0;
+    f.swizzle = g.swizzle;
     emu::TensorMap map;
     if (std::string e = emu::encodeTensorMap(f, map); !e.empty())
       return Status::error("tensor map: " + e);

@@ -286,6 +286,10 @@ struct Launch {
   std::atomic<bool> abort{false};
   std::atomic<int64_t> next{0};
   std::vector<uint32_t> order;
+  /// Whether the kernel reads shared memory through the async proxy
+  /// (wgmma, TMA stores): only then are generic stores followed until
+  /// fence.proxy.async.
+  bool asyncProxyReads = false;
 };
 
 thread_local GpuThread *current = nullptr;
@@ -377,6 +381,9 @@ struct Worker {
   /// Reports a read by `t` of the TMA-written byte at `offset` before `t`
   /// waited for the phase that completes the load; true if it did.
   bool tmaNotVisible(GpuThread &t, uint32_t offset, const char *who, int s);
+  /// The same for any byte of [offset, offset + n).
+  bool tmaRangeNotVisible(GpuThread &t, uint32_t offset, uint32_t n,
+                          const char *who, int s);
   /// After a phase of the mbarrier at `barrier` completed: waiting threads
   /// wake.
   void phaseCompleted(uint32_t barrier);
@@ -544,12 +551,15 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
     return "bytes [" + std::to_string(offset) + ", " +
            std::to_string(offset + n) + ") of shared memory";
   };
+  // Bytes a TMA load wrote are visible once the thread waited for its
+  // phase.
+  if (read && !tmaWrites.empty() &&
+      tmaRangeNotVisible(t, static_cast<uint32_t>(offset),
+                         static_cast<uint32_t>(n), "a load", s))
+    reported = true;
   for (size_t i = offset; i < offset + n; ++i) {
     Shadow &sh = shadow[i];
     if (read) {
-      if (sh.writer == kAsyncWriter && !reported &&
-          tmaNotVisible(t, static_cast<uint32_t>(i), "a load", s))
-        reported = true;
       if (sh.state == Pending)
         once(BeforeWait,
              "read of " + range() + " before the cp.async of thread " +
@@ -586,10 +596,10 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       sh.writeEpoch = e;
       sh.writer = me;
       sh.state = pending ? Pending : Written;
-      sh.unfenced = 1;
+      sh.unfenced = launch->asyncProxyReads;
     }
   }
-  if (write) {
+  if (write && launch->asyncProxyReads) {
     auto &u = t.unfencedStores;
     auto off = static_cast<uint32_t>(offset);
     if (!u.empty() && u.back().first + u.back().second == off)
@@ -637,6 +647,15 @@ bool Worker::tmaNotVisible(GpuThread &t, uint32_t offset, const char *who,
   return false;
 }
 
+bool Worker::tmaRangeNotVisible(GpuThread &t, uint32_t offset, uint32_t n,
+                                const char *who, int s) {
+  for (const TmaWrite &w : tmaWrites)
+    if (w.offset < offset + n && offset < w.offset + w.bytes &&
+        tmaNotVisible(t, std::max(w.offset, offset), who, s))
+      return true;
+  return false;
+}
+
 bool Worker::asyncRead(GpuThread &t, uint32_t offset, uint32_t n,
                        const char *who, int s) {
   auto range = [&]() {
@@ -644,10 +663,8 @@ bool Worker::asyncRead(GpuThread &t, uint32_t offset, uint32_t n,
            std::to_string(offset + n) + ") of shared memory";
   };
   // What TMA loads wrote: visible once the thread waited for their phase.
-  for (const TmaWrite &w : tmaWrites)
-    if (w.offset < offset + n && offset < w.offset + w.bytes &&
-        tmaNotVisible(t, std::max(w.offset, offset), who, s))
-      return true;
+  if (tmaRangeNotVisible(t, offset, n, who, s))
+    return true;
   for (uint32_t i = offset; i < offset + n; ++i) {
     const Shadow &sh = shadow[i];
     if (sh.writer == kAsyncWriter)
@@ -936,6 +953,11 @@ bool runGrid(const LaunchRequest &req, rt::EmulatorCounters &counters,
   launch.numThreads =
       static_cast<int>(req.block[0] * req.block[1] * req.block[2]);
   launch.regions = req.regions;
+  if (req.sites)
+    for (const std::string &site : *req.sites)
+      if (site.rfind("nvvm.wgmma.mma_async", 0) == 0 ||
+          site.rfind("nvvm.cp.async.bulk.tensor.global.shared", 0) == 0)
+        launch.asyncProxyReads = true;
   std::sort(launch.regions.begin(), launch.regions.end(),
             [](const GlobalRegion &a, const GlobalRegion &b) {
               return a.base < b.base;
@@ -1378,6 +1400,21 @@ void reportMbarrier(GpuThread &t, int32_t site, uint32_t off,
                        ")");
 }
 
+/// Adds `delta` to the transaction count of the mbarrier `b` at shared
+/// offset `off` (expect-tx or complete-tx); a phase it completes wakes the
+/// waiting threads. False after a report.
+bool addTx(GpuThread &t, MBarrier &b, uint32_t off, int64_t delta,
+           int32_t site) {
+  bool done = false;
+  if (std::string e = mbarrierAddTx(b, delta, &done); !e.empty()) {
+    reportMbarrier(t, site, off, e);
+    return false;
+  }
+  if (done)
+    t.worker->phaseCompleted(off);
+  return true;
+}
+
 /// The index of the kernel argument whose storage is `p` (a tensor map
 /// passed by value), or -1.
 int argumentIndex(const Worker &w, const void *p) {
@@ -1459,15 +1496,9 @@ int64_t __fused_emu_mbarrier_arrive(void *bar, int32_t count, int64_t tx,
   MBarrier *b = mbarrierAt(t, bar, site, &off);
   if (!b)
     return 0;
+  if (tx && !addTx(t, *b, off, tx, site))
+    return 0;
   bool done = false;
-  if (tx) {
-    if (std::string e = mbarrierAddTx(*b, tx, &done); !e.empty()) {
-      reportMbarrier(t, site, off, e);
-      return 0;
-    }
-    if (done)
-      w.phaseCompleted(off);
-  }
   uint32_t phase = 0;
   if (std::string e = mbarrierArrive(*b, count, &done, &phase); !e.empty())
     reportMbarrier(t, site, off, e);
@@ -1481,14 +1512,8 @@ int64_t __fused_emu_mbarrier_arrive(void *bar, int32_t count, int64_t tx,
 void __fused_emu_mbarrier_tx(void *bar, int64_t delta, int32_t site) {
   GpuThread &t = self();
   uint32_t off;
-  MBarrier *b = mbarrierAt(t, bar, site, &off);
-  if (!b)
-    return;
-  bool done = false;
-  if (std::string e = mbarrierAddTx(*b, delta, &done); !e.empty())
-    reportMbarrier(t, site, off, e);
-  else if (done)
-    t.worker->phaseCompleted(off);
+  if (MBarrier *b = mbarrierAt(t, bar, site, &off))
+    addTx(t, *b, off, delta, site);
 }
 
 void __fused_emu_mbarrier_wait(void *bar, int32_t parity, int32_t site) {
@@ -1544,12 +1569,7 @@ void __fused_emu_tma_load(void *dst, void *map, void *coords, int32_t rank,
   w.asyncWrite(*to, bytes, barOff);
   w.counters.tmaLoadBytes += bytes;
   w.counters.tmaBytesByTensor[argumentIndex(w, map)] += bytes;
-  bool done = false;
-  if (std::string err = mbarrierAddTx(*b, -int64_t(bytes), &done);
-      !err.empty())
-    reportMbarrier(t, site, barOff, err);
-  else if (done)
-    w.phaseCompleted(barOff);
+  addTx(t, *b, barOff, -int64_t(bytes), site);
 }
 
 void __fused_emu_tma_store(void *map, void *src, void *coords, int32_t rank,
@@ -1646,17 +1666,9 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
       if (w.asyncRead(t, off, bytes, "wgmma", site))
         break; // One report per instruction.
   } else {
-    bool reported = false;
-    for (const TmaWrite &tw : w.tmaWrites) {
-      for (auto [off, bytes] : fp.ranges)
-        if (off < tw.offset + tw.bytes && tw.offset < off + bytes) {
-          reported = w.tmaNotVisible(t, off < tw.offset ? tw.offset : off,
-                                     "wgmma", site);
-          break;
-        }
-      if (reported)
-        break;
-    }
+    for (auto [off, bytes] : fp.ranges)
+      if (w.tmaRangeNotVisible(t, off, bytes, "wgmma", site))
+        break; // One report per instruction.
   }
   std::string e = wgmmaThread(op, w.arena.data(), w.sharedSize, t.id % 128,
                               static_cast<float *>(acc));

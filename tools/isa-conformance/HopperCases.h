@@ -22,6 +22,8 @@
 #ifndef FUSED_HOPPER_CASES_H
 #define FUSED_HOPPER_CASES_H
 
+#include "IsaCases.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -30,16 +32,7 @@
 namespace hopper {
 
 /// The f16 bits of `v`, a multiple of 1/4 in [-4, 4] (exact).
-inline uint16_t halfBits(float v) {
-  uint32_t f;
-  std::memcpy(&f, &v, 4);
-  uint32_t sign = (f >> 16) & 0x8000u;
-  int exp = static_cast<int>((f >> 23) & 0xff);
-  if (exp == 0)
-    return static_cast<uint16_t>(sign);
-  return static_cast<uint16_t>(sign | ((exp - 127 + 15) << 10) |
-                               ((f & 0x7fffffu) >> 13));
-}
+inline uint16_t halfBits(float v) { return isa::bits16(v, /*bf16=*/false); }
 
 /// Element (r, c) of operand tensor `which`: a multiple of 1/4 in [-4, 4].
 inline float value(int which, int r, int c) {

@@ -39,6 +39,9 @@ struct Variant {
   bool wgmmaFence = true;  // wgmma.fence before the first wgmma
   bool wgmmaWait = true;   // wgmma.wait_group 0 before the accumulators
   bool bf16 = false;
+  /// Thread 0 stores A's first element back (the same value) with an
+  /// ordinary store before the wgmmas: 1 without fence.proxy.async, 2 with.
+  int restore = 0;
 };
 
 /// D[64 x 64] (f32) = A[64 x 64] * B[64 x 64], both 16-bit row-major: one
@@ -83,6 +86,15 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
   if (v.wait)
     k << "  nvvm.mbarrier.try_wait.parity %bar, %c0, %ticks : !llvm.ptr<3>, "
          "i32, i32\n";
+  if (v.restore) {
+    k << "  llvm.cond_br %is0, ^restore, ^multiply\n^restore:\n"
+         "  %first = llvm.load %tileA : !llvm.ptr<3> -> i16\n"
+         "  llvm.store %first, %tileA : i16, !llvm.ptr<3>\n";
+    if (v.restore == 2)
+      k << "  nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space "
+           "= #nvvm.shared_space<cta>}\n";
+    k << "  llvm.br ^multiply\n^multiply:\n  nvvm.barrier0\n";
+  }
   // Descriptors: start >> 4 | LBO >> 4 << 16 | SBO >> 4 << 32 | 128B << 62.
   k << R"(  %ai = llvm.ptrtoint %tileA : !llvm.ptr<3> to i64
   %bi = llvm.ptrtoint %tileB : !llvm.ptr<3> to i64
@@ -318,6 +330,22 @@ TEST_F(HopperKernelTest, AccumulatorsReadBeforeTheWaitAreReported) {
   EXPECT_NE(s.getMessage().find("read before a wgmma.wait_group retired it"),
             std::string::npos)
       << s.getMessage();
+}
+
+/// Shared memory that wgmma reads after an ordinary store needs
+/// fence.proxy.async from the storing thread.
+TEST_F(HopperKernelTest, AsyncProxyReadsNeedTheStoresFenced) {
+  Variant v;
+  v.restore = 1;
+  Status s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("that thread 0 wrote through the generic "
+                                "proxy with no fence.proxy.async"),
+            std::string::npos)
+      << s.getMessage();
+  v.restore = 2;
+  s = run(v);
+  EXPECT_TRUE(s.isOk()) << s.getMessage();
 }
 
 } // namespace

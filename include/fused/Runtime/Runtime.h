@@ -135,6 +135,18 @@ struct TensorMapRequest {
 /// of 16 bytes and at most the swizzle's span); the error names what fails.
 Status checkTensorMapRequest(const TensorMapRequest &r);
 
+/// What cuTensorMapEncodeTiled takes for a checked request, innermost
+/// dimension first: sizes, byte strides of dimensions 1 .. rank - 1, box,
+/// and the swizzle as the driver's enum (0 none, 1 32B, 2 64B, 3 128B).
+struct TensorMapGeometry {
+  unsigned rank = 0;
+  unsigned elementBytes = 0;
+  uint64_t dims[5] = {}, strides[4] = {};
+  unsigned box[5] = {};
+  int swizzle = 0;
+};
+TensorMapGeometry tensorMapGeometry(const TensorMapRequest &r);
+
 /// A device and everything made on it.
 class Device {
 public:
