@@ -111,6 +111,10 @@ struct BindTensorMapsPass
     : public PassWrapper<BindTensorMapsPass, OperationPass<gpu::GPUModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(BindTensorMapsPass)
   StringRef getArgument() const final { return "fused-bind-tensor-maps"; }
+  StringRef getDescription() const final {
+    return "Give each kernel one by-value grid-constant parameter per TMA "
+           "tensor map it names with llvm.call @__fused_tensor_map(i)";
+  }
   void runOnOperation() override {
     gpu::GPUModuleOp m = getOperation();
     MLIRContext *ctx = m.getContext();
@@ -244,6 +248,7 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
 } // namespace
 
 void registerPipelines() {
+  PassRegistration<BindTensorMapsPass>();
   registerPassPipeline(
       "fused-gpu-pipeline",
       "the fused compilation pipeline, from fused ops to the last stage",
