@@ -322,6 +322,19 @@ struct Worker {
     std::vector<std::pair<uint32_t, uint32_t>> ranges;
   };
   std::vector<WgmmaFootprint> wgmmaFootprints;
+  /// Per warpgroup and wgmma group: the shared bytes its wgmmas read
+  /// (sorted, merged), the first of them by site, and how many of the
+  /// warpgroup's threads have retired the group. A group leaves once all
+  /// have: until then the hardware may still read those bytes, so a write
+  /// to them is reported (the emulator multiplies at issue).
+  struct WgmmaReads {
+    int site = -1;
+    int retired = 0;
+    std::vector<std::array<int64_t, 4>> keys;
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  };
+  std::vector<std::map<int64_t, WgmmaReads>> wgmmaInFlight;
+  size_t wgmmaGroupsInFlight = 0;
 
   uint32_t epoch() const {
     return static_cast<uint32_t>(runner->barriersCompleted() + 1);
@@ -384,6 +397,10 @@ struct Worker {
   /// The same for any byte of [offset, offset + n).
   bool tmaRangeNotVisible(GpuThread &t, uint32_t offset, uint32_t n,
                           const char *who, int s);
+  /// Reports a write by `who` of [offset, offset + n) while a wgmma that
+  /// reads those bytes is in flight; true if it did.
+  bool overwritesWgmmaRead(GpuThread &t, uint32_t offset, uint32_t n,
+                           const char *who, int s);
   /// After a phase of the mbarrier at `barrier` completed: waiting threads
   /// wake.
   void phaseCompleted(uint32_t barrier);
@@ -557,6 +574,9 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       tmaRangeNotVisible(t, static_cast<uint32_t>(offset),
                          static_cast<uint32_t>(n), "a load", s))
     reported = true;
+  if (write && overwritesWgmmaRead(t, static_cast<uint32_t>(offset),
+                                   static_cast<uint32_t>(n), "a store", s))
+    reported = true;
   for (size_t i = offset; i < offset + n; ++i) {
     Shadow &sh = shadow[i];
     if (read) {
@@ -653,6 +673,34 @@ bool Worker::tmaRangeNotVisible(GpuThread &t, uint32_t offset, uint32_t n,
     if (w.offset < offset + n && offset < w.offset + w.bytes &&
         tmaNotVisible(t, std::max(w.offset, offset), who, s))
       return true;
+  return false;
+}
+
+bool Worker::overwritesWgmmaRead(GpuThread &t, uint32_t offset, uint32_t n,
+                                 const char *who, int s) {
+  if (wgmmaGroupsInFlight == 0)
+    return false;
+  for (size_t g = 0; g < wgmmaInFlight.size(); ++g)
+    for (const auto &[group, reads] : wgmmaInFlight[g]) {
+      // The extent of the overlap, over the group's sorted ranges.
+      uint32_t lo = UINT32_MAX, hi = 0;
+      for (auto [off, bytes] : reads.ranges)
+        if (off < offset + n && offset < off + bytes) {
+          lo = std::min(lo, std::max(off, offset));
+          hi = std::max(hi, std::min(off + bytes, offset + n));
+        }
+      if (lo >= hi)
+        continue;
+      report(Race, s, t,
+             std::string(who) + " writes bytes [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) +
+                 ") of shared memory that the wgmma.mma_async at " +
+                 site(reads.site) + " of warpgroup " + std::to_string(g) +
+                 " reads, before every thread of the warpgroup retired its "
+                 "group with wgmma.wait_group (the multiply may read the "
+                 "new bytes)");
+      return true;
+    }
   return false;
 }
 
@@ -887,6 +935,8 @@ void Worker::run(uint32_t linear) {
   mbarriers.clear();
   tmaWrites.clear();
   wgmmaFootprints.assign((threads.size() + 127) / 128, WgmmaFootprint());
+  wgmmaInFlight.assign(wgmmaFootprints.size(), {});
+  wgmmaGroupsInFlight = 0;
   runner->reseed(mix(req.seed ^ mix(linear)));
   bool ok = runner->run([&](ThreadContext &tc) {
     GpuThread &t = threads[tc.threadId];
@@ -1566,6 +1616,7 @@ void __fused_emu_tma_load(void *dst, void *map, void *coords, int32_t rank,
   }
   for (auto [addr, n] : runs)
     w.globalAccess(t, reinterpret_cast<uint8_t *>(addr), n, 1, site);
+  w.overwritesWgmmaRead(t, *to, bytes, "a TMA load", site);
   w.asyncWrite(*to, bytes, barOff);
   w.counters.tmaLoadBytes += bytes;
   w.counters.tmaBytesByTensor[argumentIndex(w, map)] += bytes;
@@ -1676,6 +1727,17 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
     w.report(AsyncMisuse, site, t, e);
     return;
   }
+  Worker::WgmmaReads &reads = w.wgmmaInFlight[t.id / 128][t.wgmmaCommitted];
+  if (reads.keys.empty()) {
+    reads.site = site;
+    ++w.wgmmaGroupsInFlight;
+  }
+  if (std::find(reads.keys.begin(), reads.keys.end(), key) ==
+      reads.keys.end()) {
+    reads.keys.push_back(key);
+    reads.ranges.insert(reads.ranges.end(), fp.ranges.begin(),
+                        fp.ranges.end());
+  }
   t.wgmmaOpen = true;
   t.wgmmaSiteGroup[site] = t.wgmmaCommitted;
   if (first) {
@@ -1692,7 +1754,18 @@ void __fused_emu_wgmma_commit(int32_t) {
 
 void __fused_emu_wgmma_wait(int32_t n, int32_t) {
   GpuThread &t = self();
-  t.wgmmaRetired = std::max(t.wgmmaRetired, t.wgmmaCommitted - n);
+  Worker &w = *t.worker;
+  int64_t retired = std::max(t.wgmmaRetired, t.wgmmaCommitted - n);
+  auto &groups = w.wgmmaInFlight[t.id / 128];
+  int members = std::min(128, w.launch->numThreads - t.id / 128 * 128);
+  for (int64_t g = t.wgmmaRetired; g < retired; ++g) {
+    auto it = groups.find(g);
+    if (it != groups.end() && ++it->second.retired == members) {
+      groups.erase(it);
+      --w.wgmmaGroupsInFlight;
+    }
+  }
+  t.wgmmaRetired = retired;
 }
 
 void __fused_emu_wgmma_read(int32_t producer, int32_t site) {

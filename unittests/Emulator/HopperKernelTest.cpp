@@ -42,7 +42,28 @@ struct Variant {
   /// Thread 0 stores A's first element back (the same value) with an
   /// ordinary store before the wgmmas: 1 without fence.proxy.async, 2 with.
   int restore = 0;
+  /// Thread 0 loads A by TMA again (the same bytes, phase 1 of the
+  /// barrier) after a CTA barrier: 1 while the wgmmas that read it are in
+  /// flight (after the commit, before the wait), 2 after the wait.
+  int reload = 0;
+  bool mma = true;    // the wgmmas and what follows them
+  bool storeD = true; // the accumulators stored to D
 };
+
+/// After a barrier (every thread is past its wait for phase 0), thread 0
+/// re-arms the barrier and loads A into its tile again.
+void emitReload(std::ostringstream &k) {
+  k << R"(  nvvm.barrier0
+  llvm.cond_br %is0, ^reload, ^reloaded
+^reload:
+  %tx2 = llvm.mlir.constant(8192 : i32) : i32
+  nvvm.mbarrier.arrive.expect_tx %bar, %tx2 : !llvm.ptr<3>, i32
+  %dstA2 = llvm.addrspacecast %tileA : !llvm.ptr<3> to !llvm.ptr<7>
+  nvvm.cp.async.bulk.tensor.shared.cluster.global %dstA2, %mapA, %bar, box[%c0, %c0] : !llvm.ptr<7>, !llvm.ptr
+  llvm.br ^reloaded
+^reloaded:
+)";
+}
 
 /// D[64 x 64] (f32) = A[64 x 64] * B[64 x 64], both 16-bit row-major: one
 /// block of one warpgroup. Shared memory: the mbarrier at 0, A at 1024, B
@@ -95,6 +116,10 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
            "= #nvvm.shared_space<cta>}\n";
     k << "  llvm.br ^multiply\n^multiply:\n  nvvm.barrier0\n";
   }
+  if (!v.mma) {
+    k << "  llvm.return\n}\n}\n}\n";
+    return k.str();
+  }
   // Descriptors: start >> 4 | LBO >> 4 << 16 | SBO >> 4 << 32 | 128B << 62.
   k << R"(  %ai = llvm.ptrtoint %tileA : !llvm.ptr<3> to i64
   %bi = llvm.ptrtoint %tileB : !llvm.ptr<3> to i64
@@ -137,8 +162,12 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
       << "\n";
   }
   k << "  nvvm.wgmma.commit.group.sync.aligned\n";
+  if (v.reload == 1)
+    emitReload(k);
   if (v.wgmmaWait)
     k << "  nvvm.wgmma.wait.group.sync.aligned 0\n";
+  if (v.reload == 2)
+    emitReload(k);
   // Thread t's register i: row 16 w + g + 8 (p / 2), column 8 j + 2 q +
   // p % 2 (w = t / 32, g = lane / 4, q = lane % 4, j = i / 4, p = i % 4).
   k << R"(  %c32 = llvm.mlir.constant(32 : i32) : i32
@@ -155,7 +184,7 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
   %base0 = llvm.mul %rowBase, %c64 : i32
   %base = llvm.add %base0, %q2 : i32
 )";
-  for (int i = 0; i < 32; ++i) {
+  for (int i = 0; i < 32 && v.storeD; ++i) {
     int j = i / 4, p = i % 4;
     int offset = 8 * (p / 2) * 64 + 8 * j + p % 2;
     k << "  %o" << i << " = llvm.mlir.constant(" << offset
@@ -242,6 +271,8 @@ protected:
                                KernelArg::pointer((*bufD)->address())});
     if (!s.isOk())
       return s;
+    if (!v.mma || !v.storeD)
+      return Status::ok();
     std::vector<float> d(64 * 64);
     if (!device->copyToHost(d.data(), **bufD, d.size() * 4).isOk())
       return Status::error("copy back failed");
@@ -346,6 +377,54 @@ TEST_F(HopperKernelTest, AsyncProxyReadsNeedTheStoresFenced) {
   v.restore = 2;
   s = run(v);
   EXPECT_TRUE(s.isOk()) << s.getMessage();
+}
+
+/// The emulator multiplies when a wgmma is issued; the hardware reads its
+/// operands until a wait retires the group, so a write to them before then
+/// is reported. After every thread's wait (and a barrier) it is fine.
+TEST_F(HopperKernelTest, OverwritingOperandsOfAWgmmaInFlightIsReported) {
+  Variant v;
+  v.reload = 1;
+  Status s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find(
+                "a TMA load writes bytes [1024, 9216) of shared memory that "
+                "the wgmma.mma_async at "),
+            std::string::npos)
+      << s.getMessage();
+  EXPECT_NE(s.getMessage().find("of warpgroup 0 reads, before every thread "
+                                "of the warpgroup retired its group"),
+            std::string::npos)
+      << s.getMessage();
+  v.reload = 2;
+  s = run(v);
+  EXPECT_TRUE(s.isOk()) << s.getMessage();
+}
+
+TEST_F(HopperKernelTest, ExitingWithWgmmaGroupsInFlightIsReported) {
+  Variant v;
+  v.wgmmaWait = false;
+  v.storeD = false;
+  Status s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("thread exits with wgmma groups in flight"),
+            std::string::npos)
+      << s.getMessage();
+}
+
+/// A TMA load completes its bytes on a barrier that no thread armed with
+/// expect_tx: the block ends with the count unbalanced.
+TEST_F(HopperKernelTest, AnUnbalancedTransactionCountIsReported) {
+  Variant v;
+  v.arrive = false;
+  v.wait = false;
+  v.mma = false;
+  Status s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("the mbarrier at shared offset 0 ends the "
+                                "block with transaction count -16384"),
+            std::string::npos)
+      << s.getMessage();
 }
 
 } // namespace
