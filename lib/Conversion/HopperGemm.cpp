@@ -7,17 +7,20 @@
 // 1024 bytes) and completes them on the stage's "full" mbarrier; one or
 // two consumer warpgroups (64 rows of the block's M each) wait for a
 // stage, multiply it with four wgmma.mma_async m64nNk16 from shared-memory
-// descriptors into f32 accumulators in registers, and release the stage on
-// its "empty" mbarrier. The epilogue chain (bias, activation, residual,
+// descriptors into f32 accumulators in registers, keep that group in
+// flight while they wait for the next stage, and release a stage on its
+// "empty" mbarrier once the wait for the following one retired its group.
+// With two consumers the producer gives its registers to them
+// (setmaxnreg 40 / 232) and the block tile is 128 x 256 where that pads N
+// no further than 128 and the grid still fills the SMs. The epilogue chain (bias, activation, residual,
 // cast) runs on the accumulators in registers; each thread stores its own
 // elements, two adjacent columns at a time where rows have an even length.
 // Tails in M, N and K: TMA fills out-of-bounds elements with
 // zeros and the stores are predicated. Sizes may be dynamic: the tensor
 // maps are encoded at launch from the arguments' sizes.
 //
-// What is not here yet (docs/Rationale.md, "The Hopper path"): register
-// reallocation (setmaxnreg), a persistent grid, clusters, the TMA store
-// epilogue, more than one wgmma group in flight, split-K for small M.
+// What is not here yet (docs/Rationale.md, "The Hopper path"): a
+// persistent grid, clusters, the TMA store epilogue, split-K for small M.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,7 +100,26 @@ std::optional<HopperGemmPlan> planHopperGemm(KernelOp kernel,
   bool smallN = !ShapedType::isDynamic(n) && n <= 64;
   p.consumers = smallM ? 1 : 2;
   p.blockM = 64 * p.consumers;
+  if (p.consumers == 2) {
+    // One block per SM: launched with 65536 / 384 = 168 registers a
+    // thread, the producer warpgroup gives all but 40 back and the
+    // consumers take them (128 * 40 + 256 * 232 = 64512).
+    p.producerRegisters = 40;
+    p.consumerRegisters = 232;
+  }
   p.blockN = smallN ? 64 : 128;
+  // 128 x 256 tiles halve the A tile loads per output and issue wgmma
+  // m64n256k16, where N pads no further than with 128 and the grid still
+  // fills the SMs (the batch counted in).
+  if (p.consumers == 2 && !ShapedType::isDynamic(m) &&
+      !ShapedType::isDynamic(n) && n > 128 &&
+      llvm::divideCeil(n, 256) * 256 == llvm::divideCeil(n, 128) * 128) {
+    int64_t blocks = llvm::divideCeil(m, 128) * llvm::divideCeil(n, 256);
+    for (int64_t d : out.getShape().drop_back(2))
+      blocks = ShapedType::isDynamic(d) ? target.smCount : blocks * d;
+    if (blocks >= target.smCount)
+      p.blockN = 256;
+  }
   int64_t k = a.getDimSize(a.getRank() - (p.transA ? 2 : 1));
   p.stages = !ShapedType::isDynamic(k) && k <= 2 * kBlockK ? 2 : 4;
   p.stageBytes = (p.blockM + p.blockN) * kBlockK * 2;
@@ -302,10 +324,26 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
         NVVM::MMAIntOverflowAttr());
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  NVVM::MBarrierArriveOp::create(b, loc, Type(), shared3(at(st, empty, 8)),
-                                 Value());
+  // One group stays in flight: the wait retires the previous step's, whose
+  // stage goes back to the producer.
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+  Value kt = loop.getInductionVar();
+  auto release = scf::IfOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, kt,
+                                    rb.idx(0)),
+      false);
+  {
+    OpBuilder::InsertionGuard gr(b);
+    b.setInsertionPointToStart(release.thenBlock());
+    Stage previous =
+        stageOf(arith::SubIOp::create(b, loc, kt, rb.idx(1)).getResult());
+    NVVM::MBarrierArriveOp::create(b, loc, Type(),
+                                   shared3(at(previous, empty, 8)), Value());
+  }
   scf::YieldOp::create(b, loc, acc);
+  b.setInsertionPointAfter(loop);
+  // The last step's group; its stage is not loaded again.
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   return loop.getResult(0);
 }
 
@@ -474,6 +512,9 @@ void Builder::build() {
   {
     OpBuilder::InsertionGuard gd(b);
     b.setInsertionPointToStart(split.thenBlock());
+    if (p.producerRegisters)
+      NVVM::SetMaxRegisterOp::create(b, loc, p.producerRegisters,
+                                     NVVM::SetMaxRegisterAction::decrease);
     auto issue = scf::IfOp::create(b, loc, first, false);
     b.setInsertionPointToStart(issue.thenBlock());
     produce(numK, full, empty, tiles, batchIndex, m0, n0);
@@ -481,6 +522,9 @@ void Builder::build() {
   {
     OpBuilder::InsertionGuard gd(b);
     b.setInsertionPointToStart(split.elseBlock());
+    if (p.consumerRegisters)
+      NVVM::SetMaxRegisterOp::create(b, loc, p.consumerRegisters,
+                                     NVVM::SetMaxRegisterAction::increase);
     Value consumer = arith::SubIOp::create(b, loc, warpgroup, rb.idx(1));
     Value acc = consume(numK, full, empty, tiles, consumer);
     epilogue(acc, consumer, tid, batchIndex, m0, n0);
@@ -497,6 +541,11 @@ FailureOr<gpu::GPUFuncOp> buildHopperGemm(const HopperGemmPlan &p,
   MLIRContext *ctx = kernelOp.getContext();
   int64_t threads = 128 * (1 + p.consumers);
   gpu::GPUFuncOp kernel = createKernelShell(kernelOp, module, name, threads);
+  if (p.producerRegisters)
+    // ptxas ignores setmaxnreg unless it knows the register count at entry:
+    // the thread count (maxntid) and one block per SM.
+    kernel->setAttr("nvvm.minctasm",
+                    IntegerAttr::get(IntegerType::get(ctx, 32), 1));
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
   Location loc = kernelOp.getLoc();

@@ -26,6 +26,8 @@ struct HopperGemmPlan {
   /// Consumer warpgroups (64 rows of M each), the block tile, the ring.
   int64_t consumers = 2, blockM = 128, blockN = 128, stages = 4;
   int64_t stageBytes = 0, sharedBytes = 0;
+  /// setmaxnreg counts of the producer and consumer warpgroups (0: none).
+  int64_t producerRegisters = 0, consumerRegisters = 0;
 };
 
 /// The plan of `kernel` on `target` when it takes the Hopper kernel:

@@ -335,6 +335,23 @@ struct Worker {
   };
   std::vector<std::map<int64_t, WgmmaReads>> wgmmaInFlight;
   size_t wgmmaGroupsInFlight = 0;
+  /// Per warpgroup: how many of its threads executed each setmaxnreg site,
+  /// and the register count it asked for last (0: none, the launch's).
+  std::vector<std::map<int, int64_t>> setmaxnregThreads;
+  std::vector<int64_t> warpgroupRegisters;
+  /// Reports a problem of the block found when it ends.
+  void blockReport(ReportKind kind, const std::string &what,
+                   const std::string &message);
+  /// setmaxnreg executed by part of a warpgroup, or counts beyond the SM's
+  /// register file.
+  void checkSetmaxnreg();
+  /// The registers a thread has at launch when setmaxnreg is used: the
+  /// block alone on its SM (the kernel is compiled for one block per SM),
+  /// the register file shared evenly in units of 8.
+  int64_t launchRegisters() const {
+    int64_t threads = (launch->numThreads + 127) / 128 * 128;
+    return std::min<int64_t>(255, 65536 / threads / 8 * 8);
+  }
 
   uint32_t epoch() const {
     return static_cast<uint32_t>(runner->barriersCompleted() + 1);
@@ -937,6 +954,8 @@ void Worker::run(uint32_t linear) {
   wgmmaFootprints.assign((threads.size() + 127) / 128, WgmmaFootprint());
   wgmmaInFlight.assign(wgmmaFootprints.size(), {});
   wgmmaGroupsInFlight = 0;
+  setmaxnregThreads.assign(wgmmaFootprints.size(), {});
+  warpgroupRegisters.assign(wgmmaFootprints.size(), 0);
   runner->reseed(mix(req.seed ^ mix(linear)));
   bool ok = runner->run([&](ThreadContext &tc) {
     GpuThread &t = threads[tc.threadId];
@@ -961,17 +980,13 @@ void Worker::run(uint32_t linear) {
     current = nullptr;
   });
   for (auto &[offset, b] : mbarriers)
-    if (b.live && b.tx != 0) {
-      std::ostringstream os;
-      os << "kernel " << req.kernel << ", block (" << ctaid[0] << ","
-         << ctaid[1] << "," << ctaid[2] << "): the mbarrier at shared offset "
-         << offset << " ends the block with transaction count " << b.tx
-         << " (bytes expected and bytes completed never balanced)";
-      std::lock_guard<std::mutex> lock(launch->mutex);
-      Report &r = launch->reports[{BeforeWait, "mbarrier transactions"}];
-      if (r.count++ == 0)
-        r.first = os.str();
-    }
+    if (b.live && b.tx != 0)
+      blockReport(BeforeWait, "mbarrier transactions",
+                  "the mbarrier at shared offset " + std::to_string(offset) +
+                      " ends the block with transaction count " +
+                      std::to_string(b.tx) +
+                      " (bytes expected and bytes completed never balanced)");
+  checkSetmaxnreg();
   for (auto &m : instances)
     for (auto &[key, in] : m)
       finalize(in);
@@ -986,6 +1001,49 @@ void Worker::run(uint32_t linear) {
     launch->fatal.push_back(os.str());
     launch->abort = true;
   }
+}
+
+void Worker::blockReport(ReportKind kind, const std::string &what,
+                         const std::string &message) {
+  std::ostringstream os;
+  os << "kernel " << launch->req->kernel << ", block (" << ctaid[0] << ","
+     << ctaid[1] << "," << ctaid[2] << "): " << message;
+  std::lock_guard<std::mutex> lock(launch->mutex);
+  Report &r = launch->reports[{kind, what}];
+  if (r.count++ == 0)
+    r.first = os.str();
+}
+
+void Worker::checkSetmaxnreg() {
+  bool any = false;
+  for (size_t g = 0; g < setmaxnregThreads.size(); ++g) {
+    int64_t members =
+        std::min<int64_t>(128, launch->numThreads - int64_t(g) * 128);
+    for (auto [s, n] : setmaxnregThreads[g]) {
+      any = true;
+      if (n % members != 0)
+        blockReport(AsyncMisuse, "setmaxnreg warpgroup",
+                    "setmaxnreg at " + site(s) + ": " + std::to_string(n) +
+                        " executions by the " + std::to_string(members) +
+                        " threads of warpgroup " + std::to_string(g) +
+                        ", not a multiple of " + std::to_string(members) +
+                        " (every warp of the warpgroup executes it together)");
+    }
+  }
+  if (!any)
+    return;
+  // Each warpgroup ends with what it asked for last.
+  int64_t atLaunch = launchRegisters();
+  int64_t total = 0;
+  for (int64_t r : warpgroupRegisters)
+    total += 128 * (r ? r : atLaunch);
+  if (total > 65536)
+    blockReport(AsyncMisuse, "setmaxnreg budget",
+                "setmaxnreg: the warpgroups ask for " + std::to_string(total) +
+                    " registers in all (" + std::to_string(atLaunch) +
+                    " a thread at launch where none is asked for), more than "
+                    "the SM's 65536: an increase waits for registers that "
+                    "are never released");
 }
 
 GpuThread &self() { return *current; }
@@ -1812,12 +1870,25 @@ int32_t __fused_emu_elect(int32_t mask, int32_t site) {
   return r;
 }
 
-void __fused_emu_setmaxnreg(int32_t count, int32_t, int32_t site) {
+void __fused_emu_setmaxnreg(int32_t count, int32_t increase, int32_t site) {
   GpuThread &t = self();
+  Worker &w = *t.worker;
   if (count < 24 || count > 256 || count % 8 != 0)
-    t.worker->report(AsyncMisuse, site, t,
-                     "setmaxnreg to " + std::to_string(count) +
-                         " registers (a multiple of 8 from 24 to 256)");
+    w.report(AsyncMisuse, site, t,
+             "setmaxnreg to " + std::to_string(count) +
+                 " registers (a multiple of 8 from 24 to 256)");
+  int64_t &now = w.warpgroupRegisters[t.id / 128];
+  int64_t before = now ? now : w.launchRegisters();
+  if (increase ? count < before : count > before)
+    w.report(AsyncMisuse, site, t,
+             std::string("setmaxnreg.") + (increase ? "inc" : "dec") +
+                 " to " + std::to_string(count) +
+                 " registers from " + std::to_string(before) +
+                 (increase ? " (an increase cannot lower the count)"
+                           : " (a decrease cannot raise the count)"));
+  // The warpgroup's count changes once all its threads executed it.
+  if (++w.setmaxnregThreads[t.id / 128][site] % 128 == 0)
+    now = count;
 }
 
 } // extern "C"

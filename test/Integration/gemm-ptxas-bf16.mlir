@@ -38,4 +38,11 @@
 // HOPPER-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // HOPPER-DAG: mbarrier.try_wait.parity.shared.b64
 // HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// Two consumer warpgroups take the producer's registers (setmaxnreg, with
+// one block per SM so that ptxas honours it) and keep one wgmma group in
+// flight.
+// HOPPER-DAG: .minnctapersm 1
+// HOPPER-DAG: setmaxnreg.dec.sync.aligned.u32 40;
+// HOPPER-DAG: setmaxnreg.inc.sync.aligned.u32 232;
+// HOPPER-DAG: wgmma.wait_group.sync.aligned 1;
 // HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16

@@ -59,6 +59,20 @@ func.func @transposed_batch(%a: tensor<3x96x80xf16>, %b: tensor<3x120x96xf16>) -
   return %c : tensor<3x80x120xf16>
 }
 
+// Enough 128 x 256 tiles to fill the SMs, with N padded no further than
+// by 128-column tiles: wgmma m64n256k16 (one block per batch, tails in M,
+// N and K).
+// CHECK-LABEL: @wide wide_gemm counters:
+// CHECK: blocks: 132
+// CHECK: mma.sync: 0
+// CHECK: wgmma: 1056
+// CHECK: wgmma FLOPs: 553648128
+// CHECK: @wide result 0: relative error {{.*}} PASS
+func.func @wide(%a: tensor<132x100x40xf16>, %b: tensor<40x248xf16>) -> tensor<132x100x248xf16> {
+  %c = fused.matmul %a, %b : tensor<132x100x40xf16>, tensor<40x248xf16> -> tensor<132x100x248xf16>
+  return %c : tensor<132x100x248xf16>
+}
+
 // A rank-2 B shared by every batch, small M and N (one consumer
 // warpgroup, N = 64), a residual add.
 // CHECK-LABEL: @broadcast_residual broadcast_residual_gemm counters:

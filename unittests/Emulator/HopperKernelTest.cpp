@@ -48,6 +48,15 @@ struct Variant {
   int reload = 0;
   bool mma = true;    // the wgmmas and what follows them
   bool storeD = true; // the accumulators stored to D
+  /// Warpgroups after the first, which only execute `otherRegisters` (a
+  /// setmaxnreg increase) and return.
+  int extraWarpgroups = 0;
+  int otherRegisters = 0;
+  /// setmaxnreg by the first warpgroup (0: none): increase or decrease;
+  /// by thread 0 alone when `partial`.
+  int mainRegisters = 0;
+  bool mainIncrease = false;
+  bool partial = false;
 };
 
 /// After a barrier (every thread is past its wait for phase 0), thread 0
@@ -90,10 +99,24 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
   llvm.br ^synced
 ^synced:
   nvvm.barrier0
-  llvm.cond_br %is0, ^load, ^consume
-^load:
-  %tx = llvm.mlir.constant(16384 : i32) : i32
 )";
+  auto setmaxnreg = [&](int count, bool increase) {
+    k << "  nvvm.setmaxregister " << (increase ? "increase " : "decrease ")
+      << count << "\n";
+  };
+  if (v.extraWarpgroups) {
+    k << "  %c128 = llvm.mlir.constant(128 : i32) : i32\n"
+         "  %first = llvm.icmp \"ult\" %tid, %c128 : i32\n"
+         "  llvm.cond_br %first, ^main, ^others\n^others:\n";
+    setmaxnreg(v.otherRegisters, true);
+    k << "  llvm.return\n^main:\n";
+  }
+  if (v.mainRegisters && !v.partial)
+    setmaxnreg(v.mainRegisters, v.mainIncrease);
+  k << "  llvm.cond_br %is0, ^load, ^consume\n^load:\n"
+       "  %tx = llvm.mlir.constant(16384 : i32) : i32\n";
+  if (v.mainRegisters && v.partial)
+    setmaxnreg(v.mainRegisters, v.mainIncrease);
   if (v.arrive)
     k << "  nvvm.mbarrier.arrive.expect_tx %bar, %tx : !llvm.ptr<3>, i32\n";
   k << R"(  %dstA = llvm.addrspacecast %tileA : !llvm.ptr<3> to !llvm.ptr<7>
@@ -264,7 +287,7 @@ protected:
         return Status::error(e);
     }
     LaunchConfig config;
-    config.block = {128, 1, 1};
+    config.block = {128u * (1 + v.extraWarpgroups), 1, 1};
     config.dynamicSharedMemory = 9216 + 8192;
     Status s = device->launch(**m, "gemm", config,
                               {KernelArg::of(mapA), KernelArg::of(mapB),
@@ -408,6 +431,47 @@ TEST_F(HopperKernelTest, ExitingWithWgmmaGroupsInFlightIsReported) {
   Status s = run(v);
   ASSERT_FALSE(s.isOk());
   EXPECT_NE(s.getMessage().find("thread exits with wgmma groups in flight"),
+            std::string::npos)
+      << s.getMessage();
+}
+
+/// setmaxnreg: every warp of the warpgroup executes it, an increase does
+/// not lower the count, and the warpgroups' counts fit the register file.
+TEST_F(HopperKernelTest, SetmaxnregIsChecked) {
+  Variant v;
+  v.extraWarpgroups = 2;
+  v.otherRegisters = 232;
+  v.mainRegisters = 40;
+  // 128 * (40 + 232 + 232) registers, launched with 168 a thread.
+  Status s = run(v);
+  EXPECT_TRUE(s.isOk()) << s.getMessage();
+  v.mainRegisters = 0;
+  s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("setmaxnreg: the warpgroups ask for 80896 "
+                                "registers in all (168 a thread at launch "
+                                "where none is asked for), more than the "
+                                "SM's 65536"),
+            std::string::npos)
+      << s.getMessage();
+  v.mainRegisters = 56;
+  v.mainIncrease = true;
+  s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("setmaxnreg.inc to 56 registers from 168 (an "
+                                "increase cannot lower the count)"),
+            std::string::npos)
+      << s.getMessage();
+  v = Variant();
+  v.mainRegisters = 200;
+  v.mainIncrease = true;
+  v.partial = true;
+  s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("1 executions by the 128 threads of "
+                                "warpgroup 0, not a multiple of 128 (every "
+                                "warp of the warpgroup executes it "
+                                "together)"),
             std::string::npos)
       << s.getMessage();
 }
