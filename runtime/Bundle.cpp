@@ -463,10 +463,10 @@ StatusOr<Bundle> Bundle::fromManifest(const std::string &dir,
             !mr.ints(mv, "box", map.box, 1) ||
             !mr.integer(mv, "swizzle", map.swizzle, 0))
           return mr.status();
-        if (map.arg >= static_cast<int64_t>(spec.args.size()) ||
-            spec.args[map.arg].output)
-          return Status::error(mr.where + ": \"arg\" must name an input "
-                                          "argument");
+        if (map.arg >= static_cast<int64_t>(spec.args.size()))
+          return Status::error(mr.where + ": \"arg\" must name an argument "
+                                          "of the kernel (it has " +
+                               std::to_string(spec.args.size()) + ")");
         if (map.box.size() != spec.args[map.arg].tensor.shape.size())
           return Status::error(mr.where + ": the box has " +
                                std::to_string(map.box.size()) +

@@ -42,6 +42,8 @@ namespace {
 constexpr int64_t kBlockK = 64;    // One 128-byte swizzle row of 16-bit K.
 constexpr int64_t kSwizzle = 128;  // Bytes.
 constexpr int64_t kBarrierBytes = 1024;
+/// A consumer warp's output staging buffer: 16 rows of 128 bytes.
+constexpr int64_t kStagingBufferBytes = 2048;
 
 /// The contiguous (innermost) dimension of `t` in elements, or nothing when
 /// it is dynamic.
@@ -123,10 +125,28 @@ std::optional<HopperGemmPlan> planHopperGemm(KernelOp kernel,
   int64_t k = a.getDimSize(a.getRank() - (p.transA ? 2 : 1));
   p.stages = !ShapedType::isDynamic(k) && k <= 2 * kBlockK ? 2 : 4;
   p.stageBytes = (p.blockM + p.blockN) * kBlockK * 2;
-  // Slack to align the tiles to 1024 bytes, the barriers, the ring.
-  p.sharedBytes = 1024 + kBarrierBytes + p.stages * p.stageBytes;
-  if (p.sharedBytes > target.limits.maxSharedMemoryPerBlock)
+  // The output by TMA stores where its rows are whole 16-byte units: each
+  // consumer warp stages 16 rows x 128 bytes at a time in one of two
+  // buffers of its own.
+  auto result = cast<RankedTensorType>(kernel.getResultTypes()[0]);
+  Type ot = result.getElementType();
+  int64_t outBytes = ot.isF32() ? 4 : (ot.isF16() || ot.isBF16()) ? 2 : 0;
+  std::optional<int64_t> outInner = innerSize(result);
+  if (outBytes && outInner && *outInner * outBytes % 16 == 0 && rank <= 5) {
+    p.outElementBytes = outBytes;
+    p.stagingBytes = p.consumers * 4 * 2 * kStagingBufferBytes;
+  }
+  // Slack to align the tiles to 1024 bytes, the barriers, the ring, the
+  // staging buffers.
+  auto shared = [&] {
+    return 1024 + kBarrierBytes + p.stages * p.stageBytes + p.stagingBytes;
+  };
+  int64_t limit = target.limits.maxSharedMemoryPerBlock;
+  if (shared() > limit && p.stages > 3)
+    p.stages = 3;
+  if (shared() > limit)
     return std::nullopt;
+  p.sharedBytes = shared();
   return p;
 }
 
@@ -211,8 +231,16 @@ struct Builder {
   /// A consumer warpgroup's loop; returns its accumulators.
   Value consume(Value numK, Value full, Value empty, Value tiles,
                 Value consumer);
-  void epilogue(Value acc, Value consumer, Value tid,
+  /// The epilogue of a consumer thread: the chain on its accumulators, the
+  /// results stored by the thread itself or staged for TMA stores.
+  void epilogue(Value acc, Value consumer, Value tid, Value staging,
                 ArrayRef<Value> batchIndex, Value m0, Value n0);
+  struct Fragment;
+  SmallVector<Value> chainValues(OpBuilder &ib, const Fragment &f, int64_t i,
+                                 int64_t lanes, ArrayRef<Value> outIndex);
+  std::pair<Value, Value> position(const Fragment &f, int64_t i);
+  void storeDirect(const Fragment &f);
+  void storeStaged(const Fragment &f, Value staging);
   /// Coordinates (innermost first) of operand `arg` at matrix position
   /// (`row`, `col`) of its last two dimensions, its batch dimensions from
   /// the output's batch index.
@@ -347,100 +375,247 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
   return loop.getResult(0);
 }
 
-void Builder::epilogue(Value acc, Value consumer, Value tid,
-                       ArrayRef<Value> batchIndex, Value m0, Value n0) {
-  RB rb = r();
+/// Where the epilogue runs: a consumer thread's rows and columns.
+struct Builder::Fragment {
+  Value acc, M, N, rowBase, colBase, warp, lane;
+  SmallVector<Value> batchIndex;
+  Value m0, n0, consumer;
+};
+
+SmallVector<Value> Builder::chainValues(OpBuilder &ib, const Fragment &f,
+                                        int64_t i, int64_t lanes,
+                                        ArrayRef<Value> outIndex) {
+  RB ir{ib, loc};
   Block &body = kernelOp.getBody().front();
   MatmulOp mm = p.matmul;
+  auto roundTo = [&](Value v, Type ty) -> Value {
+    return ty.isF32() ? v : ir.roundTo(v, ty);
+  };
+  llvm::DenseMap<Value, SmallVector<Value>> values;
+  SmallVector<Value> xs;
+  for (int64_t l = 0; l < lanes; ++l) {
+    Value x = LLVM::ExtractValueOp::create(ib, loc, f.acc,
+                                           ArrayRef<int64_t>{i + l});
+    xs.push_back(roundTo(x, mm.getType().getElementType()));
+  }
+  values[mm.getResult()] = xs;
+  // Kernel inputs the epilogue reads, broadcast to the output's index.
+  auto operand = [&](Value v) -> SmallVector<Value> {
+    if (auto it = values.find(v); it != values.end())
+      return it->second;
+    if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
+      Value memref = kernel.getArgument(arg.getArgNumber());
+      auto mt = cast<MemRefType>(memref.getType());
+      SmallVector<Value> index;
+      for (int64_t d = 0; d < mt.getRank(); ++d)
+        index.push_back(mt.getShape()[d] == 1
+                            ? ir.idx(0)
+                            : outIndex[outIndex.size() - mt.getRank() + d]);
+      bool spans = mt.getRank() > 0 && mt.getShape().back() != 1;
+      SmallVector<Value> e = loadF32(ir, memref, index, spans ? lanes : 1);
+      if (e.size() != static_cast<size_t>(lanes))
+        e.assign(lanes, e[0]);
+      values[v] = e;
+      return e;
+    }
+    return SmallVector<Value>(lanes, ::fused::splatConstantF32(ib, loc, v));
+  };
+  SmallVector<Value> current = values[mm.getResult()];
+  for (Operation *op = mm->getNextNode();
+       op && !op->hasTrait<OpTrait::IsTerminator>(); op = op->getNextNode()) {
+    SmallVector<SmallVector<Value>> operands;
+    for (Value o : op->getOperands())
+      operands.push_back(operand(o));
+    Type et =
+        cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+    current.clear();
+    for (int64_t l = 0; l < lanes; ++l) {
+      SmallVector<Value> args;
+      for (auto &o : operands)
+        args.push_back(o[l]);
+      current.push_back(roundTo(
+          cast<ElementwiseOpInterface>(op).emitF32(ib, loc, args), et));
+    }
+    values[op->getResult(0)] = current;
+  }
+  return current;
+}
+
+/// Registers i and i + 1 (p = 0, 1 or 2, 3) hold adjacent columns of one
+/// row: row 16 w + g + 8 (p / 2), column 8 j + 2 q + p % 2 with j = i / 4.
+std::pair<Value, Value> Builder::position(const Fragment &f, int64_t i) {
+  RB rb = r();
+  int64_t jj = i / 4, pp = i % 4;
+  return {rb.addi(f.rowBase, rb.idx(8 * (pp / 2))),
+          rb.addi(f.colBase, rb.idx(8 * jj + pp % 2))};
+}
+
+void Builder::storeDirect(const Fragment &f) {
+  RB rb = r();
   Value out = kernel.getArgument(kernelOp.getInputs().size());
   auto outTy = cast<MemRefType>(out.getType());
-  int64_t rank = outTy.getRank();
-  Value M = rank >= 2 && !ShapedType::isDynamic(outTy.getShape()[rank - 2])
-                ? rb.idx(outTy.getShape()[rank - 2])
-                : memref::DimOp::create(b, loc, out, rank - 2).getResult();
-  Value N = !ShapedType::isDynamic(outTy.getShape()[rank - 1])
-                ? rb.idx(outTy.getShape()[rank - 1])
-                : memref::DimOp::create(b, loc, out, rank - 1).getResult();
-  Value t = rb.remi(tid, 128);
-  Value w = rb.divi(t, 32), lane = rb.remi(t, 32);
-  Value g = rb.divi(lane, 4), q = rb.remi(lane, 4);
-  Value rowBase = rb.addi(rb.addi(m0, rb.muli(consumer, 64)),
-                          rb.addi(rb.muli(w, 16), g));
-  Value colBase = rb.addi(n0, rb.muli(q, 2));
-  Type f32 = b.getF32Type();
-  auto roundTo = [&](OpBuilder &ib, Value v, Type ty) -> Value {
-    if (ty.isF32())
-      return v;
-    Value n = arith::TruncFOp::create(ib, loc, ty, v);
-    return arith::ExtFOp::create(ib, loc, f32, n);
-  };
-  // Registers i and i + 1 (p = 0, 1 or 2, 3) hold adjacent columns of one
-  // row: where the row length is even the pair is one 2-element access to
-  // every operand that spans the columns (aligned: the column is even).
-  int64_t n = outTy.getShape()[rank - 1];
+  // Where the row length is even a register pair is one 2-element access
+  // to every operand that spans the columns (aligned: the column is even).
+  int64_t n = outTy.getShape().back();
   bool pairs = !ShapedType::isDynamic(n) && n % 2 == 0;
-  for (int64_t i = 0; i < p.blockN / 2; i += pairs ? 2 : 1) {
-    int64_t jj = i / 4, pp = i % 4;
-    int64_t lanes = pairs ? 2 : 1;
-    Value row = rb.addi(rowBase, rb.idx(8 * (pp / 2)));
-    Value col = rb.addi(colBase, rb.idx(8 * jj + pp % 2));
-    Value ok = arith::AndIOp::create(b, loc, rb.ult(row, M), rb.ult(col, N));
+  int64_t lanes = pairs ? 2 : 1;
+  for (int64_t i = 0; i < p.blockN / 2; i += lanes) {
+    auto [row, col] = position(f, i);
+    Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
+                                     rb.ult(col, f.N));
     auto guard = scf::IfOp::create(b, loc, ok, false);
     OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
     RB ir{ib, loc};
-    SmallVector<Value> outIndex(batchIndex.begin(), batchIndex.end());
+    SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
     outIndex.push_back(row);
     outIndex.push_back(col);
-    llvm::DenseMap<Value, SmallVector<Value>> values;
-    SmallVector<Value> xs;
-    for (int64_t l = 0; l < lanes; ++l) {
-      Value x = LLVM::ExtractValueOp::create(ib, loc, acc,
-                                             ArrayRef<int64_t>{i + l});
-      xs.push_back(roundTo(ib, x, mm.getType().getElementType()));
-    }
-    values[mm.getResult()] = xs;
-    // Kernel inputs the epilogue reads, broadcast to the output's index.
-    auto operand = [&](Value v) -> SmallVector<Value> {
-      if (auto it = values.find(v); it != values.end())
-        return it->second;
-      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
-        Value memref = kernel.getArgument(arg.getArgNumber());
-        auto mt = cast<MemRefType>(memref.getType());
-        SmallVector<Value> index;
-        for (int64_t d = 0; d < mt.getRank(); ++d)
-          index.push_back(mt.getShape()[d] == 1
-                              ? ir.idx(0)
-                              : outIndex[outIndex.size() - mt.getRank() + d]);
-        bool spans = mt.getRank() > 0 && mt.getShape().back() != 1;
-        SmallVector<Value> e = loadF32(ir, memref, index, spans ? lanes : 1);
-        if (e.size() != static_cast<size_t>(lanes))
-          e.assign(lanes, e[0]);
-        values[v] = e;
-        return e;
-      }
-      return SmallVector<Value>(lanes, ::fused::splatConstantF32(ib, loc, v));
-    };
-    SmallVector<Value> current = values[mm.getResult()];
-    for (Operation *op = mm->getNextNode();
-         op && !op->hasTrait<OpTrait::IsTerminator>();
-         op = op->getNextNode()) {
-      SmallVector<SmallVector<Value>> operands;
-      for (Value o : op->getOperands())
-        operands.push_back(operand(o));
-      Type et = cast<RankedTensorType>(op->getResult(0).getType())
-                    .getElementType();
-      current.clear();
-      for (int64_t l = 0; l < lanes; ++l) {
-        SmallVector<Value> args;
-        for (auto &o : operands)
-          args.push_back(o[l]);
-        current.push_back(roundTo(
-            ib, cast<ElementwiseOpInterface>(op).emitF32(ib, loc, args), et));
-      }
-      values[op->getResult(0)] = current;
-    }
-    storeF32(ir, current, out, outIndex);
+    storeF32(ir, chainValues(ib, f, i, lanes, outIndex), out, outIndex);
   }
+}
+
+void Builder::storeStaged(const Fragment &f, Value staging) {
+  RB rb = r();
+  Value out = kernel.getArgument(kernelOp.getInputs().size());
+  Type et = cast<MemRefType>(out.getType()).getElementType();
+  int64_t eb = p.outElementBytes;
+  int64_t chunkCols = kSwizzle / eb, chunks = p.blockN / chunkCols;
+  Type f32 = b.getF32Type();
+  Value zero = rb.f(0);
+  Value mapOut = tensorMap(2);
+  Value lane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      f.lane, rb.idx(0));
+  Value full = c32(-1);
+  // The warp's two buffers: 16 rows of 128 bytes each, swizzled as the
+  // tensor map's 128-byte mode lays a box out.
+  Value warpIndex = rb.addi(rb.muli(f.consumer, 4), f.warp);
+  Value buffers = arith::AddIOp::create(
+      b, loc, staging,
+      arith::MulIOp::create(b, loc, toI64(warpIndex),
+                            c64(2 * kStagingBufferBytes)));
+  Value g = rb.divi(f.lane, 4), q = rb.remi(f.lane, 4);
+  auto onLane0 = [&](llvm::function_ref<void()> body) {
+    auto only = scf::IfOp::create(b, loc, lane0, false);
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToStart(only.thenBlock());
+    body();
+  };
+  for (int64_t c = 0; c < chunks; ++c) {
+    Value buffer = add64(buffers, (c % 2) * kStagingBufferBytes);
+    if (c >= 2) {
+      // The store that read this buffer two chunks ago is done reading.
+      onLane0([&] { NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 1,
+                                                         b.getUnitAttr()); });
+      NVVM::SyncWarpOp::create(b, loc, full);
+    }
+    // The chunk's register pairs: (jj, half) = (i / 4 within the chunk,
+    // i % 4 / 2), columns 8 jj + 2 q and rows g + 8 half.
+    int64_t groups = chunkCols / 8;
+    SmallVector<std::array<Value, 2>> pairs;
+    for (int64_t i = c * chunkCols / 2; i < (c + 1) * chunkCols / 2; i += 2) {
+      auto [row, col] = position(f, i);
+      Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
+                                       rb.ult(col, f.N));
+      // Out-of-bounds elements are staged as zeros; the store clips them.
+      auto guard = scf::IfOp::create(b, loc, TypeRange{f32, f32}, ok, true);
+      OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
+      SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
+      outIndex.push_back(row);
+      outIndex.push_back(col);
+      scf::YieldOp::create(ib, loc, chainValues(ib, f, i, 2, outIndex));
+      OpBuilder eb2 = OpBuilder::atBlockBegin(guard.elseBlock());
+      scf::YieldOp::create(eb2, loc, ValueRange{zero, zero});
+      pairs.push_back({guard.getResult(0), guard.getResult(1)});
+    }
+    // Stores of row g + 8 half, 16-byte unit (8 jj + 2 q) * eb / 16 XORed
+    // with the row modulo 8 (the 128-byte swizzle). With 2-byte elements a
+    // warp's store covers 8 rows' units jj ^ g: no bank conflicts. With
+    // 4-byte elements two lanes share a unit and rows g and g ^ 1 would
+    // meet in the same units; store k of a lane then takes group
+    // jj = k ^ (g % 4) (a select), which spreads each half-warp over 32
+    // banks.
+    Value swap = eb == 4 ? rb.remi(g, 4) : Value();
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t k = 0; k < groups; ++k) {
+        Value jj = rb.idx(k);
+        std::array<Value, 2> v = pairs[2 * k + half];
+        if (swap) {
+          jj = arith::XOrIOp::create(b, loc, jj, swap);
+          for (int64_t e = 0; e < 2; ++e)
+            for (int64_t other = 0; other < groups; ++other)
+              if (other != k)
+                v[e] = rb.select(
+                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          jj, rb.idx(other)),
+                    pairs[2 * other + half][e], v[e]);
+        }
+        Value localRow = rb.addi(g, rb.idx(8 * half));
+        Value byte = rb.muli(rb.addi(rb.muli(jj, 8), rb.muli(q, 2)), eb);
+        Value unit = arith::XOrIOp::create(b, loc, rb.divi(byte, 16),
+                                           rb.remi(localRow, 8));
+        Value offset = rb.addi(
+            rb.addi(rb.muli(localRow, kSwizzle), rb.muli(unit, 16)),
+            rb.remi(byte, 16));
+        Value packed = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, et),
+            ValueRange{rb.fromF32(v[0], et), rb.fromF32(v[1], et)});
+        Value addr = arith::AddIOp::create(b, loc, buffer, toI64(offset));
+        LLVM::StoreOp::create(b, loc, packed, shared3(addr), 2 * eb);
+      }
+    // The stores become visible to the TMA unit, then lane 0 stores the
+    // box of the warp's 16 rows.
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+    NVVM::SyncWarpOp::create(b, loc, full);
+    onLane0([&] {
+      RB ib = r();
+      Value row0 = ib.addi(ib.addi(f.m0, ib.muli(f.consumer, 64)),
+                           ib.muli(f.warp, 16));
+      Value col0 = ib.addi(f.n0, ib.idx(c * chunkCols));
+      SmallVector<Value> coords = this->coords(
+          kernelOp.getInputs().size(), row0, col0, f.batchIndex);
+      NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+          b, loc, mapOut, shared3(buffer), coords, Value(),
+          NVVM::TMAStoreMode::TILE, Value());
+      NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+    });
+  }
+  onLane0([&] {
+    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
+  });
+}
+
+void Builder::epilogue(Value acc, Value consumer, Value tid, Value staging,
+                       ArrayRef<Value> batchIndex, Value m0, Value n0) {
+  RB rb = r();
+  Value out = kernel.getArgument(kernelOp.getInputs().size());
+  auto outTy = cast<MemRefType>(out.getType());
+  int64_t rank = outTy.getRank();
+  auto size = [&](int64_t d) -> Value {
+    int64_t n = outTy.getShape()[d];
+    return ShapedType::isDynamic(n)
+               ? memref::DimOp::create(b, loc, out, d).getResult()
+               : rb.idx(n);
+  };
+  Fragment f;
+  f.acc = acc;
+  f.M = size(rank - 2);
+  f.N = size(rank - 1);
+  Value t = rb.remi(tid, 128);
+  f.warp = rb.divi(t, 32);
+  f.lane = rb.remi(t, 32);
+  Value g = rb.divi(f.lane, 4), q = rb.remi(f.lane, 4);
+  f.rowBase = rb.addi(rb.addi(m0, rb.muli(consumer, 64)),
+                      rb.addi(rb.muli(f.warp, 16), g));
+  f.colBase = rb.addi(n0, rb.muli(q, 2));
+  f.batchIndex.assign(batchIndex.begin(), batchIndex.end());
+  f.m0 = m0;
+  f.n0 = n0;
+  f.consumer = consumer;
+  if (p.outElementBytes)
+    storeStaged(f, staging);
+  else
+    storeDirect(f);
 }
 
 void Builder::build() {
@@ -527,7 +702,8 @@ void Builder::build() {
                                      NVVM::SetMaxRegisterAction::increase);
     Value consumer = arith::SubIOp::create(b, loc, warpgroup, rb.idx(1));
     Value acc = consume(numK, full, empty, tiles, consumer);
-    epilogue(acc, consumer, tid, batchIndex, m0, n0);
+    epilogue(acc, consumer, tid,
+             add64(tiles, p.stages * p.stageBytes), batchIndex, m0, n0);
   }
   gpu::ReturnOp::create(b, loc);
 }
@@ -610,6 +786,11 @@ FailureOr<gpu::GPUFuncOp> buildHopperGemm(const HopperGemmPlan &p,
                          p.transB ? boxOf(p.argB, p.blockN, kBlockK)
                                   : boxOf(p.argB, kBlockK, 64),
                          kSwizzle)};
+  if (p.outElementBytes)
+    maps.push_back(TensorMapAttr::get(ctx, outArg,
+                                      boxOf(outArg, 16, kSwizzle /
+                                                            p.outElementBytes),
+                                      kSwizzle));
   FusedDialect::LaunchAttrHelper(ctx).setAttr(
       kernel, LaunchConfigAttr::get(ctx, grid, {threads, 1, 1}, p.sharedBytes,
                                     1, gridSizes, ArrayAttr::get(ctx, maps)));

@@ -26,6 +26,9 @@ struct HopperGemmPlan {
   /// Consumer warpgroups (64 rows of M each), the block tile, the ring.
   int64_t consumers = 2, blockM = 128, blockN = 128, stages = 4;
   int64_t stageBytes = 0, sharedBytes = 0;
+  /// The output's element bytes and shared staging when it is written by
+  /// TMA stores (0: each thread stores its own elements).
+  int64_t outElementBytes = 0, stagingBytes = 0;
   /// setmaxnreg counts of the producer and consumer warpgroups (0: none).
   int64_t producerRegisters = 0, consumerRegisters = 0;
 };

@@ -830,6 +830,17 @@ LogicalResult Rewriter::rewrite_elect(Operation *op, StringRef hook) {
   return success();
 }
 
+bool Rewriter::matches_warp_sync(Operation *op) {
+  return isa<NVVM::SyncWarpOp>(op);
+}
+LogicalResult Rewriter::rewrite_warp_sync(Operation *op, StringRef hook) {
+  Location loc = op->getLoc();
+  call(loc, hook, voidTy,
+       {cast<NVVM::SyncWarpOp>(op).getMask(), constI32(loc, site(op))});
+  op->erase();
+  return success();
+}
+
 bool Rewriter::matches_setmaxnreg(Operation *op) {
   return isa<NVVM::SetMaxRegisterOp>(op);
 }

@@ -116,8 +116,12 @@ std::string EmulatorCounters::format() const {
     line("wgmma FLOPs", wgmmaFlops);
     line("TMA bytes loaded", tmaLoadBytes);
     line("TMA bytes stored", tmaStoreBytes);
-    for (auto [tensor, bytes] : tmaBytesByTensor)
-      os << "  TMA bytes of argument " << tensor << ": " << bytes << "\n";
+    // Numbered in argument order among the tensor maps the launch used (a
+    // fused kernel uses each of its launch configuration's tensor_maps).
+    int ordinal = 0;
+    for (auto [argument, bytes] : tmaBytesByTensor)
+      os << "  TMA bytes of tensor map " << ordinal++ << ": " << bytes
+         << "\n";
     line("mbarrier waits", mbarrierWaits);
   }
   line("barriers", barriers);

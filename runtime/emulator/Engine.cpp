@@ -65,6 +65,11 @@ constexpr uint16_t kManyReaders = 0xffff;
 struct Shadow {
   uint32_t writeEpoch = 0;
   uint32_t readEpoch = 0;
+  /// The writer's and the (single) reader's synchronisation counts
+  /// (GpuThread::syncs) at the access: a lane of the same warp that has
+  /// passed more collectives since is ordered after it.
+  uint32_t writeSyncs = 0;
+  uint32_t readSyncs = 0;
   uint16_t writer = 0;
   uint16_t reader = 0;
   uint8_t state = Uninit;
@@ -356,6 +361,13 @@ struct Worker {
   uint32_t epoch() const {
     return static_cast<uint32_t>(runner->barriersCompleted() + 1);
   }
+  /// Whether `t` is ordered after an access by thread `other` made when
+  /// `other` had passed `syncs` synchronisations, in the same barrier
+  /// epoch: `other` is a lane of t's warp and a warp collective (which all
+  /// its lanes pass together) came between.
+  bool ordered(const GpuThread &t, uint16_t other, uint32_t syncs) const {
+    return other / 32 == t.id / 32 && static_cast<uint32_t>(t.syncs) > syncs;
+  }
   const std::string &site(int s) const {
     static const std::string unknown = "an unknown operation";
     static const std::string end = "the end of the kernel";
@@ -607,7 +619,7 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
         once(Uninitialised, "read of uninitialised shared memory: " +
                                 range() + ", never written in this block");
       else if (sh.writeEpoch == e && sh.writer != me &&
-               sh.writer != kAsyncWriter)
+               sh.writer != kAsyncWriter && !ordered(t, sh.writer, sh.writeSyncs))
         once(Race, "shared-memory race: " + range() +
                        " read after thread " + std::to_string(sh.writer) +
                        " wrote them with no barrier in between");
@@ -616,15 +628,18 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
       else if (sh.readEpoch != e) {
         sh.readEpoch = e;
         sh.reader = me;
+        sh.readSyncs = static_cast<uint32_t>(t.syncs);
       }
     }
     if (write) {
       if (sh.writeEpoch == e && sh.writer != me && sh.state != Uninit &&
-          sh.writer != kAsyncWriter)
+          sh.writer != kAsyncWriter && !ordered(t, sh.writer, sh.writeSyncs))
         once(Race, "shared-memory race: " + range() + " written after thread " +
                        std::to_string(sh.writer) +
                        " wrote them with no barrier in between");
-      else if (sh.readEpoch == e && sh.reader != me)
+      else if (sh.readEpoch == e && sh.reader != me &&
+               (sh.reader == kManyReaders ||
+                !ordered(t, sh.reader, sh.readSyncs)))
         once(Race, "shared-memory race: " + range() + " written after " +
                        (sh.reader == kManyReaders
                             ? std::string("other threads")
@@ -632,6 +647,7 @@ void Worker::sharedAccess(GpuThread &t, size_t offset, size_t n, bool read,
                        " read them with no barrier in between");
       sh.writeEpoch = e;
       sh.writer = me;
+      sh.writeSyncs = static_cast<uint32_t>(t.syncs);
       sh.state = pending ? Pending : Written;
       sh.unfenced = launch->asyncProxyReads;
     }
@@ -744,6 +760,14 @@ bool Worker::asyncRead(GpuThread &t, uint32_t offset, uint32_t n,
       report(Uninitialised, s, t,
              std::string(who) + " reads uninitialised shared memory: " +
                  range() + ", never written in this block");
+      return true;
+    }
+    if (sh.writeEpoch == epoch() && sh.writer != t.id &&
+        !ordered(t, sh.writer, sh.writeSyncs)) {
+      report(Race, s, t,
+             std::string(who) + " reads " + range() + " after thread " +
+                 std::to_string(sh.writer) +
+                 " wrote them with no barrier in between");
       return true;
     }
     if (sh.unfenced) {
@@ -1868,6 +1892,30 @@ int32_t __fused_emu_elect(int32_t mask, int32_t site) {
   int32_t r;
   std::memcpy(&r, payload, 4);
   return r;
+}
+
+namespace {
+std::string hex32(int32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%08x", static_cast<uint32_t>(v));
+  return buf;
+}
+} // namespace
+
+void __fused_emu_warp_sync(int32_t mask, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  int lanes = std::min(32, w.launch->numThreads - t.id / 32 * 32);
+  uint32_t full = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1;
+  if (static_cast<uint32_t>(mask) != full)
+    w.report(Collective, site, t,
+             "bar.warp.sync with member mask " + hex32(mask) +
+                 ": the emulator runs it for every lane of the warp only (" +
+                 hex32(full) + ")");
+  alignas(8) uint8_t payload[64] = {};
+  w.runner->warpCollective(*t.tc, site, payload, [](WarpPayloads &) {});
+  current = &t;
+  ++t.syncs;
 }
 
 void __fused_emu_setmaxnreg(int32_t count, int32_t increase, int32_t site) {

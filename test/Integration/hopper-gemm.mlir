@@ -13,12 +13,21 @@
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t.bundle/manifest.json
 // RUN: fused-run %t.bundle --device=emulator --check | FileCheck %s --check-prefix=BUNDLE
 
-// One block, two consumer warpgroups, one K step of four wgmma each.
+// One block, two consumer warpgroups, one K step of four wgmma each. The
+// output goes out by TMA stores: each consumer warp stages 16 rows of 128
+// bytes in shared memory (8-byte stores spread over every bank), then one
+// of its lanes stores the box.
 // CHECK-LABEL: @square square_gemm counters:
+// CHECK: global stores: 0 requests
+// CHECK: shared stores: 256 requests, 512 wavefronts (ideal 512, excess 0)
 // CHECK: mma.sync: 0
 // CHECK: wgmma: 8
 // CHECK: wgmma FLOPs: 2097152
 // CHECK: TMA bytes loaded: 32768
+// CHECK: TMA bytes stored: 65536
+// CHECK: TMA bytes of tensor map 0: 16384
+// CHECK: TMA bytes of tensor map 1: 16384
+// CHECK: TMA bytes of tensor map 2: 65536
 // CHECK: mbarrier waits: 257
 // CHECK: @square result 0: relative error {{.*}} PASS
 func.func @square(%a: tensor<128x64xf16>, %b: tensor<64x128xf16>) -> tensor<128x128xf32> {
@@ -83,6 +92,18 @@ func.func @broadcast_residual(%a: tensor<2x40x64xf16>, %b: tensor<64x48xf16>, %r
   %c = fused.matmul %a, %b : tensor<2x40x64xf16>, tensor<64x48xf16> -> tensor<2x40x48xf32>
   %d = fused.add %c, %r : tensor<2x40x48xf32>, tensor<2x40x48xf32> -> tensor<2x40x48xf32>
   return %d : tensor<2x40x48xf32>
+}
+
+// Output rows of 100 f16 elements are not whole 16-byte units, which a TMA
+// store needs: each thread stores its own elements, two columns at a time.
+// CHECK-LABEL: @direct_stores direct_stores_gemm counters:
+// CHECK: global stores: 117 requests
+// CHECK: mma.sync: 0
+// CHECK: TMA bytes stored: 0
+// CHECK: @direct_stores result 0: relative error {{.*}} PASS
+func.func @direct_stores(%a: tensor<70x48xf16>, %b: tensor<100x48xf16>) -> tensor<70x100xf16> {
+  %c = fused.matmul %a, %b {transpose_b} : tensor<70x48xf16>, tensor<100x48xf16> -> tensor<70x100xf16>
+  return %c : tensor<70x100xf16>
 }
 
 // Rows of B of 129 elements are not whole 16-byte units, which TMA needs:
