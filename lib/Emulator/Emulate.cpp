@@ -1121,6 +1121,20 @@ ArrayRef<PlantedBug> plantedBugs() {
       {"grid-short", "launches each kernel with one block fewer along x"},
       {"block-x-zero", "makes every block compute the work of the first "
                        "block along x"},
+      {"no-proxy-fence", "drops every fence.proxy.async", "sm_90a"},
+      {"expect-tx-bytes", "announces 16 bytes fewer at every "
+                          "mbarrier.arrive.expect_tx", "sm_90a"},
+      {"wgmma-no-wait", "drops every wgmma.wait_group", "sm_90a"},
+      {"descriptor-swizzle", "gives every wgmma descriptor the 64-byte "
+                             "swizzle mode instead of 128", "sm_90a"},
+      {"tile-misaligned", "moves every TMA load destination and wgmma "
+                          "operand 128 bytes further (off the 1024-byte "
+                          "swizzle pattern)", "sm_90a"},
+      {"wgmma-release-early", "keeps one more wgmma group in flight at every "
+                              "nonzero wgmma.wait_group, so that stages go "
+                              "back to the producer while wgmma reads them",
+       "sm_90a"},
+      {"no-warp-sync", "drops every bar.warp.sync", "sm_90a"},
   };
   return bugs;
 }
@@ -1128,6 +1142,67 @@ ArrayRef<PlantedBug> plantedBugs() {
 bool isPlantedBug(StringRef name) {
   return llvm::any_of(plantedBugs(),
                       [&](const PlantedBug &b) { return b.name == name; });
+}
+
+/// The planted bugs of Hopper kernels (TMA, mbarriers, wgmma) in `func`.
+static void plantHopper(LLVM::LLVMFuncOp func, StringRef bug) {
+  SmallVector<Operation *> erase;
+  auto constant = [](Operation *at, Type t, int64_t v) {
+    OpBuilder b(at);
+    return LLVM::ConstantOp::create(b, at->getLoc(), t,
+                                    b.getIntegerAttr(t, v))
+        .getResult();
+  };
+  func.walk([&](Operation *op) {
+    if (bug == "no-proxy-fence")
+      if (auto f = dyn_cast<NVVM::FenceProxyOp>(op);
+          f && f.getKind() == NVVM::ProxyKind::async_shared)
+        erase.push_back(op);
+    if (bug == "no-warp-sync" && isa<NVVM::SyncWarpOp>(op))
+      erase.push_back(op);
+    if (bug == "wgmma-no-wait" && isa<NVVM::WgmmaWaitGroupSyncOp>(op))
+      erase.push_back(op);
+    if (auto w = dyn_cast<NVVM::WgmmaWaitGroupSyncOp>(op);
+        w && bug == "wgmma-release-early" && w.getGroup() != 0)
+      w.setGroup(w.getGroup() + 1);
+    if (auto a = dyn_cast<NVVM::MBarrierArriveExpectTxOp>(op);
+        a && bug == "expect-tx-bytes") {
+      OpBuilder b(op);
+      Value fewer = LLVM::SubOp::create(
+          b, op->getLoc(), a.getTxcount(),
+          constant(op, a.getTxcount().getType(), 16));
+      a.getTxcountMutable().assign(fewer);
+    }
+    if (auto m = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
+      auto adjust = [&](OpOperand &desc) {
+        OpBuilder b(op);
+        Type i64 = desc.get().getType();
+        Value v = desc.get();
+        // Bits 62-63: 1 is the 128-byte swizzle, 2 the 64-byte one.
+        if (bug == "descriptor-swizzle")
+          v = LLVM::XOrOp::create(b, op->getLoc(), v,
+                                  constant(op, i64, int64_t(3) << 62));
+        // The start address, in 16-byte units: 128 bytes further.
+        if (bug == "tile-misaligned")
+          v = LLVM::AddOp::create(b, op->getLoc(), v, constant(op, i64, 8));
+        desc.assign(v);
+      };
+      if (bug == "descriptor-swizzle" || bug == "tile-misaligned") {
+        adjust(m.getDescriptorAMutable());
+        adjust(m.getDescriptorBMutable());
+      }
+    }
+    if (auto t = dyn_cast<NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op);
+        t && bug == "tile-misaligned") {
+      OpBuilder b(op);
+      Value moved = LLVM::GEPOp::create(
+          b, op->getLoc(), t.getDstMem().getType(), b.getI8Type(),
+          t.getDstMem(), ArrayRef<LLVM::GEPArg>{128});
+      t.getDstMemMutable().assign(moved);
+    }
+  });
+  for (Operation *op : erase)
+    op->erase();
 }
 
 /// The miscompilations of buildEmulatorImage's `plantBug` (all but
@@ -1227,6 +1302,7 @@ static LogicalResult plant(ModuleOp module, StringRef bug) {
               b, op.getLoc(), op.getType(), b.getIntegerAttr(op.getType(), 0));
           op.getResult().replaceAllUsesWith(zero);
         });
+      plantHopper(func, bug);
       if (bug == "dropped-store" && lastGlobalStore)
         lastGlobalStore.erase();
       if (bug == "oob-store" && lastGlobalStore) {

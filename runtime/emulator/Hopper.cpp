@@ -406,6 +406,21 @@ std::string checkDescriptor(const MatrixDescriptor &d, const char *name) {
            std::to_string(d.baseOffset) +
            ": the emulator implements base offset 0 (patterns starting on "
            "their repeat boundary)";
+  // A swizzled operand's pattern repeats every 8 rows of its span; the PTX
+  // ISA asks for base offset (start >> 7) & 7 where the start is not on
+  // that boundary (a start moved along a 128-byte row, as K steps move
+  // it, stays on it).
+  if (d.swizzle != Swizzle::None) {
+    uint32_t repeat = 8 * swizzleSpan(d.swizzle);
+    if (d.start % repeat >= 128)
+      return std::string("wgmma operand ") + name +
+             " starts at shared address " + std::to_string(d.start) + ", " +
+             std::to_string(d.start % repeat) + " bytes into the " +
+             std::to_string(repeat) +
+             "-byte repeat of its swizzle pattern, with base offset 0 (a "
+             "tile not aligned to the pattern, which TMA swizzles by "
+             "address)";
+  }
   return "";
 }
 

@@ -41,7 +41,7 @@
 // GRID: @attention result 0: relative error nan, 8192 of 16384 elements outside {{.*}} (worst [0, 0, 64, 0]: nan vs {{.*}}) {{.*}} FAIL
 // Both query blocks of a head write the first block's rows.
 // BLOCKX: global-memory race between blocks: bytes [{{[0-9]+}}, {{[0-9]+}}) of buffer #{{[0-9]+}} written here after block ({{[01]}},{{[01]}},0) wrote them (the blocks of a launch run in no fixed order) (kernel attention_attention, block ({{[01]}},{{[01]}},0), thread ({{[0-9]+}},0,0), at llvm.store at {{.*}}planted-bugs.mlir:{{[0-9]+}}:8)
-// UNKNOWN: error: fused: unknown planted bug 'typo' (expected one of missing-barrier, missing-first-barrier, oob-store, dropped-store, ldmatrix-trans, early-read, wait-count, no-zero-fill, misaligned-cp-async, shared-overrun, mma-b-swap, shfl-lane, grid-short, block-x-zero)
+// UNKNOWN: error: fused: unknown planted bug 'typo' (expected one of missing-barrier, missing-first-barrier, oob-store, dropped-store, ldmatrix-trans, early-read, wait-count, no-zero-fill, misaligned-cp-async, shared-overrun, mma-b-swap, shfl-lane, grid-short, block-x-zero, no-proxy-fence, expect-tx-bytes, wgmma-no-wait, descriptor-swizzle, tile-misaligned, wgmma-release-early, no-warp-sync)
 // ALONE: fused-compile: --check, --counters, --emulator-seed, --emulator-threads, --emulator-math-at-error-bound, --plant-bug and --bench go with --run
 
 func.func @gemm(%a: tensor<128x64xf16>, %b: tensor<64x64xf16>) -> tensor<128x64xf32> {

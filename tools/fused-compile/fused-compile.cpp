@@ -1048,8 +1048,12 @@ int main(int argc, char **argv) {
     seed = std::random_device{}() | 1;
 
   if (listPlantedBugs) {
-    for (const fused::emu::PlantedBug &b : fused::emu::plantedBugs())
-      llvm::outs() << b.name << ": " << b.description << "\n";
+    for (const fused::emu::PlantedBug &b : fused::emu::plantedBugs()) {
+      llvm::outs() << b.name << ": " << b.description;
+      if (!b.chip.empty())
+        llvm::outs() << " [" << b.chip << " kernels]";
+      llvm::outs() << "\n";
+    }
     return 0;
   }
   if (printStats && emit == EmitKind::None) {

@@ -480,12 +480,25 @@ TEST(WgmmaTest, MisuseIsReported) {
             std::string::npos);
   op.n = 64;
   MatrixDescriptor far;
-  far.start = 4096 - 16;
+  far.start = 4096 - 1024;
   far.strideBytes = 1024;
   far.swizzle = Swizzle::B128;
   op.descA = encodeMatrixDescriptor(far);
   EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d)
                 .find("past the end of shared memory"),
+            std::string::npos);
+  // A swizzled tile must start on its pattern's repeat (or say where it
+  // is in it: base offset); along its first 128-byte row is fine.
+  MatrixDescriptor moved = far;
+  moved.start = 1024 + 128;
+  op.descA = encodeMatrixDescriptor(moved);
+  EXPECT_NE(wgmmaThread(op, s.data(), s.size(), 0, d)
+                .find("starts at shared address 1152, 128 bytes into the "
+                      "1024-byte repeat of its swizzle pattern"),
+            std::string::npos);
+  moved.start = 1024 + 96;
+  op.descA = encodeMatrixDescriptor(moved);
+  EXPECT_EQ(wgmmaThread(op, s.data(), s.size(), 0, d).find("repeat"),
             std::string::npos);
   MatrixDescriptor based;
   based.baseOffset = 3;

@@ -61,6 +61,9 @@ void registerEmulatePass();
 struct PlantedBug {
   llvm::StringRef name;
   llvm::StringRef description;
+  /// The chip whose kernels have what the bug changes ("" for every chip's,
+  /// "sm_90a" for the Hopper kernels' TMA, mbarriers and wgmma).
+  llvm::StringRef chip = "";
 };
 
 /// Every planted bug buildEmulatorImage and plantLaunchBug know.
