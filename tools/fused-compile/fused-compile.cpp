@@ -150,7 +150,8 @@ static std::string ptxasPath() {
 static cl::opt<bool> printStats(
     "print-stats",
     cl::desc("Print per-kernel registers, spills, shared memory, threads per "
-             "block and grid (runs ptxas -v)"),
+             "block and grid, registers per warpgroup role after setmaxnreg "
+             "and ptxas's warnings (runs ptxas -v)"),
     cl::cat(category));
 
 static cl::opt<bool> run(
@@ -505,6 +506,7 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
   StringRef(log).split(lines, '\n');
   std::string current;
   int64_t stack = 0, spillS = 0, spillL = 0;
+  std::map<std::string, int64_t> launchRegs;
   for (StringRef line : lines) {
     if (line.contains("Compiling entry function '")) {
       current = line.split("function '").second.split('\'').first.str();
@@ -534,8 +536,38 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
                          info ? info->dynamicSharedMemory : 0,
                          info ? joinDims(info->block).c_str() : "?",
                          info ? joinDims(info->grid).c_str() : "?");
+      launchRegs[current] = regs;
     }
   }
+  // Registers per warpgroup role where a kernel moves them with setmaxnreg
+  // (the producer decreases, the consumers increase): from the PTX.
+  std::string entry;
+  std::map<std::string, std::pair<int64_t, int64_t>> roles;
+  SmallVector<StringRef> ptxLines;
+  ptx.split(ptxLines, '\n');
+  for (StringRef line : ptxLines) {
+    line = line.trim();
+    if (line.contains(".entry ")) {
+      entry = line.split(".entry ").second.split('(').first.trim().str();
+      continue;
+    }
+    for (auto [what, dec] : {std::pair("setmaxnreg.dec", true),
+                             std::pair("setmaxnreg.inc", false)}) {
+      if (!line.starts_with(what))
+        continue;
+      int64_t n = 0;
+      line.rsplit(' ').second.rtrim(';').trim().getAsInteger(10, n);
+      (dec ? roles[entry].first : roles[entry].second) = n;
+    }
+  }
+  for (auto &[name, r] : roles)
+    os << name << ": registers after setmaxnreg: producer warpgroup "
+       << r.first << ", consumer warpgroups " << r.second << " ("
+       << launchRegs[name] << " at launch)\n";
+  // What ptxas warns about (an ignored setmaxnreg, serialised wgmma).
+  for (StringRef line : lines)
+    if (line.contains("warning"))
+      os << line.trim() << "\n";
   return success();
 }
 
