@@ -124,6 +124,9 @@ std::optional<HopperGemmPlan> planHopperGemm(KernelOp kernel,
   }
   int64_t k = a.getDimSize(a.getRank() - (p.transA ? 2 : 1));
   p.stages = !ShapedType::isDynamic(k) && k <= 2 * kBlockK ? 2 : 4;
+  p.staticK = !ShapedType::isDynamic(k) && k > 0;
+  p.exactTiles = !ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) &&
+                 m % p.blockM == 0 && n % p.blockN == 0;
   p.stageBytes = (p.blockM + p.blockN) * kBlockK * 2;
   // The output by TMA stores where its rows are whole 16-byte units: each
   // consumer warp stages 16 rows x 128 bytes at a time in one of two
@@ -231,6 +234,11 @@ struct Builder {
   /// A consumer warpgroup's loop; returns its accumulators.
   Value consume(Value numK, Value full, Value empty, Value tiles,
                 Value consumer);
+  /// K step `kt` of a consumer warpgroup: wait for its stage, multiply it
+  /// into `acc` (which the first step does not read), release the stage
+  /// of the step before.
+  Value step(Value kt, Value acc, bool first, Value full, Value empty,
+             Value tiles, Value consumer);
   /// The epilogue of a consumer thread: the chain on its accumulators, the
   /// results stored by the thread itself or staged for TMA stores.
   void epilogue(Value acc, Value consumer, Value tid, Value staging,
@@ -239,6 +247,16 @@ struct Builder {
   SmallVector<Value> chainValues(OpBuilder &ib, const Fragment &f, int64_t i,
                                  int64_t lanes, ArrayRef<Value> outIndex);
   std::pair<Value, Value> position(const Fragment &f, int64_t i);
+  /// Whether the epilogue chain loads kernel inputs (a bias, a residual).
+  bool epilogueReadsInputs() {
+    Block &body = kernelOp.getBody().front();
+    for (Operation *op = p.matmul->getNextNode(); op; op = op->getNextNode())
+      for (Value v : op->getOperands())
+        if (auto arg = dyn_cast<BlockArgument>(v);
+            arg && arg.getOwner() == &body)
+          return true;
+    return false;
+  }
   void storeDirect(const Fragment &f);
   void storeStaged(const Fragment &f, Value staging);
   /// Coordinates (innermost first) of operand `arg` at matrix position
@@ -309,32 +327,24 @@ void Builder::produce(Value numK, Value full, Value empty, Value tiles,
   }
 }
 
-Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
-                       Value consumer) {
+Value Builder::step(Value kt, Value acc, bool first, Value full, Value empty,
+                    Value tiles, Value consumer) {
   RB rb = r();
   Type f32 = b.getF32Type();
   auto accTy = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(p.blockN / 2, f32));
-  Value zero = LLVM::ZeroOp::create(b, loc, accTy);
-  Value ticks = c32(10000000);
-  auto loop =
-      scf::ForOp::create(b, loc, rb.idx(0), numK, rb.idx(1), ValueRange{zero});
-  OpBuilder::InsertionGuard g(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Stage st = stageOf(loop.getInductionVar());
+  Stage st = stageOf(kt);
   NVVM::MBarrierTryWaitParityOp::create(b, loc, shared3(at(st, full, 8)),
-                                        st.parity, ticks);
+                                        st.parity, c32(10000000));
   Value stage = at(st, tiles, p.stageBytes);
-  Value c64v = toI64(consumer);
   // This warpgroup's 64 rows of A: 64 rows of 128 bytes (K-major), or the
   // box of its 64 columns (M-major).
   Value tileA = arith::AddIOp::create(
       b, loc, stage,
-      arith::MulIOp::create(b, loc, c64v, c64(64 * kSwizzle)));
+      arith::MulIOp::create(b, loc, toI64(consumer), c64(64 * kSwizzle)));
   Value tileB = add64(stage, p.blockM * kBlockK * 2);
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   auto ty = p.bf16 ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-  Value acc = loop.getRegionIterArgs()[0];
   for (int64_t j = 0; j < kBlockK / 16; ++j) {
     // K advances 32 bytes along a K-major row, 16 rows of 128 bytes in an
     // MN-major box.
@@ -342,10 +352,15 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
                         : descriptor(add64(tileA, j * 32), 16, 1024);
     Value db = p.transB ? descriptor(add64(tileB, j * 32), 16, 1024)
                         : descriptor(add64(tileB, j * 2048), 8192, 1024);
+    // The first multiply of the first step ignores the accumulators
+    // (scale-d 0) rather than adding to zeros: registers that ordinary
+    // instructions define inside the pipeline make ptxas fence or
+    // serialise the wgmma.
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, accTy, acc, da, db,
         NVVM::MMAShapeAttr::get(ctx, 64, p.blockN, 16), ty, ty,
-        NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+        NVVM::WGMMATypes::f32,
+        first && j == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
         NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
         p.transA ? NVVM::MMALayout::col : NVVM::MMALayout::row,
         p.transB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
@@ -355,21 +370,51 @@ Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
   // One group stays in flight: the wait retires the previous step's, whose
   // stage goes back to the producer.
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-  Value kt = loop.getInductionVar();
-  auto release = scf::IfOp::create(
-      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, kt,
-                                    rb.idx(0)),
-      false);
-  {
-    OpBuilder::InsertionGuard gr(b);
-    b.setInsertionPointToStart(release.thenBlock());
+  if (!first) {
     Stage previous =
         stageOf(arith::SubIOp::create(b, loc, kt, rb.idx(1)).getResult());
     NVVM::MBarrierArriveOp::create(b, loc, Type(),
                                    shared3(at(previous, empty, 8)), Value());
   }
-  scf::YieldOp::create(b, loc, acc);
-  b.setInsertionPointAfter(loop);
+  return acc;
+}
+
+Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
+                       Value consumer) {
+  RB rb = r();
+  auto accTy = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(p.blockN / 2, b.getF32Type()));
+  Value undef = LLVM::PoisonOp::create(b, loc, accTy);
+  // The first K step (peeled: it starts the accumulators), where there is
+  // one: a K of 0 leaves them zero.
+  Value acc;
+  if (p.staticK) {
+    acc = step(rb.idx(0), undef, true, full, empty, tiles, consumer);
+  } else {
+    auto any = scf::IfOp::create(
+        b, loc, TypeRange{accTy},
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numK,
+                              rb.idx(0)),
+        true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(any.thenBlock());
+    scf::YieldOp::create(
+        b, loc, step(rb.idx(0), undef, true, full, empty, tiles, consumer));
+    b.setInsertionPointToStart(any.elseBlock());
+    scf::YieldOp::create(b, loc,
+                         LLVM::ZeroOp::create(b, loc, accTy).getResult());
+    acc = any.getResult(0);
+  }
+  auto loop = scf::ForOp::create(b, loc, rb.idx(1), numK, rb.idx(1),
+                                 ValueRange{acc});
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    scf::YieldOp::create(b, loc,
+                         step(loop.getInductionVar(),
+                              loop.getRegionIterArgs()[0], false, full, empty,
+                              tiles, consumer));
+  }
   // The last step's group; its stage is not loaded again.
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   return loop.getResult(0);
@@ -461,10 +506,13 @@ void Builder::storeDirect(const Fragment &f) {
   int64_t lanes = pairs ? 2 : 1;
   for (int64_t i = 0; i < p.blockN / 2; i += lanes) {
     auto [row, col] = position(f, i);
-    Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
-                                     rb.ult(col, f.N));
-    auto guard = scf::IfOp::create(b, loc, ok, false);
-    OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
+    OpBuilder ib = b;
+    if (!p.exactTiles) {
+      Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
+                                       rb.ult(col, f.N));
+      auto guard = scf::IfOp::create(b, loc, ok, false);
+      ib = OpBuilder::atBlockBegin(guard.thenBlock());
+    }
     RB ir{ib, loc};
     SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
     outIndex.push_back(row);
@@ -482,6 +530,7 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
   Type f32 = b.getF32Type();
   Value zero = rb.f(0);
   Value mapOut = tensorMap(2);
+  bool guarded = !p.exactTiles && epilogueReadsInputs();
   Value lane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                       f.lane, rb.idx(0));
   Value full = c32(-1);
@@ -513,14 +562,21 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
     SmallVector<std::array<Value, 2>> pairs;
     for (int64_t i = c * chunkCols / 2; i < (c + 1) * chunkCols / 2; i += 2) {
       auto [row, col] = position(f, i);
-      Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
-                                       rb.ult(col, f.N));
-      // Out-of-bounds elements are staged as zeros; the store clips them.
-      auto guard = scf::IfOp::create(b, loc, TypeRange{f32, f32}, ok, true);
-      OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
       SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
       outIndex.push_back(row);
       outIndex.push_back(col);
+      // The store clips what is out of bounds: a guard only keeps the
+      // epilogue's loads of inputs in bounds (as zeros), where tiles do not
+      // divide the output.
+      if (!guarded) {
+        SmallVector<Value> v = chainValues(b, f, i, 2, outIndex);
+        pairs.push_back({v[0], v[1]});
+        continue;
+      }
+      Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
+                                       rb.ult(col, f.N));
+      auto guard = scf::IfOp::create(b, loc, TypeRange{f32, f32}, ok, true);
+      OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
       scf::YieldOp::create(ib, loc, chainValues(ib, f, i, 2, outIndex));
       OpBuilder eb2 = OpBuilder::atBlockBegin(guard.elseBlock());
       scf::YieldOp::create(eb2, loc, ValueRange{zero, zero});

@@ -25,6 +25,9 @@ struct HopperGemmPlan {
   bool transA = false, transB = false, bf16 = false;
   /// Consumer warpgroups (64 rows of M each), the block tile, the ring.
   int64_t consumers = 2, blockM = 128, blockN = 128, stages = 4;
+  /// K is static and not 0: the first K step needs no guard. The block
+  /// tiles divide a static M and N: the epilogue needs no bounds checks.
+  bool staticK = false, exactTiles = false;
   int64_t stageBytes = 0, sharedBytes = 0;
   /// The output's element bytes and shared staging when it is written by
   /// TMA stores (0: each thread stores its own elements).

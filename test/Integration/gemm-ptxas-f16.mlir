@@ -27,9 +27,11 @@
 // CHECK-DAG: trans_b_bias_gelu_gemm {{[0-9]+}} 0 0 0 
 // CHECK-DAG: trans_a_plain_gemm {{[0-9]+}} 0 0 0 
 // CHECK-DAG: trans_a_bias_gelu_gemm {{[0-9]+}} 0 0 0 
-// ptxas honours setmaxnreg and says nothing about it or about wgmma.
+// ptxas honours setmaxnreg and says nothing about it or about wgmma (no
+// warning, no C75xx advisory such as an injected warpgroup.arrive).
 // STATS: registers after setmaxnreg: producer warpgroup 40, consumer warpgroups 232 (168 at launch)
 // STATS-NOT: warning
+// STATS-NOT: (C75
 // PTX-DAG: cp.async.cg.shared.global
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16

@@ -564,9 +564,11 @@ static LogicalResult printKernelStats(StringRef ptx, StringRef chip,
     os << name << ": registers after setmaxnreg: producer warpgroup "
        << r.first << ", consumer warpgroups " << r.second << " ("
        << launchRegs[name] << " at launch)\n";
-  // What ptxas warns about (an ignored setmaxnreg, serialised wgmma).
+  // What ptxas warns about, and its wgmma and setmaxnreg advisories
+  // (C75xx: an ignored setmaxnreg, serialised wgmma, an injected
+  // warpgroup.arrive).
   for (StringRef line : lines)
-    if (line.contains("warning"))
+    if (line.contains("warning") || line.contains("(C75"))
       os << line.trim() << "\n";
   return success();
 }
