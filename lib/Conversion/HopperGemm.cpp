@@ -12,15 +12,19 @@
 // "empty" mbarrier once the wait for the following one retired its group.
 // With two consumers the producer gives its registers to them
 // (setmaxnreg 40 / 232) and the block tile is 128 x 256 where that pads N
-// no further than 128 and the grid still fills the SMs. The epilogue chain (bias, activation, residual,
-// cast) runs on the accumulators in registers; each thread stores its own
-// elements, two adjacent columns at a time where rows have an even length.
-// Tails in M, N and K: TMA fills out-of-bounds elements with
-// zeros and the stores are predicated. Sizes may be dynamic: the tensor
-// maps are encoded at launch from the arguments' sizes.
+// no further than 128 and the grid still fills the SMs. The epilogue chain
+// (bias, activation, residual, cast) runs on the accumulators in
+// registers; where the output's rows are whole 16-byte units each consumer
+// warp stages 16 rows x 128 bytes at a time in shared memory (128-byte
+// swizzle) and one lane writes them by a TMA store, else each thread
+// stores its own elements, two adjacent columns at a time where rows have
+// an even length. Tails in M, N and K: TMA fills out-of-bounds elements
+// with zeros and clips its stores; the thread stores are predicated.
+// Sizes may be dynamic: the tensor maps are encoded at launch from the
+// arguments' sizes.
 //
 // What is not here yet (docs/Rationale.md, "The Hopper path"): a
-// persistent grid, clusters, the TMA store epilogue, split-K for small M.
+// persistent grid, clusters, split-K for small M.
 //
 //===----------------------------------------------------------------------===//
 
