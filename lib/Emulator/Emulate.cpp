@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fused/Emulator/Emulate.h"
+#include "fused/Target/WgmmaAsm.h"
 #include "fused/Dialect/Fused/IR/FusedDialect.h"
 
 #include "fused/Pipeline/Pipeline.h"
@@ -742,6 +743,53 @@ LogicalResult Rewriter::rewrite_wgmma(Operation *op, StringRef hook) {
   return success();
 }
 
+/// The register-A wgmma of an inline-asm op, if it is one.
+static std::optional<WgmmaRegisterA> registerAWgmma(Operation *op) {
+  auto asmOp = dyn_cast<LLVM::InlineAsmOp>(op);
+  if (!asmOp)
+    return std::nullopt;
+  return parseWgmmaRegisterAAsm(asmOp.getAsmString());
+}
+
+bool Rewriter::matches_wgmma_rega(Operation *op) {
+  return registerAWgmma(op).has_value();
+}
+LogicalResult Rewriter::rewrite_wgmma_rega(Operation *op, StringRef hook) {
+  WgmmaRegisterA w = *registerAWgmma(op);
+  Location loc = op->getLoc();
+  int acc = w.n / 2;
+  auto st = dyn_cast<LLVM::LLVMStructType>(op->getNumResults() == 1
+                                               ? op->getResult(0).getType()
+                                               : Type());
+  if (!st || static_cast<int>(st.getBody().size()) != acc ||
+      static_cast<int>(op->getNumOperands()) != acc + 5 ||
+      !llvm::all_of(st.getBody(), [](Type t) { return t.isF32(); }))
+    return op->emitOpError()
+           << "with the text of a register-A wgmma has other operands than "
+              "its "
+           << acc << " f32 accumulators, 4 A registers and B's descriptor";
+  for (int i = 0; i < acc; ++i)
+    LLVM::StoreOp::create(b, loc, op->getOperand(i),
+                          at(loc, wideScratch, 4 * i));
+  for (int i = 0; i < 4; ++i)
+    LLVM::StoreOp::create(b, loc, op->getOperand(acc + i),
+                          at(loc, scratch, 4 * i));
+  int flags = (w.bf16 ? 1 : 0) | (w.transB ? 4 : 0) | (w.scaleD ? 8 : 0);
+  call(loc, hook, voidTy,
+       {wideScratch, scratch, op->getOperand(acc + 4), constI32(loc, w.n),
+        constI32(loc, flags), constI32(loc, siteOf(op))});
+  Value result = LLVM::PoisonOp::create(b, loc, st);
+  for (int i = 0; i < acc; ++i) {
+    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
+                                   at(loc, wideScratch, 4 * i));
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+  }
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+  return success();
+}
+
 bool Rewriter::matches_wgmma_commit(Operation *op) {
   return isa<NVVM::WgmmaGroupSyncAlignedOp>(op);
 }
@@ -769,24 +817,41 @@ LogicalResult Rewriter::rewrite_wgmma_read(Operation *, StringRef) {
 }
 
 void Rewriter::insertWgmmaReads(LLVM::LLVMFuncOp func) {
-  SmallVector<NVVM::WgmmaMmaAsyncOp> mmas;
-  func.walk([&](NVVM::WgmmaMmaAsyncOp op) { mmas.push_back(op); });
+  SmallVector<Operation *> mmas;
+  func.walk([&](Operation *op) {
+    if (isa<NVVM::WgmmaMmaAsyncOp>(op) || registerAWgmma(op))
+      mmas.push_back(op);
+  });
   if (mmas.empty())
     return;
-  for (NVVM::WgmmaMmaAsyncOp mma : mmas)
+  for (Operation *mma : mmas)
     presetSites[mma] = site(mma);
+  // Accumulating in flight is allowed: the accumulator operand of the next
+  // wgmma (for a register-A wgmma, its elements extracted for it alone).
+  auto chains = [](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (auto next = dyn_cast<NVVM::WgmmaMmaAsyncOp>(user))
+      return use.get() == next.getInouts();
+    auto extract = dyn_cast<LLVM::ExtractValueOp>(user);
+    if (!extract || extract.getResult().use_empty())
+      return false;
+    return llvm::all_of(extract.getResult().getUses(), [](OpOperand &u) {
+      std::optional<WgmmaRegisterA> w = registerAWgmma(u.getOwner());
+      return w && static_cast<int>(u.getOperandNumber()) < w->n / 2;
+    });
+  };
   llvm::DenseMap<Operation *, int> readSites;
-  for (NVVM::WgmmaMmaAsyncOp mma : mmas) {
-    SmallVector<Value> work{mma.getResults()};
-    llvm::DenseSet<Value> seen{mma.getResults()};
+  for (Operation *mma : mmas) {
+    Value result = mma->getResult(0);
+    SmallVector<Value> work{result};
+    llvm::DenseSet<Value> seen{result};
     llvm::SetVector<Operation *> readers;
     while (!work.empty()) {
       Value v = work.pop_back_val();
       for (OpOperand &use : v.getUses()) {
         Operation *user = use.getOwner();
-        if (auto next = dyn_cast<NVVM::WgmmaMmaAsyncOp>(user);
-            next && use.get() == next.getInouts())
-          continue; // Accumulating in flight is allowed.
+        if (chains(use))
+          continue;
         if (auto br = dyn_cast<BranchOpInterface>(user)) {
           for (unsigned s = 0; s < user->getNumSuccessors(); ++s) {
             SuccessorOperands ops = br.getSuccessorOperands(s);
@@ -888,7 +953,9 @@ LogicalResult Rewriter::rewriteFunction(LLVM::LLVMFuncOp func,
       constI32(func.getLoc(), 1), /*alignment=*/16);
   wideScratch = Value();
   bool hasWgmma = false;
-  func.walk([&](NVVM::WgmmaMmaAsyncOp) { hasWgmma = true; });
+  func.walk([&](Operation *op) {
+    hasWgmma |= isa<NVVM::WgmmaMmaAsyncOp>(op) || registerAWgmma(op);
+  });
   if (hasWgmma)
     wideScratch = LLVM::AllocaOp::create(
         b, func.getLoc(), ptrTy, LLVM::LLVMArrayType::get(b.getI8Type(), 512),

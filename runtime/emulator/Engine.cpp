@@ -32,6 +32,7 @@
 #include "emulator/Hooks.h"
 #include "emulator/Hopper.h"
 
+#include "fused/Runtime/Float16.h"
 #include "fused/Runtime/MemoryAccess.h"
 
 #include <algorithm>
@@ -340,6 +341,8 @@ struct Worker {
   };
   std::vector<std::map<int64_t, WgmmaReads>> wgmmaInFlight;
   size_t wgmmaGroupsInFlight = 0;
+  /// Per warp: its 16 rows of the A of its last register-A wgmma.
+  std::vector<std::array<float, 256>> registerA;
   /// Per warpgroup: how many of its threads executed each setmaxnreg site,
   /// and the register count it asked for last (0: none, the launch's).
   std::vector<std::map<int, int64_t>> setmaxnregThreads;
@@ -979,6 +982,7 @@ void Worker::run(uint32_t linear) {
   wgmmaInFlight.assign(wgmmaFootprints.size(), {});
   wgmmaGroupsInFlight = 0;
   setmaxnregThreads.assign(wgmmaFootprints.size(), {});
+  registerA.resize((threads.size() + 31) / 32);
   warpgroupRegisters.assign(wgmmaFootprints.size(), 0);
   runner->reseed(mix(req.seed ^ mix(linear)));
   bool ok = runner->run([&](ThreadContext &tc) {
@@ -1755,37 +1759,35 @@ void __fused_emu_fence(int32_t kind, int32_t) {
 
 void __fused_emu_wgmma_fence(int32_t) { self().wgmmaFenced = true; }
 
-void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
-                       int32_t flags, int32_t site) {
-  GpuThread &t = self();
+namespace {
+
+/// The checks every wgmma starts with: a whole warpgroup, a fence since the
+/// accumulators were last read. False when the instruction cannot run.
+bool wgmmaIssuable(GpuThread &t, int32_t site) {
   Worker &w = *t.worker;
   if ((t.id / 128 + 1) * 128 > w.launch->numThreads) {
     w.report(AsyncMisuse, site, t,
              "wgmma.mma_async by a thread whose warpgroup has fewer than 128 "
              "threads (block of " +
                  std::to_string(w.launch->numThreads) + ")");
-    return;
+    return false;
   }
   if (!t.wgmmaFenced)
     w.report(AsyncMisuse, site, t,
              "wgmma.mma_async with no wgmma.fence since the thread last "
              "read its accumulators (or at all)");
-  WgmmaOperands op;
-  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
-  op.n = n;
-  op.descA = static_cast<uint64_t>(descA);
-  op.descB = static_cast<uint64_t>(descB);
-  op.transA = flags & 2;
-  op.transB = flags & 4;
-  op.scaleD = flags & 8;
-  op.scaleA = (flags & 16) ? -1 : 1;
-  op.scaleB = (flags & 32) ? -1 : 1;
-  // The operands' bytes: computed and checked (initialised, fenced) once
-  // per warpgroup instruction; whether the thread waited for the TMA loads
-  // that wrote them, for every thread.
+  return true;
+}
+
+/// Runs a wgmma for thread `t` into its accumulators `acc`: the operands'
+/// shared bytes (computed and checked, initialised and fenced, once per
+/// warpgroup instruction; whether the thread waited for the TMA loads that
+/// wrote them, for every thread), the multiply, the group it belongs to.
+void runWgmma(GpuThread &t, const WgmmaOperands &op, float *acc,
+              const std::array<int64_t, 4> &key, int32_t site) {
+  Worker &w = *t.worker;
   bool first = t.id % 128 == 0;
   Worker::WgmmaFootprint &fp = w.wgmmaFootprints[t.id / 128];
-  std::array<int64_t, 4> key{site, descA, descB, (int64_t(n) << 8) | flags};
   if (fp.key != key) {
     fp.ranges.clear();
     fp.key = {-1, -1, -1, -1};
@@ -1803,8 +1805,8 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
       if (w.tmaRangeNotVisible(t, off, bytes, "wgmma", site))
         break; // One report per instruction.
   }
-  std::string e = wgmmaThread(op, w.arena.data(), w.sharedSize, t.id % 128,
-                              static_cast<float *>(acc));
+  std::string e =
+      wgmmaThread(op, w.arena.data(), w.sharedSize, t.id % 128, acc);
   if (!e.empty()) {
     w.report(AsyncMisuse, site, t, e);
     return;
@@ -1824,8 +1826,65 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
   t.wgmmaSiteGroup[site] = t.wgmmaCommitted;
   if (first) {
     ++w.counters.wgmmaOps;
-    w.counters.wgmmaFlops += int64_t(2) * 64 * n * 16;
+    w.counters.wgmmaFlops += int64_t(2) * 64 * op.n * 16;
   }
+}
+
+} // namespace
+
+void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
+                       int32_t flags, int32_t site) {
+  GpuThread &t = self();
+  if (!wgmmaIssuable(t, site))
+    return;
+  WgmmaOperands op;
+  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
+  op.n = n;
+  op.descA = static_cast<uint64_t>(descA);
+  op.descB = static_cast<uint64_t>(descB);
+  op.transA = flags & 2;
+  op.transB = flags & 4;
+  op.scaleD = flags & 8;
+  op.scaleA = (flags & 16) ? -1 : 1;
+  op.scaleB = (flags & 32) ? -1 : 1;
+  runWgmma(t, op, static_cast<float *>(acc),
+           {site, descA, descB, (int64_t(n) << 8) | flags}, site);
+}
+
+void __fused_emu_wgmma_rega(void *acc, void *a, int64_t descB, int32_t n,
+                            int32_t flags, int32_t site) {
+  GpuThread &t = self();
+  Worker &w = *t.worker;
+  if (!wgmmaIssuable(t, site))
+    return;
+  WgmmaOperands op;
+  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
+  op.n = n;
+  op.descB = static_cast<uint64_t>(descB);
+  op.transB = flags & 4;
+  op.scaleD = flags & 8;
+  // The warp's 16 rows of A from its lanes' fragments (the rows of D the
+  // warp computes are those rows): a warp rendezvous.
+  alignas(8) uint8_t payload[64] = {};
+  std::memcpy(payload, a, 16);
+  float *rows = w.registerA[t.id / 32].data();
+  w.runner->warpCollective(*t.tc, site, payload, [&](WarpPayloads &lanes) {
+    for (int lane = 0; lane < 32; ++lane)
+      for (int e = 0; e < 8; ++e) {
+        uint16_t bits;
+        std::memcpy(&bits, lanes[lane].data() + 2 * e, 2);
+        int row, k;
+        wgmmaRegisterAPosition(lane, e, &row, &k);
+        rows[row * 16 + k] =
+            op.type == WgmmaType::F16 ? ::fused::rt::halfToFloat(bits)
+                                      : ::fused::rt::bf16ToFloat(bits);
+      }
+  });
+  current = &t;
+  ++t.syncs;
+  op.registerA = rows;
+  runWgmma(t, op, static_cast<float *>(acc),
+           {site, 0, descB, (int64_t(n) << 8) | flags | 64}, site);
 }
 
 void __fused_emu_wgmma_commit(int32_t) {

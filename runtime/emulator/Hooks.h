@@ -68,6 +68,8 @@ void __fused_emu_wgmma_wait(int32_t n, int32_t site);
 /// Accumulators of the wgmma at site `producer` are read here.
 void __fused_emu_wgmma_read(int32_t producer, int32_t site);
 int32_t __fused_emu_elect(int32_t mask, int32_t site);
+void __fused_emu_wgmma_rega(void *acc, void *a, int64_t descB, int32_t n,
+                            int32_t flags, int32_t site);
 void __fused_emu_warp_sync(int32_t mask, int32_t site);
 void __fused_emu_setmaxnreg(int32_t count, int32_t increase, int32_t site);
 }

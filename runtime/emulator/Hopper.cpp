@@ -385,6 +385,12 @@ uint32_t wgmmaOperandAddress(const MatrixDescriptor &d, bool mnMajor,
   return swizzleAddress(d.start + off, d.swizzle);
 }
 
+void wgmmaRegisterAPosition(int lane, int e, int *row, int *k) {
+  int g = lane / 4, q = lane % 4;
+  *row = g + 8 * ((e / 2) % 2);
+  *k = 2 * q + e % 2 + 8 * (e / 4);
+}
+
 void wgmmaAccumulatorPosition(int thread, int reg, int *row, int *col) {
   int w = thread / 32, lane = thread % 32, g = lane / 4, q = lane % 4;
   int j = reg / 4, p = reg % 4;
@@ -440,8 +446,9 @@ std::string checkOperands(const WgmmaOperands &op, MatrixDescriptor &a,
     return "wgmma input scale other than 1 or -1";
   a = decodeMatrixDescriptor(op.descA);
   b = decodeMatrixDescriptor(op.descB);
-  if (std::string e = checkDescriptor(a, "A"); !e.empty())
-    return e;
+  if (!op.registerA)
+    if (std::string e = checkDescriptor(a, "A"); !e.empty())
+      return e;
   return checkDescriptor(b, "B");
 }
 
@@ -465,8 +472,9 @@ std::string wgmmaFootprint(const WgmmaOperands &op, uint64_t sharedBytes,
       }
     return "";
   };
-  if (std::string e = operand(a, op.transA, 64, "A"); !e.empty())
-    return e;
+  if (!op.registerA)
+    if (std::string e = operand(a, op.transA, 64, "A"); !e.empty())
+      return e;
   if (std::string e = operand(b, op.transB, op.n, "B"); !e.empty())
     return e;
   // Sorted and merged: the swizzle permutes chunks within rows, so the
@@ -498,6 +506,10 @@ std::string wgmmaThread(const WgmmaOperands &op, const uint8_t *shared,
   float as[2][16];
   for (int h = 0; h < 2; ++h)
     for (int k = 0; k < 16; ++k) {
+      if (op.registerA) {
+        as[h][k] = op.scaleA * op.registerA[(row0 % 16 + 8 * h) * 16 + k];
+        continue;
+      }
       uint32_t at = wgmmaOperandAddress(a, op.transA, 2, row0 + 8 * h, k);
       if (at + 2 > sharedBytes)
         return pastTheEnd("A", at + 2, sharedBytes);

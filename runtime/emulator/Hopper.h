@@ -220,6 +220,10 @@ struct WgmmaOperands {
   bool transA = false, transB = false;
   bool scaleD = true;
   int scaleA = 1, scaleB = 1;
+  /// A from registers (descA unused): the 16 x 16 values (row-major, as
+  /// f32) of the calling thread's warp's rows 16 w .. 16 w + 15, gathered
+  /// from its lanes' fragments (wgmmaRegisterAPosition).
+  const float *registerA = nullptr;
 };
 std::string wgmmaThread(const WgmmaOperands &op, const uint8_t *shared,
                         uint64_t sharedBytes, int thread, float *d);
@@ -232,6 +236,12 @@ std::string wgmmaFootprint(const WgmmaOperands &op, uint64_t sharedBytes,
 /// Row and column of accumulator register `reg` of warpgroup thread
 /// `thread` (the map above).
 void wgmmaAccumulatorPosition(int thread, int reg, int *row, int *col);
+
+/// Where element `e` (0 to 7: register e / 2, half e % 2) of lane `lane`'s
+/// register-A fragment (f16/bf16, m64nNk16) lies in its warp's 16 rows of
+/// A: row g + 8 ((e / 2) % 2), k 2 q + e % 2 + 8 (e / 4) (g = lane / 4, q
+/// = lane % 4; the accumulator map of k16, as for mma.sync's A).
+void wgmmaRegisterAPosition(int lane, int e, int *row, int *k);
 
 } // namespace fused::emu
 

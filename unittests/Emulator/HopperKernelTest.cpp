@@ -15,6 +15,7 @@
 #include "fused/InitAll.h"
 #include "fused/Runtime/Float16.h"
 #include "fused/Runtime/Runtime.h"
+#include "fused/Target/WgmmaAsm.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -47,6 +48,9 @@ struct Variant {
   /// flight (after the commit, before the wait), 2 after the wait.
   int reload = 0;
   bool mma = true;    // the wgmmas and what follows them
+  /// A from registers (the inline PTX of fused/Target/WgmmaAsm.h): each
+  /// thread builds its fragment of registerAValue; A's tile is not read.
+  bool registerA = false;
   bool storeD = true; // the accumulators stored to D
   /// Warpgroups after the first, which only execute `otherRegisters` (a
   /// setmaxnreg increase) and return.
@@ -72,6 +76,80 @@ void emitReload(std::ostringstream &k) {
   llvm.br ^reloaded
 ^reloaded:
 )";
+}
+
+/// A's elements in the register-A variant.
+int registerAValue(int row, int k) { return (3 * row + 5 * k) % 7 - 3; }
+
+/// K slice `s` of the register-A variant: each thread computes its eight
+/// elements of A (fragment map of wgmmaRegisterAPosition), packs them into
+/// four b32 registers and issues the inline-PTX wgmma on %acc<s>.
+void emitRegisterAWgmma(std::ostringstream &k, const Variant &v, int s,
+                        const std::string &acc) {
+  const char *ty = v.bf16 ? "bf16" : "f16";
+  std::string p = "%ra" + std::to_string(s) + "_";
+  k << "  " << p << "c3 = llvm.mlir.constant(3 : i32) : i32\n"
+    << "  " << p << "c5 = llvm.mlir.constant(5 : i32) : i32\n"
+    << "  " << p << "c7 = llvm.mlir.constant(7 : i32) : i32\n"
+    << "  " << p << "c32 = llvm.mlir.constant(32 : i32) : i32\n"
+    << "  " << p << "c4 = llvm.mlir.constant(4 : i32) : i32\n"
+    << "  " << p << "c16 = llvm.mlir.constant(16 : i32) : i32\n"
+    << "  " << p << "w = llvm.udiv %tid, " << p << "c32 : i32\n"
+    << "  " << p << "lane = llvm.urem %tid, " << p << "c32 : i32\n"
+    << "  " << p << "g = llvm.udiv " << p << "lane, " << p << "c4 : i32\n"
+    << "  " << p << "q = llvm.urem " << p << "lane, " << p << "c4 : i32\n"
+    << "  " << p << "w16 = llvm.mul " << p << "w, " << p << "c16 : i32\n"
+    << "  " << p << "r0 = llvm.add " << p << "w16, " << p << "g : i32\n"
+    << "  " << p << "q2 = llvm.add " << p << "q, " << p << "q : i32\n";
+  for (int e = 0; e < 8; ++e) {
+    std::string x = p + "e" + std::to_string(e);
+    int dr = 8 * ((e / 2) % 2), dk = 16 * s + e % 2 + 8 * (e / 4);
+    k << "  " << x << "dr = llvm.mlir.constant(" << dr << " : i32) : i32\n"
+      << "  " << x << "dk = llvm.mlir.constant(" << dk << " : i32) : i32\n"
+      << "  " << x << "row = llvm.add " << p << "r0, " << x << "dr : i32\n"
+      << "  " << x << "k = llvm.add " << p << "q2, " << x << "dk : i32\n"
+      << "  " << x << "a = llvm.mul " << x << "row, " << p << "c3 : i32\n"
+      << "  " << x << "b = llvm.mul " << x << "k, " << p << "c5 : i32\n"
+      << "  " << x << "s = llvm.add " << x << "a, " << x << "b : i32\n"
+      << "  " << x << "m = llvm.urem " << x << "s, " << p << "c7 : i32\n"
+      << "  " << x << "v = llvm.sub " << x << "m, " << p << "c3 : i32\n"
+      << "  " << x << "f = llvm.sitofp " << x << "v : i32 to f32\n"
+      << "  " << x << "h = llvm.fptrunc " << x << "f : f32 to " << ty << "\n";
+  }
+  for (int r = 0; r < 4; ++r) {
+    std::string x = p + "reg" + std::to_string(r);
+    k << "  " << x << "u = llvm.mlir.poison : vector<2x" << ty << ">\n"
+      << "  " << x << "i0 = llvm.mlir.constant(0 : i32) : i32\n"
+      << "  " << x << "i1 = llvm.mlir.constant(1 : i32) : i32\n"
+      << "  " << x << "x = llvm.insertelement " << p << "e" << 2 * r << "h, "
+      << x << "u[" << x << "i0 : i32] : vector<2x" << ty << ">\n"
+      << "  " << x << "y = llvm.insertelement " << p << "e" << 2 * r + 1
+      << "h, " << x << "x[" << x << "i1 : i32] : vector<2x" << ty << ">\n"
+      << "  " << x << " = llvm.bitcast " << x << "y : vector<2x" << ty
+      << "> to i32\n";
+  }
+  fused::WgmmaRegisterA w;
+  w.n = 64;
+  w.bf16 = v.bf16;
+  w.scaleD = s != 0;
+  w.transB = true; // B's tile is N-major, as in the descriptor variant.
+  std::string text;
+  for (char c : fused::wgmmaRegisterAAsm(w))
+    text += c == '\n' ? std::string("\\0A") : std::string(1, c);
+  for (int i = 0; i < 32; ++i)
+    k << "  " << p << "d" << i << " = llvm.extractvalue %acc" << s << "["
+      << i << "] : " << acc << "\n";
+  k << "  %acc" << s + 1 << " = llvm.inline_asm has_side_effects asm_dialect "
+    << "= att \"" << text << "\", \"" << fused::wgmmaRegisterAConstraints(w)
+    << "\" ";
+  for (int i = 0; i < 32; ++i)
+    k << p << "d" << i << ", ";
+  for (int r = 0; r < 4; ++r)
+    k << p << "reg" << r << ", ";
+  k << "%db" << s << " : (";
+  for (int i = 0; i < 32; ++i)
+    k << "f32, ";
+  k << "i32, i32, i32, i32, i64) -> " << acc << "\n";
 }
 
 /// D[64 x 64] (f32) = A[64 x 64] * B[64 x 64], both 16-bit row-major: one
@@ -174,8 +252,12 @@ llvm.func @gemm(%mapA: !llvm.ptr {llvm.byval = !llvm.array<128 x i8>, nvvm.grid_
       << "  %ob" << s << " = llvm.mlir.constant(" << 128 * s
       << " : i64) : i64\n"
       << "  %da" << s << " = llvm.add %descA, %oa" << s << " : i64\n"
-      << "  %db" << s << " = llvm.add %descB, %ob" << s << " : i64\n"
-      << "  %acc" << s + 1 << " = nvvm.wgmma.mma_async %da" << s << ", %db"
+      << "  %db" << s << " = llvm.add %descB, %ob" << s << " : i64\n";
+    if (v.registerA) {
+      emitRegisterAWgmma(k, v, s, acc);
+      continue;
+    }
+    k << "  %acc" << s + 1 << " = nvvm.wgmma.mma_async %da" << s << ", %db"
       << s << ", %acc" << s
       << ", #nvvm.shape<m = 64, n = 64, k = 16>, D [<f32>, "
       << (s == 0 ? "#nvvm.wgmma_scale_out<zero>"
@@ -259,6 +341,9 @@ protected:
     for (size_t i = 0; i < a.size(); ++i) {
       a16[i] = enc(a[i] = dist(rng));
       b16[i] = enc(b[i] = dist(rng));
+      if (v.registerA)
+        a[i] = registerAValue(static_cast<int>(i / 64),
+                              static_cast<int>(i % 64));
     }
     auto bufA = device->allocate(a16.size() * 2);
     auto bufB = device->allocate(b16.size() * 2);
@@ -474,6 +559,71 @@ TEST_F(HopperKernelTest, SetmaxnregIsChecked) {
                                 "together)"),
             std::string::npos)
       << s.getMessage();
+}
+
+/// wgmma with A from registers (inline PTX): each warp's fragments are
+/// gathered and multiplied with B from shared memory; the accumulators
+/// chain through the extracted elements without a wait in between.
+TEST_F(HopperKernelTest, RegisterAWgmmaComputesTheTile) {
+  Variant v;
+  v.registerA = true;
+  Status s = run(v);
+  ASSERT_TRUE(s.isOk()) << s.getMessage();
+  EmulatorCounters c = device->lastCounters();
+  EXPECT_EQ(c.wgmmaOps, 4);
+  EXPECT_EQ(c.wgmmaFlops, 4 * 2 * 64 * 64 * 16);
+  v.bf16 = true;
+  s = run(v);
+  ASSERT_TRUE(s.isOk()) << s.getMessage();
+  v.wgmmaWait = false;
+  s = run(v);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.getMessage().find("read before a wgmma.wait_group retired it"),
+            std::string::npos)
+      << s.getMessage();
+}
+
+/// The inline PTX of a register-A wgmma, and what the emulator's rewrite
+/// recognises: exactly what the printer writes.
+TEST(WgmmaAsmTest, PrintAndParseAgree) {
+  for (int n : {8, 64, 136, 256})
+    for (int bits = 0; bits < 8; ++bits) {
+      fused::WgmmaRegisterA w;
+      w.n = n;
+      w.bf16 = bits & 1;
+      w.scaleD = bits & 2;
+      w.transB = bits & 4;
+      std::string text = fused::wgmmaRegisterAAsm(w);
+      std::optional<fused::WgmmaRegisterA> back =
+          fused::parseWgmmaRegisterAAsm(text);
+      ASSERT_TRUE(back.has_value()) << text;
+      EXPECT_EQ(back->n, n);
+      EXPECT_EQ(back->bf16, w.bf16);
+      EXPECT_EQ(back->scaleD, w.scaleD);
+      EXPECT_EQ(back->transB, w.transB);
+    }
+  fused::WgmmaRegisterA w;
+  w.n = 64;
+  std::string text = fused::wgmmaRegisterAAsm(w);
+  EXPECT_NE(text.find("wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 "
+                      "{$0, $1, "),
+            std::string::npos);
+  EXPECT_NE(text.find("$31}, {$64, $65, $66, $67}, $68, p, 1, 1, 0;"),
+            std::string::npos);
+  // Anything else is not taken for it: another scale of A, a descriptor
+  // for A, N out of range.
+  std::string other = text;
+  other.replace(other.find("p, 1, 1"), 7, "p, -1, 1");
+  EXPECT_FALSE(fused::parseWgmmaRegisterAAsm(other).has_value());
+  other = text;
+  other.replace(other.find("{$64, $65, $66, $67}"), 20, "$64");
+  EXPECT_FALSE(fused::parseWgmmaRegisterAAsm(other).has_value());
+  w.n = 264;
+  EXPECT_FALSE(
+      fused::parseWgmmaRegisterAAsm(fused::wgmmaRegisterAAsm(w)).has_value());
+  w.n = 8;
+  std::string c = fused::wgmmaRegisterAConstraints(w);
+  EXPECT_EQ(c, "=f,=f,=f,=f,0,1,2,3,r,r,r,r,l");
 }
 
 /// A TMA load completes its bytes on a barrier that no thread armed with
