@@ -248,9 +248,24 @@ struct Builder {
   void epilogue(Value acc, Value consumer, Value tid, Value staging,
                 ArrayRef<Value> batchIndex, Value m0, Value n0);
   struct Fragment;
+  /// The epilogue's inputs that do not vary along the rows (a bias),
+  /// loaded once for a thread's two rows at register i's columns, by
+  /// kernel argument.
+  using Preloaded = llvm::DenseMap<unsigned, SmallVector<Value>>;
+  Preloaded preload(const Fragment &f, int64_t i, int64_t lanes);
   SmallVector<Value> chainValues(OpBuilder &ib, const Fragment &f, int64_t i,
-                                 int64_t lanes, ArrayRef<Value> outIndex);
+                                 int64_t lanes, ArrayRef<Value> outIndex,
+                                 const Preloaded &pre);
   std::pair<Value, Value> position(const Fragment &f, int64_t i);
+  /// Whether register group jj's columns (8 jj + 2 q + ..) are past a
+  /// static N that one block column covers (n0 is 0): nothing is loaded
+  /// or stored there.
+  bool deadColumns(int64_t jj) {
+    auto outTy = cast<MemRefType>(
+        kernel.getArgument(kernelOp.getInputs().size()).getType());
+    int64_t n = outTy.getShape().back();
+    return !ShapedType::isDynamic(n) && n <= p.blockN && 8 * jj >= n;
+  }
   /// Whether the epilogue chain loads kernel inputs (a bias, a residual).
   bool epilogueReadsInputs() {
     Block &body = kernelOp.getBody().front();
@@ -431,9 +446,61 @@ struct Builder::Fragment {
   Value m0, n0, consumer;
 };
 
+Builder::Preloaded Builder::preload(const Fragment &f, int64_t i,
+                                    int64_t lanes) {
+  RB rb = r();
+  Preloaded pre;
+  Block &body = kernelOp.getBody().front();
+  auto [row, col] = position(f, i);
+  SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
+  outIndex.push_back(row);
+  outIndex.push_back(col);
+  for (Operation *op = p.matmul->getNextNode(); op; op = op->getNextNode())
+    for (Value v : op->getOperands()) {
+      auto arg = dyn_cast<BlockArgument>(v);
+      if (!arg || arg.getOwner() != &body || pre.count(arg.getArgNumber()))
+        continue;
+      Value memref = kernel.getArgument(arg.getArgNumber());
+      auto mt = cast<MemRefType>(memref.getType());
+      int64_t rank = mt.getRank();
+      if (rank >= 2 && mt.getShape()[rank - 2] != 1)
+        continue; // It varies along the rows.
+      Type f32 = b.getF32Type();
+      auto load = [&](OpBuilder &lb) {
+        RB lr{lb, loc};
+        SmallVector<Value> index;
+        for (int64_t d = 0; d < rank; ++d)
+          index.push_back(mt.getShape()[d] == 1
+                              ? lr.idx(0)
+                              : outIndex[outIndex.size() - rank + d]);
+        bool spans = rank > 0 && mt.getShape().back() != 1;
+        SmallVector<Value> e = loadF32(lr, memref, index, spans ? lanes : 1);
+        if (e.size() != static_cast<size_t>(lanes))
+          e.assign(lanes, e[0]);
+        return e;
+      };
+      if (p.exactTiles) {
+        pre[arg.getArgNumber()] = load(b);
+        continue;
+      }
+      // Past the last column: zeros (the stores there are clipped or
+      // predicated away).
+      auto guard = scf::IfOp::create(
+          b, loc, SmallVector<Type>(lanes, f32), rb.ult(col, f.N), true);
+      OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
+      scf::YieldOp::create(tb, loc, load(tb));
+      OpBuilder eb = OpBuilder::atBlockBegin(guard.elseBlock());
+      RB er{eb, loc};
+      scf::YieldOp::create(eb, loc, SmallVector<Value>(lanes, er.f(0)));
+      pre[arg.getArgNumber()] = SmallVector<Value>(guard.getResults());
+    }
+  return pre;
+}
+
 SmallVector<Value> Builder::chainValues(OpBuilder &ib, const Fragment &f,
                                         int64_t i, int64_t lanes,
-                                        ArrayRef<Value> outIndex) {
+                                        ArrayRef<Value> outIndex,
+                                        const Preloaded &pre) {
   RB ir{ib, loc};
   Block &body = kernelOp.getBody().front();
   MatmulOp mm = p.matmul;
@@ -453,6 +520,8 @@ SmallVector<Value> Builder::chainValues(OpBuilder &ib, const Fragment &f,
     if (auto it = values.find(v); it != values.end())
       return it->second;
     if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
+      if (auto it = pre.find(arg.getArgNumber()); it != pre.end())
+        return it->second;
       Value memref = kernel.getArgument(arg.getArgNumber());
       auto mt = cast<MemRefType>(memref.getType());
       SmallVector<Value> index;
@@ -508,21 +577,30 @@ void Builder::storeDirect(const Fragment &f) {
   int64_t n = outTy.getShape().back();
   bool pairs = !ShapedType::isDynamic(n) && n % 2 == 0;
   int64_t lanes = pairs ? 2 : 1;
-  for (int64_t i = 0; i < p.blockN / 2; i += lanes) {
-    auto [row, col] = position(f, i);
-    OpBuilder ib = b;
-    if (!p.exactTiles) {
-      Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
-                                       rb.ult(col, f.N));
-      auto guard = scf::IfOp::create(b, loc, ok, false);
-      ib = OpBuilder::atBlockBegin(guard.thenBlock());
+  // Registers 4 jj + 2 half + sub: rows g + 8 half, columns 8 jj + 2 q +
+  // sub (a pair: sub 0 only).
+  for (int64_t jj = 0; jj < p.blockN / 8; ++jj)
+    for (int64_t sub = 0; sub < 2 && !deadColumns(jj); sub += lanes) {
+      Preloaded pre = preload(f, 4 * jj + sub, lanes);
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t i = 4 * jj + 2 * half + sub;
+        auto [row, col] = position(f, i);
+        OpBuilder ib = b;
+        if (!p.exactTiles) {
+          Value ok = arith::AndIOp::create(b, loc, rb.ult(row, f.M),
+                                           rb.ult(col, f.N));
+          auto guard = scf::IfOp::create(b, loc, ok, false);
+          ib = OpBuilder::atBlockBegin(guard.thenBlock());
+        }
+        RB ir{ib, loc};
+        SmallVector<Value> outIndex(f.batchIndex.begin(),
+                                    f.batchIndex.end());
+        outIndex.push_back(row);
+        outIndex.push_back(col);
+        storeF32(ir, chainValues(ib, f, i, lanes, outIndex, pre), out,
+                 outIndex);
+      }
     }
-    RB ir{ib, loc};
-    SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
-    outIndex.push_back(row);
-    outIndex.push_back(col);
-    storeF32(ir, chainValues(ib, f, i, lanes, outIndex), out, outIndex);
-  }
 }
 
 void Builder::storeStaged(const Fragment &f, Value staging) {
@@ -564,7 +642,14 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
     // i % 4 / 2), columns 8 jj + 2 q and rows g + 8 half.
     int64_t groups = chunkCols / 8;
     SmallVector<std::array<Value, 2>> pairs;
+    Preloaded pre;
     for (int64_t i = c * chunkCols / 2; i < (c + 1) * chunkCols / 2; i += 2) {
+      if (deadColumns(i / 4)) {
+        pairs.push_back({zero, zero}); // Clipped by the store.
+        continue;
+      }
+      if (i % 4 == 0)
+        pre = preload(f, i, 2);
       auto [row, col] = position(f, i);
       SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
       outIndex.push_back(row);
@@ -573,7 +658,7 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
       // epilogue's loads of inputs in bounds (as zeros), where tiles do not
       // divide the output.
       if (!guarded) {
-        SmallVector<Value> v = chainValues(b, f, i, 2, outIndex);
+        SmallVector<Value> v = chainValues(b, f, i, 2, outIndex, pre);
         pairs.push_back({v[0], v[1]});
         continue;
       }
@@ -581,7 +666,7 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
                                        rb.ult(col, f.N));
       auto guard = scf::IfOp::create(b, loc, TypeRange{f32, f32}, ok, true);
       OpBuilder ib = OpBuilder::atBlockBegin(guard.thenBlock());
-      scf::YieldOp::create(ib, loc, chainValues(ib, f, i, 2, outIndex));
+      scf::YieldOp::create(ib, loc, chainValues(ib, f, i, 2, outIndex, pre));
       OpBuilder eb2 = OpBuilder::atBlockBegin(guard.elseBlock());
       scf::YieldOp::create(eb2, loc, ValueRange{zero, zero});
       pairs.push_back({guard.getResult(0), guard.getResult(1)});
