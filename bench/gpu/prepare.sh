@@ -126,7 +126,8 @@ if [ "$CHECK_HERE" = 1 ]; then
 fi
 
 echo "== the GPT-2 block (a dynamic token count; reference data at 96 tokens)"
-# The sm_90 cubin only, and one token count: the folder's space is nearly
+# The sm_90 cubin only (code for sm_90a: its GEMMs are the Hopper kernels),
+# and one token count: the folder's space is nearly
 # all taken (the 37-token cross-check of the same kernels runs on the
 # emulator in CI).
 "$COMPILE" --emit=bundle --with-reference --seed=12 --sizes=96 --chip=sm_90 \

@@ -191,6 +191,7 @@ StatusOr<ResolvedTarget> resolveTarget(const CompileOptions &options) {
     if (resolved->needsPtx && r.emit == "auto")
       r.emit = "ptx";
   }
+  r.chip = Target::canonicalChip(r.chip);
   return r;
 }
 
@@ -709,10 +710,15 @@ StatusOr<AutoChip> resolveAutoChip(const std::string &deviceChip) {
   bool sameMajor = false;
   for (llvm::StringRef c : Target::chips()) {
     rt::Chip k = *rt::parseChip(c.str());
-    // Architecture-specific code (sm_90a) is asked for by name only.
+    // sm_90a is asked for by name only.
     if (k.archSpecific)
       continue;
     if (k.major * 10 + k.minor > d->major * 10 + d->minor)
+      continue;
+    // sm_90's code is for sm_90a, which runs on that compute capability
+    // alone: a later device gets the newest PTX that its driver compiles.
+    if (Target::get(c)->archSpecific &&
+        (k.major != d->major || k.minor != d->minor))
       continue;
     best = c.str();
     sameMajor = k.major == d->major;

@@ -1,6 +1,6 @@
 //===- HopperGemm.cpp - GEMM kernels of the Hopper path (sm_90a) ----------===//
 //
-// A `fused.kernel gemm` with 16-bit operands on sm_90a becomes one
+// A `fused.kernel gemm` with 16-bit operands on sm_90/sm_90a becomes one
 // warp-specialised kernel: warpgroup 0 is the producer, whose first thread
 // loads the A and B tiles of each 64-deep K step by TMA into a ring of
 // `stages` shared-memory stages (128-byte swizzle, tile bases aligned to

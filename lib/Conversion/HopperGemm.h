@@ -37,7 +37,7 @@ struct HopperGemmPlan {
 };
 
 /// The plan of `kernel` on `target` when it takes the Hopper kernel:
-/// sm_90a, f16 or bf16 operands of A and B that are kernel inputs with
+/// sm_90 or sm_90a, f16 or bf16 operands of A and B that are kernel inputs with
 /// static contiguous dimensions that are multiples of 8 elements (TMA rows
 /// of whole 16-byte units) and 16-byte aligned starts, f32 accumulation,
 /// no #fused.gemm_config; nothing otherwise (the Ampere-class kernel).

@@ -209,7 +209,7 @@ void buildNVVMToLLVM(OpPassManager &pm) {
 
 void buildNVVMTarget(OpPassManager &pm, const PipelineOptions &options) {
   GpuNVVMAttachTargetOptions target;
-  target.chip = options.chip;
+  target.chip = Target::canonicalChip(options.chip);
   target.optLevel = 3;
   if (std::string libdevice = libdevicePath(options); !libdevice.empty())
     target.linkLibs.push_back(libdevice);
@@ -263,7 +263,7 @@ void registerPipelines() {
         if (!Target::get(cl->chip))
           return errorHandler("fused-gpu-pipeline: unknown chip '" + cl->chip +
                               "' (expected " + Target::chipList() + ")");
-        options.chip = cl->chip;
+        options.chip = Target::canonicalChip(cl->chip);
         std::optional<Stage> stage = parseStage(cl->stopAfter);
         if (!stage)
           return errorHandler("fused-gpu-pipeline: unknown stage '" +

@@ -24,6 +24,7 @@ std::string Target::chipList() {
 std::optional<Target> Target::get(llvm::StringRef chip) {
   Target t;
   t.chip = chip.str();
+  t.codeChip = t.chip;
   // mma.sync m16n8k16 (f16/bf16 in, f32 accumulate) on every path.
   t.mmaShapes = {{16, 8, 16}};
   t.asyncCopy = AsyncCopy::CpAsync;
@@ -38,13 +39,24 @@ std::optional<Target> Target::get(llvm::StringRef chip) {
     t.limits.maxSharedMemoryPerBlock = 99 * 1024;
   } else if (chip == "sm_90" || chip == "sm_90a") {
     t.major = 9, t.minor = 0, t.smCount = 132;
-    t.archSpecific = chip == "sm_90a";
+    // Both take the Hopper path, whose wgmma and setmaxnreg exist only in
+    // PTX for sm_90a.
+    t.archSpecific = true;
+    t.codeChip = "sm_90a";
     t.path = TargetPath::Hopper;
+    // The GEMM's wgmma m64nNk16 (N up to 256) from TMA-loaded tiles.
+    t.mmaShapes.push_back({64, 256, 16});
+    t.asyncCopy = AsyncCopy::Tma;
     t.limits.maxSharedMemoryPerBlock = 227 * 1024;
   } else {
     return std::nullopt;
   }
   return t;
+}
+
+std::string Target::canonicalChip(llvm::StringRef chip) {
+  std::optional<Target> t = get(chip);
+  return t ? t->codeChip : chip.str();
 }
 
 } // namespace fused

@@ -13,7 +13,7 @@
 // CHECK-DAG: mm_gemm: agree ({{[0-9]+}} sites); PTX: cp.async 16B x{{[0-9]+}}, ld.shared 16B x{{[0-9]+}}, ldmatrix.x4 x{{[0-9]+}}, ldmatrix.x4.trans x{{[0-9]+}}, st.global 16B x{{[0-9]+}}, st.shared 8B x{{[0-9]+}}
 // CHECK-NOT: DISAGREE
 // CHECK: PTX cross-check (sm_80): the emulator and the PTX agree
-// SM90: PTX cross-check (sm_90): the emulator and the PTX agree
+// SM90: PTX cross-check (sm_90a): the emulator and the PTX agree
 
 // One block of 4 warps. O is 64 rows x 128 bytes = 512 chunks of 16 bytes,
 // 4 per thread: 16 warp-wide 16-byte stores (and 16-byte staging loads);

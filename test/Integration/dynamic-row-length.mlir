@@ -23,7 +23,7 @@
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=5,37 %s -o %t/a
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=2,4100 --seed=9 %s -o %t/b
 // RUN: cmp %t/a/kernels.emu.ll %t/b/kernels.emu.ll
-// RUN: cmp %t/a/kernels.sm_90.ptx %t/b/kernels.sm_90.ptx
+// RUN: cmp %t/a/kernels.sm_90a.ptx %t/b/kernels.sm_90a.ptx
 // RUN: fused-run %t/a --device=emulator --check | FileCheck %s
 // RUN: fused-run %t/b --device=emulator --check | FileCheck %s
 // RUN: FileCheck %s --input-file=%t/a/manifest.json --check-prefix=MANIFEST

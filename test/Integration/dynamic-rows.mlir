@@ -13,7 +13,7 @@
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=37 %s -o %t/a
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=5 --seed=7 %s -o %t/b
 // RUN: cmp %t/a/kernels.emu.ll %t/b/kernels.emu.ll
-// RUN: cmp %t/a/kernels.sm_90.ptx %t/b/kernels.sm_90.ptx
+// RUN: cmp %t/a/kernels.sm_90a.ptx %t/b/kernels.sm_90a.ptx
 // RUN: fused-run %t/a --device=emulator --check | FileCheck %s
 // RUN: fused-run %t/b --device=emulator --check | FileCheck %s
 // RUN: fused-run %t/a --device=emulator --sizes=129 | FileCheck %s --check-prefix=RAN

@@ -16,7 +16,7 @@
 // One bundle for every size.
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=37 %s -o %t/a
 // RUN: fused-compile --emit=bundle --chip=sm_80,sm_90 --with-reference --sizes=100 --seed=5 %s -o %t/b
-// RUN: cmp %t/a/kernels.sm_90.ptx %t/b/kernels.sm_90.ptx
+// RUN: cmp %t/a/kernels.sm_90a.ptx %t/b/kernels.sm_90a.ptx
 // RUN: fused-run %t/b --device=emulator --check | FileCheck %s
 // RUN: FileCheck %s --input-file=%t/a/manifest.json --check-prefix=MANIFEST
 

@@ -54,7 +54,7 @@ func.func @smem_128k(%a: tensor<256x256xf16>, %b: tensor<256x256xf16>) -> tensor
 // 5 stages of 256x64 + 64x128 f16 tiles: 245760 bytes, over sm_80's 163
 // KiB and sm_90's 227 KiB.
 // SMEM80: error: kernel 'smem_240k_gemm' for sm_80: 245760 bytes of dynamic shared memory per block exceed the chip's opt-in maximum of 166912 bytes (163 KiB)
-// SMEM90: error: kernel 'smem_240k_gemm' for sm_90: 245760 bytes of dynamic shared memory per block exceed the chip's opt-in maximum of 232448 bytes (227 KiB)
+// SMEM90: error: kernel 'smem_240k_gemm' for sm_90a: 245760 bytes of dynamic shared memory per block exceed the chip's opt-in maximum of 232448 bytes (227 KiB)
 func.func @smem_240k(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [256, 128, 64], warps = [4, 2], stages = 5>} : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf32>
   return %c : tensor<512x512xf32>
@@ -70,7 +70,7 @@ func.func @index_overflow(%q: tensor<1x1x144115188075855872x64xf16>, %k: tensor<
 
 // Warp tiles of 128 x 128: 512 f32 accumulators per thread, over the 255
 // registers a thread may have.
-// REGS255: error: 'fused.matmul' op #fused.gemm_config's accumulators alone take 512 registers per thread, over the 255 registers a thread of a 128-thread block has on sm_90 (65536 per block, at most 255 per thread): use more warps or a smaller block
+// REGS255: error: 'fused.matmul' op #fused.gemm_config's accumulators alone take 512 registers per thread, over the 255 registers a thread of a 128-thread block has on sm_90a (65536 per block, at most 255 per thread): use more warps or a smaller block
 func.func @regs_per_thread(%a: tensor<256x64xf16>, %b: tensor<64x256xf16>) -> tensor<256x256xf32> {
   %c = fused.matmul %a, %b {fused.config = #fused.gemm_config<block = [256, 256, 32], warps = [2, 2], stages = 2>} : tensor<256x64xf16>, tensor<64x256xf16> -> tensor<256x256xf32>
   return %c : tensor<256x256xf32>

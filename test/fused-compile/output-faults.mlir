@@ -55,7 +55,7 @@
 // RUN: fused-compile --emit=bundle --chip=sm_90 %s -o %t.dir/b
 // RUN: ls %t.dir/b | FileCheck %s --check-prefix=REPLACED --implicit-check-not=sm_80
 // RUN: ls %t.dir | FileCheck %s --check-prefix=BUNDLEONLY --implicit-check-not=tmp --implicit-check-not=old
-// REPLACED: kernels.sm_90.ptx
+// REPLACED: kernels.sm_90a.ptx
 
 // Files and bundles get the modes the umask gives new ones (the temporary
 // files they are written through are private).

@@ -105,7 +105,7 @@ static cl::opt<std::string>
 static std::string resolvedChip(const std::string &chip = ::chip) {
   if (chip != "auto") {
     if (fused::Target::get(chip))
-      return chip;
+      return fused::Target::canonicalChip(chip);
     llvm::errs() << "fused-compile: unknown chip '" << chip
                  << "' (expected auto, " << fused::Target::chipList() << ")\n";
     return "";
@@ -116,7 +116,7 @@ static std::string resolvedChip(const std::string &chip = ::chip) {
     llvm::errs() << "fused-compile: " << r.getStatus().getMessage() << "\n";
     return "";
   }
-  return r->chip;
+  return fused::Target::canonicalChip(r->chip);
 }
 
 static cl::opt<std::string> outputFilename(
@@ -835,20 +835,14 @@ static int runCompile(ModuleOp module) {
     }
   }
   // One set of kernels serves every chip of a bundle: it is designed for
-  // the one with the least shared memory per block (the first of those,
-  // one that is not architecture-specific where there is one: sm_90a's
-  // kernels, wgmma and TMA, run on sm_90a alone), so that its
-  // configuration is valid on all of them.
+  // the one with the least shared memory per block (the first of those),
+  // so that its configuration is valid on all of them; the Hopper kernels
+  // (TMA, wgmma: sm_90's most) thus come only in a bundle for sm_90 alone.
   std::string chip = chips.front();
-  for (const std::string &c : chips) {
-    const fused::Target t = *fused::Target::get(c), best = *fused::Target::get(chip);
-    if (t.limits.maxSharedMemoryPerBlock <
-            best.limits.maxSharedMemoryPerBlock ||
-        (t.limits.maxSharedMemoryPerBlock ==
-             best.limits.maxSharedMemoryPerBlock &&
-         best.archSpecific && !t.archSpecific))
+  for (const std::string &c : chips)
+    if (fused::Target::get(c)->limits.maxSharedMemoryPerBlock <
+        fused::Target::get(chip)->limits.maxSharedMemoryPerBlock)
       chip = c;
-  }
   // The module as written, for the reference outputs of a bundle.
   OwningOpRef<ModuleOp> original = cast<ModuleOp>(module->clone());
   fused::PipelineOptions options;

@@ -648,10 +648,11 @@ TEST(ProgramTest, AutoChipFollowsTheDevice) {
   auto a10 = fused::resolveAutoChip("sm_87");
   EXPECT_EQ(a10->chip, "sm_86");
   EXPECT_FALSE(a10->needsPtx);
-  // A newer major version than fused compiles for: sm_90 PTX, which the
-  // driver compiles for it.
+  // A newer major version than fused compiles for: PTX the driver
+  // compiles for it, sm_89's (sm_90's code is for sm_90a, which runs on
+  // sm_90 alone).
   auto b200 = fused::resolveAutoChip("sm_100");
-  EXPECT_EQ(b200->chip, "sm_90");
+  EXPECT_EQ(b200->chip, "sm_89");
   EXPECT_TRUE(b200->needsPtx);
   auto old = fused::resolveAutoChip("sm_75");
   ASSERT_FALSE(old.isOk());

@@ -29,9 +29,16 @@ TEST(TargetTest, AmpereAndHopperPaths) {
     EXPECT_EQ(Target::get(c)->path, fused::TargetPath::Ampere) << c;
     EXPECT_EQ(Target::get(c)->major, 8) << c;
   }
+  // sm_90 and sm_90a: the Hopper path, code for sm_90a.
   std::optional<Target> h = Target::get("sm_90");
   EXPECT_TRUE(h->isHopper());
-  EXPECT_FALSE(h->archSpecific);
+  EXPECT_TRUE(h->archSpecific);
+  EXPECT_EQ(h->chip, "sm_90");
+  EXPECT_EQ(h->codeChip, "sm_90a");
+  EXPECT_EQ(Target::canonicalChip("sm_90"), "sm_90a");
+  EXPECT_EQ(Target::canonicalChip("sm_90a"), "sm_90a");
+  EXPECT_EQ(Target::canonicalChip("sm_86"), "sm_86");
+  EXPECT_EQ(Target::canonicalChip("sm_70"), "sm_70");
   EXPECT_EQ(h->limits.maxSharedMemoryPerBlock, 227 * 1024);
   std::optional<Target> ha = Target::get("sm_90a");
   EXPECT_TRUE(ha->isHopper());
@@ -39,8 +46,12 @@ TEST(TargetTest, AmpereAndHopperPaths) {
   EXPECT_EQ(ha->major * 10 + ha->minor, 90);
   EXPECT_EQ(Target::get("sm_86")->limits.maxSharedMemoryPerBlock, 99 * 1024);
   EXPECT_EQ(Target::get("sm_80")->limits.maxSharedMemoryPerBlock, 163 * 1024);
-  // Until the Hopper kernels exist, every path stages tiles with cp.async.
-  EXPECT_EQ(h->asyncCopy, fused::AsyncCopy::CpAsync);
+  // The Hopper GEMM's tiles come by TMA into wgmma; Ampere's by cp.async
+  // into mma.sync.
+  EXPECT_EQ(h->asyncCopy, fused::AsyncCopy::Tma);
+  EXPECT_EQ(h->mmaShapes.back().m, 64);
+  EXPECT_EQ(Target::get("sm_89")->asyncCopy, fused::AsyncCopy::CpAsync);
+  EXPECT_EQ(Target::get("sm_89")->mmaShapes.size(), 1u);
 }
 
 TEST(TargetTest, UnknownChipsHaveNoTarget) {

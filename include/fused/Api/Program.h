@@ -164,8 +164,9 @@ private:
 /// What --chip=auto compiles for on a device of chip `deviceChip` ("sm_90";
 /// "" for no CUDA device: sm_80): the newest supported chip whose code the
 /// device runs, as a cubin when it has the device's major version, else as
-/// PTX for the driver to compile (`needsPtx`; e.g. sm_90 PTX on an sm_100
-/// device). Devices older than sm_80 are refused.
+/// PTX for the driver to compile (`needsPtx`; e.g. sm_89 PTX on an sm_100
+/// device: sm_90's code is for sm_90a, which runs on sm_90 alone). Devices
+/// older than sm_80 are refused.
 struct AutoChip {
   std::string chip = "sm_80";
   bool needsPtx = false;

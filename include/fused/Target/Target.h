@@ -41,9 +41,9 @@ enum class TargetPath {
   /// sm_80, sm_86, sm_89: warp-level mma.sync fed by ldmatrix from shared
   /// memory that cp.async fills.
   Ampere,
-  /// sm_90, sm_90a. Until the Hopper kernels exist (wgmma, TMA, mbarrier
-  /// pipelines) the strategies emit the Ampere-class kernels here too,
-  /// which every Hopper runs.
+  /// sm_90, sm_90a (code for sm_90a): the GEMM strategy's warp-specialised
+  /// TMA and wgmma kernel where it applies; the other strategies emit the
+  /// Ampere-class kernels, which every Hopper runs.
   Hopper,
 };
 
@@ -60,15 +60,19 @@ struct Target {
   std::string chip;
   int major = 0;
   int minor = 0;
-  /// An architecture-specific target (the "a" of sm_90a): its code runs on
-  /// exactly that compute capability and may use wgmma and setmaxnreg.
+  /// The chip the code is generated for: `chip`, but sm_90a for sm_90
+  /// (the Hopper path needs wgmma and setmaxnreg).
+  std::string codeChip;
+  /// Architecture-specific code (the "a" of sm_90a, for sm_90 too): it runs
+  /// on exactly that compute capability and may use wgmma and setmaxnreg.
   bool archSpecific = false;
   TargetPath path = TargetPath::Ampere;
   /// The MMA instructions the kernels use for 16-bit operands with f32
-  /// accumulation (mma.sync m16n8k16 on every path today).
+  /// accumulation (mma.sync m16n8k16 on every path; wgmma m64nNk16, N up
+  /// to 256, for the Hopper path's GEMM).
   std::vector<MmaShape> mmaShapes;
-  /// What the kernels use to stage operand tiles (cp.async on every path
-  /// today; TMA is the Hopper path's).
+  /// What the GEMM uses to stage operand tiles (cp.async; TMA on the
+  /// Hopper path, whose other kernels still use cp.async).
   AsyncCopy asyncCopy = AsyncCopy::CpAsync;
   ChipLimits limits;
   /// Streaming multiprocessors of the chip's largest part (for grid-size
@@ -77,6 +81,10 @@ struct Target {
 
   /// The Target of `chip`, or nothing for a chip fused does not know.
   static std::optional<Target> get(llvm::StringRef chip);
+  /// The chip whose code `chip` gets (codeChip; `chip` itself when fused
+  /// does not know it): what tools put in images, manifests and ptxas
+  /// command lines.
+  static std::string canonicalChip(llvm::StringRef chip);
   /// Every chip fused compiles for, oldest first.
   static llvm::ArrayRef<llvm::StringRef> chips();
   /// "sm_80, sm_86, sm_89, sm_90 or sm_90a", for messages.
