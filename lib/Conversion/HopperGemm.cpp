@@ -214,6 +214,12 @@ struct Builder {
     return arith::OrIOp::create(b, loc, start, c64(fields));
   }
 
+  /// A consumer thread's accumulators: blockN / 2 f32 registers.
+  Type accType() {
+    return LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(p.blockN / 2, b.getF32Type()));
+  }
+
   /// K step `kt`'s stage of the ring (an i64 index) and the parity of the
   /// round of the ring it is in (i32).
   struct Stage {
@@ -253,6 +259,12 @@ struct Builder {
   /// kernel argument.
   using Preloaded = llvm::DenseMap<unsigned, SmallVector<Value>>;
   Preloaded preload(const Fragment &f, int64_t i, int64_t lanes);
+  /// Kernel input `arg` of the epilogue at the output's `outIndex`
+  /// (broadcast dimensions at 0), `lanes` columns as f32 values.
+  SmallVector<Value> loadInput(OpBuilder &lb, unsigned arg,
+                               ArrayRef<Value> outIndex, int64_t lanes);
+  /// The output's index of (row, col) of the block's batch.
+  SmallVector<Value> outputIndex(const Fragment &f, Value row, Value col);
   SmallVector<Value> chainValues(OpBuilder &ib, const Fragment &f, int64_t i,
                                  int64_t lanes, ArrayRef<Value> outIndex,
                                  const Preloaded &pre);
@@ -349,9 +361,7 @@ void Builder::produce(Value numK, Value full, Value empty, Value tiles,
 Value Builder::step(Value kt, Value acc, bool first, Value full, Value empty,
                     Value tiles, Value consumer) {
   RB rb = r();
-  Type f32 = b.getF32Type();
-  auto accTy = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(p.blockN / 2, f32));
+  Type accTy = accType();
   Stage st = stageOf(kt);
   NVVM::MBarrierTryWaitParityOp::create(b, loc, shared3(at(st, full, 8)),
                                         st.parity, c32(10000000));
@@ -401,8 +411,7 @@ Value Builder::step(Value kt, Value acc, bool first, Value full, Value empty,
 Value Builder::consume(Value numK, Value full, Value empty, Value tiles,
                        Value consumer) {
   RB rb = r();
-  auto accTy = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(p.blockN / 2, b.getF32Type()));
+  Type accTy = accType();
   Value undef = LLVM::PoisonOp::create(b, loc, accTy);
   // The first K step (peeled: it starts the accumulators), where there is
   // one: a K of 0 leaves them zero.
@@ -446,49 +455,63 @@ struct Builder::Fragment {
   Value m0, n0, consumer;
 };
 
+SmallVector<Value> Builder::outputIndex(const Fragment &f, Value row,
+                                        Value col) {
+  SmallVector<Value> index(f.batchIndex.begin(), f.batchIndex.end());
+  index.push_back(row);
+  index.push_back(col);
+  return index;
+}
+
+SmallVector<Value> Builder::loadInput(OpBuilder &lb, unsigned arg,
+                                      ArrayRef<Value> outIndex,
+                                      int64_t lanes) {
+  RB lr{lb, loc};
+  Value memref = kernel.getArgument(arg);
+  auto mt = cast<MemRefType>(memref.getType());
+  int64_t rank = mt.getRank();
+  SmallVector<Value> index;
+  for (int64_t d = 0; d < rank; ++d)
+    index.push_back(mt.getShape()[d] == 1
+                        ? lr.idx(0)
+                        : outIndex[outIndex.size() - rank + d]);
+  bool spans = rank > 0 && mt.getShape().back() != 1;
+  SmallVector<Value> e = loadF32(lr, memref, index, spans ? lanes : 1);
+  if (e.size() != static_cast<size_t>(lanes))
+    e.assign(lanes, e[0]);
+  return e;
+}
+
 Builder::Preloaded Builder::preload(const Fragment &f, int64_t i,
                                     int64_t lanes) {
   RB rb = r();
   Preloaded pre;
   Block &body = kernelOp.getBody().front();
   auto [row, col] = position(f, i);
-  SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
-  outIndex.push_back(row);
-  outIndex.push_back(col);
+  SmallVector<Value> outIndex = outputIndex(f, row, col);
   for (Operation *op = p.matmul->getNextNode(); op; op = op->getNextNode())
     for (Value v : op->getOperands()) {
       auto arg = dyn_cast<BlockArgument>(v);
       if (!arg || arg.getOwner() != &body || pre.count(arg.getArgNumber()))
         continue;
-      Value memref = kernel.getArgument(arg.getArgNumber());
-      auto mt = cast<MemRefType>(memref.getType());
+      auto mt = cast<MemRefType>(kernel.getArgument(arg.getArgNumber())
+                                     .getType());
       int64_t rank = mt.getRank();
       if (rank >= 2 && mt.getShape()[rank - 2] != 1)
         continue; // It varies along the rows.
-      Type f32 = b.getF32Type();
-      auto load = [&](OpBuilder &lb) {
-        RB lr{lb, loc};
-        SmallVector<Value> index;
-        for (int64_t d = 0; d < rank; ++d)
-          index.push_back(mt.getShape()[d] == 1
-                              ? lr.idx(0)
-                              : outIndex[outIndex.size() - rank + d]);
-        bool spans = rank > 0 && mt.getShape().back() != 1;
-        SmallVector<Value> e = loadF32(lr, memref, index, spans ? lanes : 1);
-        if (e.size() != static_cast<size_t>(lanes))
-          e.assign(lanes, e[0]);
-        return e;
-      };
       if (p.exactTiles) {
-        pre[arg.getArgNumber()] = load(b);
+        pre[arg.getArgNumber()] =
+            loadInput(b, arg.getArgNumber(), outIndex, lanes);
         continue;
       }
       // Past the last column: zeros (the stores there are clipped or
       // predicated away).
       auto guard = scf::IfOp::create(
-          b, loc, SmallVector<Type>(lanes, f32), rb.ult(col, f.N), true);
+          b, loc, SmallVector<Type>(lanes, b.getF32Type()), rb.ult(col, f.N),
+          true);
       OpBuilder tb = OpBuilder::atBlockBegin(guard.thenBlock());
-      scf::YieldOp::create(tb, loc, load(tb));
+      scf::YieldOp::create(tb, loc,
+                           loadInput(tb, arg.getArgNumber(), outIndex, lanes));
       OpBuilder eb = OpBuilder::atBlockBegin(guard.elseBlock());
       RB er{eb, loc};
       scf::YieldOp::create(eb, loc, SmallVector<Value>(lanes, er.f(0)));
@@ -522,17 +545,7 @@ SmallVector<Value> Builder::chainValues(OpBuilder &ib, const Fragment &f,
     if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &body) {
       if (auto it = pre.find(arg.getArgNumber()); it != pre.end())
         return it->second;
-      Value memref = kernel.getArgument(arg.getArgNumber());
-      auto mt = cast<MemRefType>(memref.getType());
-      SmallVector<Value> index;
-      for (int64_t d = 0; d < mt.getRank(); ++d)
-        index.push_back(mt.getShape()[d] == 1
-                            ? ir.idx(0)
-                            : outIndex[outIndex.size() - mt.getRank() + d]);
-      bool spans = mt.getRank() > 0 && mt.getShape().back() != 1;
-      SmallVector<Value> e = loadF32(ir, memref, index, spans ? lanes : 1);
-      if (e.size() != static_cast<size_t>(lanes))
-        e.assign(lanes, e[0]);
+      SmallVector<Value> e = loadInput(ib, arg.getArgNumber(), outIndex, lanes);
       values[v] = e;
       return e;
     }
@@ -593,10 +606,7 @@ void Builder::storeDirect(const Fragment &f) {
           ib = OpBuilder::atBlockBegin(guard.thenBlock());
         }
         RB ir{ib, loc};
-        SmallVector<Value> outIndex(f.batchIndex.begin(),
-                                    f.batchIndex.end());
-        outIndex.push_back(row);
-        outIndex.push_back(col);
+        SmallVector<Value> outIndex = outputIndex(f, row, col);
         storeF32(ir, chainValues(ib, f, i, lanes, outIndex, pre), out,
                  outIndex);
       }
@@ -651,9 +661,7 @@ void Builder::storeStaged(const Fragment &f, Value staging) {
       if (i % 4 == 0)
         pre = preload(f, i, 2);
       auto [row, col] = position(f, i);
-      SmallVector<Value> outIndex(f.batchIndex.begin(), f.batchIndex.end());
-      outIndex.push_back(row);
-      outIndex.push_back(col);
+      SmallVector<Value> outIndex = outputIndex(f, row, col);
       // The store clips what is out of bounds: a guard only keeps the
       // epilogue's loads of inputs in bounds (as zeros), where tiles do not
       // divide the output.

@@ -241,6 +241,7 @@ struct Rewriter {
   // it has wgmma).
   const DataLayout *dataLayout = nullptr;
   Value scratch, wideScratch;
+  Value accumulatorsFromScratch(Location loc, LLVM::LLVMStructType st);
   /// Sites given to wgmma ops before the rewrite (their results' readers
   /// name them).
   llvm::DenseMap<Operation *, int> presetSites;
@@ -697,6 +698,20 @@ LogicalResult Rewriter::rewrite_wgmma_fence(Operation *op, StringRef hook) {
   return replaceBySiteCall(op, hook);
 }
 
+/// The accumulators a wgmma hook left in wideScratch, as the struct `st`
+/// of f32 the wgmma returns.
+Value Rewriter::accumulatorsFromScratch(Location loc,
+                                        LLVM::LLVMStructType st) {
+  Value result = LLVM::PoisonOp::create(b, loc, st);
+  for (int64_t i = 0; i < static_cast<int64_t>(st.getBody().size()); ++i) {
+    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
+                                   at(loc, wideScratch, 4 * i));
+    result =
+        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+  }
+  return result;
+}
+
 bool Rewriter::matches_wgmma(Operation *op) {
   return isa<NVVM::WgmmaMmaAsyncOp>(op);
 }
@@ -731,14 +746,7 @@ LogicalResult Rewriter::rewrite_wgmma(Operation *op, StringRef hook) {
   call(loc, hook, voidTy,
        {wideScratch, mma.getDescriptorA(), mma.getDescriptorB(),
         constI32(loc, n), constI32(loc, flags), constI32(loc, siteOf(op))});
-  Value result = LLVM::PoisonOp::create(b, loc, st);
-  for (int i = 0; i < n / 2; ++i) {
-    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
-                                   at(loc, wideScratch, 4 * i));
-    result =
-        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
-  }
-  mma.getResults().replaceAllUsesWith(result);
+  mma.getResults().replaceAllUsesWith(accumulatorsFromScratch(loc, st));
   op->erase();
   return success();
 }
@@ -778,14 +786,7 @@ LogicalResult Rewriter::rewrite_wgmma_rega(Operation *op, StringRef hook) {
   call(loc, hook, voidTy,
        {wideScratch, scratch, op->getOperand(acc + 4), constI32(loc, w.n),
         constI32(loc, flags), constI32(loc, siteOf(op))});
-  Value result = LLVM::PoisonOp::create(b, loc, st);
-  for (int i = 0; i < acc; ++i) {
-    Value d = LLVM::LoadOp::create(b, loc, b.getF32Type(),
-                                   at(loc, wideScratch, 4 * i));
-    result =
-        LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
-  }
-  op->getResult(0).replaceAllUsesWith(result);
+  op->getResult(0).replaceAllUsesWith(accumulatorsFromScratch(loc, st));
   op->erase();
   return success();
 }

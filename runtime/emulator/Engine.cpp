@@ -1779,6 +1779,21 @@ bool wgmmaIssuable(GpuThread &t, int32_t site) {
   return true;
 }
 
+/// The operands of a wgmma hook's `flags` (bit 0 bf16, 1 A MN-major, 2 B
+/// MN-major, 3 scale-d, 4 negate A, 5 negate B), N and B's descriptor.
+WgmmaOperands wgmmaOperands(int32_t n, int32_t flags, int64_t descB) {
+  WgmmaOperands op;
+  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
+  op.n = n;
+  op.descB = static_cast<uint64_t>(descB);
+  op.transA = flags & 2;
+  op.transB = flags & 4;
+  op.scaleD = flags & 8;
+  op.scaleA = (flags & 16) ? -1 : 1;
+  op.scaleB = (flags & 32) ? -1 : 1;
+  return op;
+}
+
 /// Runs a wgmma for thread `t` into its accumulators `acc`: the operands'
 /// shared bytes (computed and checked, initialised and fenced, once per
 /// warpgroup instruction; whether the thread waited for the TMA loads that
@@ -1837,16 +1852,8 @@ void __fused_emu_wgmma(void *acc, int64_t descA, int64_t descB, int32_t n,
   GpuThread &t = self();
   if (!wgmmaIssuable(t, site))
     return;
-  WgmmaOperands op;
-  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
-  op.n = n;
+  WgmmaOperands op = wgmmaOperands(n, flags, descB);
   op.descA = static_cast<uint64_t>(descA);
-  op.descB = static_cast<uint64_t>(descB);
-  op.transA = flags & 2;
-  op.transB = flags & 4;
-  op.scaleD = flags & 8;
-  op.scaleA = (flags & 16) ? -1 : 1;
-  op.scaleB = (flags & 32) ? -1 : 1;
   runWgmma(t, op, static_cast<float *>(acc),
            {site, descA, descB, (int64_t(n) << 8) | flags}, site);
 }
@@ -1857,12 +1864,7 @@ void __fused_emu_wgmma_rega(void *acc, void *a, int64_t descB, int32_t n,
   Worker &w = *t.worker;
   if (!wgmmaIssuable(t, site))
     return;
-  WgmmaOperands op;
-  op.type = (flags & 1) ? WgmmaType::BF16 : WgmmaType::F16;
-  op.n = n;
-  op.descB = static_cast<uint64_t>(descB);
-  op.transB = flags & 4;
-  op.scaleD = flags & 8;
+  WgmmaOperands op = wgmmaOperands(n, flags, descB);
   // The warp's 16 rows of A from its lanes' fragments (the rows of D the
   // warp computes are those rows): a warp rendezvous.
   alignas(8) uint8_t payload[64] = {};
